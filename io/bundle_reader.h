@@ -1,0 +1,127 @@
+// TensorBundle ("V2" checkpoint) reader: opening reads only the `.index`; data shards are
+// memory-mapped and touched only when a tensor's values are requested.
+#pragma once
+
+#include "io/cancel.h"
+#include "io/mapped_file.h"
+#include "io/slice_key.h"
+#include "io/status.h"
+#include "io/tensor.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tscope::io {
+
+// Where one stored piece of a tensor lives.
+struct StoredBytes {
+    int dtype = 0;
+    Shape shape;
+    int32_t shard = 0;
+    uint64_t offset = 0;
+    uint64_t size = 0;
+    uint32_t maskedCrc = 0;
+};
+
+struct TensorSliceRef {
+    std::vector<SliceExtent> extents;
+    std::string key; // the slice entry's key in the index
+    StoredBytes stored;
+    bool found = false; // the slice's own entry exists in the index
+};
+
+struct TensorEntry {
+    std::string key;
+    int dtype = 0;
+    Shape shape;
+    StoredBytes stored;                 // unused when partitioned
+    std::vector<TensorSliceRef> slices; // non-empty for a partitioned variable
+    Status problem;                     // why this entry cannot be read (bad proto, absurd shape...)
+
+    bool partitioned() const { return !slices.empty(); }
+    uint64_t elementCount() const; // 0 when the shape is invalid
+    uint64_t byteSize() const;     // stored bytes (sum over slices for partitioned)
+};
+
+struct BundleHeader {
+    int32_t numShards = 1;
+    bool bigEndian = false;
+    int32_t producer = 0;
+    int32_t minConsumer = 0;
+};
+
+struct ReadOptions {
+    bool verifyCrc = false;
+    const CancelToken* cancel = nullptr;
+};
+
+struct VerifyReport {
+    bool ok = true;
+    uint64_t filesChecked = 0;
+    uint64_t blocksChecked = 0;
+    uint64_t tensorsChecked = 0;
+    uint64_t bytesChecked = 0;
+    std::vector<Status> problems;
+};
+
+class BundleReader : public std::enable_shared_from_this<BundleReader> {
+public:
+    struct OpenOptions {
+        const CancelToken* cancel = nullptr;
+        ProgressFn progress;
+    };
+
+    // `prefix` is the checkpoint prefix (`dir/ckpt-7`); reads `prefix.index`.
+    static Result<std::shared_ptr<BundleReader>> open(const std::filesystem::path& prefix, const OpenOptions& options);
+    static Result<std::shared_ptr<BundleReader>> open(const std::filesystem::path& prefix)
+    {
+        return open(prefix, OpenOptions {});
+    }
+
+    const std::filesystem::path& prefix() const { return m_prefix; }
+    std::filesystem::path indexPath() const;
+    std::filesystem::path dataPath(int32_t shard) const;
+    const BundleHeader& header() const { return m_header; }
+
+    // Every tensor of the index except the header and the slice records, sorted by key.
+    const std::vector<TensorEntry>& entries() const { return m_entries; }
+    const TensorEntry* find(const std::string& key) const;
+    int indexOf(const std::string& key) const; // -1 when absent
+
+    // Problems found while opening that did not stop it (a damaged data block, an orphan slice...).
+    const std::vector<Status>& warnings() const { return m_warnings; }
+    uint64_t indexBlocks() const { return m_indexBlocks; }
+
+    // Reads (and for partitioned variables reassembles) a tensor's values.
+    Result<Tensor> read(const TensorEntry& entry, const ReadOptions& options = {}) const;
+
+    // Checks every block CRC of the index and every tensor CRC of the data shards.
+    VerifyReport verify(const CancelToken* cancel = nullptr, const ProgressFn& progress = {}) const;
+
+    // The mapped shard, or why it cannot be mapped (missing, short, unreadable).
+    Result<std::shared_ptr<MappedFile>> shard(int32_t index) const;
+
+private:
+    BundleReader() = default;
+    Result<Tensor> readStored(const std::string& key, const StoredBytes& stored, const ReadOptions& options) const;
+    Result<Tensor> assemble(const TensorEntry& entry, const ReadOptions& options) const;
+
+    std::filesystem::path m_prefix;
+    BundleHeader m_header;
+    std::vector<TensorEntry> m_entries;
+    std::vector<Status> m_warnings;
+    uint64_t m_indexBlocks = 0;
+    std::vector<Result<std::shared_ptr<MappedFile>>> m_shards;
+};
+
+// The standard data file name: "<prefix>.data-00003-of-00008".
+std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_t shard, int32_t numShards);
+
+// Decodes a DT_STRING tensor's stored bytes (§2.4), verifying the length checksum and, when
+// `verifyCrc`, the whole-tensor CRC.
+Result<std::vector<std::string>> decodeStringTensor(std::span<const std::byte> bytes, uint64_t count,
+    uint32_t maskedCrc, bool verifyCrc);
+
+} // namespace tscope::io

@@ -1,0 +1,78 @@
+#include "io/mapped_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tscope::io {
+
+Status statusFromErrno(int err, const std::string& what, const std::filesystem::path& path)
+{
+    ErrorCode code = ErrorCode::Io;
+    if (err == ENOENT || err == ENOTDIR) code = ErrorCode::NotFound;
+    else if (err == EACCES || err == EPERM) code = ErrorCode::PermissionDenied;
+    else if (err == EISDIR) code = ErrorCode::InvalidArgument;
+    return Status(code, what + ": " + std::strerror(err)).withPath(path.string());
+}
+
+Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path& path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return statusFromErrno(errno, "cannot open file", path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return statusFromErrno(err, "cannot stat file", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return Status(ErrorCode::InvalidArgument, "not a regular file").withPath(path.string());
+    }
+    auto file = std::shared_ptr<MappedFile>(new MappedFile());
+    file->m_path = path;
+    file->m_size = static_cast<uint64_t>(st.st_size);
+    if (file->m_size > 0) {
+        void* p = ::mmap(nullptr, static_cast<size_t>(file->m_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            int err = errno;
+            ::close(fd);
+            return statusFromErrno(err, "cannot map file", path);
+        }
+        file->m_data = static_cast<const std::byte*>(p);
+    }
+    ::close(fd); // the mapping keeps the file alive
+    return file;
+}
+
+MappedFile::~MappedFile()
+{
+    if (m_data) ::munmap(const_cast<std::byte*>(m_data), static_cast<size_t>(m_size));
+}
+
+Result<std::span<const std::byte>> MappedFile::bytes(uint64_t offset, uint64_t length) const
+{
+    if (offset > m_size || length > m_size - offset) {
+        uint64_t end = offset + length < offset ? UINT64_MAX : offset + length;
+        return Status(ErrorCode::Truncated,
+            "needs bytes up to " + std::to_string(end) + " but the file has only " + std::to_string(m_size))
+            .withPath(m_path.string())
+            .withOffset(offset);
+    }
+    return std::span<const std::byte>(m_data + offset, static_cast<size_t>(length));
+}
+
+void MappedFile::adviseSequential(uint64_t offset, uint64_t length) const
+{
+    if (!m_data || offset >= m_size) return;
+    long page = ::sysconf(_SC_PAGESIZE);
+    uint64_t start = offset - offset % static_cast<uint64_t>(page);
+    uint64_t len = std::min(length + (offset - start), m_size - start);
+    ::madvise(const_cast<std::byte*>(m_data) + start, static_cast<size_t>(len), MADV_WILLNEED);
+}
+
+} // namespace tscope::io

@@ -1,0 +1,39 @@
+// Reads TensorFlow's `.index` table (a LevelDB SSTable) through LevelDB's public Table API, with every
+// block CRC verified. Entries are returned in file (= key) order.
+#pragma once
+
+#include "io/cancel.h"
+#include "io/mapped_file.h"
+#include "io/status.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tscope::io {
+
+struct TableEntry {
+    std::string key;
+    std::string value;
+};
+
+struct TableContents {
+    std::vector<TableEntry> entries;
+    uint64_t dataBlocks = 0;   // number of data blocks the index block points at
+    Status damage;             // ok, or the first error met after which intact blocks were still read
+};
+
+struct TableReadOptions {
+    bool verifyChecksums = true;
+    const CancelToken* cancel = nullptr;
+    ProgressFn progress; // in entries read (total unknown → 0)
+};
+
+// Opens and scans the whole table. A damaged footer or index block is fatal (no entries can be found);
+// a damaged data block is reported in `damage` while entries of intact blocks are still returned.
+Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options = {});
+
+// Resource bound used before LevelDB decompresses a snappy block: snappy cannot expand by more than ~22x.
+constexpr uint64_t kMaxSnappyExpansion = 32;
+
+} // namespace tscope::io

@@ -1,0 +1,59 @@
+#include "io/tensor.h"
+
+namespace tscope::io {
+
+std::optional<uint64_t> shapeElementCount(const Shape& shape)
+{
+    uint64_t n = 1;
+    for (int64_t d : shape) {
+        if (d < 0) return std::nullopt;
+        if (d != 0 && n > (uint64_t(1) << 62) / static_cast<uint64_t>(d)) return std::nullopt;
+        n *= static_cast<uint64_t>(d);
+    }
+    return n;
+}
+
+std::string shapeToString(const Shape& shape)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i) s += ", ";
+        s += shape[i] < 0 ? "?" : std::to_string(shape[i]);
+    }
+    return s + "]";
+}
+
+Tensor Tensor::borrowed(int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
+{
+    Tensor t;
+    t.m_dtype = dtype;
+    t.m_elements = shapeElementCount(shape).value_or(0);
+    t.m_shape = std::move(shape);
+    t.m_bytes = bytes;
+    t.m_keepAlive = std::move(keepAlive);
+    return t;
+}
+
+Tensor Tensor::owned(int dtype, Shape shape, std::vector<std::byte> bytes)
+{
+    Tensor t;
+    t.m_dtype = dtype;
+    t.m_elements = shapeElementCount(shape).value_or(0);
+    t.m_shape = std::move(shape);
+    t.m_owned = std::move(bytes);
+    t.m_bytes = t.m_owned;
+    return t;
+}
+
+Tensor Tensor::strings(Shape shape, std::vector<std::string> values)
+{
+    Tensor t;
+    t.m_dtype = 7;
+    t.m_isString = true;
+    t.m_elements = values.size();
+    t.m_shape = std::move(shape);
+    t.m_strings = std::move(values);
+    return t;
+}
+
+} // namespace tscope::io

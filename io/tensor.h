@@ -1,0 +1,56 @@
+// A tensor's values as read from a bundle: fixed-size elements as little-endian bytes (borrowed from
+// the memory map when possible), strings as a vector.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace tscope::io {
+
+using Shape = std::vector<int64_t>;
+
+// Product of dims, or nullopt on a negative dim or overflow past 2^62.
+std::optional<uint64_t> shapeElementCount(const Shape& shape);
+std::string shapeToString(const Shape& shape); // "[3, 4]", "[]" for scalars
+
+class Tensor {
+public:
+    Tensor() = default;
+    // Move-only: an owned tensor's byte span points into its own buffer.
+    Tensor(Tensor&&) = default;
+    Tensor& operator=(Tensor&&) = default;
+    Tensor(const Tensor&) = delete;
+    Tensor& operator=(const Tensor&) = delete;
+
+    // Borrow `bytes`; `keepAlive` owns the memory they live in (the mapped shard).
+    static Tensor borrowed(int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
+    static Tensor owned(int dtype, Shape shape, std::vector<std::byte> bytes);
+    static Tensor strings(Shape shape, std::vector<std::string> values);
+
+    int dtype() const { return m_dtype; }
+    const Shape& shape() const { return m_shape; }
+    uint64_t elementCount() const { return m_elements; }
+    bool isString() const { return m_isString; }
+
+    // Fixed-size dtypes: row-major little-endian element bytes.
+    std::span<const std::byte> bytes() const { return m_bytes; }
+    // DT_STRING: the elements in row-major order.
+    const std::vector<std::string>& stringValues() const { return m_strings; }
+
+private:
+    int m_dtype = 0;
+    Shape m_shape;
+    uint64_t m_elements = 0;
+    bool m_isString = false;
+    std::span<const std::byte> m_bytes;
+    std::shared_ptr<const void> m_keepAlive;
+    std::vector<std::byte> m_owned;
+    std::vector<std::string> m_strings;
+};
+
+} // namespace tscope::io

@@ -1,0 +1,385 @@
+#include "io/variable_tree.h"
+
+#include "trackable_object_graph.pb.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+namespace tscope::io {
+namespace {
+
+constexpr const char* kVariableValue = "VARIABLE_VALUE";
+
+class TreeBuilder {
+public:
+    explicit TreeBuilder(const BundleReader& bundle) : m_bundle(bundle)
+    {
+        m_tree.annotations.resize(bundle.entries().size());
+        m_tree.nodes.push_back({});
+        m_tree.nodes[0].kind = NodeKind::Root;
+        m_tree.nodes[0].name = bundle.prefix().filename().string();
+    }
+
+    int addNode(int parent, std::string name, NodeKind kind)
+    {
+        TreeNode node;
+        node.name = std::move(name);
+        node.kind = kind;
+        node.parent = parent;
+        m_tree.nodes.push_back(std::move(node));
+        int id = static_cast<int>(m_tree.nodes.size()) - 1;
+        m_tree.nodes[static_cast<size_t>(parent)].children.push_back(id);
+        return id;
+    }
+
+    // The child of `parent` with this name, created as a Group when missing.
+    int childGroup(int parent, const std::string& name)
+    {
+        for (int c : m_tree.nodes[static_cast<size_t>(parent)].children)
+            if (m_tree.nodes[static_cast<size_t>(c)].name == name) return c;
+        return addNode(parent, name, NodeKind::Group);
+    }
+
+    bool buildFromObjectGraph(const tensorflow::TrackableObjectGraph& graph);
+    void buildFromNames();
+    void addOrphans(const std::string& groupName);
+    VariableTree finish();
+
+    const BundleReader& m_bundle;
+    VariableTree m_tree;
+    std::vector<bool> m_placed; // per entry: appears in the tree already
+};
+
+bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& graph)
+{
+    const int n = graph.nodes_size();
+    if (n == 0) return false;
+    auto valid = [n](int id) { return id >= 0 && id < n; };
+
+    // First breadth-first path of every node: this is how TensorFlow forms keys (FORMATS.md §3.3).
+    std::vector<std::string> path(static_cast<size_t>(n));
+    std::vector<int> bfsParent(static_cast<size_t>(n), -2);
+    std::vector<std::string> bfsName(static_cast<size_t>(n));
+    std::deque<int> queue { 0 };
+    bfsParent[0] = -1;
+    while (!queue.empty()) {
+        int id = queue.front();
+        queue.pop_front();
+        for (const auto& ref : graph.nodes(id).children()) {
+            int child = ref.node_id();
+            if (!valid(child) || bfsParent[static_cast<size_t>(child)] != -2) continue;
+            bfsParent[static_cast<size_t>(child)] = id;
+            bfsName[static_cast<size_t>(child)] = ref.local_name();
+            const std::string& base = path[static_cast<size_t>(id)];
+            path[static_cast<size_t>(child)] = (base.empty() ? "" : base + "/") + escapeLocalName(ref.local_name());
+            queue.push_back(child);
+        }
+    }
+
+    // Slot variables: which node is a slot of which variable, for which optimizer.
+    struct SlotInfo {
+        int original;
+        int optimizer;
+        std::string name;
+    };
+    std::unordered_map<int, SlotInfo> slotOf;
+    for (int id = 0; id < n; ++id)
+        for (const auto& s : graph.nodes(id).slot_variables()) {
+            int slot = s.slot_variable_node_id();
+            if (valid(slot) && valid(s.original_variable_node_id()))
+                slotOf[slot] = { s.original_variable_node_id(), id, s.slot_name() };
+        }
+    for (auto& [slot, info] : slotOf)
+        if (path[static_cast<size_t>(slot)].empty() && bfsParent[static_cast<size_t>(slot)] == -2)
+            path[static_cast<size_t>(slot)] = path[static_cast<size_t>(info.original)] + "/.OPTIMIZER_SLOT/"
+                + path[static_cast<size_t>(info.optimizer)] + "/" + escapeLocalName(info.name);
+
+    // Which entries each node owns, and the entry annotations.
+    std::vector<std::vector<int>> nodeEntries(static_cast<size_t>(n));
+    std::vector<int> variableEntry(static_cast<size_t>(n), -1);
+    for (int id = 0; id < n; ++id)
+        for (const auto& attr : graph.nodes(id).attributes()) {
+            int e = m_bundle.indexOf(attr.checkpoint_key());
+            if (e < 0) continue;
+            nodeEntries[static_cast<size_t>(id)].push_back(e);
+            if (attr.name() == kVariableValue) variableEntry[static_cast<size_t>(id)] = e;
+            auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            a.role = EntryRole::Variable;
+            a.objectPath = path[static_cast<size_t>(id)];
+        }
+    // Optimizer-owned objects: anything below a child edge whose name mentions "optimizer".
+    std::vector<bool> underOptimizer(static_cast<size_t>(n), false);
+    for (int id = 1; id < n; ++id) {
+        if (bfsParent[static_cast<size_t>(id)] < 0) continue;
+        std::string lower = bfsName[static_cast<size_t>(id)];
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (lower.find("optimizer") != std::string::npos) underOptimizer[static_cast<size_t>(id)] = true;
+    }
+    // Propagate in BFS order (parents come first in the path order).
+    std::vector<int> order;
+    for (int id = 0; id < n; ++id)
+        if (bfsParent[static_cast<size_t>(id)] != -2) order.push_back(id);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return std::count(path[static_cast<size_t>(a)].begin(), path[static_cast<size_t>(a)].end(), '/')
+            < std::count(path[static_cast<size_t>(b)].begin(), path[static_cast<size_t>(b)].end(), '/');
+    });
+    for (int id : order) {
+        int p = bfsParent[static_cast<size_t>(id)];
+        if (p >= 0 && underOptimizer[static_cast<size_t>(p)]) underOptimizer[static_cast<size_t>(id)] = true;
+        if (underOptimizer[static_cast<size_t>(id)])
+            for (int e : nodeEntries[static_cast<size_t>(id)]) m_tree.annotations[static_cast<size_t>(e)].optimizerState = true;
+    }
+    for (auto& [slot, info] : slotOf)
+        for (int e : nodeEntries[static_cast<size_t>(slot)]) {
+            auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            a.role = EntryRole::Slot;
+            a.slotName = info.name;
+            a.optimizerPath = path[static_cast<size_t>(info.optimizer)];
+            a.optimizerState = true;
+            int orig = variableEntry[static_cast<size_t>(info.original)];
+            if (orig >= 0) a.slotOfKey = m_bundle.entries()[static_cast<size_t>(orig)].key;
+        }
+
+    // Display tree: each object once, under its breadth-first parent; objects owning no tensor
+    // anywhere below are left out (Keras bookkeeping, functions, empty lists).
+    std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
+    for (int id = 1; id < n; ++id) {
+        int p = bfsParent[static_cast<size_t>(id)];
+        if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
+    }
+    std::vector<char> hasTensors(static_cast<size_t>(n), 0);
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        int id = *it;
+        bool any = !nodeEntries[static_cast<size_t>(id)].empty();
+        for (int c : bfsChildren[static_cast<size_t>(id)]) any = any || hasTensors[static_cast<size_t>(c)];
+        hasTensors[static_cast<size_t>(id)] = any;
+    }
+
+    m_placed.assign(m_bundle.entries().size(), false);
+    std::vector<int> treeNodeOf(static_cast<size_t>(n), -1);
+    treeNodeOf[0] = 0;
+    // Iterative DFS keeps child order and cannot overflow the stack on deep hostile graphs.
+    std::vector<std::pair<int, int>> stack; // (graph node, tree parent)
+    for (auto it = bfsChildren[0].rbegin(); it != bfsChildren[0].rend(); ++it) stack.push_back({ *it, 0 });
+    for (int e : nodeEntries[0]) {
+        int leaf = addNode(0, m_bundle.entries()[static_cast<size_t>(e)].key, NodeKind::Variable);
+        m_tree.nodes[static_cast<size_t>(leaf)].entry = e;
+        m_placed[static_cast<size_t>(e)] = true;
+    }
+    while (!stack.empty()) {
+        auto [id, treeParent] = stack.back();
+        stack.pop_back();
+        if (!hasTensors[static_cast<size_t>(id)]) continue;
+        int v = variableEntry[static_cast<size_t>(id)];
+        int node = addNode(treeParent, bfsName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+        treeNodeOf[static_cast<size_t>(id)] = node;
+        m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
+        for (int e : nodeEntries[static_cast<size_t>(id)]) {
+            if (e == v) {
+                m_tree.nodes[static_cast<size_t>(node)].entry = e;
+            } else { // other attributes (lookup tables, .TENSORS) become leaves named after the attribute
+                const std::string& key = m_bundle.entries()[static_cast<size_t>(e)].key;
+                auto pos = key.rfind("/.ATTRIBUTES/");
+                int leaf = addNode(node, pos == std::string::npos ? key : key.substr(pos + 13), NodeKind::Variable);
+                m_tree.nodes[static_cast<size_t>(leaf)].entry = e;
+            }
+            m_placed[static_cast<size_t>(e)] = true;
+        }
+        const auto& kids = bfsChildren[static_cast<size_t>(id)];
+        for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back({ *it, node });
+    }
+    // Slots under their variable, named "<slot> (<optimizer>)".
+    for (int id = 0; id < n; ++id)
+        for (const auto& s : graph.nodes(id).slot_variables()) {
+            int slot = s.slot_variable_node_id(), orig = s.original_variable_node_id();
+            if (!valid(slot) || !valid(orig)) continue;
+            int parent = treeNodeOf[static_cast<size_t>(orig)];
+            int e = variableEntry[static_cast<size_t>(slot)];
+            if (parent < 0 || e < 0) continue;
+            int node = addNode(parent, s.slot_name(), NodeKind::Slot);
+            auto& tn = m_tree.nodes[static_cast<size_t>(node)];
+            tn.entry = e;
+            tn.path = path[static_cast<size_t>(slot)];
+            tn.slotName = s.slot_name();
+            tn.optimizerPath = path[static_cast<size_t>(id)];
+            m_placed[static_cast<size_t>(e)] = true;
+        }
+    return true;
+}
+
+// TF1 optimizers name their slots "<variable>/<Optimizer>[_N]".
+bool tf1SlotSuffix(const std::string& suffix, std::string& optimizer)
+{
+    static const char* kNames[] = { "Adam", "Adam_1", "Momentum", "Adagrad", "Ftrl", "Ftrl_1", "RMSProp",
+        "RMSProp_1", "Adadelta", "Adadelta_1", "ProximalAdagrad", "AdagradDA", "AdagradDA_1", "ExponentialMovingAverage" };
+    for (const char* name : kNames)
+        if (suffix == name) {
+            optimizer = suffix.substr(0, suffix.find('_'));
+            return true;
+        }
+    return false;
+}
+
+void TreeBuilder::buildFromNames()
+{
+    const auto& entries = m_bundle.entries();
+    m_placed.assign(entries.size(), false);
+    for (size_t e = 0; e < entries.size(); ++e) {
+        const std::string& key = entries[e].key;
+        auto& a = m_tree.annotations[e];
+        a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
+        auto slash = key.rfind('/');
+        std::string optimizer;
+        if (slash != std::string::npos && tf1SlotSuffix(key.substr(slash + 1), optimizer)
+            && m_bundle.indexOf(key.substr(0, slash)) >= 0) {
+            a.role = EntryRole::Slot;
+            a.slotOfKey = key.substr(0, slash);
+            a.slotName = key.substr(slash + 1);
+            a.optimizerPath = optimizer;
+            a.optimizerState = true;
+        } else if (key.starts_with("beta1_power") || key.starts_with("beta2_power") || key.find("/Adam") != std::string::npos
+            || key.find("optimizer") != std::string::npos) {
+            a.optimizerState = true;
+        }
+    }
+    std::map<std::string, int> nodeOfPrefix;
+    for (size_t e = 0; e < entries.size(); ++e) {
+        const auto& a = m_tree.annotations[e];
+        if (a.role != EntryRole::Variable) continue;
+        const std::string& key = entries[e].key;
+        int parent = 0;
+        std::string prefix;
+        size_t start = 0;
+        while (true) {
+            size_t slash = key.find('/', start);
+            std::string part = key.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+            prefix += (prefix.empty() ? "" : "/") + part;
+            auto it = nodeOfPrefix.find(prefix);
+            int node = it != nodeOfPrefix.end() ? it->second : -1;
+            if (node < 0) {
+                node = addNode(parent, part, NodeKind::Group);
+                m_tree.nodes[static_cast<size_t>(node)].path = prefix;
+                nodeOfPrefix[prefix] = node;
+            }
+            parent = node;
+            if (slash == std::string::npos) break;
+            start = slash + 1;
+        }
+        m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
+        m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
+        m_placed[e] = true;
+    }
+    for (size_t e = 0; e < entries.size(); ++e) {
+        const auto& a = m_tree.annotations[e];
+        if (a.role != EntryRole::Slot) continue;
+        auto it = nodeOfPrefix.find(a.slotOfKey);
+        if (it == nodeOfPrefix.end()) continue;
+        int node = addNode(it->second, a.slotName, NodeKind::Slot);
+        auto& tn = m_tree.nodes[static_cast<size_t>(node)];
+        tn.entry = static_cast<int>(e);
+        tn.path = entries[e].key;
+        tn.slotName = a.slotName;
+        tn.optimizerPath = a.optimizerPath;
+        m_placed[e] = true;
+    }
+}
+
+void TreeBuilder::addOrphans(const std::string& groupName)
+{
+    const auto& entries = m_bundle.entries();
+    int group = -1;
+    for (size_t e = 0; e < entries.size(); ++e) {
+        if (m_placed[e]) continue;
+        if (entries[e].key == kObjectGraphKey) m_tree.annotations[e].role = EntryRole::ObjectGraph;
+        if (group < 0) group = addNode(0, groupName, NodeKind::Group);
+        int leaf = addNode(group, entries[e].key, NodeKind::Variable);
+        m_tree.nodes[static_cast<size_t>(leaf)].entry = static_cast<int>(e);
+    }
+}
+
+VariableTree TreeBuilder::finish()
+{
+    // Aggregate parameters and bytes bottom-up (children always have larger ids than parents).
+    auto& nodes = m_tree.nodes;
+    for (size_t i = nodes.size(); i-- > 0;) {
+        auto& node = nodes[i];
+        if (node.entry >= 0) {
+            const auto& e = m_bundle.entries()[static_cast<size_t>(node.entry)];
+            node.parameters += e.elementCount();
+            node.bytes += e.byteSize();
+        }
+        if (node.parent >= 0) {
+            nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
+            nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
+        }
+    }
+    return std::move(m_tree);
+}
+
+} // namespace
+
+const char* nodeKindName(NodeKind kind)
+{
+    switch (kind) {
+    case NodeKind::Root: return "root";
+    case NodeKind::Object: return "object";
+    case NodeKind::Variable: return "variable";
+    case NodeKind::Slot: return "slot";
+    case NodeKind::Group: return "group";
+    }
+    return "object";
+}
+
+const char* entryRoleName(EntryRole role)
+{
+    switch (role) {
+    case EntryRole::Variable: return "variable";
+    case EntryRole::Slot: return "slot";
+    case EntryRole::ObjectGraph: return "object_graph";
+    case EntryRole::Other: return "other";
+    }
+    return "other";
+}
+
+std::string escapeLocalName(const std::string& name)
+{
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) {
+        if (c == '.') out += "..";
+        else if (c == '/') out += ".S";
+        else out += c;
+    }
+    return out;
+}
+
+VariableTree buildVariableTree(const BundleReader& bundle)
+{
+    TreeBuilder builder(bundle);
+    bool objectBased = false;
+    if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
+        auto tensor = bundle.read(*entry);
+        tensorflow::TrackableObjectGraph graph;
+        if (!tensor) {
+            builder.m_tree.warnings.push_back(tensor.status());
+        } else if (tensor->stringValues().size() != 1 || !graph.ParseFromString(tensor->stringValues()[0])) {
+            builder.m_tree.warnings.push_back(
+                Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name").withTensor(kObjectGraphKey));
+        } else {
+            objectBased = builder.buildFromObjectGraph(graph);
+        }
+    }
+    if (!objectBased) {
+        builder.m_tree.nodes.resize(1);
+        builder.m_tree.nodes[0].children.clear();
+        builder.m_tree.annotations.assign(bundle.entries().size(), {});
+        builder.buildFromNames();
+    }
+    builder.m_tree.objectBased = objectBased;
+    builder.addOrphans("Other tensors");
+    return builder.finish();
+}
+
+} // namespace tscope::io

@@ -1,0 +1,57 @@
+// The tree a person browses: TF2 object hierarchy (from _CHECKPOINTABLE_OBJECT_GRAPH) with optimizer
+// slots under the variable they belong to, or the `/`-separated name hierarchy of TF1 checkpoints.
+#pragma once
+
+#include "io/bundle_reader.h"
+
+#include <string>
+#include <vector>
+
+namespace tscope::io {
+
+enum class NodeKind { Root, Object, Variable, Slot, Group };
+const char* nodeKindName(NodeKind kind);
+
+// What an index entry is, for listings and accounting.
+enum class EntryRole { Variable, Slot, ObjectGraph, Other };
+const char* entryRoleName(EntryRole role);
+
+struct EntryAnnotation {
+    EntryRole role = EntryRole::Other;
+    std::string objectPath;    // TF2: first breadth-first path of the owning object; empty for TF1
+    std::string slotOfKey;     // slots: checkpoint key of the variable the slot belongs to
+    std::string slotName;      // slots: m, v, momentum, ...
+    std::string optimizerPath; // slots: the optimizer's object path (TF1: the optimizer's name, e.g. Adam)
+    bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
+};
+
+struct TreeNode {
+    std::string name;        // one path segment, unescaped for display
+    NodeKind kind = NodeKind::Object;
+    int parent = -1;
+    std::vector<int> children;
+    int entry = -1;          // index into BundleReader::entries(), for Variable and Slot nodes
+    std::string path;        // TF2 object path or TF1 name prefix of this node
+    std::string slotName;    // Slot nodes
+    std::string optimizerPath;
+    uint64_t parameters = 0; // aggregated over the subtree (slots included)
+    uint64_t bytes = 0;
+};
+
+struct VariableTree {
+    bool objectBased = false;            // true when built from a TF2 object graph
+    std::vector<TreeNode> nodes;         // nodes[0] is the root
+    std::vector<EntryAnnotation> annotations; // parallel to BundleReader::entries()
+    std::vector<Status> warnings;        // e.g. an object graph that could not be decoded
+};
+
+inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
+
+// Builds the tree from the bundle's object graph when there is one (reading that one string tensor),
+// otherwise from the key names. Never fails: a damaged object graph falls back to names with a warning.
+VariableTree buildVariableTree(const BundleReader& bundle);
+
+// TF2 object-path escaping of one local name: '.' -> "..", '/' -> ".S".
+std::string escapeLocalName(const std::string& name);
+
+} // namespace tscope::io
