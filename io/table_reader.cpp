@@ -29,7 +29,9 @@ public:
         }
         const auto* p = reinterpret_cast<const char*>(span->data());
         *result = leveldb::Slice(p, n);
-        if (n > 5 && n != kFooterSize && static_cast<uint8_t>(p[n - 5]) == 1) {
+        const bool footer = n == kFooterSize && offset + n == m_file->size();
+        if (!footer) ++m_blockReads;
+        if (n > 5 && !footer && static_cast<uint8_t>(p[n - 5]) == 1) {
             uint64_t claimed = 0;
             int shift = 0;
             for (size_t i = 0; i < n - 5 && i < 5; ++i) {
@@ -43,8 +45,12 @@ public:
         return leveldb::Status::OK();
     }
 
+    // Blocks read so far (every read except the footer's); a full scan reads each data block once.
+    uint64_t blockReads() const { return m_blockReads; }
+
 private:
     std::shared_ptr<MappedFile> m_file;
+    mutable uint64_t m_blockReads = 0;
 };
 
 uint64_t readVarint(const std::byte*& p, const std::byte* end, bool& ok)
@@ -59,24 +65,31 @@ uint64_t readVarint(const std::byte*& p, const std::byte* end, bool& ok)
     return 0;
 }
 
-// The index block uses restart interval 1, so its restart count is the number of data blocks.
-uint64_t countDataBlocks(const MappedFile& file)
+struct FooterHandles {
+    uint64_t metaOffset = 0, metaSize = 0, indexOffset = 0, indexSize = 0;
+};
+
+// Decodes the two block handles at the start of the 48-byte footer (the magic is checked separately).
+bool decodeFooter(const MappedFile& file, FooterHandles& h)
 {
     auto footer = file.bytes(file.size() - kFooterSize, kFooterSize);
-    if (!footer) return 0;
+    if (!footer) return false;
     const std::byte* p = footer->data();
     const std::byte* end = p + kFooterSize;
     bool ok = true;
-    readVarint(p, end, ok);
-    readVarint(p, end, ok);
-    uint64_t off = readVarint(p, end, ok);
-    uint64_t size = readVarint(p, end, ok);
-    if (!ok || size < 4) return 0;
-    auto block = file.bytes(off, size + 1);
-    if (!block || static_cast<uint8_t>((*block)[size]) != 0) return 0; // compressed index: unknown
-    uint32_t restarts = 0;
-    std::memcpy(&restarts, block->data() + size - 4, 4);
-    return restarts;
+    h.metaOffset = readVarint(p, end, ok);
+    h.metaSize = readVarint(p, end, ok);
+    h.indexOffset = readVarint(p, end, ok);
+    h.indexSize = readVarint(p, end, ok);
+    return ok;
+}
+
+// The index block (plus its 5-byte trailer) lies inside the file, before the footer. Checked before LevelDB
+// sees the handle: it allocates `size + 5` bytes up front, and a size near 2^64 wraps around.
+bool indexBlockInside(const MappedFile& file, const FooterHandles& h)
+{
+    const uint64_t limit = file.size() - kFooterSize;
+    return h.indexOffset <= limit && h.indexSize <= limit - h.indexOffset && limit - h.indexOffset - h.indexSize >= 5;
 }
 
 Status translate(const leveldb::Status& s, const MappedFile& file)
@@ -126,8 +139,13 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
             .withPath(path);
     }
     auto tail = file->bytes(file->size() - 8, 8);
+    FooterHandles handles;
+    const bool footerDecodes = decodeFooter(*file, handles);
     if (std::memcmp(tail->data(), kTableMagic, 8) != 0) {
-        if (looksLikeTableStart(*file))
+        // A footer that still points exactly at the index block before it is a damaged magic, not a cut file.
+        const bool footerIntact = footerDecodes && indexBlockInside(*file, handles)
+            && handles.indexOffset + handles.indexSize + 5 == file->size() - kFooterSize;
+        if (looksLikeTableStart(*file) && !footerIntact)
             return Status(ErrorCode::Truncated,
                 "the index file ends early: its table footer is missing (file truncated or still being written?)")
                 .withPath(path)
@@ -136,6 +154,11 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
             .withPath(path)
             .withOffset(file->size() - 8);
     }
+
+    if (!footerDecodes || !indexBlockInside(*file, handles))
+        return Status(ErrorCode::Corrupt, "the table footer points outside the file (damaged footer)")
+            .withPath(path)
+            .withOffset(file->size() - kFooterSize);
 
     try {
         MappedRandomAccessFile source(file);
@@ -152,7 +175,7 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
         std::unique_ptr<leveldb::Iterator> it(table->NewIterator(readOptions));
 
         TableContents contents;
-        contents.dataBlocks = countDataBlocks(*file);
+        const uint64_t readsAtOpen = source.blockReads(); // the index block
         uint64_t n = 0;
         for (it->SeekToFirst(); it->Valid(); it->Next()) {
             contents.entries.push_back({ it->key().ToString(), it->value().ToString() });
@@ -160,6 +183,9 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
                 return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         }
         if (!it->status().ok()) contents.damage = translate(it->status(), *file);
+        // Each index entry's data block is read exactly once by the scan (no block cache), so this counts
+        // them whether or not the index block is compressed, and an empty table has none.
+        contents.dataBlocks = source.blockReads() - readsAtOpen;
         return contents;
     } catch (const std::bad_alloc&) {
         return Status(ErrorCode::Corrupt, "the index table declares more data than can be held in memory")

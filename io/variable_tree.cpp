@@ -310,7 +310,8 @@ VariableTree TreeBuilder::finish()
             node.parameters += e.elementCount();
             node.bytes += e.byteSize();
         }
-        if (node.parent >= 0) {
+        // Slots are optimizer state: they do not add to their variable's or its parents' totals.
+        if (node.parent >= 0 && node.kind != NodeKind::Slot) {
             nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
             nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
         }

@@ -34,7 +34,7 @@ struct TreeNode {
     std::string path;        // TF2 object path or TF1 name prefix of this node
     std::string slotName;    // Slot nodes
     std::string optimizerPath;
-    uint64_t parameters = 0; // aggregated over the subtree (slots included)
+    uint64_t parameters = 0; // aggregated over the subtree, optimizer slots excluded
     uint64_t bytes = 0;
 };
 

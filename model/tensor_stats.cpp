@@ -13,19 +13,141 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TSCOPE_STATS_AVX2 1
+#endif
+
 namespace tscope::model {
 namespace {
 
 using io::DType;
 
+#if TSCOPE_STATS_AVX2
+// Fused single pass over float32 (AVX2 + FMA): every element is loaded once and feeds min, max, the zero
+// count and three double-precision sums (of x - shift, of its square, and of x^2). Nothing is summed in
+// float. Returns false when the block holds NaN/Inf (detected through sumSq, which stays finite for any
+// finite float: |x|^2 <= 1.2e77 in double); the caller then takes the element-by-element path.
+struct FusedFloatSums {
+    double s1 = 0, s2 = 0, sumSq = 0;
+    float min = 0, max = 0;
+    uint64_t zeros = 0;
+};
+
+__attribute__((target("avx2,fma"))) bool fusedFloatStatsAvx2(const float* p, int64_t n, double shift, FusedFloatSums& out)
+{
+    const __m256d vshift = _mm256_set1_pd(shift);
+    const __m256 zero = _mm256_setzero_ps();
+    // Four independent chains per sum hide the add/FMA latency.
+    __m256d s1a = _mm256_setzero_pd(), s1b = s1a, s1c = s1a, s1d = s1a;
+    __m256d s2a = s1a, s2b = s1a, s2c = s1a, s2d = s1a;
+    __m256d qa = s1a, qb = s1a, qc = s1a, qd = s1a;
+    __m256 mn0 = _mm256_set1_ps(INFINITY), mn1 = mn0;
+    __m256 mx0 = _mm256_set1_ps(-INFINITY), mx1 = mx0;
+    __m256i zeros = _mm256_setzero_si256(); // per-lane counts (as negated compare masks); < 2^31 per call
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 x0 = _mm256_loadu_ps(p + i);
+        const __m256 x1 = _mm256_loadu_ps(p + i + 8);
+        mn0 = _mm256_min_ps(mn0, x0);
+        mn1 = _mm256_min_ps(mn1, x1);
+        mx0 = _mm256_max_ps(mx0, x0);
+        mx1 = _mm256_max_ps(mx1, x1);
+        zeros = _mm256_sub_epi32(zeros, _mm256_castps_si256(_mm256_cmp_ps(x0, zero, _CMP_EQ_OQ)));
+        zeros = _mm256_sub_epi32(zeros, _mm256_castps_si256(_mm256_cmp_ps(x1, zero, _CMP_EQ_OQ)));
+        const __m256d xa = _mm256_cvtps_pd(_mm256_castps256_ps128(x0));
+        const __m256d xb = _mm256_cvtps_pd(_mm256_extractf128_ps(x0, 1));
+        const __m256d xc = _mm256_cvtps_pd(_mm256_castps256_ps128(x1));
+        const __m256d xd = _mm256_cvtps_pd(_mm256_extractf128_ps(x1, 1));
+        const __m256d da = _mm256_sub_pd(xa, vshift), db = _mm256_sub_pd(xb, vshift);
+        const __m256d dc = _mm256_sub_pd(xc, vshift), dd = _mm256_sub_pd(xd, vshift);
+        s1a = _mm256_add_pd(s1a, da);
+        s1b = _mm256_add_pd(s1b, db);
+        s1c = _mm256_add_pd(s1c, dc);
+        s1d = _mm256_add_pd(s1d, dd);
+        s2a = _mm256_fmadd_pd(da, da, s2a);
+        s2b = _mm256_fmadd_pd(db, db, s2b);
+        s2c = _mm256_fmadd_pd(dc, dc, s2c);
+        s2d = _mm256_fmadd_pd(dd, dd, s2d);
+        qa = _mm256_fmadd_pd(xa, xa, qa);
+        qb = _mm256_fmadd_pd(xb, xb, qb);
+        qc = _mm256_fmadd_pd(xc, xc, qc);
+        qd = _mm256_fmadd_pd(xd, xd, qd);
+    }
+    alignas(32) double l1[4], l2[4], lq[4];
+    alignas(32) float lmn[8], lmx[8];
+    alignas(32) int32_t lz[8];
+    _mm256_store_pd(l1, _mm256_add_pd(_mm256_add_pd(s1a, s1b), _mm256_add_pd(s1c, s1d)));
+    _mm256_store_pd(l2, _mm256_add_pd(_mm256_add_pd(s2a, s2b), _mm256_add_pd(s2c, s2d)));
+    _mm256_store_pd(lq, _mm256_add_pd(_mm256_add_pd(qa, qb), _mm256_add_pd(qc, qd)));
+    _mm256_store_ps(lmn, _mm256_min_ps(mn0, mn1));
+    _mm256_store_ps(lmx, _mm256_max_ps(mx0, mx1));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lz), zeros);
+    double s1 = (l1[0] + l1[1]) + (l1[2] + l1[3]);
+    double s2 = (l2[0] + l2[1]) + (l2[2] + l2[3]);
+    double sq = (lq[0] + lq[1]) + (lq[2] + lq[3]);
+    float mn = INFINITY, mx = -INFINITY;
+    uint64_t z = 0;
+    for (int k = 0; k < 8; ++k) {
+        mn = std::min(mn, lmn[k]);
+        mx = std::max(mx, lmx[k]);
+        z += static_cast<uint64_t>(lz[k]);
+    }
+    for (; i < n; ++i) {
+        const float v = p[i];
+        const double x = static_cast<double>(v), d = x - shift;
+        mn = std::min(mn, v);
+        mx = std::max(mx, v);
+        z += v == 0.0f;
+        s1 += d;
+        s2 += d * d;
+        sq += x * x;
+    }
+    if (!std::isfinite(sq)) return false;
+    out.s1 = s1;
+    out.s2 = s2;
+    out.sumSq = sq;
+    out.min = mn;
+    out.max = mx;
+    out.zeros = z;
+    return true;
+}
+
+bool cpuHasAvx2Fma()
+{
+    static const bool yes = [] {
+        __builtin_cpu_init(); // may run before libgcc's own constructor (static initialisers)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }();
+    return yes;
+}
+#endif
+
 // Statistics of a block of float values already converted to float32 (or float64).
 template <typename Scalar>
 TensorStats blockStats(const Scalar* data, int64_t n)
 {
-    using Array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
-    Eigen::Map<const Array> a(data, n);
     TensorStats s;
     s.count = static_cast<uint64_t>(n);
+#if TSCOPE_STATS_AVX2
+    if constexpr (std::is_same_v<Scalar, float>) {
+        FusedFloatSums f;
+        if (n > 0 && n < (int64_t { 1 } << 31) && cpuHasAvx2Fma()
+            && fusedFloatStatsAvx2(data, n, static_cast<double>(data[0]), f)) {
+            const double fn = static_cast<double>(n);
+            s.finite = s.count;
+            s.zeros = f.zeros;
+            s.min = static_cast<double>(f.min);
+            s.max = static_cast<double>(f.max);
+            s.mean = static_cast<double>(data[0]) + f.s1 / fn;
+            s.std = std::max(0.0, f.s2 - f.s1 * f.s1 / fn); // M2 until finished
+            s.l2 = f.sumSq;                                 // sum of squares until finished
+            return s;
+        }
+    }
+#endif
+    using Array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
+    Eigen::Map<const Array> a(data, n);
     s.zeros = static_cast<uint64_t>((a == Scalar(0)).count());
     if (a.isFinite().all()) {
         s.finite = s.count;

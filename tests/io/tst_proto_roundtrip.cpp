@@ -2,7 +2,8 @@
 // TensorFlow artifacts of the shared corpus (TSCOPE_CORPUS_DIR):
 //  - binary saved_model.pb files parse, re-serialize stably, and keep their unknown fields;
 //  - the schema declares every field the corpus actually uses in the messages the browser relies on;
-//  - text-format saved_model.pbtxt and `checkpoint` state files parse;
+//  - TF1 <prefix>.meta MetaGraphDefs parse and are covered the same way;
+//  - text-format saved_model.pbtxt, graph.pbtxt and `checkpoint` state files parse;
 //  - fingerprint.pb and keras_metadata.pb parse.
 #include <QObject>
 #include <QRegularExpression>
@@ -13,17 +14,18 @@
 
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/message_differencer.h>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -49,33 +51,38 @@ namespace {
 
 const fs::path kCorpus{TSCOPE_CORPUS_DIR};
 
-std::string readFile(const fs::path &path)
+std::string readFile(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-bool isLfsPointer(const std::string &bytes)
+bool isLfsPointer(const std::string& bytes)
 {
     return std::string_view(bytes).starts_with("version https://git-lfs");
 }
 
-// Every regular file under the corpus whose file name is `name`, sorted for a stable row order.
-std::vector<fs::path> corpusFiles(const std::string &name)
+// Every regular file under the corpus accepted by `match`, sorted for a stable row order.
+std::vector<fs::path> corpusFiles(const std::function<bool(const fs::path&)>& match)
 {
     std::vector<fs::path> out;
     std::error_code ec;
     if (!fs::is_directory(kCorpus, ec))
         return out;
     for (fs::recursive_directory_iterator it(kCorpus, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().filename() == name)
+        if (it->is_regular_file(ec) && match(it->path()))
             out.push_back(it->path());
     }
     std::sort(out.begin(), out.end());
     return out;
 }
 
-QByteArray rowName(const fs::path &path)
+std::vector<fs::path> corpusFiles(const std::string& fileName)
+{
+    return corpusFiles([&fileName](const fs::path& path) { return path.filename() == fileName; });
+}
+
+QByteArray rowName(const fs::path& path)
 {
     return QByteArray::fromStdString(path.lexically_relative(kCorpus).generic_string());
 }
@@ -119,7 +126,7 @@ public:
     // to totalBytes (which must describe the plain message tree, where they are opaque bytes).
     explicit UnknownFieldWalker(bool decodeNested) : m_decodeNested(decodeNested) {}
 
-    UnknownStats run(const pb::Message &root)
+    UnknownStats run(const pb::Message& root)
     {
         m_stats = {};
         m_collection.clear();
@@ -128,18 +135,18 @@ public:
     }
 
 private:
-    void walk(const pb::Message &msg, const std::string &path, bool lenient, bool countBytes)
+    void walk(const pb::Message& msg, const std::string& path, bool lenient, bool countBytes)
     {
-        const pb::Descriptor *desc = msg.GetDescriptor();
-        const pb::Reflection *refl = msg.GetReflection();
+        const pb::Descriptor* desc = msg.GetDescriptor();
+        const pb::Reflection* refl = msg.GetReflection();
         lenient = lenient || kLenientRoots.count(desc->full_name()) > 0;
 
-        const pb::UnknownFieldSet &unknown = refl->GetUnknownFields(msg);
+        const pb::UnknownFieldSet& unknown = refl->GetUnknownFields(msg);
         if (!unknown.empty()) {
             std::string raw;
             unknown.SerializeToString(&raw);
             const auto bytes = static_cast<std::int64_t>(raw.size());
-            auto &entry = m_stats.byType[desc->full_name()];
+            auto& entry = m_stats.byType[desc->full_name()];
             ++entry.messages;
             entry.bytes += bytes;
             entry.lenient = entry.lenient && lenient;
@@ -161,7 +168,7 @@ private:
 
         std::vector<const pb::FieldDescriptor *> fields;
         refl->ListFields(msg, &fields);
-        for (const pb::FieldDescriptor *field : fields) {
+        for (const pb::FieldDescriptor* field : fields) {
             if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) {
                 if (m_decodeNested && field->full_name() == "tensorflow.CollectionDef.BytesList.value")
                     walkVariableDefs(msg, field, path, lenient);
@@ -182,18 +189,20 @@ private:
             m_collection.clear();
     }
 
-    void walkAny(const pb::Message &any, const std::string &path, bool lenient)
+    void walkAny(const pb::Message& any, const std::string& path, bool lenient)
     {
         pb::Any packed;
         packed.CopyFrom(any);
-        const std::string &url = packed.type_url();
+        const std::string& url = packed.type_url();
         const std::string typeName = url.substr(url.rfind('/') + 1);
-        const pb::Descriptor *payloadType = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(typeName);
+        const pb::Descriptor* payloadType
+            = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(typeName);
         if (payloadType == nullptr) {
             qWarning("%s: Any of type %s is not in our schema (kept as bytes)", path.c_str(), url.c_str());
             return;
         }
-        std::unique_ptr<pb::Message> payload(pb::MessageFactory::generated_factory()->GetPrototype(payloadType)->New());
+        std::unique_ptr<pb::Message> payload(
+            pb::MessageFactory::generated_factory()->GetPrototype(payloadType)->New());
         if (!payload->ParseFromString(packed.value())) {
             qWarning("%s: Any payload of type %s does not parse", path.c_str(), url.c_str());
             m_stats.byType["<unparsable Any " + typeName + ">"].messages++;
@@ -203,17 +212,18 @@ private:
     }
 
     // The bytes_list values of TF1 variable collections are serialized VariableDef messages.
-    void walkVariableDefs(const pb::Message &bytesList, const pb::FieldDescriptor *field, const std::string &path,
-                          bool lenient)
+    void walkVariableDefs(const pb::Message& bytesList, const pb::FieldDescriptor* field,
+                          const std::string& path, bool lenient)
     {
         if (kVariableCollections.count(m_collection) == 0)
             return;
-        const pb::Reflection *refl = bytesList.GetReflection();
+        const pb::Reflection* refl = bytesList.GetReflection();
         for (int i = 0; i < refl->FieldSize(bytesList, field); ++i) {
             tensorflow::VariableDef def;
             std::string scratch;
             if (!def.ParseFromString(refl->GetRepeatedStringReference(bytesList, field, i, &scratch))) {
-                qWarning("%s[%d]: collection \"%s\" value is not a VariableDef", path.c_str(), i, m_collection.c_str());
+                qWarning("%s[%d]: collection \"%s\" value is not a VariableDef", path.c_str(), i,
+                         m_collection.c_str());
                 m_stats.byType["<unparsable VariableDef>"].messages++;
                 continue;
             }
@@ -226,7 +236,7 @@ private:
     UnknownStats m_stats;
 };
 
-std::string describe(const std::set<int> &numbers)
+std::string describe(const std::set<int>& numbers)
 {
     std::string out;
     for (int n : numbers)
@@ -236,14 +246,14 @@ std::string describe(const std::set<int> &numbers)
 
 // Logs every message type carrying unknown fields (qWarning) and returns the ones that must be complete:
 // the types in kMustBeComplete anywhere, and every type met outside GraphDef / OpList subtrees.
-QStringList reportUnknownFields(const pb::Message &root, const QByteArray &label)
+QStringList reportUnknownFields(const pb::Message& root, const QByteArray& label)
 {
     const UnknownStats stats = UnknownFieldWalker(true).run(root);
     QStringList missing;
     for (const auto &[type, entry] : stats.byType) {
         const bool mustBeComplete = kMustBeComplete.count(type) > 0 || !entry.lenient;
-        qWarning("%s: %s has unknown field(s) %s in %d message(s), %lld bytes, e.g. at %s%s", label.constData(),
-                 type.c_str(), describe(entry.fieldNumbers).c_str(), entry.messages,
+        qWarning("%s: %s has unknown field(s) %s in %d message(s), %lld bytes, e.g. at %s%s",
+                 label.constData(), type.c_str(), describe(entry.fieldNumbers).c_str(), entry.messages,
                  static_cast<long long>(entry.bytes), entry.examplePath.c_str(),
                  mustBeComplete ? "" : " (graph/function internals: tolerated)");
         if (mustBeComplete)
@@ -252,7 +262,7 @@ QStringList reportUnknownFields(const pb::Message &root, const QByteArray &label
     return missing;
 }
 
-std::string serializeDeterministic(const pb::Message &msg)
+std::string serializeDeterministic(const pb::Message& msg)
 {
     std::string out;
     {
@@ -289,7 +299,7 @@ private slots:
 };
 
 // One row per file; an empty path row stands for "corpus not available" so the test skips visibly.
-static void addFileRows(const std::string &name)
+static void addFileRows(const std::string& name)
 {
     QTest::addColumn<QString>("path");
     const std::vector<fs::path> files = corpusFiles(name);
@@ -297,7 +307,7 @@ static void addFileRows(const std::string &name)
         QTest::newRow("no-corpus") << QString();
         return;
     }
-    for (const fs::path &file : files)
+    for (const fs::path& file : files)
         QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
 }
 
@@ -312,24 +322,28 @@ static void addFileRows(const std::string &name)
 void TstProtoRoundtrip::walkerFindsUnknownFields()
 {
     tensorflow::SavedModel model;
-    tensorflow::MetaGraphDef *meta = model.add_meta_graphs();
-    auto unknownOf = [](pb::Message *msg) { return msg->GetReflection()->MutableUnknownFields(msg); };
+    tensorflow::MetaGraphDef* meta = model.add_meta_graphs();
+    auto unknownOf = [](pb::Message* msg) { return msg->GetReflection()->MutableUnknownFields(msg); };
     unknownOf(meta->mutable_graph_def()->add_node())->AddVarint(99, 1);
     tensorflow::SavedModel wire;
     QVERIFY(wire.ParseFromString(model.SerializeAsString()));
 
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("tensorflow.NodeDef has unknown field\\(s\\) #99.*tolerated"));
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression("tensorflow.NodeDef has unknown field\\(s\\) #99.*tolerated"));
     QVERIFY(reportUnknownFields(wire, "self-check").isEmpty());
     QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t{3});  // 2-byte tag + 1-byte value
 
-    unknownOf(meta->mutable_object_graph_def()->add_nodes()->mutable_variable())->AddLengthDelimited(42, "xyz");
+    tensorflow::SavedVariable* variable = meta->mutable_object_graph_def()->add_nodes()->mutable_variable();
+    unknownOf(variable)->AddLengthDelimited(42, "xyz");
     QVERIFY(wire.ParseFromString(model.SerializeAsString()));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression("tensorflow.NodeDef has unknown field"));
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("tensorflow.SavedVariable has unknown field\\(s\\) #42"));
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression("tensorflow.SavedVariable has unknown field\\(s\\) #42"));
     const QStringList missing = reportUnknownFields(wire, "self-check");
     QCOMPARE(missing.size(), 1);
     QVERIFY(missing.front().startsWith("tensorflow.SavedVariable"));
-    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t{3 + 6});  // + 2-byte tag, length, "xyz"
+    // + 2-byte tag, 1-byte length, "xyz"
+    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t{3 + 6});
 }
 
 void TstProtoRoundtrip::binarySavedModelRoundTrip_data()
@@ -375,9 +389,11 @@ void TstProtoRoundtrip::binarySavedModelRoundTrip()
     const std::string det2 = serializeDeterministic(third);
     QVERIFY2(det1 == det2, "deterministic serialization is not byte-stable across a re-parse");
 
-    qInfo("%s: %zu bytes, %d meta graph(s), %lld unknown-field bytes, deterministic re-serialization %s the file",
-          rowName(file).constData(), bytes.size(), first.meta_graphs_size(), static_cast<long long>(unknownFirst),
-          det1 == bytes ? "reproduces" : "differs from");
+    // Informational: TF2 writes saved_model.pb deterministically, TF1 did not (map order differs).
+    qInfo("%s: %zu bytes, %d meta graph(s), %lld unknown-field bytes, deterministic re-serialization %s "
+          "the file",
+          rowName(file).constData(), bytes.size(), first.meta_graphs_size(),
+          static_cast<long long>(unknownFirst), det1 == bytes ? "reproduces" : "differs from");
 }
 
 void TstProtoRoundtrip::schemaCoversCorpus_data()
@@ -385,7 +401,7 @@ void TstProtoRoundtrip::schemaCoversCorpus_data()
     QTest::addColumn<QString>("path");
     const std::vector<fs::path> files = corpusFiles("saved_model.pb");
     int rows = 0;
-    for (const fs::path &file : files) {
+    for (const fs::path& file : files) {
         if (isLfsPointer(readFile(file)))
             continue;
         QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
@@ -408,21 +424,11 @@ void TstProtoRoundtrip::schemaCoversCorpus()
 void TstProtoRoundtrip::metaGraphFiles_data()
 {
     QTest::addColumn<QString>("path");
-    int rows = 0;
-    std::error_code ec;
-    if (fs::is_directory(kCorpus, ec)) {
-        std::vector<fs::path> files;
-        for (fs::recursive_directory_iterator it(kCorpus, ec), end; !ec && it != end; it.increment(ec)) {
-            if (it->is_regular_file(ec) && it->path().extension() == ".meta")
-                files.push_back(it->path());
-        }
-        std::sort(files.begin(), files.end());
-        for (const fs::path &file : files) {
-            QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
-            ++rows;
-        }
-    }
-    if (rows == 0)
+    const std::vector<fs::path> files
+        = corpusFiles([](const fs::path& path) { return path.extension() == ".meta"; });
+    for (const fs::path& file : files)
+        QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
+    if (files.empty())
         QTest::newRow("no-corpus") << QString();
 }
 
@@ -463,10 +469,11 @@ void TstProtoRoundtrip::textFormatSavedModel()
     const std::string text = readFile(file);
 
     tensorflow::SavedModel model;
-    QVERIFY2(pb::TextFormat::ParseFromString(text, &model), "saved_model.pbtxt does not parse as text format");
+    QVERIFY2(pb::TextFormat::ParseFromString(text, &model),
+             "saved_model.pbtxt does not parse as text format");
     QCOMPARE(model.saved_model_schema_version(), std::int64_t{1});
     QCOMPARE(model.meta_graphs_size(), 1);
-    const tensorflow::MetaGraphDef &meta = model.meta_graphs(0);
+    const tensorflow::MetaGraphDef& meta = model.meta_graphs(0);
     QCOMPARE(meta.signature_def_size(), 2);
     QVERIFY(meta.graph_def().node_size() > 0);
     QVERIFY(!meta.saver_def().restore_op_name().empty());
@@ -512,7 +519,8 @@ void TstProtoRoundtrip::fingerprints()
     QVERIFY(fingerprint.has_version());
     const UnknownStats stats = UnknownFieldWalker(false).run(fingerprint);
     for (const auto &[type, entry] : stats.byType)
-        qWarning("%s: %s has unknown field(s) %s", rowName(file).constData(), type.c_str(), describe(entry.fieldNumbers).c_str());
+        qWarning("%s: %s has unknown field(s) %s", rowName(file).constData(), type.c_str(),
+                 describe(entry.fieldNumbers).c_str());
     QCOMPARE(stats.totalBytes, std::int64_t{0});
     QCOMPARE(fingerprint.SerializeAsString().size(), bytes.size());
 }

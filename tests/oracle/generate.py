@@ -57,8 +57,6 @@ VOLATILE_FIELDS = [
     # input (verified by compare_regenerated.py), but they change with anything in the graph, so treat them
     # as advisory: compare_regenerated.py checks them, conformance tests should not.
     "**/fingerprint/uuid",
-    # Seconds since the epoch, informational only.
-    "generated_unix_time",
 ]
 # Fields that are deterministic for one TF build when a case is regenerated from scratch (each case runs in a
 # fresh process), but are *not* stable across TF versions or if the case's code changes: function names carry
@@ -68,6 +66,7 @@ BUILD_SPECIFIC_FIELDS = [
     "**/concrete_functions",
     "**/function_names",
     "**/fingerprint",
+    "**/fingerprint_via_tf",
     "**/graph/**",
 ]
 # Files (globs relative to a case directory) whose bytes are not reproducible.
@@ -180,6 +179,7 @@ class Ctx:
         self.artifacts = []
         self.arrays = {}
         self.notes = []
+        self.object_graphs = []  # (checkpoint path, described object graph) already recorded in this case
         self.keras = _import_keras()
         self.keras_major = int(self.keras.__version__.split(".")[0]) if self.keras else None
 
@@ -286,15 +286,24 @@ def _to_npz_array(arr):
 
 
 def _checkpoint_state_json(ctx, directory, state):
+    """The raw `checkpoint` text proto (paths exactly as written) plus TF's resolved view of it
+    (tf.train.get_checkpoint_state makes relative paths absolute; recorded here relative to the case dir)."""
     if state is None:
         return None
+    from google.protobuf import text_format
+    from tensorflow.python.checkpoint import checkpoint_management
+    raw = checkpoint_management.CheckpointState()
+    with open(os.path.join(directory, "checkpoint"), "r", encoding="utf-8") as f:
+        text_format.Merge(f.read(), raw)
     return {
-        "model_checkpoint_path": state.model_checkpoint_path,
-        "all_model_checkpoint_paths": list(state.all_model_checkpoint_paths),
-        "all_model_checkpoint_timestamps": list(state.all_model_checkpoint_timestamps),
-        "last_preserved_timestamp": state.last_preserved_timestamp,
-        "paths_are_relative": all(not os.path.isabs(p) for p in state.all_model_checkpoint_paths)
-        and not os.path.isabs(state.model_checkpoint_path),
+        "model_checkpoint_path": raw.model_checkpoint_path,
+        "all_model_checkpoint_paths": list(raw.all_model_checkpoint_paths),
+        "all_model_checkpoint_timestamps": list(raw.all_model_checkpoint_timestamps),
+        "last_preserved_timestamp": raw.last_preserved_timestamp,
+        "paths_are_relative": all(not os.path.isabs(p) for p in raw.all_model_checkpoint_paths)
+        and not os.path.isabs(raw.model_checkpoint_path),
+        "resolved_model_checkpoint_path": ctx.rel(state.model_checkpoint_path),
+        "resolved_all_model_checkpoint_paths": [ctx.rel(p) for p in state.all_model_checkpoint_paths],
     }
 
 
@@ -361,8 +370,12 @@ def describe_checkpoint(ctx, prefix, live_root=None):
             rec["variables"].append(v)
             continue
         if dtypes[key] == tf.string:
-            flat = np.asarray(val, dtype=object).reshape(-1)
-            v["strings_base64"] = [b64(bytes(s)) for s in flat]
+            flat = [bytes(s) for s in np.asarray(val, dtype=object).reshape(-1)]
+            if sum(len(s) for s in flat) > 2048:  # e.g. the serialized object graph: keep oracle.json small
+                v["strings_sha256"] = [hashlib.sha256(s).hexdigest() for s in flat]
+                v["strings_length"] = [len(s) for s in flat]
+            else:
+                v["strings_base64"] = [b64(s) for s in flat]
         else:
             arr, view = _to_npz_array(val)
             assert list(arr.shape) == v["shape"], (key, arr.shape, shape)
@@ -376,12 +389,23 @@ def describe_checkpoint(ctx, prefix, live_root=None):
     if any("key" not in e for e in entries):  # slices (or odd keys) present: record the raw index view
         rec["index_entries"] = entries
     if "_CHECKPOINTABLE_OBJECT_GRAPH" in dtypes:
-        rec["object_graph"] = describe_object_graph(ctx, reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"),
-                                                    [k for k, _ in listed], live_root)
+        og = describe_object_graph(ctx, reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"),
+                                   [k for k, _ in listed], live_root)
+        # Training directories repeat the same graph in every checkpoint: refer to the first copy.
+        same = next((p for p, g in ctx.object_graphs if _og_structure(g) == _og_structure(og)), None)
+        if same is not None:
+            rec["object_graph"] = {"same_as": same, "path_checks": og["path_checks"]}
+        else:
+            rec["object_graph"] = og
+            ctx.object_graphs.append((rel, og))
     meta = prefix + ".meta"
     if os.path.exists(meta):
         rec["meta_graph"] = describe_meta_graph_file(ctx, meta)
     return rec
+
+
+def _og_structure(og):
+    return {k: v for k, v in og.items() if k != "path_checks"}
 
 
 def describe_object_graph(ctx, blob, keys, live_root):
@@ -507,8 +531,8 @@ def describe_object_graph(ctx, blob, keys, live_root):
                 if i >= len(g.nodes):
                     checks.append("live traversal has extra node %d %r" % (i, object_names[o]))
                     continue
-                if object_names[o] != path_str.get(i):
-                    checks.append("live node %d: TF path %r, ours %r" % (i, object_names[o], path_str.get(i)))
+                if object_names[o] != nodes[i]["path"]:
+                    checks.append("live node %d: TF path %r, ours %r" % (i, object_names[o], nodes[i]["path"]))
             live["checked"] = True
         except Exception as e:  # pragma: no cover
             checks.append("live traversal failed: %s" % e)
@@ -908,7 +932,7 @@ VOCAB = ["apple", "banana", "cherry", "durian", "elderberry"]
       "becomes a SavedModel asset. Keras 2: tf.saved_model.save; Keras 3: model.export.")
 def _(ctx):
     tf, k = ctx.tf, ctx.keras
-    vocab_path = os.path.join(ctx.dir, "_src_vocab.txt")
+    vocab_path = "_src_vocab.txt"  # relative (cwd = case dir): TF embeds the source path in the graph
     with open(vocab_path, "w") as f:
         f.write("\n".join(VOCAB) + "\n")
     inp = k.Input(shape=(3,), dtype="string", name="tokens")
@@ -931,7 +955,7 @@ def _(ctx):
       "one from TextFileInitializer (an asset); signatures serving_default and lookup_text.")
 def _(ctx):
     tf = ctx.tf
-    vocab_path = os.path.join(ctx.dir, "_src_labels.txt")
+    vocab_path = "_src_labels.txt"  # relative (cwd = case dir): TF embeds the source path in the graph
     with open(vocab_path, "w") as f:
         f.write("\n".join(VOCAB) + "\n")
 
@@ -972,7 +996,7 @@ def _(ctx):
             super().__init__(name="multi_fn")
             self.w = tf.Variable(np.arange(6, dtype=np.float32).reshape(3, 2) / 4, name="w")
             self.table = tf.Variable(np.arange(20, dtype=np.float32).reshape(5, 4), name="table")
-            self.sep = tf.Variable(b"|", name="sep")
+            self.prefix = tf.Variable(b"words:", name="prefix")
 
         @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
         def project(self, x):
@@ -985,7 +1009,7 @@ def _(ctx):
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="words"),
                                       tf.TensorSpec([], tf.int32, name="repeat")])
         def join(self, words, repeat):
-            joined = tf.strings.reduce_join(words, separator=self.sep)
+            joined = self.prefix + tf.strings.reduce_join(words, separator="|")
             return {"joined": tf.strings.reduce_join(tf.fill([repeat], joined)),
                     "lengths": tf.strings.length(words)}
 
@@ -1263,9 +1287,10 @@ def _(ctx):
     tf, np = ctx.tf, ctx.np
     exp = getattr(tf.train, "experimental", None)
     policy = getattr(exp, "MaxShardSizePolicy", None)
+    import inspect
     try:
-        opts_ok = "experimental_sharding_callback" in tf.train.CheckpointOptions.__init__.__code__.co_varnames
-    except Exception:
+        opts_ok = "experimental_sharding_callback" in inspect.signature(tf.train.CheckpointOptions.__init__).parameters
+    except (TypeError, ValueError):
         opts_ok = False
     if policy is None or not opts_ok:
         raise Skip("tf.train.CheckpointOptions has no experimental_sharding_callback / MaxShardSizePolicy "
@@ -1447,19 +1472,20 @@ def _(ctx):
 
 
 @case("ckpt_long_keys_multiblock",
-      "600 float32 scalars saved with SaveV2 under ~500-byte keys that differ early (little prefix sharing): "
+      "300 float32 scalars saved with SaveV2 under 1000-byte keys that differ early (little prefix sharing): "
       "the .index has more than one 256 KiB data block, so the index block has several separator keys.")
 def _(ctx):
     tf, np = ctx.tf, ctx.np
     names = []
-    for i in range(600):
-        stem = "block_%04d/" % ((i * 7919) % 600)  # insertion order != key order
-        names.append(stem + ("segment_%03d_" % (i % 17)) * 28 + "x" * (500 - len(stem) - 14 * 28))
-    assert len(set(names)) == 600 and all(len(n) == 500 for n in names)
-    vals = [tf.constant(np.float32(i) / 8) for i in range(600)]
+    n = 300
+    for i in range(n):
+        stem = "block_%04d/" % ((i * 7919) % n)  # insertion order != key order
+        names.append((stem + ("segment_%03d_" % (i % 17)) * 90)[:999] + "x")
+    assert len(set(names)) == n and all(len(k) == 1000 for k in names)
+    vals = [tf.constant(np.float32(i / 8)) for i in range(n)]
     d = os.path.dirname(ctx.p("ckpt", "x"))
     p = os.path.join(d, "long_keys")
-    tf.raw_ops.SaveV2(prefix=p, tensor_names=names, shape_and_slices=[""] * 600, tensors=vals)
+    tf.raw_ops.SaveV2(prefix=p, tensor_names=names, shape_and_slices=[""] * n, tensors=vals)
     rec = ctx.checkpoint(p)
     rec["index_file_size"] = os.path.getsize(p + ".index")
     if rec["index_file_size"] <= 262144:
@@ -1471,7 +1497,6 @@ def _(ctx):
 def _setup_tf_determinism():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
     import tensorflow as tf
     try:
@@ -1505,6 +1530,7 @@ def worker_main(case_name, case_dir, result_path):
     fn, doc = CASES[case_name]
     os.makedirs(case_dir, exist_ok=True)
     ctx = Ctx(case_name, case_dir)
+    os.chdir(case_dir)  # so that source paths TF embeds in graphs (asset initializers) are relative
     result = {"case": case_name}
     try:
         fn(ctx)
@@ -1546,6 +1572,10 @@ def run_case_subprocess(case_name, case_dir, env=None):
         os.remove(result_path)
     cmd = [sys.executable, os.path.abspath(__file__), "--_worker", case_name, "--_case-dir", case_dir,
            "--_result", result_path]
+    env = dict(os.environ if env is None else env)
+    env["PYTHONHASHSEED"] = "0"  # must be set before the interpreter starts
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("KERAS_BACKEND", "tensorflow")
     t0 = time.time()
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.time() - t0

@@ -1,0 +1,45 @@
+// tensorscope: the desktop app. `tensorscope [PATH]` opens PATH (anything the CLI accepts).
+#include "app/gui/main_window.h"
+#include "app/gui/screenshot_driver.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Tensorscope"));
+    QApplication::setOrganizationName(QStringLiteral("Tensorscope"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.tensorscope.Tensorscope"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Browse TensorFlow checkpoints and SavedModels."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo SavedModel."));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Save a screenshot of the window to FILE once the artifact is open (and VAR selected), then quit."),
+        QStringLiteral("FILE"));
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select variable VAR (checkpoint key or object path)."),
+        QStringLiteral("VAR"));
+    parser.addOption(demo);
+    parser.addOption(screenshot);
+    parser.addOption(select);
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
+    parser.process(app);
+
+    tscope::app::MainWindow window;
+    window.show();
+    if (parser.isSet(demo)) window.openDemo();
+    else if (!parser.positionalArguments().isEmpty()) window.openPath(parser.positionalArguments().first());
+
+    if (parser.isSet(screenshot)) {
+        // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
+        // statistics, grab the window, quit.
+        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot), parser.value(select));
+        driver->start();
+    }
+    return app.exec();
+}

@@ -1,0 +1,366 @@
+#include "app/gui/main_window.h"
+
+#include "model/artifact_session.h"
+#include "model/artifact_summary.h"
+#include "model/inspection_controller.h"
+#include "model/variable_filter_proxy.h"
+#include "model/variable_tree_model.h"
+#include "widgets/histogram_plot.h"
+#include "widgets/message_bar.h"
+#include "widgets/saved_model_view.h"
+#include "widgets/start_page.h"
+#include "widgets/tensor_inspector.h"
+#include "widgets/variable_tree_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace tscope::app {
+
+namespace {
+enum Page { StartPageIndex, OpeningPageIndex, ArtifactPageIndex };
+enum Tab { SummaryTab, TensorTab, SavedModelTab };
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Tensorscope"));
+    setAcceptDrops(true);
+    m_session = new model::ArtifactSession(this);
+    m_controller = new model::InspectionController(this);
+
+    m_start = new ui::StartPage(this);
+    // Opening: an indeterminate progress bar and a cancel button; the GUI stays live meanwhile.
+    m_openingPage = new QWidget(this);
+    m_openingLabel = new QLabel(m_openingPage);
+    m_openingLabel->setAlignment(Qt::AlignCenter);
+    m_openingProgress = new QProgressBar(m_openingPage);
+    m_openingProgress->setRange(0, 0);
+    m_openingProgress->setMaximumWidth(400);
+    auto* cancel = new QPushButton(tr("Cancel"), m_openingPage);
+    auto* ol = new QVBoxLayout(m_openingPage);
+    ol->addStretch();
+    ol->addWidget(m_openingLabel);
+    ol->addWidget(m_openingProgress, 0, Qt::AlignHCenter);
+    ol->addWidget(cancel, 0, Qt::AlignHCenter);
+    ol->addStretch();
+    connect(cancel, &QPushButton::clicked, m_session, &model::ArtifactSession::cancelOpen);
+
+    m_artifactPage = new QWidget(this);
+    m_artifactMessage = new ui::MessageBar(m_artifactPage);
+    m_tree = new ui::VariableTreeView(m_artifactPage);
+    m_summary = new QTextBrowser(m_artifactPage);
+    m_summary->setOpenLinks(false);
+    m_inspector = new ui::TensorInspector(m_controller, m_artifactPage);
+    m_savedModel = new ui::SavedModelView(m_artifactPage);
+    m_pages = new QTabWidget(m_artifactPage);
+    m_pages->addTab(m_summary, tr("Summary"));
+    m_pages->addTab(m_inspector, tr("Tensor"));
+    m_pages->addTab(m_savedModel, tr("SavedModel"));
+    m_splitter = new QSplitter(Qt::Horizontal, m_artifactPage);
+    m_splitter->addWidget(m_tree);
+    m_splitter->addWidget(m_pages);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setChildrenCollapsible(false);
+    auto* al = new QVBoxLayout(m_artifactPage);
+    al->setContentsMargins(4, 4, 4, 4);
+    al->addWidget(m_artifactMessage);
+    al->addWidget(m_splitter, 1);
+
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_start);
+    m_stack->addWidget(m_openingPage);
+    m_stack->addWidget(m_artifactPage);
+    setCentralWidget(m_stack);
+
+    m_statusLabel = new QLabel(this);
+    statusBar()->addWidget(m_statusLabel, 1);
+
+    createActions();
+    createMenus();
+
+    connect(m_start, &ui::StartPage::openFileRequested, this, &MainWindow::chooseFile);
+    connect(m_start, &ui::StartPage::openFolderRequested, this, &MainWindow::chooseFolder);
+    connect(m_start, &ui::StartPage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_start, &ui::StartPage::openRequested, this, &MainWindow::openPath);
+    connect(m_session, &model::ArtifactSession::opened, this, &MainWindow::onOpened);
+    connect(m_session, &model::ArtifactSession::failed, this, &MainWindow::onFailed);
+    connect(m_session, &model::ArtifactSession::stateChanged, this, [this](model::ArtifactSession::State s) {
+        if (s == model::ArtifactSession::State::Opening) {
+            m_openingLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_session->path())));
+            m_stack->setCurrentIndex(OpeningPageIndex);
+        } else if (s == model::ArtifactSession::State::Empty) {
+            m_stack->setCurrentIndex(StartPageIndex);
+            m_start->setRecent(m_settings.recentPaths());
+        } else if (s == model::ArtifactSession::State::Open && m_stack->currentIndex() == OpeningPageIndex) {
+            m_stack->setCurrentIndex(ArtifactPageIndex); // a cancelled re-open returns to the open artifact
+        }
+        updateActions();
+    });
+    connect(m_tree, &ui::VariableTreeView::entrySelected, this, [this](int entry) {
+        if (entry < 0) return;
+        m_inspector->showEntry(entry);
+        if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
+    });
+    connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this, [this](int bins) { m_settings.setHistogramBins(bins); });
+    connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);
+
+    m_start->setRecent(m_settings.recentPaths());
+    m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
+    if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
+    restoreState(m_settings.windowState());
+    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 480, 800 });
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_openFile = new QAction(tr("&Open File…"), this);
+    m_openFile->setShortcut(QKeySequence::Open);
+    m_openFile->setStatusTip(tr("Open a checkpoint file, a checkpoint state file or saved_model.pb/.pbtxt"));
+    connect(m_openFile, &QAction::triggered, this, &MainWindow::chooseFile);
+    m_openFolder = new QAction(tr("Open &Folder…"), this);
+    m_openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openFolder->setStatusTip(tr("Open a SavedModel or training directory"));
+    connect(m_openFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
+    m_openDemo = new QAction(tr("Open &Demo SavedModel"), this);
+    connect(m_openDemo, &QAction::triggered, this, &MainWindow::openDemo);
+    m_openDemoRun = new QAction(tr("Open Demo &Training Run"), this);
+    connect(m_openDemoRun, &QAction::triggered, this, [this] { openPath(demoPath(QStringLiteral("training_run"))); });
+    m_close = new QAction(tr("&Close"), this);
+    m_close->setShortcut(QKeySequence::Close);
+    connect(m_close, &QAction::triggered, this, [this] {
+        m_controller->setArtifact(nullptr);
+        m_inspector->showEntry(-1);
+        m_session->close();
+    });
+    m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
+    connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
+    m_quit = new QAction(tr("&Quit"), this);
+    m_quit->setShortcut(QKeySequence::Quit);
+    m_quit->setMenuRole(QAction::QuitRole);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+
+    m_find = new QAction(tr("&Find Variable"), this);
+    m_find->setShortcut(QKeySequence::Find);
+    connect(m_find, &QAction::triggered, m_tree, &ui::VariableTreeView::focusFilter);
+    m_copyName = new QAction(tr("&Copy Variable Name"), this);
+    m_copyName->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    connect(m_copyName, &QAction::triggered, m_tree, &ui::VariableTreeView::copyCurrentName);
+
+    m_showSlots = new QAction(tr("Show &Optimizer Slots"), this);
+    m_showSlots->setCheckable(true);
+    m_showSlots->setChecked(true);
+    m_showSlots->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    connect(m_showSlots, &QAction::toggled, this, [this](bool on) {
+        m_tree->slotsToggle()->setChecked(on);
+        m_settings.setShowOptimizerSlots(on);
+    });
+    m_expandAll = new QAction(tr("&Expand All"), this);
+    m_expandAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Plus));
+    connect(m_expandAll, &QAction::triggered, m_tree->tree(), &QTreeView::expandAll);
+    m_collapseAll = new QAction(tr("C&ollapse All"), this);
+    m_collapseAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    connect(m_collapseAll, &QAction::triggered, m_tree->tree(), &QTreeView::collapseAll);
+    m_about = new QAction(tr("&About Tensorscope"), this);
+    connect(m_about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Tensorscope"),
+            tr("<h3>Tensorscope %1</h3><p>A fast native browser for TensorFlow checkpoints and SavedModels.</p>")
+                .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openFile);
+    file->addAction(m_openFolder);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+    file->addSeparator();
+    file->addAction(m_openDemo);
+    file->addAction(m_openDemoRun);
+    file->addSeparator();
+    file->addAction(m_exportHistogram);
+    file->addSeparator();
+    file->addAction(m_close);
+    file->addAction(m_quit);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_find);
+    edit->addAction(m_copyName);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_showSlots);
+    view->addSeparator();
+    view->addAction(m_expandAll);
+    view->addAction(m_collapseAll);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_about);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = m_settings.recentPaths();
+    for (const auto& p : recent) m_recentMenu->addAction(QDir::toNativeSeparators(p), this, [this, p] { openPath(p); });
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::updateActions()
+{
+    const bool open = m_session->state() == model::ArtifactSession::State::Open;
+    m_close->setEnabled(open || m_session->state() == model::ArtifactSession::State::Failed);
+    m_find->setEnabled(open);
+    m_copyName->setEnabled(open);
+    m_expandAll->setEnabled(open);
+    m_collapseAll->setEnabled(open);
+    m_exportHistogram->setEnabled(open);
+    const bool hasDemo = !demoPath().isEmpty();
+    m_openDemo->setEnabled(hasDemo);
+    m_openDemoRun->setEnabled(!demoPath(QStringLiteral("training_run")).isEmpty());
+    m_start->demoButton()->setEnabled(hasDemo);
+}
+
+QString MainWindow::demoPath(const QString& which)
+{
+    QStringList roots;
+    const QByteArray env = qgetenv("TSCOPE_DEMO_DIR");
+    if (!env.isEmpty()) roots << QString::fromLocal8Bit(env);
+    roots << QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tensorscope/demo");
+#ifdef TSCOPE_SOURCE_DEMO_DIR
+    roots << QStringLiteral(TSCOPE_SOURCE_DEMO_DIR);
+#endif
+    for (const auto& r : roots) {
+        const QString p = QDir::cleanPath(r + QLatin1Char('/') + which);
+        if (QFileInfo::exists(p)) return p;
+    }
+    return {};
+}
+
+void MainWindow::openDemo()
+{
+    const QString path = demoPath();
+    if (path.isEmpty()) {
+        m_start->messageBar()->showMessage(ui::MessageBar::Kind::Error, tr("The demo files are not installed."));
+        return;
+    }
+    openPath(path);
+}
+
+void MainWindow::openPath(const QString& path)
+{
+    if (path.isEmpty()) return;
+    m_start->messageBar()->hide();
+    m_session->open(path);
+}
+
+void MainWindow::onOpened()
+{
+    auto artifact = m_session->artifact();
+    m_settings.addRecentPath(m_session->path());
+    m_controller->setArtifact(artifact);
+    m_tree->model()->setArtifact(artifact);
+    m_tree->reset();
+    m_inspector->showEntry(-1);
+    m_summary->setHtml(model::summaryHtml(*artifact));
+    m_savedModel->setArtifact(artifact);
+    m_pages->setTabEnabled(SavedModelTab, artifact->savedModel.has_value());
+    m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
+    m_pages->setCurrentIndex(SummaryTab);
+    if (!artifact->warnings.empty()) {
+        QString text = QString::fromStdString(artifact->warnings.front());
+        if (artifact->warnings.size() > 1) text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning, text);
+    } else {
+        m_artifactMessage->hide();
+    }
+    const auto totals = artifact->totals();
+    setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
+    m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
+                               .arg(QString::fromStdString(artifact->format()))
+                               .arg(totals.variables)
+                               .arg(model::formatCount(totals.parameters), model::formatBytes(totals.bytes)));
+    m_stack->setCurrentIndex(ArtifactPageIndex);
+    updateActions();
+}
+
+void MainWindow::onFailed(const QString& message)
+{
+    const QString path = m_session->path();
+    m_start->setRecent(m_settings.recentPaths());
+    m_start->messageBar()->showMessage(ui::MessageBar::Kind::Error, tr("Cannot open %1\n%2").arg(QDir::toNativeSeparators(path), message));
+    m_stack->setCurrentIndex(StartPageIndex);
+    setWindowTitle(tr("Tensorscope"));
+    m_statusLabel->clear();
+    updateActions();
+}
+
+void MainWindow::chooseFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"), QString(),
+        tr("TensorFlow artifacts (*.index *.data-* checkpoint saved_model.pb saved_model.pbtxt *.meta);;All files (*)"));
+    openPath(path);
+}
+
+void MainWindow::chooseFolder()
+{
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or Training Directory"));
+    openPath(path);
+}
+
+void MainWindow::exportHistogram()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Histogram"), QStringLiteral("histogram.png"),
+        tr("PNG image (*.png);;PDF (vector) (*.pdf)"));
+    if (path.isEmpty()) return;
+    if (!m_inspector->histogram()->saveImage(path))
+        QMessageBox::warning(this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setWindowState(saveState());
+    m_settings.setSplitterState(m_splitter->saveState());
+    m_session->jobs().cancelAll();
+    m_controller->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) {
+        openPath(urls.first().toLocalFile());
+        event->acceptProposedAction();
+    }
+}
+
+} // namespace tscope::app

@@ -1,0 +1,103 @@
+// The main window: start page, opening state (progress, cancel), and the artifact view with the
+// variable tree on the left and summary / tensor / SavedModel pages on the right.
+#pragma once
+
+#include "app/gui/settings.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QStackedWidget;
+class QTabWidget;
+class QTextBrowser;
+
+namespace tscope::model {
+class ArtifactSession;
+class InspectionController;
+} // namespace tscope::model
+
+namespace tscope::ui {
+class MessageBar;
+class SavedModelView;
+class StartPage;
+class TensorInspector;
+class VariableTreeView;
+} // namespace tscope::ui
+
+namespace tscope::app {
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openPath(const QString& path);
+    void openDemo();
+    static QString demoPath(const QString& which = QStringLiteral("saved_model"));
+
+    // For tests and screenshots.
+    model::ArtifactSession* session() const { return m_session; }
+    ui::VariableTreeView* treeView() const { return m_tree; }
+    ui::TensorInspector* inspector() const { return m_inspector; }
+    ui::SavedModelView* savedModelView() const { return m_savedModel; }
+    QTabWidget* pages() const { return m_pages; }
+    ui::StartPage* startPage() const { return m_start; }
+    QStackedWidget* stack() const { return m_stack; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void updateActions();
+    void updateRecentMenu();
+    void onOpened();
+    void onFailed(const QString& message);
+    void chooseFile();
+    void chooseFolder();
+    void exportHistogram();
+
+    Settings m_settings;
+    model::ArtifactSession* m_session;
+    model::InspectionController* m_controller;
+    QStackedWidget* m_stack;
+    ui::StartPage* m_start;
+    QWidget* m_openingPage;
+    QLabel* m_openingLabel;
+    QProgressBar* m_openingProgress;
+    QWidget* m_artifactPage;
+    ui::MessageBar* m_artifactMessage;
+    QSplitter* m_splitter;
+    ui::VariableTreeView* m_tree;
+    QTabWidget* m_pages;
+    QTextBrowser* m_summary;
+    ui::TensorInspector* m_inspector;
+    ui::SavedModelView* m_savedModel;
+    QLabel* m_statusLabel;
+
+    QAction* m_openFile = nullptr;
+    QAction* m_openFolder = nullptr;
+    QAction* m_openDemo = nullptr;
+    QAction* m_openDemoRun = nullptr;
+    QAction* m_close = nullptr;
+    QAction* m_exportHistogram = nullptr;
+    QAction* m_quit = nullptr;
+    QAction* m_find = nullptr;
+    QAction* m_copyName = nullptr;
+    QAction* m_showSlots = nullptr;
+    QAction* m_expandAll = nullptr;
+    QAction* m_collapseAll = nullptr;
+    QAction* m_about = nullptr;
+    QMenu* m_recentMenu = nullptr;
+};
+
+} // namespace tscope::app

@@ -1,0 +1,97 @@
+#include "io/atomic_file.h"
+
+#include "io/mapped_file.h"
+
+#include <atomic>
+#include <cerrno>
+#include <fcntl.h>
+#include <random>
+#include <unistd.h>
+
+namespace tscope::io {
+namespace {
+
+std::atomic<uint64_t> g_failAfter { 0 };
+std::atomic<uint64_t> g_writes { 0 };
+
+std::string randomSuffix()
+{
+    static thread_local std::mt19937_64 rng { std::random_device {}() };
+    static const char* hex = "0123456789abcdef";
+    std::string s;
+    uint64_t v = rng();
+    for (int i = 0; i < 12; ++i, v >>= 4) s += hex[v & 15];
+    return s;
+}
+
+} // namespace
+
+void injectWriteFailureAfter(uint64_t writes)
+{
+    g_writes = 0;
+    g_failAfter = writes;
+}
+
+AtomicFile::AtomicFile(std::filesystem::path finalPath) : m_final(std::move(finalPath)) { }
+
+AtomicFile::~AtomicFile()
+{
+    if (!m_committed) discard();
+}
+
+Status AtomicFile::open()
+{
+    m_temp = m_final.string() + ".tmp-tensorscope-" + randomSuffix();
+    m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (m_fd < 0) return statusFromErrno(errno, "cannot create file", m_temp);
+    return Status::ok();
+}
+
+Status AtomicFile::write(std::span<const std::byte> bytes)
+{
+    if (m_fd < 0) return Status(ErrorCode::Io, "write to a file that is not open").withPath(m_final.string());
+    if (g_failAfter && ++g_writes >= g_failAfter)
+        return statusFromErrno(ENOSPC, "cannot write", m_final).withOffset(m_written);
+    const std::byte* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(m_fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return statusFromErrno(errno, "cannot write", m_final).withOffset(m_written);
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+        m_written += static_cast<uint64_t>(n);
+    }
+    return Status::ok();
+}
+
+Status AtomicFile::commit()
+{
+    if (m_fd < 0) return Status(ErrorCode::Io, "commit of a file that is not open").withPath(m_final.string());
+    if (::fsync(m_fd) != 0) return statusFromErrno(errno, "cannot flush to disk", m_final);
+    int fd = m_fd;
+    m_fd = -1;
+    if (::close(fd) != 0) return statusFromErrno(errno, "cannot close", m_final);
+    if (::rename(m_temp.c_str(), m_final.c_str()) != 0) return statusFromErrno(errno, "cannot rename into place", m_final);
+    m_committed = true;
+    std::filesystem::path dir = m_final.parent_path().empty() ? "." : m_final.parent_path();
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd); // best effort: makes the rename durable
+        ::close(dfd);
+    }
+    return Status::ok();
+}
+
+void AtomicFile::discard()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+    if (!m_temp.empty() && !m_committed) ::unlink(m_temp.c_str());
+}
+
+} // namespace tscope::io

@@ -1,0 +1,108 @@
+#include "model/histogram.h"
+
+#include "io/dtype.h"
+#include "io/element.h"
+#include "model/tensor_stats.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+namespace tscope::model {
+namespace {
+
+struct Partial {
+    std::vector<uint64_t> counts;
+    uint64_t nans = 0, infs = 0;
+};
+
+template <typename Get>
+void binRange(uint64_t begin, uint64_t end, Get get, double lo, double scale, int bins, Partial& p)
+{
+    for (uint64_t i = begin; i < end; ++i) {
+        const double v = get(i);
+        if (std::isnan(v)) {
+            p.nans++;
+            continue;
+        }
+        if (std::isinf(v)) {
+            p.infs++;
+            continue;
+        }
+        auto b = static_cast<int64_t>((v - lo) * scale);
+        b = std::clamp<int64_t>(b, 0, bins - 1);
+        p.counts[static_cast<size_t>(b)]++;
+    }
+}
+
+} // namespace
+
+io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
+    const io::CancelToken* cancel, int threads)
+{
+    HistogramData h;
+    h.total = t.elementCount();
+    if (t.isString() || !io::dtypeIsNumeric(t.dtype()) || bins <= 0) return h;
+    if (!(hi > lo)) { // one value (or none): a single unit-wide bin around it
+        lo -= 0.5;
+        hi = lo + 1.0;
+        bins = 1;
+    }
+    h.lo = lo;
+    h.hi = hi;
+    h.edges.resize(static_cast<size_t>(bins) + 1);
+    for (int i = 0; i <= bins; ++i) h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
+    const double scale = bins / (hi - lo);
+
+    const int dtype = t.dtype();
+    const size_t esize = io::dtypeInfo(dtype).elementSize;
+    const std::byte* base = t.bytes().data();
+    const bool isFloat = dtype == static_cast<int>(io::DType::Float);
+    const bool isComplex = io::dtypeInfo(dtype).kind == io::DTypeKind::Complex;
+    auto get = [&](uint64_t i) -> double {
+        if (isFloat) {
+            float f;
+            std::memcpy(&f, base + 4 * i, 4);
+            return f;
+        }
+        if (isComplex) return std::abs(io::elementAsComplex(dtype, base + esize * i));
+        return io::elementAsDouble(dtype, base + esize * i);
+    };
+
+    const uint64_t total = h.total;
+    const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
+    unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
+    n = static_cast<unsigned>(std::min<uint64_t>(n, std::max<uint64_t>(chunks, 1)));
+    std::atomic<uint64_t> next { 0 };
+    std::atomic<bool> stop { false };
+    std::mutex m;
+    Partial result;
+    result.counts.assign(static_cast<size_t>(bins), 0);
+    auto worker = [&] {
+        Partial p;
+        p.counts.assign(static_cast<size_t>(bins), 0);
+        for (uint64_t c = next++; c < chunks && !stop; c = next++) {
+            const uint64_t begin = c * kStatsChunkElements;
+            binRange(begin, std::min(total, begin + kStatsChunkElements), get, lo, scale, bins, p);
+            if (cancel && cancel->isCancelled()) stop = true;
+        }
+        std::lock_guard lock(m);
+        for (size_t b = 0; b < p.counts.size(); ++b) result.counts[b] += p.counts[b];
+        result.nans += p.nans;
+        result.infs += p.infs;
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+    if (stop) return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
+    h.counts = std::move(result.counts);
+    h.nans = result.nans;
+    h.infs = result.infs;
+    return h;
+}
+
+} // namespace tscope::model

@@ -1,0 +1,27 @@
+// Histogram of a tensor's finite values (complex: magnitude), computed in parallel chunks and
+// cancellable. Output is plain vectors so the plot widget only draws.
+#pragma once
+
+#include "io/cancel.h"
+#include "io/status.h"
+#include "io/tensor.h"
+
+#include <vector>
+
+namespace tscope::model {
+
+struct HistogramData {
+    std::vector<double> edges;   // bins + 1 edges, ascending
+    std::vector<uint64_t> counts; // per bin
+    uint64_t nans = 0;
+    uint64_t infs = 0;
+    uint64_t total = 0; // all elements
+    double lo = 0, hi = 0;
+    bool empty() const { return counts.empty(); }
+};
+
+// `lo`/`hi` is the value range (usually stats min/max); a degenerate range gets a unit-wide bin.
+io::Result<HistogramData> computeHistogram(const io::Tensor& tensor, int bins, double lo, double hi,
+    const io::CancelToken* cancel = nullptr, int threads = 0);
+
+} // namespace tscope::model

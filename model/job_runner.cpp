@@ -1,0 +1,55 @@
+#include "model/job_runner.h"
+
+#include <QThread>
+
+namespace tscope::model {
+
+JobRunner::JobRunner(QObject* parent) : QObject(parent)
+{
+    // Disk-bound work: a couple of threads is enough and keeps the GUI thread's core free.
+    m_pool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+}
+
+JobRunner::~JobRunner()
+{
+    cancelAll();
+    m_pool.waitForDone();
+}
+
+io::CancelToken JobRunner::startKey(const QString& key)
+{
+    if (auto it = m_tokens.find(key); it != m_tokens.end()) it->cancel();
+    const bool wasIdle = m_tokens.isEmpty();
+    io::CancelToken token;
+    m_tokens.insert(key, token);
+    m_generations[key] = m_generations.value(key) + 1;
+    if (wasIdle) emit busyChanged(true);
+    return token;
+}
+
+void JobRunner::finishKey(const QString& key, quint64 generation)
+{
+    if (!isCurrent(key, generation)) return;
+    m_tokens.remove(key);
+    if (m_tokens.isEmpty()) emit busyChanged(false);
+}
+
+void JobRunner::cancel(const QString& key)
+{
+    if (auto it = m_tokens.find(key); it != m_tokens.end()) {
+        it->cancel();
+        m_tokens.erase(it);
+        m_generations[key] = m_generations.value(key) + 1; // any in-flight result is now stale
+        if (m_tokens.isEmpty()) emit busyChanged(false);
+    }
+}
+
+void JobRunner::cancelAll()
+{
+    const auto keys = m_tokens.keys();
+    for (const auto& k : keys) cancel(k);
+}
+
+void JobRunner::waitForDone() { m_pool.waitForDone(); }
+
+} // namespace tscope::model

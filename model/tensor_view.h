@@ -1,0 +1,37 @@
+// A 2-D view of an N-D tensor: which dimension runs down the rows, which across the columns, and
+// the index chosen for every other dimension (HDFView's slice selector).
+#pragma once
+
+#include "io/tensor.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tscope::model {
+
+struct PlaneSelection {
+    int rowDim = -1;              // -1: a single row
+    int colDim = -1;              // -1: a single column
+    std::vector<int64_t> fixed;   // per dimension; used for dimensions that are neither rowDim nor colDim
+
+    // Default: the last two dims (rank ≥ 2), one column for rank 1, one cell for scalars.
+    static PlaneSelection defaultFor(const io::Shape& shape);
+    int64_t rows(const io::Shape& shape) const { return rowDim < 0 ? 1 : shape[static_cast<size_t>(rowDim)]; }
+    int64_t cols(const io::Shape& shape) const { return colDim < 0 ? 1 : shape[static_cast<size_t>(colDim)]; }
+    // Row-major element index of (row, col) within the full tensor.
+    uint64_t elementIndex(const io::Shape& shape, int64_t row, int64_t col) const;
+    bool isValidFor(const io::Shape& shape) const;
+};
+
+// A plane of values as doubles, downsampled by striding to at most maxRows x maxCols (heatmaps).
+struct PlaneData {
+    int64_t rows = 0, cols = 0;       // sampled size
+    int64_t rowStep = 1, colStep = 1; // stride in the source plane
+    std::vector<double> values;       // row-major
+    double min = 0, max = 0;          // over finite values
+};
+
+// runs on worker thread
+PlaneData extractPlane(const io::Tensor& tensor, const PlaneSelection& selection, int64_t maxRows, int64_t maxCols);
+
+} // namespace tscope::model

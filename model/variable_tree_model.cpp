@@ -1,0 +1,163 @@
+#include "model/variable_tree_model.h"
+
+#include "io/dtype.h"
+
+#include <QColor>
+#include <QFont>
+#include <QLocale>
+
+namespace tscope::model {
+
+QString formatBytes(quint64 bytes) { return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeTraditionalFormat); }
+
+QString formatCount(quint64 n) { return QLocale::system().toString(n); }
+
+VariableTreeModel::VariableTreeModel(QObject* parent) : QAbstractItemModel(parent) { }
+
+void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact)
+{
+    beginResetModel();
+    m_artifact = std::move(artifact);
+    m_rowInParent.clear();
+    m_nodeOfEntry.clear();
+    if (m_artifact) {
+        const auto& nodes = m_artifact->tree.nodes;
+        m_rowInParent.assign(nodes.size(), 0);
+        for (const auto& n : nodes)
+            for (size_t r = 0; r < n.children.size(); ++r) m_rowInParent[static_cast<size_t>(n.children[r])] = static_cast<int>(r);
+        if (m_artifact->bundle) {
+            m_nodeOfEntry.assign(m_artifact->bundle->entries().size(), -1);
+            for (size_t i = 0; i < nodes.size(); ++i)
+                if (nodes[i].entry >= 0 && m_nodeOfEntry[static_cast<size_t>(nodes[i].entry)] < 0)
+                    m_nodeOfEntry[static_cast<size_t>(nodes[i].entry)] = static_cast<int>(i);
+        }
+    }
+    endResetModel();
+}
+
+int VariableTreeModel::nodeId(const QModelIndex& index) const
+{
+    return index.isValid() ? static_cast<int>(index.internalId()) : 0;
+}
+
+const io::TreeNode* VariableTreeModel::node(const QModelIndex& index) const
+{
+    if (!m_artifact || !index.isValid()) return nullptr;
+    return &m_artifact->tree.nodes[static_cast<size_t>(nodeId(index))];
+}
+
+QModelIndex VariableTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (!m_artifact || row < 0 || column < 0 || column >= ColumnCount) return {};
+    const auto& p = m_artifact->tree.nodes[static_cast<size_t>(nodeId(parent))];
+    if (row >= static_cast<int>(p.children.size())) return {};
+    return createIndex(row, column, static_cast<quintptr>(p.children[static_cast<size_t>(row)]));
+}
+
+QModelIndex VariableTreeModel::parent(const QModelIndex& child) const
+{
+    if (!m_artifact || !child.isValid()) return {};
+    int parentId = m_artifact->tree.nodes[static_cast<size_t>(nodeId(child))].parent;
+    if (parentId <= 0) return {};
+    return createIndex(m_rowInParent[static_cast<size_t>(parentId)], 0, static_cast<quintptr>(parentId));
+}
+
+int VariableTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (!m_artifact || (parent.isValid() && parent.column() != 0)) return 0;
+    return static_cast<int>(m_artifact->tree.nodes[static_cast<size_t>(nodeId(parent))].children.size());
+}
+
+int VariableTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+
+QModelIndex VariableTreeModel::indexForEntry(int entry) const
+{
+    if (entry < 0 || entry >= static_cast<int>(m_nodeOfEntry.size())) return {};
+    int id = m_nodeOfEntry[static_cast<size_t>(entry)];
+    if (id <= 0) return {};
+    return createIndex(m_rowInParent[static_cast<size_t>(id)], 0, static_cast<quintptr>(id));
+}
+
+QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
+{
+    const io::TreeNode* n = node(index);
+    if (!n) return {};
+    const io::TensorEntry* e = n->entry >= 0 && m_artifact->bundle ? &m_artifact->bundle->entries()[static_cast<size_t>(n->entry)] : nullptr;
+    const bool isSlot = n->kind == io::NodeKind::Slot;
+    const quint64 params = e && isSlot ? e->elementCount() : n->parameters;
+    const quint64 bytes = e && isSlot ? e->byteSize() : n->bytes;
+    auto shapeText = [&] {
+        QStringList dims;
+        for (auto d : e->shape) dims << QString::number(d);
+        return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
+    };
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            if (isSlot) return QStringLiteral("%1 (%2)").arg(QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath));
+            return QString::fromStdString(n->name);
+        case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QVariant();
+        case ShapeColumn: return e ? shapeText() : QVariant();
+        case ParametersColumn: return formatCount(params);
+        case BytesColumn: return formatBytes(bytes);
+        }
+        return {};
+    case Qt::ToolTipRole: {
+        if (!e) return QStringLiteral("%1\n%2 parameters, %3").arg(QString::fromStdString(n->path.empty() ? n->name : n->path), formatCount(params), formatBytes(bytes));
+        QString tip = QString::fromStdString(e->key);
+        if (isSlot) tip += QStringLiteral("\nOptimizer slot '%1' of %2").arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
+        if (!e->problem.isOk()) tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(e->problem.message());
+        return tip;
+    }
+    case Qt::TextAlignmentRole:
+        if (index.column() == ParametersColumn || index.column() == BytesColumn) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ForegroundRole:
+        if (e && !e->problem.isOk()) return QColor(Qt::red);
+        return {};
+    case Qt::FontRole:
+        if (isSlot) {
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case ParametersColumn: return params;
+        case BytesColumn: return bytes;
+        case ShapeColumn: return e ? QVariant(static_cast<quint64>(e->elementCount())) : QVariant(0ULL);
+        case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
+        default: return QString::fromStdString(n->name).toLower();
+        }
+    case FilterRole: return QString::fromStdString((n->path.empty() ? n->name : n->path) + (e ? "\n" + e->key : std::string()));
+    case EntryRole: return n->entry;
+    case KindRole: return static_cast<int>(n->kind);
+    case DTypeNameRole: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
+    case ShapeRole: {
+        QList<qint64> dims;
+        if (e)
+            for (auto d : e->shape) dims << d;
+        return QVariant::fromValue(dims);
+    }
+    case KeyRole: return e ? QString::fromStdString(e->key) : QString();
+    case RankRole: return e ? static_cast<int>(e->shape.size()) : -1;
+    }
+    return {};
+}
+
+QVariant VariableTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case DTypeColumn: return tr("DType");
+    case ShapeColumn: return tr("Shape");
+    case ParametersColumn: return tr("Parameters");
+    case BytesColumn: return tr("Bytes");
+    }
+    return {};
+}
+
+} // namespace tscope::model

@@ -1,0 +1,54 @@
+// Qt item model over io::VariableTree: object or name hierarchy, with dtype, shape, parameters and
+// bytes columns. The tree is immutable; node ids go into QModelIndex::internalId.
+#pragma once
+
+#include "io/artifact.h"
+
+#include <QAbstractItemModel>
+
+#include <memory>
+
+namespace tscope::model {
+
+class VariableTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Column { NameColumn, DTypeColumn, ShapeColumn, ParametersColumn, BytesColumn, ColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1, // raw numbers for numeric columns, lower-case text otherwise
+        FilterRole,                  // the node's full path and checkpoint key
+        EntryRole,                   // index into the bundle's entries, -1 for inner nodes
+        KindRole,                    // io::NodeKind as int
+        DTypeNameRole,               // "float32" ("" for inner nodes)
+        ShapeRole,                   // QList<qint64> of dims (empty for inner nodes and scalars)
+        KeyRole,                     // the checkpoint key ("" for inner nodes)
+        RankRole,                    // number of dims, -1 for inner nodes
+    };
+
+    explicit VariableTreeModel(QObject* parent = nullptr);
+
+    void setArtifact(std::shared_ptr<const io::Artifact> artifact);
+    std::shared_ptr<const io::Artifact> artifact() const { return m_artifact; }
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    QModelIndex indexForEntry(int entry) const;
+    const io::TreeNode* node(const QModelIndex& index) const;
+
+private:
+    int nodeId(const QModelIndex& index) const;
+    int rowOf(int nodeId) const;
+    std::shared_ptr<const io::Artifact> m_artifact;
+    std::vector<int> m_rowInParent; // per node
+    std::vector<int> m_nodeOfEntry; // per entry
+};
+
+QString formatBytes(quint64 bytes);
+QString formatCount(quint64 n);
+
+} // namespace tscope::model

@@ -1,0 +1,90 @@
+#include "widgets/heatmap_view.h"
+
+#include <qcustomplot.h>
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace tscope::ui {
+
+HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent)
+{
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumHeight(200);
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_map->setColorScale(m_scale);
+    m_map->setGradient(QCPColorGradient::gpPolar); // diverging: weights are signed
+    m_map->setInterpolate(false);
+    m_plot->yAxis->setRangeReversed(true); // row 0 at the top, like the value grid
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    const QColor fg = palette().color(QPalette::WindowText);
+    m_plot->setBackground(palette().brush(QPalette::Base));
+    for (QCPAxis* axis : { m_plot->xAxis, m_plot->yAxis, m_scale->axis() }) {
+        axis->setBasePen(QPen(fg));
+        axis->setTickPen(QPen(fg));
+        axis->setSubTickPen(QPen(fg));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+    }
+    m_note = new QLabel(this);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_note);
+    layout->addWidget(m_plot, 1);
+    clear(tr("Select a variable with at least one dimension"));
+}
+
+void HeatmapView::clear(const QString& message)
+{
+    m_map->data()->clear();
+    m_map->setVisible(false);
+    m_note->setText(message);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::setPlane(std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel)
+{
+    if (!plane || plane->values.empty()) {
+        clear(tr("Nothing to draw: no numeric values in this slice"));
+        return;
+    }
+    const auto& p = *plane;
+    m_map->setVisible(true);
+    m_map->data()->setSize(static_cast<int>(p.cols), static_cast<int>(p.rows));
+    m_map->data()->setRange(QCPRange(0, static_cast<double>((p.cols - 1) * p.colStep)),
+        QCPRange(0, static_cast<double>((p.rows - 1) * p.rowStep)));
+    for (int64_t r = 0; r < p.rows; ++r)
+        for (int64_t c = 0; c < p.cols; ++c) {
+            double v = p.values[static_cast<size_t>(r * p.cols + c)];
+            m_map->data()->setCell(static_cast<int>(c), static_cast<int>(r), std::isfinite(v) ? v : std::nan(""));
+        }
+    // Symmetric range around zero for signed data keeps white at 0.
+    double lo = p.min, hi = p.max;
+    if (lo < 0 && hi > 0) {
+        double m = std::max(-lo, hi);
+        lo = -m;
+        hi = m;
+    }
+    if (!(hi > lo)) hi = lo + 1;
+    m_map->setDataRange(QCPRange(lo, hi));
+    m_plot->xAxis->setLabel(colLabel);
+    m_plot->yAxis->setLabel(rowLabel);
+    m_plot->rescaleAxes();
+    const double hx = p.colStep / 2.0, hy = p.rowStep / 2.0;
+    m_plot->xAxis->setRange(-hx, static_cast<double>((p.cols - 1) * p.colStep) + hx);
+    m_plot->yAxis->setRange(-hy, static_cast<double>((p.rows - 1) * p.rowStep) + hy);
+    QString note = tr("min %1, max %2").arg(p.min, 0, 'g', 6).arg(p.max, 0, 'g', 6);
+    if (p.rowStep > 1 || p.colStep > 1) note += tr(" — downsampled: every %1th row, %2th column").arg(p.rowStep).arg(p.colStep);
+    m_note->setText(note);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace tscope::ui

@@ -1,0 +1,62 @@
+// The right-hand panel for one variable: what it is (dtype, shape, key, shard/offset), its
+// statistics, and tabs with the histogram, the value grid and a heatmap. All numbers arrive from
+// the InspectionController's worker jobs; this widget never reads tensor data itself.
+#pragma once
+
+#include "model/inspection_controller.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QTabWidget;
+class QTableView;
+class QFormLayout;
+
+namespace tscope::model {
+class ValueTableModel;
+}
+
+namespace tscope::ui {
+
+class HeatmapView;
+class HistogramPlot;
+class MessageBar;
+class SliceSelector;
+
+class TensorInspector : public QWidget {
+    Q_OBJECT
+public:
+    explicit TensorInspector(model::InspectionController* controller, QWidget* parent = nullptr);
+
+    // Shows `entry` of the controller's artifact (-1 = nothing selected) and starts its analysis.
+    void showEntry(int entry);
+    int entry() const { return m_entry; }
+
+    HistogramPlot* histogram() const { return m_histogram; }
+    QTabWidget* tabs() const { return m_tabs; }
+    QString statsText() const; // for tests: the statistics as displayed
+    model::ValueTableModel* valueModel() const { return m_values; }
+
+private:
+    void onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> analysis);
+    void setStatsPlaceholder(const QString& text);
+    void requestHeatmap();
+
+    model::InspectionController* m_controller;
+    int m_entry = -1;
+    QLabel* m_title;
+    QLabel* m_details;
+    QLabel* m_stats;
+    MessageBar* m_message;
+    QTabWidget* m_tabs;
+    HistogramPlot* m_histogram;
+    SliceSelector* m_valueSlice;
+    QTableView* m_valueView;
+    model::ValueTableModel* m_values;
+    SliceSelector* m_heatSlice;
+    HeatmapView* m_heatmap;
+};
+
+} // namespace tscope::ui
