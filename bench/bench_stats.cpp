@@ -32,6 +32,10 @@
 #include <time.h>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace io = tscope::io;
 namespace tb = tscope::bench;
 namespace model = tscope::model;
@@ -235,25 +239,51 @@ void BM_ComputeStats(benchmark::State& state)
     else if (eMean > 1e-6 || eStd > 1e-6 || eL2 > 1e-6) state.SkipWithError("mean/std/l2 differ from the reference by more than 1e-6");
 }
 
-// Memory-read ceiling on the same mapping: each thread sums its half as uint64 words.
+// Memory-read ceiling on the same mapping: each thread sums its share as 64-bit integers with AVX2 (when the
+// CPU has it), four independent accumulators; no statistics. Nothing reads these bytes faster.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) uint64_t sumWordsAvx2(const uint64_t* w, uint64_t b, uint64_t e)
+{
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    uint64_t i = b;
+    for (; i + 16 <= e; i += 16) {
+        a0 = _mm256_add_epi64(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i)));
+        a1 = _mm256_add_epi64(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 4)));
+        a2 = _mm256_add_epi64(a2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 8)));
+        a3 = _mm256_add_epi64(a3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 12)));
+    }
+    alignas(32) uint64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3)));
+    uint64_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    for (; i < e; ++i) s += w[i];
+    return s;
+}
+#endif
+
+uint64_t sumWords(const uint64_t* w, uint64_t b, uint64_t e)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2")) return sumWordsAvx2(w, b, e);
+#endif
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    uint64_t i = b;
+    for (; i + 4 <= e; i += 4) {
+        a0 += w[i];
+        a1 += w[i + 1];
+        a2 += w[i + 2];
+        a3 += w[i + 3];
+    }
+    for (; i < e; ++i) a0 += w[i];
+    return a0 + a1 + a2 + a3;
+}
+
 void BM_ReadBandwidth(benchmark::State& state)
 {
     const Fixture& f = fixture();
     const unsigned threads = static_cast<unsigned>(state.range(0));
     const auto* words = reinterpret_cast<const uint64_t*>(f.tensor.bytes().data());
     const uint64_t nWords = f.bytes / 8;
-    auto sumRange = [words](uint64_t b, uint64_t e) {
-        uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        uint64_t i = b;
-        for (; i + 4 <= e; i += 4) {
-            a0 += words[i];
-            a1 += words[i + 1];
-            a2 += words[i + 2];
-            a3 += words[i + 3];
-        }
-        for (; i < e; ++i) a0 += words[i];
-        return a0 + a1 + a2 + a3;
-    };
+    auto sumRange = [words](uint64_t b, uint64_t e) { return sumWords(words, b, e); };
     const double cpu0 = processCpuSeconds();
     for (auto _ : state) {
         std::vector<uint64_t> partial(threads);

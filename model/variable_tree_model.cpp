@@ -8,7 +8,7 @@
 
 namespace tscope::model {
 
-QString formatBytes(quint64 bytes) { return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeTraditionalFormat); }
+QString formatBytes(quint64 bytes) { return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat); }
 
 QString formatCount(quint64 n) { return QLocale::system().toString(n); }
 

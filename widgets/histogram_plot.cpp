@@ -119,7 +119,11 @@ void HistogramPlot::replot()
         m_plot->yAxis->setLabel(tr("count (log)"));
     } else {
         m_plot->yAxis->setScaleType(QCPAxis::stLinear);
-        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        // Counts are integers: ticks at whole multiples only.
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        m_plot->yAxis->setTicker(ticker);
         m_plot->yAxis->setRange(0, std::max(1.0, maxCount * 1.05));
         m_plot->yAxis->setLabel(tr("count"));
     }

@@ -29,6 +29,7 @@ SavedModelView::SavedModelView(QWidget* parent) : QWidget(parent)
     m_signatures->verticalHeader()->hide();
     m_signatures->horizontalHeader()->setStretchLastSection(true);
     m_signatures->setAlternatingRowColors(true);
+    m_signatures->setWordWrap(false);
     m_objectModel = new model::ObjectGraphModel(this);
     m_objects = new QTreeView(this);
     m_objects->setModel(m_objectModel);

@@ -18,7 +18,8 @@
 namespace tscope::ui {
 
 namespace {
-QString num(double v) { return QString::fromStdString(io::formatDouble(v)); }
+// Seven significant digits: float32 precision, readable at a glance (the CLI prints full precision).
+QString num(double v) { return QString::number(v, 'g', 7); }
 } // namespace
 
 TensorInspector::TensorInspector(model::InspectionController* controller, QWidget* parent)

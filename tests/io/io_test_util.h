@@ -13,6 +13,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <QTest>
 
 #include <sys/resource.h>
@@ -45,8 +46,12 @@ inline std::string readFile(const fs::path& p)
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// Replaces the file by a new one (unlink first: truncating a file in place makes ext4 flush it to disk on
+// close, which turns thousands of small rewrites into seconds of I/O waits).
 inline bool writeFile(const fs::path& p, const std::string& bytes)
 {
+    std::error_code ec;
+    fs::remove(p, ec);
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     return static_cast<bool>(out);
@@ -79,6 +84,13 @@ inline QString toHex(const std::string& s)
 }
 
 inline QString describe(const Status& s) { return QString::fromStdString(s.toString()); }
+
+inline QString describeAll(const std::vector<Status>& list)
+{
+    QStringList out;
+    for (const auto& s : list) out << describe(s);
+    return out.join(QStringLiteral("; "));
+}
 
 inline const char* codeName(ErrorCode c) { return tscope::io::errorCodeName(c); }
 

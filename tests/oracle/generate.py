@@ -69,6 +69,14 @@ BUILD_SPECIFIC_FIELDS = [
     "**/fingerprint_via_tf",
     "**/graph/**",
 ]
+# Keras 3 ExportArchive stores `_all_variables` = the variables captured by the endpoint functions, in the
+# iteration order of FuncGraph._watched_variables (an ObjectIdentityWeakSet, i.e. ordered by memory address).
+# So which variable is `_all_variables/<i>` changes from run to run. The generator runs workers with ASLR
+# disabled (setarch -R) which makes it repeatable on one machine; compare_regenerated.py falls back to a
+# permutation-tolerant comparison for artifacts carrying this note.
+KERAS3_ALL_VARIABLES_NOTE = ("Keras 3 ExportArchive: the order of `_all_variables/<i>` follows "
+                             "FuncGraph._watched_variables (ObjectIdentityWeakSet, memory-address order) and "
+                             "is not reproducible across processes")
 # Files (globs relative to a case directory) whose bytes are not reproducible.
 VOLATILE_FILES = [
     "**/checkpoint",            # CheckpointState text proto with timestamps
@@ -768,6 +776,8 @@ def describe_savedmodel(ctx, directory, signature_inputs):
     var_prefix = os.path.join(directory, "variables", "variables")
     if os.path.exists(var_prefix + ".index"):
         rec["variables_checkpoint"] = describe_checkpoint(ctx, var_prefix)
+        if any(v["key"].startswith("_all_variables/") for v in rec["variables_checkpoint"]["variables"]):
+            rec["known_nondeterminism"] = [KERAS3_ALL_VARIABLES_NOTE]
         # Node ids of the checkpoint object graph vs the SavedObjectGraph (FORMATS.md 5.1).
         og = rec["variables_checkpoint"].get("object_graph")
         sog = rec["meta_graphs"][0]["object_graph"] if rec["format"] == "tf2" else None
@@ -1566,12 +1576,29 @@ def worker_main(case_name, case_dir, result_path):
     return 0
 
 
+_SETARCH = None
+
+
+def _setarch_works():
+    global _SETARCH
+    if _SETARCH is None:
+        try:
+            _SETARCH = shutil.which("setarch") is not None and subprocess.call(
+                ["setarch", os.uname().machine, "-R", "true"], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL) == 0
+        except OSError:
+            _SETARCH = False
+    return _SETARCH
+
+
 def run_case_subprocess(case_name, case_dir, env=None):
     result_path = case_dir.rstrip("/") + ".result.json"
     if os.path.exists(result_path):
         os.remove(result_path)
     cmd = [sys.executable, os.path.abspath(__file__), "--_worker", case_name, "--_case-dir", case_dir,
            "--_result", result_path]
+    if _setarch_works():
+        cmd = ["setarch", os.uname().machine, "-R"] + cmd  # no ASLR: see KERAS3_ALL_VARIABLES_NOTE
     env = dict(os.environ if env is None else env)
     env["PYTHONHASHSEED"] = "0"  # must be set before the interpreter starts
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""Tensorscope vs its peers, measured side by side in one run; prints a table and writes JSON.
+
+Run with the TensorFlow venv's Python (see bench/README.md):
+
+    TSCOPE_BENCH_DIR=/tmp/tscope-bench \\
+        ~/.cache/tensorscope/venvs/tf215/bin/python bench/peer_bench.py [--build-dir build] [--repeats 7]
+
+What it does, in this order, all in one invocation:
+  1. runs build/bench/bench_index_open, bench_stats and bench_crc32c with TSCOPE_BENCH_DIR set (they write
+     the synthetic checkpoints there on first use, then reuse them) and reads their --benchmark_out JSON;
+  2. times `tensorscope-cli info --json PREFIX` as whole processes;
+  3. in a child Python process: TensorFlow's tf.train.load_checkpoint(prefix) + get_variable_to_shape_map()
+     (plus, for the object-graph checkpoint, reading and parsing _CHECKPOINTABLE_OBJECT_GRAPH), and a
+     whole `python -c "import tensorflow; load..."` process for the CLI comparison;
+  4. in a child Python process: numpy min, max, mean, std, linalg.norm, count_nonzero(a == 0),
+     isnan().sum(), isinf().sum() over np.memmap of the 1 GiB float32 data (pages touched first, as the
+     C++ bench does). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from THAT child's environment
+     only: when set (some CI images pin them) they select a slow OpenBLAS kernel for np.linalg.norm;
+  5. CRC32C: google_crc32c or crc32c from the venv if installed (never installed by this script);
+     otherwise that row has no peer.
+
+Ratios are ours / peer on time (or peer / ours on throughput, i.e. again "our time over theirs"):
+< 1 means Tensorscope is faster. Times are medians over repetitions; "min" columns are the fastest
+repetition, the least disturbed by other jobs on a shared machine. The load average is recorded.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+GIB = 1 << 30
+
+
+# ----------------------------------------------------------------------------------------- helpers
+
+def read_manifest(path):
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        if " = " in line:
+            k, v = line.split(" = ", 1)
+            out[k] = v
+    return out
+
+
+def summarize(values):
+    values = list(values)
+    return {"median": statistics.median(values), "min": min(values), "n": len(values), "all": values}
+
+
+def run_gbench(binary, bench_dir, extra_args=()):
+    """Runs a Google Benchmark binary, returns {run_name: {...}} from its JSON output."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out_path = tmp.name
+    env = dict(os.environ, TSCOPE_BENCH_DIR=str(bench_dir))
+    cmd = [str(binary), f"--benchmark_out={out_path}", "--benchmark_out_format=json", *extra_args]
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    data = json.loads(Path(out_path).read_text())
+    os.unlink(out_path)
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+    runs = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type", "iteration") != "iteration":
+            continue
+        if b.get("error_occurred"):
+            raise SystemExit(f"{binary.name}: {b['name']}: {b.get('error_message')}")
+        r = runs.setdefault(b["run_name"], {"real_ms": [], "cpu_ms": [], "bytes_per_second": [],
+                                            "cpu_bytes_per_second": [], "counters": {}})
+        f = scale[b["time_unit"]]
+        r["real_ms"].append(b["real_time"] * f)
+        r["cpu_ms"].append(b["cpu_time"] * f)
+        if "bytes_per_second" in b:
+            r["bytes_per_second"].append(b["bytes_per_second"])
+        if "cpu_bytes_per_second" in b:
+            r["cpu_bytes_per_second"].append(b["cpu_bytes_per_second"])
+        for k in ("entries", "tree_nodes", "index_MB", "err_mean", "err_std", "err_l2"):
+            if k in b:
+                r["counters"][k] = b[k]
+    for r in runs.values():
+        r["real_ms"] = summarize(r["real_ms"])
+        r["cpu_ms"] = summarize(r["cpu_ms"])
+        for k in ("bytes_per_second", "cpu_bytes_per_second"):
+            r[k] = {"median": statistics.median(r[k]), "max": max(r[k])} if r[k] else None
+    return {"context": data.get("context", {}), "runs": runs}
+
+
+def time_process(cmd, repeats, env=None):
+    """Wall time of whole processes (spawn to exit), in ms; also returns the last stdout."""
+    times, out = [], ""
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+        times.append((time.perf_counter() - t0) * 1e3)
+        out = p.stdout
+    return summarize(times), out
+
+
+def child(args, env=None):
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
+    p = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------------- child: TF
+
+def worker_tf(opts):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    t0 = time.perf_counter()
+    import tensorflow as tf  # noqa: E402
+    from tensorflow.core.protobuf import trackable_object_graph_pb2  # noqa: E402
+    import_ms = (time.perf_counter() - t0) * 1e3
+    result = {"tensorflow": tf.__version__, "import_ms": import_ms}
+    for name, prefix in (("plain", opts.prefix_plain), ("graph", opts.prefix_graph)):
+        load, total, with_graph = [], [], []
+        n_vars = n_nodes = 0
+        for i in range(opts.repeats + 1):  # first round is a warm-up, not recorded
+            t0 = time.perf_counter()
+            reader = tf.train.load_checkpoint(prefix)
+            t1 = time.perf_counter()
+            shapes = reader.get_variable_to_shape_map()
+            t2 = time.perf_counter()
+            if name == "graph":
+                g = trackable_object_graph_pb2.TrackableObjectGraph()
+                g.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+                n_nodes = len(g.nodes)
+            t3 = time.perf_counter()
+            n_vars = len(shapes)
+            del reader, shapes
+            if i:
+                load.append((t1 - t0) * 1e3)
+                total.append((t2 - t0) * 1e3)
+                with_graph.append((t3 - t0) * 1e3)
+        result[name] = {"load_ms": summarize(load), "load_and_shape_map_ms": summarize(total),
+                        "variables": n_vars}
+        if name == "graph":
+            result[name]["load_shape_map_and_graph_ms"] = summarize(with_graph)
+            result[name]["graph_nodes"] = n_nodes
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------------- child: numpy
+
+def worker_numpy(opts):
+    import numpy as np
+    m = read_manifest(opts.manifest)
+    count, offset = int(m["elements"]), int(m["offset"])
+    mm = np.memmap(m["data_file"], dtype="<f4", mode="r", offset=offset, shape=(count,))
+    a = np.asarray(mm)
+    t0 = time.perf_counter()
+    touched = float(a[::1024].sum())  # one element per 4 KiB page: page cache + page tables, as in C++
+    touch_ms = (time.perf_counter() - t0) * 1e3
+    ops = {
+        "min": lambda: a.min(),
+        "max": lambda: a.max(),
+        "mean": lambda: a.mean(),
+        "std": lambda: a.std(),
+        "linalg.norm": lambda: np.linalg.norm(a),
+        "count_nonzero(a==0)": lambda: np.count_nonzero(a == 0),
+        "isnan().sum()": lambda: np.isnan(a).sum(),
+        "isinf().sum()": lambda: np.isinf(a).sum(),
+    }
+    times, values = {}, {}
+    for name, fn in ops.items():
+        ts = []
+        for _ in range(opts.repeats):
+            t0 = time.perf_counter()
+            v = fn()
+            ts.append((time.perf_counter() - t0) * 1e3)
+        times[name] = summarize(ts)
+        values[name] = float(v)
+    cfg = {}
+    try:
+        import threadpoolctl  # optional, only to report BLAS threads
+        cfg["blas"] = threadpoolctl.threadpool_info()
+    except Exception:
+        pass
+    print(json.dumps({
+        "numpy": np.__version__, "bytes": count * 4, "touch_ms": touch_ms, "touched_sum": touched,
+        "ops_ms": times, "values": values,
+        "total_median_ms": sum(t["median"] for t in times.values()),
+        "total_min_ms": sum(t["min"] for t in times.values()),
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+                                               "OMP_NUM_THREADS")},
+        **cfg,
+    }))
+
+
+# ---------------------------------------------------------------------------------- child: CRC32C
+
+def worker_crc(opts):
+    size = 64 << 20
+    buf = os.urandom(size)
+    for mod_name in ("google_crc32c", "crc32c"):
+        try:
+            mod = __import__(mod_name)
+        except ImportError:
+            continue
+        fn = getattr(mod, "value", None) or getattr(mod, "crc32c")
+        fn(buf)
+        ts = []
+        for _ in range(opts.repeats):
+            t0 = time.perf_counter()
+            fn(buf)
+            ts.append(time.perf_counter() - t0)
+        impl = getattr(mod, "implementation", None)
+        print(json.dumps({"package": mod_name, "implementation": impl() if callable(impl) else impl,
+                          "bytes": size, "seconds": summarize(ts),
+                          "bytes_per_second": size / statistics.median(ts),
+                          "bytes_per_second_max": size / min(ts)}))
+        return
+    print(json.dumps({"package": None, "skipped": "neither google_crc32c nor crc32c is installed in this venv"}))
+
+
+# ------------------------------------------------------------------------------------------- main
+
+def fmt_ms(x):
+    return f"{x:9.1f} ms" if x >= 10 else f"{x:9.2f} ms"
+
+
+def fmt_rate(x):
+    return f"{x / 1e9:8.2f} GB/s"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build-dir", default=os.environ.get("TSCOPE_BUILD_DIR", str(REPO / "build")))
+    ap.add_argument("--bench-dir", default=os.environ.get("TSCOPE_BENCH_DIR", "/tmp/tscope-bench"))
+    ap.add_argument("--repeats", type=int, default=7, help="repetitions of each peer measurement")
+    ap.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    ap.add_argument("--_worker", choices=["tf", "numpy", "crc"], help=argparse.SUPPRESS)
+    ap.add_argument("--prefix-plain", help=argparse.SUPPRESS)
+    ap.add_argument("--prefix-graph", help=argparse.SUPPRESS)
+    ap.add_argument("--manifest", help=argparse.SUPPRESS)
+    opts = ap.parse_args()
+    if opts._worker == "tf":
+        return worker_tf(opts)
+    if opts._worker == "numpy":
+        return worker_numpy(opts)
+    if opts._worker == "crc":
+        return worker_crc(opts)
+
+    build = Path(opts.build_dir)
+    bench_dir = Path(opts.bench_dir)
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    # 1. C++ benchmarks (they create or reuse the synthetic checkpoints).
+    idx = run_gbench(build / "bench" / "bench_index_open", bench_dir)
+    st = run_gbench(build / "bench" / "bench_stats", bench_dir)
+    crc = run_gbench(build / "bench" / "bench_crc32c", bench_dir,
+                     ["--benchmark_filter=BM_Crc32c(Hardware|Portable)/67108864", "--benchmark_repetitions=3"])
+    plain = read_manifest(bench_dir / "index100k_plain" / "manifest.txt")
+    graph = read_manifest(bench_dir / "index100k_graph" / "manifest.txt")
+    stats_manifest = bench_dir / "stats1g" / "manifest.txt"
+
+    # 2. Our CLI as whole processes.
+    cli = build / "app" / "tensorscope-cli"
+    cli_runs = {}
+    for name, m in (("plain", plain), ("graph", graph)):
+        cmd = [str(cli), "info", "--json", m["prefix"]]
+        print("+", " ".join(cmd), flush=True)
+        t, out = time_process(cmd, opts.repeats)
+        info = json.loads(out)
+        cli_runs[name] = {"process_ms": t, "variable_count": info.get("variable_count"), "format": info.get("format")}
+
+    # 3. TensorFlow (in-process timings in a child, plus whole processes).
+    print("+ TensorFlow worker", flush=True)
+    tf = child(["--_worker", "tf", "--prefix-plain", plain["prefix"], "--prefix-graph", graph["prefix"],
+                "--repeats", str(opts.repeats)])
+    tf_proc_cmd = [sys.executable, "-c",
+                   "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='2'; import sys, tensorflow as tf; "
+                   "print(len(tf.train.load_checkpoint(sys.argv[1]).get_variable_to_shape_map()))",
+                   plain["prefix"]]
+    tf_proc, _ = time_process(tf_proc_cmd, max(3, opts.repeats // 2))
+
+    # 4. numpy, without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in its environment.
+    print("+ numpy worker", flush=True)
+    np_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    npr = child(["--_worker", "numpy", "--manifest", str(stats_manifest), "--repeats", str(max(3, opts.repeats // 2))],
+                env=np_env)
+
+    # 5. CRC32C peer, if installed.
+    crc_peer = child(["--_worker", "crc", "--repeats", str(opts.repeats)])
+    load_after = os.getloadavg()
+
+    # ------------------------------------------------------------------------------- table
+    rows = []
+
+    def row(what, ours_label, ours, peer_label, peer, note=""):
+        rows.append({"what": what, "ours": ours_label, "ours_ms": ours, "peer": peer_label, "peer_ms": peer,
+                     "ratio": (ours / peer) if (ours is not None and peer) else None, "note": note})
+
+    r = idx["runs"]
+    for name in ("plain", "graph"):
+        tf_lm = tf[name]["load_and_shape_map_ms"]["median"]
+        row(f"index open 100k ({name})", "BundleReader::open (in-process)",
+            r[f"BM_BundleReaderOpen/{name}"]["real_ms"]["median"],
+            "tf load_checkpoint + get_variable_to_shape_map", tf_lm)
+        peer_art = tf["graph"]["load_shape_map_and_graph_ms"]["median"] if name == "graph" else tf_lm
+        row(f"open + tree 100k ({name})", "openArtifact incl. variable tree (in-process)",
+            r[f"BM_OpenArtifact/{name}"]["real_ms"]["median"],
+            "tf load + shape map" + (" + parse object graph" if name == "graph" else ""), peer_art)
+        row(f"CLI process 100k ({name})", "tensorscope-cli info --json (whole process)",
+            cli_runs[name]["process_ms"]["median"], "tf load + shape map (in-process, TF already imported)", tf_lm)
+    row("CLI process 100k (plain) vs python", "tensorscope-cli info --json (whole process)",
+        cli_runs["plain"]["process_ms"]["median"], "python: import tensorflow + load + shape map (whole process)",
+        tf_proc["median"])
+
+    s = st["runs"]
+    for threads in (1, 2):
+        k = f"BM_ComputeStats/threads:{threads}"
+        row(f"stats 1 GiB float32, {threads} thread(s)", f"computeStats threads={threads}",
+            s[k]["real_ms"]["median"], "numpy: sum of the 8 calls", npr["total_median_ms"],
+            f"ours {s[k]['bytes_per_second']['median'] / 1e9:.2f} GB/s wall, "
+            f"{s[k]['cpu_bytes_per_second']['median'] / 1e9:.2f} GB/s per CPU-second; "
+            f"numpy {npr['bytes'] / (npr['total_median_ms'] / 1e3) / 1e9:.2f} GB/s")
+    c = crc["runs"]
+    hw = c.get("BM_Crc32cHardware/67108864")
+    if hw:
+        ours_ms = 64 * (1 << 20) / hw["bytes_per_second"]["median"] * 1e3
+        peer_ms = crc_peer["seconds"]["median"] * 1e3 if crc_peer.get("package") else None
+        row("CRC32C 64 MiB, 1 core", "crc32c::extend (SSE4.2)", ours_ms,
+            crc_peer.get("package") or "(no Python crc32c package installed)", peer_ms,
+            f"ours {hw['bytes_per_second']['median'] / 1e9:.2f} GB/s")
+
+    print()
+    print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (2 = both cores busy)")
+    print(f"{'measurement':40} {'ours':>12} {'peer':>12} {'ours/peer':>10}  details")
+    for x in rows:
+        ratio = f"{x['ratio']:10.3f}" if x["ratio"] is not None else f"{'n/a':>10}"
+        peer = fmt_ms(x["peer_ms"]) if x["peer_ms"] else f"{'n/a':>12}"
+        print(f"{x['what']:40} {fmt_ms(x['ours_ms'])} {peer} {ratio}  {x['ours']} vs {x['peer']}"
+              + (f"; {x['note']}" if x["note"] else ""))
+    print()
+    print("numpy per call (median ms): " + ", ".join(f"{k} {v['median']:.0f}" for k, v in npr["ops_ms"].items()))
+    rb = {t: s.get(f"BM_ReadBandwidth/threads:{t}") for t in (1, 2)}
+    if rb[1]:
+        print("memory read ceiling (uint64 sum): " + ", ".join(
+            f"{t} thread(s) {rb[t]['bytes_per_second']['median'] / 1e9:.2f} GB/s" for t in (1, 2) if rb[t]))
+
+    result = {
+        "started": started, "load_average_before": load_before, "load_average_after": load_after,
+        "machine": idx["context"], "bench_dir": str(bench_dir), "build_dir": str(build),
+        "ratio_definition": "ours time / peer time (< 1: Tensorscope faster)",
+        "rows": rows,
+        "cpp": {"bench_index_open": idx["runs"], "bench_stats": st["runs"], "bench_crc32c": crc["runs"]},
+        "cli": cli_runs, "tensorflow": tf, "tensorflow_process_ms": tf_proc, "numpy": npr, "crc32c_peer": crc_peer,
+        "targets": {"index_open_100k_ms": 50, "crc32c_one_core_GBps": 8, "stats_two_cores_GBps": 4},
+    }
+    out = Path(opts.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {out}")
+
+
+if __name__ == "__main__":
+    main()

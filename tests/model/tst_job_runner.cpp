@@ -1,0 +1,109 @@
+// JobRunner: results arrive on the GUI thread, a newer job under the same key supersedes the older
+// one (whose result is dropped), cancel() drops results, and a deleted receiver gets nothing.
+#include "model/job_runner.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <atomic>
+#include <thread>
+
+using namespace tscope;
+
+class TestJobRunner : public QObject {
+    Q_OBJECT
+private slots:
+    void deliversOnReceiverThread()
+    {
+        model::JobRunner runner;
+        QObject receiver;
+        QThread* resultThread = nullptr;
+        int value = 0;
+        runner.run<int>(QStringLiteral("a"), &receiver, [](const io::CancelToken&) { return 42; },
+            [&](int v) {
+                value = v;
+                resultThread = QThread::currentThread();
+            });
+        QTRY_COMPARE(value, 42);
+        QCOMPARE(resultThread, QThread::currentThread());
+    }
+
+    void newerJobSupersedesOlder()
+    {
+        model::JobRunner runner;
+        QObject receiver;
+        std::atomic<bool> release { false };
+        QList<int> delivered;
+        std::atomic<bool> firstSawCancel { false };
+        runner.run<int>(QStringLiteral("k"), &receiver,
+            [&](const io::CancelToken& t) {
+                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                firstSawCancel = t.isCancelled();
+                return 1;
+            },
+            [&](int v) { delivered << v; });
+        runner.run<int>(QStringLiteral("k"), &receiver, [](const io::CancelToken&) { return 2; }, [&](int v) { delivered << v; });
+        QTRY_COMPARE(delivered, QList<int> { 2 });
+        release = true;
+        runner.waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(delivered, QList<int> { 2 });
+        QVERIFY(firstSawCancel);
+    }
+
+    void differentKeysRunIndependently()
+    {
+        model::JobRunner runner;
+        QObject receiver;
+        QSet<int> delivered;
+        runner.run<int>(QStringLiteral("x"), &receiver, [](const io::CancelToken&) { return 1; }, [&](int v) { delivered << v; });
+        runner.run<int>(QStringLiteral("y"), &receiver, [](const io::CancelToken&) { return 2; }, [&](int v) { delivered << v; });
+        QTRY_COMPARE(delivered, (QSet<int> { 1, 2 }));
+    }
+
+    void cancelDropsResultAndReportsIdle()
+    {
+        model::JobRunner runner;
+        QSignalSpy busy(&runner, &model::JobRunner::busyChanged);
+        QObject receiver;
+        std::atomic<bool> release { false };
+        bool delivered = false;
+        runner.run<int>(QStringLiteral("c"), &receiver,
+            [&](const io::CancelToken&) {
+                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                return 1;
+            },
+            [&](int) { delivered = true; });
+        QVERIFY(runner.isRunning(QStringLiteral("c")));
+        runner.cancel(QStringLiteral("c"));
+        QVERIFY(!runner.isRunning(QStringLiteral("c")));
+        release = true;
+        runner.waitForDone();
+        QTest::qWait(20);
+        QVERIFY(!delivered);
+        QCOMPARE(busy.count(), 2); // busy, then idle
+        QCOMPARE(busy.at(1).at(0).toBool(), false);
+    }
+
+    void deletedReceiverGetsNothing()
+    {
+        model::JobRunner runner;
+        auto* receiver = new QObject;
+        std::atomic<bool> release { false };
+        bool delivered = false;
+        runner.run<int>(QStringLiteral("d"), receiver,
+            [&](const io::CancelToken&) {
+                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                return 1;
+            },
+            [&](int) { delivered = true; });
+        delete receiver;
+        release = true;
+        runner.waitForDone();
+        QTest::qWait(20);
+        QVERIFY(!delivered);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJobRunner)
+#include "tst_job_runner.moc"

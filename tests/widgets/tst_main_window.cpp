@@ -1,0 +1,170 @@
+// The main window under the offscreen platform: opens real artifacts, selects variables, waits for
+// the statistics computed on worker threads, and checks what is shown, including failures.
+#include "app/gui/main_window.h"
+#include "model/artifact_session.h"
+#include "model/value_table_model.h"
+#include "widgets/histogram_plot.h"
+#include "widgets/message_bar.h"
+#include "widgets/saved_model_view.h"
+#include "widgets/start_page.h"
+#include "widgets/tensor_inspector.h"
+#include "widgets/variable_tree_view.h"
+#include "model/signature_table_model.h"
+#include "model/variable_tree_model.h"
+
+#include <qcustomplot.h>
+
+#include <QLineEdit>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeView>
+#include <QtTest>
+
+using namespace tscope;
+
+namespace {
+QString corpus(const char* slug) { return QStringLiteral(TSCOPE_CORPUS_DIR "/") + QLatin1String(slug); }
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // keep the user's recent files and layout untouched
+        QCoreApplication::setOrganizationName(QStringLiteral("TensorscopeTest"));
+    }
+
+    void opensCheckpointAndShowsStatistics()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        QCOMPARE(w.stack()->currentIndex(), 2);
+        QVERIFY(w.windowTitle().contains(QStringLiteral("ckpt-4")));
+        auto artifact = w.session()->artifact();
+        const int entry = artifact->findEntry("critic/hidden2/kernel");
+        QVERIFY(entry >= 0);
+        w.treeView()->selectEntry(entry);
+        QCOMPARE(w.inspector()->entry(), entry);
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
+        QVERIFY(w.inspector()->histogram()->plot()->plottable(0)->interface1D()->dataCount() > 0);
+        // The value grid shows the 5x5 kernel.
+        QCOMPARE(w.inspector()->valueModel()->rowCount(), 5);
+        QCOMPARE(w.inspector()->valueModel()->columnCount(), 5);
+    }
+
+    void rapidSelectionShowsOnlyTheLastVariable()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("keras-tf27-heart-savedmodel"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        auto artifact = w.session()->artifact();
+        const int n = int(artifact->bundle->entries().size());
+        for (int e = 0; e < n; ++e) w.treeView()->selectEntry(e); // click through everything quickly
+        const int last = w.inspector()->entry();
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean"))
+            || w.inspector()->statsText().contains(QStringLiteral("not numeric")));
+        QCOMPARE(w.inspector()->entry(), last);
+        QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(), artifact->bundle->entries()[size_t(last)].elementCount());
+    }
+
+    void savedModelWithoutSignaturesShowsWarning()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("tf115-savedmodel-2shards"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        QVERIFY(w.pages()->isTabEnabled(2));
+        QVERIFY(w.savedModelView()->banner()->isVisibleTo(w.savedModelView()));
+        QVERIFY(w.savedModelView()->banner()->text().contains(QStringLiteral("no signatures")));
+    }
+
+    void savedModelSignaturesTable()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("tfserving-half-plus-two-tf1-assets"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        auto* sigs = w.savedModelView()->signatureModel();
+        QVERIFY(sigs->rowCount() >= 5);
+        QVERIFY(!w.savedModelView()->banner()->isVisibleTo(w.savedModelView()));
+    }
+
+    void failureIsShownInline_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("needle");
+        QTest::addRow("legacy V1") << corpus("tf1-legacy-v1-ckpt-vocal") << QStringLiteral("V1");
+        QTest::addRow("LFS pointer") << corpus("odd-lfs-pointer-hub-module") << QStringLiteral("LFS");
+        QTest::addRow("missing") << QStringLiteral("/nonexistent/ckpt-1") << QStringLiteral("no such file");
+    }
+    void failureIsShownInline()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, needle);
+        app::MainWindow w;
+        w.show();
+        w.openPath(path);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Failed);
+        QCOMPARE(w.stack()->currentIndex(), 0);
+        QVERIFY(w.startPage()->messageBar()->isVisibleTo(w.startPage()));
+        QVERIFY2(w.startPage()->messageBar()->text().contains(needle, Qt::CaseInsensitive),
+            qPrintable(w.startPage()->messageBar()->text()));
+    }
+
+    void missingDataShowsErrorInInspector()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("tf20alpha-keras-export-3metagraphs-nodata"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        w.treeView()->selectEntry(0);
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("cannot be read")));
+    }
+
+    void filterBoxFiltersTheTree()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        auto* tree = w.treeView()->tree();
+        const int before = tree->model()->rowCount();
+        QTest::keyClicks(w.treeView()->filterEdit(), QStringLiteral("critic_optimizer"));
+        QVERIFY(tree->model()->rowCount() < before);
+        // Every visible variable matches (the optimizer's own variables and its slots under critic/...).
+        int leaves = 0;
+        std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& p) {
+            for (int r = 0; r < tree->model()->rowCount(p); ++r) {
+                QModelIndex i = tree->model()->index(r, 0, p);
+                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0) {
+                    ++leaves;
+                    QVERIFY(i.data(model::VariableTreeModel::FilterRole).toString().contains(QStringLiteral("critic_optimizer")));
+                }
+                walk(i);
+            }
+        };
+        walk({});
+        QVERIFY(leaves > 5);
+    }
+
+    void histogramAcceptsEmptyAndNaNOnlyData()
+    {
+        ui::HistogramPlot plot;
+        plot.setHistogram({});
+        model::HistogramData nanOnly;
+        nanOnly.edges = { 0, 1 };
+        nanOnly.counts = { 0 };
+        nanOnly.nans = 5;
+        plot.setHistogram(nanOnly);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
