@@ -199,6 +199,8 @@ inline BuiltTable writeLevelDbTable(const fs::path& path, const std::vector<std:
     size_t blockSize = 4096, leveldb::CompressionType compression = leveldb::kNoCompression, int restartInterval = 16)
 {
     BuiltTable built;
+    std::error_code ec;
+    fs::remove(path, ec); // a fresh file, not a truncated one (see writeFile)
     leveldb::WritableFile* raw = nullptr;
     if (!leveldb::Env::Default()->NewWritableFile(path.string(), &raw).ok()) return built;
     std::unique_ptr<leveldb::WritableFile> file(raw);

@@ -136,12 +136,12 @@ private slots:
         const int before = tree->model()->rowCount();
         QTest::keyClicks(w.treeView()->filterEdit(), QStringLiteral("critic_optimizer"));
         QVERIFY(tree->model()->rowCount() < before);
-        // Every visible variable matches (the optimizer's own variables and its slots under critic/...).
+        // Every visible leaf matches; a non-matching variable shows only as the parent of a matching slot.
         int leaves = 0;
         std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& p) {
             for (int r = 0; r < tree->model()->rowCount(p); ++r) {
                 QModelIndex i = tree->model()->index(r, 0, p);
-                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0) {
+                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0 && tree->model()->rowCount(i) == 0) {
                     ++leaves;
                     QVERIFY(i.data(model::VariableTreeModel::FilterRole).toString().contains(QStringLiteral("critic_optimizer")));
                 }
