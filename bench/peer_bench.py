@@ -56,6 +56,13 @@ def summarize(values):
     return {"median": statistics.median(values), "min": min(values), "n": len(values), "all": values}
 
 
+def base_name(run_name):
+    """'BM_X/plain/min_time:1.000/repeats:5/real_time' -> 'BM_X/plain'."""
+    parts = [p for p in run_name.split("/")
+             if p != "real_time" and not p.startswith(("min_time:", "repeats:", "iterations:"))]
+    return "/".join(parts)
+
+
 def run_gbench(binary, bench_dir, extra_args=()):
     """Runs a Google Benchmark binary, returns {run_name: {...}} from its JSON output."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
@@ -63,7 +70,10 @@ def run_gbench(binary, bench_dir, extra_args=()):
     env = dict(os.environ, TSCOPE_BENCH_DIR=str(bench_dir))
     cmd = [str(binary), f"--benchmark_out={out_path}", "--benchmark_out_format=json", *extra_args]
     print("+", " ".join(cmd), flush=True)
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode:
+        sys.stderr.write(p.stderr)
+        raise SystemExit(f"{binary.name} failed with exit code {p.returncode}")
     data = json.loads(Path(out_path).read_text())
     os.unlink(out_path)
     scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -73,7 +83,7 @@ def run_gbench(binary, bench_dir, extra_args=()):
             continue
         if b.get("error_occurred"):
             raise SystemExit(f"{binary.name}: {b['name']}: {b.get('error_message')}")
-        r = runs.setdefault(b["run_name"], {"real_ms": [], "cpu_ms": [], "bytes_per_second": [],
+        r = runs.setdefault(base_name(b["run_name"]), {"real_ms": [], "cpu_ms": [], "bytes_per_second": [],
                                             "cpu_bytes_per_second": [], "counters": {}})
         f = scale[b["time_unit"]]
         r["real_ms"].append(b["real_time"] * f)
@@ -236,6 +246,8 @@ def main():
     ap.add_argument("--bench-dir", default=os.environ.get("TSCOPE_BENCH_DIR", "/tmp/tscope-bench"))
     ap.add_argument("--repeats", type=int, default=7, help="repetitions of each peer measurement")
     ap.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke test: 2 short repetitions of the C++ benchmarks, 3 peer repeats (numbers are rough)")
     ap.add_argument("--_worker", choices=["tf", "numpy", "crc"], help=argparse.SUPPRESS)
     ap.add_argument("--prefix-plain", help=argparse.SUPPRESS)
     ap.add_argument("--prefix-graph", help=argparse.SUPPRESS)
@@ -248,6 +260,9 @@ def main():
     if opts._worker == "crc":
         return worker_crc(opts)
 
+    quick = ["--benchmark_repetitions=2", "--benchmark_min_time=0.2"] if opts.quick else []
+    if opts.quick:
+        opts.repeats = 3
     build = Path(opts.build_dir)
     bench_dir = Path(opts.bench_dir)
     bench_dir.mkdir(parents=True, exist_ok=True)
@@ -255,8 +270,8 @@ def main():
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
     # 1. C++ benchmarks (they create or reuse the synthetic checkpoints).
-    idx = run_gbench(build / "bench" / "bench_index_open", bench_dir)
-    st = run_gbench(build / "bench" / "bench_stats", bench_dir)
+    idx = run_gbench(build / "bench" / "bench_index_open", bench_dir, quick)
+    st = run_gbench(build / "bench" / "bench_stats", bench_dir, quick)
     crc = run_gbench(build / "bench" / "bench_crc32c", bench_dir,
                      ["--benchmark_filter=BM_Crc32c(Hardware|Portable)/67108864", "--benchmark_repetitions=3"])
     plain = read_manifest(bench_dir / "index100k_plain" / "manifest.txt")

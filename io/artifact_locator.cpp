@@ -87,6 +87,11 @@ Result<ArtifactLocation> checkpointAt(const fs::path& prefix, const fs::path& in
         return Status(ErrorCode::NotFound, "no checkpoint index '" + prefix.filename().string() + ".index' here")
             .withPath(prefix.string() + ".index");
     }
+    if (isGitLfsPointer(prefix.string() + ".index"))
+        return Status(ErrorCode::Unsupported,
+            "not supported: " + prefix.filename().string()
+                + ".index is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
+            .withPath(prefix.string() + ".index");
     ArtifactLocation loc;
     loc.kind = ArtifactKind::Checkpoint;
     loc.input = input;

@@ -2,7 +2,24 @@
 
 #include <QThread>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tscope::model {
+
+void lowerCurrentThreadPriority()
+{
+#ifdef __linux__
+    thread_local bool done = false;
+    if (done) return;
+    done = true;
+    // On Linux, nice values are per thread; threads created later by this one inherit it.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#endif
+}
 
 JobRunner::JobRunner(QObject* parent) : QObject(parent)
 {

@@ -18,6 +18,10 @@
 
 namespace tscope::model {
 
+// Background work runs at a lower CPU priority (Linux nice 10, inherited by the threads it starts)
+// so the GUI thread wins the core whenever it has something to do.
+void lowerCurrentThreadPriority();
+
 class JobRunner : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +41,7 @@ public:
         // to the runner's thread and the receiver is checked there, never from the worker.
         JobRunner* runner = this;
         auto task = [work = std::move(work), done = std::move(done), token, guard, runner, key, generation]() mutable {
+            lowerCurrentThreadPriority();
             Result result = work(token);
             if (token.isCancelled()) return;
             QMetaObject::invokeMethod(

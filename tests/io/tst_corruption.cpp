@@ -13,6 +13,8 @@
 #include "io/variable_tree.h"
 #include "tensor_bundle.pb.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -103,6 +105,7 @@ private slots:
     void truncationAndBitFlipSweep_data();
     void truncationAndBitFlipSweep();
     void entryValueMutationSweep();
+    void objectGraphBitFlipSweep();
 
 private:
     QTemporaryDir m_dir;
@@ -681,6 +684,52 @@ void TestCorruption::entryValueMutationSweep()
     }
     qInfo("entry value mutations: %llu cases, %llu open errors, %llu entry problems", static_cast<unsigned long long>(cases),
         static_cast<unsigned long long>(errors), static_cast<unsigned long long>(entryProblems));
+    QVERIFY(cases > 100);
+}
+
+void TestCorruption::objectGraphBitFlipSweep()
+{
+    // Damage the serialized object graph inside the data file (index intact): the variable tree must fall back
+    // or cope with out-of-range node ids, and CRC-checked reads must notice.
+    const auto src = corpusDir() / "ckpt-tf2-a2c-3ckpts";
+    const auto dir = nextDir("objgraph");
+    for (const char* f : { "ckpt-4.index", "ckpt-4.data-00000-of-00001" }) std::filesystem::copy_file(src / f, dir / f);
+    const auto prefix = dir / "ckpt-4";
+    const auto data = tscope::io::bundleDataPath(prefix, 0, 1);
+    uint64_t offset = 0, size = 0;
+    {
+        auto reader = BundleReader::open(prefix);
+        QVERIFY(reader.isOk());
+        const auto* e = (*reader)->find(tscope::io::kObjectGraphKey);
+        QVERIFY(e);
+        offset = e->stored.offset;
+        size = e->stored.size;
+        QVERIFY(tscope::io::buildVariableTree(**reader).objectBased);
+    }
+    const std::string original = readFile(data);
+    uint64_t cases = 0, fellBack = 0;
+    AddressSpaceCap cap(1024ull << 20);
+    // Damaged string fields make protobuf log "invalid UTF-8"; keep the test output readable.
+    auto* previousLog = google::protobuf::SetLogHandler(nullptr);
+    for (uint64_t bit = offset * 8; bit < (offset + size) * 8; bit += 37) {
+        std::string flipped = original;
+        flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+        QVERIFY(writeFile(data, flipped));
+        auto reader = BundleReader::open(prefix);
+        QVERIFY(reader.isOk());
+        ++cases;
+        auto tree = tscope::io::buildVariableTree(**reader);
+        fellBack += !tree.objectBased;
+        QVERIFY(!tree.nodes.empty());
+        ReadOptions verify;
+        verify.verifyCrc = true;
+        auto t = (*reader)->read(*(*reader)->find(tscope::io::kObjectGraphKey), verify);
+        QVERIFY(!t.isOk());
+        QVERIFY(t.status().code() == ErrorCode::ChecksumMismatch || t.status().code() == ErrorCode::Corrupt);
+    }
+    google::protobuf::SetLogHandler(previousLog);
+    qInfo("object graph bit flips: %llu cases, %llu fell back to names", static_cast<unsigned long long>(cases),
+        static_cast<unsigned long long>(fellBack));
     QVERIFY(cases > 100);
 }
 

@@ -144,11 +144,11 @@ def first_difference(a, b):
     return n if len(a) != len(b) else None
 
 
-# Extra fields/files ignored for artifacts with generate.KERAS3_ALL_VARIABLES_NOTE (permutation of variables).
+# Extra fields/files ignored for artifacts with generate.KERAS_EXPORT_ORDER_NOTE (permutation of variables).
 PERMUTATION_FIELDS = [
     "**/variables_checkpoint/variables",
-    "**/variables_checkpoint/object_graph/nodes/*/attributes/*/full_name",
-    "**/meta_graphs/*/object_graph/nodes/*/variable",
+    "**/variables_checkpoint/object_graph",
+    "**/meta_graphs/*/object_graph/nodes",
     "**/fingerprint",
     "**/fingerprint_via_tf",
 ]
@@ -250,6 +250,7 @@ def main(argv=None):
     ap.add_argument("--keep", action="store_true", help="keep the regenerated directory and print its path")
     ap.add_argument("--regenerated", help="compare with this already regenerated directory instead of running "
                                           "the generator")
+    ap.add_argument("--jobs", type=int, default=1, help="passed to generate.py")
     ap.add_argument("--cross-build", action="store_true",
                     help="also ignore BUILD_SPECIFIC_FIELDS/FILES (comparing fixtures of different TF builds)")
     args = ap.parse_args(argv)
@@ -269,6 +270,8 @@ def main(argv=None):
         cmd = [sys.executable, os.path.join(HERE, "generate.py"), "--out", regen, "--tag", tag]
         for c in args.case or []:
             cmd += ["--case", c]
+        if args.jobs > 1:
+            cmd += ["--jobs", str(args.jobs)]
         print("$ %s" % " ".join(cmd), flush=True)
         rc = subprocess.call(cmd)
         if rc != 0:

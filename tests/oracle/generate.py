@@ -69,14 +69,15 @@ BUILD_SPECIFIC_FIELDS = [
     "**/fingerprint_via_tf",
     "**/graph/**",
 ]
-# Keras 3 ExportArchive stores `_all_variables` = the variables captured by the endpoint functions, in the
-# iteration order of FuncGraph._watched_variables (an ObjectIdentityWeakSet, i.e. ordered by memory address).
-# So which variable is `_all_variables/<i>` changes from run to run. The generator runs workers with ASLR
-# disabled (setarch -R) which makes it repeatable on one machine; compare_regenerated.py falls back to a
-# permutation-tolerant comparison for artifacts carrying this note.
-KERAS3_ALL_VARIABLES_NOTE = ("Keras 3 ExportArchive: the order of `_all_variables/<i>` follows "
-                             "FuncGraph._watched_variables (ObjectIdentityWeakSet, memory-address order) and "
-                             "is not reproducible across processes")
+# Keras ExportArchive (model.export, keras.export.ExportArchive) stores the variables used by the endpoints as
+# lists (`variables/<i>`; Keras 3 also `_all_variables/<i>`) in the order of FuncGraph._watched_variables, an
+# ObjectIdentityWeakSet, i.e. memory-address order. Which variable gets which index therefore changes from
+# run to run (seen in TF 2.15 and 2.21). The generator runs workers with ASLR disabled (setarch -R), which
+# helps but does not make it repeatable; compare_regenerated.py falls back to a permutation-tolerant
+# comparison for SavedModels carrying this note.
+KERAS_EXPORT_ORDER_NOTE = ("Keras ExportArchive: the order of the exported variable lists (variables/<i>, "
+                           "_all_variables/<i>) follows FuncGraph._watched_variables (ObjectIdentityWeakSet, "
+                           "memory-address order) and is not reproducible across processes")
 # Files (globs relative to a case directory) whose bytes are not reproducible.
 VOLATILE_FILES = [
     "**/checkpoint",            # CheckpointState text proto with timestamps
@@ -135,9 +136,23 @@ def write_npz_deterministic(path, arrays):
             zf.writestr(info, buf.getvalue())
 
 
+def _format_json(obj, level=0, width=110):
+    """Pretty JSON that keeps small containers on one line (readable diffs, small files)."""
+    flat = json.dumps(obj, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    if len(flat) + level <= width or not isinstance(obj, (dict, list)) or not obj:
+        return flat
+    pad, inner = " " * level, " " * (level + 1)
+    if isinstance(obj, dict):
+        items = [inner + json.dumps(k, ensure_ascii=False) + ": " + _format_json(obj[k], level + 1, width)
+                 for k in sorted(obj)]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    items = [inner + _format_json(v, level + 1, width) for v in obj]
+    return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+
+
 def dump_json(path, obj):
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        f.write(_format_json(obj))
         f.write("\n")
 
 
@@ -777,7 +792,7 @@ def describe_savedmodel(ctx, directory, signature_inputs):
     if os.path.exists(var_prefix + ".index"):
         rec["variables_checkpoint"] = describe_checkpoint(ctx, var_prefix)
         if any(v["key"].startswith("_all_variables/") for v in rec["variables_checkpoint"]["variables"]):
-            rec["known_nondeterminism"] = [KERAS3_ALL_VARIABLES_NOTE]
+            rec["known_nondeterminism"] = [KERAS_EXPORT_ORDER_NOTE]  # Keras 3 export, however it was called
         # Node ids of the checkpoint object graph vs the SavedObjectGraph (FORMATS.md 5.1).
         og = rec["variables_checkpoint"].get("object_graph")
         sog = rec["meta_graphs"][0]["object_graph"] if rec["format"] == "tf2" else None
@@ -869,7 +884,7 @@ def _(ctx):
         raise Skip("this Keras has no Model.export")
     d = ctx.p("saved_model")
     m.export(d)
-    ctx.savedmodel(d)
+    ctx.savedmodel(d, extra={"known_nondeterminism": [KERAS_EXPORT_ORDER_NOTE]})
 
 
 @case("sm_keras_functional_tf_save",
@@ -931,7 +946,7 @@ def _(ctx):
                          input_signature=[tf.TensorSpec(shape=(4,), dtype=tf.float32)])
     d = ctx.p("saved_model")
     archive.write_out(d)
-    ctx.savedmodel(d)
+    ctx.savedmodel(d, extra={"known_nondeterminism": [KERAS_EXPORT_ORDER_NOTE]})
 
 
 VOCAB = ["apple", "banana", "cherry", "durian", "elderberry"]
@@ -952,12 +967,14 @@ def _(ctx):
     out = k.layers.Dense(1, name="head")(pooled)
     model = k.Model(inp, out, name="lookup_model")
     d = ctx.p("saved_model")
+    extra = {}
     if ctx.keras_major == 2:
         tf.saved_model.save(model, d)
     else:
         model.export(d)
+        extra["known_nondeterminism"] = [KERAS_EXPORT_ORDER_NOTE]
     os.remove(vocab_path)
-    ctx.savedmodel(d)
+    ctx.savedmodel(d, extra=extra)
 
 
 @case("sm_module_hashtables",
@@ -1598,7 +1615,7 @@ def run_case_subprocess(case_name, case_dir, env=None):
     cmd = [sys.executable, os.path.abspath(__file__), "--_worker", case_name, "--_case-dir", case_dir,
            "--_result", result_path]
     if _setarch_works():
-        cmd = ["setarch", os.uname().machine, "-R"] + cmd  # no ASLR: see KERAS3_ALL_VARIABLES_NOTE
+        cmd = ["setarch", os.uname().machine, "-R"] + cmd  # no ASLR: see KERAS_EXPORT_ORDER_NOTE
     env = dict(os.environ if env is None else env)
     env["PYTHONHASHSEED"] = "0"  # must be set before the interpreter starts
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -1626,6 +1643,8 @@ def main(argv=None):
     ap.add_argument("--case", action="append", help="generate only this case (repeatable)")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--verbose", action="store_true", help="print each worker's log")
+    ap.add_argument("--jobs", type=int, default=1, help="cases to run in parallel (default 1; each case is an "
+                                                        "independent TensorFlow process)")
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     ap.add_argument("--_case-dir", help=argparse.SUPPRESS)
     ap.add_argument("--_result", help=argparse.SUPPRESS)
@@ -1658,10 +1677,16 @@ def main(argv=None):
     failures = []
     timings = {}
     for name in selected:
-        case_dir = os.path.join(out, name)
-        shutil.rmtree(case_dir, ignore_errors=True)
+        shutil.rmtree(os.path.join(out, name), ignore_errors=True)
         skipped.pop(name, None)
-        res = run_case_subprocess(name, case_dir)
+    if args.jobs > 1:
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            results = list(pool.map(lambda n: run_case_subprocess(n, os.path.join(out, n)), selected))
+    else:
+        results = (run_case_subprocess(n, os.path.join(out, n)) for n in selected)
+    for name, res in zip(selected, results):
+        case_dir = os.path.join(out, name)
         timings[name] = res["seconds"]
         if args.verbose and res.get("log"):
             print(res["log"])
@@ -1680,7 +1705,7 @@ def main(argv=None):
             checks = [l for l in res.get("log", "").splitlines() if "[path-check]" in l]
             if checks:
                 warn += "\n    " + "\n    ".join(checks)
-            print("  ok    %-36s %6.1fs %8d bytes%s" % (name, res["seconds"], size, warn))
+            print("  ok    %-36s %6.1fs %8d bytes%s" % (name, res["seconds"], size, warn), flush=True)
     dump_json(skipped_path, {"tensorflow_version": version, "tag": tag,
                              "skipped": dict(sorted(skipped.items()))})
     total = time.time() - t_all
