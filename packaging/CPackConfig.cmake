@@ -1,0 +1,10 @@
+# Packages: `cpack --config build/CPackConfig.cmake` after a build (DEB and TGZ).
+set(CPACK_PACKAGE_NAME "tensorscope")
+set(CPACK_PACKAGE_VENDOR "Tensorscope developers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Browser for TensorFlow checkpoints and SavedModels")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_GENERATOR "DEB;TGZ")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "Tensorscope developers")
+set(CPACK_DEBIAN_PACKAGE_SECTION "science")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+include(CPack)
