@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <deque>
-#include <map>
+#include <string_view>
 #include <unordered_map>
 
 namespace tscope::io {
@@ -63,10 +63,12 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     std::vector<int> bfsParent(static_cast<size_t>(n), -2);
     std::vector<std::string> bfsName(static_cast<size_t>(n));
     std::deque<int> queue { 0 };
+    std::vector<int> order; // breadth-first order: every parent before its children
     bfsParent[0] = -1;
     while (!queue.empty()) {
         int id = queue.front();
         queue.pop_front();
+        order.push_back(id);
         for (const auto& ref : graph.nodes(id).children()) {
             int child = ref.node_id();
             if (!valid(child) || bfsParent[static_cast<size_t>(child)] != -2) continue;
@@ -117,14 +119,6 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
         if (lower.find("optimizer") != std::string::npos) underOptimizer[static_cast<size_t>(id)] = true;
     }
-    // Propagate in BFS order (parents come first in the path order).
-    std::vector<int> order;
-    for (int id = 0; id < n; ++id)
-        if (bfsParent[static_cast<size_t>(id)] != -2) order.push_back(id);
-    std::sort(order.begin(), order.end(), [&](int a, int b) {
-        return std::count(path[static_cast<size_t>(a)].begin(), path[static_cast<size_t>(a)].end(), '/')
-            < std::count(path[static_cast<size_t>(b)].begin(), path[static_cast<size_t>(b)].end(), '/');
-    });
     for (int id : order) {
         int p = bfsParent[static_cast<size_t>(id)];
         if (p >= 0 && underOptimizer[static_cast<size_t>(p)]) underOptimizer[static_cast<size_t>(id)] = true;
@@ -232,11 +226,18 @@ void TreeBuilder::buildFromNames()
         a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
         auto slash = key.rfind('/');
         std::string optimizer;
-        if (slash != std::string::npos && tf1SlotSuffix(key.substr(slash + 1), optimizer)
-            && m_bundle.indexOf(key.substr(0, slash)) >= 0) {
+        std::string owner = slash == std::string::npos ? std::string() : key.substr(0, slash);
+        std::string part;
+        // A slot of one partition of a partitioned variable: "<variable>/part_3/Adam".
+        if (auto p = owner.rfind("/part_"); p != std::string::npos && m_bundle.indexOf(owner) < 0
+            && owner.find_first_not_of("0123456789", p + 6) == std::string::npos && m_bundle.indexOf(owner.substr(0, p)) >= 0) {
+            part = owner.substr(p + 1);
+            owner = owner.substr(0, p);
+        }
+        if (slash != std::string::npos && tf1SlotSuffix(key.substr(slash + 1), optimizer) && m_bundle.indexOf(owner) >= 0) {
             a.role = EntryRole::Slot;
-            a.slotOfKey = key.substr(0, slash);
-            a.slotName = key.substr(slash + 1);
+            a.slotOfKey = owner;
+            a.slotName = key.substr(slash + 1) + (part.empty() ? "" : " (" + part + ")");
             a.optimizerPath = optimizer;
             a.optimizerState = true;
         } else if (key.starts_with("beta1_power") || key.starts_with("beta2_power") || key.find("/Adam") != std::string::npos
@@ -244,38 +245,49 @@ void TreeBuilder::buildFromNames()
             a.optimizerState = true;
         }
     }
-    std::map<std::string, int> nodeOfPrefix;
+    // Children are found by (parent id, segment): linear in the total key length.
+    std::unordered_map<std::string, int> childOf;
+    std::unordered_map<std::string, int> nodeOfKey;
+    auto lookupKey = [](int parent, std::string_view segment) {
+        std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
+        k.append(segment);
+        return k;
+    };
     for (size_t e = 0; e < entries.size(); ++e) {
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Variable) continue;
-        const std::string& key = entries[e].key;
+        std::string_view key = entries[e].key;
+        // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as "layer/kernel".
+        std::string_view shown = key;
+        if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0) shown = shown.substr(0, pos);
         int parent = 0;
-        std::string prefix;
         size_t start = 0;
         while (true) {
-            size_t slash = key.find('/', start);
-            std::string part = key.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-            prefix += (prefix.empty() ? "" : "/") + part;
-            auto it = nodeOfPrefix.find(prefix);
-            int node = it != nodeOfPrefix.end() ? it->second : -1;
-            if (node < 0) {
-                node = addNode(parent, part, NodeKind::Group);
-                m_tree.nodes[static_cast<size_t>(node)].path = prefix;
-                nodeOfPrefix[prefix] = node;
+            size_t slash = shown.find('/', start);
+            std::string_view part = shown.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+            auto [it, inserted] = childOf.try_emplace(lookupKey(parent, part), -1);
+            if (inserted) {
+                it->second = addNode(parent, std::string(part), NodeKind::Group);
+                m_tree.nodes[static_cast<size_t>(it->second)].path = std::string(shown.substr(0, slash));
             }
-            parent = node;
-            if (slash == std::string::npos) break;
+            parent = it->second;
+            if (slash == std::string_view::npos) break;
             start = slash + 1;
+        }
+        auto& leaf = m_tree.nodes[static_cast<size_t>(parent)];
+        if (leaf.entry >= 0) { // two keys folded onto one name: keep the second as its own child
+            parent = addNode(parent, std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
         }
         m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
         m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
+        nodeOfKey.emplace(std::string(key), parent);
         m_placed[e] = true;
     }
     for (size_t e = 0; e < entries.size(); ++e) {
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Slot) continue;
-        auto it = nodeOfPrefix.find(a.slotOfKey);
-        if (it == nodeOfPrefix.end()) continue;
+        auto it = nodeOfKey.find(a.slotOfKey);
+        if (it == nodeOfKey.end()) continue;
         int node = addNode(it->second, a.slotName, NodeKind::Slot);
         auto& tn = m_tree.nodes[static_cast<size_t>(node)];
         tn.entry = static_cast<int>(e);
