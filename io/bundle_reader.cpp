@@ -386,6 +386,14 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
     for (const auto& s : entry.slices) covered += shapeElementCount(s.stored.shape).value_or(0);
     if (covered < count)
         return Status(ErrorCode::Corrupt, "the slices of this partitioned variable do not cover it").withTensor(entry.key);
+    // Every slice's bytes must exist before the full tensor is allocated: the stored shapes alone could
+    // claim gigabytes that a small file does not hold.
+    for (const auto& s : entry.slices) {
+        auto file = shard(s.stored.shard);
+        if (!file) return std::move(file).status().withTensor(entry.key);
+        auto bytes = (*file)->bytes(s.stored.offset, s.stored.size);
+        if (!bytes) return std::move(bytes).status().withTensor(entry.key);
+    }
     try {
         std::vector<std::byte> full;
         std::vector<std::string> strings;
@@ -481,7 +489,7 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
             continue;
         }
         if (e.partitioned())
-            for (const auto& s : e.slices) check(s.key, s.stored);
+            for (const auto& s : e.slices) check(e.key, s.stored); // problems name the variable, not the binary slice key
         else
             check(e.key, e.stored);
         done += e.byteSize();

@@ -22,6 +22,13 @@ public:
 
     leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result, char*) const override
     {
+        const bool footer = n == kFooterSize && offset + n == m_file->size();
+        if (!footer) ++m_blockReads;
+        // LevelDB asks for a block's size + 5 trailer bytes; fewer means the handle's size wrapped past 2^64.
+        if (n < 5) {
+            *result = leveldb::Slice();
+            return leveldb::Status::Corruption("bad block handle (size wraps around)");
+        }
         auto span = m_file->bytes(offset, n);
         if (!span) {
             *result = leveldb::Slice();
@@ -29,8 +36,6 @@ public:
         }
         const auto* p = reinterpret_cast<const char*>(span->data());
         *result = leveldb::Slice(p, n);
-        const bool footer = n == kFooterSize && offset + n == m_file->size();
-        if (!footer) ++m_blockReads;
         if (n > 5 && !footer && static_cast<uint8_t>(p[n - 5]) == 1) {
             uint64_t claimed = 0;
             int shift = 0;

@@ -9,6 +9,7 @@
 #include "io/dtype.h"
 #include "io/element.h"
 #include "io/slice_key.h"
+#include "io/variable_tree.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,6 +107,7 @@ private slots:
     void header();
     void verifyGoodBundle();
     void bigEndianHeader();
+    void nameBasedTreePlacesEveryEntry();
     void decodeStringTensorExample();
     void decodeStringTensorEdgeCases();
 
@@ -683,6 +685,40 @@ void TestBundleReader::bigEndianHeader()
     QVERIFY(t.isOk());
     QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())), QStringLiteral("258"));
     QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data() + 4)), QStringLiteral("-2"));
+}
+
+void TestBundleReader::nameBasedTreePlacesEveryEntry()
+{
+    // A TF1 name-based bundle, including awkward names: every entry must appear in exactly one tree node,
+    // slots under their variable, and the root total must be the sum of the non-slot entries.
+    const std::vector<std::string> keys = { "/x", "a//b", "a/b", "beta1_power", "dense/kernel", "dense/kernel/Adam",
+        "dense/kernel/Adam_1", "global_step", "x", "x/", "x/y" };
+    const auto prefix = nextPrefix("names");
+    {
+        BundleWriter w(prefix);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            std::vector<float> v(i + 1, 1.f);
+            QVERIFY(w.add(keys[i], dt(DType::Float), { static_cast<int64_t>(v.size()) }, std::as_bytes(std::span(v))).isOk());
+        }
+        QVERIFY(w.finish().isOk());
+    }
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    const auto tree = tscope::io::buildVariableTree(**reader);
+    QVERIFY(!tree.objectBased);
+    const auto& entries = (*reader)->entries();
+    std::vector<int> seen(entries.size(), 0);
+    for (const auto& n : tree.nodes)
+        if (n.entry >= 0) seen[static_cast<size_t>(n.entry)]++;
+    uint64_t nonSlot = 0;
+    for (size_t e = 0; e < entries.size(); ++e) {
+        if (tree.annotations[e].role != tscope::io::EntryRole::Slot) nonSlot += entries[e].elementCount();
+        QVERIFY2(seen[e] == 1, qPrintable(QStringLiteral("'%1' is in %2 tree nodes").arg(QString::fromStdString(entries[e].key)).arg(seen[e])));
+    }
+    const int adam = (*reader)->indexOf("dense/kernel/Adam");
+    QVERIFY(tree.annotations[static_cast<size_t>(adam)].role == tscope::io::EntryRole::Slot);
+    QCOMPARE(tree.annotations[static_cast<size_t>(adam)].slotOfKey, std::string("dense/kernel"));
+    QCOMPARE(tree.nodes[0].parameters, nonSlot);
 }
 
 void TestBundleReader::decodeStringTensorExample()

@@ -9,6 +9,7 @@
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
+#include "io/slice_key.h"
 #include "io/saved_model_reader.h"
 #include "io/variable_tree.h"
 #include "tensor_bundle.pb.h"
@@ -101,6 +102,10 @@ private slots:
     void stringLengthsPastSize();
     void savedModelFiles_data();
     void savedModelFiles();
+    void partitionedDamage_data();
+    void partitionedDamage();
+    void orphanSliceRecord();
+    void damagedSliceNamesItsVariable();
 
     void truncationAndBitFlipSweep_data();
     void truncationAndBitFlipSweep();
@@ -574,6 +579,130 @@ void TestCorruption::savedModelFiles()
         IOTEST_COMPARE_CODE(artifact.status().code(), static_cast<ErrorCode>(code));
         QVERIFY2(contains(artifact.status().toString(), needle.toStdString()), qPrintable(describe(artifact.status())));
     }
+}
+
+void TestCorruption::partitionedDamage_data()
+{
+    // One forged partitioned variable "p" with a single slice; the data file holds 48 bytes ("a" and "b").
+    QTest::addColumn<QList<qint64>>("fullShape");
+    QTest::addColumn<QList<qint64>>("extents");    // start, length pairs of the slice
+    QTest::addColumn<int>("sliceDtype");
+    QTest::addColumn<QList<qint64>>("sliceShape");
+    QTest::addColumn<qint64>("sliceSize");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("needle");
+    using L = QList<qint64>;
+    const int f32 = dt(DType::Float), i32 = dt(DType::Int32);
+    const qint64 big = qint64(1) << 29; // 2 GiB of float32
+    QTest::addRow("2 GiB slice whose bytes are not there") << L { big } << L { 0, big } << f32 << L { big } << big * 4
+                                                          << int(ErrorCode::Truncated) << "";
+    QTest::addRow("slice outside its variable") << L { 4 } << L { 2, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt)
+                                                << "outside";
+    QTest::addRow("negative start") << L { 2 } << L { -1, 2 } << f32 << L { 2 } << qint64(8) << int(ErrorCode::Corrupt) << "outside";
+    QTest::addRow("start near INT64_MAX") << L { 4 } << L { INT64_MAX, 1 } << f32 << L { 1 } << qint64(4) << int(ErrorCode::Corrupt)
+                                          << "";
+    QTest::addRow("slices do not cover") << L { 8 } << L { 0, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt)
+                                         << "cover";
+    QTest::addRow("slice dtype differs") << L { 4 } << L { 0, 4 } << i32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt) << "dtype";
+    QTest::addRow("slice shape differs from its extent") << L { 2, 2 } << L { 0, 2, 0, -1 } << f32 << L { 2, 3 } << qint64(24)
+                                                         << int(ErrorCode::Corrupt) << "outside";
+    QTest::addRow("slice rank differs") << L { 4 } << L { 0, 4 } << f32 << L { 2, 2 } << qint64(16) << int(ErrorCode::Corrupt) << "";
+    QTest::addRow("slice size wrong") << L { 4 } << L { 0, 4 } << f32 << L { 4 } << qint64(12) << int(ErrorCode::Corrupt) << "size";
+    QTest::addRow("full shape overflows") << L { INT64_MAX, 4 } << L { 0, 1, 0, -1 } << f32 << L { 1, 4 } << qint64(16)
+                                          << int(ErrorCode::Corrupt) << "shape";
+}
+
+void TestCorruption::partitionedDamage()
+{
+    QFETCH(QList<qint64>, fullShape);
+    QFETCH(QList<qint64>, extents);
+    QFETCH(int, sliceDtype);
+    QFETCH(QList<qint64>, sliceShape);
+    QFETCH(qint64, sliceSize);
+    QFETCH(int, code);
+    QFETCH(QString, needle);
+    std::vector<tscope::io::SliceExtent> ex;
+    tensorflow::BundleEntryProto full;
+    full.set_dtype(tensorflow::DT_FLOAT);
+    for (auto d : fullShape) full.mutable_shape()->add_dim()->set_size(d);
+    auto* slice = full.add_slices();
+    for (qsizetype i = 0; i < extents.size(); i += 2) {
+        ex.push_back({ extents[i], extents[i + 1] });
+        auto* e = slice->add_extent();
+        if (extents[i + 1] >= 0) {
+            e->set_start(extents[i]);
+            e->set_length(extents[i + 1]);
+        }
+    }
+    const auto prefix = simpleBundle("part", [&](BundleWriter& w) {
+        w.addRawEntry("p", full.SerializeAsString());
+        w.addRawEntry(tscope::io::encodeSliceKey("p", ex),
+            entryProto(sliceDtype, Shape(sliceShape.begin(), sliceShape.end()), 0, sliceSize));
+    });
+    QVERIFY(!prefix.empty());
+    AddressSpaceCap cap(512ull << 20);
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    const auto* e = (*reader)->find("p");
+    QVERIFY(e);
+    QVERIFY(e->partitioned());
+    auto t = (*reader)->read(*e);
+    QVERIFY(!t.isOk());
+    IOTEST_COMPARE_CODE(t.status().code(), static_cast<ErrorCode>(code));
+    QCOMPARE(t.status().tensor(), std::string("p"));
+    QVERIFY2(contains(t.status().message(), needle.toStdString()), qPrintable(describe(t.status())));
+    auto report = (*reader)->verify();
+    QVERIFY(!report.ok);
+    QVERIFY((*reader)->read(*(*reader)->find("a")).isOk());
+}
+
+void TestCorruption::orphanSliceRecord()
+{
+    const auto prefix = simpleBundle("orphan", [&](BundleWriter& w) {
+        w.addRawEntry(tscope::io::encodeSliceKey("nobody", { { 0, 4 } }), entryProto(dt(DType::Float), { 4 }, 0, 16));
+    });
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    QCOMPARE((*reader)->entries().size(), size_t(2));
+    QCOMPARE((*reader)->warnings().size(), size_t(1));
+    QCOMPARE((*reader)->warnings()[0].tensor(), std::string("nobody"));
+    IOTEST_COMPARE_CODE((*reader)->warnings()[0].code(), ErrorCode::Corrupt);
+    auto report = (*reader)->verify();
+    QVERIFY(!report.ok);
+}
+
+void TestCorruption::damagedSliceNamesItsVariable()
+{
+    // verify() and read() of a partitioned variable with a damaged slice name the variable, not the binary slice key.
+    const auto prefix = nextDir("slicecrc") / "ckpt";
+    std::vector<BundleWriter::SlicePart> parts(2);
+    const float rows[2][3] = { { 1, 2, 3 }, { 4, 5, 6 } };
+    for (int i = 0; i < 2; ++i) {
+        parts[static_cast<size_t>(i)].extents = { { i, 1 }, { 0, -1 } };
+        parts[static_cast<size_t>(i)].shape = { 1, 3 };
+        const auto b = std::as_bytes(std::span(rows[i]));
+        parts[static_cast<size_t>(i)].bytes.assign(b.begin(), b.end());
+    }
+    {
+        BundleWriter w(prefix);
+        QVERIFY(w.addPartitioned("emb", dt(DType::Float), { 2, 3 }, parts).isOk());
+        QVERIFY(w.finish().isOk());
+    }
+    QVERIFY(flipBit(tscope::io::bundleDataPath(prefix, 0, 1), 13, 2)); // inside the second slice
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    ReadOptions verify;
+    verify.verifyCrc = true;
+    auto t = (*reader)->read(*(*reader)->find("emb"), verify);
+    QVERIFY(!t.isOk());
+    IOTEST_COMPARE_CODE(t.status().code(), ErrorCode::ChecksumMismatch);
+    QCOMPARE(t.status().tensor(), std::string("emb"));
+    auto report = (*reader)->verify();
+    QVERIFY(!report.ok);
+    QCOMPARE(report.problems.size(), size_t(1));
+    IOTEST_COMPARE_CODE(report.problems[0].code(), ErrorCode::ChecksumMismatch);
+    QCOMPARE(report.problems[0].tensor(), std::string("emb"));
+    QCOMPARE(report.tensorsChecked, uint64_t(2));
 }
 
 void TestCorruption::truncationAndBitFlipSweep_data()
