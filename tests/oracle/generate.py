@@ -1466,7 +1466,8 @@ def _(ctx):
         try:
             v = tf.Variable(t, name=name.replace("/", "_"))
         except Exception as e:
-            failed[name] = "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200])
+            msg = re.sub(r" with these attrs: \[[^\]]*\]", "", str(e).splitlines()[0])  # attr order varies
+            failed[name] = "%s: %s" % (type(e).__name__, msg[:200])
             continue
         if not hasattr(root, group):
             setattr(root, group, tf.Module(name=group))
