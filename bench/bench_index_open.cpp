@@ -126,7 +126,7 @@ void writeCheckpoint(const tb::fs::path& dir, const tb::fs::path& prefix, Varian
     io::Status st = writer.add(std::string("save_counter") + kAttr, static_cast<int>(io::DType::Int64), {},
         std::as_bytes(std::span(&counter, 1)));
     if (st.isOk() && variant == Variant::Graph)
-        st = writer.addStrings(io::kObjectGraphKey, {}, { buildObjectGraph() });
+        st = writer.addStrings(std::string(io::kObjectGraphKey), {}, { buildObjectGraph() });
     if (st.isOk()) st = writer.finish();
     if (!st.isOk()) tb::die("write: " + st.toString());
 }

@@ -6,6 +6,8 @@
 #include "io/table_reader.h"
 #include "tensor_bundle.pb.h"
 
+#include <google/protobuf/arena.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -162,6 +164,89 @@ void forEachSliceRun(const Shape& full, const std::vector<SliceExtent>& extents,
     }
 }
 
+
+Status parseHeader(std::string_view bytes, BundleHeader& h, const std::string& indexName)
+{
+    if (!bytes.empty() && static_cast<uint8_t>(bytes[0]) == 0x0A)
+        return Status(ErrorCode::Unsupported,
+            "not supported: this is a legacy V1 checkpoint table (SavedTensorSlices), not a V2 index")
+            .withPath(indexName);
+    tensorflow::BundleHeaderProto header;
+    if (!header.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+        return Status(ErrorCode::Corrupt, "the bundle header cannot be parsed").withPath(indexName);
+    h.numShards = header.num_shards();
+    h.bigEndian = header.endianness() == tensorflow::BundleHeaderProto::BIG;
+    h.producer = header.version().producer();
+    h.minConsumer = header.version().min_consumer();
+    if (h.numShards <= 0 || h.numShards > kMaxShards)
+        return Status(ErrorCode::Corrupt, "the bundle header declares " + std::to_string(h.numShards) + " data shards")
+            .withPath(indexName);
+    if (h.minConsumer > 1 || std::count(header.version().bad_consumers().begin(), header.version().bad_consumers().end(), 1))
+        return Status(ErrorCode::Unsupported,
+            "not supported: written by a newer TensorFlow that requires reader version " + std::to_string(h.minConsumer))
+            .withPath(indexName);
+    return Status::ok();
+}
+
+// Fast path for the common BundleEntryProto: fields 1-6 and a shape of plain dim sizes. Anything
+// else (slices, dim names, unknown fields, malformed bytes) returns false and protobuf decides.
+// Opening a 100,000-variable index spent most of its time in generic protobuf parsing.
+bool decodeEntryFast(std::string_view bytes, StoredBytes& out)
+{
+    const auto* p = reinterpret_cast<const std::byte*>(bytes.data());
+    const auto* end = p + bytes.size();
+    uint64_t tag = 0, v = 0;
+    bool sawShape = false;
+    while (p < end) {
+        if (!readVarint64(p, end, tag)) return false;
+        switch (tag) {
+        case (1 << 3) | 0:
+            if (!readVarint64(p, end, v)) return false;
+            out.dtype = static_cast<int32_t>(static_cast<uint32_t>(v));
+            break;
+        case (2 << 3) | 2: {
+            if (sawShape) return false; // a repeated message field merges: leave that to protobuf
+            sawShape = true;
+            if (!readVarint64(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
+            const std::byte* shapeEnd = p + v;
+            out.shape.clear();
+            while (p < shapeEnd) {
+                if (!readVarint64(p, shapeEnd, tag) || tag != ((2 << 3) | 2)) return false; // only `dim`
+                if (!readVarint64(p, shapeEnd, v) || v > static_cast<uint64_t>(shapeEnd - p)) return false;
+                const std::byte* dimEnd = p + v;
+                int64_t size = 0;
+                while (p < dimEnd) {
+                    if (!readVarint64(p, dimEnd, tag) || tag != ((1 << 3) | 0)) return false; // only `size`
+                    if (!readVarint64(p, dimEnd, v)) return false;
+                    size = static_cast<int64_t>(v);
+                }
+                out.shape.push_back(size);
+            }
+            break;
+        }
+        case (3 << 3) | 0:
+            if (!readVarint64(p, end, v)) return false;
+            out.shard = static_cast<int32_t>(static_cast<uint32_t>(v));
+            break;
+        case (4 << 3) | 0:
+            if (!readVarint64(p, end, v)) return false;
+            out.offset = v;
+            break;
+        case (5 << 3) | 0:
+            if (!readVarint64(p, end, v)) return false;
+            out.size = v;
+            break;
+        case (6 << 3) | 5:
+            if (end - p < 4) return false;
+            std::memcpy(&out.maskedCrc, p, 4);
+            p += 4;
+            break;
+        default: return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 uint64_t TensorEntry::elementCount() const { return shapeElementCount(shape).value_or(0); }
@@ -198,67 +283,58 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
     TableReadOptions tableOptions;
     tableOptions.cancel = options.cancel;
     tableOptions.progress = options.progress;
-    auto table = readTable(*file, tableOptions);
-    if (!table) return table.status();
-    reader->m_indexBlocks = table->dataBlocks;
-    if (!table->damage.isOk()) reader->m_warnings.push_back(table->damage);
 
-    auto& rows = table->entries;
-    if (rows.empty() || !rows.front().key.empty()) {
-        if (!table->damage.isOk()) return table->damage;
-        return Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)")
-            .withPath(indexName);
-    }
-    const std::string& headerBytes = rows.front().value;
-    if (!headerBytes.empty() && static_cast<uint8_t>(headerBytes[0]) == 0x0A)
-        return Status(ErrorCode::Unsupported,
-            "not supported: this is a legacy V1 checkpoint table (SavedTensorSlices), not a V2 index")
-            .withPath(indexName);
-    tensorflow::BundleHeaderProto header;
-    if (!header.ParseFromString(headerBytes))
-        return Status(ErrorCode::Corrupt, "the bundle header cannot be parsed").withPath(indexName);
+    // One streaming pass: the header first, then slice records (they sort right after it), then tensors.
     auto& h = reader->m_header;
-    h.numShards = header.num_shards();
-    h.bigEndian = header.endianness() == tensorflow::BundleHeaderProto::BIG;
-    h.producer = header.version().producer();
-    h.minConsumer = header.version().min_consumer();
-    if (h.numShards <= 0 || h.numShards > kMaxShards)
-        return Status(ErrorCode::Corrupt, "the bundle header declares " + std::to_string(h.numShards) + " data shards")
-            .withPath(indexName);
-    if (h.minConsumer > 1 || std::count(header.version().bad_consumers().begin(), header.version().bad_consumers().end(), 1))
-        return Status(ErrorCode::Unsupported,
-            "not supported: written by a newer TensorFlow that requires reader version "
-                + std::to_string(h.minConsumer))
-            .withPath(indexName);
-
-    // Slice records first (they sort right after the header), then full tensors.
+    Status fatal;
+    bool sawHeader = false;
+    bool unsorted = false;
+    std::string previous;
     std::map<std::string, StoredBytes> sliceRecords;
     std::map<std::string, bool> sliceUsed;
-    std::string previous;
-    for (size_t i = 1; i < rows.size(); ++i) {
-        auto& row = rows[i];
-        if (row.key <= previous && i > 1)
-            reader->m_warnings.push_back(Status(ErrorCode::Corrupt, "index keys are not sorted").withPath(indexName));
-        previous = row.key;
-        tensorflow::BundleEntryProto proto;
-        bool parsed = proto.ParseFromString(row.value);
-        if (isSliceKey(row.key)) {
+    // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
+    google::protobuf::Arena arena;
+    uint64_t row = 0;
+    reader->m_entries.reserve(static_cast<size_t>((*file)->size() / 64)); // ~40-byte entries: avoids regrowth
+    auto visit = [&](std::string_view key, std::string_view value) -> bool {
+        if (!sawHeader) {
+            sawHeader = true;
+            if (!key.empty()) {
+                fatal = Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)").withPath(indexName);
+                return false;
+            }
+            fatal = parseHeader(value, h, indexName);
+            return fatal.isOk();
+        }
+        if (!unsorted && row > 0 && key <= std::string_view(previous)) unsorted = true;
+        previous.assign(key);
+        ++row;
+        StoredBytes fast;
+        const bool isFast = decodeEntryFast(value, fast);
+        tensorflow::BundleEntryProto* proto = nullptr;
+        bool parsed = isFast;
+        if (!isFast) {
+            if ((row & 4095) == 0) arena.Reset();
+            proto = google::protobuf::Arena::CreateMessage<tensorflow::BundleEntryProto>(&arena);
+            parsed = proto->ParseFromArray(value.data(), static_cast<int>(value.size()));
+        }
+        if (isSliceKey(key)) {
             Status problem;
-            if (parsed) sliceRecords[row.key] = storedFromProto(proto, problem);
-            continue;
+            if (parsed) sliceRecords[std::string(key)] = isFast ? fast : storedFromProto(*proto, problem);
+            return true;
         }
         TensorEntry entry;
-        entry.key = row.key;
+        entry.key.assign(key);
         if (!parsed) {
-            entry.problem = Status(ErrorCode::Corrupt, "its index entry cannot be parsed").withTensor(row.key).withPath(indexName);
+            entry.problem = Status(ErrorCode::Corrupt, "its index entry cannot be parsed").withTensor(entry.key).withPath(indexName);
             reader->m_entries.push_back(std::move(entry));
-            continue;
+            return true;
         }
-        entry.stored = storedFromProto(proto, entry.problem);
+        entry.stored = isFast ? std::move(fast) : storedFromProto(*proto, entry.problem);
         entry.dtype = entry.stored.dtype;
         entry.shape = entry.stored.shape;
-        if (proto.slices_size() > 0) {
-            for (const auto& sliceProto : proto.slices()) {
+        if (proto && proto->slices_size() > 0) {
+            for (const auto& sliceProto : proto->slices()) {
                 TensorSliceRef ref;
                 for (const auto& e : sliceProto.extent())
                     ref.extents.push_back({ e.start(), e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength ? e.length() : -1 });
@@ -272,8 +348,18 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
             entry.problem = Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(entry.shape));
         if (!entry.problem.isOk()) entry.problem.withTensor(entry.key).withPath(indexName);
         reader->m_entries.push_back(std::move(entry));
-        rows[i] = {}; // release memory early on huge indexes
+        return true;
+    };
+    auto table = scanTable(*file, tableOptions, visit);
+    if (!table) return table.status();
+    reader->m_indexBlocks = table->dataBlocks;
+    if (!fatal.isOk()) return fatal;
+    if (!sawHeader) {
+        if (!table->damage.isOk()) return table->damage;
+        return Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)").withPath(indexName);
     }
+    if (!table->damage.isOk()) reader->m_warnings.push_back(table->damage);
+    if (unsorted) reader->m_warnings.push_back(Status(ErrorCode::Corrupt, "index keys are not sorted").withPath(indexName));
 
     for (auto& entry : reader->m_entries) {
         for (auto& ref : entry.slices) {
@@ -299,8 +385,10 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
             reader->m_warnings.push_back(Status(ErrorCode::Corrupt, "a slice record belongs to no listed variable")
                                              .withTensor(sliceKeyTensorName(key))
                                              .withPath(indexName));
-    std::sort(reader->m_entries.begin(), reader->m_entries.end(),
-        [](const TensorEntry& a, const TensorEntry& b) { return a.key < b.key; });
+    // The table is sorted already; only a damaged one needs sorting (lookups binary-search).
+    auto byKey = [](const TensorEntry& a, const TensorEntry& b) { return a.key < b.key; };
+    if (!std::is_sorted(reader->m_entries.begin(), reader->m_entries.end(), byKey))
+        std::sort(reader->m_entries.begin(), reader->m_entries.end(), byKey);
 
     reader->m_shards.reserve(static_cast<size_t>(std::min(h.numShards, 4096)));
     for (int32_t i = 0; i < h.numShards && i < 4096; ++i) reader->m_shards.push_back(MappedFile::open(reader->dataPath(i)));
@@ -310,16 +398,16 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
     return reader;
 }
 
-const TensorEntry* BundleReader::find(const std::string& key) const
+const TensorEntry* BundleReader::find(std::string_view key) const
 {
     int i = indexOf(key);
     return i < 0 ? nullptr : &m_entries[static_cast<size_t>(i)];
 }
 
-int BundleReader::indexOf(const std::string& key) const
+int BundleReader::indexOf(std::string_view key) const
 {
     auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
-        [](const TensorEntry& e, const std::string& k) { return e.key < k; });
+        [](const TensorEntry& e, std::string_view k) { return std::string_view(e.key) < k; });
     if (it == m_entries.end() || it->key != key) return -1;
     return static_cast<int>(it - m_entries.begin());
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tscope::io {
@@ -87,8 +88,8 @@ public:
 
     // Every tensor of the index except the header and the slice records, sorted by key.
     const std::vector<TensorEntry>& entries() const { return m_entries; }
-    const TensorEntry* find(const std::string& key) const;
-    int indexOf(const std::string& key) const; // -1 when absent
+    const TensorEntry* find(std::string_view key) const;
+    int indexOf(std::string_view key) const; // -1 when absent
 
     // Problems found while opening that did not stop it (a damaged data block, an orphan slice...).
     const std::vector<Status>& warnings() const { return m_warnings; }

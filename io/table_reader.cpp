@@ -136,6 +136,19 @@ bool looksLikeTableStart(const MappedFile& file)
 
 Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options)
 {
+    TableContents contents;
+    auto scan = scanTable(file, options, [&](std::string_view key, std::string_view value) {
+        contents.entries.push_back({ std::string(key), std::string(value) });
+        return true;
+    });
+    if (!scan) return scan.status();
+    contents.dataBlocks = scan->dataBlocks;
+    contents.damage = scan->damage;
+    return contents;
+}
+
+Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit)
+{
     const std::string path = file->path().string();
     if (file->size() < kFooterSize) {
         if (file->size() == 0) return Status(ErrorCode::Truncated, "the index file is empty").withPath(path);
@@ -179,11 +192,12 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
         readOptions.fill_cache = false;
         std::unique_ptr<leveldb::Iterator> it(table->NewIterator(readOptions));
 
-        TableContents contents;
+        TableScan contents;
         const uint64_t readsAtOpen = source.blockReads(); // the index block
         uint64_t n = 0;
         for (it->SeekToFirst(); it->Valid(); it->Next()) {
-            contents.entries.push_back({ it->key().ToString(), it->value().ToString() });
+            if (!visit(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size())))
+                break;
             if ((++n & 4095) == 0 && shouldStop(options.cancel, options.progress, n, 0))
                 return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         }

@@ -6,7 +6,9 @@
 #include "io/mapped_file.h"
 #include "io/status.h"
 
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,15 @@ struct TableReadOptions {
     const CancelToken* cancel = nullptr;
     ProgressFn progress; // in entries read (total unknown → 0)
 };
+
+struct TableScan {
+    uint64_t dataBlocks = 0;
+    Status damage;
+};
+// Visits every entry in order without copying it; the views are valid only during the call.
+// `visit` returns false to stop early.
+using TableVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit);
 
 // Opens and scans the whole table. A damaged footer or index block is fatal (no entries can be found);
 // a damaged data block is reported in `damage` while entries of intact blocks are still returned.

@@ -20,6 +20,7 @@ public:
         m_tree.nodes.push_back({});
         m_tree.nodes[0].kind = NodeKind::Root;
         m_tree.nodes[0].name = bundle.prefix().filename().string();
+        m_tree.nodes.reserve(bundle.entries().size() * 2 + 16);
     }
 
     int addNode(int parent, std::string name, NodeKind kind)
@@ -226,15 +227,17 @@ void TreeBuilder::buildFromNames()
         a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
         auto slash = key.rfind('/');
         std::string optimizer;
-        std::string owner = slash == std::string::npos ? std::string() : key.substr(0, slash);
-        std::string part;
-        // A slot of one partition of a partitioned variable: "<variable>/part_3/Adam".
-        if (auto p = owner.rfind("/part_"); p != std::string::npos && m_bundle.indexOf(owner) < 0
-            && owner.find_first_not_of("0123456789", p + 6) == std::string::npos && m_bundle.indexOf(owner.substr(0, p)) >= 0) {
-            part = owner.substr(p + 1);
-            owner = owner.substr(0, p);
+        std::string owner, part;
+        if (slash != std::string::npos && tf1SlotSuffix(key.substr(slash + 1), optimizer)) {
+            owner = key.substr(0, slash);
+            // A slot of one partition of a partitioned variable: "<variable>/part_3/Adam".
+            if (auto p = owner.rfind("/part_"); p != std::string::npos && m_bundle.indexOf(owner) < 0
+                && owner.find_first_not_of("0123456789", p + 6) == std::string::npos && m_bundle.indexOf(owner.substr(0, p)) >= 0) {
+                part = owner.substr(p + 1);
+                owner = owner.substr(0, p);
+            }
         }
-        if (slash != std::string::npos && tf1SlotSuffix(key.substr(slash + 1), optimizer) && m_bundle.indexOf(owner) >= 0) {
+        if (!owner.empty() && m_bundle.indexOf(owner) >= 0) {
             a.role = EntryRole::Slot;
             a.slotOfKey = owner;
             a.slotName = key.substr(slash + 1) + (part.empty() ? "" : " (" + part + ")");
@@ -247,7 +250,10 @@ void TreeBuilder::buildFromNames()
     }
     // Children are found by (parent id, segment): linear in the total key length.
     std::unordered_map<std::string, int> childOf;
-    std::unordered_map<std::string, int> nodeOfKey;
+    std::vector<int> nodeOfEntry(entries.size(), -1);
+    // Keys are sorted, so consecutive keys share leading segments: reuse the previous key's nodes for
+    // those and consult the map only for the segments that differ.
+    std::vector<std::pair<std::string_view, int>> previousPath;
     auto lookupKey = [](int parent, std::string_view segment) {
         std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
         k.append(segment);
@@ -262,33 +268,44 @@ void TreeBuilder::buildFromNames()
         if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0) shown = shown.substr(0, pos);
         int parent = 0;
         size_t start = 0;
+        size_t depth = 0;
+        bool samePrefix = true;
         while (true) {
             size_t slash = shown.find('/', start);
             std::string_view part = shown.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-            auto [it, inserted] = childOf.try_emplace(lookupKey(parent, part), -1);
-            if (inserted) {
-                it->second = addNode(parent, std::string(part), NodeKind::Group);
-                m_tree.nodes[static_cast<size_t>(it->second)].path = std::string(shown.substr(0, slash));
+            if (samePrefix && depth < previousPath.size() && previousPath[depth].first == part) {
+                parent = previousPath[depth].second;
+            } else {
+                samePrefix = false;
+                auto [it, inserted] = childOf.try_emplace(lookupKey(parent, part), -1);
+                if (inserted) {
+                    it->second = addNode(parent, std::string(part), NodeKind::Group);
+                    m_tree.nodes[static_cast<size_t>(it->second)].path = std::string(shown.substr(0, slash));
+                }
+                parent = it->second;
+                previousPath.resize(depth);
+                previousPath.emplace_back(part, parent);
             }
-            parent = it->second;
+            ++depth;
             if (slash == std::string_view::npos) break;
             start = slash + 1;
         }
+        previousPath.resize(depth);
         auto& leaf = m_tree.nodes[static_cast<size_t>(parent)];
         if (leaf.entry >= 0) { // two keys folded onto one name: keep the second as its own child
             parent = addNode(parent, std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
         }
         m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
         m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
-        nodeOfKey.emplace(std::string(key), parent);
+        nodeOfEntry[e] = parent;
         m_placed[e] = true;
     }
     for (size_t e = 0; e < entries.size(); ++e) {
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Slot) continue;
-        auto it = nodeOfKey.find(a.slotOfKey);
-        if (it == nodeOfKey.end()) continue;
-        int node = addNode(it->second, a.slotName, NodeKind::Slot);
+        const int owner = m_bundle.indexOf(a.slotOfKey);
+        if (owner < 0 || nodeOfEntry[static_cast<size_t>(owner)] < 0) continue;
+        int node = addNode(nodeOfEntry[static_cast<size_t>(owner)], a.slotName, NodeKind::Slot);
         auto& tn = m_tree.nodes[static_cast<size_t>(node)];
         tn.entry = static_cast<int>(e);
         tn.path = entries[e].key;
@@ -379,7 +396,7 @@ VariableTree buildVariableTree(const BundleReader& bundle)
             builder.m_tree.warnings.push_back(tensor.status());
         } else if (tensor->stringValues().size() != 1 || !graph.ParseFromString(tensor->stringValues()[0])) {
             builder.m_tree.warnings.push_back(
-                Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name").withTensor(kObjectGraphKey));
+                Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name").withTensor(std::string(kObjectGraphKey)));
         } else {
             objectBased = builder.buildFromObjectGraph(graph);
         }

@@ -5,6 +5,7 @@
 #include "io/bundle_reader.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tscope::io {
@@ -45,7 +46,7 @@ struct VariableTree {
     std::vector<Status> warnings;        // e.g. an object graph that could not be decoded
 };
 
-inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
+inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
 // Builds the tree from the bundle's object graph when there is one (reading that one string tensor),
 // otherwise from the key names. Never fails: a damaged object graph falls back to names with a warning.
