@@ -120,6 +120,10 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             artifact->bundle = bundle.value();
             for (const auto& w : (*bundle)->warnings()) artifact->warnings.push_back(w.toString());
             artifact->tree = buildVariableTree(**bundle);
+            if (artifact->savedModel)
+                for (auto& node : artifact->tree.nodes)
+                    if (auto it = artifact->savedModel->kerasLayers.find(node.path); it != artifact->savedModel->kerasLayers.end())
+                        node.label = it->second;
             for (const auto& w : artifact->tree.warnings) artifact->warnings.push_back(w.toString());
         }
         if (artifact->tensorflowVersion.empty()) artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);

@@ -3,6 +3,7 @@
 #include "io/dtype.h"
 #include "io/mapped_file.h"
 #include "fingerprint.pb.h"
+#include "keras_metadata.pb.h"
 #include "saved_model.pb.h"
 
 #include <google/protobuf/io/tokenizer.h>
@@ -287,6 +288,36 @@ MetaGraphInfo summarize(const tensorflow::MetaGraphDef& mg, const fs::path& dir)
     return info;
 }
 
+// A top-level string field of a small JSON object ("name", "class_name"); no full JSON parser needed.
+std::string jsonStringField(const std::string& json, const std::string& field)
+{
+    const std::string needle = "\"" + field + "\": \"";
+    auto pos = json.find(needle);
+    if (pos == std::string::npos) return {};
+    pos += needle.size();
+    auto end = json.find('"', pos);
+    return end == std::string::npos ? std::string() : json.substr(pos, end - pos);
+}
+
+std::map<std::string, std::string> readKerasLayers(const fs::path& file)
+{
+    std::map<std::string, std::string> layers;
+    std::ifstream in(file, std::ios::binary);
+    tscope::keras::SavedMetadata meta;
+    if (!in || isGitLfsPointer(file) || !meta.ParseFromIstream(&in)) return layers;
+    for (const auto& node : meta.nodes()) {
+        std::string path = node.node_path();
+        if (!path.starts_with("root.")) continue;
+        path = path.substr(5);
+        std::replace(path.begin(), path.end(), '.', '/');
+        const std::string name = jsonStringField(node.metadata(), "name");
+        const std::string cls = jsonStringField(node.metadata(), "class_name");
+        if (name.empty()) continue;
+        layers[path] = cls.empty() ? name : name + " (" + cls + ")";
+    }
+    return layers;
+}
+
 class FirstError final : public google::protobuf::io::ErrorCollector {
 public:
     void AddError(int line, int column, const std::string& message) override
@@ -396,6 +427,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         }
     }
     info.hasKerasMetadata = fs::exists(directory / "keras_metadata.pb", ec);
+    if (info.hasKerasMetadata) info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
     info.hasVariables = fs::exists(directory / "variables" / "variables.index", ec);
     return info;
 }

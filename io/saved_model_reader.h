@@ -84,6 +84,8 @@ struct SavedModelInfo {
     std::optional<FingerprintInfo> fingerprint;
     bool hasKerasMetadata = false;
     bool hasVariables = false; // variables/variables.index exists
+    // Keras layers from keras_metadata.pb: object path ("layer_with_weights-0") -> "conv (Conv2D)".
+    std::map<std::string, std::string> kerasLayers;
     std::vector<std::string> warnings;
     std::shared_ptr<const tensorflow::SavedModel> proto; // the parsed message, for later export work
 };

@@ -33,6 +33,7 @@ struct TreeNode {
     std::vector<int> children;
     int entry = -1;          // index into BundleReader::entries(), for Variable and Slot nodes
     std::string path;        // TF2 object path or TF1 name prefix of this node
+    std::string label;       // extra description, e.g. the Keras layer "conv (Conv2D)"
     std::string slotName;    // Slot nodes
     std::string optimizerPath;
     uint64_t parameters = 0; // aggregated over the subtree, optimizer slots excluded

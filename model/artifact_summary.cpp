@@ -39,8 +39,15 @@ QString summaryHtml(const io::Artifact& a)
         row(QObject::tr("Optimizer state"), QObject::tr("%1 tensors, %2 parameters, %3 (%4% of bytes)")
                 .arg(formatCount(opt.variables), formatCount(opt.parameters), formatBytes(opt.bytes))
                 .arg(share, 0, 'f', 1));
-        row(QObject::tr("Model weights"), QObject::tr("%1 parameters, %2")
-                .arg(formatCount(totals.parameters - opt.parameters), formatBytes(totals.bytes - opt.bytes)));
+        // Weights: what is neither optimizer state nor the object graph's own bookkeeping.
+        quint64 wParams = 0, wBytes = 0;
+        for (size_t i = 0; i < a.tree.annotations.size(); ++i) {
+            const auto& an = a.tree.annotations[i];
+            if (an.optimizerState || an.role == io::EntryRole::ObjectGraph) continue;
+            wParams += a.bundle->entries()[i].elementCount();
+            wBytes += a.bundle->entries()[i].byteSize();
+        }
+        row(QObject::tr("Model weights"), QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
     }
     if (a.savedModel) {
         const auto& s = *a.savedModel;
@@ -68,8 +75,11 @@ QString summaryHtml(const io::Artifact& a)
             const auto& e = a.bundle->entries()[static_cast<size_t>(l.entry)];
             QStringList dims;
             for (auto d : e.shape) dims << QString::number(d);
+            const auto& an = a.tree.annotations[static_cast<size_t>(l.entry)];
+            std::string name = an.objectPath.empty() ? e.key : an.objectPath;
+            if (an.role == io::EntryRole::Slot) name = an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
             h += QStringLiteral("<tr><td>%1</td><td>%2[%3]</td><td align='right'>%4</td></tr>")
-                     .arg(esc(e.key), QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")), formatBytes(l.bytes));
+                     .arg(esc(name), QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")), formatBytes(l.bytes));
         }
         h += QStringLiteral("</table>");
     }

@@ -3,6 +3,7 @@
 #include "io/dtype.h"
 #include "io/element.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -13,11 +14,17 @@ PlaneSelection PlaneSelection::defaultFor(const io::Shape& shape)
     PlaneSelection s;
     s.fixed.assign(shape.size(), 0);
     const int rank = static_cast<int>(shape.size());
-    if (rank >= 2) {
-        s.rowDim = rank - 2;
-        s.colDim = rank - 1;
-    } else if (rank == 1) {
-        s.rowDim = 0;
+    // The last two dimensions longer than 1 (a conv kernel [3, 3, 1, 8] shows 3 x 8, not 1 x 8).
+    std::vector<int> wide;
+    for (int d = rank - 1; d >= 0 && wide.size() < 2; --d)
+        if (shape[static_cast<size_t>(d)] > 1) wide.insert(wide.begin(), d);
+    for (int d = rank - 1; d >= 0 && wide.size() < 2 && static_cast<int>(wide.size()) < rank; --d)
+        if (std::find(wide.begin(), wide.end(), d) == wide.end()) wide.insert(std::upper_bound(wide.begin(), wide.end(), d), d);
+    if (wide.size() >= 2) {
+        s.rowDim = wide[0];
+        s.colDim = wide[1];
+    } else if (wide.size() == 1) {
+        s.rowDim = wide[0];
     }
     return s;
 }

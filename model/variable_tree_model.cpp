@@ -96,6 +96,7 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case NameColumn:
             if (isSlot) return QStringLiteral("%1 (%2)").arg(QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath));
+            if (!n->label.empty()) return QStringLiteral("%1 — %2").arg(QString::fromStdString(n->name), QString::fromStdString(n->label));
             return QString::fromStdString(n->name);
         case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QVariant();
         case ShapeColumn: return e ? shapeText() : QVariant();
@@ -131,7 +132,9 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
         default: return QString::fromStdString(n->name).toLower();
         }
-    case FilterRole: return QString::fromStdString((n->path.empty() ? n->name : n->path) + (e ? "\n" + e->key : std::string()));
+    case FilterRole:
+        return QString::fromStdString((n->path.empty() ? n->name : n->path) + (n->label.empty() ? std::string() : " " + n->label)
+            + (e ? "\n" + e->key : std::string()));
     case EntryRole: return n->entry;
     case KindRole: return static_cast<int>(n->kind);
     case DTypeNameRole: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();

@@ -19,11 +19,15 @@ shoot() { # name path [--select VAR]
   test -s "$OUT/$name.png" || { echo "no screenshot for $name" >&2; exit 1; }
 }
 shoot tf2-training-checkpoint "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel
-shoot savedmodel-signatures "$CORPUS/keras-tf27-heart-savedmodel" --select -savedmodel
+shoot savedmodel-signatures "$CORPUS/keras-tf27-heart-savedmodel" --view savedmodel
 shoot savedmodel-variable "$CORPUS/keras-tf27-heart-savedmodel" --select layer_with_weights-1/kernel
 shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select dnn/hiddenlayer_0/kernel
+shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 if [ -d resources/demo/saved_model ]; then
-  shoot demo-savedmodel resources/demo/saved_model --select -savedmodel
+  shoot demo-savedmodel resources/demo/saved_model --view savedmodel
+  shoot demo-values resources/demo/saved_model --select layer_with_weights-0/kernel --view values
+  shoot demo-heatmap resources/demo/saved_model --select layer_with_weights-1/kernel --view heatmap
+  shoot demo-training-run resources/demo/training_run --view summary
 fi
 echo "screenshots in $OUT"

@@ -19,6 +19,12 @@ bash scripts/build.sh
 step "C++ tests (ctest)"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j 2 --timeout 900
 
+step "C++ tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+bash scripts/test-sanitizers.sh
+
+step "fuzz smoke run (${TSCOPE_FUZZ_SECONDS:-60} s per harness; long runs: scripts/fuzz.sh 600)"
+bash scripts/fuzz.sh "${TSCOPE_FUZZ_SECONDS:-60}"
+
 step "TensorFlow conformance suite"
 export TSCOPE_CLI="$ROOT/$BUILD_DIR/app/tensorscope-cli"
 for tag in tf215 tfcur; do

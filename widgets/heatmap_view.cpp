@@ -18,9 +18,25 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent)
     m_plot->plotLayout()->addElement(0, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
     m_map->setColorScale(m_scale);
-    m_map->setGradient(QCPColorGradient::gpPolar); // diverging: weights are signed
+    // Diverging blue-white-red: weights are signed and zero should look neutral.
+    QCPColorGradient diverging;
+    diverging.clearColorStops();
+    diverging.setColorStopAt(0.0, QColor(33, 102, 172));
+    diverging.setColorStopAt(0.25, QColor(103, 169, 207));
+    diverging.setColorStopAt(0.5, QColor(247, 247, 247));
+    diverging.setColorStopAt(0.75, QColor(239, 138, 98));
+    diverging.setColorStopAt(1.0, QColor(178, 24, 43));
+    diverging.setNanHandling(QCPColorGradient::nhNanColor);
+    diverging.setNanColor(QColor(0, 200, 0));
+    m_map->setGradient(diverging);
     m_map->setInterpolate(false);
     m_plot->yAxis->setRangeReversed(true); // row 0 at the top, like the value grid
+    for (QCPAxis* axis : { m_plot->xAxis, m_plot->yAxis }) { // indices: whole numbers only
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        axis->setTicker(ticker);
+    }
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     auto* margins = new QCPMarginGroup(m_plot);
     m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);

@@ -24,6 +24,9 @@ int main(int argc, char** argv)
         QStringLiteral("FILE"));
     QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select variable VAR (checkpoint key or object path)."),
         QStringLiteral("VAR"));
+    QCommandLineOption view(QStringLiteral("view"),
+        QStringLiteral("With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap."), QStringLiteral("VIEW"));
+    parser.addOption(view);
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addOption(select);
@@ -38,7 +41,7 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot)) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
-        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot), parser.value(select));
+        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot), parser.value(select), parser.value(view));
         driver->start();
     }
     return app.exec();

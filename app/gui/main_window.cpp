@@ -129,7 +129,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
     restoreState(m_settings.windowState());
-    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 480, 800 });
+    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 560, 720 });
     updateActions();
 }
 

@@ -15,9 +15,18 @@
 
 namespace tscope::app {
 
-ScreenshotDriver::ScreenshotDriver(MainWindow* window, QString file, QString variable)
-    : QObject(window), m_window(window), m_file(std::move(file)), m_variable(std::move(variable))
+ScreenshotDriver::ScreenshotDriver(MainWindow* window, QString file, QString variable, QString view)
+    : QObject(window), m_window(window), m_file(std::move(file)), m_variable(std::move(variable)), m_view(std::move(view))
 {
+}
+
+void ScreenshotDriver::showView()
+{
+    if (m_view == QLatin1String("summary")) m_window->pages()->setCurrentIndex(0);
+    else if (m_view == QLatin1String("savedmodel")) m_window->pages()->setCurrentIndex(2);
+    else if (m_view == QLatin1String("histogram")) m_window->inspector()->tabs()->setCurrentIndex(0);
+    else if (m_view == QLatin1String("values")) m_window->inspector()->tabs()->setCurrentIndex(1);
+    else if (m_view == QLatin1String("heatmap")) m_window->inspector()->tabs()->setCurrentIndex(2);
 }
 
 void ScreenshotDriver::start()
@@ -36,11 +45,7 @@ void ScreenshotDriver::onOpened()
 {
     auto artifact = m_window->session()->artifact();
     if (m_variable.isEmpty() || !artifact) {
-        QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
-        return;
-    }
-    if (m_variable == QLatin1String("-savedmodel")) { // show the SavedModel page instead of a variable
-        m_window->pages()->setCurrentIndex(2);
+        showView();
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
@@ -50,7 +55,10 @@ void ScreenshotDriver::onOpened()
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
-    connect(m_window->findChild<model::InspectionController*>(), &model::InspectionController::analysisReady, this, [this] { QTimer::singleShot(500, this, &ScreenshotDriver::grabAndQuit); });
+    connect(m_window->findChild<model::InspectionController*>(), &model::InspectionController::analysisReady, this, [this] {
+        showView();
+        QTimer::singleShot(500, this, &ScreenshotDriver::grabAndQuit);
+    });
     m_window->treeView()->selectEntry(entry);
 }
 

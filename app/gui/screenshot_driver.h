@@ -12,15 +12,17 @@ class MainWindow;
 class ScreenshotDriver : public QObject {
     Q_OBJECT
 public:
-    ScreenshotDriver(MainWindow* window, QString file, QString variable);
+    ScreenshotDriver(MainWindow* window, QString file, QString variable, QString view = {});
     void start();
 
 private:
     void onOpened();
     void grabAndQuit();
+    void showView();
     MainWindow* m_window;
     QString m_file;
     QString m_variable;
+    QString m_view;
 };
 
 } // namespace tscope::app
