@@ -17,6 +17,7 @@
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
+#include "model/histogram.h"
 #include "model/tensor_stats.h"
 
 #include <benchmark/benchmark.h>
@@ -301,6 +302,24 @@ void BM_ReadBandwidth(benchmark::State& state)
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
 }
 
+// The inspector's second pass: 64-bin histogram over [min, max] of the same tensor.
+void BM_ComputeHistogram(benchmark::State& state)
+{
+    const Fixture& f = fixture();
+    auto stats = model::computeStats(f.tensor);
+    const double cpu0 = processCpuSeconds();
+    for (auto _ : state) {
+        auto h = model::computeHistogram(f.tensor, 64, stats->min, stats->max, nullptr, static_cast<int>(state.range(0)));
+        if (!h) {
+            state.SkipWithError(h.status().toString().c_str());
+            return;
+        }
+        benchmark::DoNotOptimize(h->counts.data());
+    }
+    setCpuRate(state, f.bytes, processCpuSeconds() - cpu0);
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
+}
+
 void configure(benchmark::internal::Benchmark* b)
 {
     b->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->DisplayAggregatesOnly(true);
@@ -310,6 +329,7 @@ void configure(benchmark::internal::Benchmark* b)
 
 BENCHMARK(BM_ComputeStats)->Apply(configure);
 BENCHMARK(BM_ReadBandwidth)->Apply(configure);
+BENCHMARK(BM_ComputeHistogram)->Apply(configure);
 
 int main(int argc, char** argv)
 {

@@ -94,12 +94,27 @@ int main(int argc, char** argv)
     });
     QObject::connect(controller, &model::InspectionController::analysisReady, [&](auto analysis) {
         const qint64 now = clock.elapsed();
-        if (phase == 1) {
+        const bool isBig = analysis && analysis->tensor && analysis->tensor->elementCount() > 4;
+        if ((phase == 1 || phase == 3) && isBig) {
             measuring = false;
-            std::printf("analysis of 1 GiB float32 (read + stats + histogram): %lld ms\n", static_cast<long long>(now - analysisStart));
-            std::printf("longest event-loop stall while computing: %lld ms, %lld ms after selecting (timer interval 5 ms)\n",
-                static_cast<long long>(worst), static_cast<long long>(worstAt - analysisStart));
+            const char* which = phase == 1 ? "first selection (widgets shown for the first time)" : "second selection";
+            std::printf("%s: analysis of 1 GiB float32 (read + stats + histogram): %lld ms\n", which, static_cast<long long>(now - analysisStart));
+            std::printf("%s: longest event-loop stall while computing: %lld ms, %lld ms after selecting (timer interval 5 ms)\n",
+                which, static_cast<long long>(worst), static_cast<long long>(worstAt - analysisStart));
             std::fflush(stdout);
+            if (phase == 1) { // measure again now that every widget has been shown once
+                phase = 3;
+                auto artifact = window.session()->artifact();
+                window.treeView()->selectEntry(artifact->findEntry("small/bias"));
+                QTimer::singleShot(200, [&] {
+                    measuring = true;
+                    worst = 0;
+                    last = clock.elapsed();
+                    analysisStart = clock.elapsed();
+                    window.treeView()->selectEntry(window.session()->artifact()->findEntry("big/kernel"));
+                });
+                return;
+            }
             // Phase 2: select the big tensor again, then another variable 50 ms later.
             phase = 2;
             auto artifact = window.session()->artifact();

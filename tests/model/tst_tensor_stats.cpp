@@ -179,6 +179,29 @@ private slots:
         QCOMPARE(h->edges.back(), 1.0);
     }
 
+    void histogramMatchesReferenceBinning()
+    {
+        std::mt19937 rng(11);
+        std::normal_distribution<float> dist(0, 1);
+        std::vector<float> v(model::kStatsChunkElements + 1001);
+        for (auto& x : v) x = dist(rng);
+        v[5] = std::numeric_limits<float>::quiet_NaN();
+        v[77] = -std::numeric_limits<float>::infinity();
+        const int bins = 37;
+        const double lo = -2.5, hi = 3.0; // values outside fall into the end bins
+        std::vector<uint64_t> expected(bins, 0);
+        for (float x : v) {
+            if (!std::isfinite(x)) continue;
+            double t = (double(x) - lo) * (bins / (hi - lo));
+            expected[size_t(std::clamp<int64_t>(int64_t(t), 0, bins - 1))]++;
+        }
+        auto h = model::computeHistogram(makeTensor(1, v), bins, lo, hi, nullptr, 2);
+        QVERIFY(h);
+        QCOMPARE(h->counts, expected);
+        QCOMPARE(h->nans, uint64_t(1));
+        QCOMPARE(h->infs, uint64_t(1));
+    }
+
     void histogramSumsToFinite()
     {
         std::mt19937 rng(7);
