@@ -21,7 +21,8 @@ Status statusFromErrno(int err, const std::string& what, const std::filesystem::
 
 Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path& path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device where a file is expected must not block the open.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return statusFromErrno(errno, "cannot open file", path);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {

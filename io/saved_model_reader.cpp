@@ -331,6 +331,8 @@ public:
 
 bool isGitLfsPointer(const fs::path& file)
 {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return false; // never open a FIFO or device for reading
     std::ifstream in(file, std::ios::binary);
     char head[24] = {};
     in.read(head, sizeof head);
@@ -410,7 +412,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
     info.proto = proto;
 
     fs::path fp = directory / "fingerprint.pb";
-    if (fs::exists(fp, ec)) {
+    if (fs::is_regular_file(fp, ec)) {
         tensorflow::FingerprintDef def;
         std::ifstream in(fp, std::ios::binary);
         if (isGitLfsPointer(fp) || !def.ParseFromIstream(&in)) {
@@ -427,7 +429,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         }
     }
     info.hasKerasMetadata = fs::exists(directory / "keras_metadata.pb", ec);
-    if (info.hasKerasMetadata) info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
+    if (info.hasKerasMetadata && fs::is_regular_file(directory / "keras_metadata.pb", ec)) info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
     info.hasVariables = fs::exists(directory / "variables" / "variables.index", ec);
     return info;
 }

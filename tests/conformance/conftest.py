@@ -185,8 +185,8 @@ def expected_from_oracle(var: dict, npz, origin: str = "") -> Expected:
         if "npz_view" in var:  # bfloat16, float8_*, int4, …: stored as a uint view of their bits
             assert arr.dtype == np.dtype(var["npz_view"]), (var["key"], arr.dtype, var["npz_view"])
         if exp.shape == [] and arr.shape == (1,):
-            # generate.write_npz_deterministic stores np.ascontiguousarray(a), which turns a 0-d array into
-            # shape (1,) under numpy 1.x (the tf215 venv): the one element is the scalar.
+            # generate.write_npz_deterministic stores np.ascontiguousarray(a), which returns at least 1-d:
+            # every scalar member of values.npz has shape (1,) (both tags). The one element is the scalar.
             arr = arr.reshape(())
         assert list(arr.shape) == exp.shape, (var["key"], arr.shape, exp.shape)
         exp.raw = little_endian_bytes(arr)
