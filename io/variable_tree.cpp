@@ -99,19 +99,40 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             path[static_cast<size_t>(slot)] = path[static_cast<size_t>(info.original)] + "/.OPTIMIZER_SLOT/"
                 + path[static_cast<size_t>(info.optimizer)] + "/" + escapeLocalName(info.name);
 
-    // Which entries each node owns, and the entry annotations.
+    // Which entries each node owns, and the entry annotations. A checkpoint_key is usually a key of
+    // the bundle; objects that save several tensors (lookup tables, dataset iterators) record a
+    // prefix instead ("t/.ATTRIBUTES/table" owns "t/.ATTRIBUTES/table-keys" and "...-values"), so
+    // keys nothing claims exactly are matched by prefix in a second pass.
     std::vector<std::vector<int>> nodeEntries(static_cast<size_t>(n));
     std::vector<int> variableEntry(static_cast<size_t>(n), -1);
+    std::vector<char> claimed(m_bundle.entries().size(), 0);
+    auto claim = [&](int id, int e) {
+        claimed[static_cast<size_t>(e)] = 1;
+        nodeEntries[static_cast<size_t>(id)].push_back(e);
+        auto& a = m_tree.annotations[static_cast<size_t>(e)];
+        a.role = EntryRole::Variable;
+        a.objectPath = path[static_cast<size_t>(id)];
+    };
+    std::vector<std::pair<int, const std::string*>> prefixAttrs;
     for (int id = 0; id < n; ++id)
         for (const auto& attr : graph.nodes(id).attributes()) {
             int e = m_bundle.indexOf(attr.checkpoint_key());
-            if (e < 0) continue;
-            nodeEntries[static_cast<size_t>(id)].push_back(e);
+            if (e < 0) {
+                if (!attr.checkpoint_key().empty()) prefixAttrs.push_back({ id, &attr.checkpoint_key() });
+                continue;
+            }
+            claim(id, e);
             if (attr.name() == kVariableValue) variableEntry[static_cast<size_t>(id)] = e;
-            auto& a = m_tree.annotations[static_cast<size_t>(e)];
-            a.role = EntryRole::Variable;
-            a.objectPath = path[static_cast<size_t>(id)];
         }
+    const auto& entries = m_bundle.entries();
+    for (const auto& [id, prefix] : prefixAttrs) {
+        auto it = std::lower_bound(entries.begin(), entries.end(), *prefix,
+            [](const TensorEntry& entry, const std::string& k) { return entry.key < k; });
+        for (; it != entries.end() && it->key.starts_with(*prefix); ++it) {
+            const int e = static_cast<int>(it - entries.begin());
+            if (!claimed[static_cast<size_t>(e)]) claim(id, e);
+        }
+    }
     // Optimizer-owned objects: anything below a child edge whose name mentions "optimizer".
     std::vector<bool> underOptimizer(static_cast<size_t>(n), false);
     for (int id = 1; id < n; ++id) {
