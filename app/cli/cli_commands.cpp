@@ -56,27 +56,11 @@ void writeOptionalShape(JsonWriter& w, const std::optional<io::Shape>& shape)
     else w.null();
 }
 
-int reportError(const Status& s, const CliOptions& o, std::ostream& out, std::ostream& err, int code)
-{
-    err << "tensorscope-cli: " << s.toString() << "\n";
-    if (o.json) {
-        JsonWriter w(out);
-        w.beginObject();
-        w.field("schema", "tensorscope.error/1");
-        w.field("code", io::errorCodeName(s.code()));
-        w.field("message", s.message());
-        w.field("path", s.path());
-        w.field("tensor", s.tensor());
-        if (s.offset()) w.field("offset", *s.offset());
-        else w.nullField("offset");
-        w.endObject();
-    }
-    return code;
-}
-
-void writeStatusObject(JsonWriter& w, const Status& s)
+// {code, message, path, tensor, offset}; with `schema`, a top-level error document.
+void writeStatusObject(JsonWriter& w, const Status& s, const char* schema = nullptr)
 {
     w.beginObject();
+    if (schema) w.field("schema", schema);
     w.field("code", io::errorCodeName(s.code()));
     w.field("message", s.message());
     w.field("path", s.path());
@@ -84,6 +68,16 @@ void writeStatusObject(JsonWriter& w, const Status& s)
     if (s.offset()) w.field("offset", *s.offset());
     else w.nullField("offset");
     w.endObject();
+}
+
+int reportError(const Status& s, const CliOptions& o, std::ostream& out, std::ostream& err, int code)
+{
+    err << "tensorscope-cli: " << s.toString() << "\n";
+    if (o.json) {
+        JsonWriter w(out);
+        writeStatusObject(w, s, "tensorscope.error/1");
+    }
+    return code;
 }
 
 // ---------------------------------------------------------------- info
