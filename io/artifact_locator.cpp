@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <regex>
+#include <string_view>
 
 namespace tscope::io {
 namespace {
@@ -166,10 +166,17 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
     return Status(ErrorCode::NotFound, "no TensorFlow checkpoint or SavedModel in this directory").withPath(dir.string());
 }
 
-const std::regex& dataShardPattern()
+// "<prefix>.data-00003-of-00008" -> "<prefix>"; empty when the name is not a data shard.
+std::string prefixOfDataShard(const std::string& path)
 {
-    static const std::regex re(R"(^(.*)\.data-\d{5}-of-\d{5}$)");
-    return re;
+    static constexpr std::string_view kShape = ".data-#####-of-#####";
+    if (path.size() <= kShape.size()) return {};
+    const size_t start = path.size() - kShape.size();
+    for (size_t i = 0; i < kShape.size(); ++i) {
+        const char c = path[start + i];
+        if (kShape[i] == '#' ? !std::isdigit(static_cast<unsigned char>(c)) : c != kShape[i]) return {};
+    }
+    return path.substr(0, start);
 }
 
 } // namespace
@@ -242,9 +249,8 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
     if (ext == ".index") {
         return checkpointAt(input.string().substr(0, input.string().size() - 6), rawInput);
     }
-    std::smatch m;
     const std::string full = input.string();
-    if (std::regex_match(full, m, dataShardPattern())) return checkpointAt(fs::path(m[1].str()), rawInput);
+    if (auto prefix = prefixOfDataShard(full); !prefix.empty()) return checkpointAt(fs::path(prefix), rawInput);
     if (ext == ".meta") {
         fs::path prefix = full.substr(0, full.size() - 5);
         if (isFile(prefix.string() + ".index")) return checkpointAt(prefix, rawInput);
