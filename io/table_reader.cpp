@@ -1,5 +1,7 @@
 #include "io/table_reader.h"
 
+#include "io/crc32c.h"
+
 #include <leveldb/env.h>
 #include <leveldb/iterator.h>
 #include <leveldb/options.h>
@@ -97,6 +99,46 @@ bool indexBlockInside(const MappedFile& file, const FooterHandles& h)
     return h.indexOffset <= limit && h.indexSize <= limit - h.indexOffset && limit - h.indexOffset - h.indexSize >= 5;
 }
 
+// Every data-block handle must fit in the file: LevelDB allocates a buffer of the claimed size before it
+// reads a block, so a crafted index could make it allocate terabytes. Checked on uncompressed index
+// blocks whose CRC is intact (a damaged block is left to LevelDB's checksum report; TF writes uncompressed).
+Status checkDataHandles(const MappedFile& file, const FooterHandles& h)
+{
+    auto block = file.bytes(h.indexOffset, h.indexSize + 5);
+    if (!block || h.indexSize < 4) return Status::ok();
+    const std::byte* base = block->data();
+    const auto n = static_cast<size_t>(h.indexSize);
+    if (static_cast<uint8_t>(base[n]) != 0) return Status::ok();
+    uint32_t stored = 0;
+    std::memcpy(&stored, base + n + 1, 4);
+    if (crc32c::unmask(stored) != crc32c::value(base, n + 1)) return Status::ok();
+    uint32_t restarts = 0;
+    std::memcpy(&restarts, base + n - 4, 4);
+    if (restarts > (n - 4) / 4) return Status::ok();
+    const std::byte* p = base;
+    const std::byte* end = base + (n - 4 - 4 * static_cast<size_t>(restarts));
+    bool ok = true;
+    while (p < end && ok) {
+        readVarint(p, end, ok); // shared key bytes
+        const uint64_t nonShared = readVarint(p, end, ok);
+        const uint64_t valueLen = readVarint(p, end, ok);
+        if (!ok || nonShared > static_cast<uint64_t>(end - p) || valueLen > static_cast<uint64_t>(end - p) - nonShared) break;
+        p += nonShared;
+        const std::byte* v = p;
+        p += valueLen;
+        bool handleOk = true;
+        const uint64_t offset = readVarint(v, p, handleOk);
+        const uint64_t size = readVarint(v, p, handleOk);
+        if (!handleOk || size > UINT64_MAX - 5) continue; // wrapped sizes are rejected by the read itself
+        if (offset > file.size() || size + 5 > file.size() - offset)
+            return Status(ErrorCode::Corrupt, "the index refers to a data block beyond the end of the file (" + std::to_string(size)
+                    + " bytes at offset " + std::to_string(offset) + ")")
+                .withPath(file.path().string())
+                .withOffset(offset);
+    }
+    return Status::ok();
+}
+
 Status translate(const leveldb::Status& s, const MappedFile& file)
 {
     std::string text = s.ToString();
@@ -177,6 +219,7 @@ Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const Table
         return Status(ErrorCode::Corrupt, "the table footer points outside the file (damaged footer)")
             .withPath(path)
             .withOffset(file->size() - kFooterSize);
+    TSCOPE_RETURN_IF_ERROR(checkDataHandles(*file, handles));
 
     try {
         MappedRandomAccessFile source(file);

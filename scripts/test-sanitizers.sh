@@ -10,7 +10,7 @@ cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTSCOPE_SANITIZE=
 ninja -C "$B" -j "${JOBS:-$(nproc)}"
 # Leaks inside Qt's platform plugins and fontconfig are not ours: suppress those libraries only.
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:max_allocation_size_mb=4096:allocator_may_return_null=1"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:max_allocation_size_mb=1024:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # The screenshot test starts the app via a script; everything else is a Qt Test executable.
 ctest --test-dir "$B" --output-on-failure -j 2 --timeout 1200

@@ -420,7 +420,9 @@ void TestTableReader::snappyHugeLength()
     tscope::io::Result<TableContents> table = tscope::io::Status(ErrorCode::Io, "not run");
     {
         AddressSpaceCap cap(512ull << 20);
+#if !defined(__SANITIZE_ADDRESS__) // under ASan the cap is off; its allocation limit (1 GiB in CI) catches this instead
         QVERIFY(cap.active());
+#endif
         table = readTable(file);
     }
     Status s = inIndex ? (table.isOk() ? Status::ok() : table.status()) : (table.isOk() ? table->damage : table.status());
