@@ -3,7 +3,7 @@
 # (build-asan/) and runs every ctest test there. Part of scripts/test-all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CCACHE_BASEDIR="$PWD"
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 B="${ASAN_BUILD_DIR:-build-asan}"
 cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTSCOPE_SANITIZE=ON -DTSCOPE_BUILD_BENCH=OFF \
   > "$B.configure.log" 2>&1 || { cat "$B.configure.log"; exit 1; }
