@@ -158,10 +158,13 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
         if (loc && versions.size() > 1) loc->notes.push_back("opened the newest version " + versions.back().filename().string());
         return loc;
     }
+    // Sorted, so that the file named in the message does not depend on the directory's listing order.
+    std::vector<fs::path> kerasFiles;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         auto ext = e.path().extension().string();
-        if (ext == ".h5" || ext == ".keras" || ext == ".hdf5") return unsupportedKeras(e.path());
+        if (ext == ".h5" || ext == ".keras" || ext == ".hdf5") kerasFiles.push_back(e.path());
     }
+    if (!kerasFiles.empty()) return unsupportedKeras(*std::min_element(kerasFiles.begin(), kerasFiles.end()));
     if (ec) return statusFromErrno(ec.value(), "cannot list directory", dir);
     return Status(ErrorCode::NotFound, "no TensorFlow checkpoint or SavedModel in this directory").withPath(dir.string());
 }

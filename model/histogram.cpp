@@ -1,5 +1,6 @@
 #include "model/histogram.h"
 
+#include "io/cpu_budget.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "model/tensor_stats.h"
@@ -111,7 +112,7 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
 
     const uint64_t total = h.total;
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
-    unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
+    unsigned n = io::kernelThreads(threads);
     n = static_cast<unsigned>(std::min<uint64_t>(n, std::max<uint64_t>(chunks, 1)));
     std::atomic<uint64_t> next { 0 };
     std::atomic<bool> stop { false };

@@ -1,5 +1,7 @@
 #include "model/job_runner.h"
 
+#include "io/cpu_budget.h"
+
 #include <QThread>
 
 #ifdef __linux__
@@ -24,7 +26,7 @@ void lowerCurrentThreadPriority()
 JobRunner::JobRunner(QObject* parent) : QObject(parent)
 {
     // Disk-bound work: a couple of threads is enough and keeps the GUI thread's core free.
-    m_pool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    m_pool.setMaxThreadCount(static_cast<int>(std::max(2u, io::availableCpus())));
 }
 
 JobRunner::~JobRunner()

@@ -1,5 +1,6 @@
 #include "model/tensor_stats.h"
 
+#include "io/cpu_budget.h"
 #include "io/dtype.h"
 #include "io/element.h"
 
@@ -223,7 +224,7 @@ io::Result<TensorStats> run(const io::Tensor& t, const StatsOptions& options)
 {
     const uint64_t total = t.elementCount();
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
-    unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::max(1u, std::thread::hardware_concurrency());
+    unsigned threads = io::kernelThreads(options.threads);
     threads = static_cast<unsigned>(std::min<uint64_t>(threads, std::max<uint64_t>(chunks, 1)));
 
     std::atomic<uint64_t> next { 0 }, done { 0 };

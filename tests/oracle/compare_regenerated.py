@@ -4,13 +4,18 @@
     ~/.cache/tensorscope/venvs/tf215/bin/python tests/oracle/compare_regenerated.py
     ~/.cache/tensorscope/venvs/tfcur/bin/python tests/oracle/compare_regenerated.py [--case NAME ...] [--keep]
 
-Checks, for tests/fixtures/<tag> (tag derived from the installed TensorFlow, or --tag / --fixtures):
+Checks, for tests/fixtures/<tag> (tag derived from the installed TensorFlow, or --tag / --fixtures), what is
+meant to be the same on every machine (see generate.FLOAT_REPRODUCIBILITY for why floats differ across CPUs):
   * the same case list and the same skipped.json;
-  * the same oracle.json, ignoring generate.VOLATILE_FIELDS (timestamps, fingerprint uuid);
-    with --cross-build also ignoring generate.BUILD_SPECIFIC_FIELDS (function-name suffixes, hashes);
-  * the same values.npz members, dtypes, shapes and bytes (bit-exact, NaN payloads included);
-  * the same artifact files, byte for byte, except generate.VOLATILE_FILES (and, with --cross-build,
-    generate.BUILD_SPECIFIC_FILES). `.index` and `.data-*` files are always compared.
+  * the same oracle.json (keys, dtypes, shapes, object graphs, signatures, file lists), ignoring
+    generate.VOLATILE_FIELDS (timestamps, fingerprint uuid), for TRAINED cases also the checkpoint_hash, and with
+    --cross-build also generate.BUILD_SPECIFIC_FIELDS (function-name suffixes, hashes);
+  * the same values.npz members, dtypes and shapes; values bit for bit (NaN payloads included), except float
+    values that are computed (trained variables and slots, signature outputs): those within
+    generate.FLOAT_RTOL / FLOAT_ATOL_OF_MAX, and the report says how far apart they were;
+  * the same artifact files byte for byte, except generate.VOLATILE_FILES (and, with --cross-build,
+    generate.BUILD_SPECIFIC_FILES); bundles of TRAINED cases by structure (bundle_structure.py: entries,
+    offsets, sizes; non-float payloads exact, float payloads within the tolerance; CRCs ignored).
 Prints a readable diff and exits 1 on any mismatch, 0 otherwise.
 """
 from __future__ import annotations
@@ -26,6 +31,7 @@ import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bundle_structure  # noqa: E402
 import generate  # noqa: E402  (no TensorFlow import at module level)
 
 MAX_LINES_PER_CASE = 40
@@ -102,37 +108,205 @@ def _glob_match(rel, patterns):
     return False
 
 
-def compare_npz(a_path, b_path, unordered_prefixes=()):
-    """Bit-exact comparison. Members whose name starts with one of unordered_prefixes are compared as a
-    multiset of (dtype, shape, bytes) instead of name by name."""
+class FloatReport:
+    """How far apart the float values compared within tolerance were (for the report)."""
+
+    def __init__(self):
+        self.values = 0
+        self.differing = 0
+        self.max_abs = 0.0
+        self.max_rel = 0.0
+        self.max_ulp = 0
+        self.worst = None
+
+    def add(self, other):
+        self.values += other.values
+        self.differing += other.differing
+        if other.max_abs > self.max_abs:
+            self.max_abs, self.worst = other.max_abs, other.worst
+        self.max_rel = max(self.max_rel, other.max_rel)
+        self.max_ulp = max(self.max_ulp, other.max_ulp)
+
+    def summary(self):
+        if not self.values:
+            return None
+        if not self.differing:
+            return "%d tolerant float values, all bit-identical" % self.values
+        return ("%d tolerant float values, %d differ: max |d| %.3g, max rel %.3g, max %d ULP%s"
+                % (self.values, self.differing, self.max_abs, self.max_rel, self.max_ulp,
+                   (" (largest at %s)" % self.worst) if self.worst else ""))
+
+
+def _ulp_distance(x, y):
+    """Distance in units in the last place between two same-dtype float arrays (finite values)."""
+    import numpy as np
+    bits = {2: np.int16, 4: np.int32, 8: np.int64}[x.dtype.itemsize]
+    def ordered(v):
+        i = v.view(bits).astype(np.int64)
+        return np.where(i < 0, np.iinfo(bits).min - i, i)
+    return np.abs(ordered(x) - ordered(y))
+
+
+def float_close(x, y, where, rtol=None, atol_of_max=None):
+    """Tolerant comparison of two same-shape float arrays (x committed, y regenerated); the bound is
+    generate.FLOAT_RTOL * max(|x|, |y|) + generate.FLOAT_ATOL_OF_MAX * max|x|. Returns (problems, FloatReport)."""
+    import numpy as np
+    rtol = generate.FLOAT_RTOL if rtol is None else rtol
+    atol_of_max = generate.FLOAT_ATOL_OF_MAX if atol_of_max is None else atol_of_max
+    rep = FloatReport()
+    x, y = np.asarray(x).reshape(-1), np.asarray(y).reshape(-1)
+    rep.values = x.size
+    if x.size == 0:
+        return [], rep
+    a, b = x.astype(np.float64), y.astype(np.float64)
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    problems = []
+    if (nan_a != nan_b).any() or (np.isinf(a) != np.isinf(b)).any() \
+            or (a[np.isinf(a)] != b[np.isinf(b)]).any():
+        problems.append("%s: NaN/Inf positions differ" % where)
+        return problems, rep
+    finite = np.isfinite(a)
+    a, b = a[finite], b[finite]
+    diff = np.abs(a - b)
+    xf, yf = x[finite], y[finite]
+    unsigned = np.dtype("u%d" % x.dtype.itemsize)
+    rep.differing = int(np.count_nonzero(xf.view(unsigned) != yf.view(unsigned)))
+    if diff.size:
+        i = int(np.argmax(diff))
+        rep.max_abs = float(diff[i])
+        rep.worst = "%s[%d]" % (where, i) if rep.max_abs else None
+        scale = np.maximum(np.abs(a), np.abs(b))
+        rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+        rep.max_rel = float(rel.max())
+        if x.dtype.kind == "f":
+            rep.max_ulp = int(_ulp_distance(xf, yf).max())
+        atol = atol_of_max * float(np.abs(a).max())
+        bad = diff > rtol * scale + atol
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            problems.append("%s: %d of %d values outside the tolerance (rtol %g, atol %g = %g * max|committed|); "
+                            "first at %d: committed %r, regenerated %r (|d| %.3g, rel %.3g)"
+                            % (where, int(bad.sum()), a.size, rtol, atol, atol_of_max, j, a[j], b[j], diff[j],
+                               rel[j]))
+    return problems, rep
+
+
+def is_signature_output(member):
+    parts = member.split("/")
+    return parts[0] == "sig" and len(parts) >= 4 and parts[-2] == "out"
+
+
+def npz_member_tolerant(member, arr, trained):
+    """Whether a values.npz member is compared within tolerance (see generate.FLOAT_REPRODUCIBILITY)."""
+    return arr.dtype.kind == "f" and (trained or is_signature_output(member))
+
+
+def compare_npz(a_path, b_path, unordered_prefixes=(), trained=False, report=None):
+    """Bit-exact comparison, except float members that are computed (trained variables, signature outputs),
+    which are compared within generate.FLOAT_RTOL / FLOAT_ATOL_OF_MAX. Members whose name starts with one of
+    unordered_prefixes are compared as a multiset of (dtype, shape, values) instead of name by name."""
     import numpy as np
     out = []
+    report = FloatReport() if report is None else report
+    with np.load(a_path, allow_pickle=False) as za, np.load(b_path, allow_pickle=False) as zb:
+        a = {k: za[k] for k in za.files}
+        b = {k: zb[k] for k in zb.files}
     if unordered_prefixes:
-        with np.load(a_path, allow_pickle=False) as a, np.load(b_path, allow_pickle=False) as b:
-            def bag(z):
-                return sorted((str(z[k].dtype), z[k].shape, z[k].tobytes()) for k in z.files
-                              if k.startswith(tuple(unordered_prefixes)))
-            if bag(a) != bag(b):
-                out.append("values.npz: the multiset of %s* values differs" % (list(unordered_prefixes),))
-    with np.load(a_path, allow_pickle=False) as a, np.load(b_path, allow_pickle=False) as b:
-        ka, kb = set(a.files), set(b.files)
-        for k in sorted(ka - kb):
-            out.append("values.npz: %s only in committed" % k)
-        for k in sorted(kb - ka):
-            out.append("values.npz: %s only in regenerated" % k)
-        for k in sorted(ka & kb):
-            if unordered_prefixes and k.startswith(tuple(unordered_prefixes)):
-                continue
-            x, y = a[k], b[k]
-            if x.dtype != y.dtype or x.shape != y.shape:
-                out.append("values.npz: %s: %s%s != %s%s" % (k, x.dtype, list(x.shape), y.dtype, list(y.shape)))
-            elif x.tobytes() != y.tobytes():
-                diff = np.flatnonzero(x.reshape(-1).view(np.uint8) != y.reshape(-1).view(np.uint8)) \
-                    if x.dtype.itemsize == 1 else None
-                out.append("values.npz: %s: bytes differ (%s)" % (k, "first bytes at %s" % diff[:5].tolist()
-                                                                  if diff is not None else
-                                                                  "committed %s vs regenerated %s" % (
-                                                                      x.reshape(-1)[:4], y.reshape(-1)[:4])))
+        pre = tuple(unordered_prefixes)
+        left = [(k, v) for k, v in sorted(a.items()) if k.startswith(pre)]
+        right = [(k, v) for k, v in sorted(b.items()) if k.startswith(pre)]
+        if len(left) != len(right):
+            out.append("values.npz: %d vs %d members under %s" % (len(left), len(right), list(pre)))
+        for k, x in left:
+            match = None
+            for idx, (k2, y) in enumerate(right):
+                if x.dtype != y.dtype or x.shape != y.shape:
+                    continue
+                if npz_member_tolerant(k, x, trained):
+                    probs, rep = float_close(x, y, k)
+                else:
+                    probs, rep = ([] if x.tobytes() == y.tobytes() else ["differs"]), FloatReport()
+                if not probs:
+                    match = idx
+                    report.add(rep)
+                    break
+            if match is None:
+                out.append("values.npz: %s (%s%s) has no counterpart among the regenerated %s* values"
+                           % (k, x.dtype, list(x.shape), list(pre)))
+            else:
+                right.pop(match)
+    ka, kb = set(a), set(b)
+    for k in sorted(ka - kb):
+        out.append("values.npz: %s only in committed" % k)
+    for k in sorted(kb - ka):
+        out.append("values.npz: %s only in regenerated" % k)
+    for k in sorted(ka & kb):
+        if unordered_prefixes and k.startswith(tuple(unordered_prefixes)):
+            continue
+        x, y = a[k], b[k]
+        if x.dtype != y.dtype or x.shape != y.shape:
+            out.append("values.npz: %s: %s%s != %s%s" % (k, x.dtype, list(x.shape), y.dtype, list(y.shape)))
+        elif npz_member_tolerant(k, x, trained):
+            probs, rep = float_close(x, y, "values.npz: " + k)
+            report.add(rep)
+            out += probs
+        elif x.tobytes() != y.tobytes():
+            diff = np.flatnonzero(x.reshape(-1).view(np.uint8) != y.reshape(-1).view(np.uint8)) \
+                if x.dtype.itemsize == 1 else None
+            out.append("values.npz: %s: bytes differ (%s)" % (k, "first bytes at %s" % diff[:5].tolist()
+                                                              if diff is not None else
+                                                              "committed %s vs regenerated %s" % (
+                                                                  x.reshape(-1)[:4], y.reshape(-1)[:4])))
+    return out
+
+
+def compare_bundle_structure(rel_index, a_index, b_index, report):
+    """A trained bundle: the same entries (key, dtype, shape, shard, offset, size, slices; CRCs ignored), the
+    same data file sizes, non-float payloads byte for byte, float payloads within the tolerance."""
+    out = []
+    try:
+        a, b = bundle_structure.Bundle(a_index), bundle_structure.Bundle(b_index)
+    except (OSError, bundle_structure.FormatError) as e:
+        return ["%s: cannot read as a bundle: %s" % (rel_index, e)]
+    if a.header != b.header:
+        out.append("%s: bundle header differs: %s != %s" % (rel_index, a.header, b.header))
+    ea = {e.key: e for e in a.entries}
+    eb = {e.key: e for e in b.entries}
+    for k in [e.key for e in a.entries if e.key not in eb]:
+        out.append("%s: key only in committed: %r" % (rel_index, k))
+    for k in [e.key for e in b.entries if e.key not in ea]:
+        out.append("%s: key only in regenerated: %r" % (rel_index, k))
+    if [e.key for e in a.entries if e.key in eb] != [e.key for e in b.entries if e.key in ea]:
+        out.append("%s: entries are in a different order" % rel_index)
+    for e in a.entries:
+        f = eb.get(e.key)
+        if f is None:
+            continue
+        name = e.key.decode("utf-8", "backslashreplace")
+        if e.structure() != f.structure():
+            out.append("%s: %s: entry differs: %s != %s" % (rel_index, name, e.structure(), f.structure()))
+            continue
+        if e.size == 0:
+            continue
+        try:
+            pa, pb = a.payload(e), b.payload(f)
+        except (OSError, bundle_structure.FormatError) as err:
+            out.append("%s: %s: %s" % (rel_index, name, err))
+            continue
+        if e.dtype in bundle_structure.FLOAT_DTYPES and not e.slices:
+            probs, rep = float_close(bundle_structure.decode_floats(pa, e.dtype),
+                                     bundle_structure.decode_floats(pb, f.dtype),
+                                     "%s: %s" % (rel_index, name))
+            report.add(rep)
+            out += probs
+        elif pa != pb:
+            out.append("%s: %s: payload bytes differ (%s)" % (rel_index, name,
+                                                              bundle_structure.FLOAT_DTYPES.get(e.dtype,
+                                                                                                "dtype %d" % e.dtype)))
+    for shard in range(min(a.num_shards, b.num_shards)):
+        sa, sb = os.path.getsize(a.data_path(shard)), os.path.getsize(b.data_path(shard))
+        if sa != sb:
+            out.append("%s: data shard %d has %d bytes, regenerated %d" % (rel_index, shard, sa, sb))
     return out
 
 
@@ -177,34 +351,46 @@ def _variables_bag(oracle_path, sm_paths):
 
 
 def compare_case(name, committed, regenerated, cross_build):
-    problems, notes = compare_case_strict(name, committed, regenerated, cross_build)
-    if not problems:
-        return problems, notes
-    noted = _savedmodels_with_note(os.path.join(committed, "oracle.json"))
-    if not noted:
-        return problems, notes
-    # Known nondeterminism: accept results that differ only by a permutation of the variables.
-    sm_paths = [a["path"] for a in noted]
-    tolerant, tnotes = compare_case_strict(
-        name, committed, regenerated, cross_build, extra_fields=PERMUTATION_FIELDS,
-        extra_files=["%s/saved_model.pb" % p for p in sm_paths]
-        + ["%s/variables/variables.*" % p for p in sm_paths],
-        unordered_prefixes=["%s/variables/variables|" % p for p in sm_paths])
-    ka, ba = _variables_bag(os.path.join(committed, "oracle.json"), sm_paths)
-    kb, bb = _variables_bag(os.path.join(regenerated, "oracle.json"), sm_paths)
-    if ka != kb:
-        tolerant.append("variable key sets differ")
-    if ba != bb:
-        tolerant.append("variable (dtype, shape) multisets differ")
-    if tolerant:
-        return problems, notes
-    return [], tnotes + ["differs only by the known variable permutation: %s" % noted[0]["known_nondeterminism"][0]]
+    """Returns (problems, notes). Notes include how far apart the tolerant float values were."""
+    trained = generate.CASE_VALUES.get(name) == generate.TRAINED
+    report = FloatReport()
+    problems, notes = compare_case_strict(name, committed, regenerated, cross_build, trained=trained,
+                                          report=report)
+    if problems:
+        noted = _savedmodels_with_note(os.path.join(committed, "oracle.json"))
+        if noted:
+            # Known nondeterminism: accept results that differ only by a permutation of the variables.
+            sm_paths = [a["path"] for a in noted]
+            report = FloatReport()
+            tolerant, tnotes = compare_case_strict(
+                name, committed, regenerated, cross_build, extra_fields=PERMUTATION_FIELDS,
+                extra_files=["%s/saved_model.pb" % p for p in sm_paths]
+                + ["%s/variables/variables.*" % p for p in sm_paths],
+                unordered_prefixes=["%s/variables/variables|" % p for p in sm_paths], trained=trained,
+                report=report)
+            ka, ba = _variables_bag(os.path.join(committed, "oracle.json"), sm_paths)
+            kb, bb = _variables_bag(os.path.join(regenerated, "oracle.json"), sm_paths)
+            if ka != kb:
+                tolerant.append("variable key sets differ")
+            if ba != bb:
+                tolerant.append("variable (dtype, shape) multisets differ")
+            if not tolerant:
+                problems = []
+                notes = tnotes + ["differs only by the known variable permutation: %s"
+                                  % noted[0]["known_nondeterminism"][0]]
+    summary = report.summary()
+    if summary:
+        notes.append(("trained: " if trained else "signature outputs: ") + summary)
+    return problems, notes
 
 
 def compare_case_strict(name, committed, regenerated, cross_build, extra_fields=(), extra_files=(),
-                        unordered_prefixes=()):
+                        unordered_prefixes=(), trained=False, report=None):
     problems, notes = [], []
+    report = FloatReport() if report is None else report
     ignore_fields = [p.split("/") for p in list(generate.VOLATILE_FIELDS) + list(extra_fields)]
+    if trained:
+        ignore_fields += [p.split("/") for p in generate.TRAINED_HASH_FIELDS]
     ignore_files = list(generate.VOLATILE_FILES) + list(extra_files)
     if cross_build:
         ignore_fields += [p.split("/") for p in generate.BUILD_SPECIFIC_FIELDS]
@@ -214,7 +400,17 @@ def compare_case_strict(name, committed, regenerated, cross_build, extra_fields=
         problems.append("file only in committed: %s" % f)
     for f in sorted(set(fb) - set(fa)):
         problems.append("file only in regenerated: %s" % f)
-    for f in sorted(set(fa) & set(fb)):
+    common = sorted(set(fa) & set(fb))
+    by_structure = set()  # bundle files of a trained case: compared through their index
+    if trained:
+        for f in common:
+            if f.endswith(".index") and not _glob_match(f, extra_files):
+                prefix = f[: -len(".index")]
+                problems += compare_bundle_structure(f, os.path.join(committed, f), os.path.join(regenerated, f),
+                                                     report)
+                by_structure.add(f)
+                by_structure.update(g for g in common if g.startswith(prefix + ".data-"))
+    for f in common:
         pa, pb = os.path.join(committed, f), os.path.join(regenerated, f)
         if f == "oracle.json":
             with open(pa, encoding="utf-8") as x, open(pb, encoding="utf-8") as y:
@@ -223,7 +419,9 @@ def compare_case_strict(name, committed, regenerated, cross_build, extra_fields=
             problems += ["oracle.json%s" % line for line in d]
             continue
         if f == "values.npz":
-            problems += compare_npz(pa, pb, unordered_prefixes)
+            problems += compare_npz(pa, pb, unordered_prefixes, trained=trained, report=report)
+            continue
+        if f in by_structure:
             continue
         with open(pa, "rb") as x, open(pb, "rb") as y:
             ba, bb = x.read(), y.read()

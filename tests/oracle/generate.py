@@ -93,6 +93,50 @@ BUILD_SPECIFIC_FILES = [
 ]
 
 # --------------------------------------------------------------------------------------------------------------
+# Floating-point reproducibility across machines.
+#
+# One TensorFlow wheel gives different last bits on different x86-64 CPUs: oneDNN (on by default) picks its
+# matmul/softmax/elementwise kernels at run time (AVX2, AVX-512, AMX), and those kernels sum and fuse (FMA) in a
+# different order. Everything *derived* from such values differs too: training updates, optimizer slots,
+# signature outputs, the tensor CRCs in the `.index`, the `.data-*` bytes, the fingerprint's checkpoint_hash.
+# Integer arithmetic, constants, numpy-computed values and TensorFlow's counter-based RNG (Philox, used by
+# every seeded initializer) are the same on every CPU.
+#
+# So each case declares (the `values=` argument of @case) which of its values are computed:
+#   EXACT    variables come from constants, numpy or seeded initializers: bit-exact on every machine. The
+#            bundle files and every variable value are compared byte for byte. Only signature reference
+#            outputs (values.npz members `sig/<dir>/<signature>/out/<name>`) come out of running the model,
+#            on every case, so they are always compared within the tolerance below.
+#   TRAINED  variables or slots are updated by training steps: float tensors (values.npz and the bundle
+#            payloads) are compared within the tolerance; `.index` files by structure (keys, dtypes, shapes,
+#            shards, offsets, sizes, slices, but not CRCs); non-float payloads (step counters, the object
+#            graph, strings) still byte for byte; the fingerprint's checkpoint_hash is ignored.
+# Bit-exact reading is still proven on these cases: the conformance suite compares our reader with the values
+# TensorFlow recorded next to the committed bytes, which never change.
+#
+# Tolerance, per float value (a = committed, b = regenerated; NaN and +-inf must sit at the same places):
+#     |a - b| <= FLOAT_RTOL * max(|a|, |b|) + FLOAT_ATOL_OF_MAX * max|A|
+# where max|A| is the largest finite magnitude in the committed tensor. The second term is an absolute bound
+# scaled to the tensor, for entries near zero (Adam's `v`, gradients that cancel) whose relative error is large.
+# Calibrated (tests/oracle/README.md, "Calibration"; scripts/calibrate-float-tolerance.py) on the committed
+# fixtures (written on an AVX2 machine) against regenerations on an AVX-512 machine, with oneDNN limited to
+# AVX2 and with oneDNN off, both TF versions: over 6425 differing values the largest relative difference of a
+# value not near zero was 1.1e-5 (~180 ULP), the largest anywhere 1.5e-4 (1948 ULP: a value of 9e-8 in a slot
+# whose largest entry is 3e-3), the largest |a - b| / max|A| 3.2e-7 (covered by the relative term). With
+# FLOAT_RTOL = 1e-4 the second term needs 2.5e-9 x max|A|; 1e-7 leaves a 40x margin. A 1 % change of any value
+# larger than 1e-5 x max|A| fails.
+EXACT = "exact"
+TRAINED = "trained"
+FLOAT_RTOL = 1e-4
+FLOAT_ATOL_OF_MAX = 1e-7
+CASE_VALUES = {}
+# oracle.json fields that are hashes over trained bytes (ignored for TRAINED cases only).
+TRAINED_HASH_FIELDS = [
+    "**/fingerprint/checkpoint_hash",
+    "**/fingerprint_via_tf/checkpoint_hash",
+]
+
+# --------------------------------------------------------------------------------------------------------------
 # Small helpers that do not need TensorFlow.
 
 
@@ -180,9 +224,15 @@ class Skip(Exception):
     pass
 
 
-def case(name, doc):
+def case(name, doc, values=EXACT):
+    """Register a case. `values` says which of its float values come out of CPU-dependent arithmetic (see
+    FLOAT_REPRODUCIBILITY); it must be TRAINED for any case whose variables are updated by training steps."""
+    if values not in (EXACT, TRAINED):
+        raise ValueError(values)
+
     def deco(fn):
         CASES[name] = (fn, doc)
+        CASE_VALUES[name] = values
         return fn
     return deco
 
@@ -862,7 +912,8 @@ def _fit(ctx, model, epochs=2):
 
 @case("sm_keras_sequential_model_save",
       "Keras 2 Sequential (trained, compiled with Adam) written by model.save(dir, save_format='tf'): "
-      "keras_metadata.pb, Keras object tree with optimizer state.")
+      "keras_metadata.pb, Keras object tree with optimizer state.",
+      values=TRAINED)  # values come out of training: fit() for 2 epochs with Adam
 def _(ctx):
     if ctx.keras_major != 2:
         raise Skip("Keras 3 Model.save() only writes .keras/.h5 archives; a SavedModel needs model.export() "
@@ -876,7 +927,8 @@ def _(ctx):
 
 @case("sm_keras_sequential_export",
       "Sequential model exported with model.export(dir) (Keras ExportArchive: endpoint 'serve', "
-      "serving_default alias).")
+      "serving_default alias).",
+      values=TRAINED)  # values come out of training: fit() for 2 epochs with Adam
 def _(ctx):
     m = _sequential(ctx)
     _fit(ctx, m)
@@ -930,7 +982,8 @@ def _(ctx):
 
 
 @case("sm_keras_export_archive_multi",
-      "Keras ExportArchive with two endpoints (serve: batch of rows; serve_single: one row) and a tracked model.")
+      "Keras ExportArchive with two endpoints (serve: batch of rows; serve_single: one row) and a tracked model.",
+      values=TRAINED)  # values come out of training: fit() for 2 epochs with Adam
 def _(ctx):
     tf, k = ctx.tf, ctx.keras
     ea = getattr(getattr(k, "export", None), "ExportArchive", None)
@@ -1101,20 +1154,23 @@ def _train_manager(ctx, optimizer, steps=5, max_to_keep=5):
 
 @case("ckpt_train_adam",
       "tf.train.Checkpoint(model=Sequential, optimizer=Adam) + CheckpointManager(max_to_keep=5): five "
-      "training steps -> train/ckpt-1..ckpt-5 + train/checkpoint.")
+      "training steps -> train/ckpt-1..ckpt-5 + train/checkpoint.",
+      values=TRAINED)  # values come out of training: 5 Adam steps
 def _(ctx):
     _train_manager(ctx, ctx.keras.optimizers.Adam(learning_rate=0.01))
 
 
 @case("ckpt_train_sgd_momentum",
-      "Same as ckpt_train_adam with SGD(learning_rate=0.05, momentum=0.9).")
+      "Same as ckpt_train_adam with SGD(learning_rate=0.05, momentum=0.9).",
+      values=TRAINED)  # values come out of training: 5 SGD momentum steps
 def _(ctx):
     _train_manager(ctx, ctx.keras.optimizers.SGD(learning_rate=0.05, momentum=0.9))
 
 
 @case("ckpt_train_keras_legacy_adam_slots",
       "Keras 2 legacy OptimizerV2 Adam: slot variables (.OPTIMIZER_SLOT/optimizer/m and v) in a "
-      "CheckpointManager directory with max_to_keep=2 (ckpt-1..3 written, ckpt-2 and ckpt-3 kept).")
+      "CheckpointManager directory with max_to_keep=2 (ckpt-1..3 written, ckpt-2 and ckpt-3 kept).",
+      values=TRAINED)  # values come out of training: 3 legacy Adam steps
 def _(ctx):
     legacy = getattr(ctx.keras.optimizers, "legacy", None)
     if ctx.keras_major != 2 or legacy is None:
@@ -1124,7 +1180,8 @@ def _(ctx):
 
 @case("ckpt_train_v1_optimizer_slots",
       "tf.Module model trained eagerly with tf.compat.v1.train.AdamOptimizer and MomentumOptimizer: slot "
-      "variables linked through slot_variables in the object graph; CheckpointManager max_to_keep=2, 3 steps.")
+      "variables linked through slot_variables in the object graph; CheckpointManager max_to_keep=2, 3 steps.",
+      values=TRAINED)  # values come out of training: 3 steps of two v1 optimizers
 def _(ctx):
     tf, np = ctx.tf, ctx.np
 
@@ -1157,7 +1214,8 @@ def _(ctx):
 
 @case("ckpt_keras_save_weights_tf",
       "Keras 2 model.save_weights(prefix, save_format='tf'): object checkpoint rooted at the model itself "
-      "(keys without a model/ prefix), optimizer state included.")
+      "(keys without a model/ prefix), optimizer state included.",
+      values=TRAINED)  # values come out of training: fit() for 1 epoch with Adam
 def _(ctx):
     if ctx.keras_major != 2:
         raise Skip("Keras 3 save_weights only writes .weights.h5 (HDF5), which tensorscope does not read")
@@ -1176,7 +1234,8 @@ def _(ctx):
 
 @case("ckpt_keras_modelcheckpoint_epochs",
       "Keras 2 ModelCheckpoint(filepath='ckpts/weights.{epoch:02d}', save_weights_only=True) over 3 epochs: "
-      "weights.01..03 TF-format checkpoints + a checkpoint state file.")
+      "weights.01..03 TF-format checkpoints + a checkpoint state file.",
+      values=TRAINED)  # values come out of training: fit() for 3 epochs with SGD
 def _(ctx):
     if ctx.keras_major != 2:
         raise Skip("Keras 3 ModelCheckpoint(save_weights_only=True) requires a .weights.h5 file name (HDF5), "
@@ -1195,7 +1254,8 @@ def _(ctx):
 
 @case("ckpt_tf1_saver_meta",
       "TF1 graph mode: two dense layers via get_variable, AdamOptimizer (slots dense/kernel/Adam, beta1_power), "
-      "global_step; Saver(max_to_keep=2, save_relative_paths=True) at steps 1..3 -> model.ckpt-2/-3 with .meta.")
+      "global_step; Saver(max_to_keep=2, save_relative_paths=True) at steps 1..3 -> model.ckpt-2/-3 with .meta.",
+      values=TRAINED)  # values come out of training: 3 Adam steps in a TF1 session
 def _(ctx):
     tf, np = ctx.tf, ctx.np
     d = os.path.join(ctx.dir, "train")
