@@ -7,7 +7,6 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -88,7 +87,8 @@ inline void writeManifest(const fs::path& file, const Manifest& m)
     const fs::path tmp = file.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        for (const auto& [k, v] : m) out << k << " = " << v << "\n";
+        for (const auto& [k, v] : m)
+            out << k << " = " << v << "\n";
     }
     fs::rename(tmp, file);
 }
@@ -104,7 +104,8 @@ inline void writeManifest(const fs::path& file, const Manifest& m)
 inline double minOf(const std::vector<double>& v)
 {
     double m = v.empty() ? 0.0 : v.front();
-    for (double x : v) m = x < m ? x : m;
+    for (double x : v)
+        m = x < m ? x : m;
     return m;
 }
 
@@ -115,7 +116,8 @@ inline int runMain(int argc, char** argv, std::vector<std::string> defaults = {}
 {
     std::vector<char*> args;
     if (argc > 0) args.push_back(argv[0]);
-    for (auto& d : defaults) args.push_back(d.data());
+    for (auto& d : defaults)
+        args.push_back(d.data());
     for (int i = 1; i < argc; ++i) {
         if (std::strncmp(argv[i], "--keep-dir=", 11) == 0) {
             keepDirOption() = argv[i] + 11;

@@ -4,7 +4,6 @@
 #include "io/crc32c.h"
 
 #include <benchmark/benchmark.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -27,8 +26,7 @@ const std::vector<unsigned char>& buffer(size_t n)
         }
         return v;
     }();
-    if (n > data.size())
-        std::abort();
+    if (n > data.size()) std::abort();
     return data;
 }
 

@@ -15,7 +15,6 @@
 // files by bench/peer_bench.py; set TSCOPE_BENCH_DIR (or --keep-dir=DIR) to keep them.
 
 #include "bench_common.h"
-
 #include "io/artifact.h"
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
@@ -23,9 +22,8 @@
 #include "io/variable_tree.h"
 #include "trackable_object_graph.pb.h"
 
-#include <benchmark/benchmark.h>
-
 #include <array>
+#include <benchmark/benchmark.h>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -45,7 +43,10 @@ constexpr const char* kAttr = "/.ATTRIBUTES/VARIABLE_VALUE";
 
 enum class Variant { Plain, Graph };
 
-const char* variantName(Variant v) { return v == Variant::Plain ? "index100k_plain" : "index100k_graph"; }
+const char* variantName(Variant v)
+{
+    return v == Variant::Plain ? "index100k_plain" : "index100k_graph";
+}
 
 std::string objectPath(int layer, int sub, int var)
 {
@@ -64,18 +65,20 @@ std::string buildObjectGraph()
     auto* root = g.add_nodes();
     auto* model = g.add_nodes();
     auto* counter = g.add_nodes();
-    auto addChild = [](tensorflow::TrackableObjectGraph::TrackableObject* n, int id, const std::string& name) {
-        auto* c = n->add_children();
-        c->set_node_id(id);
-        c->set_local_name(name);
-    };
+    auto addChild
+        = [](tensorflow::TrackableObjectGraph::TrackableObject* n, int id, const std::string& name) {
+              auto* c = n->add_children();
+              c->set_node_id(id);
+              c->set_local_name(name);
+          };
     addChild(root, 1, "model");
     addChild(root, 2, "save_counter");
     auto* a = counter->add_attributes();
     a->set_name("VARIABLE_VALUE");
     a->set_full_name("save_counter");
     a->set_checkpoint_key(std::string("save_counter") + kAttr);
-    for (int l = 0; l < kLayers; ++l) addChild(model, firstLayer + l, "layer_with_weights-" + std::to_string(l));
+    for (int l = 0; l < kLayers; ++l)
+        addChild(model, firstLayer + l, "layer_with_weights-" + std::to_string(l));
     for (int l = 0; l < kLayers; ++l) {
         auto* layer = g.add_nodes();
         for (int s = 0; s < kSublayers; ++s)
@@ -94,7 +97,8 @@ std::string buildObjectGraph()
                 auto* var = g.add_nodes();
                 auto* attr = var->add_attributes();
                 attr->set_name("VARIABLE_VALUE");
-                attr->set_full_name("dense_" + std::to_string(l * kSublayers + s) + "/" + kVarNames[static_cast<size_t>(v)]);
+                attr->set_full_name(
+                    "dense_" + std::to_string(l * kSublayers + s) + "/" + kVarNames[static_cast<size_t>(v)]);
                 attr->set_checkpoint_key(objectPath(l, s, v) + kAttr);
             }
     return g.SerializeAsString();
@@ -110,16 +114,19 @@ void writeCheckpoint(const tb::fs::path& dir, const tb::fs::path& prefix, Varian
     uint32_t state = 12345;
     auto next = [&state] {
         state = state * 1664525u + 1013904223u;
-        return static_cast<float>(static_cast<int32_t>(state >> 8) - (1 << 23)) * (0.05f / static_cast<float>(1 << 23));
+        return static_cast<float>(static_cast<int32_t>(state >> 8) - (1 << 23))
+            * (0.05f / static_cast<float>(1 << 23));
     };
     auto bytesOf = [](const std::vector<float>& v) { return std::as_bytes(std::span(v)); };
     for (int l = 0; l < kLayers; ++l)
         for (int s = 0; s < kSublayers; ++s)
             for (int v = 0; v < static_cast<int>(kVarNames.size()); ++v) {
                 auto& buf = v == 0 ? kernel : vec;
-                for (auto& x : buf) x = next();
+                for (auto& x : buf)
+                    x = next();
                 io::Shape shape = v == 0 ? io::Shape { kWidth, kWidth } : io::Shape { kWidth };
-                io::Status st = writer.add(objectPath(l, s, v) + kAttr, static_cast<int>(io::DType::Float), shape, bytesOf(buf));
+                io::Status st = writer.add(
+                    objectPath(l, s, v) + kAttr, static_cast<int>(io::DType::Float), shape, bytesOf(buf));
                 if (!st.isOk()) tb::die("write: " + st.toString());
             }
     const int64_t counter = 1;
@@ -188,7 +195,8 @@ void BM_OpenArtifact(benchmark::State& state, Variant variant)
         benchmark::DoNotOptimize(nodes);
     }
     if ((variant == Variant::Graph) != objectBased) {
-        state.SkipWithError("the variable tree was not built from the expected source (object graph vs names)");
+        state.SkipWithError(
+            "the variable tree was not built from the expected source (object graph vs names)");
         return;
     }
     state.counters["entries"] = static_cast<double>(entries);

@@ -13,16 +13,14 @@
 // same bytes); TSCOPE_STATS_ELEMENTS=N uses a smaller tensor (e.g. under valgrind --tool=callgrind).
 
 #include "bench_common.h"
-
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
 #include "model/histogram.h"
 #include "model/tensor_stats.h"
 
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
+#include <benchmark/benchmark.h>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -71,7 +69,8 @@ void fill(std::span<float> out, uint64_t firstIndex)
     const float scale = 0.05f / (65536.0f * 0.57735026919f);
     for (size_t i = 0; i < out.size(); ++i) {
         const uint64_t r = splitmix64(s);
-        const float sum = static_cast<float>((r & 0xffff) + ((r >> 16) & 0xffff) + ((r >> 32) & 0xffff) + (r >> 48));
+        const float sum
+            = static_cast<float>((r & 0xffff) + ((r >> 16) & 0xffff) + ((r >> 32) & 0xffff) + (r >> 48));
         out[i] = (firstIndex + i) % 997 == 0 ? 0.0f : 0.01f + (sum - 131070.0f) * scale;
     }
 }
@@ -92,7 +91,8 @@ void writeCheckpoint(const tb::fs::path& dir, const tb::fs::path& prefix, uint64
     work(0, 2);
     t.join();
     io::BundleWriter writer(prefix);
-    io::Status st = writer.add(kKey, static_cast<int>(io::DType::Float), shape, std::as_bytes(std::span(data)));
+    io::Status st
+        = writer.add(kKey, static_cast<int>(io::DType::Float), shape, std::as_bytes(std::span(data)));
     if (st.isOk()) st = writer.finish();
     if (!st.isOk()) tb::die("write: " + st.toString());
 }
@@ -155,7 +155,8 @@ const Fixture& fixture()
     static Fixture f = [] {
         Fixture fx;
         const uint64_t n = elementCount();
-        const io::Shape shape = n % 256 == 0 ? io::Shape { static_cast<int64_t>(n / 256), 256 } : io::Shape { static_cast<int64_t>(n) };
+        const io::Shape shape = n % 256 == 0 ? io::Shape { static_cast<int64_t>(n / 256), 256 }
+                                             : io::Shape { static_cast<int64_t>(n) };
         const std::string sub = n == kDefaultElements ? "stats1g" : "stats_" + std::to_string(n);
         const tb::fs::path dir = tb::benchRoot() / sub;
         const tb::fs::path prefix = dir / "ckpt-1";
@@ -180,13 +181,16 @@ const Fixture& fixture()
         if (!reuse)
             tb::writeManifest(manifestFile,
                 { { "generator", kGenerator }, { "prefix", prefix.string() }, { "key", kKey },
-                    { "dtype", "float32" }, { "elements", std::to_string(n) }, { "shape", io::shapeToString(shape) },
+                    { "dtype", "float32" }, { "elements", std::to_string(n) },
+                    { "shape", io::shapeToString(shape) },
                     { "data_file", fx.reader->dataPath(e->stored.shard).string() },
-                    { "offset", std::to_string(e->stored.offset) }, { "bytes", std::to_string(e->stored.size) } });
+                    { "offset", std::to_string(e->stored.offset) },
+                    { "bytes", std::to_string(e->stored.size) } });
         // Pre-fault: one read per 4 KiB page brings the file into the page cache and our page tables.
         const auto* p = reinterpret_cast<const volatile unsigned char*>(fx.tensor.bytes().data());
         unsigned sink = 0;
-        for (uint64_t off = 0; off < fx.bytes; off += 4096) sink += p[off];
+        for (uint64_t off = 0; off < fx.bytes; off += 4096)
+            sink += p[off];
         benchmark::DoNotOptimize(sink);
         fx.ref = reference(reinterpret_cast<const float*>(fx.tensor.bytes().data()), n);
         return fx;
@@ -202,7 +206,8 @@ double processCpuSeconds()
 }
 
 // Bytes per second of process CPU time (all threads): what one core achieves, independent of how much
-// CPU other jobs leave us. On an idle machine, wall-clock GB/s at N threads ~ min(N x this, memory bandwidth).
+// CPU other jobs leave us. On an idle machine, wall-clock GB/s at N threads ~ min(N x this, memory
+// bandwidth).
 void setCpuRate(benchmark::State& state, uint64_t bytes, double cpuSeconds)
 {
     state.counters["cpu_bytes_per_second"] = cpuSeconds > 0
@@ -229,15 +234,18 @@ void BM_ComputeStats(benchmark::State& state)
     setCpuRate(state, f.bytes, processCpuSeconds() - cpu0);
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
     // Numerical soundness against the long-double reference (relative errors; exact for the counts).
-    const bool countsExact = s.count == f.tensor.elementCount() && s.finite == f.ref.finite && s.zeros == f.ref.zeros
-        && s.nans == f.ref.nans && s.infs == f.ref.infs && static_cast<long double>(s.min) == f.ref.min
-        && static_cast<long double>(s.max) == f.ref.max;
-    const double eMean = relErr(s.mean, f.ref.mean), eStd = relErr(s.std, f.ref.std), eL2 = relErr(s.l2, f.ref.l2);
+    const bool countsExact = s.count == f.tensor.elementCount() && s.finite == f.ref.finite
+        && s.zeros == f.ref.zeros && s.nans == f.ref.nans && s.infs == f.ref.infs
+        && static_cast<long double>(s.min) == f.ref.min && static_cast<long double>(s.max) == f.ref.max;
+    const double eMean = relErr(s.mean, f.ref.mean), eStd = relErr(s.std, f.ref.std),
+                 eL2 = relErr(s.l2, f.ref.l2);
     state.counters["err_mean"] = eMean;
     state.counters["err_std"] = eStd;
     state.counters["err_l2"] = eL2;
-    if (!countsExact) state.SkipWithError("count/zeros/min/max differ from the reference");
-    else if (eMean > 1e-6 || eStd > 1e-6 || eL2 > 1e-6) state.SkipWithError("mean/std/l2 differ from the reference by more than 1e-6");
+    if (!countsExact)
+        state.SkipWithError("count/zeros/min/max differ from the reference");
+    else if (eMean > 1e-6 || eStd > 1e-6 || eL2 > 1e-6)
+        state.SkipWithError("mean/std/l2 differ from the reference by more than 1e-6");
 }
 
 // Memory-read ceiling on the same mapping: each thread sums its share as 64-bit integers with AVX2 (when the
@@ -254,9 +262,11 @@ __attribute__((target("avx2"))) uint64_t sumWordsAvx2(const uint64_t* w, uint64_
         a3 = _mm256_add_epi64(a3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 12)));
     }
     alignas(32) uint64_t lanes[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes),
+        _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3)));
     uint64_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
-    for (; i < e; ++i) s += w[i];
+    for (; i < e; ++i)
+        s += w[i];
     return s;
 }
 #endif
@@ -274,7 +284,8 @@ uint64_t sumWords(const uint64_t* w, uint64_t b, uint64_t e)
         a2 += w[i + 2];
         a3 += w[i + 3];
     }
-    for (; i < e; ++i) a0 += w[i];
+    for (; i < e; ++i)
+        a0 += w[i];
     return a0 + a1 + a2 + a3;
 }
 
@@ -291,11 +302,14 @@ void BM_ReadBandwidth(benchmark::State& state)
         std::vector<std::thread> pool;
         const uint64_t per = nWords / threads;
         for (unsigned t = 1; t < threads; ++t)
-            pool.emplace_back([&, t] { partial[t] = sumRange(t * per, t + 1 == threads ? nWords : (t + 1) * per); });
+            pool.emplace_back(
+                [&, t] { partial[t] = sumRange(t * per, t + 1 == threads ? nWords : (t + 1) * per); });
         partial[0] = sumRange(0, threads == 1 ? nWords : per);
-        for (auto& th : pool) th.join();
+        for (auto& th : pool)
+            th.join();
         uint64_t total = 0;
-        for (auto v : partial) total += v;
+        for (auto v : partial)
+            total += v;
         benchmark::DoNotOptimize(total);
     }
     setCpuRate(state, f.bytes, processCpuSeconds() - cpu0);
@@ -309,7 +323,8 @@ void BM_ComputeHistogram(benchmark::State& state)
     auto stats = model::computeStats(f.tensor);
     const double cpu0 = processCpuSeconds();
     for (auto _ : state) {
-        auto h = model::computeHistogram(f.tensor, 64, stats->min, stats->max, nullptr, static_cast<int>(state.range(0)));
+        auto h = model::computeHistogram(
+            f.tensor, 64, stats->min, stats->max, nullptr, static_cast<int>(state.range(0)));
         if (!h) {
             state.SkipWithError(h.status().toString().c_str());
             return;
@@ -322,7 +337,12 @@ void BM_ComputeHistogram(benchmark::State& state)
 
 void configure(benchmark::internal::Benchmark* b)
 {
-    b->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->DisplayAggregatesOnly(true);
+    b->ArgName("threads")
+        ->Arg(1)
+        ->Arg(2)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->DisplayAggregatesOnly(true);
 }
 
 } // namespace

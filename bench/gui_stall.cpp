@@ -13,7 +13,6 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTimer>
-
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -30,12 +29,15 @@ void writeBigCheckpoint(const std::filesystem::path& prefix)
     std::vector<float> values(n);
     std::mt19937 rng(1);
     std::normal_distribution<float> dist(0.0f, 0.05f);
-    for (auto& v : values) v = dist(rng);
+    for (auto& v : values)
+        v = dist(rng);
     io::BundleWriter w(prefix);
     auto bytes = std::span(reinterpret_cast<const std::byte*>(values.data()), values.size() * 4);
-    if (auto s = w.add("big/kernel", 1, { 16384, 16384 }, bytes); !s.isOk()) qFatal("%s", s.toString().c_str());
+    if (auto s = w.add("big/kernel", 1, { 16384, 16384 }, bytes); !s.isOk())
+        qFatal("%s", s.toString().c_str());
     float small[4] = { 1, 2, 3, 4 };
-    if (auto s = w.add("small/bias", 1, { 4 }, std::as_bytes(std::span(small))); !s.isOk()) qFatal("%s", s.toString().c_str());
+    if (auto s = w.add("small/bias", 1, { 4 }, std::as_bytes(std::span(small))); !s.isOk())
+        qFatal("%s", s.toString().c_str());
     if (auto s = w.finish(); !s.isOk()) qFatal("%s", s.toString().c_str());
 }
 
@@ -45,7 +47,8 @@ int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QTemporaryDir temp;
-    const std::filesystem::path dir = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(temp.path().toStdString());
+    const std::filesystem::path dir
+        = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(temp.path().toStdString());
     std::filesystem::create_directories(dir);
     const auto prefix = dir / "big";
     writeBigCheckpoint(prefix);
@@ -97,9 +100,12 @@ int main(int argc, char** argv)
         const bool isBig = analysis && analysis->tensor && analysis->tensor->elementCount() > 4;
         if ((phase == 1 || phase == 3) && isBig) {
             measuring = false;
-            const char* which = phase == 1 ? "first selection (widgets shown for the first time)" : "second selection";
-            std::printf("%s: analysis of 1 GiB float32 (read + stats + histogram): %lld ms\n", which, static_cast<long long>(now - analysisStart));
-            std::printf("%s: longest event-loop stall while computing: %lld ms, %lld ms after selecting (timer interval 5 ms)\n",
+            const char* which
+                = phase == 1 ? "first selection (widgets shown for the first time)" : "second selection";
+            std::printf("%s: analysis of 1 GiB float32 (read + stats + histogram): %lld ms\n", which,
+                static_cast<long long>(now - analysisStart));
+            std::printf("%s: longest event-loop stall while computing: %lld ms, %lld ms after selecting "
+                        "(timer interval 5 ms)\n",
                 which, static_cast<long long>(worst), static_cast<long long>(worstAt - analysisStart));
             std::fflush(stdout);
             if (phase == 1) { // measure again now that every widget has been shown once
@@ -125,9 +131,11 @@ int main(int argc, char** argv)
                 window.treeView()->selectEntry(window.session()->artifact()->findEntry("small/bias"));
             });
         } else if (phase == 2 && analysis && analysis->tensor && analysis->tensor->elementCount() == 4) {
-            std::printf("switching away mid-analysis: the other variable's statistics appeared after %lld ms\n",
+            std::printf(
+                "switching away mid-analysis: the other variable's statistics appeared after %lld ms\n",
                 static_cast<long long>(now - cancelStart));
-            std::printf("stale result for the big tensor delivered: %s\n", window.inspector()->entry() == analysis->entry ? "no" : "YES");
+            std::printf("stale result for the big tensor delivered: %s\n",
+                window.inspector()->entry() == analysis->entry ? "no" : "YES");
             QApplication::exit(0);
         }
     });

@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (!bundle) return 0;
     tscope::io::ReadOptions options;
     options.verifyCrc = true;
-    for (const auto& e : (*bundle)->entries()) (void)(*bundle)->read(e, options);
+    for (const auto& e : (*bundle)->entries())
+        (void)(*bundle)->read(e, options);
     (void)tscope::io::buildVariableTree(**bundle);
     (void)(*bundle)->verify();
     return 0;

@@ -7,9 +7,9 @@
 #include <array>
 
 namespace {
-constexpr std::array<const char*, 14> kNames { "checkpoint", "ckpt-1.index", "ckpt-1.data-00000-of-00001", "saved_model.pb",
-    "saved_model.pbtxt", "saved_model.cpb", "model.ckpt", "model.ckpt.meta", "model.h5", "variables", "fingerprint.pb",
-    "ckpt-10.index", "x.keras", "model.ckpt-00000-of-00002" };
+constexpr std::array<const char*, 14> kNames { "checkpoint", "ckpt-1.index", "ckpt-1.data-00000-of-00001",
+    "saved_model.pb", "saved_model.pbtxt", "saved_model.cpb", "model.ckpt", "model.ckpt.meta", "model.h5",
+    "variables", "fingerprint.pb", "ckpt-10.index", "x.keras", "model.ckpt-00000-of-00002" };
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
@@ -33,6 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     (void)tscope::io::locateArtifact(dir);
     (void)tscope::io::openArtifact(dir);
-    for (const char* name : kNames) (void)tscope::io::locateArtifact(dir / name);
+    for (const char* name : kNames)
+        (void)tscope::io::locateArtifact(dir / name);
     return 0;
 }

@@ -12,11 +12,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     auto dir = tscope::fuzz::freshDir("graph");
     {
         tscope::io::BundleWriter w(dir / "g");
-        (void)w.addStrings(std::string(tscope::io::kObjectGraphKey), {}, { std::string(reinterpret_cast<const char*>(data), size) });
+        (void)w.addStrings(std::string(tscope::io::kObjectGraphKey), {},
+            { std::string(reinterpret_cast<const char*>(data), size) });
         float one = 1.0f;
         auto bytes = std::as_bytes(std::span(&one, 1));
         for (const char* key : { "a/.ATTRIBUTES/VARIABLE_VALUE", "a/b/.ATTRIBUTES/VARIABLE_VALUE",
-                 "a/.OPTIMIZER_SLOT/opt/m/.ATTRIBUTES/VARIABLE_VALUE", "save_counter/.ATTRIBUTES/VARIABLE_VALUE" })
+                 "a/.OPTIMIZER_SLOT/opt/m/.ATTRIBUTES/VARIABLE_VALUE",
+                 "save_counter/.ATTRIBUTES/VARIABLE_VALUE" })
             (void)w.add(key, 1, {}, bytes);
         if (!w.finish().isOk()) return 0;
     }

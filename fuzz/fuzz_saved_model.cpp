@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     auto info = tscope::io::readSavedModel(dir);
     if (info)
         for (const auto& mg : info->metaGraphs)
-            for (const auto& o : mg.objects) (void)o.functionSignatures.size();
+            for (const auto& o : mg.objects)
+                (void)o.functionSignatures.size();
     return 0;
 }

@@ -14,7 +14,8 @@ namespace tscope::fuzz {
 inline const std::filesystem::path& scratchDir()
 {
     static const std::filesystem::path dir = [] {
-        std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+        std::filesystem::path base
+            = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
         auto d = base / ("tscope-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
         return d;

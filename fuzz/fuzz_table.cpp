@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     auto contents = tscope::io::readTable(*file);
     if (contents) {
         size_t total = 0;
-        for (const auto& e : contents->entries) total += e.key.size() + e.value.size();
+        for (const auto& e : contents->entries)
+            total += e.key.size() + e.value.size();
         (void)total;
     }
     return 0;

@@ -14,7 +14,8 @@ std::string versionFromMeta(const std::filesystem::path& prefix)
 {
     std::filesystem::path meta = prefix.string() + ".meta";
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(meta, ec) || std::filesystem::file_size(meta, ec) > (512u << 20)) return {};
+    if (!std::filesystem::is_regular_file(meta, ec) || std::filesystem::file_size(meta, ec) > (512u << 20))
+        return {};
     std::ifstream in(meta, std::ios::binary);
     tensorflow::MetaGraphDef mg;
     if (!mg.ParseFromIstream(&in)) return {};
@@ -45,7 +46,8 @@ std::vector<DTypeTotals> Artifact::totalsByDtype() const
             t.bytes += e.byteSize();
         }
     std::vector<DTypeTotals> out;
-    for (auto& [_, t] : by) out.push_back(t);
+    for (auto& [_, t] : by)
+        out.push_back(t);
     return out;
 }
 
@@ -82,7 +84,8 @@ int Artifact::findEntry(const std::string& name) const
     i = bundle->indexOf(name + "/.ATTRIBUTES/VARIABLE_VALUE");
     if (i >= 0) return i;
     for (size_t e = 0; e < tree.annotations.size(); ++e)
-        if (tree.annotations[e].objectPath == name && tree.annotations[e].role != EntryRole::Other) return static_cast<int>(e);
+        if (tree.annotations[e].objectPath == name && tree.annotations[e].role != EntryRole::Other)
+            return static_cast<int>(e);
     return -1;
 }
 
@@ -99,11 +102,13 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
         auto sm = readSavedModel(loc.savedModelDir, options.cancel);
         if (!sm) return sm.status();
         artifact->savedModel = std::move(sm.value());
-        for (const auto& w : artifact->savedModel->warnings) artifact->warnings.push_back(w);
+        for (const auto& w : artifact->savedModel->warnings)
+            artifact->warnings.push_back(w);
         if (!artifact->savedModel->metaGraphs.empty())
             artifact->tensorflowVersion = artifact->savedModel->metaGraphs.front().tensorflowVersion;
     } else if (loc.run) {
-        for (const auto& w : loc.run->warnings) artifact->warnings.push_back(w);
+        for (const auto& w : loc.run->warnings)
+            artifact->warnings.push_back(w);
     }
 
     if (!loc.checkpointPrefix.empty()) {
@@ -113,20 +118,25 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
         auto bundle = BundleReader::open(loc.checkpointPrefix, bundleOptions);
         if (!bundle) {
             // A checkpoint is nothing without its index; a SavedModel still has its graph to show.
-            if (loc.kind == ArtifactKind::Checkpoint || bundle.status().code() == ErrorCode::Cancelled) return bundle.status();
+            if (loc.kind == ArtifactKind::Checkpoint || bundle.status().code() == ErrorCode::Cancelled)
+                return bundle.status();
             artifact->bundleStatus = bundle.status();
             artifact->warnings.push_back("variables cannot be read: " + bundle.status().toString());
         } else {
             artifact->bundle = bundle.value();
-            for (const auto& w : (*bundle)->warnings()) artifact->warnings.push_back(w.toString());
+            for (const auto& w : (*bundle)->warnings())
+                artifact->warnings.push_back(w.toString());
             artifact->tree = buildVariableTree(**bundle);
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
-                    if (auto it = artifact->savedModel->kerasLayers.find(node.path); it != artifact->savedModel->kerasLayers.end())
+                    if (auto it = artifact->savedModel->kerasLayers.find(node.path);
+                        it != artifact->savedModel->kerasLayers.end())
                         node.label = it->second;
-            for (const auto& w : artifact->tree.warnings) artifact->warnings.push_back(w.toString());
+            for (const auto& w : artifact->tree.warnings)
+                artifact->warnings.push_back(w.toString());
         }
-        if (artifact->tensorflowVersion.empty()) artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);
+        if (artifact->tensorflowVersion.empty())
+            artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);
     }
     if (!artifact->bundle) {
         artifact->tree.nodes.resize(1);

@@ -24,7 +24,7 @@ struct DTypeTotals {
 struct Artifact {
     ArtifactLocation location;
     std::shared_ptr<const BundleReader> bundle; // null for a SavedModel without variables
-    Status bundleStatus;                        // why `bundle` is null although variables exist
+    Status bundleStatus; // why `bundle` is null although variables exist
     std::optional<SavedModelInfo> savedModel;
     VariableTree tree;
     std::string tensorflowVersion; // from the SavedModel or a `.meta` next to the checkpoint; may be empty
@@ -44,6 +44,7 @@ struct OpenOptions {
     ProgressFn progress;
 };
 
-Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path, const OpenOptions& options = {});
+Result<std::shared_ptr<Artifact>> openArtifact(
+    const std::filesystem::path& path, const OpenOptions& options = {});
 
 } // namespace tscope::io

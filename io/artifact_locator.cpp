@@ -29,7 +29,10 @@ bool isDir(const fs::path& p)
     return fs::is_directory(p, ec);
 }
 
-bool endsWith(const std::string& s, const std::string& suffix) { return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0; }
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 // A V1 checkpoint is a table file whose header record ("" key) holds SavedTensorSliceMeta (0x0A).
 bool looksLikeV1Checkpoint(const fs::path& file)
@@ -39,7 +42,8 @@ bool looksLikeV1Checkpoint(const fs::path& file)
     in.read(reinterpret_cast<char*>(head), sizeof head);
     if (in.gcount() < 5 || head[0] != 0 || head[1] != 0) return false;
     size_t i = 2;
-    while (i < 6 && (head[i] & 0x80)) ++i; // value length varint
+    while (i < 6 && (head[i] & 0x80))
+        ++i; // value length varint
     if (i + 1 >= sizeof head || head[i + 1] != 0x0A) return false;
     in.clear();
     in.seekg(-8, std::ios::end);
@@ -77,14 +81,16 @@ Result<ArtifactLocation> savedModelAt(const fs::path& dir, const fs::path& input
 
 bool hasSavedModel(const fs::path& dir)
 {
-    return isFile(dir / "saved_model.pb") || isFile(dir / "saved_model.pbtxt") || isFile(dir / "saved_model.cpb");
+    return isFile(dir / "saved_model.pb") || isFile(dir / "saved_model.pbtxt")
+        || isFile(dir / "saved_model.cpb");
 }
 
 Result<ArtifactLocation> checkpointAt(const fs::path& prefix, const fs::path& input)
 {
     if (!isFile(prefix.string() + ".index")) {
         if (isFile(prefix) && looksLikeV1Checkpoint(prefix)) return unsupportedV1(prefix);
-        return Status(ErrorCode::NotFound, "no checkpoint index '" + prefix.filename().string() + ".index' here")
+        return Status(
+            ErrorCode::NotFound, "no checkpoint index '" + prefix.filename().string() + ".index' here")
             .withPath(prefix.string() + ".index");
     }
     if (isGitLfsPointer(prefix.string() + ".index"))
@@ -119,13 +125,16 @@ Result<ArtifactLocation> fromStateFile(const fs::path& stateFile, const fs::path
             "the checkpoint state file names " + std::to_string(state->checkpoints.size())
                 + " checkpoint(s) but none exists (latest: '" + state->checkpoints.back().recordedPath + "')")
             .withPath(stateFile.string());
-    if (!isFile(pick->prefix.string() + ".index") && looksLikeV1Checkpoint(pick->prefix)) return unsupportedV1(pick->prefix);
+    if (!isFile(pick->prefix.string() + ".index") && looksLikeV1Checkpoint(pick->prefix))
+        return unsupportedV1(pick->prefix);
     ArtifactLocation loc;
     loc.kind = ArtifactKind::Checkpoint;
     loc.input = input;
     loc.checkpointPrefix = pick->prefix;
-    if (!pick->latest) loc.notes.push_back("the latest checkpoint is missing; opened " + pick->prefix.filename().string());
-    for (const auto& w : state->warnings) loc.notes.push_back(w);
+    if (!pick->latest)
+        loc.notes.push_back("the latest checkpoint is missing; opened " + pick->prefix.filename().string());
+    for (const auto& w : state->warnings)
+        loc.notes.push_back(w);
     loc.run = std::move(state.value());
     return loc;
 }
@@ -137,7 +146,8 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
         auto loc = fromStateFile(dir / "checkpoint", input);
         if (loc || loc.status().code() == ErrorCode::Unsupported) return loc;
     }
-    if (dir.filename() == "variables" && isFile(dir / "variables.index")) return checkpointAt(dir / "variables", input);
+    if (dir.filename() == "variables" && isFile(dir / "variables.index"))
+        return checkpointAt(dir / "variables", input);
     auto prefixes = checkpointPrefixesIn(dir);
     if (!prefixes.empty()) {
         auto loc = checkpointAt(prefixes.back(), input);
@@ -152,10 +162,12 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
     for (const auto& e : fs::directory_iterator(dir, ec))
         if (e.is_directory(ec) && hasSavedModel(e.path())) versions.push_back(e.path());
     if (!versions.empty()) {
-        std::sort(versions.begin(), versions.end(),
-            [](const fs::path& a, const fs::path& b) { return naturalLess(a.filename().string(), b.filename().string()); });
+        std::sort(versions.begin(), versions.end(), [](const fs::path& a, const fs::path& b) {
+            return naturalLess(a.filename().string(), b.filename().string());
+        });
         auto loc = savedModelAt(versions.back(), input);
-        if (loc && versions.size() > 1) loc->notes.push_back("opened the newest version " + versions.back().filename().string());
+        if (loc && versions.size() > 1)
+            loc->notes.push_back("opened the newest version " + versions.back().filename().string());
         return loc;
     }
     // Sorted, so that the file named in the message does not depend on the directory's listing order.
@@ -166,7 +178,8 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
     }
     if (!kerasFiles.empty()) return unsupportedKeras(*std::min_element(kerasFiles.begin(), kerasFiles.end()));
     if (ec) return statusFromErrno(ec.value(), "cannot list directory", dir);
-    return Status(ErrorCode::NotFound, "no TensorFlow checkpoint or SavedModel in this directory").withPath(dir.string());
+    return Status(ErrorCode::NotFound, "no TensorFlow checkpoint or SavedModel in this directory")
+        .withPath(dir.string());
 }
 
 // "<prefix>.data-00003-of-00008" -> "<prefix>"; empty when the name is not a data shard.
@@ -184,16 +197,22 @@ std::string prefixOfDataShard(const std::string& path)
 
 } // namespace
 
-const char* artifactKindName(ArtifactKind kind) { return kind == ArtifactKind::SavedModel ? "savedmodel" : "checkpoint"; }
+const char* artifactKindName(ArtifactKind kind)
+{
+    return kind == ArtifactKind::SavedModel ? "savedmodel" : "checkpoint";
+}
 
 bool naturalLess(const std::string& a, const std::string& b)
 {
     size_t i = 0, j = 0;
     while (i < a.size() && j < b.size()) {
-        if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+        if (std::isdigit(static_cast<unsigned char>(a[i]))
+            && std::isdigit(static_cast<unsigned char>(b[j]))) {
             size_t i2 = i, j2 = j;
-            while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2]))) ++i2;
-            while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2]))) ++j2;
+            while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2])))
+                ++i2;
+            while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2])))
+                ++j2;
             std::string na = a.substr(i, i2 - i), nb = b.substr(j, j2 - j);
             na.erase(0, std::min(na.find_first_not_of('0'), na.size()));
             nb.erase(0, std::min(nb.find_first_not_of('0'), nb.size()));
@@ -216,10 +235,12 @@ std::vector<fs::path> checkpointPrefixesIn(const fs::path& dir)
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         const auto name = e.path().filename().string();
-        if (e.is_regular_file(ec) && endsWith(name, ".index")) out.push_back(dir / name.substr(0, name.size() - 6));
+        if (e.is_regular_file(ec) && endsWith(name, ".index"))
+            out.push_back(dir / name.substr(0, name.size() - 6));
     }
-    std::sort(out.begin(), out.end(),
-        [](const fs::path& a, const fs::path& b) { return naturalLess(a.filename().string(), b.filename().string()); });
+    std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+        return naturalLess(a.filename().string(), b.filename().string());
+    });
     return out;
 }
 
@@ -228,43 +249,51 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
     if (rawInput.empty()) return Status(ErrorCode::InvalidArgument, "no path given");
     fs::path input = rawInput;
     // Trailing slashes ("dir/") would make filename() empty.
-    while (input.has_relative_path() && !input.has_filename()) input = input.parent_path();
+    while (input.has_relative_path() && !input.has_filename())
+        input = input.parent_path();
     const std::string name = input.filename().string();
 
     if (isDir(input)) return fromDirectory(input, rawInput);
     if (!pathExists(input)) {
         if (isFile(input.string() + ".index")) return checkpointAt(input, rawInput);
-        if (isFile(input.string() + "-00000-of-00001") || pathExists(input.parent_path() / (name + "-00000-of-00002")))
+        if (isFile(input.string() + "-00000-of-00001")
+            || pathExists(input.parent_path() / (name + "-00000-of-00002")))
             return unsupportedV1(input);
         return Status(ErrorCode::NotFound, "no such file or directory").withPath(input.string());
     }
-    if (!isFile(input)) return Status(ErrorCode::InvalidArgument, "not a regular file or directory").withPath(input.string());
+    if (!isFile(input))
+        return Status(ErrorCode::InvalidArgument, "not a regular file or directory").withPath(input.string());
 
     const fs::path dir = input.parent_path().empty() ? fs::path(".") : input.parent_path();
     const std::string ext = input.extension().string();
-    if (name == "saved_model.pb" || name == "saved_model.pbtxt" || name == "saved_model.cpb") return savedModelAt(dir, rawInput);
+    if (name == "saved_model.pb" || name == "saved_model.pbtxt" || name == "saved_model.cpb")
+        return savedModelAt(dir, rawInput);
     if (name == "checkpoint") return fromStateFile(input, rawInput);
     if (ext == ".h5" || ext == ".keras" || ext == ".hdf5") return unsupportedKeras(input);
     if (isGitLfsPointer(input))
         return Status(ErrorCode::Unsupported,
-            "not supported: " + name + " is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
+            "not supported: " + name
+                + " is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
             .withPath(input.string());
     if (ext == ".index") {
         return checkpointAt(input.string().substr(0, input.string().size() - 6), rawInput);
     }
     const std::string full = input.string();
-    if (auto prefix = prefixOfDataShard(full); !prefix.empty()) return checkpointAt(fs::path(prefix), rawInput);
+    if (auto prefix = prefixOfDataShard(full); !prefix.empty())
+        return checkpointAt(fs::path(prefix), rawInput);
     if (ext == ".meta") {
         fs::path prefix = full.substr(0, full.size() - 5);
         if (isFile(prefix.string() + ".index")) return checkpointAt(prefix, rawInput);
         if (isFile(prefix) && looksLikeV1Checkpoint(prefix)) return unsupportedV1(prefix);
-        return Status(ErrorCode::NotFound, "this .meta graph has no checkpoint next to it ('" + prefix.filename().string()
+        return Status(ErrorCode::NotFound,
+            "this .meta graph has no checkpoint next to it ('" + prefix.filename().string()
                 + ".index' is missing)")
             .withPath(input.string());
     }
     if (looksLikeV1Checkpoint(input)) return unsupportedV1(input);
     if (isFile(full + ".index")) return checkpointAt(input, rawInput);
-    return Status(ErrorCode::Unsupported, "not a TensorFlow checkpoint or SavedModel file").withPath(input.string());
+    return Status(ErrorCode::Unsupported, "not a TensorFlow checkpoint or SavedModel file")
+        .withPath(input.string());
 }
 
 } // namespace tscope::io

@@ -16,11 +16,12 @@ const char* artifactKindName(ArtifactKind kind);
 
 struct ArtifactLocation {
     ArtifactKind kind = ArtifactKind::Checkpoint;
-    std::filesystem::path input;            // what was given
-    std::filesystem::path checkpointPrefix; // the bundle to open (a SavedModel's variables/variables); may be empty
-    std::filesystem::path savedModelDir;    // SavedModels only
-    std::optional<CheckpointState> run;     // the training run, when a `checkpoint` state file was found
-    std::vector<std::string> notes;         // how the path was interpreted, when not obvious
+    std::filesystem::path input; // what was given
+    std::filesystem::path
+        checkpointPrefix; // the bundle to open (a SavedModel's variables/variables); may be empty
+    std::filesystem::path savedModelDir; // SavedModels only
+    std::optional<CheckpointState> run; // the training run, when a `checkpoint` state file was found
+    std::vector<std::string> notes; // how the path was interpreted, when not obvious
 };
 
 // Accepts: a `.index` file, any `.data-*` shard, the prefix, the `checkpoint` state file, a training

@@ -20,7 +20,8 @@ std::string randomSuffix()
     static const char* hex = "0123456789abcdef";
     std::string s;
     uint64_t v = rng();
-    for (int i = 0; i < 12; ++i, v >>= 4) s += hex[v & 15];
+    for (int i = 0; i < 12; ++i, v >>= 4)
+        s += hex[v & 15];
     return s;
 }
 
@@ -32,7 +33,9 @@ void injectWriteFailureAfter(uint64_t writes)
     g_failAfter = writes;
 }
 
-AtomicFile::AtomicFile(std::filesystem::path finalPath) : m_final(std::move(finalPath)) { }
+AtomicFile::AtomicFile(std::filesystem::path finalPath)
+    : m_final(std::move(finalPath))
+{ }
 
 AtomicFile::~AtomicFile()
 {
@@ -69,12 +72,14 @@ Status AtomicFile::write(std::span<const std::byte> bytes)
 
 Status AtomicFile::commit()
 {
-    if (m_fd < 0) return Status(ErrorCode::Io, "commit of a file that is not open").withPath(m_final.string());
+    if (m_fd < 0)
+        return Status(ErrorCode::Io, "commit of a file that is not open").withPath(m_final.string());
     if (::fsync(m_fd) != 0) return statusFromErrno(errno, "cannot flush to disk", m_final);
     int fd = m_fd;
     m_fd = -1;
     if (::close(fd) != 0) return statusFromErrno(errno, "cannot close", m_final);
-    if (::rename(m_temp.c_str(), m_final.c_str()) != 0) return statusFromErrno(errno, "cannot rename into place", m_final);
+    if (::rename(m_temp.c_str(), m_final.c_str()) != 0)
+        return statusFromErrno(errno, "cannot rename into place", m_final);
     m_committed = true;
     std::filesystem::path dir = m_final.parent_path().empty() ? "." : m_final.parent_path();
     int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

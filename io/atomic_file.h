@@ -21,7 +21,10 @@ public:
 
     Status open();
     Status write(std::span<const std::byte> bytes);
-    Status write(const std::string& s) { return write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size())); }
+    Status write(const std::string& s)
+    {
+        return write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
+    }
     uint64_t bytesWritten() const { return m_written; }
     // fsync, close and rename into place (then fsync the directory).
     Status commit();

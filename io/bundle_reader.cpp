@@ -6,11 +6,10 @@
 #include "io/table_reader.h"
 #include "tensor_bundle.pb.h"
 
-#include <google/protobuf/arena.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <google/protobuf/arena.h>
 #include <map>
 #include <new>
 
@@ -31,7 +30,8 @@ Shape shapeFromProto(const tensorflow::TensorShapeProto& proto, Status& problem)
         return shape;
     }
     shape.reserve(static_cast<size_t>(proto.dim_size()));
-    for (const auto& d : proto.dim()) shape.push_back(d.size());
+    for (const auto& d : proto.dim())
+        shape.push_back(d.size());
     return shape;
 }
 
@@ -52,10 +52,12 @@ Status checkStored(const StoredBytes& s, int32_t numShards)
 {
     auto count = shapeElementCount(s.shape);
     if (!count)
-        return Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(s.shape) + " (negative or overflowing)");
+        return Status(
+            ErrorCode::Corrupt, "absurd shape " + shapeToString(s.shape) + " (negative or overflowing)");
     if (s.shard < 0 || s.shard >= numShards)
         return Status(ErrorCode::Corrupt,
-            "refers to data shard " + std::to_string(s.shard) + " but the bundle has " + std::to_string(numShards));
+            "refers to data shard " + std::to_string(s.shard) + " but the bundle has "
+                + std::to_string(numShards));
     if (static_cast<int64_t>(s.offset) < 0 || static_cast<int64_t>(s.size) < 0)
         return Status(ErrorCode::Corrupt, "negative offset or size");
     DTypeInfo info = dtypeInfo(s.dtype);
@@ -66,7 +68,8 @@ Status checkStored(const StoredBytes& s, int32_t numShards)
                     + shapeToString(s.shape))
                 .withOffset(s.offset);
     } else if (s.dtype == kDtString && s.size < *count + 4) {
-        return Status(ErrorCode::Corrupt, "string tensor is smaller than its element count allows").withOffset(s.offset);
+        return Status(ErrorCode::Corrupt, "string tensor is smaller than its element count allows")
+            .withOffset(s.offset);
     }
     return Status::ok();
 }
@@ -100,7 +103,8 @@ bool readVarint64(const std::byte*& p, const std::byte* end, uint64_t& out)
 void extendLe(uint32_t& crc, uint64_t v, int bytes)
 {
     unsigned char buf[8];
-    for (int i = 0; i < bytes; ++i) buf[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+    for (int i = 0; i < bytes; ++i)
+        buf[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
     crc = crc32c::extend(crc, buf, static_cast<size_t>(bytes));
 }
 
@@ -112,25 +116,28 @@ Status verifyVariantBytes(std::span<const std::byte> bytes, uint64_t count, uint
     uint32_t c = 0;
     for (uint64_t i = 0; i < count; ++i) {
         uint64_t len = 0;
-        if (!readVarint64(p, end, len) || len > static_cast<uint64_t>(end - p) || static_cast<uint64_t>(end - p) - len < 4)
-            return Status(ErrorCode::Corrupt, "variant element " + std::to_string(i) + " runs past the stored bytes");
+        if (!readVarint64(p, end, len) || len > static_cast<uint64_t>(end - p)
+            || static_cast<uint64_t>(end - p) - len < 4)
+            return Status(
+                ErrorCode::Corrupt, "variant element " + std::to_string(i) + " runs past the stored bytes");
         extendLe(c, len, 8);
         c = crc32c::extend(c, p, len);
         p += len;
         uint32_t stored = 0;
         std::memcpy(&stored, p, 4);
         if (stored != crc32c::mask(c))
-            return Status(ErrorCode::ChecksumMismatch, "variant element " + std::to_string(i) + " checksum mismatch");
+            return Status(
+                ErrorCode::ChecksumMismatch, "variant element " + std::to_string(i) + " checksum mismatch");
         c = crc32c::extend(c, p, 4);
         p += 4;
     }
-    if (crc32c::mask(c) != maskedCrc) return Status(ErrorCode::ChecksumMismatch, "variant tensor CRC32C mismatch");
+    if (crc32c::mask(c) != maskedCrc)
+        return Status(ErrorCode::ChecksumMismatch, "variant tensor CRC32C mismatch");
     return Status::ok();
 }
 
 // Walks the row-major runs of a slice inside the full tensor: calls fn(srcIndex, dstIndex, runLength).
-template <typename Fn>
-void forEachSliceRun(const Shape& full, const std::vector<SliceExtent>& extents, Fn fn)
+template <typename Fn> void forEachSliceRun(const Shape& full, const std::vector<SliceExtent>& extents, Fn fn)
 {
     const size_t rank = full.size();
     if (rank == 0) {
@@ -146,13 +153,15 @@ void forEachSliceRun(const Shape& full, const std::vector<SliceExtent>& extents,
     for (auto l : len)
         if (l == 0) return;
     std::vector<uint64_t> fullStride(rank, 1);
-    for (size_t d = rank - 1; d > 0; --d) fullStride[d - 1] = fullStride[d] * static_cast<uint64_t>(full[d]);
+    for (size_t d = rank - 1; d > 0; --d)
+        fullStride[d - 1] = fullStride[d] * static_cast<uint64_t>(full[d]);
     const auto run = static_cast<uint64_t>(len[rank - 1]);
     std::vector<int64_t> idx(rank - 1, 0); // odometer over all but the last dimension
     uint64_t src = 0;
     while (true) {
         uint64_t dst = static_cast<uint64_t>(start[rank - 1]);
-        for (size_t d = 0; d + 1 < rank; ++d) dst += static_cast<uint64_t>(start[d] + idx[d]) * fullStride[d];
+        for (size_t d = 0; d + 1 < rank; ++d)
+            dst += static_cast<uint64_t>(start[d] + idx[d]) * fullStride[d];
         fn(src, dst, run);
         src += run;
         size_t d = rank - 1;
@@ -163,7 +172,6 @@ void forEachSliceRun(const Shape& full, const std::vector<SliceExtent>& extents,
         if (d == 0) return;
     }
 }
-
 
 Status parseHeader(std::string_view bytes, BundleHeader& h, const std::string& indexName)
 {
@@ -179,11 +187,14 @@ Status parseHeader(std::string_view bytes, BundleHeader& h, const std::string& i
     h.producer = header.version().producer();
     h.minConsumer = header.version().min_consumer();
     if (h.numShards <= 0 || h.numShards > kMaxShards)
-        return Status(ErrorCode::Corrupt, "the bundle header declares " + std::to_string(h.numShards) + " data shards")
+        return Status(
+            ErrorCode::Corrupt, "the bundle header declares " + std::to_string(h.numShards) + " data shards")
             .withPath(indexName);
-    if (h.minConsumer > 1 || std::count(header.version().bad_consumers().begin(), header.version().bad_consumers().end(), 1))
+    if (h.minConsumer > 1
+        || std::count(header.version().bad_consumers().begin(), header.version().bad_consumers().end(), 1))
         return Status(ErrorCode::Unsupported,
-            "not supported: written by a newer TensorFlow that requires reader version " + std::to_string(h.minConsumer))
+            "not supported: written by a newer TensorFlow that requires reader version "
+                + std::to_string(h.minConsumer))
             .withPath(indexName);
     return Status::ok();
 }
@@ -241,7 +252,8 @@ bool decodeEntryFast(std::string_view bytes, StoredBytes& out)
             std::memcpy(&out.maskedCrc, p, 4);
             p += 4;
             break;
-        default: return false;
+        default:
+            return false;
         }
     }
     return true;
@@ -249,13 +261,17 @@ bool decodeEntryFast(std::string_view bytes, StoredBytes& out)
 
 } // namespace
 
-uint64_t TensorEntry::elementCount() const { return shapeElementCount(shape).value_or(0); }
+uint64_t TensorEntry::elementCount() const
+{
+    return shapeElementCount(shape).value_or(0);
+}
 
 uint64_t TensorEntry::byteSize() const
 {
     if (!partitioned()) return stored.size;
     uint64_t total = 0;
-    for (const auto& s : slices) total += s.stored.size;
+    for (const auto& s : slices)
+        total += s.stored.size;
     return total;
 }
 
@@ -266,13 +282,17 @@ std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_
     return prefix.string() + suffix;
 }
 
-std::filesystem::path BundleReader::indexPath() const { return m_prefix.string() + ".index"; }
+std::filesystem::path BundleReader::indexPath() const
+{
+    return m_prefix.string() + ".index";
+}
 std::filesystem::path BundleReader::dataPath(int32_t shard) const
 {
     return bundleDataPath(m_prefix, shard, m_header.numShards);
 }
 
-Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::path& prefix, const OpenOptions& options)
+Result<std::shared_ptr<BundleReader>> BundleReader::open(
+    const std::filesystem::path& prefix, const OpenOptions& options)
 {
     auto reader = std::shared_ptr<BundleReader>(new BundleReader());
     reader->m_prefix = prefix;
@@ -300,7 +320,9 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
         if (!sawHeader) {
             sawHeader = true;
             if (!key.empty()) {
-                fatal = Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)").withPath(indexName);
+                fatal = Status(
+                    ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)")
+                            .withPath(indexName);
                 return false;
             }
             fatal = parseHeader(value, h, indexName);
@@ -326,7 +348,9 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
         TensorEntry entry;
         entry.key.assign(key);
         if (!parsed) {
-            entry.problem = Status(ErrorCode::Corrupt, "its index entry cannot be parsed").withTensor(entry.key).withPath(indexName);
+            entry.problem = Status(ErrorCode::Corrupt, "its index entry cannot be parsed")
+                                .withTensor(entry.key)
+                                .withPath(indexName);
             reader->m_entries.push_back(std::move(entry));
             return true;
         }
@@ -337,7 +361,9 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
             for (const auto& sliceProto : proto->slices()) {
                 TensorSliceRef ref;
                 for (const auto& e : sliceProto.extent())
-                    ref.extents.push_back({ e.start(), e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength ? e.length() : -1 });
+                    ref.extents.push_back({ e.start(),
+                        e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength ? e.length()
+                                                                                             : -1 });
                 ref.key = encodeSliceKey(entry.key, ref.extents);
                 entry.slices.push_back(std::move(ref));
             }
@@ -356,17 +382,21 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
     if (!fatal.isOk()) return fatal;
     if (!sawHeader) {
         if (!table->damage.isOk()) return table->damage;
-        return Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)").withPath(indexName);
+        return Status(ErrorCode::Corrupt, "the index has no header entry (not a TensorFlow checkpoint index)")
+            .withPath(indexName);
     }
     if (!table->damage.isOk()) reader->m_warnings.push_back(table->damage);
-    if (unsorted) reader->m_warnings.push_back(Status(ErrorCode::Corrupt, "index keys are not sorted").withPath(indexName));
+    if (unsorted)
+        reader->m_warnings.push_back(
+            Status(ErrorCode::Corrupt, "index keys are not sorted").withPath(indexName));
 
     for (auto& entry : reader->m_entries) {
         for (auto& ref : entry.slices) {
             auto it = sliceRecords.find(ref.key);
             if (it == sliceRecords.end()) {
                 if (entry.problem.isOk())
-                    entry.problem = Status(ErrorCode::Corrupt, "a slice of this partitioned variable is missing from the index")
+                    entry.problem = Status(
+                        ErrorCode::Corrupt, "a slice of this partitioned variable is missing from the index")
                                         .withTensor(entry.key)
                                         .withPath(indexName);
                 continue;
@@ -377,21 +407,24 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(const std::filesystem::
             Status s = checkStored(ref.stored, h.numShards);
             if (s.isOk() && ref.stored.dtype != entry.dtype)
                 s = Status(ErrorCode::Corrupt, "a slice's dtype differs from its variable's");
-            if (!s.isOk() && entry.problem.isOk()) entry.problem = std::move(s).withTensor(entry.key).withPath(indexName);
+            if (!s.isOk() && entry.problem.isOk())
+                entry.problem = std::move(s).withTensor(entry.key).withPath(indexName);
         }
     }
     for (const auto& [key, stored] : sliceRecords)
         if (!sliceUsed.count(key))
-            reader->m_warnings.push_back(Status(ErrorCode::Corrupt, "a slice record belongs to no listed variable")
-                                             .withTensor(sliceKeyTensorName(key))
-                                             .withPath(indexName));
+            reader->m_warnings.push_back(
+                Status(ErrorCode::Corrupt, "a slice record belongs to no listed variable")
+                    .withTensor(sliceKeyTensorName(key))
+                    .withPath(indexName));
     // The table is sorted already; only a damaged one needs sorting (lookups binary-search).
     auto byKey = [](const TensorEntry& a, const TensorEntry& b) { return a.key < b.key; };
     if (!std::is_sorted(reader->m_entries.begin(), reader->m_entries.end(), byKey))
         std::sort(reader->m_entries.begin(), reader->m_entries.end(), byKey);
 
     reader->m_shards.reserve(static_cast<size_t>(std::min(h.numShards, 4096)));
-    for (int32_t i = 0; i < h.numShards && i < 4096; ++i) reader->m_shards.push_back(MappedFile::open(reader->dataPath(i)));
+    for (int32_t i = 0; i < h.numShards && i < 4096; ++i)
+        reader->m_shards.push_back(MappedFile::open(reader->dataPath(i)));
     for (int32_t i = 0; i < static_cast<int32_t>(reader->m_shards.size()); ++i)
         if (!reader->m_shards[static_cast<size_t>(i)])
             reader->m_warnings.push_back(reader->m_shards[static_cast<size_t>(i)].status());
@@ -427,11 +460,13 @@ Result<std::shared_ptr<MappedFile>> BundleReader::shard(int32_t index) const
     return s.value();
 }
 
-Result<Tensor> BundleReader::readStored(const std::string& key, const StoredBytes& stored, const ReadOptions& options) const
+Result<Tensor> BundleReader::readStored(
+    const std::string& key, const StoredBytes& stored, const ReadOptions& options) const
 {
     auto fail = [&](Status s) -> Result<Tensor> { return std::move(s).withTensor(key); };
     if (stored.dtype == kDtResource || stored.dtype == kDtVariant)
-        return fail(Status(ErrorCode::Unsupported, std::string(dtypeName(stored.dtype)) + " tensors are listed but not decoded"));
+        return fail(Status(ErrorCode::Unsupported,
+            std::string(dtypeName(stored.dtype)) + " tensors are listed but not decoded"));
     DTypeInfo info = dtypeInfo(stored.dtype);
     if (info.kind == DTypeKind::Unknown)
         return fail(Status(ErrorCode::Unsupported, "unsupported dtype " + std::to_string(stored.dtype)));
@@ -444,7 +479,9 @@ Result<Tensor> BundleReader::readStored(const std::string& key, const StoredByte
 
     if (stored.dtype == kDtString) {
         auto strings = decodeStringTensor(*bytes, count, stored.maskedCrc, options.verifyCrc);
-        if (!strings) return fail(std::move(strings).status().withPath((*file)->path().string()).withOffset(stored.offset));
+        if (!strings)
+            return fail(
+                std::move(strings).status().withPath((*file)->path().string()).withOffset(stored.offset));
         return Tensor::strings(stored.shape, std::move(strings.value()));
     }
     if (options.verifyCrc) {
@@ -471,9 +508,11 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
     DTypeInfo info = dtypeInfo(entry.dtype);
     // Slices must hold at least as many elements as the whole tensor before we allocate it.
     uint64_t covered = 0;
-    for (const auto& s : entry.slices) covered += shapeElementCount(s.stored.shape).value_or(0);
+    for (const auto& s : entry.slices)
+        covered += shapeElementCount(s.stored.shape).value_or(0);
     if (covered < count)
-        return Status(ErrorCode::Corrupt, "the slices of this partitioned variable do not cover it").withTensor(entry.key);
+        return Status(ErrorCode::Corrupt, "the slices of this partitioned variable do not cover it")
+            .withTensor(entry.key);
     // Every slice's bytes must exist before the full tensor is allocated: the stored shapes alone could
     // claim gigabytes that a small file does not hold.
     for (const auto& s : entry.slices) {
@@ -485,10 +524,13 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
     try {
         std::vector<std::byte> full;
         std::vector<std::string> strings;
-        if (entry.dtype == kDtString) strings.resize(count);
-        else full.resize(count * info.elementSize);
+        if (entry.dtype == kDtString)
+            strings.resize(count);
+        else
+            full.resize(count * info.elementSize);
         for (const auto& s : entry.slices) {
-            if (options.cancel && options.cancel->isCancelled()) return Status(ErrorCode::Cancelled, "cancelled");
+            if (options.cancel && options.cancel->isCancelled())
+                return Status(ErrorCode::Cancelled, "cancelled");
             // The slice shape must match its extents inside the full shape.
             for (size_t d = 0; d < entry.shape.size(); ++d) {
                 bool whole = d >= s.extents.size() || s.extents[d].length < 0;
@@ -496,23 +538,26 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
                 int64_t len = whole ? entry.shape[d] : s.extents[d].length;
                 if (s.stored.shape.size() != entry.shape.size() || s.stored.shape[d] != len || start < 0
                     || start > entry.shape[d] - len)
-                    return Status(ErrorCode::Corrupt, "a slice lies outside its partitioned variable").withTensor(entry.key);
+                    return Status(ErrorCode::Corrupt, "a slice lies outside its partitioned variable")
+                        .withTensor(entry.key);
             }
             auto part = readStored(entry.key, s.stored, options);
             if (!part) return part.status();
             forEachSliceRun(entry.shape, s.extents, [&](uint64_t src, uint64_t dst, uint64_t run) {
                 if (entry.dtype == kDtString) {
-                    for (uint64_t k = 0; k < run; ++k) strings[dst + k] = part->stringValues()[src + k];
+                    for (uint64_t k = 0; k < run; ++k)
+                        strings[dst + k] = part->stringValues()[src + k];
                 } else {
-                    std::memcpy(full.data() + dst * info.elementSize, part->bytes().data() + src * info.elementSize,
-                        run * info.elementSize);
+                    std::memcpy(full.data() + dst * info.elementSize,
+                        part->bytes().data() + src * info.elementSize, run * info.elementSize);
                 }
             });
         }
         if (entry.dtype == kDtString) return Tensor::strings(entry.shape, std::move(strings));
         return Tensor::owned(entry.dtype, entry.shape, std::move(full));
     } catch (const std::bad_alloc&) {
-        return Status(ErrorCode::Io, "not enough memory to assemble this partitioned variable").withTensor(entry.key);
+        return Status(ErrorCode::Io, "not enough memory to assemble this partitioned variable")
+            .withTensor(entry.key);
     }
 }
 
@@ -534,7 +579,8 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
     if (auto file = MappedFile::open(indexPath())) {
         auto table = readTable(*file, {});
         report.filesChecked++;
-        if (!table) add(table.status());
+        if (!table)
+            add(table.status());
         else {
             report.blocksChecked = table->dataBlocks + 1;
             if (!table->damage.isOk()) add(table->damage);
@@ -544,11 +590,14 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
     }
     for (int32_t i = 0; i < m_header.numShards && i < 4096; ++i) {
         auto s = shard(i);
-        if (!s) add(s.status());
-        else report.filesChecked++;
+        if (!s)
+            add(s.status());
+        else
+            report.filesChecked++;
     }
     uint64_t total = 0, done = 0;
-    for (const auto& e : m_entries) total += e.byteSize();
+    for (const auto& e : m_entries)
+        total += e.byteSize();
     ReadOptions options;
     options.verifyCrc = true;
     options.cancel = cancel;
@@ -558,8 +607,13 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
             if (!file) return add(std::move(file).status().withTensor(key));
             auto bytes = (*file)->bytes(stored.offset, stored.size);
             if (!bytes) return add(std::move(bytes).status().withTensor(key));
-            Status s = verifyVariantBytes(*bytes, shapeElementCount(stored.shape).value_or(0), stored.maskedCrc);
-            if (!s.isOk()) add(std::move(s).withTensor(key).withPath((*file)->path().string()).withOffset(stored.offset));
+            Status s
+                = verifyVariantBytes(*bytes, shapeElementCount(stored.shape).value_or(0), stored.maskedCrc);
+            if (!s.isOk())
+                add(std::move(s)
+                        .withTensor(key)
+                        .withPath((*file)->path().string())
+                        .withOffset(stored.offset));
         } else {
             auto t = readStored(key, stored, options);
             if (!t && t.status().code() != ErrorCode::Cancelled) add(t.status());
@@ -577,7 +631,8 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
             continue;
         }
         if (e.partitioned())
-            for (const auto& s : e.slices) check(e.key, s.stored); // problems name the variable, not the binary slice key
+            for (const auto& s : e.slices)
+                check(e.key, s.stored); // problems name the variable, not the binary slice key
         else
             check(e.key, e.stored);
         done += e.byteSize();
@@ -588,8 +643,8 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
     return report;
 }
 
-Result<std::vector<std::string>> decodeStringTensor(std::span<const std::byte> bytes, uint64_t count,
-    uint32_t maskedCrc, bool verifyCrc)
+Result<std::vector<std::string>> decodeStringTensor(
+    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc)
 {
     if (count > bytes.size())
         return Status(ErrorCode::Corrupt, "string tensor declares more elements than its bytes can hold");
@@ -625,7 +680,8 @@ Result<std::vector<std::string>> decodeStringTensor(std::span<const std::byte> b
     if (verifyCrc) {
         c = crc32c::extend(c, stringsStart, totalLength);
         if (crc32c::mask(c) != maskedCrc)
-            return Status(ErrorCode::ChecksumMismatch, "string tensor bytes do not match their CRC32C checksum");
+            return Status(
+                ErrorCode::ChecksumMismatch, "string tensor bytes do not match their CRC32C checksum");
     }
     return out;
 }

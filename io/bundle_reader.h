@@ -37,13 +37,13 @@ struct TensorEntry {
     std::string key;
     int dtype = 0;
     Shape shape;
-    StoredBytes stored;                 // unused when partitioned
+    StoredBytes stored; // unused when partitioned
     std::vector<TensorSliceRef> slices; // non-empty for a partitioned variable
-    Status problem;                     // why this entry cannot be read (bad proto, absurd shape...)
+    Status problem; // why this entry cannot be read (bad proto, absurd shape...)
 
     bool partitioned() const { return !slices.empty(); }
     uint64_t elementCount() const; // 0 when the shape is invalid
-    uint64_t byteSize() const;     // stored bytes (sum over slices for partitioned)
+    uint64_t byteSize() const; // stored bytes (sum over slices for partitioned)
 };
 
 struct BundleHeader {
@@ -75,7 +75,8 @@ public:
     };
 
     // `prefix` is the checkpoint prefix (`dir/ckpt-7`); reads `prefix.index`.
-    static Result<std::shared_ptr<BundleReader>> open(const std::filesystem::path& prefix, const OpenOptions& options);
+    static Result<std::shared_ptr<BundleReader>> open(
+        const std::filesystem::path& prefix, const OpenOptions& options);
     static Result<std::shared_ptr<BundleReader>> open(const std::filesystem::path& prefix)
     {
         return open(prefix, OpenOptions {});
@@ -106,7 +107,8 @@ public:
 
 private:
     BundleReader() = default;
-    Result<Tensor> readStored(const std::string& key, const StoredBytes& stored, const ReadOptions& options) const;
+    Result<Tensor> readStored(
+        const std::string& key, const StoredBytes& stored, const ReadOptions& options) const;
     Result<Tensor> assemble(const TensorEntry& entry, const ReadOptions& options) const;
 
     std::filesystem::path m_prefix;
@@ -122,7 +124,7 @@ std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_
 
 // Decodes a DT_STRING tensor's stored bytes (§2.4), verifying the length checksum and, when
 // `verifyCrc`, the whole-tensor CRC.
-Result<std::vector<std::string>> decodeStringTensor(std::span<const std::byte> bytes, uint64_t count,
-    uint32_t maskedCrc, bool verifyCrc);
+Result<std::vector<std::string>> decodeStringTensor(
+    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc);
 
 } // namespace tscope::io

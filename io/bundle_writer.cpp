@@ -16,7 +16,9 @@ namespace {
 // LevelDB's TableBuilder writes through this into our atomic file.
 class AtomicWritableFile final : public leveldb::WritableFile {
 public:
-    explicit AtomicWritableFile(AtomicFile& file) : m_file(file) { }
+    explicit AtomicWritableFile(AtomicFile& file)
+        : m_file(file)
+    { }
     leveldb::Status Append(const leveldb::Slice& data) override
     {
         Status s = m_file.write(std::span(reinterpret_cast<const std::byte*>(data.data()), data.size()));
@@ -37,12 +39,14 @@ private:
 
 void fillShape(tensorflow::TensorShapeProto* proto, const Shape& shape)
 {
-    for (auto d : shape) proto->add_dim()->set_size(d);
+    for (auto d : shape)
+        proto->add_dim()->set_size(d);
 }
 
 void putLe(std::string& out, uint64_t v, int bytes)
 {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    for (int i = 0; i < bytes; ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 void putVarint(std::string& out, uint64_t v)
@@ -56,10 +60,13 @@ void putVarint(std::string& out, uint64_t v)
 
 } // namespace
 
-BundleWriter::BundleWriter(std::filesystem::path prefix) : BundleWriter(std::move(prefix), Options {}) { }
+BundleWriter::BundleWriter(std::filesystem::path prefix)
+    : BundleWriter(std::move(prefix), Options {})
+{ }
 
 BundleWriter::BundleWriter(std::filesystem::path prefix, Options options)
-    : m_prefix(std::move(prefix)), m_options(options)
+    : m_prefix(std::move(prefix))
+    , m_options(options)
 {
     m_error = openShards();
 }
@@ -68,7 +75,8 @@ BundleWriter::~BundleWriter() = default; // unfinished AtomicFiles remove their 
 
 Status BundleWriter::openShards()
 {
-    if (m_options.numShards < 1) return Status(ErrorCode::InvalidArgument, "a bundle needs at least one shard");
+    if (m_options.numShards < 1)
+        return Status(ErrorCode::InvalidArgument, "a bundle needs at least one shard");
     for (int32_t i = 0; i < m_options.numShards; ++i) {
         auto f = std::make_unique<AtomicFile>(bundleDataPath(m_prefix, i, m_options.numShards));
         TSCOPE_RETURN_IF_ERROR(f->open());
@@ -110,7 +118,8 @@ std::string BundleWriter::encodeStrings(const std::vector<std::string>& values, 
     return out;
 }
 
-Status BundleWriter::add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
+Status BundleWriter::add(
+    const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
 {
     uint64_t offset = 0;
     TSCOPE_RETURN_IF_ERROR(appendData(shard, bytes, offset));
@@ -125,12 +134,14 @@ Status BundleWriter::add(const std::string& key, int dtype, const Shape& shape, 
     return Status::ok();
 }
 
-Status BundleWriter::addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values, int32_t shard)
+Status BundleWriter::addStrings(
+    const std::string& key, const Shape& shape, const std::vector<std::string>& values, int32_t shard)
 {
     uint32_t crc = 0;
     std::string bytes = encodeStrings(values, crc);
     uint64_t offset = 0;
-    TSCOPE_RETURN_IF_ERROR(appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
+    TSCOPE_RETURN_IF_ERROR(
+        appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
     tensorflow::BundleEntryProto e;
     e.set_dtype(tensorflow::DT_STRING);
     fillShape(e.mutable_shape(), shape);
@@ -142,7 +153,8 @@ Status BundleWriter::addStrings(const std::string& key, const Shape& shape, cons
     return Status::ok();
 }
 
-Status BundleWriter::addPartitioned(const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
+Status BundleWriter::addPartitioned(
+    const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
 {
     tensorflow::BundleEntryProto full;
     full.set_dtype(static_cast<tensorflow::DataType>(dtype));
@@ -163,7 +175,10 @@ Status BundleWriter::addPartitioned(const std::string& key, int dtype, const Sha
     return Status::ok();
 }
 
-void BundleWriter::addRawEntry(const std::string& key, const std::string& serializedEntry) { m_entries[key] = serializedEntry; }
+void BundleWriter::addRawEntry(const std::string& key, const std::string& serializedEntry)
+{
+    m_entries[key] = serializedEntry;
+}
 
 Status BundleWriter::finish()
 {
@@ -188,9 +203,12 @@ Status BundleWriter::finish()
         builder.Add(key, value);
     }
     leveldb::Status ls = builder.Finish();
-    if (!ls.ok()) return sink.m_error.isOk() ? Status(ErrorCode::Io, ls.ToString()).withPath(index.finalPath().string()) : sink.m_error;
+    if (!ls.ok())
+        return sink.m_error.isOk() ? Status(ErrorCode::Io, ls.ToString()).withPath(index.finalPath().string())
+                                   : sink.m_error;
     // Data first, index last: a reader that finds the index finds complete data.
-    for (auto& shard : m_shards) TSCOPE_RETURN_IF_ERROR(shard->commit());
+    for (auto& shard : m_shards)
+        TSCOPE_RETURN_IF_ERROR(shard->commit());
     TSCOPE_RETURN_IF_ERROR(index.commit());
     m_finished = true;
     return Status::ok();

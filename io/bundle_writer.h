@@ -23,9 +23,9 @@ class BundleWriter {
 public:
     struct Options {
         int32_t numShards = 1;
-        bool snappy = false;             // compress index blocks (TF itself writes uncompressed)
-        size_t blockSize = 256 * 1024;   // index data block size
-        bool bigEndian = false;          // header flag only; the caller supplies bytes in that order
+        bool snappy = false; // compress index blocks (TF itself writes uncompressed)
+        size_t blockSize = 256 * 1024; // index data block size
+        bool bigEndian = false; // header flag only; the caller supplies bytes in that order
     };
     // One stored slice of a partitioned variable.
     struct SlicePart {
@@ -38,9 +38,12 @@ public:
     BundleWriter(std::filesystem::path prefix, Options options);
     ~BundleWriter();
 
-    Status add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard = 0);
-    Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values, int32_t shard = 0);
-    Status addPartitioned(const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
+    Status add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes,
+        int32_t shard = 0);
+    Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values,
+        int32_t shard = 0);
+    Status addPartitioned(
+        const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
     // Stores `serializedEntry` verbatim under `key` (tests of damaged entries).
     void addRawEntry(const std::string& key, const std::string& serializedEntry);
 

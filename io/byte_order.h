@@ -10,7 +10,8 @@ namespace tscope::io {
 inline void byteSwapInPlace(std::span<std::byte> bytes, size_t unit)
 {
     if (unit <= 1) return;
-    for (size_t i = 0; i + unit <= bytes.size(); i += unit) std::reverse(bytes.begin() + i, bytes.begin() + i + unit);
+    for (size_t i = 0; i + unit <= bytes.size(); i += unit)
+        std::reverse(bytes.begin() + i, bytes.begin() + i + unit);
 }
 
 } // namespace tscope::io

@@ -12,7 +12,9 @@ namespace tscope::io {
 // Shared flag: copies observe the same cancellation. A default-constructed token never cancels.
 class CancelToken {
 public:
-    CancelToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) { }
+    CancelToken()
+        : m_flag(std::make_shared<std::atomic<bool>>(false))
+    { }
     void cancel() const { m_flag->store(true, std::memory_order_relaxed); }
     bool isCancelled() const { return m_flag->load(std::memory_order_relaxed); }
 

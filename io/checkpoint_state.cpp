@@ -2,10 +2,9 @@
 
 #include "checkpoint_state.pb.h"
 
+#include <fstream>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-
-#include <fstream>
 #include <sstream>
 
 namespace tscope::io {
@@ -17,7 +16,8 @@ class CollectingErrors final : public google::protobuf::io::ErrorCollector {
 public:
     void AddError(int line, int column, const std::string& message) override
     {
-        if (first.empty()) first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+        if (first.empty())
+            first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
     }
     std::string first;
 };
@@ -25,7 +25,8 @@ public:
 bool prefixExists(const std::filesystem::path& prefix)
 {
     std::error_code ec;
-    return std::filesystem::exists(prefix.string() + ".index", ec) || std::filesystem::is_regular_file(prefix, ec);
+    return std::filesystem::exists(prefix.string() + ".index", ec)
+        || std::filesystem::is_regular_file(prefix, ec);
 }
 
 } // namespace
@@ -34,11 +35,16 @@ Result<CheckpointState> readCheckpointState(const std::filesystem::path& stateFi
 {
     std::error_code ec;
     auto size = std::filesystem::file_size(stateFile, ec);
-    if (ec) return Status(ErrorCode::NotFound, "cannot read the checkpoint state file").withPath(stateFile.string());
+    if (ec)
+        return Status(ErrorCode::NotFound, "cannot read the checkpoint state file")
+            .withPath(stateFile.string());
     if (size > kMaxStateFileBytes)
-        return Status(ErrorCode::Corrupt, "the checkpoint state file is implausibly large").withPath(stateFile.string());
+        return Status(ErrorCode::Corrupt, "the checkpoint state file is implausibly large")
+            .withPath(stateFile.string());
     std::ifstream in(stateFile, std::ios::binary);
-    if (!in) return Status(ErrorCode::PermissionDenied, "cannot open the checkpoint state file").withPath(stateFile.string());
+    if (!in)
+        return Status(ErrorCode::PermissionDenied, "cannot open the checkpoint state file")
+            .withPath(stateFile.string());
     std::stringstream text;
     text << in.rdbuf();
 
@@ -48,7 +54,8 @@ Result<CheckpointState> readCheckpointState(const std::filesystem::path& stateFi
     parser.RecordErrorsTo(&errors);
     parser.AllowUnknownField(true);
     if (!parser.ParseFromString(text.str(), &proto))
-        return Status(ErrorCode::Corrupt, "the checkpoint state file is not a valid CheckpointState: " + errors.first)
+        return Status(
+            ErrorCode::Corrupt, "the checkpoint state file is not a valid CheckpointState: " + errors.first)
             .withPath(stateFile.string());
 
     CheckpointState state;
@@ -58,18 +65,22 @@ Result<CheckpointState> readCheckpointState(const std::filesystem::path& stateFi
         std::filesystem::path p(recorded);
         if (p.is_relative()) return dir / p;
         if (!prefixExists(p) && prefixExists(dir / p.filename())) {
-            state.warnings.push_back("'" + recorded + "' is an absolute path that does not exist here; using '"
-                + p.filename().string() + "' next to the state file");
+            state.warnings.push_back("'" + recorded
+                + "' is an absolute path that does not exist here; using '" + p.filename().string()
+                + "' next to the state file");
             return dir / p.filename();
         }
         return p;
     };
-    std::vector<std::string> paths(proto.all_model_checkpoint_paths().begin(), proto.all_model_checkpoint_paths().end());
-    if (paths.empty() && !proto.model_checkpoint_path().empty()) paths.push_back(proto.model_checkpoint_path());
+    std::vector<std::string> paths(
+        proto.all_model_checkpoint_paths().begin(), proto.all_model_checkpoint_paths().end());
+    if (paths.empty() && !proto.model_checkpoint_path().empty())
+        paths.push_back(proto.model_checkpoint_path());
     if (!proto.model_checkpoint_path().empty() && paths.back() != proto.model_checkpoint_path())
         paths.push_back(proto.model_checkpoint_path());
     if (paths.empty())
-        return Status(ErrorCode::Corrupt, "the checkpoint state file names no checkpoint").withPath(stateFile.string());
+        return Status(ErrorCode::Corrupt, "the checkpoint state file names no checkpoint")
+            .withPath(stateFile.string());
     for (size_t i = 0; i < paths.size(); ++i) {
         CheckpointRef ref;
         ref.recordedPath = paths[i];

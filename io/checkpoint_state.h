@@ -11,11 +11,11 @@
 namespace tscope::io {
 
 struct CheckpointRef {
-    std::filesystem::path prefix;       // resolved against the state file's directory
-    std::string recordedPath;           // as written in the file
-    std::optional<double> timestamp;    // Unix seconds (TF2 CheckpointManager)
+    std::filesystem::path prefix; // resolved against the state file's directory
+    std::string recordedPath; // as written in the file
+    std::optional<double> timestamp; // Unix seconds (TF2 CheckpointManager)
     bool latest = false;
-    bool exists = false;                // prefix.index (V2) or the prefix itself (V1) exists
+    bool exists = false; // prefix.index (V2) or the prefix itself (V1) exists
 };
 
 struct CheckpointState {

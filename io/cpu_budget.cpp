@@ -33,6 +33,9 @@ unsigned availableCpus()
     return cpus;
 }
 
-unsigned kernelThreads(int requested) { return requested > 0 ? static_cast<unsigned>(requested) : availableCpus(); }
+unsigned kernelThreads(int requested)
+{
+    return requested > 0 ? static_cast<unsigned>(requested) : availableCpus();
+}
 
 } // namespace tscope::io

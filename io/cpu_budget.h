@@ -1,7 +1,7 @@
 #pragma once
-// How many CPUs this process may run on: the size of its affinity mask (taskset, cgroups cpusets, CI runners),
-// not the machine's core count, which std::thread::hardware_concurrency() reports and which oversubscribes a
-// process pinned to fewer cores.
+// How many CPUs this process may run on: the size of its affinity mask (taskset, cgroups cpusets, CI
+// runners), not the machine's core count, which std::thread::hardware_concurrency() reports and which
+// oversubscribes a process pinned to fewer cores.
 
 namespace tscope::io {
 

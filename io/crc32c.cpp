@@ -11,7 +11,8 @@
 // That one identity gives everything that is not a plain byte loop here:
 //   * slicing-by-8: each input byte's contribution is a table lookup "byte followed by k zero bytes";
 //   * the multi-stream hardware path: independent streams start at 0 and are merged by multiplying the
-//     earlier stream's register by x^(8·blocklen) (a fixed 32×32 GF(2) matrix, applied with four byte tables);
+//     earlier stream's register by x^(8·blocklen) (a fixed 32×32 GF(2) matrix, applied with four byte
+//     tables);
 //   * combine(): value(A‖B) = value(A)·x^(8|B|) ⊕ value(B) (the inversions cancel, see combine()).
 
 #include "io/crc32c.h"
@@ -68,13 +69,13 @@ constexpr std::array<uint32_t, 64> makeX8Pow2()
 }
 constexpr std::array<uint32_t, 64> kX8Pow2 = makeX8Pow2();
 
-// x^(8·n) mod P by square-and-multiply over the bits of n (works for every 64-bit n, even where 8·n overflows).
+// x^(8·n) mod P by square-and-multiply over the bits of n (works for every 64-bit n, even where 8·n
+// overflows).
 constexpr uint32_t xPow8n(uint64_t n)
 {
     uint32_t result = kOne;
     for (size_t k = 0; n != 0; ++k, n >>= 1) {
-        if ((n & 1u) != 0)
-            result = mulMod(result, kX8Pow2[k]);
+        if ((n & 1u) != 0) result = mulMod(result, kX8Pow2[k]);
     }
     return result;
 }
@@ -126,7 +127,8 @@ inline uint32_t loadLe32(const unsigned char* p)
         std::memcpy(&v, p, sizeof v);
         return v;
     } else {
-        return uint32_t { p[0] } | (uint32_t { p[1] } << 8) | (uint32_t { p[2] } << 16) | (uint32_t { p[3] } << 24);
+        return uint32_t { p[0] } | (uint32_t { p[1] } << 8) | (uint32_t { p[2] } << 16)
+            | (uint32_t { p[3] } << 24);
     }
 }
 
@@ -188,8 +190,8 @@ inline uint64_t loadU64(const unsigned char* p)
 }
 
 template <size_t kBlock>
-__attribute__((target("sse4.2"))) inline uint32_t hwThreeStreams(uint32_t r, const unsigned char*& p,
-                                                                   size_t& n, const ShiftTable& shift)
+__attribute__((target("sse4.2"))) inline uint32_t hwThreeStreams(
+    uint32_t r, const unsigned char*& p, size_t& n, const ShiftTable& shift)
 {
     static_assert(kBlock % 8 == 0);
     while (n >= 3 * kBlock) {
@@ -259,18 +261,15 @@ bool hardwareAccelerated()
 
 uint32_t extendPortable(uint32_t crc, const void* data, size_t n)
 {
-    if (n == 0)
-        return crc;
+    if (n == 0) return crc;
     return ~rawPortable(~crc, static_cast<const unsigned char*>(data), n);
 }
 
 uint32_t extend(uint32_t crc, const void* data, size_t n)
 {
-    if (n == 0)
-        return crc;
+    if (n == 0) return crc;
 #if TSCOPE_CRC32C_X86_64
-    if (hardwareAccelerated())
-        return ~rawHardware(~crc, static_cast<const unsigned char*>(data), n);
+    if (hardwareAccelerated()) return ~rawHardware(~crc, static_cast<const unsigned char*>(data), n);
 #endif
     return ~rawPortable(~crc, static_cast<const unsigned char*>(data), n);
 }

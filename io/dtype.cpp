@@ -62,9 +62,15 @@ std::string dtypeName(int dtype)
     return info.name;
 }
 
-int dtypeBase(int dtype) { return dtype > 100 ? dtype - 100 : dtype; }
+int dtypeBase(int dtype)
+{
+    return dtype > 100 ? dtype - 100 : dtype;
+}
 
-bool dtypeIsFixedSize(int dtype) { return dtypeInfo(dtype).elementSize > 0; }
+bool dtypeIsFixedSize(int dtype)
+{
+    return dtypeInfo(dtype).elementSize > 0;
+}
 
 bool dtypeIsNumeric(int dtype)
 {
@@ -73,8 +79,10 @@ bool dtypeIsNumeric(int dtype)
     case DTypeKind::Complex:
     case DTypeKind::SignedInt:
     case DTypeKind::UnsignedInt:
-    case DTypeKind::Bool: return true;
-    default: return false;
+    case DTypeKind::Bool:
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -9,25 +9,56 @@ namespace tscope::io {
 
 // Values are TensorFlow's DataType enum (types.proto); kept as a plain int so unknown values survive.
 enum class DType : int {
-    Invalid = 0, Float = 1, Double = 2, Int32 = 3, UInt8 = 4, Int16 = 5, Int8 = 6, String = 7,
-    Complex64 = 8, Int64 = 9, Bool = 10, QInt8 = 11, QUInt8 = 12, QInt32 = 13, BFloat16 = 14,
-    QInt16 = 15, QUInt16 = 16, UInt16 = 17, Complex128 = 18, Half = 19, Resource = 20, Variant = 21,
-    UInt32 = 22, UInt64 = 23, Float8E5M2 = 24, Float8E4M3FN = 25, Float8E4M3FNUZ = 26,
-    Float8E4M3B11FNUZ = 27, Float8E5M2FNUZ = 28, Int4 = 29, UInt4 = 30, Int2 = 31, UInt2 = 32,
+    Invalid = 0,
+    Float = 1,
+    Double = 2,
+    Int32 = 3,
+    UInt8 = 4,
+    Int16 = 5,
+    Int8 = 6,
+    String = 7,
+    Complex64 = 8,
+    Int64 = 9,
+    Bool = 10,
+    QInt8 = 11,
+    QUInt8 = 12,
+    QInt32 = 13,
+    BFloat16 = 14,
+    QInt16 = 15,
+    QUInt16 = 16,
+    UInt16 = 17,
+    Complex128 = 18,
+    Half = 19,
+    Resource = 20,
+    Variant = 21,
+    UInt32 = 22,
+    UInt64 = 23,
+    Float8E5M2 = 24,
+    Float8E4M3FN = 25,
+    Float8E4M3FNUZ = 26,
+    Float8E4M3B11FNUZ = 27,
+    Float8E5M2FNUZ = 28,
+    Int4 = 29,
+    UInt4 = 30,
+    Int2 = 31,
+    UInt2 = 32,
     Float4E2M1FN = 33,
 };
 
 enum class DTypeKind { Float, Complex, SignedInt, UnsignedInt, Bool, String, Opaque, Unknown };
 
 struct DTypeInfo {
-    const char* name;      // TensorFlow's DType.name: "float32", "bfloat16", "string", ...
-    size_t elementSize;    // bytes per element in a bundle; 0 for variable-size or not storable
+    const char* name; // TensorFlow's DType.name: "float32", "bfloat16", "string", ...
+    size_t elementSize; // bytes per element in a bundle; 0 for variable-size or not storable
     DTypeKind kind;
 };
 
 // Info for any value, including unknown ones (name "unknown_dtype_N", size 0, kind Unknown).
 DTypeInfo dtypeInfo(int dtype);
-inline DTypeInfo dtypeInfo(DType dtype) { return dtypeInfo(static_cast<int>(dtype)); }
+inline DTypeInfo dtypeInfo(DType dtype)
+{
+    return dtypeInfo(static_cast<int>(dtype));
+}
 std::string dtypeName(int dtype);
 
 // A _REF type (value + 100, TF1 graphs only) mapped to its base type.

@@ -11,8 +11,7 @@
 namespace tscope::io {
 namespace {
 
-template <typename T>
-T load(const std::byte* p)
+template <typename T> T load(const std::byte* p)
 {
     T v;
     std::memcpy(&v, p, sizeof v);
@@ -28,7 +27,9 @@ float smallFloat(uint32_t bits, int e, int m, int bias, bool hasInf, bool nanIsN
     const float s = sign ? -1.0f : 1.0f;
     if (nanIsNegZero && sign && exp == 0 && man == 0) return std::numeric_limits<float>::quiet_NaN();
     if (exp == (1u << e) - 1) {
-        if (hasInf) return man == 0 ? s * std::numeric_limits<float>::infinity() : std::numeric_limits<float>::quiet_NaN();
+        if (hasInf)
+            return man == 0 ? s * std::numeric_limits<float>::infinity()
+                            : std::numeric_limits<float>::quiet_NaN();
         if (nanAllOnes && man == (1u << m) - 1) return std::numeric_limits<float>::quiet_NaN();
     }
     if (exp == 0) return s * std::ldexp(static_cast<float>(man), 1 - bias - m);
@@ -37,20 +38,33 @@ float smallFloat(uint32_t bits, int e, int m, int bias, bool hasInf, bool nanIsN
 
 } // namespace
 
-float halfToFloat(uint16_t h) { return smallFloat(h, 5, 10, 15, true, false, false); }
+float halfToFloat(uint16_t h)
+{
+    return smallFloat(h, 5, 10, 15, true, false, false);
+}
 
-float bfloat16ToFloat(uint16_t b) { return std::bit_cast<float>(static_cast<uint32_t>(b) << 16); }
+float bfloat16ToFloat(uint16_t b)
+{
+    return std::bit_cast<float>(static_cast<uint32_t>(b) << 16);
+}
 
 float float8ToFloat(int dtype, uint8_t v)
 {
     switch (static_cast<DType>(dtype)) {
-    case DType::Float8E5M2: return halfToFloat(static_cast<uint16_t>(v << 8));
-    case DType::Float8E4M3FN: return smallFloat(v, 4, 3, 7, false, false, true);
-    case DType::Float8E4M3FNUZ: return smallFloat(v, 4, 3, 8, false, true, false);
-    case DType::Float8E4M3B11FNUZ: return smallFloat(v, 4, 3, 11, false, true, false);
-    case DType::Float8E5M2FNUZ: return smallFloat(v, 5, 2, 16, false, true, false);
-    case DType::Float4E2M1FN: return smallFloat(v & 0x0f, 2, 1, 1, false, false, false);
-    default: return std::numeric_limits<float>::quiet_NaN();
+    case DType::Float8E5M2:
+        return halfToFloat(static_cast<uint16_t>(v << 8));
+    case DType::Float8E4M3FN:
+        return smallFloat(v, 4, 3, 7, false, false, true);
+    case DType::Float8E4M3FNUZ:
+        return smallFloat(v, 4, 3, 8, false, true, false);
+    case DType::Float8E4M3B11FNUZ:
+        return smallFloat(v, 4, 3, 11, false, true, false);
+    case DType::Float8E5M2FNUZ:
+        return smallFloat(v, 5, 2, 16, false, true, false);
+    case DType::Float4E2M1FN:
+        return smallFloat(v & 0x0f, 2, 1, 1, false, false, false);
+    default:
+        return std::numeric_limits<float>::quiet_NaN();
     }
 }
 
@@ -60,13 +74,22 @@ bool elementAsInt64(int dtype, const std::byte* p, int64_t& out)
     case DType::Int8:
     case DType::QInt8:
     case DType::Int4:
-    case DType::Int2: out = load<int8_t>(p); return true;
+    case DType::Int2:
+        out = load<int8_t>(p);
+        return true;
     case DType::Int16:
-    case DType::QInt16: out = load<int16_t>(p); return true;
+    case DType::QInt16:
+        out = load<int16_t>(p);
+        return true;
     case DType::Int32:
-    case DType::QInt32: out = load<int32_t>(p); return true;
-    case DType::Int64: out = load<int64_t>(p); return true;
-    default: return false;
+    case DType::QInt32:
+        out = load<int32_t>(p);
+        return true;
+    case DType::Int64:
+        out = load<int64_t>(p);
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -77,12 +100,21 @@ bool elementAsUInt64(int dtype, const std::byte* p, uint64_t& out)
     case DType::QUInt8:
     case DType::UInt4:
     case DType::UInt2:
-    case DType::Bool: out = load<uint8_t>(p); return true;
+    case DType::Bool:
+        out = load<uint8_t>(p);
+        return true;
     case DType::UInt16:
-    case DType::QUInt16: out = load<uint16_t>(p); return true;
-    case DType::UInt32: out = load<uint32_t>(p); return true;
-    case DType::UInt64: out = load<uint64_t>(p); return true;
-    default: return false;
+    case DType::QUInt16:
+        out = load<uint16_t>(p);
+        return true;
+    case DType::UInt32:
+        out = load<uint32_t>(p);
+        return true;
+    case DType::UInt64:
+        out = load<uint64_t>(p);
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -100,19 +132,27 @@ double elementAsDouble(int dtype, const std::byte* p)
     if (elementAsInt64(dtype, p, i)) return static_cast<double>(i);
     if (elementAsUInt64(dtype, p, u)) return static_cast<double>(u);
     switch (static_cast<DType>(dtype)) {
-    case DType::Float: return load<float>(p);
-    case DType::Double: return load<double>(p);
-    case DType::Half: return halfToFloat(load<uint16_t>(p));
-    case DType::BFloat16: return bfloat16ToFloat(load<uint16_t>(p));
-    case DType::Complex64: return load<float>(p);
-    case DType::Complex128: return load<double>(p);
+    case DType::Float:
+        return load<float>(p);
+    case DType::Double:
+        return load<double>(p);
+    case DType::Half:
+        return halfToFloat(load<uint16_t>(p));
+    case DType::BFloat16:
+        return bfloat16ToFloat(load<uint16_t>(p));
+    case DType::Complex64:
+        return load<float>(p);
+    case DType::Complex128:
+        return load<double>(p);
     case DType::Float8E5M2:
     case DType::Float8E4M3FN:
     case DType::Float8E4M3FNUZ:
     case DType::Float8E4M3B11FNUZ:
     case DType::Float8E5M2FNUZ:
-    case DType::Float4E2M1FN: return float8ToFloat(dtype, load<uint8_t>(p));
-    default: return std::numeric_limits<double>::quiet_NaN();
+    case DType::Float4E2M1FN:
+        return float8ToFloat(dtype, load<uint8_t>(p));
+    default:
+        return std::numeric_limits<double>::quiet_NaN();
     }
 }
 

@@ -25,7 +25,7 @@ bool elementAsUInt64(int dtype, const std::byte* p, uint64_t& out);
 // Human text: shortest round-trip for floats ("0.1", "nan", "-inf"), exact integers, "true"/"false",
 // complex as "(re+imj)".
 std::string formatElement(int dtype, const std::byte* p);
-std::string formatDouble(double v);       // shortest round-trip, "nan", "inf", "-inf"
-std::string formatFloat(float v);         // shortest round-trip for a float32
+std::string formatDouble(double v); // shortest round-trip, "nan", "inf", "-inf"
+std::string formatFloat(float v); // shortest round-trip for a float32
 
 } // namespace tscope::io

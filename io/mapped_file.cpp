@@ -13,9 +13,12 @@ namespace tscope::io {
 Status statusFromErrno(int err, const std::string& what, const std::filesystem::path& path)
 {
     ErrorCode code = ErrorCode::Io;
-    if (err == ENOENT || err == ENOTDIR) code = ErrorCode::NotFound;
-    else if (err == EACCES || err == EPERM) code = ErrorCode::PermissionDenied;
-    else if (err == EISDIR) code = ErrorCode::InvalidArgument;
+    if (err == ENOENT || err == ENOTDIR)
+        code = ErrorCode::NotFound;
+    else if (err == EACCES || err == EPERM)
+        code = ErrorCode::PermissionDenied;
+    else if (err == EISDIR)
+        code = ErrorCode::InvalidArgument;
     return Status(code, what + ": " + std::strerror(err)).withPath(path.string());
 }
 
@@ -24,7 +27,7 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
     // O_NONBLOCK: a FIFO or device where a file is expected must not block the open.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return statusFromErrno(errno, "cannot open file", path);
-    struct stat st {};
+    struct stat st { };
     if (::fstat(fd, &st) != 0) {
         int err = errno;
         ::close(fd);

@@ -1,18 +1,17 @@
 #include "io/saved_model_reader.h"
 
+#include "fingerprint.pb.h"
 #include "io/dtype.h"
 #include "io/mapped_file.h"
-#include "fingerprint.pb.h"
 #include "keras_metadata.pb.h"
 #include "saved_model.pb.h"
-
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
 #include <algorithm>
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
 #include <set>
 #include <sstream>
 
@@ -26,7 +25,8 @@ std::optional<Shape> shapeOf(const tensorflow::TensorShapeProto& proto)
 {
     if (proto.unknown_rank()) return std::nullopt;
     Shape s;
-    for (const auto& d : proto.dim()) s.push_back(d.size() < 0 ? -1 : d.size());
+    for (const auto& d : proto.dim())
+        s.push_back(d.size() < 0 ? -1 : d.size());
     return s;
 }
 
@@ -42,7 +42,10 @@ std::string pyShape(const tensorflow::TensorShapeProto& proto)
     return s + ")";
 }
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s)
+{
+    return "'" + s + "'";
+}
 
 void render(const tensorflow::StructuredValue& v, std::string& out, int depth)
 {
@@ -61,13 +64,27 @@ void render(const tensorflow::StructuredValue& v, std::string& out, int depth)
         out += close;
     };
     switch (v.kind_case()) {
-    case K::kNoneValue: out += "None"; break;
-    case K::kFloat64Value: out += std::to_string(v.float64_value()); break;
-    case K::kInt64Value: out += std::to_string(v.int64_value()); break;
-    case K::kStringValue: out += quote(v.string_value()); break;
-    case K::kBoolValue: out += v.bool_value() ? "True" : "False"; break;
-    case K::kTensorShapeValue: out += pyShape(v.tensor_shape_value()); break;
-    case K::kTensorDtypeValue: out += "tf." + dtypeName(v.tensor_dtype_value()); break;
+    case K::kNoneValue:
+        out += "None";
+        break;
+    case K::kFloat64Value:
+        out += std::to_string(v.float64_value());
+        break;
+    case K::kInt64Value:
+        out += std::to_string(v.int64_value());
+        break;
+    case K::kStringValue:
+        out += quote(v.string_value());
+        break;
+    case K::kBoolValue:
+        out += v.bool_value() ? "True" : "False";
+        break;
+    case K::kTensorShapeValue:
+        out += pyShape(v.tensor_shape_value());
+        break;
+    case K::kTensorDtypeValue:
+        out += "tf." + dtypeName(v.tensor_dtype_value());
+        break;
     case K::kTensorSpecValue: {
         const auto& s = v.tensor_spec_value();
         out += "TensorSpec(shape=" + pyShape(s.shape()) + ", dtype=tf." + dtypeName(s.dtype());
@@ -89,11 +106,16 @@ void render(const tensorflow::StructuredValue& v, std::string& out, int depth)
         out += ")";
         break;
     }
-    case K::kListValue: seq(v.list_value().values(), "[", "]", false); break;
-    case K::kTupleValue: seq(v.tuple_value().values(), "(", ")", true); break;
+    case K::kListValue:
+        seq(v.list_value().values(), "[", "]", false);
+        break;
+    case K::kTupleValue:
+        seq(v.tuple_value().values(), "(", ")", true);
+        break;
     case K::kDictValue: {
         std::vector<std::string> keys;
-        for (const auto& [k, _] : v.dict_value().fields()) keys.push_back(k);
+        for (const auto& [k, _] : v.dict_value().fields())
+            keys.push_back(k);
         std::sort(keys.begin(), keys.end());
         out += "{";
         for (size_t i = 0; i < keys.size(); ++i) {
@@ -116,8 +138,12 @@ void render(const tensorflow::StructuredValue& v, std::string& out, int depth)
         break;
     }
     case K::kTensorValue:
-    case K::kNumpyValue: out += "<tensor>"; break;
-    default: out += "?"; break;
+    case K::kNumpyValue:
+        out += "<tensor>";
+        break;
+    default:
+        out += "?";
+        break;
     }
 }
 
@@ -147,7 +173,8 @@ SignatureArg argFrom(const std::string& name, const tensorflow::TensorInfo& info
 std::vector<SignatureArg> argsFrom(const google::protobuf::Map<std::string, tensorflow::TensorInfo>& map)
 {
     std::vector<SignatureArg> args;
-    for (const auto& [name, info] : map) args.push_back(argFrom(name, info));
+    for (const auto& [name, info] : map)
+        args.push_back(argFrom(name, info));
     std::sort(args.begin(), args.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return args;
 }
@@ -166,15 +193,24 @@ const char* objectKindName(const tensorflow::SavedObject& o)
 {
     using K = tensorflow::SavedObject;
     switch (o.kind_case()) {
-    case K::kUserObject: return "user_object";
-    case K::kAsset: return "asset";
-    case K::kFunction: return "function";
-    case K::kVariable: return "variable";
-    case K::kBareConcreteFunction: return "bare_concrete_function";
-    case K::kConstant: return "constant";
-    case K::kResource: return "resource";
-    case K::kCapturedTensor: return "captured_tensor";
-    default: return "unknown";
+    case K::kUserObject:
+        return "user_object";
+    case K::kAsset:
+        return "asset";
+    case K::kFunction:
+        return "function";
+    case K::kVariable:
+        return "variable";
+    case K::kBareConcreteFunction:
+        return "bare_concrete_function";
+    case K::kConstant:
+        return "constant";
+    case K::kResource:
+        return "resource";
+    case K::kCapturedTensor:
+        return "captured_tensor";
+    default:
+        return "unknown";
     }
 }
 
@@ -196,7 +232,9 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
             int c = ref.node_id();
             if (c < 0 || c >= n || seen[static_cast<size_t>(c)]) continue;
             seen[static_cast<size_t>(c)] = true;
-            path[static_cast<size_t>(c)] = (path[static_cast<size_t>(id)].empty() ? "" : path[static_cast<size_t>(id)] + ".") + ref.local_name();
+            path[static_cast<size_t>(c)]
+                = (path[static_cast<size_t>(id)].empty() ? "" : path[static_cast<size_t>(id)] + ".")
+                + ref.local_name();
             queue.push_back(c);
         }
     }
@@ -212,18 +250,23 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
         ObjectNodeInfo node;
         node.id = id;
         node.kind = objectKindName(o);
-        node.path = id == 0 ? "root" : (seen[static_cast<size_t>(id)] ? "root." + path[static_cast<size_t>(id)] : "");
-        for (const auto& ref : o.children()) node.children.push_back({ ref.local_name(), ref.node_id() });
+        node.path = id == 0 ? "root"
+                            : (seen[static_cast<size_t>(id)] ? "root." + path[static_cast<size_t>(id)] : "");
+        for (const auto& ref : o.children())
+            node.children.push_back({ ref.local_name(), ref.node_id() });
         using K = tensorflow::SavedObject;
         switch (o.kind_case()) {
-        case K::kUserObject: node.identifier = o.user_object().identifier(); break;
+        case K::kUserObject:
+            node.identifier = o.user_object().identifier();
+            break;
         case K::kVariable:
             node.identifier = o.variable().name();
             node.detail = dtypeName(o.variable().dtype()) + pyShape(o.variable().shape())
                 + (o.variable().trainable() ? " trainable" : "");
             break;
         case K::kFunction:
-            for (const auto& fn : o.function().concrete_functions()) node.functionSignatures.push_back(signaturesOf(fn));
+            for (const auto& fn : o.function().concrete_functions())
+                node.functionSignatures.push_back(signaturesOf(fn));
             break;
         case K::kBareConcreteFunction:
             node.identifier = o.bare_concrete_function().concrete_function_name();
@@ -231,12 +274,18 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
             break;
         case K::kAsset: {
             int idx = o.asset().asset_file_def_index();
-            if (idx >= 0 && idx < mg.asset_file_def_size()) node.identifier = mg.asset_file_def(idx).filename();
+            if (idx >= 0 && idx < mg.asset_file_def_size())
+                node.identifier = mg.asset_file_def(idx).filename();
             break;
         }
-        case K::kConstant: node.identifier = o.constant().operation(); break;
-        case K::kCapturedTensor: node.identifier = o.captured_tensor().name(); break;
-        default: break;
+        case K::kConstant:
+            node.identifier = o.constant().operation();
+            break;
+        case K::kCapturedTensor:
+            node.identifier = o.captured_tensor().name();
+            break;
+        default:
+            break;
         }
         info.objects.push_back(std::move(node));
     }
@@ -257,13 +306,16 @@ MetaGraphInfo summarize(const tensorflow::MetaGraphDef& mg, const fs::path& dir)
         s.outputs = argsFrom(sig.outputs());
         info.signatures.push_back(std::move(s));
     }
-    std::sort(info.signatures.begin(), info.signatures.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-    for (const auto& node : mg.graph_def().node()) info.opCounts[node.op()]++;
+    std::sort(info.signatures.begin(), info.signatures.end(),
+        [](const auto& a, const auto& b) { return a.key < b.key; });
+    for (const auto& node : mg.graph_def().node())
+        info.opCounts[node.op()]++;
     info.nodeCount = static_cast<uint64_t>(mg.graph_def().node_size());
     info.functionCount = static_cast<uint64_t>(mg.graph_def().library().function_size());
     for (const auto& fn : mg.graph_def().library().function()) {
         info.nodeCount += static_cast<uint64_t>(fn.node_def_size());
-        for (const auto& node : fn.node_def()) info.opCounts[node.op()]++;
+        for (const auto& node : fn.node_def())
+            info.opCounts[node.op()]++;
     }
     auto addAsset = [&](const tensorflow::AssetFileDef& a) {
         AssetInfo asset;
@@ -276,7 +328,8 @@ MetaGraphInfo summarize(const tensorflow::MetaGraphDef& mg, const fs::path& dir)
             if (existing.filename == asset.filename && existing.tensor == asset.tensor) return;
         info.assets.push_back(std::move(asset));
     };
-    for (const auto& a : mg.asset_file_def()) addAsset(a);
+    for (const auto& a : mg.asset_file_def())
+        addAsset(a);
     auto coll = mg.collection_def().find("saved_model_assets");
     if (coll != mg.collection_def().end())
         for (const auto& any : coll->second.any_list().value()) {
@@ -322,7 +375,8 @@ class FirstError final : public google::protobuf::io::ErrorCollector {
 public:
     void AddError(int line, int column, const std::string& message) override
     {
-        if (text.empty()) text = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+        if (text.empty())
+            text = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
     }
     std::string text;
 };
@@ -354,7 +408,8 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
     info.directory = directory;
     std::error_code ec;
     fs::path pb = directory / "saved_model.pb", pbtxt = directory / "saved_model.pbtxt";
-    if (fs::exists(pb, ec)) info.file = pb;
+    if (fs::exists(pb, ec))
+        info.file = pb;
     else if (fs::exists(pbtxt, ec)) {
         info.file = pbtxt;
         info.textFormat = true;
@@ -363,7 +418,8 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
             "not supported: chunked SavedModel (saved_model.cpb, written for protos over 2 GiB)")
             .withPath((directory / "saved_model.cpb").string());
     } else {
-        return Status(ErrorCode::NotFound, "no saved_model.pb or saved_model.pbtxt in this directory").withPath(directory.string());
+        return Status(ErrorCode::NotFound, "no saved_model.pb or saved_model.pbtxt in this directory")
+            .withPath(directory.string());
     }
     if (isGitLfsPointer(info.file))
         return Status(ErrorCode::Unsupported,
@@ -381,33 +437,43 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         FirstError errors;
         parser.RecordErrorsTo(&errors);
         parser.SetRecursionLimit(kRecursionLimit);
-        if (!parser.ParseFromString(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), proto.get()))
-            return Status(ErrorCode::Corrupt, "saved_model.pbtxt is not a valid text-format SavedModel: " + errors.text)
+        if (!parser.ParseFromString(
+                std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), proto.get()))
+            return Status(
+                ErrorCode::Corrupt, "saved_model.pbtxt is not a valid text-format SavedModel: " + errors.text)
                 .withPath(info.file.string());
     } else {
         if (bytes.size() > static_cast<size_t>(INT32_MAX))
-            return Status(ErrorCode::Unsupported, "not supported: saved_model.pb is larger than 2 GiB").withPath(info.file.string());
+            return Status(ErrorCode::Unsupported, "not supported: saved_model.pb is larger than 2 GiB")
+                .withPath(info.file.string());
         if (!proto->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-            return Status(ErrorCode::Corrupt, "saved_model.pb is not a valid SavedModel protobuf (damaged or not a SavedModel)")
+            return Status(ErrorCode::Corrupt,
+                "saved_model.pb is not a valid SavedModel protobuf (damaged or not a SavedModel)")
                 .withPath(info.file.string());
     }
     info.schemaVersion = proto->saved_model_schema_version();
     if (proto->meta_graphs_size() == 0)
-        return Status(ErrorCode::Corrupt, "the SavedModel contains no meta graph").withPath(info.file.string());
+        return Status(ErrorCode::Corrupt, "the SavedModel contains no meta graph")
+            .withPath(info.file.string());
     for (const auto& mg : proto->meta_graphs()) {
         info.metaGraphs.push_back(summarize(mg, directory));
         const auto& sigs = info.metaGraphs.back().signatures;
-        bool anyServing = std::any_of(sigs.begin(), sigs.end(), [](const auto& s) { return !s.key.starts_with("__"); });
+        bool anyServing
+            = std::any_of(sigs.begin(), sigs.end(), [](const auto& s) { return !s.key.starts_with("__"); });
         if (!anyServing) {
             std::string tags;
-            for (const auto& t : info.metaGraphs.back().tags) tags += (tags.empty() ? "" : ",") + t;
-            info.warnings.push_back("meta graph {" + tags + "} has no signatures: TensorFlow Serving cannot call it");
+            for (const auto& t : info.metaGraphs.back().tags)
+                tags += (tags.empty() ? "" : ",") + t;
+            info.warnings.push_back(
+                "meta graph {" + tags + "} has no signatures: TensorFlow Serving cannot call it");
         }
     }
     for (const auto& mg : info.metaGraphs)
         for (const auto& a : mg.assets) {
-            if (!a.safeName) info.warnings.push_back("asset name '" + a.filename + "' points outside assets/");
-            else if (!a.exists) info.warnings.push_back("asset file assets/" + a.filename + " is missing");
+            if (!a.safeName)
+                info.warnings.push_back("asset name '" + a.filename + "' points outside assets/");
+            else if (!a.exists)
+                info.warnings.push_back("asset file assets/" + a.filename + " is missing");
         }
     info.proto = proto;
 
@@ -429,7 +495,8 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         }
     }
     info.hasKerasMetadata = fs::exists(directory / "keras_metadata.pb", ec);
-    if (info.hasKerasMetadata && fs::is_regular_file(directory / "keras_metadata.pb", ec)) info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
+    if (info.hasKerasMetadata && fs::is_regular_file(directory / "keras_metadata.pb", ec))
+        info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
     info.hasVariables = fs::exists(directory / "variables" / "variables.index", ec);
     return info;
 }

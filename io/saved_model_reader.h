@@ -20,8 +20,8 @@ class SavedModel;
 namespace tscope::io {
 
 struct SignatureArg {
-    std::string name;     // the key in the signature's input/output map
-    std::string tensor;   // graph tensor name (`serving_default_x:0`), or a description for sparse/composite
+    std::string name; // the key in the signature's input/output map
+    std::string tensor; // graph tensor name (`serving_default_x:0`), or a description for sparse/composite
     int dtype = 0;
     std::optional<Shape> shape; // nullopt = unknown rank; -1 = unknown dimension
     std::string encoding; // name | coo_sparse | composite
@@ -43,12 +43,13 @@ struct AssetInfo {
 
 struct ObjectNodeInfo {
     int id = 0;
-    std::string kind;       // user_object, variable, function, bare_concrete_function, asset, constant, resource, ...
+    std::string
+        kind; // user_object, variable, function, bare_concrete_function, asset, constant, resource, ...
     std::string identifier; // SavedUserObject.identifier, variable name, asset file...
-    std::string path;       // first breadth-first path from the root ("" for the root, unreachable → empty)
+    std::string path; // first breadth-first path from the root ("" for the root, unreachable → empty)
     std::vector<std::pair<std::string, int>> children;
     std::vector<std::string> functionSignatures; // rendered input signatures of functions
-    std::string detail;     // dtype/shape for variables, etc.
+    std::string detail; // dtype/shape for variables, etc.
 };
 
 struct MetaGraphInfo {
@@ -91,7 +92,8 @@ struct SavedModelInfo {
 };
 
 // Reads `dir/saved_model.pb` (preferred) or `.pbtxt`.
-Result<SavedModelInfo> readSavedModel(const std::filesystem::path& directory, const CancelToken* cancel = nullptr);
+Result<SavedModelInfo> readSavedModel(
+    const std::filesystem::path& directory, const CancelToken* cancel = nullptr);
 
 // "TensorSpec(shape=(None, 3), dtype=float32, name='x')"-style text of a StructuredValue (serialized).
 std::string renderStructuredValue(const std::string& serializedStructuredValue);

@@ -23,7 +23,8 @@ void writeSignedNumIncreasing(std::string& out, int64_t n)
         return;
     }
     int bits = 0;
-    for (uint64_t t = x; t; t >>= 1) ++bits;
+    for (uint64_t t = x; t; t >>= 1)
+        ++bits;
     const int len = bits / 7 + 1; // 2..10 bytes
     // n as 10-byte big-endian two's complement (sign-extended), keep the last `len` bytes.
     unsigned char buf[10];
@@ -31,10 +32,11 @@ void writeSignedNumIncreasing(std::string& out, int64_t n)
     const unsigned char fill = n < 0 ? 0xff : 0x00;
     buf[0] = fill;
     buf[1] = fill;
-    for (int i = 0; i < 8; ++i) buf[9 - i] = static_cast<unsigned char>((u >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        buf[9 - i] = static_cast<unsigned char>((u >> (8 * i)) & 0xff);
     unsigned char* p = buf + 10 - len;
-    static constexpr unsigned char kHeader[11][2] = { { 0, 0 }, { 0, 0 }, { 0xC0, 0 }, { 0xE0, 0 }, { 0xF0, 0 },
-        { 0xF8, 0 }, { 0xFC, 0 }, { 0xFE, 0 }, { 0xFF, 0 }, { 0xFF, 0x80 }, { 0xFF, 0xC0 } };
+    static constexpr unsigned char kHeader[11][2] = { { 0, 0 }, { 0, 0 }, { 0xC0, 0 }, { 0xE0, 0 },
+        { 0xF0, 0 }, { 0xF8, 0 }, { 0xFC, 0 }, { 0xFE, 0 }, { 0xFF, 0 }, { 0xFF, 0x80 }, { 0xFF, 0xC0 } };
     p[0] ^= kHeader[len][0];
     p[1] ^= kHeader[len][1];
     out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
@@ -44,8 +46,10 @@ void writeString(std::string& out, const std::string& s)
 {
     for (char c : s) {
         out.push_back(c);
-        if (c == '\0') out.push_back('\xff');
-        else if (c == '\xff') out.push_back('\0');
+        if (c == '\0')
+            out.push_back('\xff');
+        else if (c == '\xff')
+            out.push_back('\0');
     }
     out.push_back('\0');
     out.push_back('\x01');

@@ -18,7 +18,10 @@ struct SliceExtent {
 std::string encodeSliceKey(const std::string& name, const std::vector<SliceExtent>& extents);
 
 // Slice keys start with byte 0x00; no ordinary tensor key does.
-inline bool isSliceKey(std::string_view key) { return !key.empty() && key[0] == '\0'; }
+inline bool isSliceKey(std::string_view key)
+{
+    return !key.empty() && key[0] == '\0';
+}
 
 // The tensor name inside a slice key, or empty when the key is malformed.
 std::string sliceKeyTensorName(const std::string& key);

@@ -37,7 +37,8 @@ Shape Selection::resultShape() const
 uint64_t Selection::elementCount() const
 {
     uint64_t n = 1;
-    for (const auto& d : dims) n *= static_cast<uint64_t>(d.count);
+    for (const auto& d : dims)
+        n *= static_cast<uint64_t>(d.count);
     return n;
 }
 
@@ -49,7 +50,8 @@ std::vector<uint64_t> Selection::elementIndices(const Shape& shape) const
     if (total == 0) return out;
     out.reserve(static_cast<size_t>(total));
     std::vector<uint64_t> stride(rank, 1);
-    for (size_t d = rank; d-- > 1;) stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
+    for (size_t d = rank; d-- > 1;)
+        stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
     std::vector<int64_t> idx(rank, 0);
     for (uint64_t k = 0; k < total; ++k) {
         uint64_t flat = 0;
@@ -71,7 +73,8 @@ Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
         size_t start = 0;
         while (true) {
             size_t comma = spec.find(',', start);
-            parts.push_back(trim(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+            parts.push_back(
+                trim(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -86,7 +89,8 @@ Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
         }
     if (parts.size() > shape.size())
         return bad(spec, "the tensor has " + std::to_string(shape.size()) + " dimension(s)");
-    while (parts.size() < shape.size()) parts.push_back(":");
+    while (parts.size() < shape.size())
+        parts.push_back(":");
 
     Selection sel;
     for (size_t d = 0; d < shape.size(); ++d) {
@@ -97,7 +101,10 @@ Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
             int64_t i;
             if (!parseInt(p, i)) return bad(spec, "'" + p + "' is not an index");
             if (i < 0) i += n;
-            if (i < 0 || i >= n) return bad(spec, "index " + p + " is out of range for dimension " + std::to_string(d) + " of size " + std::to_string(n));
+            if (i < 0 || i >= n)
+                return bad(spec,
+                    "index " + p + " is out of range for dimension " + std::to_string(d) + " of size "
+                        + std::to_string(n));
             ds.start = i;
             ds.count = 1;
             ds.keepDim = false;
@@ -108,7 +115,8 @@ Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
             f[1] = trim(p.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1));
             if (c2 != std::string::npos) f[2] = trim(p.substr(c2 + 1));
             int64_t step = 1;
-            if (!f[2].empty() && (!parseInt(f[2], step) || step == 0)) return bad(spec, "bad step '" + f[2] + "'");
+            if (!f[2].empty() && (!parseInt(f[2], step) || step == 0))
+                return bad(spec, "bad step '" + f[2] + "'");
             auto clampIndex = [&](const std::string& s, int64_t dflt, int64_t& out) {
                 if (s.empty()) {
                     out = dflt;
@@ -116,8 +124,10 @@ Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
                 }
                 if (!parseInt(s, out)) return false;
                 if (out < 0) out += n;
-                if (step > 0) out = std::clamp<int64_t>(out, 0, n);
-                else out = std::clamp<int64_t>(out, -1, n - 1);
+                if (step > 0)
+                    out = std::clamp<int64_t>(out, 0, n);
+                else
+                    out = std::clamp<int64_t>(out, -1, n - 1);
                 return true;
             };
             int64_t start, stop;

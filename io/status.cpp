@@ -5,16 +5,26 @@ namespace tscope::io {
 const char* errorCodeName(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::Ok: return "Ok";
-    case ErrorCode::NotFound: return "NotFound";
-    case ErrorCode::PermissionDenied: return "PermissionDenied";
-    case ErrorCode::Corrupt: return "Corrupt";
-    case ErrorCode::ChecksumMismatch: return "ChecksumMismatch";
-    case ErrorCode::Truncated: return "Truncated";
-    case ErrorCode::Unsupported: return "Unsupported";
-    case ErrorCode::InvalidArgument: return "InvalidArgument";
-    case ErrorCode::Cancelled: return "Cancelled";
-    case ErrorCode::Io: return "Io";
+    case ErrorCode::Ok:
+        return "Ok";
+    case ErrorCode::NotFound:
+        return "NotFound";
+    case ErrorCode::PermissionDenied:
+        return "PermissionDenied";
+    case ErrorCode::Corrupt:
+        return "Corrupt";
+    case ErrorCode::ChecksumMismatch:
+        return "ChecksumMismatch";
+    case ErrorCode::Truncated:
+        return "Truncated";
+    case ErrorCode::Unsupported:
+        return "Unsupported";
+    case ErrorCode::InvalidArgument:
+        return "InvalidArgument";
+    case ErrorCode::Cancelled:
+        return "Cancelled";
+    case ErrorCode::Io:
+        return "Io";
     }
     return "Unknown";
 }
@@ -24,19 +34,28 @@ Status& Status::withPath(std::string path) &
     m_path = std::move(path);
     return *this;
 }
-Status&& Status::withPath(std::string path) && { return std::move(withPath(std::move(path))); }
+Status&& Status::withPath(std::string path) &&
+{
+    return std::move(withPath(std::move(path)));
+}
 Status& Status::withTensor(std::string tensor) &
 {
     m_tensor = std::move(tensor);
     return *this;
 }
-Status&& Status::withTensor(std::string tensor) && { return std::move(withTensor(std::move(tensor))); }
+Status&& Status::withTensor(std::string tensor) &&
+{
+    return std::move(withTensor(std::move(tensor)));
+}
 Status& Status::withOffset(uint64_t offset) &
 {
     m_offset = offset;
     return *this;
 }
-Status&& Status::withOffset(uint64_t offset) && { return std::move(withOffset(offset)); }
+Status&& Status::withOffset(uint64_t offset) &&
+{
+    return std::move(withOffset(offset));
+}
 
 std::string Status::toString() const
 {

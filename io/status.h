@@ -12,15 +12,15 @@ namespace tscope::io {
 
 enum class ErrorCode {
     Ok = 0,
-    NotFound,         // a file or tensor that should exist does not
+    NotFound, // a file or tensor that should exist does not
     PermissionDenied, // the OS refused access
-    Corrupt,          // bytes are not what the format requires
+    Corrupt, // bytes are not what the format requires
     ChecksumMismatch, // a stored CRC32C does not match the bytes
-    Truncated,        // a file ends before the data it declares
-    Unsupported,      // a real format we recognise but do not read (V1, .h5, chunked SavedModel)
-    InvalidArgument,  // the caller asked for something impossible (bad slice, unknown variable)
-    Cancelled,        // the user cancelled; never shown as an error
-    Io,               // read/write failed for another OS reason
+    Truncated, // a file ends before the data it declares
+    Unsupported, // a real format we recognise but do not read (V1, .h5, chunked SavedModel)
+    InvalidArgument, // the caller asked for something impossible (bad slice, unknown variable)
+    Cancelled, // the user cancelled; never shown as an error
+    Io, // read/write failed for another OS reason
 };
 
 const char* errorCodeName(ErrorCode code);
@@ -28,7 +28,10 @@ const char* errorCodeName(ErrorCode code);
 class Status {
 public:
     Status() = default;
-    Status(ErrorCode code, std::string message) : m_code(code), m_message(std::move(message)) { }
+    Status(ErrorCode code, std::string message)
+        : m_code(code)
+        , m_message(std::move(message))
+    { }
 
     static Status ok() { return {}; }
     bool isOk() const { return m_code == ErrorCode::Ok; }
@@ -59,14 +62,20 @@ private:
     std::optional<uint64_t> m_offset;
 };
 
-inline Status makeError(ErrorCode code, std::string message) { return Status(code, std::move(message)); }
+inline Status makeError(ErrorCode code, std::string message)
+{
+    return Status(code, std::move(message));
+}
 
 // A value or the Status explaining why there is none (std::expected is C++23).
-template <typename T>
-class Result {
+template <typename T> class Result {
 public:
-    Result(T value) : m_data(std::move(value)) { }
-    Result(Status status) : m_data(std::move(status)) { }
+    Result(T value)
+        : m_data(std::move(value))
+    { }
+    Result(Status status)
+        : m_data(std::move(status))
+    { }
 
     bool isOk() const { return m_data.index() == 0; }
     explicit operator bool() const { return isOk(); }
@@ -90,8 +99,8 @@ private:
 } // namespace tscope::io
 
 // Early return for Status-returning code.
-#define TSCOPE_RETURN_IF_ERROR(expr)                                                                          \
-    do {                                                                                                      \
-        ::tscope::io::Status tscope_status_ = (expr);                                                         \
-        if (!tscope_status_.isOk()) return tscope_status_;                                                    \
+#define TSCOPE_RETURN_IF_ERROR(expr)                                                                         \
+    do {                                                                                                     \
+        ::tscope::io::Status tscope_status_ = (expr);                                                        \
+        if (!tscope_status_.isOk()) return tscope_status_;                                                   \
     } while (0)

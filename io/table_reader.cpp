@@ -2,12 +2,11 @@
 
 #include "io/crc32c.h"
 
+#include <cstring>
 #include <leveldb/env.h>
 #include <leveldb/iterator.h>
 #include <leveldb/options.h>
 #include <leveldb/table.h>
-
-#include <cstring>
 #include <new>
 
 namespace tscope::io {
@@ -20,7 +19,9 @@ constexpr uint8_t kTableMagic[8] = { 0x57, 0xFB, 0x80, 0x8B, 0x24, 0x75, 0x47, 0
 // blocks so a hostile length prefix cannot make LevelDB allocate gigabytes.
 class MappedRandomAccessFile final : public leveldb::RandomAccessFile {
 public:
-    explicit MappedRandomAccessFile(std::shared_ptr<MappedFile> file) : m_file(std::move(file)) { }
+    explicit MappedRandomAccessFile(std::shared_ptr<MappedFile> file)
+        : m_file(std::move(file))
+    { }
 
     leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result, char*) const override
     {
@@ -96,7 +97,8 @@ bool decodeFooter(const MappedFile& file, FooterHandles& h)
 bool indexBlockInside(const MappedFile& file, const FooterHandles& h)
 {
     const uint64_t limit = file.size() - kFooterSize;
-    return h.indexOffset <= limit && h.indexSize <= limit - h.indexOffset && limit - h.indexOffset - h.indexSize >= 5;
+    return h.indexOffset <= limit && h.indexSize <= limit - h.indexOffset
+        && limit - h.indexOffset - h.indexSize >= 5;
 }
 
 // Every data-block handle must fit in the file: LevelDB allocates a buffer of the claimed size before it
@@ -122,7 +124,9 @@ Status checkDataHandles(const MappedFile& file, const FooterHandles& h)
         readVarint(p, end, ok); // shared key bytes
         const uint64_t nonShared = readVarint(p, end, ok);
         const uint64_t valueLen = readVarint(p, end, ok);
-        if (!ok || nonShared > static_cast<uint64_t>(end - p) || valueLen > static_cast<uint64_t>(end - p) - nonShared) break;
+        if (!ok || nonShared > static_cast<uint64_t>(end - p)
+            || valueLen > static_cast<uint64_t>(end - p) - nonShared)
+            break;
         p += nonShared;
         const std::byte* v = p;
         p += valueLen;
@@ -131,7 +135,8 @@ Status checkDataHandles(const MappedFile& file, const FooterHandles& h)
         const uint64_t size = readVarint(v, p, handleOk);
         if (!handleOk || size > UINT64_MAX - 5) continue; // wrapped sizes are rejected by the read itself
         if (offset > file.size() || size + 5 > file.size() - offset)
-            return Status(ErrorCode::Corrupt, "the index refers to a data block beyond the end of the file (" + std::to_string(size)
+            return Status(ErrorCode::Corrupt,
+                "the index refers to a data block beyond the end of the file (" + std::to_string(size)
                     + " bytes at offset " + std::to_string(offset) + ")")
                 .withPath(file.path().string())
                 .withOffset(offset);
@@ -154,9 +159,11 @@ Status translate(const leveldb::Status& s, const MappedFile& file)
         message = "not a TensorFlow index file (the table magic number at its end is missing)";
     } else if (text.find("bad block type") != std::string::npos) {
         message = "a block of the index has an unknown compression type";
-    } else if (text.find("snappy") != std::string::npos || text.find("corrupted compressed") != std::string::npos) {
+    } else if (text.find("snappy") != std::string::npos
+        || text.find("corrupted compressed") != std::string::npos) {
         message = "a snappy-compressed block of the index cannot be decompressed";
-    } else if (text.find("bad entry") != std::string::npos || text.find("bad block contents") != std::string::npos) {
+    } else if (text.find("bad entry") != std::string::npos
+        || text.find("bad block contents") != std::string::npos) {
         message = "a block of the index holds malformed entries";
     } else {
         message = "the index table is damaged: " + text;
@@ -189,7 +196,8 @@ Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const T
     return contents;
 }
 
-Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit)
+Result<TableScan> scanTable(
+    const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit)
 {
     const std::string path = file->path().string();
     if (file->size() < kFooterSize) {
@@ -207,10 +215,12 @@ Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const Table
             && handles.indexOffset + handles.indexSize + 5 == file->size() - kFooterSize;
         if (looksLikeTableStart(*file) && !footerIntact)
             return Status(ErrorCode::Truncated,
-                "the index file ends early: its table footer is missing (file truncated or still being written?)")
+                "the index file ends early: its table footer is missing (file truncated or still being "
+                "written?)")
                 .withPath(path)
                 .withOffset(file->size());
-        return Status(ErrorCode::Corrupt, "not a TensorFlow index file (the table magic number at its end is missing)")
+        return Status(
+            ErrorCode::Corrupt, "not a TensorFlow index file (the table magic number at its end is missing)")
             .withPath(path)
             .withOffset(file->size() - 8);
     }
@@ -239,7 +249,8 @@ Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const Table
         const uint64_t readsAtOpen = source.blockReads(); // the index block
         uint64_t n = 0;
         for (it->SeekToFirst(); it->Valid(); it->Next()) {
-            if (!visit(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size())))
+            if (!visit(std::string_view(it->key().data(), it->key().size()),
+                    std::string_view(it->value().data(), it->value().size())))
                 break;
             if ((++n & 4095) == 0 && shouldStop(options.cancel, options.progress, n, 0))
                 return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
@@ -253,7 +264,8 @@ Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const Table
         return Status(ErrorCode::Corrupt, "the index table declares more data than can be held in memory")
             .withPath(path);
     } catch (const std::exception& e) {
-        return Status(ErrorCode::Corrupt, std::string("the index table cannot be read: ") + e.what()).withPath(path);
+        return Status(ErrorCode::Corrupt, std::string("the index table cannot be read: ") + e.what())
+            .withPath(path);
     }
 }
 

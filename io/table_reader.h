@@ -8,8 +8,8 @@
 
 #include <functional>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tscope::io {
@@ -21,8 +21,8 @@ struct TableEntry {
 
 struct TableContents {
     std::vector<TableEntry> entries;
-    uint64_t dataBlocks = 0;   // number of data blocks the index block points at
-    Status damage;             // ok, or the first error met after which intact blocks were still read
+    uint64_t dataBlocks = 0; // number of data blocks the index block points at
+    Status damage; // ok, or the first error met after which intact blocks were still read
 };
 
 struct TableReadOptions {
@@ -38,11 +38,13 @@ struct TableScan {
 // Visits every entry in order without copying it; the views are valid only during the call.
 // `visit` returns false to stop early.
 using TableVisitor = std::function<bool(std::string_view key, std::string_view value)>;
-Result<TableScan> scanTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit);
+Result<TableScan> scanTable(
+    const std::shared_ptr<MappedFile>& file, const TableReadOptions& options, const TableVisitor& visit);
 
 // Opens and scans the whole table. A damaged footer or index block is fatal (no entries can be found);
 // a damaged data block is reported in `damage` while entries of intact blocks are still returned.
-Result<TableContents> readTable(const std::shared_ptr<MappedFile>& file, const TableReadOptions& options = {});
+Result<TableContents> readTable(
+    const std::shared_ptr<MappedFile>& file, const TableReadOptions& options = {});
 
 // Resource bound used before LevelDB decompresses a snappy block: snappy cannot expand by more than ~22x.
 constexpr uint64_t kMaxSnappyExpansion = 32;

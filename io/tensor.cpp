@@ -23,7 +23,8 @@ std::string shapeToString(const Shape& shape)
     return s + "]";
 }
 
-Tensor Tensor::borrowed(int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
+Tensor Tensor::borrowed(
+    int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
 {
     Tensor t;
     t.m_dtype = dtype;

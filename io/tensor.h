@@ -28,7 +28,8 @@ public:
     Tensor& operator=(const Tensor&) = delete;
 
     // Borrow `bytes`; `keepAlive` owns the memory they live in (the mapped shard).
-    static Tensor borrowed(int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
+    static Tensor borrowed(
+        int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
     static Tensor owned(int dtype, Shape shape, std::vector<std::byte> bytes);
     static Tensor strings(Shape shape, std::vector<std::string> values);
 

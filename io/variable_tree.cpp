@@ -14,7 +14,8 @@ constexpr const char* kVariableValue = "VARIABLE_VALUE";
 
 class TreeBuilder {
 public:
-    explicit TreeBuilder(const BundleReader& bundle) : m_bundle(bundle)
+    explicit TreeBuilder(const BundleReader& bundle)
+        : m_bundle(bundle)
     {
         m_tree.annotations.resize(bundle.entries().size());
         m_tree.nodes.push_back({});
@@ -76,7 +77,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             bfsParent[static_cast<size_t>(child)] = id;
             bfsName[static_cast<size_t>(child)] = ref.local_name();
             const std::string& base = path[static_cast<size_t>(id)];
-            path[static_cast<size_t>(child)] = (base.empty() ? "" : base + "/") + escapeLocalName(ref.local_name());
+            path[static_cast<size_t>(child)]
+                = (base.empty() ? "" : base + "/") + escapeLocalName(ref.local_name());
             queue.push_back(child);
         }
     }
@@ -138,14 +140,16 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     for (int id = 1; id < n; ++id) {
         if (bfsParent[static_cast<size_t>(id)] < 0) continue;
         std::string lower = bfsName[static_cast<size_t>(id)];
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(
+            lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
         if (lower.find("optimizer") != std::string::npos) underOptimizer[static_cast<size_t>(id)] = true;
     }
     for (int id : order) {
         int p = bfsParent[static_cast<size_t>(id)];
         if (p >= 0 && underOptimizer[static_cast<size_t>(p)]) underOptimizer[static_cast<size_t>(id)] = true;
         if (underOptimizer[static_cast<size_t>(id)])
-            for (int e : nodeEntries[static_cast<size_t>(id)]) m_tree.annotations[static_cast<size_t>(e)].optimizerState = true;
+            for (int e : nodeEntries[static_cast<size_t>(id)])
+                m_tree.annotations[static_cast<size_t>(e)].optimizerState = true;
     }
     for (auto& [slot, info] : slotOf)
         for (int e : nodeEntries[static_cast<size_t>(slot)]) {
@@ -169,7 +173,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         int id = *it;
         bool any = !nodeEntries[static_cast<size_t>(id)].empty();
-        for (int c : bfsChildren[static_cast<size_t>(id)]) any = any || hasTensors[static_cast<size_t>(c)];
+        for (int c : bfsChildren[static_cast<size_t>(id)])
+            any = any || hasTensors[static_cast<size_t>(c)];
         hasTensors[static_cast<size_t>(id)] = any;
     }
 
@@ -178,7 +183,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     treeNodeOf[0] = 0;
     // Iterative DFS keeps child order and cannot overflow the stack on deep hostile graphs.
     std::vector<std::pair<int, int>> stack; // (graph node, tree parent)
-    for (auto it = bfsChildren[0].rbegin(); it != bfsChildren[0].rend(); ++it) stack.push_back({ *it, 0 });
+    for (auto it = bfsChildren[0].rbegin(); it != bfsChildren[0].rend(); ++it)
+        stack.push_back({ *it, 0 });
     for (int e : nodeEntries[0]) {
         int leaf = addNode(0, m_bundle.entries()[static_cast<size_t>(e)].key, NodeKind::Variable);
         m_tree.nodes[static_cast<size_t>(leaf)].entry = e;
@@ -189,7 +195,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         stack.pop_back();
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
-        int node = addNode(treeParent, bfsName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+        int node = addNode(
+            treeParent, bfsName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         for (int e : nodeEntries[static_cast<size_t>(id)]) {
@@ -198,13 +205,15 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             } else { // other attributes (lookup tables, .TENSORS) become leaves named after the attribute
                 const std::string& key = m_bundle.entries()[static_cast<size_t>(e)].key;
                 auto pos = key.rfind("/.ATTRIBUTES/");
-                int leaf = addNode(node, pos == std::string::npos ? key : key.substr(pos + 13), NodeKind::Variable);
+                int leaf = addNode(
+                    node, pos == std::string::npos ? key : key.substr(pos + 13), NodeKind::Variable);
                 m_tree.nodes[static_cast<size_t>(leaf)].entry = e;
             }
             m_placed[static_cast<size_t>(e)] = true;
         }
         const auto& kids = bfsChildren[static_cast<size_t>(id)];
-        for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back({ *it, node });
+        for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+            stack.push_back({ *it, node });
     }
     // Slots under their variable, named "<slot> (<optimizer>)".
     for (int id = 0; id < n; ++id)
@@ -228,8 +237,9 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
 // TF1 optimizers name their slots "<variable>/<Optimizer>[_N]".
 bool tf1SlotSuffix(const std::string& suffix, std::string& optimizer)
 {
-    static const char* kNames[] = { "Adam", "Adam_1", "Momentum", "Adagrad", "Ftrl", "Ftrl_1", "RMSProp",
-        "RMSProp_1", "Adadelta", "Adadelta_1", "ProximalAdagrad", "AdagradDA", "AdagradDA_1", "ExponentialMovingAverage" };
+    static const char* kNames[]
+        = { "Adam", "Adam_1", "Momentum", "Adagrad", "Ftrl", "Ftrl_1", "RMSProp", "RMSProp_1", "Adadelta",
+              "Adadelta_1", "ProximalAdagrad", "AdagradDA", "AdagradDA_1", "ExponentialMovingAverage" };
     for (const char* name : kNames)
         if (suffix == name) {
             optimizer = suffix.substr(0, suffix.find('_'));
@@ -253,7 +263,8 @@ void TreeBuilder::buildFromNames()
             owner = key.substr(0, slash);
             // A slot of one partition of a partitioned variable: "<variable>/part_3/Adam".
             if (auto p = owner.rfind("/part_"); p != std::string::npos && m_bundle.indexOf(owner) < 0
-                && owner.find_first_not_of("0123456789", p + 6) == std::string::npos && m_bundle.indexOf(owner.substr(0, p)) >= 0) {
+                && owner.find_first_not_of("0123456789", p + 6) == std::string::npos
+                && m_bundle.indexOf(owner.substr(0, p)) >= 0) {
                 part = owner.substr(p + 1);
                 owner = owner.substr(0, p);
             }
@@ -264,8 +275,8 @@ void TreeBuilder::buildFromNames()
             a.slotName = key.substr(slash + 1) + (part.empty() ? "" : " (" + part + ")");
             a.optimizerPath = optimizer;
             a.optimizerState = true;
-        } else if (key.starts_with("beta1_power") || key.starts_with("beta2_power") || key.find("/Adam") != std::string::npos
-            || key.find("optimizer") != std::string::npos) {
+        } else if (key.starts_with("beta1_power") || key.starts_with("beta2_power")
+            || key.find("/Adam") != std::string::npos || key.find("optimizer") != std::string::npos) {
             a.optimizerState = true;
         }
     }
@@ -284,16 +295,19 @@ void TreeBuilder::buildFromNames()
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Variable) continue;
         std::string_view key = entries[e].key;
-        // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as "layer/kernel".
+        // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as
+        // "layer/kernel".
         std::string_view shown = key;
-        if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0) shown = shown.substr(0, pos);
+        if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0)
+            shown = shown.substr(0, pos);
         int parent = 0;
         size_t start = 0;
         size_t depth = 0;
         bool samePrefix = true;
         while (true) {
             size_t slash = shown.find('/', start);
-            std::string_view part = shown.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+            std::string_view part = shown.substr(
+                start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
             if (samePrefix && depth < previousPath.size() && previousPath[depth].first == part) {
                 parent = previousPath[depth].second;
             } else {
@@ -314,7 +328,8 @@ void TreeBuilder::buildFromNames()
         previousPath.resize(depth);
         auto& leaf = m_tree.nodes[static_cast<size_t>(parent)];
         if (leaf.entry >= 0) { // two keys folded onto one name: keep the second as its own child
-            parent = addNode(parent, std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
+            parent = addNode(parent,
+                std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
         }
         m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
         m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
@@ -374,11 +389,16 @@ VariableTree TreeBuilder::finish()
 const char* nodeKindName(NodeKind kind)
 {
     switch (kind) {
-    case NodeKind::Root: return "root";
-    case NodeKind::Object: return "object";
-    case NodeKind::Variable: return "variable";
-    case NodeKind::Slot: return "slot";
-    case NodeKind::Group: return "group";
+    case NodeKind::Root:
+        return "root";
+    case NodeKind::Object:
+        return "object";
+    case NodeKind::Variable:
+        return "variable";
+    case NodeKind::Slot:
+        return "slot";
+    case NodeKind::Group:
+        return "group";
     }
     return "object";
 }
@@ -386,10 +406,14 @@ const char* nodeKindName(NodeKind kind)
 const char* entryRoleName(EntryRole role)
 {
     switch (role) {
-    case EntryRole::Variable: return "variable";
-    case EntryRole::Slot: return "slot";
-    case EntryRole::ObjectGraph: return "object_graph";
-    case EntryRole::Other: return "other";
+    case EntryRole::Variable:
+        return "variable";
+    case EntryRole::Slot:
+        return "slot";
+    case EntryRole::ObjectGraph:
+        return "object_graph";
+    case EntryRole::Other:
+        return "other";
     }
     return "other";
 }
@@ -399,9 +423,12 @@ std::string escapeLocalName(const std::string& name)
     std::string out;
     out.reserve(name.size());
     for (char c : name) {
-        if (c == '.') out += "..";
-        else if (c == '/') out += ".S";
-        else out += c;
+        if (c == '.')
+            out += "..";
+        else if (c == '/')
+            out += ".S";
+        else
+            out += c;
     }
     return out;
 }
@@ -417,7 +444,8 @@ VariableTree buildVariableTree(const BundleReader& bundle)
             builder.m_tree.warnings.push_back(tensor.status());
         } else if (tensor->stringValues().size() != 1 || !graph.ParseFromString(tensor->stringValues()[0])) {
             builder.m_tree.warnings.push_back(
-                Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name").withTensor(std::string(kObjectGraphKey)));
+                Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name")
+                    .withTensor(std::string(kObjectGraphKey)));
         } else {
             objectBased = builder.buildFromObjectGraph(graph);
         }

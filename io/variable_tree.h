@@ -19,32 +19,32 @@ const char* entryRoleName(EntryRole role);
 
 struct EntryAnnotation {
     EntryRole role = EntryRole::Other;
-    std::string objectPath;    // TF2: first breadth-first path of the owning object; empty for TF1
-    std::string slotOfKey;     // slots: checkpoint key of the variable the slot belongs to
-    std::string slotName;      // slots: m, v, momentum, ...
+    std::string objectPath; // TF2: first breadth-first path of the owning object; empty for TF1
+    std::string slotOfKey; // slots: checkpoint key of the variable the slot belongs to
+    std::string slotName; // slots: m, v, momentum, ...
     std::string optimizerPath; // slots: the optimizer's object path (TF1: the optimizer's name, e.g. Adam)
     bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
 };
 
 struct TreeNode {
-    std::string name;        // one path segment, unescaped for display
+    std::string name; // one path segment, unescaped for display
     NodeKind kind = NodeKind::Object;
     int parent = -1;
     std::vector<int> children;
-    int entry = -1;          // index into BundleReader::entries(), for Variable and Slot nodes
-    std::string path;        // TF2 object path or TF1 name prefix of this node
-    std::string label;       // extra description, e.g. the Keras layer "conv (Conv2D)"
-    std::string slotName;    // Slot nodes
+    int entry = -1; // index into BundleReader::entries(), for Variable and Slot nodes
+    std::string path; // TF2 object path or TF1 name prefix of this node
+    std::string label; // extra description, e.g. the Keras layer "conv (Conv2D)"
+    std::string slotName; // Slot nodes
     std::string optimizerPath;
     uint64_t parameters = 0; // aggregated over the subtree, optimizer slots excluded
     uint64_t bytes = 0;
 };
 
 struct VariableTree {
-    bool objectBased = false;            // true when built from a TF2 object graph
-    std::vector<TreeNode> nodes;         // nodes[0] is the root
+    bool objectBased = false; // true when built from a TF2 object graph
+    std::vector<TreeNode> nodes; // nodes[0] is the root
     std::vector<EntryAnnotation> annotations; // parallel to BundleReader::entries()
-    std::vector<Status> warnings;        // e.g. an object graph that could not be decoded
+    std::vector<Status> warnings; // e.g. an object graph that could not be decoded
 };
 
 inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";

@@ -9,11 +9,19 @@ const QString kOpenJob = QStringLiteral("open");
 using OpenResult = io::Result<std::shared_ptr<io::Artifact>>;
 } // namespace
 
-QString statusToText(const io::Status& status) { return QString::fromStdString(status.toString()); }
+QString statusToText(const io::Status& status)
+{
+    return QString::fromStdString(status.toString());
+}
 
-ArtifactSession::ArtifactSession(QObject* parent) : QObject(parent) { }
+ArtifactSession::ArtifactSession(QObject* parent)
+    : QObject(parent)
+{ }
 
-ArtifactSession::~ArtifactSession() { m_jobs.cancelAll(); }
+ArtifactSession::~ArtifactSession()
+{
+    m_jobs.cancelAll();
+}
 
 void ArtifactSession::setState(State state)
 {
@@ -72,7 +80,8 @@ QString ArtifactSession::displayName() const
 {
     if (!m_artifact) return QFileInfo(m_path).fileName();
     const auto& loc = m_artifact->location;
-    if (loc.kind == io::ArtifactKind::SavedModel) return QString::fromStdString(loc.savedModelDir.filename().string());
+    if (loc.kind == io::ArtifactKind::SavedModel)
+        return QString::fromStdString(loc.savedModelDir.filename().string());
     return QString::fromStdString(loc.checkpointPrefix.filename().string());
 }
 

@@ -4,7 +4,6 @@
 #include "model/variable_tree_model.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 
 namespace tscope::model {
@@ -14,7 +13,8 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& a, size_t coun
     std::vector<LargestVariable> all;
     if (!a.bundle) return all;
     const auto& entries = a.bundle->entries();
-    for (size_t i = 0; i < entries.size(); ++i) all.push_back({ static_cast<int>(i), entries[i].byteSize() });
+    for (size_t i = 0; i < entries.size(); ++i)
+        all.push_back({ static_cast<int>(i), entries[i].byteSize() });
     std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.bytes > y.bytes; });
     if (all.size() > count) all.resize(count);
     return all;
@@ -27,16 +27,30 @@ QString summaryHtml(const io::Artifact& a)
     const auto opt = a.optimizerTotals();
     QString h;
     const bool sm = a.location.kind == io::ArtifactKind::SavedModel;
-    h += QStringLiteral("<h2>%1</h2>").arg(esc(sm ? a.location.savedModelDir.filename().string() : a.location.checkpointPrefix.filename().string()));
+    h += QStringLiteral("<h2>%1</h2>")
+             .arg(esc(sm ? a.location.savedModelDir.filename().string()
+                         : a.location.checkpointPrefix.filename().string()));
     h += QStringLiteral("<table cellspacing='4'>");
-    auto row = [&](const QString& k, const QString& v) { h += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(k, v); };
-    row(QObject::tr("Kind"), sm ? QObject::tr("SavedModel (%1)").arg(QString::fromStdString(a.format())) : QObject::tr("Checkpoint (%1)").arg(a.format() == "tf2-object" ? QObject::tr("TF2 object-based") : QObject::tr("TF1 name-based")));
-    row(QObject::tr("Location"), esc(sm ? a.location.savedModelDir.string() : a.location.checkpointPrefix.string()));
-    row(QObject::tr("TensorFlow"), a.tensorflowVersion.empty() ? QObject::tr("unknown (not recorded in checkpoints)") : esc(a.tensorflowVersion));
-    row(QObject::tr("Variables"), QObject::tr("%1 tensors, %2 parameters, %3").arg(formatCount(totals.variables), formatCount(totals.parameters), formatBytes(totals.bytes)));
+    auto row = [&](const QString& k, const QString& v) {
+        h += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(k, v);
+    };
+    row(QObject::tr("Kind"),
+        sm ? QObject::tr("SavedModel (%1)").arg(QString::fromStdString(a.format()))
+           : QObject::tr("Checkpoint (%1)")
+                 .arg(a.format() == "tf2-object" ? QObject::tr("TF2 object-based")
+                                                 : QObject::tr("TF1 name-based")));
+    row(QObject::tr("Location"),
+        esc(sm ? a.location.savedModelDir.string() : a.location.checkpointPrefix.string()));
+    row(QObject::tr("TensorFlow"),
+        a.tensorflowVersion.empty() ? QObject::tr("unknown (not recorded in checkpoints)")
+                                    : esc(a.tensorflowVersion));
+    row(QObject::tr("Variables"),
+        QObject::tr("%1 tensors, %2 parameters, %3")
+            .arg(formatCount(totals.variables), formatCount(totals.parameters), formatBytes(totals.bytes)));
     if (totals.bytes > 0) {
         const double share = 100.0 * static_cast<double>(opt.bytes) / static_cast<double>(totals.bytes);
-        row(QObject::tr("Optimizer state"), QObject::tr("%1 tensors, %2 parameters, %3 (%4% of bytes)")
+        row(QObject::tr("Optimizer state"),
+            QObject::tr("%1 tensors, %2 parameters, %3 (%4% of bytes)")
                 .arg(formatCount(opt.variables), formatCount(opt.parameters), formatBytes(opt.bytes))
                 .arg(share, 0, 'f', 1));
         // Weights: what is neither optimizer state nor the object graph's own bookkeeping.
@@ -47,25 +61,35 @@ QString summaryHtml(const io::Artifact& a)
             wParams += a.bundle->entries()[i].elementCount();
             wBytes += a.bundle->entries()[i].byteSize();
         }
-        row(QObject::tr("Model weights"), QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
+        row(QObject::tr("Model weights"),
+            QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
     }
     if (a.savedModel) {
         const auto& s = *a.savedModel;
         int sigs = 0;
         for (const auto& mg : s.metaGraphs)
-            for (const auto& sig : mg.signatures) sigs += sig.key.starts_with("__") ? 0 : 1;
-        row(QObject::tr("Meta graphs"), QObject::tr("%1, with %2 signatures").arg(s.metaGraphs.size()).arg(sigs));
-        row(QObject::tr("Fingerprint"), s.fingerprint ? QString::number(s.fingerprint->savedModelChecksum) : QObject::tr("none"));
-        row(QObject::tr("Keras metadata"), s.hasKerasMetadata ? QObject::tr("present") : QObject::tr("absent"));
+            for (const auto& sig : mg.signatures)
+                sigs += sig.key.starts_with("__") ? 0 : 1;
+        row(QObject::tr("Meta graphs"),
+            QObject::tr("%1, with %2 signatures").arg(s.metaGraphs.size()).arg(sigs));
+        row(QObject::tr("Fingerprint"),
+            s.fingerprint ? QString::number(s.fingerprint->savedModelChecksum) : QObject::tr("none"));
+        row(QObject::tr("Keras metadata"),
+            s.hasKerasMetadata ? QObject::tr("present") : QObject::tr("absent"));
     }
     h += QStringLiteral("</table>");
 
     const auto by = a.totalsByDtype();
     if (!by.empty()) {
-        h += QStringLiteral("<h3>%1</h3><table cellspacing='4'><tr><th align='left'>dtype</th><th align='right'>tensors</th><th align='right'>parameters</th><th align='right'>bytes</th></tr>").arg(QObject::tr("Parameters by dtype"));
+        h += QStringLiteral(
+            "<h3>%1</h3><table cellspacing='4'><tr><th align='left'>dtype</th><th "
+            "align='right'>tensors</th><th align='right'>parameters</th><th align='right'>bytes</th></tr>")
+                 .arg(QObject::tr("Parameters by dtype"));
         for (const auto& d : by)
-            h += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td align='right'>%3</td><td align='right'>%4</td></tr>")
-                     .arg(QString::fromStdString(io::dtypeName(d.dtype)), formatCount(d.variables), formatCount(d.parameters), formatBytes(d.bytes));
+            h += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td align='right'>%3</td><td "
+                                "align='right'>%4</td></tr>")
+                     .arg(QString::fromStdString(io::dtypeName(d.dtype)), formatCount(d.variables),
+                         formatCount(d.parameters), formatBytes(d.bytes));
         h += QStringLiteral("</table>");
     }
     const auto largest = largestVariables(a, 10);
@@ -74,28 +98,37 @@ QString summaryHtml(const io::Artifact& a)
         for (const auto& l : largest) {
             const auto& e = a.bundle->entries()[static_cast<size_t>(l.entry)];
             QStringList dims;
-            for (auto d : e.shape) dims << QString::number(d);
+            for (auto d : e.shape)
+                dims << QString::number(d);
             const auto& an = a.tree.annotations[static_cast<size_t>(l.entry)];
             std::string name = an.objectPath.empty() ? e.key : an.objectPath;
-            if (an.role == io::EntryRole::Slot) name = an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
+            if (an.role == io::EntryRole::Slot)
+                name = an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
             h += QStringLiteral("<tr><td>%1</td><td>%2[%3]</td><td align='right'>%4</td></tr>")
-                     .arg(esc(name), QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")), formatBytes(l.bytes));
+                     .arg(esc(name), QString::fromStdString(io::dtypeName(e.dtype)),
+                         dims.join(QStringLiteral(", ")), formatBytes(l.bytes));
         }
         h += QStringLiteral("</table>");
     }
     if (a.location.run && !a.location.run->checkpoints.empty()) {
         h += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Checkpoints in this training run"));
         for (const auto& c : a.location.run->checkpoints) {
-            QString when = c.timestamp ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(*c.timestamp * 1000)).toString(Qt::ISODate) : QString();
+            QString when = c.timestamp
+                ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(*c.timestamp * 1000))
+                      .toString(Qt::ISODate)
+                : QString();
             h += QStringLiteral("<li>%1%2%3%4</li>")
-                     .arg(esc(c.prefix.filename().string()), when.isEmpty() ? QString() : QStringLiteral(" — ") + when,
-                         c.latest ? QObject::tr(" (latest)") : QString(), c.exists ? QString() : QObject::tr(" <i>missing</i>"));
+                     .arg(esc(c.prefix.filename().string()),
+                         when.isEmpty() ? QString() : QStringLiteral(" — ") + when,
+                         c.latest ? QObject::tr(" (latest)") : QString(),
+                         c.exists ? QString() : QObject::tr(" <i>missing</i>"));
         }
         h += QStringLiteral("</ul>");
     }
     if (!a.warnings.empty()) {
         h += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Warnings"));
-        for (const auto& w : a.warnings) h += QStringLiteral("<li>%1</li>").arg(esc(w));
+        for (const auto& w : a.warnings)
+            h += QStringLiteral("<li>%1</li>").arg(esc(w));
         h += QStringLiteral("</ul>");
     }
     return h;

@@ -59,27 +59,33 @@ void binFloats(const float* p, uint64_t n, double lo, double scale, int bins, Pa
             counts[3 * static_cast<size_t>(bins) + binOf(d)]++;
         } else {
             for (float v : { a, b, c, d }) {
-                if (std::isnan(v)) out.nans++;
-                else if (std::isinf(v)) out.infs++;
-                else counts[binOf(v)]++;
+                if (std::isnan(v))
+                    out.nans++;
+                else if (std::isinf(v))
+                    out.infs++;
+                else
+                    counts[binOf(v)]++;
             }
         }
     }
     for (; i < n; ++i) {
         const float v = p[i];
-        if (std::isnan(v)) out.nans++;
-        else if (std::isinf(v)) out.infs++;
-        else counts[binOf(v)]++;
+        if (std::isnan(v))
+            out.nans++;
+        else if (std::isinf(v))
+            out.infs++;
+        else
+            counts[binOf(v)]++;
     }
     for (size_t b = 0; b < static_cast<size_t>(bins); ++b)
-        out.counts[b] += counts[b] + counts[static_cast<size_t>(bins) + b] + counts[2 * static_cast<size_t>(bins) + b]
-            + counts[3 * static_cast<size_t>(bins) + b];
+        out.counts[b] += counts[b] + counts[static_cast<size_t>(bins) + b]
+            + counts[2 * static_cast<size_t>(bins) + b] + counts[3 * static_cast<size_t>(bins) + b];
 }
 
 } // namespace
 
-io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
-    const io::CancelToken* cancel, int threads)
+io::Result<HistogramData> computeHistogram(
+    const io::Tensor& t, int bins, double lo, double hi, const io::CancelToken* cancel, int threads)
 {
     HistogramData h;
     h.total = t.elementCount();
@@ -92,7 +98,8 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
     h.lo = lo;
     h.hi = hi;
     h.edges.resize(static_cast<size_t>(bins) + 1);
-    for (int i = 0; i <= bins; ++i) h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
+    for (int i = 0; i <= bins; ++i)
+        h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
     const double scale = bins / (hi - lo);
 
     const int dtype = t.dtype();
@@ -132,14 +139,17 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
             if (cancel && cancel->isCancelled()) stop = true;
         }
         std::lock_guard lock(m);
-        for (size_t b = 0; b < p.counts.size(); ++b) result.counts[b] += p.counts[b];
+        for (size_t b = 0; b < p.counts.size(); ++b)
+            result.counts[b] += p.counts[b];
         result.nans += p.nans;
         result.infs += p.infs;
     };
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
+    for (unsigned i = 1; i < n; ++i)
+        pool.emplace_back(worker);
     worker();
-    for (auto& th : pool) th.join();
+    for (auto& th : pool)
+        th.join();
     if (stop) return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
     h.counts = std::move(result.counts);
     h.nans = result.nans;

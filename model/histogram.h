@@ -11,7 +11,7 @@
 namespace tscope::model {
 
 struct HistogramData {
-    std::vector<double> edges;   // bins + 1 edges, ascending
+    std::vector<double> edges; // bins + 1 edges, ascending
     std::vector<uint64_t> counts; // per bin
     uint64_t nans = 0;
     uint64_t infs = 0;

@@ -8,7 +8,9 @@ const QString kRebin = QStringLiteral("rebin");
 const QString kPlane = QStringLiteral("plane");
 } // namespace
 
-InspectionController::InspectionController(QObject* parent) : QObject(parent) { }
+InspectionController::InspectionController(QObject* parent)
+    : QObject(parent)
+{ }
 
 void InspectionController::setArtifact(std::shared_ptr<const io::Artifact> artifact)
 {
@@ -18,7 +20,10 @@ void InspectionController::setArtifact(std::shared_ptr<const io::Artifact> artif
     m_entry = -1;
 }
 
-void InspectionController::cancel() { m_jobs.cancelAll(); }
+void InspectionController::cancel()
+{
+    m_jobs.cancelAll();
+}
 
 void InspectionController::inspect(int entry, int bins)
 {
@@ -49,7 +54,8 @@ void InspectionController::setBins(int bins)
     const int entry = m_entry;
     m_jobs.run<io::Result<HistogramData>>(
         kRebin, this,
-        [analysis, bins](const io::CancelToken& token) { return rebin(*analysis->tensor, analysis->stats, bins, token); },
+        [analysis, bins](
+            const io::CancelToken& token) { return rebin(*analysis->tensor, analysis->stats, bins, token); },
         [this, entry](io::Result<HistogramData> result) {
             if (entry != m_entry || !result) return;
             emit histogramReady(result.value());

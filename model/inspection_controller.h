@@ -8,7 +8,6 @@
 #include "model/tensor_view.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace tscope::model {

@@ -23,7 +23,8 @@ void lowerCurrentThreadPriority()
 #endif
 }
 
-JobRunner::JobRunner(QObject* parent) : QObject(parent)
+JobRunner::JobRunner(QObject* parent)
+    : QObject(parent)
 {
     // Disk-bound work: a couple of threads is enough and keeps the GUI thread's core free.
     m_pool.setMaxThreadCount(static_cast<int>(std::max(2u, io::availableCpus())));
@@ -66,9 +67,13 @@ void JobRunner::cancel(const QString& key)
 void JobRunner::cancelAll()
 {
     const auto keys = m_tokens.keys();
-    for (const auto& k : keys) cancel(k);
+    for (const auto& k : keys)
+        cancel(k);
 }
 
-void JobRunner::waitForDone() { m_pool.waitForDone(); }
+void JobRunner::waitForDone()
+{
+    m_pool.waitForDone();
+}
 
 } // namespace tscope::model

@@ -12,7 +12,6 @@
 #include <QString>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <functional>
 #include <memory>
 
@@ -40,13 +39,15 @@ public:
         // The runner outlives every task (its destructor waits for the pool), so results are posted
         // to the runner's thread and the receiver is checked there, never from the worker.
         JobRunner* runner = this;
-        auto task = [work = std::move(work), done = std::move(done), token, guard, runner, key, generation]() mutable {
+        auto task = [work = std::move(work), done = std::move(done), token, guard, runner, key,
+                        generation]() mutable {
             lowerCurrentThreadPriority();
             Result result = work(token);
             if (token.isCancelled()) return;
             QMetaObject::invokeMethod(
                 runner,
-                [result = std::move(result), done = std::move(done), guard, runner, key, generation, token]() mutable {
+                [result = std::move(result), done = std::move(done), guard, runner, key, generation,
+                    token]() mutable {
                     if (!guard || token.isCancelled() || !runner->isCurrent(key, generation)) return;
                     runner->finishKey(key, generation);
                     done(std::move(result));
@@ -60,7 +61,10 @@ public:
     void cancel(const QString& key);
     void cancelAll();
     bool isRunning(const QString& key) const { return m_tokens.contains(key); }
-    bool isCurrent(const QString& key, quint64 generation) const { return m_generations.value(key) == generation; }
+    bool isCurrent(const QString& key, quint64 generation) const
+    {
+        return m_generations.value(key) == generation;
+    }
     // Blocks until every job has returned (tests, shutdown).
     void waitForDone();
 

@@ -4,7 +4,11 @@
 
 namespace tscope::model {
 
-ObjectGraphModel::ObjectGraphModel(QObject* parent) : QStandardItemModel(parent) { setMetaGraph(nullptr); }
+ObjectGraphModel::ObjectGraphModel(QObject* parent)
+    : QStandardItemModel(parent)
+{
+    setMetaGraph(nullptr);
+}
 
 void ObjectGraphModel::setMetaGraph(const io::MetaGraphInfo* mg)
 {
@@ -19,9 +23,12 @@ void ObjectGraphModel::setMetaGraph(const io::MetaGraphInfo* mg)
         auto* nameItem = new QStandardItem(name);
         nameItem->setToolTip(QString::fromStdString(o.path));
         QString detail = QString::fromStdString(o.identifier);
-        if (!o.detail.empty()) detail += (detail.isEmpty() ? QString() : QStringLiteral("  ")) + QString::fromStdString(o.detail);
+        if (!o.detail.empty())
+            detail
+                += (detail.isEmpty() ? QString() : QStringLiteral("  ")) + QString::fromStdString(o.detail);
         row << nameItem << new QStandardItem(QString::fromStdString(o.kind)) << new QStandardItem(detail);
-        for (auto* item : row) item->setEditable(false);
+        for (auto* item : row)
+            item->setEditable(false);
         for (const auto& sig : o.functionSignatures) {
             auto* s = new QStandardItem(QString::fromStdString(sig));
             s->setEditable(false);

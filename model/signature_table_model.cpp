@@ -11,11 +11,14 @@ QString shapeText(const std::optional<io::Shape>& shape)
 {
     if (!shape) return QStringLiteral("unknown rank");
     QStringList dims;
-    for (auto d : *shape) dims << (d < 0 ? QStringLiteral("?") : QString::number(d));
+    for (auto d : *shape)
+        dims << (d < 0 ? QStringLiteral("?") : QString::number(d));
     return QStringLiteral("(%1)").arg(dims.join(QStringLiteral(", ")));
 }
 
-SignatureTableModel::SignatureTableModel(QObject* parent) : QAbstractTableModel(parent) { }
+SignatureTableModel::SignatureTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
 
 void SignatureTableModel::setMetaGraph(const io::MetaGraphInfo* mg)
 {
@@ -23,15 +26,23 @@ void SignatureTableModel::setMetaGraph(const io::MetaGraphInfo* mg)
     m_rows.clear();
     if (mg)
         for (const auto& s : mg->signatures) {
-            for (const auto& a : s.inputs) m_rows.push_back({ &s, &a, true });
-            for (const auto& a : s.outputs) m_rows.push_back({ &s, &a, false });
+            for (const auto& a : s.inputs)
+                m_rows.push_back({ &s, &a, true });
+            for (const auto& a : s.outputs)
+                m_rows.push_back({ &s, &a, false });
             if (s.inputs.empty() && s.outputs.empty()) m_rows.push_back({ &s, nullptr, true });
         }
     endResetModel();
 }
 
-int SignatureTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
-int SignatureTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SignatureTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+int SignatureTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SignatureTableModel::data(const QModelIndex& index, int role) const
 {
@@ -46,15 +57,24 @@ QVariant SignatureTableModel::data(const QModelIndex& index, int role) const
     }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
     switch (index.column()) {
-    case SignatureColumn: return QString::fromStdString(r.signature->key);
-    case MethodColumn: return QString::fromStdString(r.signature->methodName);
-    case DirectionColumn: return r.arg ? (r.input ? tr("input") : tr("output")) : QString();
-    case NameColumn: return r.arg ? QString::fromStdString(r.arg->name) : tr("(no inputs or outputs)");
-    case DTypeColumn: return r.arg ? QString::fromStdString(io::dtypeName(r.arg->dtype)) : QString();
-    case ShapeColumn: return r.arg ? shapeText(r.arg->shape) : QString();
+    case SignatureColumn:
+        return QString::fromStdString(r.signature->key);
+    case MethodColumn:
+        return QString::fromStdString(r.signature->methodName);
+    case DirectionColumn:
+        return r.arg ? (r.input ? tr("input") : tr("output")) : QString();
+    case NameColumn:
+        return r.arg ? QString::fromStdString(r.arg->name) : tr("(no inputs or outputs)");
+    case DTypeColumn:
+        return r.arg ? QString::fromStdString(io::dtypeName(r.arg->dtype)) : QString();
+    case ShapeColumn:
+        return r.arg ? shapeText(r.arg->shape) : QString();
     case TensorColumn:
         if (!r.arg) return {};
-        return QString::fromStdString(r.arg->tensor) + (r.arg->encoding == "name" ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(r.arg->encoding)));
+        return QString::fromStdString(r.arg->tensor)
+            + (r.arg->encoding == "name"
+                    ? QString()
+                    : QStringLiteral(" (%1)").arg(QString::fromStdString(r.arg->encoding)));
     }
     return {};
 }
@@ -62,7 +82,8 @@ QVariant SignatureTableModel::data(const QModelIndex& index, int role) const
 QVariant SignatureTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = { "Signature", "Method", "Direction", "Name", "DType", "Shape", "Graph tensor" };
+    static const char* names[]
+        = { "Signature", "Method", "Direction", "Name", "DType", "Shape", "Graph tensor" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

@@ -10,7 +10,16 @@ namespace tscope::model {
 class SignatureTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { SignatureColumn, MethodColumn, DirectionColumn, NameColumn, DTypeColumn, ShapeColumn, TensorColumn, ColumnCount };
+    enum Column {
+        SignatureColumn,
+        MethodColumn,
+        DirectionColumn,
+        NameColumn,
+        DTypeColumn,
+        ShapeColumn,
+        TensorColumn,
+        ColumnCount
+    };
 
     explicit SignatureTableModel(QObject* parent = nullptr);
     void setMetaGraph(const io::MetaGraphInfo* metaGraph); // nullptr clears; the caller keeps it alive

@@ -27,12 +27,15 @@ TensorAnalysis analyzeTensor(const io::Artifact& artifact, int entry, int bins, 
     }
     a.stats = *stats;
     auto hist = rebin(*a.tensor, a.stats, bins, cancel);
-    if (!hist) a.status = hist.status();
-    else a.histogram = std::move(hist.value());
+    if (!hist)
+        a.status = hist.status();
+    else
+        a.histogram = std::move(hist.value());
     return a;
 }
 
-io::Result<HistogramData> rebin(const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel)
+io::Result<HistogramData> rebin(
+    const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel)
 {
     if (!stats.numeric) return HistogramData {};
     return computeHistogram(tensor, bins, stats.min, stats.max, &cancel);

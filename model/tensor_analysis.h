@@ -19,9 +19,11 @@ struct TensorAnalysis {
 };
 
 // runs on worker thread
-TensorAnalysis analyzeTensor(const io::Artifact& artifact, int entry, int bins, const io::CancelToken& cancel);
+TensorAnalysis analyzeTensor(
+    const io::Artifact& artifact, int entry, int bins, const io::CancelToken& cancel);
 
 // runs on worker thread: only the histogram, reusing known stats (bin count or scale changed)
-io::Result<HistogramData> rebin(const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel);
+io::Result<HistogramData> rebin(
+    const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel);
 
 } // namespace tscope::model

@@ -5,7 +5,6 @@
 #include "io/element.h"
 
 #include <Eigen/Core>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -35,7 +34,8 @@ struct FusedFloatSums {
     uint64_t zeros = 0;
 };
 
-__attribute__((target("avx2,fma"))) bool fusedFloatStatsAvx2(const float* p, int64_t n, double shift, FusedFloatSums& out)
+__attribute__((target("avx2,fma"))) bool fusedFloatStatsAvx2(
+    const float* p, int64_t n, double shift, FusedFloatSums& out)
 {
     const __m256d vshift = _mm256_set1_pd(shift);
     const __m256 zero = _mm256_setzero_ps();
@@ -110,8 +110,7 @@ bool cpuHasAvx2Fma()
 #endif
 
 // Statistics of a block of float values already converted to float32 (or float64).
-template <typename Scalar>
-TensorStats blockStats(const Scalar* data, int64_t n)
+template <typename Scalar> TensorStats blockStats(const Scalar* data, int64_t n)
 {
     TensorStats s;
     s.count = static_cast<uint64_t>(n);
@@ -127,7 +126,7 @@ TensorStats blockStats(const Scalar* data, int64_t n)
             s.max = static_cast<double>(f.max);
             s.mean = static_cast<double>(data[0]) + f.s1 / fn;
             s.std = std::max(0.0, f.s2 - f.s1 * f.s1 / fn); // M2 until finished
-            s.l2 = f.sumSq;                                 // sum of squares until finished
+            s.l2 = f.sumSq; // sum of squares until finished
             return s;
         }
     }
@@ -210,17 +209,18 @@ const Scalar* convertBlock(const io::Tensor& t, uint64_t begin, uint64_t n, std:
         break;
     case DType::Complex64:
     case DType::Complex128:
-        for (uint64_t i = 0; i < n; ++i) buffer[i] = static_cast<Scalar>(std::abs(io::elementAsComplex(dtype, p + esize * i)));
+        for (uint64_t i = 0; i < n; ++i)
+            buffer[i] = static_cast<Scalar>(std::abs(io::elementAsComplex(dtype, p + esize * i)));
         break;
     default:
-        for (uint64_t i = 0; i < n; ++i) buffer[i] = static_cast<Scalar>(io::elementAsDouble(dtype, p + esize * i));
+        for (uint64_t i = 0; i < n; ++i)
+            buffer[i] = static_cast<Scalar>(io::elementAsDouble(dtype, p + esize * i));
         break;
     }
     return buffer.data();
 }
 
-template <typename Scalar>
-io::Result<TensorStats> run(const io::Tensor& t, const StatsOptions& options)
+template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, const StatsOptions& options)
 {
     const uint64_t total = t.elementCount();
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
@@ -248,10 +248,13 @@ io::Result<TensorStats> run(const io::Tensor& t, const StatsOptions& options)
         result.merge(local);
     };
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker, false);
+    for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back(worker, false);
     worker(true);
-    for (auto& th : pool) th.join();
-    if (stop || (options.cancel && options.cancel->isCancelled())) return io::Status(io::ErrorCode::Cancelled, "statistics cancelled");
+    for (auto& th : pool)
+        th.join();
+    if (stop || (options.cancel && options.cancel->isCancelled()))
+        return io::Status(io::ErrorCode::Cancelled, "statistics cancelled");
     if (result.finite > 0) {
         result.std = std::sqrt(result.std / static_cast<double>(result.finite));
         result.l2 = std::sqrt(result.l2);
@@ -304,8 +307,10 @@ io::Result<TensorStats> computeStats(const io::Tensor& tensor, const StatsOption
     case DType::Int32:
     case DType::UInt32:
     case DType::QInt32:
-    case DType::Complex128: return run<double>(tensor, options);
-    default: return run<float>(tensor, options);
+    case DType::Complex128:
+        return run<double>(tensor, options);
+    default:
+        return run<float>(tensor, options);
     }
 }
 

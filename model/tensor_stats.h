@@ -12,13 +12,13 @@
 namespace tscope::model {
 
 struct TensorStats {
-    uint64_t count = 0;  // all elements
+    uint64_t count = 0; // all elements
     uint64_t finite = 0; // elements that entered min/max/mean/std
     uint64_t zeros = 0;
     uint64_t nans = 0;
     uint64_t infs = 0;
     double min = 0, max = 0, mean = 0, std = 0, l2 = 0; // over finite values; valid when finite > 0
-    bool numeric = true;                                 // false for strings/opaque dtypes
+    bool numeric = true; // false for strings/opaque dtypes
 
     // Partial statistics merge (Chan et al.): used across chunks and threads.
     void merge(const TensorStats& other);
@@ -27,7 +27,7 @@ struct TensorStats {
 struct StatsOptions {
     const io::CancelToken* cancel = nullptr;
     io::ProgressFn progress; // in elements
-    int threads = 0;         // 0 = hardware concurrency
+    int threads = 0; // 0 = hardware concurrency
 };
 
 // Complex tensors use the magnitude; bool counts as 0/1; strings give numeric=false.

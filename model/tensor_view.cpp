@@ -19,7 +19,8 @@ PlaneSelection PlaneSelection::defaultFor(const io::Shape& shape)
     for (int d = rank - 1; d >= 0 && wide.size() < 2; --d)
         if (shape[static_cast<size_t>(d)] > 1) wide.insert(wide.begin(), d);
     for (int d = rank - 1; d >= 0 && wide.size() < 2 && static_cast<int>(wide.size()) < rank; --d)
-        if (std::find(wide.begin(), wide.end(), d) == wide.end()) wide.insert(std::upper_bound(wide.begin(), wide.end(), d), d);
+        if (std::find(wide.begin(), wide.end(), d) == wide.end())
+            wide.insert(std::upper_bound(wide.begin(), wide.end(), d), d);
     if (wide.size() >= 2) {
         s.rowDim = wide[0];
         s.colDim = wide[1];
@@ -35,7 +36,9 @@ bool PlaneSelection::isValidFor(const io::Shape& shape) const
     if (fixed.size() != shape.size() || rowDim >= rank || colDim >= rank) return false;
     if (rowDim >= 0 && rowDim == colDim) return false;
     for (int d = 0; d < rank; ++d)
-        if (d != rowDim && d != colDim && (fixed[static_cast<size_t>(d)] < 0 || fixed[static_cast<size_t>(d)] >= shape[static_cast<size_t>(d)]))
+        if (d != rowDim && d != colDim
+            && (fixed[static_cast<size_t>(d)] < 0
+                || fixed[static_cast<size_t>(d)] >= shape[static_cast<size_t>(d)]))
             return false;
     return true;
 }
@@ -53,7 +56,8 @@ uint64_t PlaneSelection::elementIndex(const io::Shape& shape, int64_t row, int64
 PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t maxRows, int64_t maxCols)
 {
     PlaneData p;
-    if (t.isString() || !io::dtypeIsNumeric(t.dtype()) || !sel.isValidFor(t.shape()) || t.elementCount() == 0) return p;
+    if (t.isString() || !io::dtypeIsNumeric(t.dtype()) || !sel.isValidFor(t.shape()) || t.elementCount() == 0)
+        return p;
     const int64_t rows = sel.rows(t.shape()), cols = sel.cols(t.shape());
     p.rowStep = std::max<int64_t>(1, (rows + maxRows - 1) / maxRows);
     p.colStep = std::max<int64_t>(1, (cols + maxCols - 1) / maxCols);
@@ -65,8 +69,10 @@ PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t m
     double mn = std::numeric_limits<double>::infinity(), mx = -mn;
     for (int64_t r = 0; r < p.rows; ++r)
         for (int64_t c = 0; c < p.cols; ++c) {
-            const std::byte* e = t.bytes().data() + sel.elementIndex(t.shape(), r * p.rowStep, c * p.colStep) * esize;
-            double v = complex ? std::abs(io::elementAsComplex(t.dtype(), e)) : io::elementAsDouble(t.dtype(), e);
+            const std::byte* e
+                = t.bytes().data() + sel.elementIndex(t.shape(), r * p.rowStep, c * p.colStep) * esize;
+            double v
+                = complex ? std::abs(io::elementAsComplex(t.dtype(), e)) : io::elementAsDouble(t.dtype(), e);
             p.values[static_cast<size_t>(r * p.cols + c)] = v;
             if (std::isfinite(v)) {
                 mn = std::min(mn, v);

@@ -10,9 +10,9 @@
 namespace tscope::model {
 
 struct PlaneSelection {
-    int rowDim = -1;              // -1: a single row
-    int colDim = -1;              // -1: a single column
-    std::vector<int64_t> fixed;   // per dimension; used for dimensions that are neither rowDim nor colDim
+    int rowDim = -1; // -1: a single row
+    int colDim = -1; // -1: a single column
+    std::vector<int64_t> fixed; // per dimension; used for dimensions that are neither rowDim nor colDim
 
     // Default: the last two dims (rank ≥ 2), one column for rank 1, one cell for scalars.
     static PlaneSelection defaultFor(const io::Shape& shape);
@@ -25,13 +25,14 @@ struct PlaneSelection {
 
 // A plane of values as doubles, downsampled by striding to at most maxRows x maxCols (heatmaps).
 struct PlaneData {
-    int64_t rows = 0, cols = 0;       // sampled size
+    int64_t rows = 0, cols = 0; // sampled size
     int64_t rowStep = 1, colStep = 1; // stride in the source plane
-    std::vector<double> values;       // row-major
-    double min = 0, max = 0;          // over finite values
+    std::vector<double> values; // row-major
+    double min = 0, max = 0; // over finite values
 };
 
 // runs on worker thread
-PlaneData extractPlane(const io::Tensor& tensor, const PlaneSelection& selection, int64_t maxRows, int64_t maxCols);
+PlaneData extractPlane(
+    const io::Tensor& tensor, const PlaneSelection& selection, int64_t maxRows, int64_t maxCols);
 
 } // namespace tscope::model

@@ -5,7 +5,6 @@
 
 #include <QColor>
 #include <QFontDatabase>
-
 #include <cmath>
 #include <limits>
 
@@ -17,15 +16,19 @@ QString displayString(const std::string& s, int maxChars)
     if (text.toUtf8() != QByteArray::fromStdString(s)) { // not valid UTF-8: show escaped bytes
         text.clear();
         for (unsigned char c : s) {
-            if (c >= 0x20 && c < 0x7f && c != '\\') text += QChar(c);
-            else text += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+            if (c >= 0x20 && c < 0x7f && c != '\\')
+                text += QChar(c);
+            else
+                text += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
         }
     }
     if (text.size() > maxChars) text = text.left(maxChars) + QStringLiteral("… (%1 bytes)").arg(s.size());
     return text;
 }
 
-ValueTableModel::ValueTableModel(QObject* parent) : QAbstractTableModel(parent) { }
+ValueTableModel::ValueTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
 
 void ValueTableModel::setTensor(std::shared_ptr<const io::Tensor> tensor)
 {
@@ -46,13 +49,15 @@ void ValueTableModel::setSelection(const PlaneSelection& selection)
 int ValueTableModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_tensor || m_tensor->elementCount() == 0) return 0;
-    return static_cast<int>(std::min<int64_t>(m_selection.rows(m_tensor->shape()), std::numeric_limits<int>::max()));
+    return static_cast<int>(
+        std::min<int64_t>(m_selection.rows(m_tensor->shape()), std::numeric_limits<int>::max()));
 }
 
 int ValueTableModel::columnCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_tensor || m_tensor->elementCount() == 0) return 0;
-    return static_cast<int>(std::min<int64_t>(m_selection.cols(m_tensor->shape()), std::numeric_limits<int>::max()));
+    return static_cast<int>(
+        std::min<int64_t>(m_selection.cols(m_tensor->shape()), std::numeric_limits<int>::max()));
 }
 
 QVariant ValueTableModel::data(const QModelIndex& index, int role) const
@@ -71,15 +76,19 @@ QVariant ValueTableModel::data(const QModelIndex& index, int role) const
     const std::byte* p = m_tensor->bytes().data() + i * io::dtypeInfo(dtype).elementSize;
     switch (role) {
     case Qt::DisplayRole:
-    case Qt::ToolTipRole: return QString::fromStdString(io::formatElement(dtype, p));
-    case Qt::TextAlignmentRole: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    case Qt::FontRole: return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    case Qt::ToolTipRole:
+        return QString::fromStdString(io::formatElement(dtype, p));
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::FontRole:
+        return QFontDatabase::systemFont(QFontDatabase::FixedFont);
     case Qt::ForegroundRole: {
         double v = io::elementAsDouble(dtype, p);
         if (!std::isfinite(v)) return QColor(Qt::red);
         return {};
     }
-    case RawValueRole: return io::elementAsDouble(dtype, p);
+    case RawValueRole:
+        return io::elementAsDouble(dtype, p);
     }
     return {};
 }

@@ -5,7 +5,6 @@
 #include "model/tensor_view.h"
 
 #include <QAbstractTableModel>
-
 #include <memory>
 
 namespace tscope::model {

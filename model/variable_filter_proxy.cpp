@@ -5,7 +5,8 @@
 
 namespace tscope::model {
 
-VariableFilterProxy::VariableFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
+VariableFilterProxy::VariableFilterProxy(QObject* parent)
+    : QSortFilterProxyModel(parent)
 {
     setRecursiveFilteringEnabled(true);
     setDynamicSortFilter(true);
@@ -13,7 +14,10 @@ VariableFilterProxy::VariableFilterProxy(QObject* parent) : QSortFilterProxyMode
     setFilterRole(VariableTreeModel::FilterRole);
 }
 
-bool VariableFilterProxy::isFiltering() const { return !m_text.isEmpty() || !m_dtype.isEmpty() || m_hasShape; }
+bool VariableFilterProxy::isFiltering() const
+{
+    return !m_text.isEmpty() || !m_dtype.isEmpty() || m_hasShape;
+}
 
 void VariableFilterProxy::setText(const QString& text, bool regularExpression)
 {
@@ -44,7 +48,9 @@ bool VariableFilterProxy::setShapePattern(const QString& raw)
     } else if (p == QLatin1String("scalar") || p == QLatin1String("[]") || p == QLatin1String("()")) {
         m_hasShape = true;
         m_rank = 0;
-    } else if (static const QRegularExpression rankRe(QStringLiteral("^(?:rank\\s*=?\\s*(\\d+)|(\\d+)\\s*-?d)$")); rankRe.match(p).hasMatch()) {
+    } else if (static const QRegularExpression rankRe(
+                   QStringLiteral("^(?:rank\\s*=?\\s*(\\d+)|(\\d+)\\s*-?d)$"));
+               rankRe.match(p).hasMatch()) {
         auto m = rankRe.match(p);
         m_hasShape = true;
         m_rank = (m.captured(1).isEmpty() ? m.captured(2) : m.captured(1)).toInt();
@@ -52,7 +58,8 @@ bool VariableFilterProxy::setShapePattern(const QString& raw)
         p.remove(QLatin1Char('[')).remove(QLatin1Char(']')).remove(QLatin1Char('(')).remove(QLatin1Char(')'));
         const auto parts = p.split(QRegularExpression(QStringLiteral("[,x\\s]+")), Qt::SkipEmptyParts);
         for (const auto& part : parts) {
-            if (part == QLatin1String("?") || part == QLatin1String("*") || part == QLatin1String("_")) m_shape << -1;
+            if (part == QLatin1String("?") || part == QLatin1String("*") || part == QLatin1String("_"))
+                m_shape << -1;
             else {
                 bool isNum = false;
                 qint64 v = part.toLongLong(&isNum);
@@ -92,7 +99,8 @@ bool VariableFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sou
     // Inner nodes are shown only because a descendant matches (recursive filtering).
     if (!hasEntry) return false;
     if (!m_dtype.isEmpty() && idx.data(VariableTreeModel::DTypeNameRole).toString() != m_dtype) return false;
-    if (m_hasShape && !shapeMatches(idx.data(VariableTreeModel::ShapeRole).value<QList<qint64>>())) return false;
+    if (m_hasShape && !shapeMatches(idx.data(VariableTreeModel::ShapeRole).value<QList<qint64>>()))
+        return false;
     if (!m_text.isEmpty()) {
         const QString hay = idx.data(VariableTreeModel::FilterRole).toString();
         if (m_useRegex) return m_regex.isValid() && m_regex.match(hay).hasMatch();

@@ -32,8 +32,8 @@ private:
     bool m_useRegex = false;
     QString m_dtype;
     bool m_hasShape = false;
-    int m_rank = -1;                 // rank-only pattern
-    QList<qint64> m_shape;           // -1 = wildcard
+    int m_rank = -1; // rank-only pattern
+    QList<qint64> m_shape; // -1 = wildcard
     bool m_showSlots = true;
     QString m_error;
 };

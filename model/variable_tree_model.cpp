@@ -8,11 +8,19 @@
 
 namespace tscope::model {
 
-QString formatBytes(quint64 bytes) { return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat); }
+QString formatBytes(quint64 bytes)
+{
+    return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat);
+}
 
-QString formatCount(quint64 n) { return QLocale::system().toString(n); }
+QString formatCount(quint64 n)
+{
+    return QLocale::system().toString(n);
+}
 
-VariableTreeModel::VariableTreeModel(QObject* parent) : QAbstractItemModel(parent) { }
+VariableTreeModel::VariableTreeModel(QObject* parent)
+    : QAbstractItemModel(parent)
+{ }
 
 void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact)
 {
@@ -24,7 +32,8 @@ void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact
         const auto& nodes = m_artifact->tree.nodes;
         m_rowInParent.assign(nodes.size(), 0);
         for (const auto& n : nodes)
-            for (size_t r = 0; r < n.children.size(); ++r) m_rowInParent[static_cast<size_t>(n.children[r])] = static_cast<int>(r);
+            for (size_t r = 0; r < n.children.size(); ++r)
+                m_rowInParent[static_cast<size_t>(n.children[r])] = static_cast<int>(r);
         if (m_artifact->bundle) {
             m_nodeOfEntry.assign(m_artifact->bundle->entries().size(), -1);
             for (size_t i = 0; i < nodes.size(); ++i)
@@ -68,7 +77,10 @@ int VariableTreeModel::rowCount(const QModelIndex& parent) const
     return static_cast<int>(m_artifact->tree.nodes[static_cast<size_t>(nodeId(parent))].children.size());
 }
 
-int VariableTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int VariableTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
 
 QModelIndex VariableTreeModel::indexForEntry(int entry) const
 {
@@ -82,37 +94,55 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
 {
     const io::TreeNode* n = node(index);
     if (!n) return {};
-    const io::TensorEntry* e = n->entry >= 0 && m_artifact->bundle ? &m_artifact->bundle->entries()[static_cast<size_t>(n->entry)] : nullptr;
+    const io::TensorEntry* e = n->entry >= 0 && m_artifact->bundle
+        ? &m_artifact->bundle->entries()[static_cast<size_t>(n->entry)]
+        : nullptr;
     const bool isSlot = n->kind == io::NodeKind::Slot;
     const quint64 params = e && isSlot ? e->elementCount() : n->parameters;
     const quint64 bytes = e && isSlot ? e->byteSize() : n->bytes;
     auto shapeText = [&] {
         QStringList dims;
-        for (auto d : e->shape) dims << QString::number(d);
+        for (auto d : e->shape)
+            dims << QString::number(d);
         return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
     };
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
-            if (isSlot) return QStringLiteral("%1 (%2)").arg(QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath));
-            if (!n->label.empty()) return QStringLiteral("%1 — %2").arg(QString::fromStdString(n->name), QString::fromStdString(n->label));
+            if (isSlot)
+                return QStringLiteral("%1 (%2)").arg(
+                    QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath));
+            if (!n->label.empty())
+                return QStringLiteral("%1 — %2").arg(
+                    QString::fromStdString(n->name), QString::fromStdString(n->label));
             return QString::fromStdString(n->name);
-        case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QVariant();
-        case ShapeColumn: return e ? shapeText() : QVariant();
-        case ParametersColumn: return formatCount(params);
-        case BytesColumn: return formatBytes(bytes);
+        case DTypeColumn:
+            return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QVariant();
+        case ShapeColumn:
+            return e ? shapeText() : QVariant();
+        case ParametersColumn:
+            return formatCount(params);
+        case BytesColumn:
+            return formatBytes(bytes);
         }
         return {};
     case Qt::ToolTipRole: {
-        if (!e) return QStringLiteral("%1\n%2 parameters, %3").arg(QString::fromStdString(n->path.empty() ? n->name : n->path), formatCount(params), formatBytes(bytes));
+        if (!e)
+            return QStringLiteral("%1\n%2 parameters, %3")
+                .arg(QString::fromStdString(n->path.empty() ? n->name : n->path), formatCount(params),
+                    formatBytes(bytes));
         QString tip = QString::fromStdString(e->key);
-        if (isSlot) tip += QStringLiteral("\nOptimizer slot '%1' of %2").arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
-        if (!e->problem.isOk()) tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(e->problem.message());
+        if (isSlot)
+            tip += QStringLiteral("\nOptimizer slot '%1' of %2")
+                       .arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
+        if (!e->problem.isOk())
+            tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(e->problem.message());
         return tip;
     }
     case Qt::TextAlignmentRole:
-        if (index.column() == ParametersColumn || index.column() == BytesColumn) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        if (index.column() == ParametersColumn || index.column() == BytesColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ForegroundRole:
         if (e && !e->problem.isOk()) return QColor(Qt::red);
@@ -126,26 +156,37 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         return {};
     case SortRole:
         switch (index.column()) {
-        case ParametersColumn: return params;
-        case BytesColumn: return bytes;
-        case ShapeColumn: return e ? QVariant(static_cast<quint64>(e->elementCount())) : QVariant(0ULL);
-        case DTypeColumn: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
-        default: return QString::fromStdString(n->name).toLower();
+        case ParametersColumn:
+            return params;
+        case BytesColumn:
+            return bytes;
+        case ShapeColumn:
+            return e ? QVariant(static_cast<quint64>(e->elementCount())) : QVariant(0ULL);
+        case DTypeColumn:
+            return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
+        default:
+            return QString::fromStdString(n->name).toLower();
         }
     case FilterRole:
-        return QString::fromStdString((n->path.empty() ? n->name : n->path) + (n->label.empty() ? std::string() : " " + n->label)
-            + (e ? "\n" + e->key : std::string()));
-    case EntryRole: return n->entry;
-    case KindRole: return static_cast<int>(n->kind);
-    case DTypeNameRole: return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
+        return QString::fromStdString((n->path.empty() ? n->name : n->path)
+            + (n->label.empty() ? std::string() : " " + n->label) + (e ? "\n" + e->key : std::string()));
+    case EntryRole:
+        return n->entry;
+    case KindRole:
+        return static_cast<int>(n->kind);
+    case DTypeNameRole:
+        return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
     case ShapeRole: {
         QList<qint64> dims;
         if (e)
-            for (auto d : e->shape) dims << d;
+            for (auto d : e->shape)
+                dims << d;
         return QVariant::fromValue(dims);
     }
-    case KeyRole: return e ? QString::fromStdString(e->key) : QString();
-    case RankRole: return e ? static_cast<int>(e->shape.size()) : -1;
+    case KeyRole:
+        return e ? QString::fromStdString(e->key) : QString();
+    case RankRole:
+        return e ? static_cast<int>(e->shape.size()) : -1;
     }
     return {};
 }
@@ -154,11 +195,16 @@ QVariant VariableTreeModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case NameColumn: return tr("Name");
-    case DTypeColumn: return tr("DType");
-    case ShapeColumn: return tr("Shape");
-    case ParametersColumn: return tr("Parameters");
-    case BytesColumn: return tr("Bytes");
+    case NameColumn:
+        return tr("Name");
+    case DTypeColumn:
+        return tr("DType");
+    case ShapeColumn:
+        return tr("Shape");
+    case ParametersColumn:
+        return tr("Parameters");
+    case BytesColumn:
+        return tr("Bytes");
     }
     return {};
 }

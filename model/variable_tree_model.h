@@ -5,7 +5,6 @@
 #include "io/artifact.h"
 
 #include <QAbstractItemModel>
-
 #include <memory>
 
 namespace tscope::model {
@@ -16,13 +15,13 @@ public:
     enum Column { NameColumn, DTypeColumn, ShapeColumn, ParametersColumn, BytesColumn, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1, // raw numbers for numeric columns, lower-case text otherwise
-        FilterRole,                  // the node's full path and checkpoint key
-        EntryRole,                   // index into the bundle's entries, -1 for inner nodes
-        KindRole,                    // io::NodeKind as int
-        DTypeNameRole,               // "float32" ("" for inner nodes)
-        ShapeRole,                   // QList<qint64> of dims (empty for inner nodes and scalars)
-        KeyRole,                     // the checkpoint key ("" for inner nodes)
-        RankRole,                    // number of dims, -1 for inner nodes
+        FilterRole, // the node's full path and checkpoint key
+        EntryRole, // index into the bundle's entries, -1 for inner nodes
+        KindRole, // io::NodeKind as int
+        DTypeNameRole, // "float32" ("" for inner nodes)
+        ShapeRole, // QList<qint64> of dims (empty for inner nodes and scalars)
+        KeyRole, // the checkpoint key ("" for inner nodes)
+        RankRole, // number of dims, -1 for inner nodes
     };
 
     explicit VariableTreeModel(QObject* parent = nullptr);

@@ -1,15 +1,14 @@
 #include "widgets/heatmap_view.h"
 
-#include <qcustomplot.h>
-
 #include <QLabel>
 #include <QVBoxLayout>
-
 #include <cmath>
+#include <qcustomplot.h>
 
 namespace tscope::ui {
 
-HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent)
+HeatmapView::HeatmapView(QWidget* parent)
+    : QWidget(parent)
 {
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(200);
@@ -66,7 +65,8 @@ void HeatmapView::clear(const QString& message)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void HeatmapView::setPlane(std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel)
+void HeatmapView::setPlane(
+    std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel)
 {
     if (!plane || plane->values.empty()) {
         clear(tr("Nothing to draw: no numeric values in this slice"));
@@ -80,7 +80,8 @@ void HeatmapView::setPlane(std::shared_ptr<const model::PlaneData> plane, const 
     for (int64_t r = 0; r < p.rows; ++r)
         for (int64_t c = 0; c < p.cols; ++c) {
             double v = p.values[static_cast<size_t>(r * p.cols + c)];
-            m_map->data()->setCell(static_cast<int>(c), static_cast<int>(r), std::isfinite(v) ? v : std::nan(""));
+            m_map->data()->setCell(
+                static_cast<int>(c), static_cast<int>(r), std::isfinite(v) ? v : std::nan(""));
         }
     // Symmetric range around zero for signed data keeps white at 0.
     double lo = p.min, hi = p.max;
@@ -98,7 +99,8 @@ void HeatmapView::setPlane(std::shared_ptr<const model::PlaneData> plane, const 
     m_plot->xAxis->setRange(-hx, static_cast<double>((p.cols - 1) * p.colStep) + hx);
     m_plot->yAxis->setRange(-hy, static_cast<double>((p.rows - 1) * p.rowStep) + hy);
     QString note = tr("min %1, max %2").arg(p.min, 0, 'g', 6).arg(p.max, 0, 'g', 6);
-    if (p.rowStep > 1 || p.colStep > 1) note += tr(" — downsampled: every %1th row, %2th column").arg(p.rowStep).arg(p.colStep);
+    if (p.rowStep > 1 || p.colStep > 1)
+        note += tr(" — downsampled: every %1th row, %2th column").arg(p.rowStep).arg(p.colStep);
     m_note->setText(note);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

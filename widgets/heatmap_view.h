@@ -5,7 +5,6 @@
 #include "model/tensor_view.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QCustomPlot;
@@ -19,7 +18,8 @@ class HeatmapView : public QWidget {
     Q_OBJECT
 public:
     explicit HeatmapView(QWidget* parent = nullptr);
-    void setPlane(std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel);
+    void setPlane(
+        std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel);
     void clear(const QString& message);
     QCustomPlot* plot() const { return m_plot; }
 

@@ -1,19 +1,18 @@
 #include "widgets/histogram_plot.h"
 
-#include <qcustomplot.h>
-
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
+#include <qcustomplot.h>
 
 namespace tscope::ui {
 
-HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent)
+HistogramPlot::HistogramPlot(QWidget* parent)
+    : QWidget(parent)
 {
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(180);
@@ -63,8 +62,14 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent)
     clear(tr("Select a variable to see its histogram"));
 }
 
-int HistogramPlot::bins() const { return m_bins->value(); }
-bool HistogramPlot::logScale() const { return m_log->isChecked(); }
+int HistogramPlot::bins() const
+{
+    return m_bins->value();
+}
+bool HistogramPlot::logScale() const
+{
+    return m_log->isChecked();
+}
 
 void HistogramPlot::clear(const QString& message)
 {
@@ -87,8 +92,12 @@ void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QS
     m_data = histogram;
     m_plot->xAxis->setLabel(title.isEmpty() ? tr("value") : title);
     QStringList notes;
-    if (hist.nans) notes << tr("%n NaN not plotted", nullptr, static_cast<int>(std::min<uint64_t>(hist.nans, INT32_MAX)));
-    if (hist.infs) notes << tr("%n Inf not plotted", nullptr, static_cast<int>(std::min<uint64_t>(hist.infs, INT32_MAX)));
+    if (hist.nans)
+        notes << tr(
+            "%n NaN not plotted", nullptr, static_cast<int>(std::min<uint64_t>(hist.nans, INT32_MAX)));
+    if (hist.infs)
+        notes << tr(
+            "%n Inf not plotted", nullptr, static_cast<int>(std::min<uint64_t>(hist.infs, INT32_MAX)));
     if (hist.empty()) notes << tr("no numeric values");
     m_note->setText(notes.join(QStringLiteral(", ")));
     replot();

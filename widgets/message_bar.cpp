@@ -8,7 +8,8 @@
 
 namespace tscope::ui {
 
-MessageBar::MessageBar(QWidget* parent) : QFrame(parent)
+MessageBar::MessageBar(QWidget* parent)
+    : QFrame(parent)
 {
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -32,7 +33,10 @@ MessageBar::MessageBar(QWidget* parent) : QFrame(parent)
     hide();
 }
 
-QString MessageBar::text() const { return m_text->text(); }
+QString MessageBar::text() const
+{
+    return m_text->text();
+}
 
 void MessageBar::showMessage(Kind kind, const QString& text, const QString& actionText)
 {
@@ -46,11 +50,14 @@ void MessageBar::showMessage(Kind kind, const QString& text, const QString& acti
     m_action->setText(actionText);
     m_action->setVisible(!actionText.isEmpty());
     // Tinted backgrounds that work on light and dark palettes.
-    QColor tint = kind == Kind::Error ? QColor(220, 50, 47) : kind == Kind::Warning ? QColor(203, 145, 22) : QColor(38, 139, 210);
+    QColor tint = kind == Kind::Error ? QColor(220, 50, 47)
+        : kind == Kind::Warning       ? QColor(203, 145, 22)
+                                      : QColor(38, 139, 210);
     QPalette p = palette();
-    QColor base = parentWidget() ? parentWidget()->palette().color(QPalette::Window) : p.color(QPalette::Window);
-    QColor mixed = QColor::fromRgbF(base.redF() * 0.8f + tint.redF() * 0.2f, base.greenF() * 0.8f + tint.greenF() * 0.2f,
-        base.blueF() * 0.8f + tint.blueF() * 0.2f);
+    QColor base
+        = parentWidget() ? parentWidget()->palette().color(QPalette::Window) : p.color(QPalette::Window);
+    QColor mixed = QColor::fromRgbF(base.redF() * 0.8f + tint.redF() * 0.2f,
+        base.greenF() * 0.8f + tint.greenF() * 0.2f, base.blueF() * 0.8f + tint.blueF() * 0.2f);
     p.setColor(QPalette::Window, mixed);
     setPalette(p);
     show();

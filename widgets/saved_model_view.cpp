@@ -17,7 +17,8 @@
 
 namespace tscope::ui {
 
-SavedModelView::SavedModelView(QWidget* parent) : QWidget(parent)
+SavedModelView::SavedModelView(QWidget* parent)
+    : QWidget(parent)
 {
     m_tagSets = new QComboBox(this);
     m_tagSets->setToolTip(tr("Meta graphs of this SavedModel, by tag set"));
@@ -59,8 +60,10 @@ void SavedModelView::setArtifact(std::shared_ptr<const io::Artifact> artifact)
     if (m_artifact && m_artifact->savedModel)
         for (const auto& mg : m_artifact->savedModel->metaGraphs) {
             QStringList tags;
-            for (const auto& t : mg.tags) tags << QString::fromStdString(t);
-            m_tagSets->addItem(QStringLiteral("{%1}").arg(tags.isEmpty() ? tr("no tags") : tags.join(QStringLiteral(", "))));
+            for (const auto& t : mg.tags)
+                tags << QString::fromStdString(t);
+            m_tagSets->addItem(
+                QStringLiteral("{%1}").arg(tags.isEmpty() ? tr("no tags") : tags.join(QStringLiteral(", "))));
         }
     m_tagSets->blockSignals(false);
     showMetaGraph(m_tagSets->count() ? 0 : -1);
@@ -69,7 +72,8 @@ void SavedModelView::setArtifact(std::shared_ptr<const io::Artifact> artifact)
 void SavedModelView::showMetaGraph(int index)
 {
     const io::MetaGraphInfo* mg = nullptr;
-    if (m_artifact && m_artifact->savedModel && index >= 0 && index < static_cast<int>(m_artifact->savedModel->metaGraphs.size()))
+    if (m_artifact && m_artifact->savedModel && index >= 0
+        && index < static_cast<int>(m_artifact->savedModel->metaGraphs.size()))
         mg = &m_artifact->savedModel->metaGraphs[static_cast<size_t>(index)];
     m_signatureModel->setMetaGraph(mg);
     m_signatures->resizeColumnsToContents();
@@ -80,11 +84,13 @@ void SavedModelView::showMetaGraph(int index)
     m_details->clear();
     if (!mg) return;
     int serving = 0;
-    for (const auto& s : mg->signatures) serving += s.key.starts_with("__") ? 0 : 1;
+    for (const auto& s : mg->signatures)
+        serving += s.key.starts_with("__") ? 0 : 1;
     if (serving == 0)
         m_banner->showMessage(MessageBar::Kind::Warning,
             tr("This meta graph has no signatures. TensorFlow Serving and saved_model_cli cannot call it; "
-               "export it with signatures (tf.saved_model.save(..., signatures=...)) if it is meant for serving."));
+               "export it with signatures (tf.saved_model.save(..., signatures=...)) if it is meant for "
+               "serving."));
 
     auto esc = [](const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); };
     QString h;
@@ -94,31 +100,38 @@ void SavedModelView::showMetaGraph(int index)
              .arg(model::formatCount(mg->nodeCount))
              .arg(mg->opCounts.size())
              .arg(mg->functionCount);
-    if (mg->hasObjectGraph) h += tr(", %1 objects, %2 concrete functions").arg(mg->objects.size()).arg(mg->concreteFunctionCount);
+    if (mg->hasObjectGraph)
+        h += tr(", %1 objects, %2 concrete functions").arg(mg->objects.size()).arg(mg->concreteFunctionCount);
     h += QStringLiteral("</p>");
     const auto& sm = *m_artifact->savedModel;
     h += tr("<h3>Files</h3><p>%1%2<br>fingerprint.pb: %3<br>keras_metadata.pb: %4<br>variables: %5</p>")
              .arg(esc(sm.file.string()), sm.textFormat ? tr(" (text format)") : QString())
-             .arg(sm.fingerprint ? tr("saved_model_checksum %1, checkpoint_hash %2%3")
-                                       .arg(sm.fingerprint->savedModelChecksum)
-                                       .arg(sm.fingerprint->checkpointHash)
-                                       .arg(sm.fingerprint->uuid.empty() ? QString() : tr(", uuid %1").arg(esc(sm.fingerprint->uuid)))
-                                 : tr("absent"))
+             .arg(sm.fingerprint
+                     ? tr("saved_model_checksum %1, checkpoint_hash %2%3")
+                           .arg(sm.fingerprint->savedModelChecksum)
+                           .arg(sm.fingerprint->checkpointHash)
+                           .arg(sm.fingerprint->uuid.empty() ? QString()
+                                                             : tr(", uuid %1").arg(esc(sm.fingerprint->uuid)))
+                     : tr("absent"))
              .arg(sm.hasKerasMetadata ? tr("present") : tr("absent"))
              .arg(sm.hasVariables ? tr("present") : tr("none (program-only model)"));
     h += tr("<h3>Assets</h3>");
-    if (mg->assets.empty()) h += tr("<p>none</p>");
+    if (mg->assets.empty())
+        h += tr("<p>none</p>");
     else {
         h += QStringLiteral("<ul>");
         for (const auto& a : mg->assets)
-            h += QStringLiteral("<li><tt>%1</tt> %2</li>").arg(esc(a.filename), a.exists ? QString() : tr("<font color='red'>(missing)</font>"));
+            h += QStringLiteral("<li><tt>%1</tt> %2</li>")
+                     .arg(esc(a.filename), a.exists ? QString() : tr("<font color='red'>(missing)</font>"));
         h += QStringLiteral("</ul>");
     }
     std::vector<std::pair<uint64_t, std::string>> ops;
-    for (const auto& [op, n] : mg->opCounts) ops.push_back({ n, op });
+    for (const auto& [op, n] : mg->opCounts)
+        ops.push_back({ n, op });
     std::sort(ops.rbegin(), ops.rend());
     h += tr("<h3>Ops by use</h3><table cellspacing='4'>");
-    for (const auto& [n, op] : ops) h += QStringLiteral("<tr><td><tt>%1</tt></td><td align='right'>%2</td></tr>").arg(esc(op)).arg(n);
+    for (const auto& [n, op] : ops)
+        h += QStringLiteral("<tr><td><tt>%1</tt></td><td align='right'>%2</td></tr>").arg(esc(op)).arg(n);
     h += QStringLiteral("</table>");
     m_details->setHtml(h);
 }

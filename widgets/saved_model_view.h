@@ -5,7 +5,6 @@
 #include "io/artifact.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QComboBox;

@@ -7,7 +7,8 @@
 
 namespace tscope::ui {
 
-SliceSelector::SliceSelector(QWidget* parent) : QWidget(parent)
+SliceSelector::SliceSelector(QWidget* parent)
+    : QWidget(parent)
 {
     m_rows = new QComboBox(this);
     m_cols = new QComboBox(this);
@@ -80,8 +81,10 @@ void SliceSelector::onDimsChanged()
     int r = m_rows->currentData().toInt(), c = m_cols->currentData().toInt();
     if (r >= 0 && r == c) { // swap instead of allowing the same dimension twice
         m_updating = true;
-        if (sender() == m_rows) m_cols->setCurrentIndex(m_cols->findData(m_selection.rowDim));
-        else m_rows->setCurrentIndex(m_rows->findData(m_selection.colDim));
+        if (sender() == m_rows)
+            m_cols->setCurrentIndex(m_cols->findData(m_selection.rowDim));
+        else
+            m_rows->setCurrentIndex(m_rows->findData(m_selection.colDim));
         m_updating = false;
         r = m_rows->currentData().toInt();
         c = m_cols->currentData().toInt();
@@ -96,8 +99,9 @@ QString SliceSelector::describe() const
 {
     QStringList parts;
     for (size_t d = 0; d < m_shape.size(); ++d)
-        parts << ((static_cast<int>(d) == m_selection.rowDim || static_cast<int>(d) == m_selection.colDim) ? QStringLiteral(":")
-                                                                                                                : QString::number(m_selection.fixed[d]));
+        parts << ((static_cast<int>(d) == m_selection.rowDim || static_cast<int>(d) == m_selection.colDim)
+                ? QStringLiteral(":")
+                : QString::number(m_selection.fixed[d]));
     return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
 }
 

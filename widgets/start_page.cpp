@@ -11,15 +11,19 @@
 
 namespace tscope::ui {
 
-StartPage::StartPage(QWidget* parent) : QWidget(parent)
+StartPage::StartPage(QWidget* parent)
+    : QWidget(parent)
 {
-    auto* title = new QLabel(tr("<h1>Tensorscope</h1><p>Look inside TensorFlow checkpoints and SavedModels.</p>"), this);
+    auto* title = new QLabel(
+        tr("<h1>Tensorscope</h1><p>Look inside TensorFlow checkpoints and SavedModels.</p>"), this);
     title->setTextFormat(Qt::RichText);
     auto* openFile = new QPushButton(tr("Open File…"), this);
     auto* openFolder = new QPushButton(tr("Open Folder…"), this);
     m_demo = new QPushButton(tr("Open the Demo"), this);
-    openFile->setToolTip(tr("A .index or .data file, a checkpoint state file, saved_model.pb or .pbtxt (Ctrl+O)"));
-    openFolder->setToolTip(tr("A SavedModel directory, a training directory with checkpoints, or variables/"));
+    openFile->setToolTip(
+        tr("A .index or .data file, a checkpoint state file, saved_model.pb or .pbtxt (Ctrl+O)"));
+    openFolder->setToolTip(
+        tr("A SavedModel directory, a training directory with checkpoints, or variables/"));
     m_demo->setToolTip(tr("A small SavedModel and its training run, written by TensorFlow"));
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(openFile);
@@ -46,7 +50,8 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent)
     connect(openFile, &QPushButton::clicked, this, &StartPage::openFileRequested);
     connect(openFolder, &QPushButton::clicked, this, &StartPage::openFolderRequested);
     connect(m_demo, &QPushButton::clicked, this, &StartPage::demoRequested);
-    connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) { emit openRequested(item->data(Qt::UserRole).toString()); });
+    connect(m_recent, &QListWidget::itemActivated, this,
+        [this](QListWidgetItem* item) { emit openRequested(item->data(Qt::UserRole).toString()); });
 }
 
 void StartPage::setRecent(const QStringList& paths)
@@ -54,7 +59,9 @@ void StartPage::setRecent(const QStringList& paths)
     m_recent->clear();
     for (const auto& p : paths) {
         QFileInfo fi(p);
-        auto* item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(fi.fileName().isEmpty() ? p : fi.fileName(), fi.absolutePath()), m_recent);
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1\n%2").arg(fi.fileName().isEmpty() ? p : fi.fileName(), fi.absolutePath()),
+            m_recent);
         item->setData(Qt::UserRole, p);
         item->setToolTip(p);
     }

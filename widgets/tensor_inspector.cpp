@@ -19,11 +19,15 @@ namespace tscope::ui {
 
 namespace {
 // Seven significant digits: float32 precision, readable at a glance (the CLI prints full precision).
-QString num(double v) { return QString::number(v, 'g', 7); }
+QString num(double v)
+{
+    return QString::number(v, 'g', 7);
+}
 } // namespace
 
 TensorInspector::TensorInspector(model::InspectionController* controller, QWidget* parent)
-    : QWidget(parent), m_controller(controller)
+    : QWidget(parent)
+    , m_controller(controller)
 {
     m_title = new QLabel(this);
     QFont tf = m_title->font();
@@ -72,14 +76,16 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     layout->addWidget(m_stats);
     layout->addWidget(m_tabs, 1);
 
-    connect(m_controller, &model::InspectionController::analysisReady, this, &TensorInspector::onAnalysisReady);
+    connect(
+        m_controller, &model::InspectionController::analysisReady, this, &TensorInspector::onAnalysisReady);
     connect(m_controller, &model::InspectionController::histogramReady, this,
         [this](const model::HistogramData& h) { m_histogram->setHistogram(h); });
-    connect(m_controller, &model::InspectionController::planeReady, this, [this](std::shared_ptr<const model::PlaneData> p) {
-        const auto& sel = m_heatSlice->selection();
-        m_heatmap->setPlane(p, sel.rowDim >= 0 ? tr("dim %1").arg(sel.rowDim) : QString(),
-            sel.colDim >= 0 ? tr("dim %1").arg(sel.colDim) : QString());
-    });
+    connect(m_controller, &model::InspectionController::planeReady, this,
+        [this](std::shared_ptr<const model::PlaneData> p) {
+            const auto& sel = m_heatSlice->selection();
+            m_heatmap->setPlane(p, sel.rowDim >= 0 ? tr("dim %1").arg(sel.rowDim) : QString(),
+                sel.colDim >= 0 ? tr("dim %1").arg(sel.colDim) : QString());
+        });
     connect(m_histogram, &HistogramPlot::binsChanged, m_controller, &model::InspectionController::setBins);
     connect(m_valueSlice, &SliceSelector::selectionChanged, m_values, &model::ValueTableModel::setSelection);
     connect(m_heatSlice, &SliceSelector::selectionChanged, this, &TensorInspector::requestHeatmap);
@@ -89,9 +95,15 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     showEntry(-1);
 }
 
-void TensorInspector::setStatsPlaceholder(const QString& text) { m_stats->setText(QStringLiteral("<i>%1</i>").arg(text.toHtmlEscaped())); }
+void TensorInspector::setStatsPlaceholder(const QString& text)
+{
+    m_stats->setText(QStringLiteral("<i>%1</i>").arg(text.toHtmlEscaped()));
+}
 
-QString TensorInspector::statsText() const { return m_stats->text(); }
+QString TensorInspector::statsText() const
+{
+    return m_stats->text();
+}
 
 void TensorInspector::showEntry(int entry)
 {
@@ -115,16 +127,21 @@ void TensorInspector::showEntry(int entry)
     QString name = QString::fromStdString(an.objectPath.empty() ? e.key : an.objectPath);
     m_title->setText(name);
     QStringList dims;
-    for (auto d : e.shape) dims << QString::number(d);
-    QString details = QStringLiteral("<b>%1</b>[%2] &nbsp; %3 parameters &nbsp; %4")
-                          .arg(QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")),
-                              model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
+    for (auto d : e.shape)
+        dims << QString::number(d);
+    QString details
+        = QStringLiteral("<b>%1</b>[%2] &nbsp; %3 parameters &nbsp; %4")
+              .arg(QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")),
+                  model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
     details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
-    if (e.partitioned()) details += tr("<br>partitioned into %1 slices").arg(e.slices.size());
-    else details += tr("<br>shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
+    if (e.partitioned())
+        details += tr("<br>partitioned into %1 slices").arg(e.slices.size());
+    else
+        details += tr("<br>shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
     if (an.role == io::EntryRole::Slot)
         details += tr("<br>optimizer slot <b>%1</b> of <tt>%2</tt> (optimizer %3)")
-                       .arg(QString::fromStdString(an.slotName), QString::fromStdString(an.slotOfKey).toHtmlEscaped(),
+                       .arg(QString::fromStdString(an.slotName),
+                           QString::fromStdString(an.slotOfKey).toHtmlEscaped(),
                            QString::fromStdString(an.optimizerPath).toHtmlEscaped());
     m_details->setText(details);
     setStatsPlaceholder(tr("Computing statistics…"));
@@ -152,12 +169,14 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
     const auto& s = a->stats;
     if (!s.numeric) {
         m_stats->setText(tr("%1 elements (not numeric)").arg(model::formatCount(s.count)));
-        m_histogram->clear(tr("No histogram for %1 values").arg(QString::fromStdString(io::dtypeName(a->tensor->dtype()))));
+        m_histogram->clear(
+            tr("No histogram for %1 values").arg(QString::fromStdString(io::dtypeName(a->tensor->dtype()))));
         m_heatmap->clear(tr("No heatmap for non-numeric values"));
         return;
     }
     QString t = QStringLiteral("<table cellspacing='6'><tr>");
-    auto cell = [&](const QString& k, const QString& v) { t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v); };
+    auto cell
+        = [&](const QString& k, const QString& v) { t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v); };
     const bool have = s.finite > 0;
     cell(tr("min"), have ? num(s.min) : QStringLiteral("–"));
     cell(tr("max"), have ? num(s.max) : QStringLiteral("–"));
@@ -166,8 +185,12 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
     t += QStringLiteral("</tr><tr>");
     cell(tr("L2 norm"), have ? num(s.l2) : QStringLiteral("–"));
     cell(tr("zeros"), model::formatCount(s.zeros));
-    cell(tr("NaN"), s.nans ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.nans)) : QStringLiteral("0"));
-    cell(tr("Inf"), s.infs ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.infs)) : QStringLiteral("0"));
+    cell(tr("NaN"),
+        s.nans ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.nans))
+               : QStringLiteral("0"));
+    cell(tr("Inf"),
+        s.infs ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.infs))
+               : QStringLiteral("0"));
     t += QStringLiteral("</tr></table>");
     m_stats->setText(t);
     m_histogram->setHistogram(a->histogram);
@@ -179,7 +202,8 @@ void TensorInspector::requestHeatmap()
     const auto* a = m_controller->current();
     if (!a || !a->tensor || a->entry != m_entry) return;
     if (a->tensor->shape().empty()) {
-        m_heatmap->clear(tr("A scalar has no heatmap: its value is %1").arg(m_values->index(0, 0).data().toString()));
+        m_heatmap->clear(
+            tr("A scalar has no heatmap: its value is %1").arg(m_values->index(0, 0).data().toString()));
         return;
     }
     m_controller->requestPlane(m_heatSlice->selection());

@@ -6,7 +6,6 @@
 #include "model/inspection_controller.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QLabel;

@@ -19,7 +19,8 @@
 
 namespace tscope::ui {
 
-VariableTreeView::VariableTreeView(QWidget* parent) : QWidget(parent)
+VariableTreeView::VariableTreeView(QWidget* parent)
+    : QWidget(parent)
 {
     m_model = new model::VariableTreeModel(this);
     m_proxy = new model::VariableFilterProxy(this);
@@ -28,14 +29,16 @@ VariableTreeView::VariableTreeView(QWidget* parent) : QWidget(parent)
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter variables (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setToolTip(tr("Matches the full object path and checkpoint key; parents of matches stay visible"));
+    m_filter->setToolTip(
+        tr("Matches the full object path and checkpoint key; parents of matches stay visible"));
     m_regex = new QCheckBox(tr(".*"), this);
     m_regex->setToolTip(tr("Treat the filter as a regular expression"));
     m_dtype = new QComboBox(this);
     m_dtype->setToolTip(tr("Only variables of this dtype"));
     m_shape = new QLineEdit(this);
     m_shape->setPlaceholderText(tr("shape, e.g. ?,128 or 2d"));
-    m_shape->setToolTip(tr("Shape filter: dims separated by commas, ? for any size; or 'scalar', '2d', 'rank 3'"));
+    m_shape->setToolTip(
+        tr("Shape filter: dims separated by commas, ? for any size; or 'scalar', '2d', 'rank 3'"));
     m_shape->setClearButtonEnabled(true);
     m_slots = new QCheckBox(tr("Optimizer slots"), this);
     m_slots->setChecked(true);
@@ -85,9 +88,11 @@ VariableTreeView::VariableTreeView(QWidget* parent) : QWidget(parent)
     connect(m_shape, &QLineEdit::textChanged, this, &VariableTreeView::applyFilter);
     connect(m_dtype, &QComboBox::currentIndexChanged, this, &VariableTreeView::applyFilter);
     connect(m_slots, &QCheckBox::toggled, m_proxy, &model::VariableFilterProxy::setShowSlots);
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
-        emit entrySelected(current.isValid() ? current.data(model::VariableTreeModel::EntryRole).toInt() : -1);
-    });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+        [this](const QModelIndex& current) {
+            emit entrySelected(
+                current.isValid() ? current.data(model::VariableTreeModel::EntryRole).toInt() : -1);
+        });
     fillDTypes();
 }
 
@@ -125,8 +130,9 @@ void VariableTreeView::applyFilter()
     m_proxy->setDType(m_dtype->currentData().toString());
     m_proxy->setText(m_filter->text(), m_regex->isChecked());
     m_filter->setStyleSheet(m_proxy->errorString().isEmpty() ? QString() : QStringLiteral("color: red"));
-    m_filter->setToolTip(m_proxy->errorString().isEmpty() ? tr("Matches the full object path and checkpoint key")
-                                                          : tr("Invalid regular expression: %1").arg(m_proxy->errorString()));
+    m_filter->setToolTip(m_proxy->errorString().isEmpty()
+            ? tr("Matches the full object path and checkpoint key")
+            : tr("Invalid regular expression: %1").arg(m_proxy->errorString()));
     if (m_proxy->isFiltering()) m_tree->expandAll();
 }
 
@@ -149,7 +155,11 @@ QString VariableTreeView::currentKey() const
 {
     const QModelIndex idx = m_tree->currentIndex();
     QString key = idx.data(model::VariableTreeModel::KeyRole).toString();
-    if (key.isEmpty()) key = idx.siblingAtColumn(0).data(model::VariableTreeModel::FilterRole).toString().section(QLatin1Char('\n'), 0, 0);
+    if (key.isEmpty())
+        key = idx.siblingAtColumn(0)
+                  .data(model::VariableTreeModel::FilterRole)
+                  .toString()
+                  .section(QLatin1Char('\n'), 0, 0);
     return key;
 }
 

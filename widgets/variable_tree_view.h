@@ -27,8 +27,8 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* slotsToggle() const { return m_slots; }
 
-    void reset();          // after the model got a new artifact
-    void focusFilter();    // Find
+    void reset(); // after the model got a new artifact
+    void focusFilter(); // Find
     void selectEntry(int entry);
     QString currentKey() const;
     void copyCurrentName();

@@ -11,7 +11,8 @@ std::string base64Encode(std::span<const std::byte> bytes)
     auto at = [&](size_t k) { return static_cast<uint32_t>(bytes[k]); };
     for (; i + 3 <= bytes.size(); i += 3) {
         uint32_t v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
-        for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
+        for (int s = 18; s >= 0; s -= 6)
+            out += kAlphabet[(v >> s) & 63];
     }
     if (size_t rest = bytes.size() - i) {
         uint32_t v = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0);

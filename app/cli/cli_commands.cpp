@@ -31,29 +31,35 @@ std::string humanBytes(uint64_t b)
         ++u;
     }
     char buf[32];
-    if (u == 0) std::snprintf(buf, sizeof buf, "%" PRIu64 " B", b);
-    else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+    if (u == 0)
+        std::snprintf(buf, sizeof buf, "%" PRIu64 " B", b);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
     return buf;
 }
 
 std::string withThousands(uint64_t v)
 {
     std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+        s.insert(static_cast<size_t>(i), ",");
     return s;
 }
 
 void writeShape(JsonWriter& w, const io::Shape& shape)
 {
     w.beginArray();
-    for (auto d : shape) w.value(d);
+    for (auto d : shape)
+        w.value(d);
     w.endArray();
 }
 
 void writeOptionalShape(JsonWriter& w, const std::optional<io::Shape>& shape)
 {
-    if (shape) writeShape(w, *shape);
-    else w.null();
+    if (shape)
+        writeShape(w, *shape);
+    else
+        w.null();
 }
 
 // {code, message, path, tensor, offset}; with `schema`, a top-level error document.
@@ -65,8 +71,10 @@ void writeStatusObject(JsonWriter& w, const Status& s, const char* schema = null
     w.field("message", s.message());
     w.field("path", s.path());
     w.field("tensor", s.tensor());
-    if (s.offset()) w.field("offset", *s.offset());
-    else w.nullField("offset");
+    if (s.offset())
+        w.field("offset", *s.offset());
+    else
+        w.nullField("offset");
     w.endObject();
 }
 
@@ -92,10 +100,14 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
         w.field("path", a.location.input.string());
         w.field("kind", io::artifactKindName(a.location.kind));
         w.field("format", a.format());
-        if (a.tensorflowVersion.empty()) w.nullField("tensorflow_version");
-        else w.field("tensorflow_version", a.tensorflowVersion);
-        if (a.bundle) w.field("checkpoint_prefix", a.bundle->prefix().string());
-        else w.nullField("checkpoint_prefix");
+        if (a.tensorflowVersion.empty())
+            w.nullField("tensorflow_version");
+        else
+            w.field("tensorflow_version", a.tensorflowVersion);
+        if (a.bundle)
+            w.field("checkpoint_prefix", a.bundle->prefix().string());
+        else
+            w.nullField("checkpoint_prefix");
         w.field("variable_count", totals.variables);
         w.field("parameters", totals.parameters);
         w.field("bytes", totals.bytes);
@@ -122,8 +134,10 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
             for (const auto& c : a.location.run->checkpoints) {
                 w.beginObject();
                 w.field("prefix", c.prefix.string());
-                if (c.timestamp) w.field("timestamp", *c.timestamp);
-                else w.nullField("timestamp");
+                if (c.timestamp)
+                    w.field("timestamp", *c.timestamp);
+                else
+                    w.nullField("timestamp");
                 w.field("latest", c.latest);
                 w.field("exists", c.exists);
                 w.endObject();
@@ -131,7 +145,8 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
         w.endArray();
         w.key("warnings");
         w.beginArray();
-        for (const auto& s : a.warnings) w.value(s);
+        for (const auto& s : a.warnings)
+            w.value(s);
         w.endArray();
         w.endObject();
         return kExitOk;
@@ -143,23 +158,24 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
     out << "Variables:   " << withThousands(totals.variables) << " (" << withThousands(totals.parameters)
         << " parameters, " << humanBytes(totals.bytes) << ")\n";
     if (opt.variables)
-        out << "Optimizer:   " << withThousands(opt.variables) << " variables, " << withThousands(opt.parameters)
-            << " parameters, " << humanBytes(opt.bytes) << "\n";
+        out << "Optimizer:   " << withThousands(opt.variables) << " variables, "
+            << withThousands(opt.parameters) << " parameters, " << humanBytes(opt.bytes) << "\n";
     auto by = a.totalsByDtype();
     if (!by.empty()) {
         out << "By dtype:\n";
         for (const auto& d : by)
             out << "  " << std::left << std::setw(12) << io::dtypeName(d.dtype) << std::right << std::setw(8)
-                << d.variables << " variables " << std::setw(14) << withThousands(d.parameters) << " parameters "
-                << std::setw(11) << humanBytes(d.bytes) << "\n";
+                << d.variables << " variables " << std::setw(14) << withThousands(d.parameters)
+                << " parameters " << std::setw(11) << humanBytes(d.bytes) << "\n";
     }
     if (a.location.run && a.location.run->checkpoints.size() > 0) {
         out << "Checkpoints in this run (" << a.location.run->checkpoints.size() << "):\n";
         for (const auto& c : a.location.run->checkpoints)
-            out << "  " << (c.latest ? "* " : "  ") << c.prefix.filename().string() << (c.exists ? "" : "  (missing)")
-                << "\n";
+            out << "  " << (c.latest ? "* " : "  ") << c.prefix.filename().string()
+                << (c.exists ? "" : "  (missing)") << "\n";
     }
-    for (const auto& s : a.warnings) out << "Warning: " << s << "\n";
+    for (const auto& s : a.warnings)
+        out << "Warning: " << s << "\n";
     return kExitOk;
 }
 
@@ -170,14 +186,17 @@ void writeTreeJson(JsonWriter& w, const Artifact& a, int node, bool noSlots)
     w.beginObject();
     w.field("name", n.name);
     w.field("kind", io::nodeKindName(n.kind));
-    if (n.entry >= 0) w.field("key", a.bundle->entries()[static_cast<size_t>(n.entry)].key);
-    else w.nullField("key");
+    if (n.entry >= 0)
+        w.field("key", a.bundle->entries()[static_cast<size_t>(n.entry)].key);
+    else
+        w.nullField("key");
     w.field("parameters", n.parameters);
     w.field("bytes", n.bytes);
     w.key("children");
     w.beginArray();
     for (int c : n.children)
-        if (!(noSlots && a.tree.nodes[static_cast<size_t>(c)].kind == io::NodeKind::Slot)) writeTreeJson(w, a, c, noSlots);
+        if (!(noSlots && a.tree.nodes[static_cast<size_t>(c)].kind == io::NodeKind::Slot))
+            writeTreeJson(w, a, c, noSlots);
     w.endArray();
     w.endObject();
 }
@@ -215,8 +234,10 @@ int cmdLs(const Artifact& a, const CliOptions& o, std::ostream& out)
                 w.field("offset", e.stored.offset);
                 w.field("partitioned", e.partitioned());
                 w.field("kind", io::entryRoleName(an.role));
-                if (an.objectPath.empty()) w.nullField("object_path");
-                else w.field("object_path", an.objectPath);
+                if (an.objectPath.empty())
+                    w.nullField("object_path");
+                else
+                    w.field("object_path", an.objectPath);
                 if (an.role == io::EntryRole::Slot) {
                     w.field("slot_of", an.slotOfKey);
                     w.field("slot_name", an.slotName);
@@ -227,8 +248,10 @@ int cmdLs(const Artifact& a, const CliOptions& o, std::ostream& out)
                     w.nullField("optimizer_path");
                 }
                 w.field("optimizer_state", an.optimizerState);
-                if (e.problem.isOk()) w.nullField("problem");
-                else w.field("problem", e.problem.message());
+                if (e.problem.isOk())
+                    w.nullField("problem");
+                else
+                    w.field("problem", e.problem.message());
                 w.endObject();
             }
         w.endArray();
@@ -253,8 +276,10 @@ int cmdLs(const Artifact& a, const CliOptions& o, std::ostream& out)
         const auto& n = a.tree.nodes[static_cast<size_t>(node)];
         if (o.noSlots && n.kind == io::NodeKind::Slot) return;
         std::string line(static_cast<size_t>(depth) * 2, ' ');
-        if (n.kind == io::NodeKind::Slot) line += "[slot " + n.name + " of " + n.optimizerPath + "]";
-        else line += n.name.empty() ? "(root)" : n.name;
+        if (n.kind == io::NodeKind::Slot)
+            line += "[slot " + n.name + " of " + n.optimizerPath + "]";
+        else
+            line += n.name.empty() ? "(root)" : n.name;
         if (n.entry >= 0) {
             const auto& e = (*entries)[static_cast<size_t>(n.entry)];
             line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
@@ -264,7 +289,8 @@ int cmdLs(const Artifact& a, const CliOptions& o, std::ostream& out)
             line += "  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
         }
         out << line << "\n";
-        for (int c : n.children) print(c, depth + 1);
+        for (int c : n.children)
+            print(c, depth + 1);
     };
     print(0, 0);
     return kExitOk;
@@ -275,7 +301,8 @@ void writeElementJson(JsonWriter& w, const io::Tensor& t, uint64_t index)
 {
     if (t.isString()) {
         const auto& s = t.stringValues()[index];
-        if (isValidUtf8(s)) w.value(s);
+        if (isValidUtf8(s))
+            w.value(s);
         else {
             w.beginObject();
             w.field("base64", base64Encode(s));
@@ -288,9 +315,12 @@ void writeElementJson(JsonWriter& w, const io::Tensor& t, uint64_t index)
     const std::byte* p = t.bytes().data() + index * esize;
     int64_t i;
     uint64_t u;
-    if (dtype == static_cast<int>(io::DType::Bool)) w.value(static_cast<uint8_t>(*p) != 0);
-    else if (io::elementAsInt64(dtype, p, i)) w.value(i);
-    else if (io::elementAsUInt64(dtype, p, u)) w.value(u);
+    if (dtype == static_cast<int>(io::DType::Bool))
+        w.value(static_cast<uint8_t>(*p) != 0);
+    else if (io::elementAsInt64(dtype, p, i))
+        w.value(i);
+    else if (io::elementAsUInt64(dtype, p, u))
+        w.value(u);
     else if (io::dtypeInfo(dtype).kind == io::DTypeKind::Complex) {
         auto c = io::elementAsComplex(dtype, p);
         w.beginArray();
@@ -311,7 +341,8 @@ void walkNested(const io::Shape& shape, size_t dim, uint64_t& next, const std::f
         return;
     }
     open();
-    for (int64_t k = 0; k < shape[dim]; ++k) walkNested(shape, dim + 1, next, open, close, leaf);
+    for (int64_t k = 0; k < shape[dim]; ++k)
+        walkNested(shape, dim + 1, next, open, close, leaf);
     close();
 }
 
@@ -322,7 +353,9 @@ int cmdShow(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostr
         return kExitUsage;
     }
     int idx = a.findEntry(o.names[0]);
-    if (idx < 0) return reportError(Status(io::ErrorCode::NotFound, "no variable named '" + o.names[0] + "'"), o, out, err, kExitNoSuchVariable);
+    if (idx < 0)
+        return reportError(Status(io::ErrorCode::NotFound, "no variable named '" + o.names[0] + "'"), o, out,
+            err, kExitNoSuchVariable);
     const auto& entry = a.bundle->entries()[static_cast<size_t>(idx)];
     auto tensor = a.bundle->read(entry);
     if (!tensor) return reportError(tensor.status(), o, out, err, kExitOpenFailed);
@@ -340,18 +373,22 @@ int cmdShow(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostr
         w.field("dtype", io::dtypeName(entry.dtype));
         w.key("shape");
         writeShape(w, entry.shape);
-        if (o.slice.empty()) w.nullField("slice");
-        else w.field("slice", o.slice);
+        if (o.slice.empty())
+            w.nullField("slice");
+        else
+            w.field("slice", o.slice);
         w.key("result_shape");
         writeShape(w, rshape);
         w.key("values");
         uint64_t next = 0;
-        walkNested(rshape, 0, next, [&] { w.beginArray(); }, [&] { w.endArray(); },
+        walkNested(
+            rshape, 0, next, [&] { w.beginArray(); }, [&] { w.endArray(); },
             [&](uint64_t k) { writeElementJson(w, *tensor, indices[k]); });
         if (tensor->isString()) {
             w.key("strings_base64");
             w.beginArray();
-            for (auto i : indices) w.value(base64Encode(tensor->stringValues()[i]));
+            for (auto i : indices)
+                w.value(base64Encode(tensor->stringValues()[i]));
             w.endArray();
         } else {
             const size_t esize = io::dtypeInfo(entry.dtype).elementSize;
@@ -372,8 +409,10 @@ int cmdShow(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostr
             const auto& s = tensor->stringValues()[i];
             std::string q = "b'";
             for (unsigned char c : s) {
-                if (c == '\'' || c == '\\') q += std::string("\\") + static_cast<char>(c);
-                else if (c >= 0x20 && c < 0x7f) q += static_cast<char>(c);
+                if (c == '\'' || c == '\\')
+                    q += std::string("\\") + static_cast<char>(c);
+                else if (c >= 0x20 && c < 0x7f)
+                    q += static_cast<char>(c);
                 else {
                     char buf[8];
                     std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -396,7 +435,8 @@ int cmdShow(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostr
             std::string cell = text(indices[k]);
             if (tensor->isString()) {
                 std::string q = "\"";
-                for (char c : tensor->stringValues()[indices[k]]) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+                for (char c : tensor->stringValues()[indices[k]])
+                    q += c == '"' ? std::string("\"\"") : std::string(1, c);
                 cell = q + "\"";
             }
             out << cell << ((cols == 0 || (k + 1) % cols == 0) ? "\n" : ",");
@@ -439,13 +479,17 @@ int cmdShow(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostr
 int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostream& err)
 {
     if (!a.bundle && !o.names.empty())
-        return reportError(Status(io::ErrorCode::NotFound, "this artifact has no variables"), o, out, err, kExitNoSuchVariable);
+        return reportError(Status(io::ErrorCode::NotFound, "this artifact has no variables"), o, out, err,
+            kExitNoSuchVariable);
     std::vector<int> which;
     if (o.names.empty() && a.bundle)
-        for (size_t i = 0; i < a.bundle->entries().size(); ++i) which.push_back(static_cast<int>(i));
+        for (size_t i = 0; i < a.bundle->entries().size(); ++i)
+            which.push_back(static_cast<int>(i));
     for (const auto& n : o.names) {
         int idx = a.findEntry(n);
-        if (idx < 0) return reportError(Status(io::ErrorCode::NotFound, "no variable named '" + n + "'"), o, out, err, kExitNoSuchVariable);
+        if (idx < 0)
+            return reportError(Status(io::ErrorCode::NotFound, "no variable named '" + n + "'"), o, out, err,
+                kExitNoSuchVariable);
         which.push_back(idx);
     }
     struct Row {
@@ -459,9 +503,12 @@ int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ost
         const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
         Row row { &e, {}, {} };
         auto t = a.bundle->read(e);
-        if (!t) row.error = t.status();
-        else if (auto s = model::computeStats(*t)) row.stats = *s;
-        else row.error = s.status();
+        if (!t)
+            row.error = t.status();
+        else if (auto s = model::computeStats(*t))
+            row.stats = *s;
+        else
+            row.error = s.status();
         anyError = anyError || !row.error.isOk();
         rows.push_back(std::move(row));
     }
@@ -480,13 +527,17 @@ int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ost
             writeShape(w, r.entry->shape);
             w.field("count", r.entry->elementCount());
             bool have = r.error.isOk() && s.numeric && s.finite > 0;
-            for (auto [name, v] : { std::pair { "min", s.min }, { "max", s.max }, { "mean", s.mean }, { "std", s.std }, { "l2_norm", s.l2 } })
-                if (have) w.field(name, v);
-                else w.nullField(name);
+            for (auto [name, v] : { std::pair { "min", s.min }, { "max", s.max }, { "mean", s.mean },
+                     { "std", s.std }, { "l2_norm", s.l2 } })
+                if (have)
+                    w.field(name, v);
+                else
+                    w.nullField(name);
             w.field("zeros", s.zeros);
             w.field("nan", s.nans);
             w.field("inf", s.infs);
-            if (r.error.isOk()) w.nullField("error");
+            if (r.error.isOk())
+                w.nullField("error");
             else {
                 w.key("error");
                 writeStatusObject(w, r.error);
@@ -497,7 +548,8 @@ int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ost
         w.endObject();
     } else {
         for (const auto& r : rows) {
-            out << r.entry->key << "  " << io::dtypeName(r.entry->dtype) << io::shapeToString(r.entry->shape) << "\n";
+            out << r.entry->key << "  " << io::dtypeName(r.entry->dtype) << io::shapeToString(r.entry->shape)
+                << "\n";
             if (!r.error.isOk()) {
                 out << "    error: " << r.error.toString() << "\n";
                 continue;
@@ -508,9 +560,9 @@ int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ost
                 continue;
             }
             out << "    min " << io::formatDouble(s.min) << "  max " << io::formatDouble(s.max) << "  mean "
-                << io::formatDouble(s.mean) << "  std " << io::formatDouble(s.std) << "  l2 " << io::formatDouble(s.l2)
-                << "\n    zeros " << s.zeros << "  nan " << s.nans << "  inf " << s.infs << "  (" << s.count
-                << " elements)\n";
+                << io::formatDouble(s.mean) << "  std " << io::formatDouble(s.std) << "  l2 "
+                << io::formatDouble(s.l2) << "\n    zeros " << s.zeros << "  nan " << s.nans << "  inf "
+                << s.infs << "  (" << s.count << " elements)\n";
         }
     }
     if (anyError)
@@ -524,15 +576,17 @@ std::string shapeText(const std::optional<io::Shape>& s)
 {
     if (!s) return "unknown rank";
     std::string t = "(";
-    for (size_t i = 0; i < s->size(); ++i) t += (i ? ", " : "") + ((*s)[i] < 0 ? std::string("?") : std::to_string((*s)[i]));
+    for (size_t i = 0; i < s->size(); ++i)
+        t += (i ? ", " : "") + ((*s)[i] < 0 ? std::string("?") : std::to_string((*s)[i]));
     return t + ")";
 }
 
 int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostream& err)
 {
     if (!a.savedModel)
-        return reportError(Status(io::ErrorCode::InvalidArgument, "not a SavedModel: checkpoints have no signatures"), o, out,
-            err, kExitOpenFailed);
+        return reportError(
+            Status(io::ErrorCode::InvalidArgument, "not a SavedModel: checkpoints have no signatures"), o,
+            out, err, kExitOpenFailed);
     const auto& sm = *a.savedModel;
     if (o.json) {
         JsonWriter w(out);
@@ -562,7 +616,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
             w.beginObject();
             w.key("tags");
             w.beginArray();
-            for (const auto& t : mg.tags) w.value(t);
+            for (const auto& t : mg.tags)
+                w.value(t);
             w.endArray();
             w.field("tensorflow_version", mg.tensorflowVersion);
             w.field("tensorflow_git_version", mg.tensorflowGitVersion);
@@ -595,7 +650,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
             w.field("function_count", mg.functionCount);
             w.key("ops");
             w.beginObject();
-            for (const auto& [op, n] : mg.opCounts) w.field(op, n);
+            for (const auto& [op, n] : mg.opCounts)
+                w.field(op, n);
             w.endObject();
             w.key("assets");
             w.beginArray();
@@ -607,7 +663,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
                 w.endObject();
             }
             w.endArray();
-            if (!mg.hasObjectGraph) w.nullField("object_graph");
+            if (!mg.hasObjectGraph)
+                w.nullField("object_graph");
             else {
                 w.key("object_graph");
                 w.beginObject();
@@ -618,10 +675,14 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
                     w.beginObject();
                     w.field("id", n.id);
                     w.field("kind", n.kind);
-                    if (n.identifier.empty()) w.nullField("identifier");
-                    else w.field("identifier", n.identifier);
-                    if (n.path.empty()) w.nullField("path");
-                    else w.field("path", n.path);
+                    if (n.identifier.empty())
+                        w.nullField("identifier");
+                    else
+                        w.field("identifier", n.identifier);
+                    if (n.path.empty())
+                        w.nullField("path");
+                    else
+                        w.field("path", n.path);
                     w.key("children");
                     w.beginArray();
                     for (const auto& [cn, cid] : n.children) {
@@ -633,7 +694,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
                     w.endArray();
                     w.key("function_signatures");
                     w.beginArray();
-                    for (const auto& fs : n.functionSignatures) w.value(fs);
+                    for (const auto& fs : n.functionSignatures)
+                        w.value(fs);
                     w.endArray();
                     w.endObject();
                 }
@@ -645,7 +707,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
         w.endArray();
         w.key("warnings");
         w.beginArray();
-        for (const auto& s : sm.warnings) w.value(s);
+        for (const auto& s : sm.warnings)
+            w.value(s);
         w.endArray();
         w.endObject();
         return kExitOk;
@@ -653,36 +716,43 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
     out << "SavedModel " << sm.file.string() << (sm.textFormat ? " (text format)" : "") << "\n";
     for (const auto& mg : sm.metaGraphs) {
         std::string tags;
-        for (const auto& t : mg.tags) tags += (tags.empty() ? "" : ", ") + t;
+        for (const auto& t : mg.tags)
+            tags += (tags.empty() ? "" : ", ") + t;
         out << "\nMetaGraph with tag set {" << tags << "}";
         if (!mg.tensorflowVersion.empty()) out << "  (TensorFlow " << mg.tensorflowVersion << ")";
-        out << "\n  " << mg.opCounts.size() << " distinct ops, " << mg.nodeCount << " nodes, " << mg.functionCount
-            << " functions\n";
+        out << "\n  " << mg.opCounts.size() << " distinct ops, " << mg.nodeCount << " nodes, "
+            << mg.functionCount << " functions\n";
         if (mg.signatures.empty()) out << "  WARNING: no signatures\n";
         for (const auto& s : mg.signatures) {
-            out << "\n  signature '" << s.key << "'  method: " << (s.methodName.empty() ? "(none)" : s.methodName) << "\n";
+            out << "\n  signature '" << s.key
+                << "'  method: " << (s.methodName.empty() ? "(none)" : s.methodName) << "\n";
             for (auto [label, args] : { std::pair { "inputs", &s.inputs }, { "outputs", &s.outputs } }) {
                 out << "    " << label << ":" << (args->empty() ? " (none)" : "") << "\n";
                 for (const auto& arg : *args)
-                    out << "      " << arg.name << ": " << io::dtypeName(arg.dtype) << " " << shapeText(arg.shape)
-                        << "  <- " << arg.tensor << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")") << "\n";
+                    out << "      " << arg.name << ": " << io::dtypeName(arg.dtype) << " "
+                        << shapeText(arg.shape) << "  <- " << arg.tensor
+                        << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")") << "\n";
             }
         }
         if (!mg.assets.empty()) {
             out << "\n  assets:\n";
-            for (const auto& as : mg.assets) out << "    " << as.filename << (as.exists ? "" : "  (MISSING)") << "\n";
+            for (const auto& as : mg.assets)
+                out << "    " << as.filename << (as.exists ? "" : "  (MISSING)") << "\n";
         }
         if (mg.hasObjectGraph) {
             out << "\n  object graph: " << mg.objects.size() << " objects, " << mg.concreteFunctionCount
                 << " concrete functions\n";
             for (const auto& n : mg.objects)
                 if ((n.kind == "function" || n.kind == "bare_concrete_function") && !n.path.empty())
-                    for (const auto& fs : n.functionSignatures) out << "    " << n.path << fs << "\n";
+                    for (const auto& fs : n.functionSignatures)
+                        out << "    " << n.path << fs << "\n";
         }
     }
-    if (sm.fingerprint) out << "\nfingerprint: saved_model_checksum " << sm.fingerprint->savedModelChecksum << "\n";
+    if (sm.fingerprint)
+        out << "\nfingerprint: saved_model_checksum " << sm.fingerprint->savedModelChecksum << "\n";
     out << "keras_metadata.pb: " << (sm.hasKerasMetadata ? "present" : "absent") << "\n";
-    for (const auto& s : sm.warnings) out << "Warning: " << s << "\n";
+    for (const auto& s : sm.warnings)
+        out << "Warning: " << s << "\n";
     return kExitOk;
 }
 
@@ -690,7 +760,8 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
 int cmdVerify(const Artifact& a, const CliOptions& o, std::ostream& out)
 {
     io::VerifyReport report;
-    if (a.bundle) report = a.bundle->verify();
+    if (a.bundle)
+        report = a.bundle->verify();
     else if (!a.bundleStatus.isOk()) {
         report.ok = false;
         report.problems.push_back(a.bundleStatus);
@@ -706,14 +777,16 @@ int cmdVerify(const Artifact& a, const CliOptions& o, std::ostream& out)
         w.field("bytes_checked", report.bytesChecked);
         w.key("problems");
         w.beginArray();
-        for (const auto& p : report.problems) writeStatusObject(w, p);
+        for (const auto& p : report.problems)
+            writeStatusObject(w, p);
         w.endArray();
         w.endObject();
     } else {
-        out << (report.ok ? "OK" : "DAMAGED") << ": " << report.filesChecked << " files, " << report.blocksChecked
-            << " index blocks, " << report.tensorsChecked << " tensors, " << humanBytes(report.bytesChecked)
-            << " checked\n";
-        for (const auto& p : report.problems) out << "  " << p.toString() << "\n";
+        out << (report.ok ? "OK" : "DAMAGED") << ": " << report.filesChecked << " files, "
+            << report.blocksChecked << " index blocks, " << report.tensorsChecked << " tensors, "
+            << humanBytes(report.bytesChecked) << " checked\n";
+        for (const auto& p : report.problems)
+            out << "  " << p.toString() << "\n";
     }
     return report.ok ? kExitOk : kExitDamaged;
 }
@@ -725,7 +798,8 @@ void printUsage(std::ostream& out)
     out << "Usage: tensorscope-cli COMMAND PATH [options]\n\n"
            "Commands:\n"
            "  info PATH                 kind, TensorFlow version, variable and parameter counts\n"
-           "  ls PATH [--flat]          the variable tree with dtype, shape and size (--no-slots hides optimizer slots)\n"
+           "  ls PATH [--flat]          the variable tree with dtype, shape and size (--no-slots hides "
+           "optimizer slots)\n"
            "  show PATH VAR [--slice S] [--format text|csv|json]   values of one variable (S like 0,:,3:5)\n"
            "  stats PATH [VAR...]       min, max, mean, std, L2 norm, zeros, NaN and Inf counts\n"
            "  signatures PATH           SavedModel tag sets, signatures, object graph, assets\n"
@@ -749,15 +823,20 @@ bool parseArguments(int argc, char** argv, CliOptions& o, std::ostream& err, int
             target = argv[++i];
             return true;
         };
-        if (arg == "--json") o.json = true;
-        else if (arg == "--flat") o.flat = true;
-        else if (arg == "--no-slots") o.noSlots = true;
+        if (arg == "--json")
+            o.json = true;
+        else if (arg == "--flat")
+            o.flat = true;
+        else if (arg == "--no-slots")
+            o.noSlots = true;
         else if (arg == "--slice") {
             if (!needValue(o.slice)) return exitCode = kExitUsage, false;
-        } else if (arg.starts_with("--slice=")) o.slice = arg.substr(8);
+        } else if (arg.starts_with("--slice="))
+            o.slice = arg.substr(8);
         else if (arg == "--format") {
             if (!needValue(o.format)) return exitCode = kExitUsage, false;
-        } else if (arg.starts_with("--format=")) o.format = arg.substr(9);
+        } else if (arg.starts_with("--format="))
+            o.format = arg.substr(9);
         else if (arg == "-h" || arg == "--help") {
             printUsage(std::cout);
             exitCode = kExitOk;
@@ -770,11 +849,14 @@ bool parseArguments(int argc, char** argv, CliOptions& o, std::ostream& err, int
             err << "tensorscope-cli: unknown option " << arg << "\n";
             printUsage(err);
             return exitCode = kExitUsage, false;
-        } else positional.push_back(arg);
+        } else
+            positional.push_back(arg);
     }
     static const std::vector<std::string> kCommands { "info", "ls", "show", "stats", "signatures", "verify" };
-    if (positional.size() < 2 || std::find(kCommands.begin(), kCommands.end(), positional[0]) == kCommands.end()) {
-        if (!positional.empty() && std::find(kCommands.begin(), kCommands.end(), positional[0]) == kCommands.end())
+    if (positional.size() < 2
+        || std::find(kCommands.begin(), kCommands.end(), positional[0]) == kCommands.end()) {
+        if (!positional.empty()
+            && std::find(kCommands.begin(), kCommands.end(), positional[0]) == kCommands.end())
             err << "tensorscope-cli: unknown command '" << positional[0] << "'\n";
         printUsage(err);
         return exitCode = kExitUsage, false;
@@ -794,7 +876,9 @@ int runCommand(const CliOptions& o, std::ostream& out, std::ostream& err)
     if (o.command == "info") return cmdInfo(a, o, out);
     if (o.command == "ls") return cmdLs(a, o, out);
     if (o.command == "show") {
-        if (!a.bundle) return reportError(Status(io::ErrorCode::NotFound, "this artifact has no variables"), o, out, err, kExitNoSuchVariable);
+        if (!a.bundle)
+            return reportError(Status(io::ErrorCode::NotFound, "this artifact has no variables"), o, out, err,
+                kExitNoSuchVariable);
         return cmdShow(a, o, out, err);
     }
     if (o.command == "stats") return cmdStats(a, o, out, err);

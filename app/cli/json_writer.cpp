@@ -16,7 +16,8 @@ void JsonWriter::newline()
 {
     if (!m_pretty) return;
     m_out << '\n';
-    for (size_t i = 0; i < m_first.size(); ++i) m_out << "  ";
+    for (size_t i = 0; i < m_first.size(); ++i)
+        m_out << "  ";
 }
 
 void JsonWriter::beforeValue()
@@ -96,11 +97,21 @@ void JsonWriter::value(std::string_view s)
         auto c = static_cast<unsigned char>(ch);
         char buf[8];
         switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20 || (!utf8 && c >= 0x80)) {
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
@@ -129,9 +140,12 @@ void JsonWriter::value(uint64_t v)
 void JsonWriter::value(double v)
 {
     beforeValue();
-    if (std::isnan(v)) m_out << "\"NaN\"";
-    else if (std::isinf(v)) m_out << (v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-    else m_out << io::formatDouble(v);
+    if (std::isnan(v))
+        m_out << "\"NaN\"";
+    else if (std::isinf(v))
+        m_out << (v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    else
+        m_out << io::formatDouble(v);
 }
 
 void JsonWriter::value(bool v)

@@ -12,7 +12,10 @@ namespace tscope::cli {
 
 class JsonWriter {
 public:
-    explicit JsonWriter(std::ostream& out, bool pretty = true) : m_out(out), m_pretty(pretty) { }
+    explicit JsonWriter(std::ostream& out, bool pretty = true)
+        : m_out(out)
+        , m_pretty(pretty)
+    { }
     ~JsonWriter();
 
     void beginObject();
@@ -31,8 +34,7 @@ public:
     void value(bool v);
     void null();
 
-    template <typename T>
-    void field(std::string_view k, const T& v)
+    template <typename T> void field(std::string_view k, const T& v)
     {
         key(k);
         value(v);

@@ -20,28 +20,35 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo SavedModel."));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Save a screenshot of the window to FILE once the artifact is open (and VAR selected), then quit."),
+        QStringLiteral("Save a screenshot of the window to FILE once the artifact is open (and VAR "
+                       "selected), then quit."),
         QStringLiteral("FILE"));
-    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select variable VAR (checkpoint key or object path)."),
-        QStringLiteral("VAR"));
+    QCommandLineOption select(QStringLiteral("select"),
+        QStringLiteral("Select variable VAR (checkpoint key or object path)."), QStringLiteral("VAR"));
     QCommandLineOption view(QStringLiteral("view"),
-        QStringLiteral("With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap."), QStringLiteral("VIEW"));
+        QStringLiteral(
+            "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap."),
+        QStringLiteral("VIEW"));
     parser.addOption(view);
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addOption(select);
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
+    parser.addPositionalArgument(
+        QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
     parser.process(app);
 
     tscope::app::MainWindow window;
     window.show();
-    if (parser.isSet(demo)) window.openDemo();
-    else if (!parser.positionalArguments().isEmpty()) window.openPath(parser.positionalArguments().first());
+    if (parser.isSet(demo))
+        window.openDemo();
+    else if (!parser.positionalArguments().isEmpty())
+        window.openPath(parser.positionalArguments().first());
 
     if (parser.isSet(screenshot)) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
-        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot), parser.value(select), parser.value(view));
+        auto* driver = new tscope::app::ScreenshotDriver(
+            &window, parser.value(screenshot), parser.value(select), parser.value(view));
         driver->start();
     }
     return app.exec();

@@ -41,7 +41,8 @@ enum Page { StartPageIndex, OpeningPageIndex, ArtifactPageIndex };
 enum Tab { SummaryTab, TensorTab, SavedModelTab };
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
 {
     setWindowTitle(tr("Tensorscope"));
     setAcceptDrops(true);
@@ -122,7 +123,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_inspector->showEntry(entry);
         if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
     });
-    connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this, [this](int bins) { m_settings.setHistogramBins(bins); });
+    connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
+        [this](int bins) { m_settings.setHistogramBins(bins); });
     connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);
 
     m_start->setRecent(m_settings.recentPaths());
@@ -148,7 +150,8 @@ void MainWindow::createActions()
     m_openDemo = new QAction(tr("Open &Demo SavedModel"), this);
     connect(m_openDemo, &QAction::triggered, this, &MainWindow::openDemo);
     m_openDemoRun = new QAction(tr("Open Demo &Training Run"), this);
-    connect(m_openDemoRun, &QAction::triggered, this, [this] { openPath(demoPath(QStringLiteral("training_run"))); });
+    connect(m_openDemoRun, &QAction::triggered, this,
+        [this] { openPath(demoPath(QStringLiteral("training_run"))); });
     m_close = new QAction(tr("&Close"), this);
     m_close->setShortcut(QKeySequence::Close);
     connect(m_close, &QAction::triggered, this, [this] {
@@ -187,7 +190,8 @@ void MainWindow::createActions()
     m_about = new QAction(tr("&About Tensorscope"), this);
     connect(m_about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About Tensorscope"),
-            tr("<h3>Tensorscope %1</h3><p>A fast native browser for TensorFlow checkpoints and SavedModels.</p>")
+            tr("<h3>Tensorscope %1</h3><p>A fast native browser for TensorFlow checkpoints and "
+               "SavedModels.</p>")
                 .arg(QCoreApplication::applicationVersion()));
     });
 }
@@ -224,7 +228,8 @@ void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList recent = m_settings.recentPaths();
-    for (const auto& p : recent) m_recentMenu->addAction(QDir::toNativeSeparators(p), this, [this, p] { openPath(p); });
+    for (const auto& p : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(p), this, [this, p] { openPath(p); });
     if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
 }
 
@@ -263,7 +268,8 @@ void MainWindow::openDemo()
 {
     const QString path = demoPath();
     if (path.isEmpty()) {
-        m_start->messageBar()->showMessage(ui::MessageBar::Kind::Error, tr("The demo files are not installed."));
+        m_start->messageBar()->showMessage(
+            ui::MessageBar::Kind::Error, tr("The demo files are not installed."));
         return;
     }
     openPath(path);
@@ -291,7 +297,8 @@ void MainWindow::onOpened()
     m_pages->setCurrentIndex(SummaryTab);
     if (!artifact->warnings.empty()) {
         QString text = QString::fromStdString(artifact->warnings.front());
-        if (artifact->warnings.size() > 1) text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
+        if (artifact->warnings.size() > 1)
+            text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning, text);
     } else {
         m_artifactMessage->hide();
@@ -310,7 +317,8 @@ void MainWindow::onFailed(const QString& message)
 {
     const QString path = m_session->path();
     m_start->setRecent(m_settings.recentPaths());
-    m_start->messageBar()->showMessage(ui::MessageBar::Kind::Error, tr("Cannot open %1\n%2").arg(QDir::toNativeSeparators(path), message));
+    m_start->messageBar()->showMessage(
+        ui::MessageBar::Kind::Error, tr("Cannot open %1\n%2").arg(QDir::toNativeSeparators(path), message));
     m_stack->setCurrentIndex(StartPageIndex);
     setWindowTitle(tr("Tensorscope"));
     m_statusLabel->clear();
@@ -320,7 +328,8 @@ void MainWindow::onFailed(const QString& message)
 void MainWindow::chooseFile()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"), QString(),
-        tr("TensorFlow artifacts (*.index *.data-* checkpoint saved_model.pb saved_model.pbtxt *.meta);;All files (*)"));
+        tr("TensorFlow artifacts (*.index *.data-* checkpoint saved_model.pb saved_model.pbtxt *.meta);;All "
+           "files (*)"));
     openPath(path);
 }
 
@@ -332,11 +341,12 @@ void MainWindow::chooseFolder()
 
 void MainWindow::exportHistogram()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Histogram"), QStringLiteral("histogram.png"),
-        tr("PNG image (*.png);;PDF (vector) (*.pdf)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Histogram"),
+        QStringLiteral("histogram.png"), tr("PNG image (*.png);;PDF (vector) (*.pdf)"));
     if (path.isEmpty()) return;
     if (!m_inspector->histogram()->saveImage(path))
-        QMessageBox::warning(this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+        QMessageBox::warning(
+            this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -14,18 +14,50 @@ const QString kSlots = QStringLiteral("tree/showOptimizerSlots");
 const QString kRecent = QStringLiteral("recent/paths");
 } // namespace
 
-Settings::Settings() : m_settings(QStringLiteral("Tensorscope"), QStringLiteral("Tensorscope")) { }
+Settings::Settings()
+    : m_settings(QStringLiteral("Tensorscope"), QStringLiteral("Tensorscope"))
+{ }
 
-QByteArray Settings::windowGeometry() const { return m_settings.value(kGeometry).toByteArray(); }
-void Settings::setWindowGeometry(const QByteArray& v) { m_settings.setValue(kGeometry, v); }
-QByteArray Settings::windowState() const { return m_settings.value(kState).toByteArray(); }
-void Settings::setWindowState(const QByteArray& v) { m_settings.setValue(kState, v); }
-QByteArray Settings::splitterState() const { return m_settings.value(kSplitter).toByteArray(); }
-void Settings::setSplitterState(const QByteArray& v) { m_settings.setValue(kSplitter, v); }
-int Settings::histogramBins() const { return std::clamp(m_settings.value(kBins, 64).toInt(), 2, 1000); }
-void Settings::setHistogramBins(int bins) { m_settings.setValue(kBins, bins); }
-bool Settings::showOptimizerSlots() const { return m_settings.value(kSlots, true).toBool(); }
-void Settings::setShowOptimizerSlots(bool show) { m_settings.setValue(kSlots, show); }
+QByteArray Settings::windowGeometry() const
+{
+    return m_settings.value(kGeometry).toByteArray();
+}
+void Settings::setWindowGeometry(const QByteArray& v)
+{
+    m_settings.setValue(kGeometry, v);
+}
+QByteArray Settings::windowState() const
+{
+    return m_settings.value(kState).toByteArray();
+}
+void Settings::setWindowState(const QByteArray& v)
+{
+    m_settings.setValue(kState, v);
+}
+QByteArray Settings::splitterState() const
+{
+    return m_settings.value(kSplitter).toByteArray();
+}
+void Settings::setSplitterState(const QByteArray& v)
+{
+    m_settings.setValue(kSplitter, v);
+}
+int Settings::histogramBins() const
+{
+    return std::clamp(m_settings.value(kBins, 64).toInt(), 2, 1000);
+}
+void Settings::setHistogramBins(int bins)
+{
+    m_settings.setValue(kBins, bins);
+}
+bool Settings::showOptimizerSlots() const
+{
+    return m_settings.value(kSlots, true).toBool();
+}
+void Settings::setShowOptimizerSlots(bool show)
+{
+    m_settings.setValue(kSlots, show);
+}
 
 QStringList Settings::recentPaths() const
 {
@@ -41,7 +73,8 @@ void Settings::addRecentPath(const QString& path)
     const QString clean = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
     list.removeAll(clean);
     list.prepend(clean);
-    while (list.size() > kMaxRecent) list.removeLast();
+    while (list.size() > kMaxRecent)
+        list.removeLast();
     m_settings.setValue(kRecent, list);
 }
 

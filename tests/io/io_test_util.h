@@ -7,17 +7,10 @@
 #include "io/status.h"
 #include "io/table_reader.h"
 
-#include <leveldb/env.h>
-#include <leveldb/options.h>
-#include <leveldb/table_builder.h>
-
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 #include <QTest>
-
-#include <sys/resource.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -25,10 +18,14 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <leveldb/env.h>
+#include <leveldb/options.h>
+#include <leveldb/table_builder.h>
 #include <memory>
 #include <span>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <utility>
 #include <vector>
 
@@ -38,7 +35,10 @@ namespace fs = std::filesystem;
 using tscope::io::ErrorCode;
 using tscope::io::Status;
 
-inline fs::path corpusDir() { return fs::path(TSCOPE_CORPUS_DIR); }
+inline fs::path corpusDir()
+{
+    return fs::path(TSCOPE_CORPUS_DIR);
+}
 
 inline std::string readFile(const fs::path& p)
 {
@@ -62,8 +62,7 @@ inline std::span<const std::byte> asBytes(const std::string& s)
     return { reinterpret_cast<const std::byte*>(s.data()), s.size() };
 }
 
-template <typename T>
-std::span<const std::byte> asBytes(const std::vector<T>& v)
+template <typename T> std::span<const std::byte> asBytes(const std::vector<T>& v)
 {
     return { reinterpret_cast<const std::byte*>(v.data()), v.size() * sizeof(T) };
 }
@@ -74,7 +73,8 @@ inline std::string hexBytes(const char* text)
     std::string out;
     std::istringstream in(text);
     std::string tok;
-    while (in >> tok) out.push_back(static_cast<char>(std::stoul(tok, nullptr, 16)));
+    while (in >> tok)
+        out.push_back(static_cast<char>(std::stoul(tok, nullptr, 16)));
     return out;
 }
 
@@ -83,20 +83,28 @@ inline QString toHex(const std::string& s)
     return QString::fromLatin1(QByteArray(s.data(), static_cast<qsizetype>(s.size())).toHex(' ').toUpper());
 }
 
-inline QString describe(const Status& s) { return QString::fromStdString(s.toString()); }
+inline QString describe(const Status& s)
+{
+    return QString::fromStdString(s.toString());
+}
 
 inline QString describeAll(const std::vector<Status>& list)
 {
     QStringList out;
-    for (const auto& s : list) out << describe(s);
+    for (const auto& s : list)
+        out << describe(s);
     return out.join(QStringLiteral("; "));
 }
 
-inline const char* codeName(ErrorCode c) { return tscope::io::errorCodeName(c); }
+inline const char* codeName(ErrorCode c)
+{
+    return tscope::io::errorCodeName(c);
+}
 
 // QCOMPARE on error codes prints names instead of numbers.
-#define IOTEST_COMPARE_CODE(actual, expected)                                                                   \
-    QCOMPARE(QString::fromLatin1(::iotest::codeName(actual)), QString::fromLatin1(::iotest::codeName(expected)))
+#define IOTEST_COMPARE_CODE(actual, expected)                                                                \
+    QCOMPARE(                                                                                                \
+        QString::fromLatin1(::iotest::codeName(actual)), QString::fromLatin1(::iotest::codeName(expected)))
 
 inline void putVarint(std::string& out, uint64_t v)
 {
@@ -109,13 +117,15 @@ inline void putVarint(std::string& out, uint64_t v)
 
 inline void putFixed32(std::string& out, uint32_t v)
 {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 inline uint32_t getFixed32(const std::string& s, size_t at)
 {
     uint32_t v = 0;
-    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(s[at + static_cast<size_t>(i)]);
+    for (int i = 3; i >= 0; --i)
+        v = (v << 8) | static_cast<uint8_t>(s[at + static_cast<size_t>(i)]);
     return v;
 }
 
@@ -144,7 +154,8 @@ inline std::string makeBlock(const std::vector<std::pair<std::string, std::strin
         out += v;
     }
     if (restarts.empty()) restarts.push_back(0);
-    for (auto r : restarts) putFixed32(out, r);
+    for (auto r : restarts)
+        putFixed32(out, r);
     putFixed32(out, static_cast<uint32_t>(restarts.size()));
     return out;
 }
@@ -183,20 +194,21 @@ inline bool parseFooter(const std::string& file, FooterInfo& f)
 {
     if (file.size() < 48) return false;
     size_t pos = file.size() - 48;
-    return getVarint(file, pos, f.metaOffset) && getVarint(file, pos, f.metaSize) && getVarint(file, pos, f.indexOffset)
-        && getVarint(file, pos, f.indexSize);
+    return getVarint(file, pos, f.metaOffset) && getVarint(file, pos, f.metaSize)
+        && getVarint(file, pos, f.indexOffset) && getVarint(file, pos, f.indexSize);
 }
 
 // Writes a table with LevelDB's own TableBuilder; records where every data block ends (file offset just
 // past its trailer) and which block each entry went into.
 struct BuiltTable {
-    std::vector<uint64_t> blockEnds;  // file offset after each data block's trailer
-    std::vector<int> blockOfEntry;    // per entry
+    std::vector<uint64_t> blockEnds; // file offset after each data block's trailer
+    std::vector<int> blockOfEntry; // per entry
     bool ok = false;
 };
 
-inline BuiltTable writeLevelDbTable(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& entries,
-    size_t blockSize = 4096, leveldb::CompressionType compression = leveldb::kNoCompression, int restartInterval = 16)
+inline BuiltTable writeLevelDbTable(const fs::path& path,
+    const std::vector<std::pair<std::string, std::string>>& entries, size_t blockSize = 4096,
+    leveldb::CompressionType compression = leveldb::kNoCompression, int restartInterval = 16)
 {
     BuiltTable built;
     std::error_code ec;
@@ -242,14 +254,16 @@ inline std::shared_ptr<tscope::io::MappedFile> mapOrFail(const fs::path& path)
 
 // Reads `index`, lets `edit` change the (key, value) rows, and writes them back as a fresh table.
 // Rows must stay sorted; `edit` may reorder nothing. Used to forge headers and entries.
-inline bool rewriteIndex(const fs::path& index, const std::function<void(std::vector<std::pair<std::string, std::string>>&)>& edit)
+inline bool rewriteIndex(
+    const fs::path& index, const std::function<void(std::vector<std::pair<std::string, std::string>>&)>& edit)
 {
     auto file = mapOrFail(index);
     if (!file) return false;
     auto table = tscope::io::readTable(file);
     if (!table) return false;
     std::vector<std::pair<std::string, std::string>> rows;
-    for (auto& e : table->entries) rows.emplace_back(e.key, e.value);
+    for (auto& e : table->entries)
+        rows.emplace_back(e.key, e.value);
     file.reset();
     edit(rows);
     std::error_code ec;
@@ -287,7 +301,10 @@ public:
     }
     AddressSpaceCap(const AddressSpaceCap&) = delete;
     AddressSpaceCap& operator=(const AddressSpaceCap&) = delete;
-    bool active() const { return m_active; }
+    bool active() const
+    {
+        return m_active;
+    }
 
 private:
     rlimit m_old {};

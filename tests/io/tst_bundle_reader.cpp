@@ -2,18 +2,16 @@
 // zero-size tensors, string tensors, several shards, partitioned variables (row, column and 3-D slices),
 // the header, verify(), CRC-checked reads, and decodeStringTensor on the FORMATS.md §2.4 example.
 
-#include "io_test_util.h"
-
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "io/slice_key.h"
 #include "io/variable_tree.h"
+#include "io_test_util.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -33,16 +31,15 @@ using tscope::io::Tensor;
 
 namespace {
 
-template <typename T>
-QByteArray raw(std::initializer_list<T> values)
+template <typename T> QByteArray raw(std::initializer_list<T> values)
 {
     QByteArray out;
-    for (const T& v : values) out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+    for (const T& v : values)
+        out.append(reinterpret_cast<const char*>(&v), sizeof(T));
     return out;
 }
 
-template <typename T>
-std::vector<std::byte> rawVec(const std::vector<T>& values)
+template <typename T> std::vector<std::byte> rawVec(const std::vector<T>& values)
 {
     std::vector<std::byte> out(values.size() * sizeof(T));
     if (!values.empty()) std::memcpy(out.data(), values.data(), out.size());
@@ -54,14 +51,21 @@ std::span<const std::byte> spanOf(const QByteArray& b)
     return { reinterpret_cast<const std::byte*>(b.constData()), static_cast<size_t>(b.size()) };
 }
 
-Shape toShape(const QList<qint64>& dims) { return Shape(dims.begin(), dims.end()); }
+Shape toShape(const QList<qint64>& dims)
+{
+    return Shape(dims.begin(), dims.end());
+}
 
-int dt(DType d) { return static_cast<int>(d); }
+int dt(DType d)
+{
+    return static_cast<int>(d);
+}
 
 std::vector<float> iota(size_t n, float scale)
 {
     std::vector<float> v(n);
-    for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i) * scale + 0.25f;
+    for (size_t i = 0; i < n; ++i)
+        v[i] = static_cast<float>(i) * scale + 0.25f;
     return v;
 }
 
@@ -73,10 +77,12 @@ std::vector<T> extract(const std::vector<T>& all, const Shape& full, const Shape
     const size_t rank = full.size();
     std::vector<int64_t> idx(rank, 0);
     int64_t total = 1;
-    for (auto l : len) total *= l;
+    for (auto l : len)
+        total *= l;
     for (int64_t k = 0; k < total; ++k) {
         int64_t flat = 0;
-        for (size_t d = 0; d < rank; ++d) flat = flat * full[d] + start[d] + idx[d];
+        for (size_t d = 0; d < rank; ++d)
+            flat = flat * full[d] + start[d] + idx[d];
         out.push_back(all[static_cast<size_t>(flat)]);
         for (size_t d = rank; d-- > 0;) {
             if (++idx[d] < len[d]) break;
@@ -116,7 +122,8 @@ private:
     int m_counter = 0;
     std::filesystem::path nextPrefix(const char* stem)
     {
-        auto dir = std::filesystem::path(m_dir.path().toStdString()) / (std::string(stem) + std::to_string(++m_counter));
+        auto dir = std::filesystem::path(m_dir.path().toStdString())
+            / (std::string(stem) + std::to_string(++m_counter));
         std::filesystem::create_directories(dir);
         return dir / "ckpt";
     }
@@ -128,72 +135,90 @@ void TestBundleReader::fixedSizeDtypes_data()
     QTest::addColumn<QList<qint64>>("shape");
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QList<double>>("values"); // via elementAsDouble; NaN compares as NaN
-    QTest::addColumn<QStringList>("text");     // via formatElement
+    QTest::addColumn<QStringList>("text"); // via formatElement
 
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double inf = std::numeric_limits<double>::infinity();
 
-    QTest::addRow("float32") << dt(DType::Float) << QList<qint64> { 4 } << raw<float>({ 1.0f, -2.5f, 0.1f, -0.0f })
-                             << QList<double> { 1.0, -2.5, double(0.1f), -0.0 } << QStringList { "1", "-2.5", "0.1", "-0" };
-    QTest::addRow("float64") << dt(DType::Double) << QList<qint64> { 2, 2 } << raw<double>({ 1.0, -0.5, 1e300, 0.1 })
-                             << QList<double> { 1.0, -0.5, 1e300, 0.1 } << QStringList { "1", "-0.5", "1e+300", "0.1" };
+    QTest::addRow("float32") << dt(DType::Float) << QList<qint64> { 4 }
+                             << raw<float>({ 1.0f, -2.5f, 0.1f, -0.0f })
+                             << QList<double> { 1.0, -2.5, double(0.1f), -0.0 }
+                             << QStringList { "1", "-2.5", "0.1", "-0" };
+    QTest::addRow("float64") << dt(DType::Double) << QList<qint64> { 2, 2 }
+                             << raw<double>({ 1.0, -0.5, 1e300, 0.1 })
+                             << QList<double> { 1.0, -0.5, 1e300, 0.1 }
+                             << QStringList { "1", "-0.5", "1e+300", "0.1" };
     QTest::addRow("float16") << dt(DType::Half) << QList<qint64> { 6 }
                              << raw<uint16_t>({ 0x3C00, 0xC000, 0x3800, 0x7C00, 0xFC00, 0x0001 })
                              << QList<double> { 1.0, -2.0, 0.5, inf, -inf, std::ldexp(1.0, -24) }
                              << QStringList { "1", "-2", "0.5", "inf", "-inf", "5.9604645e-08" };
-    QTest::addRow("float16 nan") << dt(DType::Half) << QList<qint64> { 1 } << raw<uint16_t>({ 0x7E00 }) << QList<double> { nan }
-                                 << QStringList { "nan" };
-    QTest::addRow("bfloat16") << dt(DType::BFloat16) << QList<qint64> { 4 } << raw<uint16_t>({ 0x3F80, 0xC040, 0x4049, 0xFF80 })
-                              << QList<double> { 1.0, -3.0, 3.140625, -inf } << QStringList { "1", "-3", "3.140625", "-inf" };
+    QTest::addRow("float16 nan") << dt(DType::Half) << QList<qint64> { 1 } << raw<uint16_t>({ 0x7E00 })
+                                 << QList<double> { nan } << QStringList { "nan" };
+    QTest::addRow("bfloat16") << dt(DType::BFloat16) << QList<qint64> { 4 }
+                              << raw<uint16_t>({ 0x3F80, 0xC040, 0x4049, 0xFF80 })
+                              << QList<double> { 1.0, -3.0, 3.140625, -inf }
+                              << QStringList { "1", "-3", "3.140625", "-inf" };
     QTest::addRow("int8") << dt(DType::Int8) << QList<qint64> { 3 } << raw<int8_t>({ -128, 127, 0 })
                           << QList<double> { -128, 127, 0 } << QStringList { "-128", "127", "0" };
     QTest::addRow("int16") << dt(DType::Int16) << QList<qint64> { 2 } << raw<int16_t>({ -32768, 1234 })
                            << QList<double> { -32768, 1234 } << QStringList { "-32768", "1234" };
     QTest::addRow("int32") << dt(DType::Int32) << QList<qint64> { 1, 2 } << raw<int32_t>({ INT32_MIN, 7 })
                            << QList<double> { double(INT32_MIN), 7 } << QStringList { "-2147483648", "7" };
-    QTest::addRow("int64") << dt(DType::Int64) << QList<qint64> { 3 } << raw<int64_t>({ INT64_MIN, INT64_MAX, -1 })
+    QTest::addRow("int64") << dt(DType::Int64) << QList<qint64> { 3 }
+                           << raw<int64_t>({ INT64_MIN, INT64_MAX, -1 })
                            << QList<double> { double(INT64_MIN), double(INT64_MAX), -1 }
                            << QStringList { "-9223372036854775808", "9223372036854775807", "-1" };
-    QTest::addRow("uint8") << dt(DType::UInt8) << QList<qint64> { 2 } << raw<uint8_t>({ 0, 255 }) << QList<double> { 0, 255 }
-                           << QStringList { "0", "255" };
+    QTest::addRow("uint8") << dt(DType::UInt8) << QList<qint64> { 2 } << raw<uint8_t>({ 0, 255 })
+                           << QList<double> { 0, 255 } << QStringList { "0", "255" };
     QTest::addRow("uint16") << dt(DType::UInt16) << QList<qint64> { 2 } << raw<uint16_t>({ 65535, 1 })
                             << QList<double> { 65535, 1 } << QStringList { "65535", "1" };
     QTest::addRow("uint32") << dt(DType::UInt32) << QList<qint64> { 2 } << raw<uint32_t>({ 4294967295u, 2 })
                             << QList<double> { 4294967295.0, 2 } << QStringList { "4294967295", "2" };
     QTest::addRow("uint64") << dt(DType::UInt64) << QList<qint64> { 2 } << raw<uint64_t>({ UINT64_MAX, 3 })
-                            << QList<double> { double(UINT64_MAX), 3 } << QStringList { "18446744073709551615", "3" };
-    QTest::addRow("bool") << dt(DType::Bool) << QList<qint64> { 3 } << raw<uint8_t>({ 0, 1, 1 }) << QList<double> { 0, 1, 1 }
-                          << QStringList { "false", "true", "true" };
-    QTest::addRow("complex64") << dt(DType::Complex64) << QList<qint64> { 2 } << raw<float>({ 1.0f, -2.0f, 0.5f, 0.0f })
-                               << QList<double> { 1.0, 0.5 } << QStringList { "(1-2j)", "(0.5+0j)" };
+                            << QList<double> { double(UINT64_MAX), 3 }
+                            << QStringList { "18446744073709551615", "3" };
+    QTest::addRow("bool") << dt(DType::Bool) << QList<qint64> { 3 } << raw<uint8_t>({ 0, 1, 1 })
+                          << QList<double> { 0, 1, 1 } << QStringList { "false", "true", "true" };
+    QTest::addRow("complex64") << dt(DType::Complex64) << QList<qint64> { 2 }
+                               << raw<float>({ 1.0f, -2.0f, 0.5f, 0.0f }) << QList<double> { 1.0, 0.5 }
+                               << QStringList { "(1-2j)", "(0.5+0j)" };
     QTest::addRow("complex128") << dt(DType::Complex128) << QList<qint64> { 1 } << raw<double>({ 3.0, 4.0 })
                                 << QList<double> { 3.0 } << QStringList { "(3+4j)" };
-    QTest::addRow("qint8") << dt(DType::QInt8) << QList<qint64> { 2 } << raw<int8_t>({ -5, 5 }) << QList<double> { -5, 5 }
-                           << QStringList { "-5", "5" };
-    QTest::addRow("quint8") << dt(DType::QUInt8) << QList<qint64> { 1 } << raw<uint8_t>({ 200 }) << QList<double> { 200 }
-                            << QStringList { "200" };
-    QTest::addRow("qint16") << dt(DType::QInt16) << QList<qint64> { 1 } << raw<int16_t>({ -300 }) << QList<double> { -300 }
-                            << QStringList { "-300" };
+    QTest::addRow("qint8") << dt(DType::QInt8) << QList<qint64> { 2 } << raw<int8_t>({ -5, 5 })
+                           << QList<double> { -5, 5 } << QStringList { "-5", "5" };
+    QTest::addRow("quint8") << dt(DType::QUInt8) << QList<qint64> { 1 } << raw<uint8_t>({ 200 })
+                            << QList<double> { 200 } << QStringList { "200" };
+    QTest::addRow("qint16") << dt(DType::QInt16) << QList<qint64> { 1 } << raw<int16_t>({ -300 })
+                            << QList<double> { -300 } << QStringList { "-300" };
     QTest::addRow("quint16") << dt(DType::QUInt16) << QList<qint64> { 1 } << raw<uint16_t>({ 60000 })
                              << QList<double> { 60000 } << QStringList { "60000" };
-    QTest::addRow("qint32") << dt(DType::QInt32) << QList<qint64> { 1 } << raw<int32_t>({ -70000 }) << QList<double> { -70000 }
-                            << QStringList { "-70000" };
-    QTest::addRow("float8_e5m2") << dt(DType::Float8E5M2) << QList<qint64> { 4 } << raw<uint8_t>({ 0x3C, 0xC0, 0x7C, 0x01 })
+    QTest::addRow("qint32") << dt(DType::QInt32) << QList<qint64> { 1 } << raw<int32_t>({ -70000 })
+                            << QList<double> { -70000 } << QStringList { "-70000" };
+    QTest::addRow("float8_e5m2") << dt(DType::Float8E5M2) << QList<qint64> { 4 }
+                                 << raw<uint8_t>({ 0x3C, 0xC0, 0x7C, 0x01 })
                                  << QList<double> { 1.0, -2.0, inf, std::ldexp(1.0, -16) }
                                  << QStringList { "1", "-2", "inf", "1.5258789e-05" };
-    QTest::addRow("float8_e4m3fn") << dt(DType::Float8E4M3FN) << QList<qint64> { 5 } << raw<uint8_t>({ 0x38, 0xB8, 0x7E, 0x7F, 0x01 })
+    QTest::addRow("float8_e4m3fn") << dt(DType::Float8E4M3FN) << QList<qint64> { 5 }
+                                   << raw<uint8_t>({ 0x38, 0xB8, 0x7E, 0x7F, 0x01 })
                                    << QList<double> { 1.0, -1.0, 448.0, nan, std::ldexp(1.0, -9) }
                                    << QStringList { "1", "-1", "448", "nan", "0.001953125" };
-    QTest::addRow("float8_e4m3fnuz") << dt(DType::Float8E4M3FNUZ) << QList<qint64> { 4 } << raw<uint8_t>({ 0x40, 0x80, 0x00, 0x7F })
-                                     << QList<double> { 1.0, nan, 0.0, 240.0 } << QStringList { "1", "nan", "0", "240" };
-    QTest::addRow("float8_e4m3b11fnuz") << dt(DType::Float8E4M3B11FNUZ) << QList<qint64> { 3 } << raw<uint8_t>({ 0x58, 0x80, 0xD8 })
-                                        << QList<double> { 1.0, nan, -1.0 } << QStringList { "1", "nan", "-1" };
-    QTest::addRow("float8_e5m2fnuz") << dt(DType::Float8E5M2FNUZ) << QList<qint64> { 3 } << raw<uint8_t>({ 0x40, 0x80, 0x7F })
-                                     << QList<double> { 1.0, nan, 57344.0 } << QStringList { "1", "nan", "57344" };
-    QTest::addRow("int4 (one byte per element)") << dt(DType::Int4) << QList<qint64> { 4 } << raw<int8_t>({ -8, 7, 0, -1 })
-                                                 << QList<double> { -8, 7, 0, -1 } << QStringList { "-8", "7", "0", "-1" };
-    QTest::addRow("uint4 (one byte per element)") << dt(DType::UInt4) << QList<qint64> { 3 } << raw<uint8_t>({ 15, 0, 9 })
-                                                  << QList<double> { 15, 0, 9 } << QStringList { "15", "0", "9" };
+    QTest::addRow("float8_e4m3fnuz") << dt(DType::Float8E4M3FNUZ) << QList<qint64> { 4 }
+                                     << raw<uint8_t>({ 0x40, 0x80, 0x00, 0x7F })
+                                     << QList<double> { 1.0, nan, 0.0, 240.0 }
+                                     << QStringList { "1", "nan", "0", "240" };
+    QTest::addRow("float8_e4m3b11fnuz")
+        << dt(DType::Float8E4M3B11FNUZ) << QList<qint64> { 3 } << raw<uint8_t>({ 0x58, 0x80, 0xD8 })
+        << QList<double> { 1.0, nan, -1.0 } << QStringList { "1", "nan", "-1" };
+    QTest::addRow("float8_e5m2fnuz") << dt(DType::Float8E5M2FNUZ) << QList<qint64> { 3 }
+                                     << raw<uint8_t>({ 0x40, 0x80, 0x7F })
+                                     << QList<double> { 1.0, nan, 57344.0 }
+                                     << QStringList { "1", "nan", "57344" };
+    QTest::addRow("int4 (one byte per element)")
+        << dt(DType::Int4) << QList<qint64> { 4 } << raw<int8_t>({ -8, 7, 0, -1 })
+        << QList<double> { -8, 7, 0, -1 } << QStringList { "-8", "7", "0", "-1" };
+    QTest::addRow("uint4 (one byte per element)")
+        << dt(DType::UInt4) << QList<qint64> { 3 } << raw<uint8_t>({ 15, 0, 9 }) << QList<double> { 15, 0, 9 }
+        << QStringList { "15", "0", "9" };
 }
 
 void TestBundleReader::fixedSizeDtypes()
@@ -236,11 +261,14 @@ void TestBundleReader::fixedSizeDtypes()
         QCOMPARE(t->shape(), toShape(shape));
         QCOMPARE(t->elementCount(), static_cast<uint64_t>(values.size()));
         QVERIFY(!t->isString());
-        QCOMPARE(QByteArray(reinterpret_cast<const char*>(t->bytes().data()), static_cast<qsizetype>(t->bytes().size())), bytes);
+        QCOMPARE(QByteArray(reinterpret_cast<const char*>(t->bytes().data()),
+                     static_cast<qsizetype>(t->bytes().size())),
+            bytes);
         for (qsizetype i = 0; i < values.size(); ++i) {
             const std::byte* p = t->bytes().data() + static_cast<size_t>(i) * elementSize;
             const double got = tscope::io::elementAsDouble(dtype, p);
-            if (std::isnan(values[i])) QVERIFY2(std::isnan(got), qPrintable(QStringLiteral("element %1: %2").arg(i).arg(got)));
+            if (std::isnan(values[i]))
+                QVERIFY2(std::isnan(got), qPrintable(QStringLiteral("element %1: %2").arg(i).arg(got)));
             else {
                 QCOMPARE(got, values[i]);
                 QCOMPARE(std::signbit(got), std::signbit(values[i]));
@@ -274,9 +302,12 @@ void TestBundleReader::scalars()
         QVERIFY2(t.isOk(), qPrintable(t.isOk() ? QString() : describe(t.status())));
         QCOMPARE(t->elementCount(), uint64_t(1));
         QVERIFY(t->shape().empty());
-        if (e.key == "f") QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())), QStringLiteral("3.5"));
+        if (e.key == "f")
+            QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())),
+                QStringLiteral("3.5"));
         if (e.key == "global_step")
-            QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())), QStringLiteral("1234567890123"));
+            QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())),
+                QStringLiteral("1234567890123"));
         if (e.key == "s") {
             QVERIFY(t->isString());
             QCOMPARE(t->stringValues(), std::vector<std::string> { "only" });
@@ -305,8 +336,10 @@ void TestBundleReader::zeroSizeTensors()
     const auto prefix = nextPrefix("zero");
     {
         BundleWriter w(prefix);
-        if (strings) QVERIFY(w.addStrings("empty", toShape(shape), {}).isOk());
-        else QVERIFY(w.add("empty", dt(DType::Float), toShape(shape), {}).isOk());
+        if (strings)
+            QVERIFY(w.addStrings("empty", toShape(shape), {}).isOk());
+        else
+            QVERIFY(w.add("empty", dt(DType::Float), toShape(shape), {}).isOk());
         const int32_t after = 42;
         QVERIFY(w.add("z_after", dt(DType::Int32), { 1 }, std::as_bytes(std::span(&after, 1))).isOk());
         QVERIFY(w.finish().isOk());
@@ -317,7 +350,8 @@ void TestBundleReader::zeroSizeTensors()
     QVERIFY(e);
     QVERIFY(e->problem.isOk());
     QCOMPARE(e->elementCount(), uint64_t(0));
-    QCOMPARE(e->byteSize(), strings ? uint64_t(4) : uint64_t(0)); // an empty string tensor still has its checksum
+    QCOMPARE(
+        e->byteSize(), strings ? uint64_t(4) : uint64_t(0)); // an empty string tensor still has its checksum
     ReadOptions options;
     options.verifyCrc = true;
     auto t = (*reader)->read(*e, options);
@@ -328,14 +362,16 @@ void TestBundleReader::zeroSizeTensors()
     QVERIFY(t->stringValues().empty());
     auto after = (*reader)->read(*(*reader)->find("z_after"), options);
     QVERIFY(after.isOk());
-    QCOMPARE(QString::fromStdString(tscope::io::formatElement(after->dtype(), after->bytes().data())), QStringLiteral("42"));
+    QCOMPARE(QString::fromStdString(tscope::io::formatElement(after->dtype(), after->bytes().data())),
+        QStringLiteral("42"));
     QVERIFY((*reader)->verify().ok);
 }
 
 void TestBundleReader::stringTensors()
 {
     std::string big(100 * 1024, '\0');
-    for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7 + i / 13) & 0xFF);
+    for (size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<char>((i * 7 + i / 13) & 0xFF);
     const std::string binary("\xFF\xFE\x00\x80 bytes\xC3", 11);
     const std::vector<std::string> values = { "", "hello", binary, big, "", "\xE2\x82\xAC utf-8" };
     const auto prefix = nextPrefix("strings");
@@ -358,7 +394,8 @@ void TestBundleReader::stringTensors()
         QCOMPARE(t->shape(), (Shape { 2, 3 }));
         QCOMPARE(t->elementCount(), uint64_t(6));
         QCOMPARE(t->stringValues().size(), values.size());
-        for (size_t i = 0; i < values.size(); ++i) QVERIFY2(t->stringValues()[i] == values[i], qPrintable(QString::number(i)));
+        for (size_t i = 0; i < values.size(); ++i)
+            QVERIFY2(t->stringValues()[i] == values[i], qPrintable(QString::number(i)));
         auto empties = (*reader)->read(*(*reader)->find("all_empty"), options);
         QVERIFY(empties.isOk());
         QCOMPARE(empties->stringValues(), (std::vector<std::string> { "", "", "", "" }));
@@ -390,7 +427,9 @@ void TestBundleReader::multiShard()
         for (int i = 0; i < 9; ++i) {
             data.push_back(iota(static_cast<size_t>(10 + i), static_cast<float>(i + 1)));
             const std::string key = "layer" + std::to_string(i) + "/kernel";
-            QVERIFY(w.add(key, dt(DType::Float), { 10 + i }, std::as_bytes(std::span(data.back())), (i * 2) % 3).isOk());
+            QVERIFY(
+                w.add(key, dt(DType::Float), { 10 + i }, std::as_bytes(std::span(data.back())), (i * 2) % 3)
+                    .isOk());
         }
         QVERIFY(w.addStrings("vocab", { 2 }, { "a", "b" }, 2).isOk());
         QVERIFY(w.finish().isOk());
@@ -424,7 +463,8 @@ void TestBundleReader::multiShard()
     auto vocab = r.read(*r.find("vocab"));
     QVERIFY(vocab.isOk());
     QCOMPARE(vocab->stringValues(), (std::vector<std::string> { "a", "b" }));
-    for (int s = 0; s < 3; ++s) QVERIFY(r.shard(s).isOk());
+    for (int s = 0; s < 3; ++s)
+        QVERIFY(r.shard(s).isOk());
     QVERIFY(!r.shard(3).isOk());
     auto report = r.verify();
     QVERIFY(report.ok);
@@ -464,7 +504,8 @@ void TestBundleReader::manyIndexBlocks()
         const auto& e = (*reader)->entries()[static_cast<size_t>(i)];
         auto t = (*reader)->read(e);
         QVERIFY(t.isOk());
-        QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())), QString::number(i * 3));
+        QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())),
+            QString::number(i * 3));
     }
     auto report = (*reader)->verify();
     QVERIFY(report.ok);
@@ -474,17 +515,22 @@ void TestBundleReader::manyIndexBlocks()
 void TestBundleReader::partitioned_data()
 {
     QTest::addColumn<QList<qint64>>("full");
-    QTest::addColumn<QList<qint64>>("boxes"); // per slice: start_0, len_0, start_1, len_1, ... (len -1 = whole dim)
+    QTest::addColumn<QList<qint64>>(
+        "boxes"); // per slice: start_0, len_0, start_1, len_1, ... (len -1 = whole dim)
     QTest::addColumn<bool>("asInt32");
 
-    QTest::addRow("2-D row slices") << QList<qint64> { 6, 4 } << QList<qint64> { 0, 2, 0, -1, 2, 3, 0, -1, 5, 1, 0, -1 } << false;
-    QTest::addRow("2-D column slices") << QList<qint64> { 5, 4 } << QList<qint64> { 0, -1, 0, 1, 0, -1, 1, 3 } << false;
+    QTest::addRow("2-D row slices") << QList<qint64> { 6, 4 }
+                                    << QList<qint64> { 0, 2, 0, -1, 2, 3, 0, -1, 5, 1, 0, -1 } << false;
+    QTest::addRow("2-D column slices")
+        << QList<qint64> { 5, 4 } << QList<qint64> { 0, -1, 0, 1, 0, -1, 1, 3 } << false;
     QTest::addRow("2-D grid of 4") << QList<qint64> { 4, 6 }
-                                   << QList<qint64> { 0, 2, 0, 3, 0, 2, 3, 3, 2, 2, 0, 3, 2, 2, 3, 3 } << false;
-    QTest::addRow("3-D middle-dim slices") << QList<qint64> { 2, 3, 4 }
-                                           << QList<qint64> { 0, -1, 0, 1, 0, -1, 0, -1, 1, 2, 0, -1 } << true;
+                                   << QList<qint64> { 0, 2, 0, 3, 0, 2, 3, 3, 2, 2, 0, 3, 2, 2, 3, 3 }
+                                   << false;
+    QTest::addRow("3-D middle-dim slices")
+        << QList<qint64> { 2, 3, 4 } << QList<qint64> { 0, -1, 0, 1, 0, -1, 0, -1, 1, 2, 0, -1 } << true;
     QTest::addRow("3-D mixed") << QList<qint64> { 3, 2, 5 }
-                               << QList<qint64> { 0, 1, 0, -1, 0, -1, 1, 2, 0, -1, 0, 2, 1, 2, 0, -1, 2, 3 } << true;
+                               << QList<qint64> { 0, 1, 0, -1, 0, -1, 1, 2, 0, -1, 0, 2, 1, 2, 0, -1, 2, 3 }
+                               << true;
 }
 
 void TestBundleReader::partitioned()
@@ -495,23 +541,27 @@ void TestBundleReader::partitioned()
     const Shape fullShape = toShape(full);
     const size_t rank = fullShape.size();
     int64_t count = 1;
-    for (auto d : fullShape) count *= d;
+    for (auto d : fullShape)
+        count *= d;
     std::vector<float> values = iota(static_cast<size_t>(count), 1.5f);
     std::vector<int32_t> ints(static_cast<size_t>(count));
-    for (size_t i = 0; i < ints.size(); ++i) ints[i] = static_cast<int32_t>(i * 11) - 50;
+    for (size_t i = 0; i < ints.size(); ++i)
+        ints[i] = static_cast<int32_t>(i * 11) - 50;
 
     std::vector<BundleWriter::SlicePart> parts;
     for (qsizetype b = 0; b < boxes.size(); b += static_cast<qsizetype>(2 * rank)) {
         BundleWriter::SlicePart part;
         Shape start(rank), len(rank);
         for (size_t d = 0; d < rank; ++d) {
-            const int64_t s = boxes[b + static_cast<qsizetype>(2 * d)], l = boxes[b + static_cast<qsizetype>(2 * d + 1)];
+            const int64_t s = boxes[b + static_cast<qsizetype>(2 * d)],
+                          l = boxes[b + static_cast<qsizetype>(2 * d + 1)];
             part.extents.push_back({ s, l });
             start[d] = l < 0 ? 0 : s;
             len[d] = l < 0 ? fullShape[d] : l;
         }
         part.shape = len;
-        part.bytes = asInt32 ? rawVec(extract(ints, fullShape, start, len)) : rawVec(extract(values, fullShape, start, len));
+        part.bytes = asInt32 ? rawVec(extract(ints, fullShape, start, len))
+                             : rawVec(extract(values, fullShape, start, len));
         parts.push_back(std::move(part));
     }
     const int dtype = asInt32 ? dt(DType::Int32) : dt(DType::Float);
@@ -528,7 +578,8 @@ void TestBundleReader::partitioned()
     const auto& r = **reader;
     QVERIFY2(r.warnings().empty(), qPrintable(describeAll(r.warnings())));
     QCOMPARE(r.entries().size(), size_t(2)); // slice records are not listed
-    for (const auto& e : r.entries()) QVERIFY(!tscope::io::isSliceKey(e.key));
+    for (const auto& e : r.entries())
+        QVERIFY(!tscope::io::isSliceKey(e.key));
     const auto* e = r.find("dense/kernel");
     QVERIFY(e);
     QVERIFY(e->partitioned());
@@ -578,9 +629,8 @@ void TestBundleReader::partitionedMissingSlice()
         QVERIFY(w.finish().isOk());
     }
     const std::string missingKey = tscope::io::encodeSliceKey("w", parts[1].extents);
-    QVERIFY(rewriteIndex(prefix.string() + ".index", [&](auto& rows) {
-        std::erase_if(rows, [&](const auto& row) { return row.first == missingKey; });
-    }));
+    QVERIFY(rewriteIndex(prefix.string() + ".index",
+        [&](auto& rows) { std::erase_if(rows, [&](const auto& row) { return row.first == missingKey; }); }));
     auto reader = BundleReader::open(prefix);
     QVERIFY(reader.isOk());
     const auto* e = (*reader)->find("w");
@@ -636,7 +686,9 @@ void TestBundleReader::verifyGoodBundle()
         for (int i = 0; i < 5; ++i) {
             auto v = iota(static_cast<size_t>(100 * (i + 1)), 0.5f);
             totalBytes += v.size() * 4;
-            QVERIFY(w.add("t" + std::to_string(i), dt(DType::Float), { 100 * (i + 1) }, std::as_bytes(std::span(v))).isOk());
+            QVERIFY(w.add("t" + std::to_string(i), dt(DType::Float), { 100 * (i + 1) },
+                         std::as_bytes(std::span(v)))
+                        .isOk());
         }
         uint32_t crc = 0;
         totalBytes += BundleWriter::encodeStrings({ "x", "yz" }, crc).size();
@@ -683,22 +735,26 @@ void TestBundleReader::bigEndianHeader()
     ro.verifyCrc = true; // the CRC covers the stored (big-endian) bytes
     auto t = (*reader)->read(*(*reader)->find("i"), ro);
     QVERIFY(t.isOk());
-    QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())), QStringLiteral("258"));
-    QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data() + 4)), QStringLiteral("-2"));
+    QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data())),
+        QStringLiteral("258"));
+    QCOMPARE(QString::fromStdString(tscope::io::formatElement(t->dtype(), t->bytes().data() + 4)),
+        QStringLiteral("-2"));
 }
 
 void TestBundleReader::nameBasedTreePlacesEveryEntry()
 {
     // A TF1 name-based bundle, including awkward names: every entry must appear in exactly one tree node,
     // slots under their variable, and the root total must be the sum of the non-slot entries.
-    const std::vector<std::string> keys = { "/x", "a//b", "a/b", "beta1_power", "dense/kernel", "dense/kernel/Adam",
-        "dense/kernel/Adam_1", "global_step", "x", "x/", "x/y" };
+    const std::vector<std::string> keys = { "/x", "a//b", "a/b", "beta1_power", "dense/kernel",
+        "dense/kernel/Adam", "dense/kernel/Adam_1", "global_step", "x", "x/", "x/y" };
     const auto prefix = nextPrefix("names");
     {
         BundleWriter w(prefix);
         for (size_t i = 0; i < keys.size(); ++i) {
             std::vector<float> v(i + 1, 1.f);
-            QVERIFY(w.add(keys[i], dt(DType::Float), { static_cast<int64_t>(v.size()) }, std::as_bytes(std::span(v))).isOk());
+            QVERIFY(w.add(keys[i], dt(DType::Float), { static_cast<int64_t>(v.size()) },
+                         std::as_bytes(std::span(v)))
+                        .isOk());
         }
         QVERIFY(w.finish().isOk());
     }
@@ -713,7 +769,10 @@ void TestBundleReader::nameBasedTreePlacesEveryEntry()
     uint64_t nonSlot = 0;
     for (size_t e = 0; e < entries.size(); ++e) {
         if (tree.annotations[e].role != tscope::io::EntryRole::Slot) nonSlot += entries[e].elementCount();
-        QVERIFY2(seen[e] == 1, qPrintable(QStringLiteral("'%1' is in %2 tree nodes").arg(QString::fromStdString(entries[e].key)).arg(seen[e])));
+        QVERIFY2(seen[e] == 1,
+            qPrintable(QStringLiteral("'%1' is in %2 tree nodes")
+                           .arg(QString::fromStdString(entries[e].key))
+                           .arg(seen[e])));
     }
     const int adam = (*reader)->indexOf("dense/kernel/Adam");
     QVERIFY(tree.annotations[static_cast<size_t>(adam)].role == tscope::io::EntryRole::Slot);

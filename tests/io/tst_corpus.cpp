@@ -3,17 +3,15 @@
 // once, every tensor reads with its CRC checked, verify() passes, SavedModels have tagged meta graphs, and
 // the facts stated in the MANIFEST notes hold.
 
-#include "io_test_util.h"
-
 #include "io/artifact.h"
 #include "io/bundle_reader.h"
 #include "io/dtype.h"
 #include "io/slice_key.h"
 #include "io/table_reader.h"
 #include "io/variable_tree.h"
+#include "io_test_util.h"
 
 #include <QTest>
-
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -60,10 +58,14 @@ std::vector<ManifestRow> readManifest()
     return rows;
 }
 
-const std::set<std::string> kMustFail = { "odd-bad-half-plus-two", "odd-lfs-pointer-hub-module", "tf1-legacy-v1-ckpt-vocal" };
+const std::set<std::string> kMustFail
+    = { "odd-bad-half-plus-two", "odd-lfs-pointer-hub-module", "tf1-legacy-v1-ckpt-vocal" };
 const std::string kNoData = "tf20alpha-keras-export-3metagraphs-nodata";
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
 
 std::shared_ptr<Artifact> open(const std::string& slug)
 {
@@ -74,7 +76,8 @@ std::shared_ptr<Artifact> open(const std::string& slug)
 int countDtype(const Artifact& a, DType d)
 {
     int n = 0;
-    for (const auto& e : a.bundle->entries()) n += e.dtype == static_cast<int>(d);
+    for (const auto& e : a.bundle->entries())
+        n += e.dtype == static_cast<int>(d);
     return n;
 }
 
@@ -110,7 +113,8 @@ void TestCorpus::manifestMatchesFolders()
     }
     for (const auto& e : fs::directory_iterator(corpusDir()))
         if (e.is_directory()) QVERIFY2(slugs.count(e.path().filename().string()), e.path().c_str());
-    for (const auto& s : kMustFail) QVERIFY(slugs.count(s));
+    for (const auto& s : kMustFail)
+        QVERIFY(slugs.count(s));
     QVERIFY(slugs.count(kNoData));
 }
 
@@ -118,7 +122,9 @@ void TestCorpus::everyArtifact_data()
 {
     QTest::addColumn<QString>("slug");
     QTest::addColumn<QString>("kind");
-    for (const auto& r : readManifest()) QTest::addRow("%s", r.slug.c_str()) << QString::fromStdString(r.slug) << QString::fromStdString(r.kind);
+    for (const auto& r : readManifest())
+        QTest::addRow("%s", r.slug.c_str())
+            << QString::fromStdString(r.slug) << QString::fromStdString(r.kind);
 }
 
 void TestCorpus::everyArtifact()
@@ -140,7 +146,8 @@ void TestCorpus::everyArtifact()
     QCOMPARE(a.savedModel.has_value(), isSavedModel);
     if (isSavedModel) {
         QVERIFY(!a.savedModel->metaGraphs.empty());
-        for (const auto& mg : a.savedModel->metaGraphs) QVERIFY2(!mg.tags.empty(), "a meta graph without tags");
+        for (const auto& mg : a.savedModel->metaGraphs)
+            QVERIFY2(!mg.tags.empty(), "a meta graph without tags");
         QVERIFY(a.savedModel->schemaVersion == 0 || a.savedModel->schemaVersion == 1);
     }
     if (!a.bundle) {
@@ -162,7 +169,8 @@ void TestCorpus::everyArtifact()
     for (const auto& e : table->entries)
         if (!e.key.empty() && !tscope::io::isSliceKey(e.key)) expectedKeys.push_back(e.key);
     std::vector<std::string> listed;
-    for (const auto& e : bundle.entries()) listed.push_back(e.key);
+    for (const auto& e : bundle.entries())
+        listed.push_back(e.key);
     QCOMPARE(listed.size(), expectedKeys.size());
     QVERIFY(listed == expectedKeys);
     QVERIFY(bundle.indexBlocks() >= 1);
@@ -186,10 +194,11 @@ void TestCorpus::everyArtifact()
         }
     }
     for (size_t e = 0; e < seen.size(); ++e)
-        QVERIFY2(seen[e] == 1, qPrintable(QStringLiteral("entry %1 ('%2') is in %3 tree nodes")
-                                       .arg(e)
-                                       .arg(QString::fromStdString(bundle.entries()[e].key))
-                                       .arg(seen[e])));
+        QVERIFY2(seen[e] == 1,
+            qPrintable(QStringLiteral("entry %1 ('%2') is in %3 tree nodes")
+                           .arg(e)
+                           .arg(QString::fromStdString(bundle.entries()[e].key))
+                           .arg(seen[e])));
     uint64_t nonSlotParameters = 0, nonSlotBytes = 0;
     for (size_t e = 0; e < bundle.entries().size(); ++e)
         if (tree.annotations[e].role != EntryRole::Slot) {
@@ -204,9 +213,11 @@ void TestCorpus::everyArtifact()
             QVERIFY(!ann.slotName.empty());
             QVERIFY(ann.optimizerState);
         }
-        if (bundle.entries()[e].key == tscope::io::kObjectGraphKey) QVERIFY(ann.role == EntryRole::ObjectGraph);
+        if (bundle.entries()[e].key == tscope::io::kObjectGraphKey)
+            QVERIFY(ann.role == EntryRole::ObjectGraph);
     }
-    if (bundle.find(tscope::io::kObjectGraphKey) && s != kNoData) QVERIFY2(tree.objectBased, "the object graph was not used");
+    if (bundle.find(tscope::io::kObjectGraphKey) && s != kNoData)
+        QVERIFY2(tree.objectBased, "the object graph was not used");
 
     // 3. Every tensor reads (CRC checked) and verify() passes; the data-less export fails with NotFound.
     if (s == kNoData) {
@@ -219,7 +230,8 @@ void TestCorpus::everyArtifact()
         auto report = bundle.verify();
         QVERIFY(!report.ok);
         bool notFound = false;
-        for (const auto& p : report.problems) notFound = notFound || p.code() == ErrorCode::NotFound;
+        for (const auto& p : report.problems)
+            notFound = notFound || p.code() == ErrorCode::NotFound;
         QVERIFY(notFound);
         return;
     }
@@ -236,7 +248,8 @@ void TestCorpus::everyArtifact()
             QCOMPARE(static_cast<uint64_t>(t->stringValues().size()), e.elementCount());
             ++strings;
         } else {
-            QCOMPARE(static_cast<uint64_t>(t->bytes().size()), e.elementCount() * tscope::io::dtypeInfo(e.dtype).elementSize);
+            QCOMPARE(static_cast<uint64_t>(t->bytes().size()),
+                e.elementCount() * tscope::io::dtypeInfo(e.dtype).elementSize);
         }
     }
     auto report = bundle.verify();
@@ -257,7 +270,8 @@ void TestCorpus::counterHasFourSignaturesNoServingDefault()
     std::vector<std::string> keys;
     for (const auto& s : a->savedModel->metaGraphs[0].signatures)
         if (!s.key.starts_with("__")) keys.push_back(s.key);
-    QCOMPARE(keys, (std::vector<std::string> { "get_counter", "incr_counter", "incr_counter_by", "reset_counter" }));
+    QCOMPARE(keys,
+        (std::vector<std::string> { "get_counter", "incr_counter", "incr_counter_by", "reset_counter" }));
     QCOMPARE(a->format(), std::string("tf1"));
     QCOMPARE(a->bundle->entries().size(), size_t(1)); // single scalar variable
 }
@@ -269,11 +283,14 @@ void TestCorpus::twoShardSavedModel()
     QCOMPARE(a->bundle->header().numShards, 2);
     QCOMPARE(countDtype(*a, DType::Float), 123);
     std::set<int32_t> shards;
-    for (const auto& e : a->bundle->entries()) shards.insert(e.stored.shard);
+    for (const auto& e : a->bundle->entries())
+        shards.insert(e.stored.shard);
     QCOMPARE(shards, (std::set<int32_t> { 0, 1 }));
-    for (const auto& mg : a->savedModel->metaGraphs) QVERIFY(mg.signatures.empty());
+    for (const auto& mg : a->savedModel->metaGraphs)
+        QVERIFY(mg.signatures.empty());
     bool warned = false;
-    for (const auto& w : a->warnings) warned = warned || contains(w, "no signatures");
+    for (const auto& w : a->warnings)
+        warned = warned || contains(w, "no signatures");
     QVERIFY(warned);
     QCOMPARE(a->tensorflowVersion, std::string("1.15.0"));
     QVERIFY(!a->tree.objectBased);
@@ -332,7 +349,8 @@ void TestCorpus::transformFnAssets()
     }
     QCOMPARE(names, (std::set<std::string> { "vocab_uniques", "vocab_uniques_1" }));
     bool transformSignature = false;
-    for (const auto& s : mg.signatures) transformSignature = transformSignature || s.key == "transform_signature";
+    for (const auto& s : mg.signatures)
+        transformSignature = transformSignature || s.key == "transform_signature";
     QVERIFY(transformSignature);
 }
 
@@ -349,7 +367,8 @@ void TestCorpus::decisionForestMissingAssets()
     QCOMPARE(missing, 2);
     QVERIFY(present >= 4);
     int warnings = 0;
-    for (const auto& w : a->savedModel->warnings) warnings += contains(w, "is missing");
+    for (const auto& w : a->savedModel->warnings)
+        warnings += contains(w, "is missing");
     QCOMPARE(warnings, 2);
     bool isTrained = false;
     for (const auto& e : a->bundle->entries())
@@ -388,7 +407,8 @@ void TestCorpus::a2cSlotsAreLinked()
         if (n.kind == NodeKind::Slot) {
             const auto& parent = a->tree.nodes[static_cast<size_t>(n.parent)];
             QVERIFY(parent.entry >= 0);
-            QCOMPARE(entries[static_cast<size_t>(parent.entry)].key, a->tree.annotations[static_cast<size_t>(n.entry)].slotOfKey);
+            QCOMPARE(entries[static_cast<size_t>(parent.entry)].key,
+                a->tree.annotations[static_cast<size_t>(n.entry)].slotOfKey);
         }
     QVERIFY(a->optimizerTotals().variables >= static_cast<uint64_t>(slotCount));
     // The run: three checkpoints, newest last, all with timestamps.
@@ -412,7 +432,8 @@ void TestCorpus::keras3SeedStates()
         }
     QVERIFY(seeds >= 1);
     std::set<std::string> sigs;
-    for (const auto& s : a->savedModel->metaGraphs[0].signatures) sigs.insert(s.key);
+    for (const auto& s : a->savedModel->metaGraphs[0].signatures)
+        sigs.insert(s.key);
     QVERIFY(sigs.count("serve"));
     QVERIFY(sigs.count("serving_default"));
     QVERIFY(a->savedModel->fingerprint.has_value());
@@ -425,7 +446,8 @@ void TestCorpus::snappyIndexReads()
     QVERIFY(a && a->bundle);
     QVERIFY(a->bundle->entries().size() >= 2);
     QCOMPARE(a->bundle->indexBlocks(), uint64_t(1));
-    for (const auto& e : a->bundle->entries()) QVERIFY(a->bundle->read(e).isOk());
+    for (const auto& e : a->bundle->entries())
+        QVERIFY(a->bundle->read(e).isOk());
 }
 
 QTEST_APPLESS_MAIN(TestCorpus)

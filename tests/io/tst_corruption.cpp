@@ -3,25 +3,22 @@
 // bit flips inside entry values with valid block CRCs): never a crash or a hang, always an error or a
 // readable bundle.
 
-#include "io_test_util.h"
-
 #include "io/artifact.h"
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
-#include "io/slice_key.h"
 #include "io/saved_model_reader.h"
+#include "io/slice_key.h"
 #include "io/variable_tree.h"
+#include "io_test_util.h"
 #include "tensor_bundle.pb.h"
-
-#include <google/protobuf/stubs/logging.h>
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cstdint>
 #include <cstring>
+#include <google/protobuf/stubs/logging.h>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,13 +32,18 @@ using tscope::io::Shape;
 
 namespace {
 
-int dt(DType d) { return static_cast<int>(d); }
+int dt(DType d)
+{
+    return static_cast<int>(d);
+}
 
-std::string entryProto(int dtype, const Shape& shape, int64_t offset, int64_t size, uint32_t crc = 0, int32_t shard = 0)
+std::string entryProto(
+    int dtype, const Shape& shape, int64_t offset, int64_t size, uint32_t crc = 0, int32_t shard = 0)
 {
     tensorflow::BundleEntryProto e;
     e.set_dtype(static_cast<tensorflow::DataType>(dtype));
-    for (auto d : shape) e.mutable_shape()->add_dim()->set_size(d);
+    for (auto d : shape)
+        e.mutable_shape()->add_dim()->set_size(d);
     e.set_shard_id(shard);
     e.set_offset(offset);
     e.set_size(size);
@@ -57,7 +59,10 @@ bool flipBit(const std::filesystem::path& path, uint64_t byte, int bit)
     return writeFile(path, bytes);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
 
 // Reads everything a bundle offers, the way the CLI and GUI would. Returns how many tensors read.
 int exercise(const BundleReader& r)
@@ -69,8 +74,10 @@ int exercise(const BundleReader& r)
         ReadOptions options;
         options.verifyCrc = true;
         auto t = r.read(e, options);
-        if (t.isOk()) ++ok;
-        else if (t.status().message().empty()) return -1000000; // every error must say something
+        if (t.isOk())
+            ++ok;
+        else if (t.status().message().empty())
+            return -1000000; // every error must say something
     }
     auto report = r.verify();
     if (!report.ok && report.problems.empty()) return -1000000;
@@ -117,7 +124,8 @@ private:
     int m_counter = 0;
     std::filesystem::path nextDir(const char* stem)
     {
-        auto dir = std::filesystem::path(m_dir.path().toStdString()) / (std::string(stem) + std::to_string(++m_counter));
+        auto dir = std::filesystem::path(m_dir.path().toStdString())
+            / (std::string(stem) + std::to_string(++m_counter));
         std::filesystem::create_directories(dir);
         return dir;
     }
@@ -156,7 +164,8 @@ void TestCorruption::missingDataShard()
     const auto& r = **reader;
     QCOMPARE(r.entries().size(), size_t(2));
     bool warned = false;
-    for (const auto& w : r.warnings()) warned = warned || (w.code() == ErrorCode::NotFound && w.path() == shard1.string());
+    for (const auto& w : r.warnings())
+        warned = warned || (w.code() == ErrorCode::NotFound && w.path() == shard1.string());
     QVERIFY2(warned, qPrintable(describeAll(r.warnings())));
 
     auto bad = r.read(*r.find("in_shard1"));
@@ -172,7 +181,8 @@ void TestCorruption::missingDataShard()
     auto report = r.verify();
     QVERIFY(!report.ok);
     bool reported = false;
-    for (const auto& p : report.problems) reported = reported || (p.code() == ErrorCode::NotFound && p.path() == shard1.string());
+    for (const auto& p : report.problems)
+        reported = reported || (p.code() == ErrorCode::NotFound && p.path() == shard1.string());
     QVERIFY(reported);
 }
 
@@ -193,7 +203,8 @@ void TestCorruption::shortDataShard()
     QCOMPARE(b.status().path(), data.string());
     QVERIFY(b.status().offset().has_value());
     QCOMPARE(*b.status().offset(), uint64_t(16));
-    QVERIFY2(contains(b.status().message(), "48") && contains(b.status().message(), "40"), qPrintable(describe(b.status())));
+    QVERIFY2(contains(b.status().message(), "48") && contains(b.status().message(), "40"),
+        qPrintable(describe(b.status())));
     QVERIFY((*reader)->read(*(*reader)->find("a")).isOk());
     auto report = (*reader)->verify();
     QVERIFY(!report.ok);
@@ -245,10 +256,12 @@ void TestCorruption::absurdShapes_data()
     QTest::addColumn<QList<qint64>>("shape");
     QTest::addRow("negative dim") << dt(DType::Float) << QList<qint64> { -1, 4 };
     QTest::addRow("all dims -1") << dt(DType::Float) << QList<qint64> { -1 };
-    QTest::addRow("product overflows int64") << dt(DType::Float) << QList<qint64> { qint64(1) << 40, qint64(1) << 40 };
+    QTest::addRow("product overflows int64")
+        << dt(DType::Float) << QList<qint64> { qint64(1) << 40, qint64(1) << 40 };
     QTest::addRow("INT64_MAX x 2") << dt(DType::Double) << QList<qint64> { INT64_MAX, 2 };
     QTest::addRow("count fits, bytes overflow") << dt(DType::Complex128) << QList<qint64> { qint64(1) << 61 };
-    QTest::addRow("string, overflowing") << dt(DType::String) << QList<qint64> { qint64(1) << 32, qint64(1) << 32 };
+    QTest::addRow("string, overflowing")
+        << dt(DType::String) << QList<qint64> { qint64(1) << 32, qint64(1) << 32 };
     QTest::addRow("string, 2^40 elements") << dt(DType::String) << QList<qint64> { qint64(1) << 40 };
 }
 
@@ -294,7 +307,8 @@ void TestCorruption::sizeDoesNotMatchDtypeTimesShape()
 {
     QFETCH(int, dtype);
     QFETCH(qint64, size);
-    const auto prefix = simpleBundle("size", [&](BundleWriter& w) { w.addRawEntry("mismatch", entryProto(dtype, { 4 }, 0, size)); });
+    const auto prefix = simpleBundle(
+        "size", [&](BundleWriter& w) { w.addRawEntry("mismatch", entryProto(dtype, { 4 }, 0, size)); });
     QVERIFY(!prefix.empty());
     auto reader = BundleReader::open(prefix);
     QVERIFY(reader.isOk());
@@ -302,7 +316,8 @@ void TestCorruption::sizeDoesNotMatchDtypeTimesShape()
     QVERIFY(e);
     IOTEST_COMPARE_CODE(e->problem.code(), ErrorCode::Corrupt);
     QCOMPARE(e->problem.tensor(), std::string("mismatch"));
-    if (size > 0) QVERIFY2(contains(e->problem.message(), std::to_string(size)), qPrintable(describe(e->problem)));
+    if (size > 0)
+        QVERIFY2(contains(e->problem.message(), std::to_string(size)), qPrintable(describe(e->problem)));
     auto t = (*reader)->read(*e);
     QVERIFY(!t.isOk());
     IOTEST_COMPARE_CODE(t.status().code(), ErrorCode::Corrupt);
@@ -358,7 +373,9 @@ void TestCorruption::flippedBitInTensorData()
 
 void TestCorruption::flippedBitInStringData()
 {
-    const auto prefix = simpleBundle("flipstr", [](BundleWriter& w) { (void)w.addStrings("s", { 2 }, { "hello", "world" }); });
+    const auto prefix = simpleBundle("flipstr", [](BundleWriter& w) {
+        (void)w.addStrings("s", { 2 }, { "hello", "world" });
+    });
     const auto data = tscope::io::bundleDataPath(prefix, 0, 1);
     const std::string bytes = readFile(data);
     const size_t at = bytes.find("world");
@@ -382,7 +399,8 @@ void TestCorruption::flippedBitInStringData()
 
 void TestCorruption::unparseableEntry()
 {
-    const auto prefix = simpleBundle("unparse", [](BundleWriter& w) { w.addRawEntry("garbage", hexBytes("FF FF FF FF 0F 12")); });
+    const auto prefix = simpleBundle(
+        "unparse", [](BundleWriter& w) { w.addRawEntry("garbage", hexBytes("FF FF FF FF 0F 12")); });
     auto reader = BundleReader::open(prefix);
     QVERIFY(reader.isOk());
     const auto& r = **reader;
@@ -413,17 +431,21 @@ void TestCorruption::badHeader_data()
         h.set_num_shards(shards);
         h.mutable_version()->set_producer(1);
         h.mutable_version()->set_min_consumer(minConsumer);
-        for (auto b : bad) h.mutable_version()->add_bad_consumers(b);
+        for (auto b : bad)
+            h.mutable_version()->add_bad_consumers(b);
         const std::string s = h.SerializeAsString();
         return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
     };
     QTest::addRow("num_shards = 0") << hdr(0, 0) << int(ErrorCode::Corrupt) << "0 data shards";
     QTest::addRow("num_shards = -3") << hdr(-3, 0) << int(ErrorCode::Corrupt) << "-3 data shards";
-    QTest::addRow("num_shards = 10^9") << hdr(1000000000, 0) << int(ErrorCode::Corrupt) << "1000000000 data shards";
+    QTest::addRow("num_shards = 10^9")
+        << hdr(1000000000, 0) << int(ErrorCode::Corrupt) << "1000000000 data shards";
     QTest::addRow("min_consumer = 5") << hdr(1, 5) << int(ErrorCode::Unsupported) << "newer TensorFlow";
-    QTest::addRow("bad_consumers has 1") << hdr(1, 0, { 1 }) << int(ErrorCode::Unsupported) << "newer TensorFlow";
+    QTest::addRow("bad_consumers has 1")
+        << hdr(1, 0, { 1 }) << int(ErrorCode::Unsupported) << "newer TensorFlow";
     QTest::addRow("unparseable") << QByteArray("\x08\xFF", 2) << int(ErrorCode::Corrupt) << "header";
-    QTest::addRow("V1 SavedTensorSlices meta") << QByteArray("\x0A\x00", 2) << int(ErrorCode::Unsupported) << "V1";
+    QTest::addRow("V1 SavedTensorSlices meta")
+        << QByteArray("\x0A\x00", 2) << int(ErrorCode::Unsupported) << "V1";
     QTest::addRow("no header entry") << QByteArray("drop") << int(ErrorCode::Corrupt) << "header";
 }
 
@@ -437,8 +459,10 @@ void TestCorruption::badHeader()
     const auto index = std::filesystem::path(prefix.string() + ".index");
     QVERIFY(rewriteIndex(index, [&](auto& rows) {
         QCOMPARE_EQ(rows.front().first, std::string());
-        if (header == "drop") rows.erase(rows.begin());
-        else rows.front().second = header.toStdString();
+        if (header == "drop")
+            rows.erase(rows.begin());
+        else
+            rows.front().second = header.toStdString();
     }));
     AddressSpaceCap cap(512ull << 20);
     QElapsedTimer timer;
@@ -448,12 +472,15 @@ void TestCorruption::badHeader()
     QVERIFY(!reader.isOk());
     IOTEST_COMPARE_CODE(reader.status().code(), static_cast<ErrorCode>(code));
     QCOMPARE(reader.status().path(), index.string());
-    QVERIFY2(contains(reader.status().message(), needle.toStdString()), qPrintable(describe(reader.status())));
+    QVERIFY2(
+        contains(reader.status().message(), needle.toStdString()), qPrintable(describe(reader.status())));
 }
 
 void TestCorruption::stringBadLengthChecksum()
 {
-    const auto prefix = simpleBundle("strlen", [](BundleWriter& w) { (void)w.addStrings("s", { 3 }, { "x", "yy", "zzz" }); });
+    const auto prefix = simpleBundle("strlen", [](BundleWriter& w) {
+        (void)w.addStrings("s", { 3 }, { "x", "yy", "zzz" });
+    });
     auto reader0 = BundleReader::open(prefix);
     QVERIFY(reader0.isOk());
     const uint64_t offset = (*reader0)->find("s")->stored.offset;
@@ -481,8 +508,10 @@ void TestCorruption::stringMoreElementsThanBytes()
     const std::string enc = BundleWriter::encodeStrings({ "x", "yy", "zzz" }, crc);
     const auto prefix = simpleBundle("strcount", [&](BundleWriter& w) {
         (void)w.addStrings("s", { 3 }, { "x", "yy", "zzz" });
-        w.addRawEntry("s_claims_1000", entryProto(dt(DType::String), { 1000 }, 48, static_cast<int64_t>(enc.size()), crc));
-        w.addRawEntry("s_claims_2e12", entryProto(dt(DType::String), { 2000000, 1000000 }, 48, static_cast<int64_t>(enc.size()), crc));
+        w.addRawEntry("s_claims_1000",
+            entryProto(dt(DType::String), { 1000 }, 48, static_cast<int64_t>(enc.size()), crc));
+        w.addRawEntry("s_claims_2e12",
+            entryProto(dt(DType::String), { 2000000, 1000000 }, 48, static_cast<int64_t>(enc.size()), crc));
     });
     AddressSpaceCap cap(512ull << 20);
     auto reader = BundleReader::open(prefix);
@@ -520,7 +549,8 @@ void TestCorruption::stringLengthsPastSize()
     const auto prefix = nextDir("strpast") / "ckpt";
     {
         BundleWriter w(prefix);
-        QVERIFY(w.add("raw", dt(DType::UInt8), { static_cast<int64_t>(bytes.size()) }, asBytes(bytes)).isOk());
+        QVERIFY(
+            w.add("raw", dt(DType::UInt8), { static_cast<int64_t>(bytes.size()) }, asBytes(bytes)).isOk());
         w.addRawEntry("s", entryProto(dt(DType::String), { 2 }, 0, static_cast<int64_t>(bytes.size())));
         QVERIFY(w.finish().isOk());
     }
@@ -541,19 +571,23 @@ void TestCorruption::savedModelFiles_data()
 
     std::mt19937 rng(12345);
     QByteArray garbage(4096, '\0');
-    for (auto& ch : garbage) ch = static_cast<char>(rng() & 0xFF);
-    QTest::addRow("random bytes") << "saved_model.pb" << garbage << int(ErrorCode::Corrupt) << "saved_model.pb";
-    QTest::addRow("text, not protobuf") << "saved_model.pb" << QByteArray("this is not a protobuf\n") << int(ErrorCode::Corrupt)
-                                        << "saved_model.pb";
-    QTest::addRow("empty saved_model.pb") << "saved_model.pb" << QByteArray() << int(ErrorCode::Corrupt) << "no meta graph";
+    for (auto& ch : garbage)
+        ch = static_cast<char>(rng() & 0xFF);
+    QTest::addRow("random bytes") << "saved_model.pb" << garbage << int(ErrorCode::Corrupt)
+                                  << "saved_model.pb";
+    QTest::addRow("text, not protobuf") << "saved_model.pb" << QByteArray("this is not a protobuf\n")
+                                        << int(ErrorCode::Corrupt) << "saved_model.pb";
+    QTest::addRow("empty saved_model.pb")
+        << "saved_model.pb" << QByteArray() << int(ErrorCode::Corrupt) << "no meta graph";
     QTest::addRow("Git LFS pointer")
         << "saved_model.pb"
-        << QByteArray("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
+        << QByteArray("version https://git-lfs.github.com/spec/v1\noid "
+                      "sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
         << int(ErrorCode::Unsupported) << "LFS";
-    QTest::addRow("saved_model.cpb only") << "saved_model.cpb" << QByteArray("\x00riegeli", 8) << int(ErrorCode::Unsupported)
-                                          << "chunked";
-    QTest::addRow("garbage pbtxt") << "saved_model.pbtxt" << QByteArray("meta_graphs { nonsense: [") << int(ErrorCode::Corrupt)
-                                   << "saved_model.pbtxt";
+    QTest::addRow("saved_model.cpb only")
+        << "saved_model.cpb" << QByteArray("\x00riegeli", 8) << int(ErrorCode::Unsupported) << "chunked";
+    QTest::addRow("garbage pbtxt") << "saved_model.pbtxt" << QByteArray("meta_graphs { nonsense: [")
+                                   << int(ErrorCode::Corrupt) << "saved_model.pbtxt";
 }
 
 void TestCorruption::savedModelFiles()
@@ -577,7 +611,8 @@ void TestCorruption::savedModelFiles()
         auto artifact = tscope::io::openArtifact(input);
         QVERIFY(!artifact.isOk());
         IOTEST_COMPARE_CODE(artifact.status().code(), static_cast<ErrorCode>(code));
-        QVERIFY2(contains(artifact.status().toString(), needle.toStdString()), qPrintable(describe(artifact.status())));
+        QVERIFY2(contains(artifact.status().toString(), needle.toStdString()),
+            qPrintable(describe(artifact.status())));
     }
 }
 
@@ -585,7 +620,7 @@ void TestCorruption::partitionedDamage_data()
 {
     // One forged partitioned variable "p" with a single slice; the data file holds 48 bytes ("a" and "b").
     QTest::addColumn<QList<qint64>>("fullShape");
-    QTest::addColumn<QList<qint64>>("extents");    // start, length pairs of the slice
+    QTest::addColumn<QList<qint64>>("extents"); // start, length pairs of the slice
     QTest::addColumn<int>("sliceDtype");
     QTest::addColumn<QList<qint64>>("sliceShape");
     QTest::addColumn<qint64>("sliceSize");
@@ -594,22 +629,27 @@ void TestCorruption::partitionedDamage_data()
     using L = QList<qint64>;
     const int f32 = dt(DType::Float), i32 = dt(DType::Int32);
     const qint64 big = qint64(1) << 29; // 2 GiB of float32
-    QTest::addRow("2 GiB slice whose bytes are not there") << L { big } << L { 0, big } << f32 << L { big } << big * 4
-                                                          << int(ErrorCode::Truncated) << "";
-    QTest::addRow("slice outside its variable") << L { 4 } << L { 2, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt)
-                                                << "outside";
-    QTest::addRow("negative start") << L { 2 } << L { -1, 2 } << f32 << L { 2 } << qint64(8) << int(ErrorCode::Corrupt) << "outside";
-    QTest::addRow("start near INT64_MAX") << L { 4 } << L { INT64_MAX, 1 } << f32 << L { 1 } << qint64(4) << int(ErrorCode::Corrupt)
-                                          << "";
-    QTest::addRow("slices do not cover") << L { 8 } << L { 0, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt)
-                                         << "cover";
-    QTest::addRow("slice dtype differs") << L { 4 } << L { 0, 4 } << i32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt) << "dtype";
-    QTest::addRow("slice shape differs from its extent") << L { 2, 2 } << L { 0, 2, 0, -1 } << f32 << L { 2, 3 } << qint64(24)
-                                                         << int(ErrorCode::Corrupt) << "outside";
-    QTest::addRow("slice rank differs") << L { 4 } << L { 0, 4 } << f32 << L { 2, 2 } << qint64(16) << int(ErrorCode::Corrupt) << "";
-    QTest::addRow("slice size wrong") << L { 4 } << L { 0, 4 } << f32 << L { 4 } << qint64(12) << int(ErrorCode::Corrupt) << "size";
-    QTest::addRow("full shape overflows") << L { INT64_MAX, 4 } << L { 0, 1, 0, -1 } << f32 << L { 1, 4 } << qint64(16)
-                                          << int(ErrorCode::Corrupt) << "shape";
+    QTest::addRow("2 GiB slice whose bytes are not there")
+        << L { big } << L { 0, big } << f32 << L { big } << big * 4 << int(ErrorCode::Truncated) << "";
+    QTest::addRow("slice outside its variable")
+        << L { 4 } << L { 2, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt) << "outside";
+    QTest::addRow("negative start") << L { 2 } << L { -1, 2 } << f32 << L { 2 } << qint64(8)
+                                    << int(ErrorCode::Corrupt) << "outside";
+    QTest::addRow("start near INT64_MAX")
+        << L { 4 } << L { INT64_MAX, 1 } << f32 << L { 1 } << qint64(4) << int(ErrorCode::Corrupt) << "";
+    QTest::addRow("slices do not cover")
+        << L { 8 } << L { 0, 4 } << f32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt) << "cover";
+    QTest::addRow("slice dtype differs")
+        << L { 4 } << L { 0, 4 } << i32 << L { 4 } << qint64(16) << int(ErrorCode::Corrupt) << "dtype";
+    QTest::addRow("slice shape differs from its extent")
+        << L { 2, 2 } << L { 0, 2, 0, -1 } << f32 << L { 2, 3 } << qint64(24) << int(ErrorCode::Corrupt)
+        << "outside";
+    QTest::addRow("slice rank differs")
+        << L { 4 } << L { 0, 4 } << f32 << L { 2, 2 } << qint64(16) << int(ErrorCode::Corrupt) << "";
+    QTest::addRow("slice size wrong")
+        << L { 4 } << L { 0, 4 } << f32 << L { 4 } << qint64(12) << int(ErrorCode::Corrupt) << "size";
+    QTest::addRow("full shape overflows") << L { INT64_MAX, 4 } << L { 0, 1, 0, -1 } << f32 << L { 1, 4 }
+                                          << qint64(16) << int(ErrorCode::Corrupt) << "shape";
 }
 
 void TestCorruption::partitionedDamage()
@@ -624,7 +664,8 @@ void TestCorruption::partitionedDamage()
     std::vector<tscope::io::SliceExtent> ex;
     tensorflow::BundleEntryProto full;
     full.set_dtype(tensorflow::DT_FLOAT);
-    for (auto d : fullShape) full.mutable_shape()->add_dim()->set_size(d);
+    for (auto d : fullShape)
+        full.mutable_shape()->add_dim()->set_size(d);
     auto* slice = full.add_slices();
     for (qsizetype i = 0; i < extents.size(); i += 2) {
         ex.push_back({ extents[i], extents[i + 1] });
@@ -659,7 +700,8 @@ void TestCorruption::partitionedDamage()
 void TestCorruption::orphanSliceRecord()
 {
     const auto prefix = simpleBundle("orphan", [&](BundleWriter& w) {
-        w.addRawEntry(tscope::io::encodeSliceKey("nobody", { { 0, 4 } }), entryProto(dt(DType::Float), { 4 }, 0, 16));
+        w.addRawEntry(
+            tscope::io::encodeSliceKey("nobody", { { 0, 4 } }), entryProto(dt(DType::Float), { 4 }, 0, 16));
     });
     auto reader = BundleReader::open(prefix);
     QVERIFY(reader.isOk());
@@ -673,7 +715,8 @@ void TestCorruption::orphanSliceRecord()
 
 void TestCorruption::damagedSliceNamesItsVariable()
 {
-    // verify() and read() of a partitioned variable with a damaged slice name the variable, not the binary slice key.
+    // verify() and read() of a partitioned variable with a damaged slice name the variable, not the binary
+    // slice key.
     const auto prefix = nextDir("slicecrc") / "ckpt";
     std::vector<BundleWriter::SlicePart> parts(2);
     const float rows[2][3] = { { 1, 2, 3 }, { 4, 5, 6 } };
@@ -709,8 +752,10 @@ void TestCorruption::truncationAndBitFlipSweep_data()
 {
     QTest::addColumn<QString>("variablesDir"); // relative to the corpus
     QTest::addColumn<QString>("prefixName");
-    QTest::addRow("half_plus_two (snappy data block)") << "tfserving-half-plus-two-tf1-assets/variables" << "variables";
-    QTest::addRow("TF2 object-based a2c ckpt-4") << "ckpt-tf2-a2c-3ckpts" << "ckpt-4";
+    QTest::addRow("half_plus_two (snappy data block)") << "tfserving-half-plus-two-tf1-assets/variables"
+                                                       << "variables";
+    QTest::addRow("TF2 object-based a2c ckpt-4") << "ckpt-tf2-a2c-3ckpts"
+                                                 << "ckpt-4";
 }
 
 void TestCorruption::truncationAndBitFlipSweep()
@@ -768,8 +813,10 @@ void TestCorruption::truncationAndBitFlipSweep()
         runCase(flipped);
         if (QTest::currentTestFailed()) return;
     }
-    qInfo("%s: %llu damaged indexes (%llu truncations + %llu bit flips): %llu errors, %llu still readable, %lld ms",
-        qPrintable(variablesDir), static_cast<unsigned long long>(cases), static_cast<unsigned long long>(original.size()),
+    qInfo("%s: %llu damaged indexes (%llu truncations + %llu bit flips): %llu errors, %llu still readable, "
+          "%lld ms",
+        qPrintable(variablesDir), static_cast<unsigned long long>(cases),
+        static_cast<unsigned long long>(original.size()),
         static_cast<unsigned long long>(cases - original.size()), static_cast<unsigned long long>(errors),
         static_cast<unsigned long long>(readable), static_cast<long long>(timer.elapsed()));
     // Every truncation must be an error (the footer is gone).
@@ -790,7 +837,8 @@ void TestCorruption::entryValueMutationSweep()
     auto table = tscope::io::readTable(mapOrFail(index));
     QVERIFY(table.isOk());
     std::vector<std::pair<std::string, std::string>> rows;
-    for (const auto& e : table->entries) rows.emplace_back(e.key, e.value);
+    for (const auto& e : table->entries)
+        rows.emplace_back(e.key, e.value);
 
     uint64_t cases = 0, errors = 0, entryProblems = 0;
     AddressSpaceCap cap(1024ull << 20);
@@ -807,22 +855,25 @@ void TestCorruption::entryValueMutationSweep()
                 QVERIFY(!reader.status().message().empty());
                 continue;
             }
-            for (const auto& e : (*reader)->entries()) entryProblems += !e.problem.isOk();
+            for (const auto& e : (*reader)->entries())
+                entryProblems += !e.problem.isOk();
             QVERIFY2(exercise(**reader) >= 0, "an error without a message");
         }
     }
-    qInfo("entry value mutations: %llu cases, %llu open errors, %llu entry problems", static_cast<unsigned long long>(cases),
-        static_cast<unsigned long long>(errors), static_cast<unsigned long long>(entryProblems));
+    qInfo("entry value mutations: %llu cases, %llu open errors, %llu entry problems",
+        static_cast<unsigned long long>(cases), static_cast<unsigned long long>(errors),
+        static_cast<unsigned long long>(entryProblems));
     QVERIFY(cases > 100);
 }
 
 void TestCorruption::objectGraphBitFlipSweep()
 {
-    // Damage the serialized object graph inside the data file (index intact): the variable tree must fall back
-    // or cope with out-of-range node ids, and CRC-checked reads must notice.
+    // Damage the serialized object graph inside the data file (index intact): the variable tree must fall
+    // back or cope with out-of-range node ids, and CRC-checked reads must notice.
     const auto src = corpusDir() / "ckpt-tf2-a2c-3ckpts";
     const auto dir = nextDir("objgraph");
-    for (const char* f : { "ckpt-4.index", "ckpt-4.data-00000-of-00001" }) std::filesystem::copy_file(src / f, dir / f);
+    for (const char* f : { "ckpt-4.index", "ckpt-4.data-00000-of-00001" })
+        std::filesystem::copy_file(src / f, dir / f);
     const auto prefix = dir / "ckpt-4";
     const auto data = tscope::io::bundleDataPath(prefix, 0, 1);
     uint64_t offset = 0, size = 0;
@@ -857,8 +908,8 @@ void TestCorruption::objectGraphBitFlipSweep()
         QVERIFY(t.status().code() == ErrorCode::ChecksumMismatch || t.status().code() == ErrorCode::Corrupt);
     }
     google::protobuf::SetLogHandler(previousLog);
-    qInfo("object graph bit flips: %llu cases, %llu fell back to names", static_cast<unsigned long long>(cases),
-        static_cast<unsigned long long>(fellBack));
+    qInfo("object graph bit flips: %llu cases, %llu fell back to names",
+        static_cast<unsigned long long>(cases), static_cast<unsigned long long>(fellBack));
     QVERIFY(cases > 100);
 }
 

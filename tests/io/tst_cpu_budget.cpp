@@ -1,10 +1,9 @@
-// Thread budget from the affinity mask: a process pinned with `taskset -c 0` must size its kernels for one CPU,
-// whatever std::thread::hardware_concurrency() says about the machine.
+// Thread budget from the affinity mask: a process pinned with `taskset -c 0` must size its kernels for one
+// CPU, whatever std::thread::hardware_concurrency() says about the machine.
 
 #include "io/cpu_budget.h"
 
 #include <QTest>
-
 #include <sched.h>
 #include <thread>
 
@@ -32,7 +31,8 @@ private slots:
             CPU_ZERO(&set);
             sched_getaffinity(0, sizeof set, &set);
             int first = 0;
-            while (first < CPU_SETSIZE && !CPU_ISSET(first, &set)) ++first;
+            while (first < CPU_SETSIZE && !CPU_ISSET(first, &set))
+                ++first;
             cpu_set_t one;
             CPU_ZERO(&one);
             CPU_SET(first, &one);

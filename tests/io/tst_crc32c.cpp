@@ -6,7 +6,6 @@
 #include <QByteArray>
 #include <QString>
 #include <QTest>
-
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -152,7 +151,8 @@ void TestCrc32c::maskRoundTrip()
 void TestCrc32c::extendIsConcatenation_data()
 {
     QTest::addColumn<int>("length");
-    for (const int len : { 1, 2, 7, 8, 9, 63, 64, 65, 767, 768, 769, 1000, 4096, 24575, 24576, 24577, 100003 })
+    for (const int len :
+        { 1, 2, 7, 8, 9, 63, 64, 65, 767, 768, 769, 1000, 4096, 24575, 24576, 24577, 100003 })
         QTest::newRow(qPrintable(QString::number(len))) << len;
 }
 
@@ -169,8 +169,8 @@ void TestCrc32c::extendIsConcatenation()
     for (size_t split = 0; split <= n; split += step) {
         const uint32_t a = crc::value(buf.data(), split);
         const uint32_t ab = crc::extend(a, buf.data() + split, n - split);
-        const uint32_t abPortable = crc::extendPortable(crc::extendPortable(0, buf.data(), split),
-                                                        buf.data() + split, n - split);
+        const uint32_t abPortable
+            = crc::extendPortable(crc::extendPortable(0, buf.data(), split), buf.data() + split, n - split);
         if (ab != whole || abPortable != whole)
             QFAIL(qPrintable(QStringLiteral("split at %1: %2 / %3 != %4")
                                  .arg(split)
@@ -271,7 +271,8 @@ void TestCrc32c::hardwareMatchesPortable()
         const uint32_t hw = crc::extend(seed, p, len);
         const uint32_t sw = crc::extendPortable(seed, p, len);
         if (hw != sw)
-            QFAIL(qPrintable(QStringLiteral("length %1: extend %2 != portable %3").arg(len).arg(hex(hw), hex(sw))));
+            QFAIL(qPrintable(
+                QStringLiteral("length %1: extend %2 != portable %3").arg(len).arg(hex(hw), hex(sw))));
     }
 }
 
@@ -283,11 +284,8 @@ void TestCrc32c::hardwareMatchesPortableLarge_data()
     for (const int base : { 3 * 256, 6 * 256, 3 * 8192, 6 * 8192 }) {
         for (const int delta : { -9, -8, -1, 0, 1, 7, 8, 9 })
             for (const int off : { 0, 3, 8 })
-                QTest::newRow(qPrintable(QStringLiteral("%1%2%3 @%4")
-                                             .arg(base)
-                                             .arg(delta < 0 ? "" : "+")
-                                             .arg(delta)
-                                             .arg(off)))
+                QTest::newRow(qPrintable(
+                    QStringLiteral("%1%2%3 @%4").arg(base).arg(delta < 0 ? "" : "+").arg(delta).arg(off)))
                     << base + delta << off;
     }
     QTest::newRow("1 MiB @0") << (1 << 20) << 0;
@@ -311,8 +309,8 @@ void TestCrc32c::hardwareMatchesPortableLarge()
 void TestCrc32c::tfStringTensorExample()
 {
     // FORMATS.md §2.4: the scalar DT_STRING "abc" is stored as 03 | 63 3F 7F 28 | 61 62 63 with entry
-    // crc32c 0x199ad1c3. The running CRC covers the length as a little-endian uint32 (not the varint), then the
-    // four stored checksum bytes, then the string bytes.
+    // crc32c 0x199ad1c3. The running CRC covers the length as a little-endian uint32 (not the varint), then
+    // the four stored checksum bytes, then the string bytes.
     const unsigned char stored[] = { 0x03, 0x63, 0x3F, 0x7F, 0x28, 0x61, 0x62, 0x63 };
     const unsigned char le32Len[4] = { 3, 0, 0, 0 };
 

@@ -10,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
@@ -29,12 +28,17 @@ void writeBundle(const fs::path& prefix, int shards)
     io::BundleWriter w(prefix, o);
     for (int i = 0; i < 4; ++i) {
         std::vector<float> v(100 + 50 * i, float(i));
-        QVERIFY(w.add("var" + std::to_string(i), 1, { int64_t(v.size()) }, std::as_bytes(std::span(v)), i % shards).isOk());
+        QVERIFY(w.add("var" + std::to_string(i), 1, { int64_t(v.size()) }, std::as_bytes(std::span(v)),
+                     i % shards)
+                    .isOk());
     }
     QVERIFY(w.finish().isOk());
 }
 
-void writeText(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void writeText(const fs::path& p, const std::string& text)
+{
+    std::ofstream(p, std::ios::binary) << text;
+}
 
 // Opens and reads everything; returns the open status. Fails the test if it takes too long.
 io::Status openAndReadAll(const fs::path& path)
@@ -44,7 +48,8 @@ io::Status openAndReadAll(const fs::path& path)
     auto a = io::openArtifact(path);
     io::Status result = a ? io::Status::ok() : a.status();
     if (a && (*a)->bundle)
-        for (const auto& e : (*a)->bundle->entries()) (void)(*a)->bundle->read(e, { true, nullptr });
+        for (const auto& e : (*a)->bundle->entries())
+            (void)(*a)->bundle->read(e, { true, nullptr });
     if (t.elapsed() > kTimeBoundMs) qWarning("took %lld ms", t.elapsed());
     return result;
 }
@@ -94,7 +99,8 @@ private slots:
         QTemporaryDir dir;
         const fs::path root = dir.path().toStdString();
         writeBundle(root / "ckpt", 2);
-        const fs::path a = io::bundleDataPath(root / "ckpt", 0, 2), b = io::bundleDataPath(root / "ckpt", 1, 2);
+        const fs::path a = io::bundleDataPath(root / "ckpt", 0, 2),
+                       b = io::bundleDataPath(root / "ckpt", 1, 2);
         fs::rename(a, root / "tmp");
         fs::rename(b, a);
         fs::rename(root / "tmp", b);
@@ -103,7 +109,8 @@ private slots:
         auto report = (*bundle)->verify();
         QVERIFY(!report.ok);
         for (const auto& p : report.problems)
-            QVERIFY2(p.code() == io::ErrorCode::ChecksumMismatch || p.code() == io::ErrorCode::Truncated, p.toString().c_str());
+            QVERIFY2(p.code() == io::ErrorCode::ChecksumMismatch || p.code() == io::ErrorCode::Truncated,
+                p.toString().c_str());
     }
 
     void deeplyNestedStructuredValue()
@@ -114,7 +121,7 @@ private slots:
             std::string list;
             list.push_back(char((1 << 3) | 2)); // ListValue.values
             // varint length of `bytes`
-            for (uint64_t n = bytes.size(); ; n >>= 7) {
+            for (uint64_t n = bytes.size();; n >>= 7) {
                 list.push_back(char((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
                 if (n < 0x80) break;
             }
@@ -122,7 +129,7 @@ private slots:
             std::string value;
             value.push_back(char(0x9a)); // field 51 (list_value), wire type 2: tag 410 = 0x9a 0x03
             value.push_back(char(0x03));
-            for (uint64_t n = list.size(); ; n >>= 7) {
+            for (uint64_t n = list.size();; n >>= 7) {
                 value.push_back(char((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
                 if (n < 0x80) break;
             }
@@ -139,10 +146,13 @@ private slots:
     void deeplyNestedTextSavedModel()
     {
         // AttrValue -> NameAttrList -> AttrValue ... 20,000 levels deep in text format.
-        std::string text = "saved_model_schema_version: 1\nmeta_graphs { graph_def { node { name: \"n\" op: \"Const\" ";
+        std::string text
+            = "saved_model_schema_version: 1\nmeta_graphs { graph_def { node { name: \"n\" op: \"Const\" ";
         const int depth = 20000;
-        for (int i = 0; i < depth; ++i) text += "attr { key: \"a\" value { func { name: \"f\" ";
-        for (int i = 0; i < depth; ++i) text += "} } } ";
+        for (int i = 0; i < depth; ++i)
+            text += "attr { key: \"a\" value { func { name: \"f\" ";
+        for (int i = 0; i < depth; ++i)
+            text += "} } } ";
         text += "} } }\n";
         QTemporaryDir dir;
         writeText(fs::path(dir.path().toStdString()) / "saved_model.pbtxt", text);

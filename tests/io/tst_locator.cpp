@@ -1,15 +1,13 @@
 // locateArtifact/openArtifact on every path form a person could give (corpus artifacts and small temporary
 // layouts), the Unsupported and NotFound cases, naturalLess, checkpointPrefixesIn and readCheckpointState.
 
-#include "io_test_util.h"
-
 #include "io/artifact.h"
 #include "io/artifact_locator.h"
 #include "io/checkpoint_state.h"
+#include "io_test_util.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <filesystem>
 #include <string>
 
@@ -20,9 +18,15 @@ using tscope::io::openArtifact;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
 
-std::string norm(const fs::path& p) { return p.empty() ? std::string() : p.lexically_normal().string(); }
+std::string norm(const fs::path& p)
+{
+    return p.empty() ? std::string() : p.lexically_normal().string();
+}
 
 } // namespace
 
@@ -77,50 +81,71 @@ void TestLocator::pathForms_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<bool>("savedModel");
-    QTest::addColumn<QString>("prefix");       // expected checkpoint prefix, corpus-relative ("" = none)
+    QTest::addColumn<QString>("prefix"); // expected checkpoint prefix, corpus-relative ("" = none)
     QTest::addColumn<QString>("savedModelDir"); // corpus-relative ("" = none)
-    QTest::addColumn<bool>("run");             // a checkpoint state was found
+    QTest::addColumn<bool>("run"); // a checkpoint state was found
 
-    QTest::addRow(".index file") << "tf1-saver-two-prefixes/model.ckpt.index" << false << "tf1-saver-two-prefixes/model.ckpt" << ""
-                                 << true;
+    QTest::addRow(".index file") << "tf1-saver-two-prefixes/model.ckpt.index" << false
+                                 << "tf1-saver-two-prefixes/model.ckpt"
+                                 << "" << true;
     QTest::addRow("second prefix's .index") << "tf1-saver-two-prefixes/train_model.ckpt.index" << false
-                                            << "tf1-saver-two-prefixes/train_model.ckpt" << "" << true;
+                                            << "tf1-saver-two-prefixes/train_model.ckpt"
+                                            << "" << true;
     QTest::addRow(".data shard") << "tf1-saver-two-prefixes/train_model.ckpt.data-00000-of-00001" << false
-                                 << "tf1-saver-two-prefixes/train_model.ckpt" << "" << true;
-    QTest::addRow("second of two data shards") << "tf115-savedmodel-2shards/variables/variables.data-00001-of-00002" << false
-                                               << "tf115-savedmodel-2shards/variables/variables" << "" << false;
-    QTest::addRow("prefix (no such file)") << "sessionbundle-v2-export-ckpt/export" << false << "sessionbundle-v2-export-ckpt/export"
-                                           << "" << false;
-    QTest::addRow("checkpoint state file") << "tf1-saver-two-prefixes/checkpoint" << false << "tf1-saver-two-prefixes/model.ckpt" << ""
-                                           << true;
-    QTest::addRow("training directory") << "ckpt-tf2-a2c-3ckpts" << false << "ckpt-tf2-a2c-3ckpts/ckpt-4" << "" << true;
-    QTest::addRow("training directory, trailing slash") << "ckpt-tf2-a2c-3ckpts/" << false << "ckpt-tf2-a2c-3ckpts/ckpt-4" << "" << true;
-    QTest::addRow("estimator directory, 5 checkpoints") << "tf1-estimator-widedeep-5ckpts" << false
-                                                        << "tf1-estimator-widedeep-5ckpts/model.ckpt-1128" << "" << true;
-    QTest::addRow(".meta file") << "tf1-saver-two-prefixes/model.ckpt.meta" << false << "tf1-saver-two-prefixes/model.ckpt" << ""
-                                << true;
-    QTest::addRow(".meta of a session bundle") << "sessionbundle-v2-export-ckpt/export.meta" << false
-                                               << "sessionbundle-v2-export-ckpt/export" << "" << false;
-    QTest::addRow("saved_model.pb") << "keras-tf211-tiny-fp/saved_model.pb" << true << "keras-tf211-tiny-fp/variables/variables"
+                                 << "tf1-saver-two-prefixes/train_model.ckpt"
+                                 << "" << true;
+    QTest::addRow("second of two data shards")
+        << "tf115-savedmodel-2shards/variables/variables.data-00001-of-00002" << false
+        << "tf115-savedmodel-2shards/variables/variables"
+        << "" << false;
+    QTest::addRow("prefix (no such file)")
+        << "sessionbundle-v2-export-ckpt/export" << false << "sessionbundle-v2-export-ckpt/export"
+        << "" << false;
+    QTest::addRow("checkpoint state file")
+        << "tf1-saver-two-prefixes/checkpoint" << false << "tf1-saver-two-prefixes/model.ckpt"
+        << "" << true;
+    QTest::addRow("training directory") << "ckpt-tf2-a2c-3ckpts" << false << "ckpt-tf2-a2c-3ckpts/ckpt-4"
+                                        << "" << true;
+    QTest::addRow("training directory, trailing slash")
+        << "ckpt-tf2-a2c-3ckpts/" << false << "ckpt-tf2-a2c-3ckpts/ckpt-4"
+        << "" << true;
+    QTest::addRow("estimator directory, 5 checkpoints")
+        << "tf1-estimator-widedeep-5ckpts" << false << "tf1-estimator-widedeep-5ckpts/model.ckpt-1128"
+        << "" << true;
+    QTest::addRow(".meta file") << "tf1-saver-two-prefixes/model.ckpt.meta" << false
+                                << "tf1-saver-two-prefixes/model.ckpt"
+                                << "" << true;
+    QTest::addRow(".meta of a session bundle")
+        << "sessionbundle-v2-export-ckpt/export.meta" << false << "sessionbundle-v2-export-ckpt/export"
+        << "" << false;
+    QTest::addRow("saved_model.pb") << "keras-tf211-tiny-fp/saved_model.pb" << true
+                                    << "keras-tf211-tiny-fp/variables/variables"
                                     << "keras-tf211-tiny-fp" << false;
-    QTest::addRow("saved_model.pbtxt (no variables)") << "tf12-savedmodel-pbtxt-novars/saved_model.pbtxt" << true << ""
-                                                      << "tf12-savedmodel-pbtxt-novars" << false;
-    QTest::addRow("SavedModel directory") << "tfserving-counter-tf1" << true << "tfserving-counter-tf1/variables/variables"
-                                          << "tfserving-counter-tf1" << false;
-    QTest::addRow("SavedModel directory, trailing slash") << "tfserving-counter-tf1/" << true
-                                                          << "tfserving-counter-tf1/variables/variables" << "tfserving-counter-tf1"
-                                                          << false;
-    QTest::addRow("SavedModel without variables/") << "tf1-tft-transform-fn-assets" << true << "" << "tf1-tft-transform-fn-assets"
-                                                   << false;
-    QTest::addRow("variables/ directory") << "tfserving-counter-tf1/variables" << false << "tfserving-counter-tf1/variables/variables"
-                                          << "" << false;
-    QTest::addRow("variables/ directory, trailing slash") << "tfserving-counter-tf1/variables/" << false
-                                                          << "tfserving-counter-tf1/variables/variables" << "" << false;
-    QTest::addRow("variables/ with its own state file") << "tf20alpha-keras-export-3metagraphs-nodata/variables" << false
-                                                        << "tf20alpha-keras-export-3metagraphs-nodata/variables/variables" << ""
-                                                        << true;
-    QTest::addRow("variables.index of a SavedModel") << "tf23-keras-linear-nometa/variables/variables.index" << false
-                                                     << "tf23-keras-linear-nometa/variables/variables" << "" << false;
+    QTest::addRow("saved_model.pbtxt (no variables)")
+        << "tf12-savedmodel-pbtxt-novars/saved_model.pbtxt" << true << ""
+        << "tf12-savedmodel-pbtxt-novars" << false;
+    QTest::addRow("SavedModel directory")
+        << "tfserving-counter-tf1" << true << "tfserving-counter-tf1/variables/variables"
+        << "tfserving-counter-tf1" << false;
+    QTest::addRow("SavedModel directory, trailing slash")
+        << "tfserving-counter-tf1/" << true << "tfserving-counter-tf1/variables/variables"
+        << "tfserving-counter-tf1" << false;
+    QTest::addRow("SavedModel without variables/") << "tf1-tft-transform-fn-assets" << true << ""
+                                                   << "tf1-tft-transform-fn-assets" << false;
+    QTest::addRow("variables/ directory")
+        << "tfserving-counter-tf1/variables" << false << "tfserving-counter-tf1/variables/variables"
+        << "" << false;
+    QTest::addRow("variables/ directory, trailing slash")
+        << "tfserving-counter-tf1/variables/" << false << "tfserving-counter-tf1/variables/variables"
+        << "" << false;
+    QTest::addRow("variables/ with its own state file")
+        << "tf20alpha-keras-export-3metagraphs-nodata/variables" << false
+        << "tf20alpha-keras-export-3metagraphs-nodata/variables/variables"
+        << "" << true;
+    QTest::addRow("variables.index of a SavedModel")
+        << "tf23-keras-linear-nometa/variables/variables.index" << false
+        << "tf23-keras-linear-nometa/variables/variables"
+        << "" << false;
 }
 
 void TestLocator::pathForms()
@@ -135,7 +160,8 @@ void TestLocator::pathForms()
     QVERIFY2(loc.isOk(), qPrintable(loc.isOk() ? QString() : describe(loc.status())));
     QCOMPARE(loc->kind == ArtifactKind::SavedModel, savedModel);
     QCOMPARE(norm(loc->checkpointPrefix), prefix.isEmpty() ? std::string() : norm(resolve(prefix)));
-    QCOMPARE(norm(loc->savedModelDir), savedModelDir.isEmpty() ? std::string() : norm(resolve(savedModelDir)));
+    QCOMPARE(
+        norm(loc->savedModelDir), savedModelDir.isEmpty() ? std::string() : norm(resolve(savedModelDir)));
     QCOMPARE(loc->run.has_value(), run);
     QCOMPARE(loc->input, path);
 
@@ -170,7 +196,8 @@ void TestLocator::trainingRun()
     // Any of the run's files leads to the same run.
     auto viaIndex = locateArtifact(corpusDir() / "ckpt-tf2-a2c-3ckpts" / "ckpt-2.index");
     QVERIFY(viaIndex.isOk());
-    QCOMPARE(viaIndex->checkpointPrefix, corpusDir() / "ckpt-tf2-a2c-3ckpts" / "ckpt-2"); // what was asked for, not the newest
+    QCOMPARE(viaIndex->checkpointPrefix,
+        corpusDir() / "ckpt-tf2-a2c-3ckpts" / "ckpt-2"); // what was asked for, not the newest
     QVERIFY(viaIndex->run.has_value());
     QCOMPARE(viaIndex->run->checkpoints.size(), size_t(3));
 }
@@ -183,7 +210,8 @@ void TestLocator::unsupportedAndMissing_data()
 
     const int unsupported = int(ErrorCode::Unsupported), notFound = int(ErrorCode::NotFound);
     QTest::addRow("nonexistent path") << "does-not-exist/at/all" << notFound << "no such file";
-    QTest::addRow("nonexistent prefix in a real dir") << "ckpt-tf2-a2c-3ckpts/ckpt-99" << notFound << "ckpt-99";
+    QTest::addRow("nonexistent prefix in a real dir")
+        << "ckpt-tf2-a2c-3ckpts/ckpt-99" << notFound << "ckpt-99";
     QTest::addRow("nonexistent .index") << "ckpt-tf2-a2c-3ckpts/ckpt-99.index" << notFound << "ckpt-99";
     QTest::addRow("empty directory") << "@tmp/empty_dir" << notFound << "no TensorFlow checkpoint";
     QTest::addRow(".h5 file") << "@tmp/model.h5" << unsupported << "Keras";
@@ -194,15 +222,22 @@ void TestLocator::unsupportedAndMissing_data()
     QTest::addRow("V1 checkpoint file") << "tf1-legacy-v1-ckpt-vocal/model.ckpt" << unsupported << "V1";
     QTest::addRow("V1 .meta") << "tf1-legacy-v1-ckpt-vocal/model.ckpt.meta" << unsupported << "V1";
     QTest::addRow("V1 state file") << "tf1-legacy-v1-ckpt-vocal/checkpoint" << unsupported << "V1";
-    QTest::addRow("bad_half_plus_two directory (absolute state paths)") << "odd-bad-half-plus-two" << unsupported << "V1";
+    QTest::addRow("bad_half_plus_two directory (absolute state paths)")
+        << "odd-bad-half-plus-two" << unsupported << "V1";
     QTest::addRow("bad_half_plus_two export file") << "odd-bad-half-plus-two/export" << unsupported << "V1";
-    QTest::addRow("bad_half_plus_two export.meta") << "odd-bad-half-plus-two/export.meta" << unsupported << "V1";
-    QTest::addRow("bad_half_plus_two state file") << "odd-bad-half-plus-two/checkpoint" << unsupported << "V1";
+    QTest::addRow("bad_half_plus_two export.meta")
+        << "odd-bad-half-plus-two/export.meta" << unsupported << "V1";
+    QTest::addRow("bad_half_plus_two state file")
+        << "odd-bad-half-plus-two/checkpoint" << unsupported << "V1";
     QTest::addRow("LFS module directory") << "odd-lfs-pointer-hub-module" << unsupported << "LFS";
-    QTest::addRow("LFS saved_model.pb") << "odd-lfs-pointer-hub-module/saved_model.pb" << unsupported << "LFS";
-    QTest::addRow("LFS variables.index") << "odd-lfs-pointer-hub-module/variables/variables.index" << unsupported << "LFS";
-    QTest::addRow("LFS data shard") << "odd-lfs-pointer-hub-module/variables/variables.data-00000-of-00001" << unsupported << "LFS";
-    QTest::addRow("LFS variables/ directory") << "odd-lfs-pointer-hub-module/variables" << unsupported << "LFS";
+    QTest::addRow("LFS saved_model.pb")
+        << "odd-lfs-pointer-hub-module/saved_model.pb" << unsupported << "LFS";
+    QTest::addRow("LFS variables.index")
+        << "odd-lfs-pointer-hub-module/variables/variables.index" << unsupported << "LFS";
+    QTest::addRow("LFS data shard") << "odd-lfs-pointer-hub-module/variables/variables.data-00000-of-00001"
+                                    << unsupported << "LFS";
+    QTest::addRow("LFS variables/ directory")
+        << "odd-lfs-pointer-hub-module/variables" << unsupported << "LFS";
 }
 
 void TestLocator::unsupportedAndMissing()
@@ -213,7 +248,8 @@ void TestLocator::unsupportedAndMissing()
     auto artifact = openArtifact(resolve(input));
     QVERIFY(!artifact.isOk());
     IOTEST_COMPARE_CODE(artifact.status().code(), static_cast<ErrorCode>(code));
-    QVERIFY2(contains(artifact.status().toString(), needle.toStdString()), qPrintable(describe(artifact.status())));
+    QVERIFY2(contains(artifact.status().toString(), needle.toStdString()),
+        qPrintable(describe(artifact.status())));
     QVERIFY(!artifact.status().path().empty());
 }
 
@@ -294,7 +330,8 @@ void TestLocator::stateFileNamesMissingLatest()
     QVERIFY(loc->run.has_value());
     QVERIFY(!loc->run->checkpoints.back().exists);
     bool noted = false;
-    for (const auto& n : loc->notes) noted = noted || contains(n, "latest checkpoint is missing");
+    for (const auto& n : loc->notes)
+        noted = noted || contains(n, "latest checkpoint is missing");
     QVERIFY(noted);
 
     // None exists: NotFound naming the latest.
@@ -312,20 +349,34 @@ void TestLocator::naturalLess_data()
     QTest::addColumn<QString>("a");
     QTest::addColumn<QString>("b");
     QTest::addColumn<bool>("less");
-    QTest::addRow("ckpt-9 < ckpt-10") << "ckpt-9" << "ckpt-10" << true;
-    QTest::addRow("not ckpt-10 < ckpt-9") << "ckpt-10" << "ckpt-9" << false;
-    QTest::addRow("ckpt-2 < ckpt-10") << "ckpt-2" << "ckpt-10" << true;
-    QTest::addRow("model.ckpt-752 < model.ckpt-1128") << "model.ckpt-752" << "model.ckpt-1128" << true;
-    QTest::addRow("leading zeros ignored") << "model.ckpt-0009" << "model.ckpt-10" << true;
-    QTest::addRow("equal is not less") << "ckpt-4" << "ckpt-4" << false;
-    QTest::addRow("x007 vs x7") << "x007" << "x7" << false;
-    QTest::addRow("x7 vs x007") << "x7" << "x007" << false;
-    QTest::addRow("several digit runs") << "a1b2" << "a1b10" << true;
-    QTest::addRow("prefix is less") << "ckpt" << "ckpt-1" << true;
-    QTest::addRow("longer is not less") << "ckpt-1" << "ckpt" << false;
-    QTest::addRow("empty is less") << "" << "a" << true;
-    QTest::addRow("letters compare as bytes") << "model" << "train_model" << true;
-    QTest::addRow("huge numbers") << "ckpt-99999999999999999999" << "ckpt-100000000000000000000" << true;
+    QTest::addRow("ckpt-9 < ckpt-10") << "ckpt-9"
+                                      << "ckpt-10" << true;
+    QTest::addRow("not ckpt-10 < ckpt-9") << "ckpt-10"
+                                          << "ckpt-9" << false;
+    QTest::addRow("ckpt-2 < ckpt-10") << "ckpt-2"
+                                      << "ckpt-10" << true;
+    QTest::addRow("model.ckpt-752 < model.ckpt-1128") << "model.ckpt-752"
+                                                      << "model.ckpt-1128" << true;
+    QTest::addRow("leading zeros ignored") << "model.ckpt-0009"
+                                           << "model.ckpt-10" << true;
+    QTest::addRow("equal is not less") << "ckpt-4"
+                                       << "ckpt-4" << false;
+    QTest::addRow("x007 vs x7") << "x007"
+                                << "x7" << false;
+    QTest::addRow("x7 vs x007") << "x7"
+                                << "x007" << false;
+    QTest::addRow("several digit runs") << "a1b2"
+                                        << "a1b10" << true;
+    QTest::addRow("prefix is less") << "ckpt"
+                                    << "ckpt-1" << true;
+    QTest::addRow("longer is not less") << "ckpt-1"
+                                        << "ckpt" << false;
+    QTest::addRow("empty is less") << ""
+                                   << "a" << true;
+    QTest::addRow("letters compare as bytes") << "model"
+                                              << "train_model" << true;
+    QTest::addRow("huge numbers") << "ckpt-99999999999999999999"
+                                  << "ckpt-100000000000000000000" << true;
 }
 
 void TestLocator::naturalLess()
@@ -340,8 +391,10 @@ void TestLocator::checkpointPrefixesIn()
 {
     const auto prefixes = tscope::io::checkpointPrefixesIn(corpusDir() / "tf1-estimator-widedeep-5ckpts");
     QCOMPARE(prefixes.size(), size_t(5));
-    const char* expected[] = { "model.ckpt-752", "model.ckpt-753", "model.ckpt-940", "model.ckpt-941", "model.ckpt-1128" };
-    for (size_t i = 0; i < 5; ++i) QCOMPARE(prefixes[i].filename().string(), std::string(expected[i]));
+    const char* expected[]
+        = { "model.ckpt-752", "model.ckpt-753", "model.ckpt-940", "model.ckpt-941", "model.ckpt-1128" };
+    for (size_t i = 0; i < 5; ++i)
+        QCOMPARE(prefixes[i].filename().string(), std::string(expected[i]));
     QVERIFY(tscope::io::checkpointPrefixesIn(tmp() / "empty_dir").empty());
     QVERIFY(tscope::io::checkpointPrefixesIn(tmp() / "no_such_dir").empty());
 }
@@ -382,7 +435,8 @@ void TestLocator::checkpointStateRelativeAndTimestamps()
     QVERIFY(!single->checkpoints[0].exists);
 
     // The latest missing from the list is appended as the newest.
-    QVERIFY(writeFile(dir / "checkpoint", "model_checkpoint_path: \"sub/a-2\"\nall_model_checkpoint_paths: \"a-1\"\n"));
+    QVERIFY(writeFile(
+        dir / "checkpoint", "model_checkpoint_path: \"sub/a-2\"\nall_model_checkpoint_paths: \"a-1\"\n"));
     auto appended = tscope::io::readCheckpointState(dir / "checkpoint");
     QVERIFY(appended.isOk());
     QCOMPARE(appended->checkpoints.size(), size_t(2));
@@ -402,9 +456,11 @@ void TestLocator::checkpointStateAbsolutePaths()
     QVERIFY(kept.isOk());
     QCOMPARE(kept->checkpoints[0].prefix, real);
     QVERIFY(kept->warnings.empty());
-    // An absolute path from another machine falls back to the same name next to the state file, with a warning.
+    // An absolute path from another machine falls back to the same name next to the state file, with a
+    // warning.
     QVERIFY(writeFile(dir / "checkpoint",
-        "model_checkpoint_path: \"/somewhere/else/m-1\"\nall_model_checkpoint_paths: \"/somewhere/else/m-1\"\n"));
+        "model_checkpoint_path: \"/somewhere/else/m-1\"\nall_model_checkpoint_paths: "
+        "\"/somewhere/else/m-1\"\n"));
     auto moved = tscope::io::readCheckpointState(dir / "checkpoint");
     QVERIFY(moved.isOk());
     QCOMPARE(moved->checkpoints[0].prefix, real);
@@ -425,7 +481,8 @@ void TestLocator::checkpointStateErrors_data()
     QTest::addColumn<int>("code");
     QTest::addRow("missing file") << "@missing" << int(ErrorCode::NotFound);
     QTest::addRow("empty file") << "" << int(ErrorCode::Corrupt);
-    QTest::addRow("syntax error") << "model_checkpoint_path: \"unterminated\nall_model" << int(ErrorCode::Corrupt);
+    QTest::addRow("syntax error") << "model_checkpoint_path: \"unterminated\nall_model"
+                                  << int(ErrorCode::Corrupt);
     QTest::addRow("binary garbage") << QString::fromLatin1("\x01\x02\xff{{{") << int(ErrorCode::Corrupt);
     QTest::addRow("wrong type") << "all_model_checkpoint_timestamps: \"abc\"\n" << int(ErrorCode::Corrupt);
 }

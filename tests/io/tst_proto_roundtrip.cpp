@@ -5,13 +5,23 @@
 //  - TF1 <prefix>.meta MetaGraphDefs parse and are covered the same way;
 //  - text-format saved_model.pbtxt, graph.pbtxt and `checkpoint` state files parse;
 //  - fingerprint.pb and keras_metadata.pb parse.
+#include "checkpoint_state.pb.h"
+#include "fingerprint.pb.h"
+#include "keras_metadata.pb.h"
+#include "saved_model.pb.h"
+#include "variable.pb.h"
+
 #include <QObject>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 #include <QTest>
 #include <QtGlobal>
-
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
@@ -20,12 +30,6 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/message_differencer.h>
-
-#include <algorithm>
-#include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -33,12 +37,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "checkpoint_state.pb.h"
-#include "fingerprint.pb.h"
-#include "keras_metadata.pb.h"
-#include "saved_model.pb.h"
-#include "variable.pb.h"
 
 #ifndef TSCOPE_CORPUS_DIR
 #error "TSCOPE_CORPUS_DIR must be defined (path of the shared corpus)"
@@ -49,12 +47,12 @@ namespace pb = google::protobuf;
 
 namespace {
 
-const fs::path kCorpus{TSCOPE_CORPUS_DIR};
+const fs::path kCorpus { TSCOPE_CORPUS_DIR };
 
 std::string readFile(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
 }
 
 bool isLfsPointer(const std::string& bytes)
@@ -67,11 +65,9 @@ std::vector<fs::path> corpusFiles(const std::function<bool(const fs::path&)>& ma
 {
     std::vector<fs::path> out;
     std::error_code ec;
-    if (!fs::is_directory(kCorpus, ec))
-        return out;
+    if (!fs::is_directory(kCorpus, ec)) return out;
     for (fs::recursive_directory_iterator it(kCorpus, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && match(it->path()))
-            out.push_back(it->path());
+        if (it->is_regular_file(ec) && match(it->path())) out.push_back(it->path());
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -89,9 +85,15 @@ QByteArray rowName(const fs::path& path)
 
 // Messages the browser needs completely: unknown fields in any of them mean our schema misses something.
 const std::set<std::string> kMustBeComplete = {
-    "tensorflow.SavedModel",          "tensorflow.MetaGraphDef",         "tensorflow.SignatureDef",
-    "tensorflow.TensorInfo",          "tensorflow.SavedObjectGraph",     "tensorflow.SavedObject",
-    "tensorflow.TrackableObjectGraph", "tensorflow.FingerprintDef",      "tensorflow.BundleEntryProto",
+    "tensorflow.SavedModel",
+    "tensorflow.MetaGraphDef",
+    "tensorflow.SignatureDef",
+    "tensorflow.TensorInfo",
+    "tensorflow.SavedObjectGraph",
+    "tensorflow.SavedObject",
+    "tensorflow.TrackableObjectGraph",
+    "tensorflow.FingerprintDef",
+    "tensorflow.BundleEntryProto",
 };
 
 // Subtrees whose internals (nodes, attrs, function bodies, op signatures) may carry fields we do not
@@ -103,7 +105,11 @@ const std::set<std::string> kLenientRoots = {
 
 // TF1 collections whose bytes_list values are serialized VariableDef messages.
 const std::set<std::string> kVariableCollections = {
-    "variables", "trainable_variables", "local_variables", "model_variables", "moving_average_variables",
+    "variables",
+    "trainable_variables",
+    "local_variables",
+    "model_variables",
+    "moving_average_variables",
     "global_step",
 };
 
@@ -111,12 +117,12 @@ struct UnknownStats {
     struct PerType {
         int messages = 0;
         std::int64_t bytes = 0;
-        bool lenient = true;               // every occurrence was inside a lenient subtree
+        bool lenient = true; // every occurrence was inside a lenient subtree
         std::set<int> fieldNumbers;
         std::string examplePath;
     };
     std::map<std::string, PerType> byType;
-    std::int64_t totalBytes = 0;           // unknown bytes of the message tree itself (Any not unpacked)
+    std::int64_t totalBytes = 0; // unknown bytes of the message tree itself (Any not unpacked)
 };
 
 class UnknownFieldWalker {
@@ -124,7 +130,9 @@ public:
     // decodeNested: also decode google.protobuf.Any payloads of types in our schema, and the VariableDef
     // values of TF1 variable collections, and walk them. Their unknown fields are reported but not added
     // to totalBytes (which must describe the plain message tree, where they are opaque bytes).
-    explicit UnknownFieldWalker(bool decodeNested) : m_decodeNested(decodeNested) {}
+    explicit UnknownFieldWalker(bool decodeNested)
+        : m_decodeNested(decodeNested)
+    { }
 
     UnknownStats run(const pb::Message& root)
     {
@@ -150,23 +158,19 @@ private:
             ++entry.messages;
             entry.bytes += bytes;
             entry.lenient = entry.lenient && lenient;
-            if (entry.examplePath.empty())
-                entry.examplePath = path;
+            if (entry.examplePath.empty()) entry.examplePath = path;
             for (int i = 0; i < unknown.field_count(); ++i)
                 entry.fieldNumbers.insert(unknown.field(i).number());
-            if (countBytes)
-                m_stats.totalBytes += bytes;
+            if (countBytes) m_stats.totalBytes += bytes;
         }
 
-        if (m_decodeNested && desc->full_name() == "google.protobuf.Any")
-            walkAny(msg, path, lenient);
+        if (m_decodeNested && desc->full_name() == "google.protobuf.Any") walkAny(msg, path, lenient);
 
         // Remember which collection we are in, so that its bytes_list can be decoded.
         const bool collectionEntry = desc->full_name() == "tensorflow.MetaGraphDef.CollectionDefEntry";
-        if (collectionEntry)
-            m_collection = refl->GetString(msg, desc->FindFieldByNumber(1));
+        if (collectionEntry) m_collection = refl->GetString(msg, desc->FindFieldByNumber(1));
 
-        std::vector<const pb::FieldDescriptor *> fields;
+        std::vector<const pb::FieldDescriptor*> fields;
         refl->ListFields(msg, &fields);
         for (const pb::FieldDescriptor* field : fields) {
             if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -178,15 +182,14 @@ private:
                 const int n = refl->FieldSize(msg, field);
                 for (int i = 0; i < n; ++i) {
                     walk(refl->GetRepeatedMessage(msg, field, i),
-                         path + "." + field->name() + "[" + std::to_string(i) + "]", lenient, countBytes);
+                        path + "." + field->name() + "[" + std::to_string(i) + "]", lenient, countBytes);
                 }
             } else {
                 walk(refl->GetMessage(msg, field), path + "." + field->name(), lenient, countBytes);
             }
         }
 
-        if (collectionEntry)
-            m_collection.clear();
+        if (collectionEntry) m_collection.clear();
     }
 
     void walkAny(const pb::Message& any, const std::string& path, bool lenient)
@@ -212,18 +215,17 @@ private:
     }
 
     // The bytes_list values of TF1 variable collections are serialized VariableDef messages.
-    void walkVariableDefs(const pb::Message& bytesList, const pb::FieldDescriptor* field,
-                          const std::string& path, bool lenient)
+    void walkVariableDefs(
+        const pb::Message& bytesList, const pb::FieldDescriptor* field, const std::string& path, bool lenient)
     {
-        if (kVariableCollections.count(m_collection) == 0)
-            return;
+        if (kVariableCollections.count(m_collection) == 0) return;
         const pb::Reflection* refl = bytesList.GetReflection();
         for (int i = 0; i < refl->FieldSize(bytesList, field); ++i) {
             tensorflow::VariableDef def;
             std::string scratch;
             if (!def.ParseFromString(refl->GetRepeatedStringReference(bytesList, field, i, &scratch))) {
                 qWarning("%s[%d]: collection \"%s\" value is not a VariableDef", path.c_str(), i,
-                         m_collection.c_str());
+                    m_collection.c_str());
                 m_stats.byType["<unparsable VariableDef>"].messages++;
                 continue;
             }
@@ -250,14 +252,13 @@ QStringList reportUnknownFields(const pb::Message& root, const QByteArray& label
 {
     const UnknownStats stats = UnknownFieldWalker(true).run(root);
     QStringList missing;
-    for (const auto &[type, entry] : stats.byType) {
+    for (const auto& [type, entry] : stats.byType) {
         const bool mustBeComplete = kMustBeComplete.count(type) > 0 || !entry.lenient;
         qWarning("%s: %s has unknown field(s) %s in %d message(s), %lld bytes, e.g. at %s%s",
-                 label.constData(), type.c_str(), describe(entry.fieldNumbers).c_str(), entry.messages,
-                 static_cast<long long>(entry.bytes), entry.examplePath.c_str(),
-                 mustBeComplete ? "" : " (graph/function internals: tolerated)");
-        if (mustBeComplete)
-            missing << QString::fromStdString(type + " " + describe(entry.fieldNumbers));
+            label.constData(), type.c_str(), describe(entry.fieldNumbers).c_str(), entry.messages,
+            static_cast<long long>(entry.bytes), entry.examplePath.c_str(),
+            mustBeComplete ? "" : " (graph/function internals: tolerated)");
+        if (mustBeComplete) missing << QString::fromStdString(type + " " + describe(entry.fieldNumbers));
     }
     return missing;
 }
@@ -269,7 +270,7 @@ std::string serializeDeterministic(const pb::Message& msg)
         pb::io::StringOutputStream stream(&out);
         pb::io::CodedOutputStream coded(&stream);
         coded.SetSerializationDeterministic(true);
-        msg.SerializeToCodedStream(&coded);  // computes the sizes first
+        msg.SerializeToCodedStream(&coded); // computes the sizes first
     }
     return out;
 }
@@ -311,11 +312,10 @@ static void addFileRows(const std::string& name)
         QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
 }
 
-#define TSCOPE_FETCH_FILE(pathVar, bytesVar)                                                       \
-    QFETCH(QString, path);                                                                         \
-    if (path.isEmpty())                                                                            \
-        QSKIP("corpus not found at " TSCOPE_CORPUS_DIR);                                           \
-    const fs::path pathVar = path.toStdString();                                                   \
+#define TSCOPE_FETCH_FILE(pathVar, bytesVar)                                                                 \
+    QFETCH(QString, path);                                                                                   \
+    if (path.isEmpty()) QSKIP("corpus not found at " TSCOPE_CORPUS_DIR);                                     \
+    const fs::path pathVar = path.toStdString();                                                             \
     const std::string bytesVar = readFile(pathVar)
 
 // Self-check of the coverage walker, so that "no unknown fields in the corpus" means something.
@@ -328,22 +328,22 @@ void TstProtoRoundtrip::walkerFindsUnknownFields()
     tensorflow::SavedModel wire;
     QVERIFY(wire.ParseFromString(model.SerializeAsString()));
 
-    QTest::ignoreMessage(QtWarningMsg,
-                         QRegularExpression("tensorflow.NodeDef has unknown field\\(s\\) #99.*tolerated"));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression("tensorflow.NodeDef has unknown field\\(s\\) #99.*tolerated"));
     QVERIFY(reportUnknownFields(wire, "self-check").isEmpty());
-    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t{3});  // 2-byte tag + 1-byte value
+    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t { 3 }); // 2-byte tag + 1-byte value
 
     tensorflow::SavedVariable* variable = meta->mutable_object_graph_def()->add_nodes()->mutable_variable();
     unknownOf(variable)->AddLengthDelimited(42, "xyz");
     QVERIFY(wire.ParseFromString(model.SerializeAsString()));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression("tensorflow.NodeDef has unknown field"));
-    QTest::ignoreMessage(QtWarningMsg,
-                         QRegularExpression("tensorflow.SavedVariable has unknown field\\(s\\) #42"));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression("tensorflow.SavedVariable has unknown field\\(s\\) #42"));
     const QStringList missing = reportUnknownFields(wire, "self-check");
     QCOMPARE(missing.size(), 1);
     QVERIFY(missing.front().startsWith("tensorflow.SavedVariable"));
     // + 2-byte tag, 1-byte length, "xyz"
-    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t{3 + 6});
+    QCOMPARE(UnknownFieldWalker(false).run(wire).totalBytes, std::int64_t { 3 + 6 });
 }
 
 void TstProtoRoundtrip::binarySavedModelRoundTrip_data()
@@ -392,8 +392,8 @@ void TstProtoRoundtrip::binarySavedModelRoundTrip()
     // Informational: TF2 writes saved_model.pb deterministically, TF1 did not (map order differs).
     qInfo("%s: %zu bytes, %d meta graph(s), %lld unknown-field bytes, deterministic re-serialization %s "
           "the file",
-          rowName(file).constData(), bytes.size(), first.meta_graphs_size(),
-          static_cast<long long>(unknownFirst), det1 == bytes ? "reproduces" : "differs from");
+        rowName(file).constData(), bytes.size(), first.meta_graphs_size(),
+        static_cast<long long>(unknownFirst), det1 == bytes ? "reproduces" : "differs from");
 }
 
 void TstProtoRoundtrip::schemaCoversCorpus_data()
@@ -402,13 +402,11 @@ void TstProtoRoundtrip::schemaCoversCorpus_data()
     const std::vector<fs::path> files = corpusFiles("saved_model.pb");
     int rows = 0;
     for (const fs::path& file : files) {
-        if (isLfsPointer(readFile(file)))
-            continue;
+        if (isLfsPointer(readFile(file))) continue;
         QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
         ++rows;
     }
-    if (rows == 0)
-        QTest::newRow("no-corpus") << QString();
+    if (rows == 0) QTest::newRow("no-corpus") << QString();
 }
 
 void TstProtoRoundtrip::schemaCoversCorpus()
@@ -428,8 +426,7 @@ void TstProtoRoundtrip::metaGraphFiles_data()
         = corpusFiles([](const fs::path& path) { return path.extension() == ".meta"; });
     for (const fs::path& file : files)
         QTest::newRow(rowName(file).constData()) << QString::fromStdString(file.string());
-    if (files.empty())
-        QTest::newRow("no-corpus") << QString();
+    if (files.empty()) QTest::newRow("no-corpus") << QString();
 }
 
 // TF1 Saver writes a binary MetaGraphDef next to each checkpoint (<prefix>.meta).
@@ -464,14 +461,13 @@ void TstProtoRoundtrip::textFormatGraphs()
 void TstProtoRoundtrip::textFormatSavedModel()
 {
     const fs::path file = kCorpus / "tf12-savedmodel-pbtxt-novars" / "saved_model.pbtxt";
-    if (!fs::exists(file))
-        QSKIP("text-format corpus SavedModel not found");
+    if (!fs::exists(file)) QSKIP("text-format corpus SavedModel not found");
     const std::string text = readFile(file);
 
     tensorflow::SavedModel model;
-    QVERIFY2(pb::TextFormat::ParseFromString(text, &model),
-             "saved_model.pbtxt does not parse as text format");
-    QCOMPARE(model.saved_model_schema_version(), std::int64_t{1});
+    QVERIFY2(
+        pb::TextFormat::ParseFromString(text, &model), "saved_model.pbtxt does not parse as text format");
+    QCOMPARE(model.saved_model_schema_version(), std::int64_t { 1 });
     QCOMPARE(model.meta_graphs_size(), 1);
     const tensorflow::MetaGraphDef& meta = model.meta_graphs(0);
     QCOMPARE(meta.signature_def_size(), 2);
@@ -497,7 +493,7 @@ void TstProtoRoundtrip::checkpointStateFiles()
     QVERIFY(!state.model_checkpoint_path().empty());
     QVERIFY(state.all_model_checkpoint_paths_size() >= 1);
     QCOMPARE(state.all_model_checkpoint_paths(state.all_model_checkpoint_paths_size() - 1),
-             state.model_checkpoint_path());
+        state.model_checkpoint_path());
     if (state.all_model_checkpoint_timestamps_size() > 0) {
         QCOMPARE(state.all_model_checkpoint_timestamps_size(), state.all_model_checkpoint_paths_size());
         QVERIFY(state.last_preserved_timestamp() > 0.0);
@@ -518,10 +514,10 @@ void TstProtoRoundtrip::fingerprints()
     // TF writes version {producer: 1}; the TF 2.11 sample has an empty (but present) VersionDef.
     QVERIFY(fingerprint.has_version());
     const UnknownStats stats = UnknownFieldWalker(false).run(fingerprint);
-    for (const auto &[type, entry] : stats.byType)
+    for (const auto& [type, entry] : stats.byType)
         qWarning("%s: %s has unknown field(s) %s", rowName(file).constData(), type.c_str(),
-                 describe(entry.fieldNumbers).c_str());
-    QCOMPARE(stats.totalBytes, std::int64_t{0});
+            describe(entry.fieldNumbers).c_str());
+    QCOMPARE(stats.totalBytes, std::int64_t { 0 });
     QCOMPARE(fingerprint.SerializeAsString().size(), bytes.size());
 }
 
@@ -544,10 +540,10 @@ void TstProtoRoundtrip::kerasMetadata()
     // kept as an unknown field (and round-trips). Anything else unknown is a schema gap.
     const UnknownStats stats = UnknownFieldWalker(false).run(metadata);
     QStringList missing;
-    for (const auto &[type, entry] : stats.byType) {
+    for (const auto& [type, entry] : stats.byType) {
         qWarning("%s: %s has unknown field(s) %s in %d message(s)", rowName(file).constData(), type.c_str(),
-                 describe(entry.fieldNumbers).c_str(), entry.messages);
-        if (type != "tscope.keras.SavedObject" || entry.fieldNumbers != std::set<int>{1})
+            describe(entry.fieldNumbers).c_str(), entry.messages);
+        if (type != "tscope.keras.SavedObject" || entry.fieldNumbers != std::set<int> { 1 })
             missing << QString::fromStdString(type + " " + describe(entry.fieldNumbers));
     }
     QVERIFY2(missing.isEmpty(), qPrintable("schema misses fields: " + missing.join("; ")));

@@ -1,13 +1,11 @@
 // parseSelection (numpy-style "0,:,3:5", negative indices and steps, "...", errors) with the exact row-major
 // element indices it selects; and the slice-key OrderedCode encoding against FORMATS.md §2.5 vectors.
 
-#include "io_test_util.h"
-
 #include "io/slice_key.h"
 #include "io/slice_spec.h"
+#include "io_test_util.h"
 
 #include <QTest>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -22,7 +20,10 @@ namespace oc = tscope::io::ordered_code;
 
 namespace {
 
-Shape toShape(const QList<qint64>& l) { return Shape(l.begin(), l.end()); }
+Shape toShape(const QList<qint64>& l)
+{
+    return Shape(l.begin(), l.end());
+}
 
 QString signedCode(int64_t n)
 {
@@ -121,7 +122,10 @@ void TestSliceSpec::selections()
     QCOMPARE(got.size(), static_cast<size_t>(indices.size()));
     for (qsizetype i = 0; i < indices.size(); ++i)
         QVERIFY2(got[static_cast<size_t>(i)] == static_cast<uint64_t>(indices[i]),
-            qPrintable(QStringLiteral("index %1: got %2, expected %3").arg(i).arg(got[static_cast<size_t>(i)]).arg(indices[i])));
+            qPrintable(QStringLiteral("index %1: got %2, expected %3")
+                           .arg(i)
+                           .arg(got[static_cast<size_t>(i)])
+                           .arg(indices[i])));
 }
 
 void TestSliceSpec::dimFields()
@@ -206,13 +210,14 @@ void TestSliceSpec::sliceKeyLayouts_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QList<qint64>>("extents"); // start, length pairs
-    QTest::addColumn<QString>("tailHex");        // after 00 <escaped name> 00 01
+    QTest::addColumn<QString>("tailHex"); // after 00 <escaped name> 00 01
     using L = QList<qint64>;
     QTest::addRow("scalar (rank 0)") << "v" << L {} << "00";
     QTest::addRow("full 2-D") << "w" << L { 0, -1, 0, -1 } << "01 02 80 7F 80 7F";
     QTest::addRow("columns [1,4)") << "w" << L { 0, -1, 1, 3 } << "01 02 80 7F 81 83";
     QTest::addRow("rows [64, 320)") << "w" << L { 64, 256, 0, -1 } << "01 02 C0 40 C1 00 80 7F";
-    QTest::addRow("3-D") << "t" << L { 0, 2, 8192, 1048576, 0, -1 } << "01 03 80 82 E0 20 00 F0 10 00 00 80 7F";
+    QTest::addRow("3-D") << "t" << L { 0, 2, 8192, 1048576, 0, -1 }
+                         << "01 03 80 82 E0 20 00 F0 10 00 00 80 7F";
 }
 
 void TestSliceSpec::sliceKeyLayouts()
@@ -221,9 +226,11 @@ void TestSliceSpec::sliceKeyLayouts()
     QFETCH(QList<qint64>, extents);
     QFETCH(QString, tailHex);
     std::vector<SliceExtent> ex;
-    for (qsizetype i = 0; i < extents.size(); i += 2) ex.push_back({ extents[i], extents[i + 1] });
+    for (qsizetype i = 0; i < extents.size(); i += 2)
+        ex.push_back({ extents[i], extents[i + 1] });
     const std::string key = tscope::io::encodeSliceKey(name.toStdString(), ex);
-    const std::string expected = std::string(1, '\0') + name.toStdString() + hexBytes("00 01") + hexBytes(tailHex.toLatin1().constData());
+    const std::string expected = std::string(1, '\0') + name.toStdString() + hexBytes("00 01")
+        + hexBytes(tailHex.toLatin1().constData());
     QCOMPARE(toHex(key), toHex(expected));
     QCOMPARE(tscope::io::sliceKeyTensorName(key), name.toStdString());
 }
@@ -262,7 +269,8 @@ void TestSliceSpec::signedNumbersKeepOrder()
 {
     // The point of the encoding: byte order of the codes equals numeric order (so keys sort by offset).
     std::vector<int64_t> values;
-    for (int64_t v = -70000; v <= 70000; v += 7) values.push_back(v);
+    for (int64_t v = -70000; v <= 70000; v += 7)
+        values.push_back(v);
     for (int shift = 0; shift < 63; ++shift) {
         const int64_t p = int64_t(1) << shift;
         for (int64_t d : { p - 1, p, p + 1 }) {
@@ -279,7 +287,9 @@ void TestSliceSpec::signedNumbersKeepOrder()
         std::string code;
         oc::writeSignedNumIncreasing(code, values[i]);
         QVERIFY(!code.empty() && code.size() <= 10);
-        if (i > 0) QVERIFY2(previous < code, qPrintable(QStringLiteral("%1 vs %2").arg(values[i - 1]).arg(values[i])));
+        if (i > 0)
+            QVERIFY2(
+                previous < code, qPrintable(QStringLiteral("%1 vs %2").arg(values[i - 1]).arg(values[i])));
         previous = code;
     }
 }
@@ -328,19 +338,23 @@ void TestSliceSpec::tensorNameRoundTrip_data()
     QTest::addRow("plain") << QByteArray("dense/kernel");
     QTest::addRow("TF2 key") << QByteArray("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE");
     QTest::addRow("with 00") << QByteArray("a\0b", 3);
-    QTest::addRow("with FF") << QByteArray("a\xff" "b", 3);
+    QTest::addRow("with FF") << QByteArray("a\xff"
+                                           "b",
+        3);
     QTest::addRow("only 00") << QByteArray("\0", 1);
     QTest::addRow("only FF") << QByteArray("\xff", 1);
     QTest::addRow("FF 00 FF 00") << QByteArray("\xff\0\xff\0", 4);
     QTest::addRow("00 01 inside") << QByteArray("x\0\x01y", 4);
-    QTest::addRow("UTF-8") << QByteArray("emb\xc3\xa9" "dding");
+    QTest::addRow("UTF-8") << QByteArray("emb\xc3\xa9"
+                                         "dding");
 }
 
 void TestSliceSpec::tensorNameRoundTrip()
 {
     QFETCH(QByteArray, name);
     const std::string n = name.toStdString();
-    for (const auto& extents : { std::vector<SliceExtent> {}, std::vector<SliceExtent> { { 3, 4 }, { 0, -1 } } }) {
+    for (const auto& extents :
+        { std::vector<SliceExtent> {}, std::vector<SliceExtent> { { 3, 4 }, { 0, -1 } } }) {
         const std::string key = tscope::io::encodeSliceKey(n, extents);
         QVERIFY(tscope::io::isSliceKey(key));
         QCOMPARE(toHex(tscope::io::sliceKeyTensorName(key)), toHex(n));
@@ -354,7 +368,9 @@ void TestSliceSpec::malformedSliceKeys_data()
     QTest::addRow("ordinary key") << QByteArray("dense/kernel");
     QTest::addRow("no terminator") << QByteArray("\0abc", 4);
     QTest::addRow("00 followed by 02") << QByteArray("\0a\0\x02", 4);
-    QTest::addRow("FF not followed by 00") << QByteArray("\0a\xff" "b\0\x01", 6);
+    QTest::addRow("FF not followed by 00") << QByteArray("\0a\xff"
+                                                         "b\0\x01",
+        6);
     QTest::addRow("cut after escape byte") << QByteArray("\0a\0", 3);
 }
 

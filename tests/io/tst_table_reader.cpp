@@ -2,14 +2,12 @@
 // order with the right block count; damaged files (empty, short, wrong magic, truncated, flipped bits in
 // data and index blocks, hostile snappy lengths, absurd footer handles) give specific error codes.
 
-#include "io_test_util.h"
-
 #include "io/mapped_file.h"
 #include "io/table_reader.h"
+#include "io_test_util.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -61,7 +59,9 @@ bool sameRows(const TableContents& t, const Rows& rows, const std::vector<bool>*
     size_t j = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
         if (skip && (*skip)[i]) continue;
-        if (j >= t.entries.size() || t.entries[j].key != rows[i].first || t.entries[j].value != rows[i].second) return false;
+        if (j >= t.entries.size() || t.entries[j].key != rows[i].first
+            || t.entries[j].value != rows[i].second)
+            return false;
         ++j;
     }
     return j == t.entries.size();
@@ -73,8 +73,8 @@ struct HandTable {
     uint64_t dataSize = 0;
 };
 
-HandTable handTable(const std::string& dataContents, uint8_t dataType, const std::string* indexContentsOverride = nullptr,
-    uint8_t indexType = 0)
+HandTable handTable(const std::string& dataContents, uint8_t dataType,
+    const std::string* indexContentsOverride = nullptr, uint8_t indexType = 0)
 {
     HandTable t;
     t.bytes = dataContents + blockTrailer(dataContents, dataType);
@@ -83,7 +83,9 @@ HandTable handTable(const std::string& dataContents, uint8_t dataType, const std
     const std::string meta = makeBlock({});
     t.bytes += meta + blockTrailer(meta, 0);
     const uint64_t indexOffset = t.bytes.size();
-    const std::string index = indexContentsOverride ? *indexContentsOverride : makeBlock({ { "k", blockHandle(0, dataContents.size()) } });
+    const std::string index = indexContentsOverride
+        ? *indexContentsOverride
+        : makeBlock({ { "k", blockHandle(0, dataContents.size()) } });
     t.bytes += index + blockTrailer(index, indexType);
     t.bytes += footer(blockHandle(metaOffset, meta.size()), blockHandle(indexOffset, index.size()));
     return t;
@@ -130,7 +132,8 @@ private:
     int m_counter = 0;
     std::filesystem::path nextPath(const char* stem)
     {
-        return std::filesystem::path(m_dir.path().toStdString()) / (std::string(stem) + std::to_string(++m_counter) + ".index");
+        return std::filesystem::path(m_dir.path().toStdString())
+            / (std::string(stem) + std::to_string(++m_counter) + ".index");
     }
 };
 
@@ -152,7 +155,8 @@ void TestTableReader::roundTrip_data()
     QTest::addRow("binary keys with 00 and FF") << 150 << 8 << false << 200 << false << true << 4;
     QTest::addRow("snappy, one block") << 10 << 200 << true << 64 * 1024 << true << false << 16;
     QTest::addRow("snappy, many blocks") << 400 << 120 << true << 1024 << true << false << 16;
-    QTest::addRow("snappy requested, incompressible data") << 100 << 64 << false << 512 << true << false << 16;
+    QTest::addRow("snappy requested, incompressible data")
+        << 100 << 64 << false << 512 << true << false << 16;
 }
 
 void TestTableReader::roundTrip()
@@ -193,7 +197,8 @@ void TestTableReader::emptyTableHasNoDataBlocks()
 {
     for (bool snappy : { false, true }) {
         const auto path = nextPath("empty");
-        const BuiltTable built = writeLevelDbTable(path, {}, 4096, snappy ? leveldb::kSnappyCompression : leveldb::kNoCompression);
+        const BuiltTable built = writeLevelDbTable(
+            path, {}, 4096, snappy ? leveldb::kSnappyCompression : leveldb::kNoCompression);
         QVERIFY(built.ok);
         QVERIFY(built.blockEnds.empty());
         auto table = readTable(mapOrFail(path));
@@ -218,7 +223,8 @@ void TestTableReader::corpusSnappyIndex()
     QVERIFY(table->damage.isOk());
     QVERIFY(table->entries.size() >= 2);
     QVERIFY(table->entries.front().key.empty()); // the bundle header
-    for (size_t i = 1; i < table->entries.size(); ++i) QVERIFY(table->entries[i - 1].key < table->entries[i].key);
+    for (size_t i = 1; i < table->entries.size(); ++i)
+        QVERIFY(table->entries[i - 1].key < table->entries[i].key);
     QVERIFY(table->dataBlocks >= 1);
 }
 
@@ -253,7 +259,8 @@ void TestTableReader::shortFile()
     auto table = readTable(mapOrFail(path));
     QVERIFY(!table.isOk());
     IOTEST_COMPARE_CODE(table.status().code(), ErrorCode::Truncated);
-    QVERIFY2(table.status().message().find("too short") != std::string::npos, qPrintable(describe(table.status())));
+    QVERIFY2(table.status().message().find("too short") != std::string::npos,
+        qPrintable(describe(table.status())));
     QVERIFY(table.status().message().find(std::to_string(size)) != std::string::npos);
 }
 
@@ -267,7 +274,8 @@ void TestTableReader::wrongMagic()
     auto table = readTable(mapOrFail(path));
     QVERIFY(!table.isOk());
     IOTEST_COMPARE_CODE(table.status().code(), ErrorCode::Corrupt);
-    QVERIFY2(table.status().message().find("magic") != std::string::npos, qPrintable(describe(table.status())));
+    QVERIFY2(
+        table.status().message().find("magic") != std::string::npos, qPrintable(describe(table.status())));
     QCOMPARE(table.status().path(), path.string());
 }
 
@@ -283,7 +291,8 @@ void TestTableReader::wrongMagicOnIndexLikeFile()
     auto table = readTable(mapOrFail(path));
     QVERIFY(!table.isOk());
     IOTEST_COMPARE_CODE(table.status().code(), ErrorCode::Corrupt);
-    QVERIFY2(table.status().message().find("magic") != std::string::npos, qPrintable(describe(table.status())));
+    QVERIFY2(
+        table.status().message().find("magic") != std::string::npos, qPrintable(describe(table.status())));
 }
 
 void TestTableReader::truncated_data()
@@ -309,9 +318,12 @@ void TestTableReader::truncated()
     QVERIFY(built.blockEnds.size() > 3);
     const std::string bytes = readFile(full);
     size_t keep = 0;
-    if (cutFromEnd == -1000000) keep = bytes.size() / 2;
-    else if (cutFromEnd < 0) keep = static_cast<size_t>(-cutFromEnd);
-    else keep = bytes.size() - static_cast<size_t>(cutFromEnd);
+    if (cutFromEnd == -1000000)
+        keep = bytes.size() / 2;
+    else if (cutFromEnd < 0)
+        keep = static_cast<size_t>(-cutFromEnd);
+    else
+        keep = bytes.size() - static_cast<size_t>(cutFromEnd);
     const auto path = nextPath("trunc");
     QVERIFY(writeFile(path, bytes.substr(0, keep)));
     auto table = readTable(mapOrFail(path));
@@ -420,12 +432,14 @@ void TestTableReader::snappyHugeLength()
     tscope::io::Result<TableContents> table = tscope::io::Status(ErrorCode::Io, "not run");
     {
         AddressSpaceCap cap(512ull << 20);
-#if !defined(__SANITIZE_ADDRESS__) // under ASan the cap is off; its allocation limit (1 GiB in CI) catches this instead
+#if !defined(__SANITIZE_ADDRESS__) // under ASan the cap is off; its allocation limit (1 GiB in CI) catches
+                                   // this instead
         QVERIFY(cap.active());
 #endif
         table = readTable(file);
     }
-    Status s = inIndex ? (table.isOk() ? Status::ok() : table.status()) : (table.isOk() ? table->damage : table.status());
+    Status s = inIndex ? (table.isOk() ? Status::ok() : table.status())
+                       : (table.isOk() ? table->damage : table.status());
     IOTEST_COMPARE_CODE(s.code(), ErrorCode::Corrupt);
     QVERIFY2(s.message().find("snappy") != std::string::npos, qPrintable(describe(s)));
     QVERIFY2(s.message().find("memory") == std::string::npos, qPrintable(describe(s)));
@@ -441,7 +455,8 @@ void TestTableReader::badBlockType()
     auto table = readTable(mapOrFail(path));
     QVERIFY(table.isOk());
     IOTEST_COMPARE_CODE(table->damage.code(), ErrorCode::Corrupt);
-    QVERIFY2(table->damage.message().find("compression type") != std::string::npos, qPrintable(describe(table->damage)));
+    QVERIFY2(table->damage.message().find("compression type") != std::string::npos,
+        qPrintable(describe(table->damage)));
 
     // Sanity: the same table with type 0 reads.
     HandTable good = handTable(makeBlock({ { "a", "b" } }), 0);
@@ -459,12 +474,12 @@ void TestTableReader::footerHandleOutsideFile()
     // 5-byte trailer) must give an error, never a crash or a huge allocation.
     const std::string data = makeBlock({ { "a", "b" } });
     const std::vector<std::pair<uint64_t, uint64_t>> handles = {
-        { 1000000, 10 },                      // beyond the file
-        { 0, 1u << 30 },                      // 1 GiB index block in a tiny file
-        { 0, UINT64_MAX - 4 },                // size + 5 wraps to 0
-        { 0, UINT64_MAX - 2 },                // size + 5 wraps to 2
-        { UINT64_MAX - 1, 8 },                // offset + size wraps
-        { 5, 0 },                             // empty index block (its CRC cannot match)
+        { 1000000, 10 }, // beyond the file
+        { 0, 1u << 30 }, // 1 GiB index block in a tiny file
+        { 0, UINT64_MAX - 4 }, // size + 5 wraps to 0
+        { 0, UINT64_MAX - 2 }, // size + 5 wraps to 2
+        { UINT64_MAX - 1, 8 }, // offset + size wraps
+        { 5, 0 }, // empty index block (its CRC cannot match)
     };
     for (const auto& [off, size] : handles) {
         std::string bytes = data + blockTrailer(data, 0);
@@ -481,9 +496,11 @@ void TestTableReader::footerHandleOutsideFile()
         }
         QVERIFY2(!table.isOk(), qPrintable(QStringLiteral("handle %1/%2 accepted").arg(off).arg(size)));
         const auto code = table.status().code();
-        QVERIFY2(code == ErrorCode::Corrupt || code == ErrorCode::Truncated || code == ErrorCode::ChecksumMismatch,
+        QVERIFY2(
+            code == ErrorCode::Corrupt || code == ErrorCode::Truncated || code == ErrorCode::ChecksumMismatch,
             qPrintable(describe(table.status())));
-        QVERIFY2(table.status().message().find("memory") == std::string::npos, qPrintable(describe(table.status())));
+        QVERIFY2(table.status().message().find("memory") == std::string::npos,
+            qPrintable(describe(table.status())));
         QCOMPARE(table.status().path(), path.string());
     }
 }
@@ -504,7 +521,8 @@ void TestTableReader::dataHandleSizeWrapsAround()
             table = readTable(mapOrFail(path));
         }
         if (size > (uint64_t(1) << 62)) {
-            // Wrapped sizes are caught before LevelDB touches memory: the block is damaged, the table still opens.
+            // Wrapped sizes are caught before LevelDB touches memory: the block is damaged, the table still
+            // opens.
             QVERIFY2(table.isOk(), qPrintable(table.isOk() ? QString() : describe(table.status())));
             QVERIFY2(!table->damage.isOk(), qPrintable(QString::number(size)));
             QCOMPARE(table->entries.size(), size_t(0));

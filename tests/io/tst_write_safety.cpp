@@ -9,7 +9,6 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <filesystem>
 #include <fstream>
 
@@ -21,7 +20,8 @@ namespace {
 std::vector<std::string> listDir(const fs::path& dir)
 {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir))
+        names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -47,7 +47,8 @@ private slots:
         QTemporaryDir dir;
         const fs::path prefix = fs::path(dir.path().toStdString()) / "ckpt";
         QVERIFY(writeSmallBundle(prefix, 1.5f).isOk());
-        QCOMPARE(listDir(prefix.parent_path()), (std::vector<std::string> { "ckpt.data-00000-of-00001", "ckpt.index" }));
+        QCOMPARE(listDir(prefix.parent_path()),
+            (std::vector<std::string> { "ckpt.data-00000-of-00001", "ckpt.index" }));
         auto reader = io::BundleReader::open(prefix);
         QVERIFY(reader);
         QVERIFY((*reader)->verify().ok);
@@ -56,7 +57,8 @@ private slots:
     void injectedWriteFailureLeavesNothing_data()
     {
         QTest::addColumn<int>("failAt");
-        for (int i = 1; i <= 6; ++i) QTest::addRow("write %d fails", i) << i;
+        for (int i = 1; i <= 6; ++i)
+            QTest::addRow("write %d fails", i) << i;
     }
     void injectedWriteFailureLeavesNothing()
     {
@@ -68,7 +70,8 @@ private slots:
         io::injectWriteFailureAfter(0);
         if (s.isOk()) QSKIP("the writer needed fewer writes than this");
         QCOMPARE(s.code(), io::ErrorCode::Io);
-        QVERIFY2(QString::fromStdString(s.message()).contains(QStringLiteral("No space")), s.toString().c_str());
+        QVERIFY2(
+            QString::fromStdString(s.message()).contains(QStringLiteral("No space")), s.toString().c_str());
         QVERIFY2(listDir(prefix.parent_path()).empty(), "a failed write left files behind");
     }
 

@@ -4,7 +4,6 @@
 
 #include <QSignalSpy>
 #include <QtTest>
-
 #include <atomic>
 #include <thread>
 
@@ -19,7 +18,8 @@ private slots:
         QObject receiver;
         QThread* resultThread = nullptr;
         int value = 0;
-        runner.run<int>(QStringLiteral("a"), &receiver, [](const io::CancelToken&) { return 42; },
+        runner.run<int>(
+            QStringLiteral("a"), &receiver, [](const io::CancelToken&) { return 42; },
             [&](int v) {
                 value = v;
                 resultThread = QThread::currentThread();
@@ -35,14 +35,18 @@ private slots:
         std::atomic<bool> release { false };
         QList<int> delivered;
         std::atomic<bool> firstSawCancel { false };
-        runner.run<int>(QStringLiteral("k"), &receiver,
+        runner.run<int>(
+            QStringLiteral("k"), &receiver,
             [&](const io::CancelToken& t) {
-                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 firstSawCancel = t.isCancelled();
                 return 1;
             },
             [&](int v) { delivered << v; });
-        runner.run<int>(QStringLiteral("k"), &receiver, [](const io::CancelToken&) { return 2; }, [&](int v) { delivered << v; });
+        runner.run<int>(
+            QStringLiteral("k"), &receiver, [](const io::CancelToken&) { return 2; },
+            [&](int v) { delivered << v; });
         QTRY_COMPARE(delivered, QList<int> { 2 });
         release = true;
         runner.waitForDone();
@@ -56,8 +60,12 @@ private slots:
         model::JobRunner runner;
         QObject receiver;
         QSet<int> delivered;
-        runner.run<int>(QStringLiteral("x"), &receiver, [](const io::CancelToken&) { return 1; }, [&](int v) { delivered << v; });
-        runner.run<int>(QStringLiteral("y"), &receiver, [](const io::CancelToken&) { return 2; }, [&](int v) { delivered << v; });
+        runner.run<int>(
+            QStringLiteral("x"), &receiver, [](const io::CancelToken&) { return 1; },
+            [&](int v) { delivered << v; });
+        runner.run<int>(
+            QStringLiteral("y"), &receiver, [](const io::CancelToken&) { return 2; },
+            [&](int v) { delivered << v; });
         QTRY_COMPARE(delivered, (QSet<int> { 1, 2 }));
     }
 
@@ -68,9 +76,11 @@ private slots:
         QObject receiver;
         std::atomic<bool> release { false };
         bool delivered = false;
-        runner.run<int>(QStringLiteral("c"), &receiver,
+        runner.run<int>(
+            QStringLiteral("c"), &receiver,
             [&](const io::CancelToken&) {
-                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 return 1;
             },
             [&](int) { delivered = true; });
@@ -91,9 +101,11 @@ private slots:
         auto* receiver = new QObject;
         std::atomic<bool> release { false };
         bool delivered = false;
-        runner.run<int>(QStringLiteral("d"), receiver,
+        runner.run<int>(
+            QStringLiteral("d"), receiver,
             [&](const io::CancelToken&) {
-                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 return 1;
             },
             [&](int) { delivered = true; });

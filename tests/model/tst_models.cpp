@@ -24,7 +24,8 @@ std::shared_ptr<const io::Artifact> openCorpus(const char* slug)
 int countRows(const QAbstractItemModel& m, const QModelIndex& parent = {})
 {
     int n = 0;
-    for (int r = 0; r < m.rowCount(parent); ++r) n += 1 + countRows(m, m.index(r, 0, parent));
+    for (int r = 0; r < m.rowCount(parent); ++r)
+        n += 1 + countRows(m, m.index(r, 0, parent));
     return n;
 }
 
@@ -46,8 +47,9 @@ private slots:
     void treeModelOnCorpus_data()
     {
         QTest::addColumn<QString>("slug");
-        for (const char* s : { "ckpt-tf2-a2c-3ckpts", "keras-tf27-heart-savedmodel", "tf1-estimator-widedeep-5ckpts",
-                 "keras3-export-tf217-aerogel", "tf115-savedmodel-2shards", "tf12-savedmodel-pbtxt-novars" })
+        for (const char* s :
+            { "ckpt-tf2-a2c-3ckpts", "keras-tf27-heart-savedmodel", "tf1-estimator-widedeep-5ckpts",
+                "keras3-export-tf217-aerogel", "tf115-savedmodel-2shards", "tf12-savedmodel-pbtxt-novars" })
             QTest::addRow("%s", s) << QString::fromLatin1(s);
     }
     void treeModelOnCorpus()
@@ -103,7 +105,8 @@ private slots:
         proxy.setText({});
         proxy.setShowSlots(false);
         int slotCount = 0;
-        for (const auto& a : artifact->tree.annotations) slotCount += a.role == io::EntryRole::Slot;
+        for (const auto& a : artifact->tree.annotations)
+            slotCount += a.role == io::EntryRole::Slot;
         QVERIFY(slotCount > 0);
         QCOMPARE(countRows(proxy), all - slotCount);
         proxy.setShowSlots(true);
@@ -114,7 +117,8 @@ private slots:
         std::function<void(const QModelIndex&)> check = [&](const QModelIndex& p) {
             for (int r = 0; r < proxy.rowCount(p); ++r) {
                 QModelIndex i = proxy.index(r, 0, p);
-                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0) QCOMPARE(i.data(model::VariableTreeModel::RankRole).toInt(), 2);
+                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0)
+                    QCOMPARE(i.data(model::VariableTreeModel::RankRole).toInt(), 2);
                 check(i);
             }
         };
@@ -131,7 +135,9 @@ private slots:
         proxy.sort(model::VariableTreeModel::BytesColumn, Qt::DescendingOrder);
         quint64 previous = std::numeric_limits<quint64>::max();
         for (int r = 0; r < proxy.rowCount(); ++r) {
-            quint64 v = proxy.index(r, model::VariableTreeModel::BytesColumn).data(model::VariableTreeModel::SortRole).toULongLong();
+            quint64 v = proxy.index(r, model::VariableTreeModel::BytesColumn)
+                            .data(model::VariableTreeModel::SortRole)
+                            .toULongLong();
             QVERIFY(v <= previous);
             previous = v;
         }
@@ -144,14 +150,16 @@ private slots:
         QAbstractItemModelTester t1(&sigs, QAbstractItemModelTester::FailureReportingMode::QtTest);
         sigs.setMetaGraph(&artifact->savedModel->metaGraphs[0]);
         QSet<QString> keys;
-        for (int r = 0; r < sigs.rowCount(); ++r) keys << sigs.index(r, model::SignatureTableModel::SignatureColumn).data().toString();
+        for (int r = 0; r < sigs.rowCount(); ++r)
+            keys << sigs.index(r, model::SignatureTableModel::SignatureColumn).data().toString();
         QCOMPARE(keys, (QSet<QString> { "get_counter", "incr_counter", "incr_counter_by", "reset_counter" }));
 
         auto heart = openCorpus("keras-tf27-heart-savedmodel");
         sigs.setMetaGraph(&heart->savedModel->metaGraphs[0]);
         bool foundUnknownDim = false;
         for (int r = 0; r < sigs.rowCount(); ++r)
-            foundUnknownDim |= sigs.index(r, model::SignatureTableModel::ShapeColumn).data().toString() == QStringLiteral("(?, 13)");
+            foundUnknownDim |= sigs.index(r, model::SignatureTableModel::ShapeColumn).data().toString()
+                == QStringLiteral("(?, 13)");
         QVERIFY(foundUnknownDim);
 
         model::ObjectGraphModel objects;
@@ -166,7 +174,8 @@ private slots:
     void valueTableModel()
     {
         std::vector<float> v(2 * 3 * 4);
-        for (size_t i = 0; i < v.size(); ++i) v[i] = float(i);
+        for (size_t i = 0; i < v.size(); ++i)
+            v[i] = float(i);
         std::vector<std::byte> bytes(v.size() * 4);
         std::memcpy(bytes.data(), v.data(), bytes.size());
         auto t = std::make_shared<const io::Tensor>(io::Tensor::owned(1, { 2, 3, 4 }, std::move(bytes)));
@@ -186,7 +195,8 @@ private slots:
         m.setSelection(sel);
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.index(1, 1).data().toString(), QStringLiteral("21")); // [1,2,1] = 12 + 8 + 1
-        m.setTensor(std::make_shared<const io::Tensor>(io::Tensor::strings({ 2 }, { "hello", std::string("\xff\x00z", 3) })));
+        m.setTensor(std::make_shared<const io::Tensor>(
+            io::Tensor::strings({ 2 }, { "hello", std::string("\xff\x00z", 3) })));
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.index(0, 0).data().toString(), QStringLiteral("hello"));
         QVERIFY(m.index(1, 0).data().toString().contains(QStringLiteral("\\xff")));

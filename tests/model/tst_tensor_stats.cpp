@@ -4,7 +4,6 @@
 #include "model/tensor_stats.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,8 +13,7 @@ using namespace tscope;
 
 namespace {
 
-template <typename T>
-io::Tensor makeTensor(int dtype, const std::vector<T>& values)
+template <typename T> io::Tensor makeTensor(int dtype, const std::vector<T>& values)
 {
     std::vector<std::byte> bytes(values.size() * sizeof(T));
     std::memcpy(bytes.data(), values.data(), bytes.size());
@@ -85,7 +83,8 @@ private slots:
 
     void nanInfZeros()
     {
-        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        const float nan = std::numeric_limits<float>::quiet_NaN(),
+                    inf = std::numeric_limits<float>::infinity();
         std::vector<float> v { 1, 0, -0.0f, nan, inf, -inf, 3, nan };
         auto s = model::computeStats(makeTensor(1, v));
         QVERIFY(s);
@@ -184,7 +183,8 @@ private slots:
         std::mt19937 rng(11);
         std::normal_distribution<float> dist(0, 1);
         std::vector<float> v(model::kStatsChunkElements + 1001);
-        for (auto& x : v) x = dist(rng);
+        for (auto& x : v)
+            x = dist(rng);
         v[5] = std::numeric_limits<float>::quiet_NaN();
         v[77] = -std::numeric_limits<float>::infinity();
         const int bins = 37;
@@ -207,13 +207,15 @@ private slots:
         std::mt19937 rng(7);
         std::uniform_real_distribution<float> dist(-3, 3);
         std::vector<float> v(model::kStatsChunkElements * 3 + 17);
-        for (auto& x : v) x = dist(rng);
+        for (auto& x : v)
+            x = dist(rng);
         auto t = makeTensor(1, v);
         auto s = model::computeStats(t);
         auto h = model::computeHistogram(t, 100, s->min, s->max, nullptr, 2);
         QVERIFY(h);
         uint64_t total = 0;
-        for (auto c : h->counts) total += c;
+        for (auto c : h->counts)
+            total += c;
         QCOMPARE(total, uint64_t(v.size()));
     }
 };

@@ -2,17 +2,15 @@
 // the statistics computed on worker threads, and checks what is shown, including failures.
 #include "app/gui/main_window.h"
 #include "model/artifact_session.h"
+#include "model/signature_table_model.h"
 #include "model/value_table_model.h"
+#include "model/variable_tree_model.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/saved_model_view.h"
 #include "widgets/start_page.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
-#include "model/signature_table_model.h"
-#include "model/variable_tree_model.h"
-
-#include <qcustomplot.h>
 
 #include <QLineEdit>
 #include <QStackedWidget>
@@ -20,11 +18,15 @@
 #include <QTableView>
 #include <QTreeView>
 #include <QtTest>
+#include <qcustomplot.h>
 
 using namespace tscope;
 
 namespace {
-QString corpus(const char* slug) { return QStringLiteral(TSCOPE_CORPUS_DIR "/") + QLatin1String(slug); }
+QString corpus(const char* slug)
+{
+    return QStringLiteral(TSCOPE_CORPUS_DIR "/") + QLatin1String(slug);
+}
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -64,12 +66,14 @@ private slots:
         QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
         auto artifact = w.session()->artifact();
         const int n = int(artifact->bundle->entries().size());
-        for (int e = 0; e < n; ++e) w.treeView()->selectEntry(e); // click through everything quickly
+        for (int e = 0; e < n; ++e)
+            w.treeView()->selectEntry(e); // click through everything quickly
         const int last = w.inspector()->entry();
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean"))
             || w.inspector()->statsText().contains(QStringLiteral("not numeric")));
         QCOMPARE(w.inspector()->entry(), last);
-        QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(), artifact->bundle->entries()[size_t(last)].elementCount());
+        QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(),
+            artifact->bundle->entries()[size_t(last)].elementCount());
     }
 
     void savedModelWithoutSignaturesShowsWarning()
@@ -141,9 +145,12 @@ private slots:
         std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& p) {
             for (int r = 0; r < tree->model()->rowCount(p); ++r) {
                 QModelIndex i = tree->model()->index(r, 0, p);
-                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0 && tree->model()->rowCount(i) == 0) {
+                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0
+                    && tree->model()->rowCount(i) == 0) {
                     ++leaves;
-                    QVERIFY(i.data(model::VariableTreeModel::FilterRole).toString().contains(QStringLiteral("critic_optimizer")));
+                    QVERIFY(i.data(model::VariableTreeModel::FilterRole)
+                                .toString()
+                                .contains(QStringLiteral("critic_optimizer")));
                 }
                 walk(i);
             }
