@@ -45,6 +45,11 @@ counts() {
     fuzz)
       p=$(grep -cE '^fuzz_[a-z_]+: [0-9]+s, ' "$log" || true)
       f=$(grep -c 'FOUND A PROBLEM' "$log" || true) ;;
+    plain) # a "N passed, N failed" line of our own scripts
+      line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+      p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+      f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+      if [ -z "$line" ]; then f=$(grep -oE '^not formatted \([0-9]+' "$log" | grep -oE '[0-9]+' || echo 0); fi ;;
     regen)
       p=$(grep -cE '^  same ' "$log" || true)
       f=$(grep -cE '^  MISMATCH ' "$log" || true)
@@ -67,7 +72,7 @@ summary_line() {
   echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
 }
 
-# stage NAME KIND HOW-TO-RUN-ALONE -- COMMAND...   (KIND: none|ctest|pytest|fuzz|regen)
+# stage NAME KIND HOW-TO-RUN-ALONE -- COMMAND...   (KIND: none|plain|ctest|pytest|fuzz|regen)
 stage() {
   local name="$1" kind="$2" how="$3"
   shift 4
@@ -109,6 +114,8 @@ stage() {
 stage dependencies none "bash scripts/install-deps.sh && bash scripts/setup-tf-envs.sh" -- \
   bash -c 'bash scripts/install-deps.sh && bash scripts/setup-tf-envs.sh'
 
+stage format none "bash scripts/check-format.sh" -- bash scripts/check-format.sh
+
 stage build none "bash scripts/build.sh" -- bash scripts/build.sh
 
 stage ctest ctest "ctest --test-dir $BUILD_DIR --output-on-failure -j 2" -- \
@@ -143,5 +150,5 @@ done
 
 print_table
 echo
-echo "all stages passed"
+if [ -n "${TSCOPE_ONLY:-}" ]; then echo "the selected stages passed (TSCOPE_ONLY=$TSCOPE_ONLY)"; else echo "all stages passed"; fi
 summary_line
