@@ -49,6 +49,7 @@ counts() {
       line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
       p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
       f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+      s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
       if [ -z "$line" ]; then f=$(grep -oE '^not formatted \([0-9]+' "$log" | grep -oE '[0-9]+' || echo 0); fi ;;
     regen)
       p=$(grep -cE '^  same ' "$log" || true)
@@ -95,7 +96,7 @@ stage() {
     TOTAL_PASSED=$((TOTAL_PASSED + p)); TOTAL_FAILED=$((TOTAL_FAILED + f)); TOTAL_SKIPPED=$((TOTAL_SKIPPED + s))
     c="$p/$f/$s"
     # A runner that exits 0 having run nothing is a broken stage, not a pass.
-    if [ "$rc" = 0 ] && [ "$p" = 0 ] && [ "$f" = 0 ]; then
+    if [ "$rc" = 0 ] && [ "$p" = 0 ] && [ "$f" = 0 ] && [ "$s" = 0 ]; then
       echo "stage '$name' reported no test at all"; rc=97
     fi
   fi
@@ -124,6 +125,8 @@ stage ctest ctest "ctest --test-dir $BUILD_DIR --output-on-failure -j 2" -- \
 stage ctest-one-cpu-C-locale-Kathmandu ctest \
   "env LC_ALL=C TZ=Asia/Kathmandu taskset -c 0 ctest --test-dir $BUILD_DIR --output-on-failure" -- \
   "${PINNED_ENV[@]}" ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900
+
+stage ctest-as-unprivileged-user plain "bash scripts/test-as-user.sh" -- bash scripts/test-as-user.sh
 
 stage sanitizers-io-model ctest "bash scripts/test-sanitizers.sh" -- bash scripts/test-sanitizers.sh
 
