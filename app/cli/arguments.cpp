@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <ostream>
+#include <string_view>
 
 namespace tscope::cli {
 namespace {
@@ -30,6 +31,18 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
         CLI::App* sub = app.add_subcommand(command->name(), command->summary());
         command->addArguments(*sub);
         sub->callback([&chosen, c = command.get()] { chosen = c; });
+    }
+    // CLI11 would only say "a subcommand is required"; name the word it did not know instead.
+    std::string names;
+    bool known = false;
+    for (const auto& command : commands) {
+        names += std::string(names.empty() ? "" : ", ") + command->name();
+        known = known || (argc > 1 && std::string_view(argv[1]) == command->name());
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+        err << "tensorscope-cli: unknown command '" << argv[1] << "' (commands: " << names << ")\n"
+            << "Run `tensorscope-cli --help` for usage.\n";
+        return kExitUsage;
     }
     try {
         app.parse(argc, argv);

@@ -113,9 +113,10 @@ private slots:
     {
         QCOMPARE(cli({ "ls", kCheckpoint, "--flat", "--no-slots" }).exitCode, int(kExitOk));
         QCOMPARE(cli({ "stats", kCheckpoint, "--json" }).exitCode, int(kExitOk));
-        const Run show = cli({ "show", kCheckpoint, kBias, "--slice=", "--format=json" });
+        const Run show = cli({ "show", kCheckpoint, kBias, "--slice=1:3", "--format=json" });
         QCOMPARE(show.exitCode, int(kExitOk));
         QVERIFY(show.out.find("\"schema\": \"tensorscope.tensor/1\"") != std::string::npos);
+        QVERIFY(show.out.find("\"slice\": \"1:3\"") != std::string::npos);
         // A negative index is a value, not an option.
         const Run neg = cli({ "show", kCheckpoint, kBias, "--slice", "-1" });
         QVERIFY2(neg.exitCode == int(kExitOk), neg.err.c_str());
