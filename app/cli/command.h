@@ -1,6 +1,6 @@
 // One tensorscope-cli command: it declares its own arguments and options (so an option of one command is
-// an error on another) and runs with them. Adding a command = one file in commands/ + one line in
-// commands/all_commands.cpp.
+// an error on another) and runs with them. Adding a command = one file in commands/ + its
+// registration in commands/all_commands.cpp.
 #pragma once
 
 #include "app/cli/command_context.h"

@@ -1,8 +1,15 @@
-// The registration list: the only place that knows every command.
+// The registration list: the only place that knows every command. A new command is one file in this
+// directory defining its make...Command() factory, plus its two lines here.
 #include "app/cli/command.h"
-#include "app/cli/commands/commands.h"
 
 namespace tscope::cli {
+
+std::unique_ptr<Command> makeInfoCommand();
+std::unique_ptr<Command> makeLsCommand();
+std::unique_ptr<Command> makeShowCommand();
+std::unique_ptr<Command> makeStatsCommand();
+std::unique_ptr<Command> makeSignaturesCommand();
+std::unique_ptr<Command> makeVerifyCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands()
 {
