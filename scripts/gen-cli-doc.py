@@ -118,6 +118,11 @@ def generate() -> str:
 
 
 def main() -> int:
+    undocumented = sorted({p.name for p in SCHEMA_DIR.glob("*.json")} - {n for n, _ in DOCUMENTS} - {"common.json"})
+    if undocumented:
+        print("schemas missing from DOCUMENTS in %s: %s" % (Path(__file__).name, ", ".join(undocumented)),
+              file=sys.stderr)
+        return 1
     text = CLI_MD.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         print("docs/CLI.md has no GENERATED markers", file=sys.stderr)

@@ -129,6 +129,7 @@ def test_schemas_are_closed():
            "tensors_checked": 1, "bytes_checked": 1, "problems": []}
     assert validators()["tensorscope.verify/1"].is_valid(doc)
     assert not validators()["tensorscope.verify/1"].is_valid(dict(doc, undocumented=1))
+    assert {p.name for p in SCHEMA_DIR.glob("*.json")} - {"common.json"} == set(DOCUMENT_SCHEMAS.values())
     for file in DOCUMENT_SCHEMAS.values():
         schema = json.loads((SCHEMA_DIR / file).read_text(encoding="utf-8"))
         assert schema.get("additionalProperties") is False, file
@@ -138,3 +139,20 @@ def test_cli_md_is_generated_from_the_schemas():
     proc = subprocess.run([sys.executable, str(H.REPO_ROOT / "scripts" / "gen-cli-doc.py"), "--check"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_cli_md_check_notices_drift(tmp_path, monkeypatch):
+    """The check is not vacuous: a CLI.md whose tables differ from the schemas fails it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gen_cli_doc", H.REPO_ROOT / "scripts" / "gen-cli-doc.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    stale = tmp_path / "CLI.md"
+    stale.write_text(gen.CLI_MD.read_text(encoding="utf-8").replace("| `variables[].key` |", "| `variables[].name` |"),
+                     encoding="utf-8")
+    monkeypatch.setattr(gen, "CLI_MD", stale)
+    monkeypatch.setattr(sys, "argv", ["gen-cli-doc.py", "--check"])
+    assert gen.main() == 1
+    monkeypatch.setattr(sys, "argv", ["gen-cli-doc.py"])
+    assert gen.main() == 0 and gen.CLI_MD.read_text(encoding="utf-8") == H.REPO_ROOT.joinpath("docs/CLI.md").read_text(
+        encoding="utf-8")
