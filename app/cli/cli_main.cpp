@@ -1,13 +1,11 @@
 // tensorscope-cli: every artifact view of the GUI, headless. See docs/CLI.md.
-#include "app/cli/cli_commands.h"
+#include "app/cli/arguments.h"
 
 #include <iostream>
+#include <unistd.h>
 
 int main(int argc, char** argv)
 {
     std::ios::sync_with_stdio(false);
-    tscope::cli::CliOptions options;
-    int exitCode = 0;
-    if (!tscope::cli::parseArguments(argc, argv, options, std::cerr, exitCode)) return exitCode;
-    return tscope::cli::runCommand(options, std::cout, std::cerr);
+    return tscope::cli::runCli(argc, argv, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
 }

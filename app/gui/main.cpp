@@ -1,6 +1,7 @@
 // tensorscope: the desktop app. `tensorscope [PATH]` opens PATH (anything the CLI accepts).
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_driver.h"
+#include "tscope_version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,7 +12,7 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tensorscope"));
     QApplication::setOrganizationName(QStringLiteral("Tensorscope"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QString::fromLatin1(tscope::kTensorscopeVersion));
     QApplication::setDesktopFileName(QStringLiteral("io.github.tensorscope.Tensorscope"));
 
     QCommandLineParser parser;

@@ -1,6 +1,8 @@
-#include "app/cli/base64.h"
+#include "io/json/base64.h"
 
-namespace tscope::cli {
+#include <cstdint>
+
+namespace tscope::json {
 
 std::string base64Encode(std::span<const std::byte> bytes)
 {
@@ -24,4 +26,4 @@ std::string base64Encode(std::span<const std::byte> bytes)
     return out;
 }
 
-} // namespace tscope::cli
+} // namespace tscope::json

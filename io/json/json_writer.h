@@ -1,5 +1,6 @@
-// A small streaming JSON writer: commas and nesting handled for the caller, strings escaped,
-// invalid UTF-8 bytes written as \u00XX so output is always valid JSON.
+// A small streaming JSON writer: commas and nesting handled for the caller, strings escaped. Output is
+// always valid JSON in strict UTF-8: a string that is not valid UTF-8 is written as display text (U+FFFD
+// for each bad byte); callers that must keep the exact bytes use textField() or base64.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tscope::cli {
+namespace tscope::json {
 
 class JsonWriter {
 public:
@@ -44,6 +45,8 @@ public:
         key(k);
         null();
     }
+    // `k` as display text and, only when `bytes` is not valid UTF-8, `k_base64` with the exact bytes.
+    void textField(std::string_view k, std::string_view bytes);
 
 private:
     void beforeValue();
@@ -55,6 +58,4 @@ private:
     bool m_inKey = false;
 };
 
-bool isValidUtf8(std::string_view s);
-
-} // namespace tscope::cli
+} // namespace tscope::json

@@ -1,11 +1,13 @@
-#include "app/cli/json_writer.h"
+#include "io/json/json_writer.h"
 
 #include "io/element.h"
+#include "io/json/base64.h"
+#include "io/json/utf8.h"
 
 #include <cmath>
 #include <cstdio>
 
-namespace tscope::cli {
+namespace tscope::json {
 
 JsonWriter::~JsonWriter()
 {
@@ -73,27 +75,18 @@ void JsonWriter::key(std::string_view k)
     m_afterKey = true;
 }
 
-bool isValidUtf8(std::string_view s)
+void JsonWriter::textField(std::string_view k, std::string_view bytes)
 {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (!len || i + static_cast<size_t>(len) > s.size()) return false;
-        for (int k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) >> 6) != 2) return false;
-        if (len == 2 && c < 0xC2) return false;
-        i += static_cast<size_t>(len);
-    }
-    return true;
+    field(k, bytes);
+    if (!isValidUtf8(bytes)) field(std::string(k) + "_base64", base64Encode(bytes));
 }
 
 void JsonWriter::value(std::string_view s)
 {
     if (!m_inKey) beforeValue();
+    const std::string text = isValidUtf8(s) ? std::string(s) : utf8DisplayText(s);
     std::string out = "\"";
-    const bool utf8 = isValidUtf8(s);
-    for (char ch : s) {
+    for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
         char buf[8];
         switch (ch) {
@@ -113,7 +106,7 @@ void JsonWriter::value(std::string_view s)
             out += "\\t";
             break;
         default:
-            if (c < 0x20 || (!utf8 && c >= 0x80)) {
+            if (c < 0x20) {
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;
             } else {
@@ -160,4 +153,4 @@ void JsonWriter::null()
     m_out << "null";
 }
 
-} // namespace tscope::cli
+} // namespace tscope::json

@@ -1,0 +1,39 @@
+#include "app/cli/command_context.h"
+
+#include "app/cli/exit_codes.h"
+#include "app/cli/json_output.h"
+
+#include <ostream>
+
+namespace tscope::cli {
+
+ProgressBar CommandContext::progress(const std::string& label) const
+{
+    return ProgressBar(err, label, stderrIsTerminal && !json);
+}
+
+std::shared_ptr<io::Artifact> CommandContext::openArtifact(const std::filesystem::path& path, int& exitCode)
+{
+    auto bar = progress("Opening");
+    io::OpenOptions options;
+    options.progress = bar.callback();
+    auto artifact = io::openArtifact(path, options);
+    bar.finish();
+    if (!artifact) {
+        exitCode = reportError(artifact.status(), kExitOpenFailed);
+        return nullptr;
+    }
+    return std::move(*artifact);
+}
+
+int CommandContext::reportError(const io::Status& status, int exitCode)
+{
+    err << "tensorscope-cli: " << status.toString() << "\n";
+    if (json) {
+        json::JsonWriter w(out);
+        writeStatusObject(w, status, "tensorscope.error/1");
+    }
+    return exitCode;
+}
+
+} // namespace tscope::cli

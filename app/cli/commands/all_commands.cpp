@@ -1,0 +1,26 @@
+// The registration list: the only place that knows every command. A new command is one file in this
+// directory defining its make...Command() factory, plus its two lines here.
+#include "app/cli/command.h"
+
+namespace tscope::cli {
+
+std::unique_ptr<Command> makeInfoCommand();
+std::unique_ptr<Command> makeLsCommand();
+std::unique_ptr<Command> makeShowCommand();
+std::unique_ptr<Command> makeStatsCommand();
+std::unique_ptr<Command> makeSignaturesCommand();
+std::unique_ptr<Command> makeVerifyCommand();
+
+std::vector<std::unique_ptr<Command>> allCommands()
+{
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(makeInfoCommand());
+    commands.push_back(makeLsCommand());
+    commands.push_back(makeShowCommand());
+    commands.push_back(makeStatsCommand());
+    commands.push_back(makeSignaturesCommand());
+    commands.push_back(makeVerifyCommand());
+    return commands;
+}
+
+} // namespace tscope::cli

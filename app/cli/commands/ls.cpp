@@ -1,0 +1,181 @@
+// `ls PATH [--flat] [--no-slots]`: the variable tree with dtype, shape and size (tensorscope.ls/1).
+#include "app/cli/command.h"
+#include "app/cli/common_arguments.h"
+#include "app/cli/exit_codes.h"
+#include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
+#include "io/dtype.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <ostream>
+
+namespace tscope::cli {
+namespace {
+
+struct LsOptions {
+    bool flat = false;
+    bool noSlots = false;
+};
+
+void writeTreeJson(json::JsonWriter& w, const io::Artifact& a, int node, bool noSlots)
+{
+    const auto& n = a.tree.nodes[static_cast<size_t>(node)];
+    w.beginObject();
+    w.textField("name", n.name);
+    w.field("kind", io::nodeKindName(n.kind));
+    if (n.entry >= 0)
+        w.textField("key", a.bundle->entries()[static_cast<size_t>(n.entry)].key);
+    else
+        w.nullField("key");
+    w.field("parameters", n.parameters);
+    w.field("bytes", n.bytes);
+    w.key("children");
+    w.beginArray();
+    for (int c : n.children)
+        if (!(noSlots && a.tree.nodes[static_cast<size_t>(c)].kind == io::NodeKind::Slot))
+            writeTreeJson(w, a, c, noSlots);
+    w.endArray();
+    w.endObject();
+}
+
+void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::EntryAnnotation& an)
+{
+    w.beginObject();
+    w.textField("key", e.key);
+    w.field("dtype", io::dtypeName(e.dtype));
+    w.key("shape");
+    writeShape(w, e.shape);
+    w.field("parameters", e.elementCount());
+    w.field("bytes", e.byteSize());
+    w.field("shard", e.stored.shard);
+    w.field("offset", e.stored.offset);
+    w.field("partitioned", e.partitioned());
+    w.field("kind", io::entryRoleName(an.role));
+    if (an.objectPath.empty())
+        w.nullField("object_path");
+    else
+        w.textField("object_path", an.objectPath);
+    if (an.role == io::EntryRole::Slot) {
+        w.textField("slot_of", an.slotOfKey);
+        w.field("slot_name", an.slotName);
+        w.field("optimizer_path", an.optimizerPath);
+    } else {
+        w.nullField("slot_of");
+        w.nullField("slot_name");
+        w.nullField("optimizer_path");
+    }
+    w.field("optimizer_state", an.optimizerState);
+    if (e.problem.isOk())
+        w.nullField("problem");
+    else
+        w.field("problem", e.problem.message());
+    w.endObject();
+}
+
+void writeJson(const io::Artifact& a, const LsOptions& o, std::ostream& out)
+{
+    json::JsonWriter w(out);
+    w.beginObject();
+    w.field("schema", "tensorscope.ls/1");
+    w.key("variables");
+    w.beginArray();
+    if (a.bundle) {
+        const auto& entries = a.bundle->entries();
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const auto& an = a.tree.annotations[i];
+            if (o.noSlots && an.role == io::EntryRole::Slot) continue;
+            writeVariableJson(w, entries[i], an);
+        }
+    }
+    w.endArray();
+    w.key("tree");
+    writeTreeJson(w, a, 0, o.noSlots);
+    w.endObject();
+}
+
+std::string entrySummary(const io::TensorEntry& e)
+{
+    std::string s = io::dtypeName(e.dtype) + io::shapeToString(e.shape);
+    if (e.partitioned()) s += " partitioned(" + std::to_string(e.slices.size()) + ")";
+    if (!e.problem.isOk()) s += "  [damaged: " + e.problem.message() + "]";
+    return s;
+}
+
+void writeText(const io::Artifact& a, const LsOptions& o, std::ostream& out)
+{
+    if (!a.bundle) {
+        out << "(no variables)\n";
+        return;
+    }
+    const auto& entries = a.bundle->entries();
+    if (o.flat) {
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const auto& e = entries[i];
+            if (o.noSlots && a.tree.annotations[i].role == io::EntryRole::Slot) continue;
+            out << e.key << "  " << entrySummary(e) << "  " << humanBytes(e.byteSize()) << "\n";
+        }
+        return;
+    }
+    std::function<void(int, int)> print = [&](int node, int depth) {
+        const auto& n = a.tree.nodes[static_cast<size_t>(node)];
+        if (o.noSlots && n.kind == io::NodeKind::Slot) return;
+        std::string line(static_cast<size_t>(depth) * 2, ' ');
+        if (n.kind == io::NodeKind::Slot)
+            line += "[slot " + n.name + " of " + n.optimizerPath + "]";
+        else
+            line += n.name.empty() ? "(root)" : n.name;
+        if (n.entry >= 0) {
+            const auto& e = entries[static_cast<size_t>(n.entry)];
+            line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
+        } else if (node != 0) {
+            line += "/  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
+        } else {
+            line += "  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
+        }
+        out << line << "\n";
+        for (int c : n.children)
+            print(c, depth + 1);
+    };
+    print(0, 0);
+}
+
+class LsCommand final : public Command {
+public:
+    const char* name() const override { return "ls"; }
+    const char* summary() const override { return "the variable tree with dtype, shape and size"; }
+    void addArguments(CLI::App& app) override
+    {
+        addPathArgument(app, m_path);
+        app.add_flag(
+            "--flat", m_options.flat, "one line per checkpoint key instead of the tree (text output)");
+        app.add_flag("--no-slots", m_options.noSlots, "hide optimizer slots");
+        addJsonFlag(app, m_json);
+    }
+    int run(CommandContext& context) override
+    {
+        context.json = m_json;
+        int exitCode = kExitOk;
+        auto artifact = context.openArtifact(m_path, exitCode);
+        if (!artifact) return exitCode;
+        if (m_json)
+            writeJson(*artifact, m_options, context.out);
+        else
+            writeText(*artifact, m_options, context.out);
+        return kExitOk;
+    }
+
+private:
+    std::string m_path;
+    bool m_json = false;
+    LsOptions m_options;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeLsCommand()
+{
+    return std::make_unique<LsCommand>();
+}
+
+} // namespace tscope::cli

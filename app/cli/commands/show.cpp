@@ -1,0 +1,246 @@
+// `show PATH VAR [--slice S] [--format text|csv|json]`: the values of one variable (tensorscope.tensor/1).
+#include "app/cli/command.h"
+#include "app/cli/common_arguments.h"
+#include "app/cli/exit_codes.h"
+#include "app/cli/json_output.h"
+#include "io/dtype.h"
+#include "io/element.h"
+#include "io/json/base64.h"
+#include "io/json/utf8.h"
+#include "io/slice_spec.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <functional>
+#include <ostream>
+
+namespace tscope::cli {
+namespace {
+
+void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index)
+{
+    if (t.isString()) {
+        const auto& s = t.stringValues()[index];
+        if (json::isValidUtf8(s))
+            w.value(s);
+        else {
+            w.beginObject();
+            w.field("base64", json::base64Encode(s));
+            w.endObject();
+        }
+        return;
+    }
+    const int dtype = t.dtype();
+    const size_t esize = io::dtypeInfo(dtype).elementSize;
+    const std::byte* p = t.bytes().data() + index * esize;
+    int64_t i;
+    uint64_t u;
+    if (dtype == static_cast<int>(io::DType::Bool))
+        w.value(static_cast<uint8_t>(*p) != 0);
+    else if (io::elementAsInt64(dtype, p, i))
+        w.value(i);
+    else if (io::elementAsUInt64(dtype, p, u))
+        w.value(u);
+    else if (io::dtypeInfo(dtype).kind == io::DTypeKind::Complex) {
+        auto c = io::elementAsComplex(dtype, p);
+        w.beginArray();
+        w.value(c.real());
+        w.value(c.imag());
+        w.endArray();
+    } else {
+        w.value(io::elementAsDouble(dtype, p));
+    }
+}
+
+// Calls leaf(i) for each element in row-major order, open()/close() around each nested dimension.
+void walkNested(const io::Shape& shape, size_t dim, uint64_t& next, const std::function<void()>& open,
+    const std::function<void()>& close, const std::function<void(uint64_t)>& leaf)
+{
+    if (dim == shape.size()) {
+        leaf(next++);
+        return;
+    }
+    open();
+    for (int64_t k = 0; k < shape[dim]; ++k)
+        walkNested(shape, dim + 1, next, open, close, leaf);
+    close();
+}
+
+// One selected tensor, ready to print.
+struct Selection {
+    const io::TensorEntry& entry;
+    const io::Tensor& tensor;
+    std::string sliceSpec;
+    std::vector<uint64_t> indices;
+    io::Shape shape;
+};
+
+void writeJson(const Selection& s, std::ostream& out)
+{
+    json::JsonWriter w(out);
+    w.beginObject();
+    w.field("schema", "tensorscope.tensor/1");
+    w.textField("key", s.entry.key);
+    w.field("dtype", io::dtypeName(s.entry.dtype));
+    w.key("shape");
+    writeShape(w, s.entry.shape);
+    if (s.sliceSpec.empty())
+        w.nullField("slice");
+    else
+        w.field("slice", s.sliceSpec);
+    w.key("result_shape");
+    writeShape(w, s.shape);
+    w.key("values");
+    uint64_t next = 0;
+    walkNested(
+        s.shape, 0, next, [&] { w.beginArray(); }, [&] { w.endArray(); },
+        [&](uint64_t k) { writeElementJson(w, s.tensor, s.indices[k]); });
+    if (s.tensor.isString()) {
+        w.key("strings_base64");
+        w.beginArray();
+        for (auto i : s.indices)
+            w.value(json::base64Encode(s.tensor.stringValues()[i]));
+        w.endArray();
+    } else {
+        const size_t esize = io::dtypeInfo(s.entry.dtype).elementSize;
+        std::vector<std::byte> raw;
+        raw.reserve(s.indices.size() * esize);
+        for (auto i : s.indices) {
+            auto b = s.tensor.bytes().subspan(i * esize, esize);
+            raw.insert(raw.end(), b.begin(), b.end());
+        }
+        w.field("raw_base64", json::base64Encode(raw));
+    }
+    w.endObject();
+}
+
+std::string elementText(const Selection& s, uint64_t i)
+{
+    if (s.tensor.isString()) {
+        const auto& str = s.tensor.stringValues()[i];
+        std::string q = "b'";
+        for (unsigned char c : str) {
+            if (c == '\'' || c == '\\')
+                q += std::string("\\") + static_cast<char>(c);
+            else if (c >= 0x20 && c < 0x7f)
+                q += static_cast<char>(c);
+            else {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                q += buf;
+            }
+        }
+        return q + "'";
+    }
+    const size_t esize = io::dtypeInfo(s.entry.dtype).elementSize;
+    return io::formatElement(s.entry.dtype, s.tensor.bytes().data() + i * esize);
+}
+
+int writeCsv(const Selection& s, std::ostream& out, std::ostream& err)
+{
+    if (s.shape.size() > 2) {
+        err << "tensorscope-cli: csv needs a 0-, 1- or 2-D selection; this one has shape "
+            << io::shapeToString(s.shape) << " (use --slice)\n";
+        return kExitUsage;
+    }
+    const uint64_t cols = s.shape.empty() ? 1 : static_cast<uint64_t>(s.shape.back());
+    for (uint64_t k = 0; k < s.indices.size(); ++k) {
+        std::string cell = elementText(s, s.indices[k]);
+        if (s.tensor.isString()) {
+            std::string q = "\"";
+            for (char c : s.tensor.stringValues()[s.indices[k]])
+                q += c == '"' ? std::string("\"\"") : std::string(1, c);
+            cell = q + "\"";
+        }
+        out << cell << ((cols == 0 || (k + 1) % cols == 0) ? "\n" : ",");
+    }
+    return kExitOk;
+}
+
+void writeText(const Selection& s, std::ostream& out)
+{
+    out << s.entry.key << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
+    if (!s.sliceSpec.empty()) out << " [" << s.sliceSpec << "] -> " << io::shapeToString(s.shape);
+    out << "\n";
+    uint64_t next = 0;
+    std::vector<bool> firstAt { true };
+    walkNested(
+        s.shape, 0, next,
+        [&] {
+            if (!firstAt.back()) out << ",\n" << std::string(firstAt.size() - 1, ' ');
+            firstAt.back() = false;
+            out << "[";
+            firstAt.push_back(true);
+        },
+        [&] {
+            firstAt.pop_back();
+            out << "]";
+        },
+        [&](uint64_t k) {
+            if (!firstAt.back()) out << ", ";
+            firstAt.back() = false;
+            out << elementText(s, s.indices[k]);
+        });
+    out << "\n";
+}
+
+class ShowCommand final : public Command {
+public:
+    const char* name() const override { return "show"; }
+    const char* summary() const override { return "values of one variable (S like 0,:,3:5)"; }
+    void addArguments(CLI::App& app) override
+    {
+        addPathArgument(app, m_path);
+        app.add_option("VAR", m_name, "checkpoint key or TF2 object path")->required();
+        app.add_option("--slice", m_slice, "numpy-style selection per dimension, e.g. 0,:,3:5");
+        app.add_option("--format", m_format, "text, csv or json")
+            ->check(CLI::IsMember({ "text", "csv", "json" }));
+        addJsonFlag(app, m_json);
+    }
+    int run(CommandContext& context) override
+    {
+        if (m_format == "json") m_json = true;
+        context.json = m_json;
+        int exitCode = kExitOk;
+        auto artifact = context.openArtifact(m_path, exitCode);
+        if (!artifact) return exitCode;
+        const io::Artifact& a = *artifact;
+        if (!a.bundle)
+            return context.reportError(
+                io::Status(io::ErrorCode::NotFound, "this artifact has no variables"), kExitNoSuchVariable);
+        const int idx = a.findEntry(m_name);
+        if (idx < 0)
+            return context.reportError(
+                io::Status(io::ErrorCode::NotFound, "no variable named '" + m_name + "'"),
+                kExitNoSuchVariable);
+        const auto& entry = a.bundle->entries()[static_cast<size_t>(idx)];
+        auto tensor = a.bundle->read(entry);
+        if (!tensor) return context.reportError(tensor.status(), kExitOpenFailed);
+        auto sel = io::parseSelection(m_slice, entry.shape);
+        if (!sel) return context.reportError(sel.status(), kExitUsage);
+        const Selection s { entry, *tensor, m_slice, sel->elementIndices(entry.shape), sel->resultShape() };
+        if (m_json) {
+            writeJson(s, context.out);
+            return kExitOk;
+        }
+        if (m_format == "csv") return writeCsv(s, context.out, context.err);
+        writeText(s, context.out);
+        return kExitOk;
+    }
+
+private:
+    std::string m_path;
+    std::string m_name;
+    std::string m_slice;
+    std::string m_format = "text";
+    bool m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeShowCommand()
+{
+    return std::make_unique<ShowCommand>();
+}
+
+} // namespace tscope::cli

@@ -1,0 +1,174 @@
+// `stats PATH [VAR...]`: min, max, mean, std, L2 norm, zeros, NaN and Inf counts (tensorscope.stats/1).
+#include "app/cli/command.h"
+#include "app/cli/common_arguments.h"
+#include "app/cli/exit_codes.h"
+#include "app/cli/json_output.h"
+#include "io/dtype.h"
+#include "io/element.h"
+#include "model/tensor_stats.h"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace tscope::cli {
+namespace {
+
+struct Row {
+    const io::TensorEntry* entry;
+    model::TensorStats stats;
+    io::Status error;
+};
+
+// Reads and summarises each tensor; progress counts elements over all of them.
+std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& which, ProgressBar& bar)
+{
+    uint64_t total = 0;
+    for (int i : which)
+        total += a.bundle->entries()[static_cast<size_t>(i)].elementCount();
+    uint64_t before = 0;
+    std::vector<Row> rows;
+    for (int i : which) {
+        const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
+        Row row { &e, {}, {} };
+        auto t = a.bundle->read(e);
+        if (!t)
+            row.error = t.status();
+        else {
+            model::StatsOptions options;
+            if (auto progress = bar.callback())
+                options.progress
+                    = [&, progress](uint64_t done, uint64_t) { return progress(before + done, total); };
+            if (auto s = model::computeStats(*t, options))
+                row.stats = *s;
+            else
+                row.error = s.status();
+        }
+        before += e.elementCount();
+        bar.update(before, total);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+void writeJson(const std::vector<Row>& rows, std::ostream& out)
+{
+    json::JsonWriter w(out);
+    w.beginObject();
+    w.field("schema", "tensorscope.stats/1");
+    w.key("tensors");
+    w.beginArray();
+    for (const auto& r : rows) {
+        const auto& s = r.stats;
+        w.beginObject();
+        w.textField("key", r.entry->key);
+        w.field("dtype", io::dtypeName(r.entry->dtype));
+        w.key("shape");
+        writeShape(w, r.entry->shape);
+        w.field("count", r.entry->elementCount());
+        const bool have = r.error.isOk() && s.numeric && s.finite > 0;
+        for (auto [name, v] : { std::pair { "min", s.min }, { "max", s.max }, { "mean", s.mean },
+                 { "std", s.std }, { "l2_norm", s.l2 } })
+            if (have)
+                w.field(name, v);
+            else
+                w.nullField(name);
+        w.field("zeros", s.zeros);
+        w.field("nan", s.nans);
+        w.field("inf", s.infs);
+        if (r.error.isOk())
+            w.nullField("error");
+        else {
+            w.key("error");
+            writeStatusObject(w, r.error);
+        }
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+}
+
+void writeText(const std::vector<Row>& rows, std::ostream& out)
+{
+    for (const auto& r : rows) {
+        out << r.entry->key << "  " << io::dtypeName(r.entry->dtype) << io::shapeToString(r.entry->shape)
+            << "\n";
+        if (!r.error.isOk()) {
+            out << "    error: " << r.error.toString() << "\n";
+            continue;
+        }
+        const auto& s = r.stats;
+        if (!s.numeric) {
+            out << "    (not numeric: " << s.count << " elements)\n";
+            continue;
+        }
+        out << "    min " << io::formatDouble(s.min) << "  max " << io::formatDouble(s.max) << "  mean "
+            << io::formatDouble(s.mean) << "  std " << io::formatDouble(s.std) << "  l2 "
+            << io::formatDouble(s.l2) << "\n    zeros " << s.zeros << "  nan " << s.nans << "  inf " << s.infs
+            << "  (" << s.count << " elements)\n";
+    }
+}
+
+class StatsCommand final : public Command {
+public:
+    const char* name() const override { return "stats"; }
+    const char* summary() const override { return "min, max, mean, std, L2 norm, zeros, NaN and Inf counts"; }
+    void addArguments(CLI::App& app) override
+    {
+        addPathArgument(app, m_path);
+        app.add_option("VAR", m_names, "checkpoint keys or TF2 object paths (default: every variable)");
+        addJsonFlag(app, m_json);
+    }
+    int run(CommandContext& context) override
+    {
+        context.json = m_json;
+        int exitCode = kExitOk;
+        auto artifact = context.openArtifact(m_path, exitCode);
+        if (!artifact) return exitCode;
+        const io::Artifact& a = *artifact;
+        if (!a.bundle && !m_names.empty())
+            return context.reportError(
+                io::Status(io::ErrorCode::NotFound, "this artifact has no variables"), kExitNoSuchVariable);
+        std::vector<int> which;
+        if (m_names.empty() && a.bundle)
+            for (size_t i = 0; i < a.bundle->entries().size(); ++i)
+                which.push_back(static_cast<int>(i));
+        for (const auto& n : m_names) {
+            const int idx = a.findEntry(n);
+            if (idx < 0)
+                return context.reportError(
+                    io::Status(io::ErrorCode::NotFound, "no variable named '" + n + "'"),
+                    kExitNoSuchVariable);
+            which.push_back(idx);
+        }
+        std::vector<Row> rows;
+        {
+            auto bar = context.progress("Statistics");
+            rows = computeRows(a, which, bar);
+        }
+        if (m_json)
+            writeJson(rows, context.out);
+        else
+            writeText(rows, context.out);
+        bool anyError = false;
+        for (const auto& r : rows)
+            if (!r.error.isOk()) {
+                anyError = true;
+                context.err << "tensorscope-cli: " << r.error.toString() << "\n";
+            }
+        return anyError ? kExitOpenFailed : kExitOk;
+    }
+
+private:
+    std::string m_path;
+    std::vector<std::string> m_names;
+    bool m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeStatsCommand()
+{
+    return std::make_unique<StatsCommand>();
+}
+
+} // namespace tscope::cli

@@ -1,0 +1,86 @@
+// `verify PATH`: checks every index block and tensor CRC; exit 4 if damaged (tensorscope.verify/1).
+#include "app/cli/command.h"
+#include "app/cli/common_arguments.h"
+#include "app/cli/exit_codes.h"
+#include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace tscope::cli {
+namespace {
+
+void writeJson(const io::VerifyReport& report, std::ostream& out)
+{
+    json::JsonWriter w(out);
+    w.beginObject();
+    w.field("schema", "tensorscope.verify/1");
+    w.field("ok", report.ok);
+    w.field("files_checked", report.filesChecked);
+    w.field("blocks_checked", report.blocksChecked);
+    w.field("tensors_checked", report.tensorsChecked);
+    w.field("bytes_checked", report.bytesChecked);
+    w.key("problems");
+    w.beginArray();
+    for (const auto& p : report.problems)
+        writeStatusObject(w, p);
+    w.endArray();
+    w.endObject();
+}
+
+void writeText(const io::VerifyReport& report, std::ostream& out)
+{
+    out << (report.ok ? "OK" : "DAMAGED") << ": " << report.filesChecked << " files, " << report.blocksChecked
+        << " index blocks, " << report.tensorsChecked << " tensors, " << humanBytes(report.bytesChecked)
+        << " checked\n";
+    for (const auto& p : report.problems)
+        out << "  " << p.toString() << "\n";
+}
+
+class VerifyCommand final : public Command {
+public:
+    const char* name() const override { return "verify"; }
+    const char* summary() const override
+    {
+        return "check every index block and tensor CRC (exit 4 if damaged)";
+    }
+    void addArguments(CLI::App& app) override
+    {
+        addPathArgument(app, m_path);
+        addJsonFlag(app, m_json);
+    }
+    int run(CommandContext& context) override
+    {
+        context.json = m_json;
+        int exitCode = kExitOk;
+        auto artifact = context.openArtifact(m_path, exitCode);
+        if (!artifact) return exitCode;
+        io::VerifyReport report;
+        if (artifact->bundle) {
+            auto bar = context.progress("Verifying");
+            report = artifact->bundle->verify(nullptr, bar.callback());
+        } else if (!artifact->bundleStatus.isOk()) {
+            report.ok = false;
+            report.problems.push_back(artifact->bundleStatus);
+        }
+        if (m_json)
+            writeJson(report, context.out);
+        else
+            writeText(report, context.out);
+        return report.ok ? kExitOk : kExitDamaged;
+    }
+
+private:
+    std::string m_path;
+    bool m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeVerifyCommand()
+{
+    return std::make_unique<VerifyCommand>();
+}
+
+} // namespace tscope::cli

@@ -1,0 +1,8 @@
+// The exit codes of tensorscope-cli (docs/CLI.md); scripts depend on them, so they never change meaning.
+#pragma once
+
+namespace tscope::cli {
+
+enum ExitCode { kExitOk = 0, kExitUsage = 2, kExitOpenFailed = 3, kExitDamaged = 4, kExitNoSuchVariable = 5 };
+
+} // namespace tscope::cli
