@@ -6,7 +6,7 @@
 #include "io/dtype.h"
 #include "io/element.h"
 #include "io/slice_spec.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/tensor_stats.h"
 
 #include <cinttypes>
 #include <cstdio>

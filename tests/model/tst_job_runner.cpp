@@ -1,6 +1,6 @@
 // JobRunner: results arrive on the GUI thread, a newer job under the same key supersedes the older
 // one (whose result is dropped), cancel() drops results, and a deleted receiver gets nothing.
-#include "model/job_runner.h"
+#include "model/session/job_runner.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -35,15 +35,19 @@ private slots:
         std::atomic<bool> release { false };
         QList<int> delivered;
         std::atomic<bool> firstSawCancel { false };
+        std::atomic<bool> firstStarted { false };
         runner.run<int>(
             QStringLiteral("k"), &receiver,
             [&](const io::CancelToken& t) {
+                firstStarted = true;
                 while (!release)
                     std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 firstSawCancel = t.isCancelled();
                 return 1;
             },
             [&](int v) { delivered << v; });
+        // (A job cancelled before it starts never runs at all; this one must see it while running.)
+        QTRY_VERIFY(firstStarted);
         runner.run<int>(
             QStringLiteral("k"), &receiver, [](const io::CancelToken&) { return 2; },
             [&](int v) { delivered << v; });
