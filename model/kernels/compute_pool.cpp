@@ -1,69 +1,80 @@
 #include "model/kernels/compute_pool.h"
 
-#include "model/kernels/compute_budget.h"
+#include "io/cpu_budget.h"
 
 #include <QSemaphore>
 #include <algorithm>
 #include <atomic>
 #include <limits>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tscope::model {
 
-ComputePool::ComputePool()
+ComputePool::ComputePool(unsigned threads)
+    : m_threads(std::max(1u, threads))
 {
-    // Helpers only ever run on a borrowed slot, so the budget's size is enough threads.
-    m_helpers.setMaxThreadCount(static_cast<int>(ComputeBudget::shared().capacity()));
+    m_pool.setMaxThreadCount(static_cast<int>(m_threads));
 }
 
 ComputePool::~ComputePool()
 {
-    m_helpers.waitForDone();
-}
-
-unsigned ComputePool::maxWorkers() const
-{
-    return ComputeBudget::shared().capacity();
+    m_pool.waitForDone();
 }
 
 bool ComputePool::parallelFor(
     uint64_t chunks, const io::ChunkFn& body, const io::CancelToken* cancel, unsigned maxThreads)
 {
-    if (chunks == 0) return true;
-    ComputeSlot own(cancel);
-    if (!own.held()) return false; // cancelled while waiting for a CPU
-
     std::atomic<uint64_t> next { 0 };
     std::atomic<bool> stop { false };
     auto loop = [&](unsigned worker) {
         for (uint64_t c = next++; c < chunks && !stop; c = next++)
             if ((cancel && cancel->isCancelled()) || !body(c, worker)) stop = true;
     };
-
-    ComputeBudget& budget = ComputeBudget::shared();
     const uint64_t wanted = std::min<uint64_t>(
-        { chunks, maxWorkers(), maxThreads > 0 ? maxThreads : std::numeric_limits<unsigned>::max() });
+        { chunks, m_threads, maxThreads > 0 ? maxThreads : std::numeric_limits<unsigned>::max() });
     QSemaphore helpersDone;
     unsigned helpers = 0;
-    for (unsigned w = 1; w < wanted && budget.tryAcquire(); ++w) {
-        ++helpers;
-        m_helpers.start([&, w] {
+    // tryStart succeeds only on an idle thread (never queues), so helpers never wait behind jobs and
+    // the pool never grows beyond its size.
+    for (unsigned w = 1; w < wanted; ++w) {
+        const bool started = m_pool.tryStart([&, w] {
             lowerCurrentThreadPriority();
-            ComputeSlot::adoptOnCurrentThread(true);
             loop(w);
-            ComputeSlot::adoptOnCurrentThread(false);
-            budget.release();
             helpersDone.release();
         });
+        if (!started) break;
+        ++helpers;
     }
     loop(0);
     helpersDone.acquire(static_cast<int>(helpers)); // they use this frame's state
     return !stop;
 }
 
+ComputePool& sharedComputePool()
+{
+    static ComputePool pool(io::availableCpus());
+    return pool;
+}
+
 io::Executor& sharedExecutor()
 {
-    static ComputePool pool;
-    return pool;
+    return sharedComputePool();
+}
+
+void lowerCurrentThreadPriority()
+{
+#ifdef __linux__
+    thread_local bool done = false;
+    if (done) return;
+    done = true;
+    // On Linux, nice values are per thread; threads created later by this one inherit it.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#endif
 }
 
 } // namespace tscope::model

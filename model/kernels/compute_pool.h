@@ -1,6 +1,8 @@
-// The process's one data-parallel mechanism: an io::Executor over a QThreadPool whose helpers run only
-// on free slots of the ComputeBudget. Stats, histograms and (later) diff, export and verify all split
-// their work through it, so concurrent jobs share the CPUs instead of each starting a thread per core.
+// The process's one compute budget and its one data-parallel mechanism: a single QThreadPool with as
+// many threads as CPUs in the affinity mask (io::availableCpus()). Every background job (JobRunner)
+// runs on it, and parallel loops (stats, histograms, later diff, export, verify) add helpers only on
+// its idle threads, so however many jobs are queued, at most that many threads compute; waiting
+// work is a queued task, never a sleeping thread that wakes up to compete.
 #pragma once
 
 #include "io/executor.h"
@@ -11,20 +13,28 @@ namespace tscope::model {
 
 class ComputePool final : public io::Executor {
 public:
-    ComputePool();
+    explicit ComputePool(unsigned threads);
     ~ComputePool() override;
 
-    unsigned maxWorkers() const override;
-    // The caller takes a budget slot first (waiting if none is free, unless it holds one already),
-    // then adds a helper per further free slot, up to maxThreads (0 = no limit beyond the budget).
+    unsigned maxWorkers() const override { return m_threads; }
+    // The caller works (worker 0) and adds a helper per idle pool thread, up to maxThreads (0 = no
+    // limit beyond the pool). A caller outside the pool (the CLI's main thread) is one of the CPUs.
     bool parallelFor(uint64_t chunks, const io::ChunkFn& body, const io::CancelToken* cancel = nullptr,
         unsigned maxThreads = 0) override;
 
+    QThreadPool& threads() { return m_pool; } // where JobRunner queues its jobs
+
 private:
-    QThreadPool m_helpers;
+    const unsigned m_threads;
+    QThreadPool m_pool;
 };
 
-// The shared pool every kernel uses by default; the GUI and the CLI pass it to io as well.
+// The shared pool every kernel and JobRunner uses by default; the GUI and the CLI pass it to io too.
+ComputePool& sharedComputePool();
 io::Executor& sharedExecutor();
+
+// Background threads run at a lower CPU priority (Linux nice 10) so the GUI thread wins the core
+// whenever it has something to do. Once per thread.
+void lowerCurrentThreadPriority();
 
 } // namespace tscope::model

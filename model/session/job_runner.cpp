@@ -1,23 +1,29 @@
 #include "model/session/job_runner.h"
 
-#include "io/cpu_budget.h"
-
 #include <atomic>
 
 namespace tscope::model {
 
 JobRunner::JobRunner(QObject* parent)
     : QObject(parent)
-{
-    // Jobs wait for a ComputeBudget slot before running, so extra threads here only queue: two let
-    // an open wait next to an analysis instead of behind it.
-    m_pool.setMaxThreadCount(static_cast<int>(std::max(2u, io::availableCpus())));
-}
+{ }
 
 JobRunner::~JobRunner()
 {
     cancelAll();
-    m_pool.waitForDone();
+    waitForDone();
+}
+
+void JobRunner::taskStarted()
+{
+    std::lock_guard lock(m_tasksMutex);
+    ++m_tasks;
+}
+
+void JobRunner::taskEnded()
+{
+    std::lock_guard lock(m_tasksMutex);
+    if (--m_tasks == 0) m_tasksEnded.notify_all();
 }
 
 io::CancelToken JobRunner::startKey(const QString& key, const QString& label)
@@ -68,7 +74,8 @@ void JobRunner::cancelAll()
 
 void JobRunner::waitForDone()
 {
-    m_pool.waitForDone();
+    std::unique_lock lock(m_tasksMutex);
+    m_tasksEnded.wait(lock, [this] { return m_tasks == 0; });
 }
 
 io::ProgressFn JobRunner::progressRelay(const QString& key, quint64 generation)

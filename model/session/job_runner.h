@@ -1,22 +1,23 @@
 // Background jobs with stale-result protection (Hotspot's JobTracker and RenderDoc's tagged requests):
 // each job gets a CancelToken; starting a job under a key cancels the previous job with that key and
 // drops its result; results are delivered on the receiver's thread only while the receiver lives.
-// Every job runs on a slot of the process's ComputeBudget, and jobs a person waits for carry a label
-// and report progress (activity* signals), which the status bar shows with a Cancel button.
+// Jobs of every runner share the process's one ComputePool (one thread per CPU of the affinity mask),
+// and jobs a person waits for carry a label and report progress (activity* signals), which the status
+// bar shows with a Cancel button.
 #pragma once
 
 #include "io/cancel.h"
-#include "model/kernels/compute_budget.h"
+#include "model/kernels/compute_pool.h"
 
 #include <QHash>
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
 #include <QString>
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace tscope::model {
@@ -50,17 +51,15 @@ public:
         const quint64 generation = m_generations.value(key);
         io::ProgressFn progress = label.isEmpty() ? io::ProgressFn() : progressRelay(key, generation);
         QPointer<QObject> guard(receiver);
-        // The runner outlives every task (its destructor waits for the pool), so results are posted
+        // The runner outlives every task (its destructor waits for them), so results are posted
         // to the runner's thread and the receiver is checked there, never from the worker.
         JobRunner* runner = this;
+        taskStarted();
         auto task = [work = std::move(work), done = std::move(done), progress = std::move(progress), token,
                         guard, runner, key, generation]() mutable {
             lowerCurrentThreadPriority();
             std::optional<Result> result;
-            {
-                ComputeSlot slot(&token); // waits for a CPU of the budget; gives up if cancelled meanwhile
-                if (slot.held() && !token.isCancelled()) result.emplace(work(token, progress));
-            }
+            if (!token.isCancelled()) result.emplace(work(token, progress)); // cancelled while queued: skip
             QMetaObject::invokeMethod(
                 runner,
                 [result = std::move(result), done = std::move(done), guard, runner, key, generation,
@@ -73,8 +72,9 @@ public:
                     done(std::move(*result));
                 },
                 Qt::QueuedConnection);
+            runner->taskEnded();
         };
-        (void)QtConcurrent::run(&m_pool, std::move(task));
+        sharedComputePool().threads().start(std::move(task));
         return generation;
     }
 
@@ -101,8 +101,12 @@ private:
     void finishKey(const QString& key, quint64 generation);
     void endKey(const QString& key);
     io::ProgressFn progressRelay(const QString& key, quint64 generation);
+    void taskStarted();
+    void taskEnded(); // from the worker
 
-    QThreadPool m_pool;
+    std::mutex m_tasksMutex;
+    std::condition_variable m_tasksEnded;
+    int m_tasks = 0; // queued or running on the shared pool
     QHash<QString, quint64> m_generations;
     QHash<QString, io::CancelToken> m_tokens;
     QHash<QString, QString> m_labels; // running jobs that have one
