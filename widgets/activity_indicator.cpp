@@ -17,9 +17,13 @@ ActivityIndicator::ActivityIndicator(QWidget* parent)
     m_label = new QLabel(this);
     m_bar = new QProgressBar(this);
     m_bar->setMaximumWidth(160);
-    m_bar->setMaximumHeight(fontMetrics().height() + 4);
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop this operation"));
+    // No taller than a line of status text: QStatusBar sizes itself by every widget, hidden ones too,
+    // so this keeps the window's layout exactly as it is when nothing runs.
+    const int lineHeight = m_label->sizeHint().height();
+    m_bar->setMaximumHeight(lineHeight);
+    m_cancel->setMaximumHeight(lineHeight);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_label);
