@@ -35,12 +35,13 @@ ActivityIndicator::ActivityIndicator(QWidget* parent)
 
 void ActivityIndicator::watch(model::JobRunner* runner)
 {
-    connect(runner, &model::JobRunner::activityStarted, this, [this, runner](const QString& key, const QString& label) {
-        Running r { runner, key, label, 0, 0, {} };
-        r.age.start();
-        m_running.append(r);
-        QTimer::singleShot(m_showDelayMs, this, &ActivityIndicator::refresh);
-    });
+    connect(runner, &model::JobRunner::activityStarted, this,
+        [this, runner](const QString& key, const QString& label) {
+            Running r { runner, key, label, 0, 0, {} };
+            r.age.start();
+            m_running.append(r);
+            QTimer::singleShot(m_showDelayMs, this, &ActivityIndicator::refresh);
+        });
     connect(runner, &model::JobRunner::activityProgress, this,
         [this, runner](const QString& key, qint64 done, qint64 total) {
             if (Running* r = find(runner, key)) {
@@ -81,7 +82,8 @@ void ActivityIndicator::refresh()
         return;
     }
     const bool known = shown->total > 0;
-    const int percent = known ? static_cast<int>(100 * std::min(shown->done, shown->total) / shown->total) : 0;
+    const int percent
+        = known ? static_cast<int>(100 * std::min(shown->done, shown->total) / shown->total) : 0;
     m_label->setText(known ? tr("%1… %2%").arg(shown->label).arg(percent) : tr("%1…").arg(shown->label));
     m_bar->setRange(0, known ? 100 : 0); // 0..0: Qt's busy indicator
     m_bar->setValue(percent);

@@ -1,9 +1,9 @@
 #include "widgets/saved_model_view.h"
 
 #include "model/items/object_graph_model.h"
-#include "model/session/artifact_session.h"
 #include "model/items/signature_table_model.h"
 #include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
 #include "widgets/message_bar.h"
 
 #include <QComboBox>

@@ -1,10 +1,10 @@
 #include "app/gui/main_window.h"
 
-#include "model/session/artifact_session.h"
 #include "model/items/artifact_summary.h"
-#include "model/session/inspection_controller.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
+#include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"

@@ -81,8 +81,8 @@ void binFloats(const float* p, uint64_t n, double lo, double scale, int bins, Pa
 
 } // namespace
 
-io::Result<HistogramData> computeHistogram(
-    const io::Tensor& t, int bins, double lo, double hi, const io::CancelToken* cancel, int threads, io::Executor* executor)
+io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
+    const io::CancelToken* cancel, int threads, io::Executor* executor)
 {
     HistogramData h;
     h.total = t.elementCount();

@@ -18,9 +18,10 @@ ArtifactSession::ArtifactSession(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<io::Status>();
-    connect(&m_jobs, &JobRunner::activityProgress, this, [this](const QString& key, qint64 done, qint64 total) {
-        if (key == kOpenJob) emit progressChanged(total > 0 ? static_cast<int>(100 * done / total) : -1);
-    });
+    connect(
+        &m_jobs, &JobRunner::activityProgress, this, [this](const QString& key, qint64 done, qint64 total) {
+            if (key == kOpenJob) emit progressChanged(total > 0 ? static_cast<int>(100 * done / total) : -1);
+        });
 }
 
 ArtifactSession::~ArtifactSession()

@@ -67,7 +67,8 @@ void InspectionController::inspect(const TensorRef& ref, int bins)
     m_jobs.runWithProgress<std::shared_ptr<const TensorAnalysis>>(
         kAnalysis, tr("Statistics of %1").arg(QString::fromStdString(e->key)), this,
         [artifact, ref, bins](const io::CancelToken& token, const io::ProgressFn& progress) {
-            return std::make_shared<const TensorAnalysis>(analyzeTensor(*artifact, ref, bins, token, progress));
+            return std::make_shared<const TensorAnalysis>(
+                analyzeTensor(*artifact, ref, bins, token, progress));
         },
         [this, ref](std::shared_ptr<const TensorAnalysis> result) {
             if (ref != m_ref) return;
@@ -100,7 +101,8 @@ void InspectionController::requestPlane(const PlaneSelection& selection, int max
     m_jobs.run<std::shared_ptr<const PlaneData>>(
         kPlane, this,
         [tensor, selection, maxRows, maxCols](const io::CancelToken& token) {
-            return std::make_shared<const PlaneData>(extractPlane(*tensor, selection, maxRows, maxCols, &token));
+            return std::make_shared<const PlaneData>(
+                extractPlane(*tensor, selection, maxRows, maxCols, &token));
         },
         [this, ref](std::shared_ptr<const PlaneData> plane) {
             if (ref != m_ref) return;

@@ -97,8 +97,8 @@ io::ProgressFn JobRunner::progressRelay(const QString& key, quint64 generation)
                 [latest, runner, key, generation] {
                     latest->posted = false; // before reading, so a newer report posts again
                     if (!runner->isCurrent(key, generation) || !runner->isRunning(key)) return;
-                    emit runner->activityProgress(
-                        key, static_cast<qint64>(latest->done.load()), static_cast<qint64>(latest->total.load()));
+                    emit runner->activityProgress(key, static_cast<qint64>(latest->done.load()),
+                        static_cast<qint64>(latest->total.load()));
                 },
                 Qt::QueuedConnection);
         return true;

@@ -36,7 +36,8 @@ public:
     {
         return runWithProgress<Result>(
             key, QString(), receiver,
-            [work = std::move(work)](const io::CancelToken& token, const io::ProgressFn&) { return work(token); },
+            [work = std::move(work)](
+                const io::CancelToken& token, const io::ProgressFn&) { return work(token); },
             std::move(done));
     }
 
@@ -45,7 +46,8 @@ public:
     // activityFinished follows whatever the outcome. An empty label runs it silently.
     template <typename Result>
     quint64 runWithProgress(const QString& key, const QString& label, QObject* receiver,
-        std::function<Result(const io::CancelToken&, const io::ProgressFn&)> work, std::function<void(Result)> done)
+        std::function<Result(const io::CancelToken&, const io::ProgressFn&)> work,
+        std::function<void(Result)> done)
     {
         io::CancelToken token = startKey(key, label);
         const quint64 generation = m_generations.value(key);

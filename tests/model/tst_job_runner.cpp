@@ -171,12 +171,15 @@ private slots:
         QStringList events;
         qint64 lastDone = -1;
         bool monotonic = true;
-        connect(&runner, &model::JobRunner::activityStarted, this,
-            [&](const QString& key, const QString& label) { events << QStringLiteral("start %1 %2").arg(key, label); });
-        connect(&runner, &model::JobRunner::activityProgress, this, [&](const QString&, qint64 done, qint64 total) {
-            monotonic = monotonic && done >= lastDone && total == 1000;
-            lastDone = done;
-        });
+        connect(
+            &runner, &model::JobRunner::activityStarted, this, [&](const QString& key, const QString& label) {
+                events << QStringLiteral("start %1 %2").arg(key, label);
+            });
+        connect(&runner, &model::JobRunner::activityProgress, this,
+            [&](const QString&, qint64 done, qint64 total) {
+                monotonic = monotonic && done >= lastDone && total == 1000;
+                lastDone = done;
+            });
         connect(&runner, &model::JobRunner::activityFinished, this, [&](const QString& key) {
             events << QStringLiteral("finished %1 at %2").arg(key).arg(lastDone);
         });
@@ -193,7 +196,8 @@ private slots:
             [&](int v) { result = v; });
         QTRY_COMPARE(result, 7);
         QVERIFY(monotonic);
-        QCOMPARE(events, (QStringList { QStringLiteral("start p Counting"), QStringLiteral("finished p at 1000") }));
+        QCOMPARE(events,
+            (QStringList { QStringLiteral("start p Counting"), QStringLiteral("finished p at 1000") }));
         QVERIFY(!runner.isBusy());
     }
 
@@ -204,7 +208,8 @@ private slots:
         QSignalSpy started(&runner, &model::JobRunner::activityStarted);
         int result = 0;
         runner.run<int>(
-            QStringLiteral("q"), &receiver, [](const io::CancelToken&) { return 3; }, [&](int v) { result = v; });
+            QStringLiteral("q"), &receiver, [](const io::CancelToken&) { return 3; },
+            [&](int v) { result = v; });
         QTRY_COMPARE(result, 3);
         QCOMPARE(started.count(), 0);
     }

@@ -97,7 +97,8 @@ private slots:
         QCoreApplication::processEvents();
         QCOMPARE(gotA.size(), size_t(1));
         QCOMPARE(gotB.size(), size_t(1));
-        for (auto [got, session, key] : { std::tuple { gotA[0], &a, keysA[2] }, std::tuple { gotB[0], &b, keysB[2] } }) {
+        for (auto [got, session, key] :
+            { std::tuple { gotA[0], &a, keysA[2] }, std::tuple { gotB[0], &b, keysB[2] } }) {
             QVERIFY(got->status.isOk());
             QVERIFY(got->ref == session->ref(key));
             const MinMax expect = directMinMax(*session->artifact(), key);
@@ -159,14 +160,16 @@ private slots:
             const float v = 5.0f;
             std::memcpy(bytes.data() + 4 * i, &v, 4);
         }
-        const auto t = io::Tensor::owned(static_cast<int>(io::DType::Float), { rows, cols }, std::move(bytes));
+        const auto t
+            = io::Tensor::owned(static_cast<int>(io::DType::Float), { rows, cols }, std::move(bytes));
         const auto sel = model::PlaneSelection::defaultFor(t.shape());
         const auto full = model::extractPlane(t, sel, 512, 512);
         QCOMPARE(full.max, 5.0);
         io::CancelToken token;
         token.cancel();
         const auto stopped = model::extractPlane(t, sel, 512, 512, &token);
-        QVERIFY(std::none_of(stopped.values.begin(), stopped.values.end(), [](double v) { return v == 5.0; }));
+        QVERIFY(
+            std::none_of(stopped.values.begin(), stopped.values.end(), [](double v) { return v == 5.0; }));
     }
 };
 

@@ -1,10 +1,10 @@
 // The main window under the offscreen platform: opens real artifacts, selects variables, waits for
 // the statistics computed on worker threads, and checks what is shown, including failures.
 #include "app/gui/main_window.h"
-#include "model/session/artifact_session.h"
 #include "model/items/signature_table_model.h"
 #include "model/items/value_table_model.h"
 #include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/saved_model_view.h"
@@ -73,7 +73,8 @@ private slots:
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean"))
             || w.inspector()->statsText().contains(QStringLiteral("not numeric")));
         QVERIFY(w.inspector()->tensor() == last);
-        QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(), w.session()->resolve(last)->elementCount());
+        QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(),
+            w.session()->resolve(last)->elementCount());
     }
 
     void savedModelWithoutSignaturesShowsWarning()
