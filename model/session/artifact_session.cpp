@@ -22,6 +22,18 @@ ArtifactSession::ArtifactSession(QObject* parent)
         &m_jobs, &JobRunner::activityProgress, this, [this](const QString& key, qint64 done, qint64 total) {
             if (key == kOpenJob) emit progressChanged(total > 0 ? static_cast<int>(100 * done / total) : -1);
         });
+    // The open can also be cancelled from outside (the status bar's Cancel cancels the job's key).
+    // Checked once the event loop has delivered any result: still Opening with no open job running
+    // means it was cancelled.
+    connect(&m_jobs, &JobRunner::activityFinished, this, [this](const QString& key) {
+        if (key != kOpenJob) return;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_state == State::Opening && !m_jobs.isRunning(kOpenJob)) endCancelledOpen();
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 ArtifactSession::~ArtifactSession()
@@ -71,6 +83,11 @@ void ArtifactSession::cancelOpen()
 {
     if (m_state != State::Opening) return;
     m_jobs.cancel(kOpenJob);
+    endCancelledOpen();
+}
+
+void ArtifactSession::endCancelledOpen()
+{
     m_error = io::Status(io::ErrorCode::Cancelled, "opening was cancelled");
     setState(m_artifact ? State::Open : State::Empty);
 }

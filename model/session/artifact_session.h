@@ -50,6 +50,7 @@ signals:
 
 private:
     void setState(State state);
+    void endCancelledOpen(); // back to the previous artifact, or Empty
     JobRunner m_jobs;
     State m_state = State::Empty;
     QString m_path;

@@ -152,6 +152,22 @@ private slots:
         QCOMPARE(finished.at(0).at(0), started.at(0).at(0));
     }
 
+    void openCancelledThroughItsJobReturnsToEmpty()
+    {
+        // What the status bar's Cancel does: cancel the announced job's key on the session's runner.
+        model::ArtifactSession s;
+        QSignalSpy started(&s.jobs(), &model::JobRunner::activityStarted);
+        QSignalSpy opened(&s, &model::ArtifactSession::opened);
+        s.open(corpus("tf1-estimator-widedeep-5ckpts"));
+        QCOMPARE(started.count(), 1);
+        s.jobs().cancel(started.at(0).at(0).toString());
+        QTRY_COMPARE(s.state(), model::ArtifactSession::State::Empty);
+        QCOMPARE(s.lastError().code(), io::ErrorCode::Cancelled);
+        s.jobs().waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(opened.count(), 0);
+    }
+
     void heatmapPlaneStopsWhenCancelled()
     {
         const int64_t rows = 300, cols = 200;
