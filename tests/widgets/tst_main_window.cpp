@@ -5,6 +5,7 @@
 #include "model/items/value_table_model.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
+#include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/saved_model_view.h"
@@ -14,6 +15,7 @@
 
 #include <QLineEdit>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -57,6 +59,9 @@ private slots:
         // The value grid shows the 5x5 kernel.
         QCOMPARE(w.inspector()->valueModel()->rowCount(), 5);
         QCOMPARE(w.inspector()->valueModel()->columnCount(), 5);
+        // The status bar's activity indicator lives there and is hidden once nothing runs.
+        QCOMPARE(w.activity()->parentWidget(), static_cast<QWidget*>(w.statusBar()));
+        QTRY_VERIFY(!w.activity()->isVisible());
     }
 
     void rapidSelectionShowsOnlyTheLastVariable()
