@@ -93,6 +93,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentIndex() == 2) requestHeatmap();
     });
+    connect(m_controller, &model::InspectionController::analysisCancelled, this,
+        [this](const model::TensorRef& ref) {
+            if (ref != m_ref) return;
+            setStatsPlaceholder(tr("Statistics cancelled; select the variable again to compute them."));
+            m_histogram->clear(tr("Cancelled"));
+            m_heatmap->clear(tr("Cancelled"));
+        });
     auto clear = [this] { showTensor({}); };
     connect(m_controller->session(), &model::ArtifactSession::opened, this, clear);
     connect(m_controller->session(), &model::ArtifactSession::failed, this, clear);

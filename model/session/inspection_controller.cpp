@@ -18,6 +18,18 @@ InspectionController::InspectionController(ArtifactSession* session, QObject* pa
     connect(session, &ArtifactSession::opened, this, &InspectionController::follow);
     connect(session, &ArtifactSession::failed, this, &InspectionController::follow);
     connect(session, &ArtifactSession::closed, this, &InspectionController::follow);
+    // Once any result has been delivered: a selected tensor with neither a result nor a running
+    // analysis was cancelled by someone else than inspect() (which always starts a new one).
+    connect(&m_jobs, &JobRunner::activityFinished, this, [this](const QString& key) {
+        if (key != kAnalysis) return;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_ref.isValid() && !m_current && !m_jobs.isRunning(kAnalysis))
+                    emit analysisCancelled(m_ref);
+            },
+            Qt::QueuedConnection);
+    });
     follow();
 }
 

@@ -44,6 +44,8 @@ signals:
     void analysisReady(std::shared_ptr<const tscope::model::TensorAnalysis> analysis);
     void histogramReady(const tscope::model::HistogramData& histogram);
     void planeReady(std::shared_ptr<const tscope::model::PlaneData> plane);
+    // The analysis of the still-selected `ref` was cancelled from outside (the status bar's Cancel).
+    void analysisCancelled(const tscope::model::TensorRef& ref);
 
 private:
     void follow(); // takes the session's current artifact, dropping any inspection

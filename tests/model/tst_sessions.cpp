@@ -168,6 +168,31 @@ private slots:
         QCOMPARE(opened.count(), 0);
     }
 
+    void analysisCancelledFromOutsideIsReported()
+    {
+        model::ArtifactSession s;
+        QVERIFY(openAndWait(s, corpus("tf1-estimator-widedeep-5ckpts")));
+        model::InspectionController c(&s);
+        QSignalSpy started(&c.jobs(), &model::JobRunner::activityStarted);
+        QSignalSpy cancelled(&c, &model::InspectionController::analysisCancelled);
+        QSignalSpy ready(&c, &model::InspectionController::analysisReady);
+        const auto ref = s.ref(floatKeys(*s.artifact()).front());
+        c.inspect(ref, 16);
+        QCOMPARE(started.count(), 1);
+        c.jobs().cancel(started.at(0).at(0).toString()); // what the status bar's Cancel does
+        QTRY_COMPARE(cancelled.count(), 1);
+        QVERIFY(cancelled.at(0).at(0).value<model::TensorRef>() == ref);
+        c.jobs().waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(ready.count(), 0);
+        // A newer selection supersedes without being reported as cancelled.
+        c.inspect(ref, 16);
+        c.inspect(s.ref(floatKeys(*s.artifact()).back()), 16);
+        QTRY_COMPARE(ready.count(), 1);
+        QCoreApplication::processEvents();
+        QCOMPARE(cancelled.count(), 1);
+    }
+
     void heatmapPlaneStopsWhenCancelled()
     {
         const int64_t rows = 300, cols = 200;
