@@ -43,7 +43,8 @@ public:
 
     // Like run(), for work a person waits for: announced as `label` (activityStarted), its
     // progress(done, total) calls arrive coalesced as activityProgress on this runner's thread, and
-    // activityFinished follows whatever the outcome. An empty label runs it silently.
+    // activityFinished follows whatever the outcome. An empty label runs it silently, and then the
+    // work's ProgressFn is empty (io's convention: callers test it before calling).
     template <typename Result>
     quint64 runWithProgress(const QString& key, const QString& label, QObject* receiver,
         std::function<Result(const io::CancelToken&, const io::ProgressFn&)> work,
