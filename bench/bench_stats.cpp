@@ -16,8 +16,8 @@
 #include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/dtype.h"
-#include "model/histogram.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/histogram.h"
+#include "model/kernels/tensor_stats.h"
 
 #include <algorithm>
 #include <benchmark/benchmark.h>

@@ -4,8 +4,8 @@
 // Usage: gui_stall [DIR]   (writes DIR/big.{index,data-*} once; default: a temp dir)
 #include "app/gui/main_window.h"
 #include "io/bundle_writer.h"
-#include "model/artifact_session.h"
-#include "model/inspection_controller.h"
+#include "model/session/artifact_session.h"
+#include "model/session/inspection_controller.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
@@ -87,13 +87,12 @@ int main(int argc, char** argv)
         return buf;
     }());
     QObject::connect(window.session(), &model::ArtifactSession::opened, [&] {
-        auto artifact = window.session()->artifact();
         phase = 1;
         measuring = true;
         worst = 0;
         last = clock.elapsed();
         analysisStart = clock.elapsed();
-        window.treeView()->selectEntry(artifact->findEntry("big/kernel"));
+        window.treeView()->selectVariable(QStringLiteral("big/kernel"));
     });
     QObject::connect(controller, &model::InspectionController::analysisReady, [&](auto analysis) {
         const qint64 now = clock.elapsed();
@@ -110,32 +109,30 @@ int main(int argc, char** argv)
             std::fflush(stdout);
             if (phase == 1) { // measure again now that every widget has been shown once
                 phase = 3;
-                auto artifact = window.session()->artifact();
-                window.treeView()->selectEntry(artifact->findEntry("small/bias"));
+                window.treeView()->selectVariable(QStringLiteral("small/bias"));
                 QTimer::singleShot(200, [&] {
                     measuring = true;
                     worst = 0;
                     last = clock.elapsed();
                     analysisStart = clock.elapsed();
-                    window.treeView()->selectEntry(window.session()->artifact()->findEntry("big/kernel"));
+                    window.treeView()->selectVariable(QStringLiteral("big/kernel"));
                 });
                 return;
             }
             // Phase 2: select the big tensor again, then another variable 50 ms later.
             phase = 2;
-            auto artifact = window.session()->artifact();
-            window.treeView()->selectEntry(artifact->findEntry("small/bias"));
-            window.treeView()->selectEntry(artifact->findEntry("big/kernel"));
+            window.treeView()->selectVariable(QStringLiteral("small/bias"));
+            window.treeView()->selectVariable(QStringLiteral("big/kernel"));
             QTimer::singleShot(50, [&] {
                 cancelStart = clock.elapsed();
-                window.treeView()->selectEntry(window.session()->artifact()->findEntry("small/bias"));
+                window.treeView()->selectVariable(QStringLiteral("small/bias"));
             });
         } else if (phase == 2 && analysis && analysis->tensor && analysis->tensor->elementCount() == 4) {
             std::printf(
                 "switching away mid-analysis: the other variable's statistics appeared after %lld ms\n",
                 static_cast<long long>(now - cancelStart));
             std::printf("stale result for the big tensor delivered: %s\n",
-                window.inspector()->entry() == analysis->entry ? "no" : "YES");
+                window.inspector()->tensor() == analysis->ref ? "no" : "YES");
             QApplication::exit(0);
         }
     });

@@ -2,7 +2,7 @@
 // downsampled by striding; the axes still show source indices.
 #pragma once
 
-#include "model/tensor_view.h"
+#include "model/kernels/plane_selection.h"
 
 #include <QWidget>
 #include <memory>

@@ -2,7 +2,7 @@
 // labels, and a note for NaN/Inf (counted, never plotted). Receives binned data only.
 #pragma once
 
-#include "model/histogram.h"
+#include "model/kernels/histogram.h"
 
 #include <QWidget>
 

@@ -1,8 +1,9 @@
 #include "widgets/saved_model_view.h"
 
-#include "model/object_graph_model.h"
-#include "model/signature_table_model.h"
-#include "model/variable_tree_model.h"
+#include "model/items/object_graph_model.h"
+#include "model/items/signature_table_model.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
 #include "widgets/message_bar.h"
 
 #include <QComboBox>
@@ -50,6 +51,15 @@ SavedModelView::SavedModelView(QWidget* parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     connect(m_tagSets, &QComboBox::currentIndexChanged, this, &SavedModelView::showMetaGraph);
+}
+
+void SavedModelView::setSession(model::ArtifactSession* session)
+{
+    auto follow = [this, session] { setArtifact(session->artifact()); };
+    connect(session, &model::ArtifactSession::opened, this, follow);
+    connect(session, &model::ArtifactSession::failed, this, follow);
+    connect(session, &model::ArtifactSession::closed, this, follow);
+    follow();
 }
 
 void SavedModelView::setArtifact(std::shared_ptr<const io::Artifact> artifact)

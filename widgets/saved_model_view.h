@@ -14,6 +14,7 @@ class QTextBrowser;
 class QTreeView;
 
 namespace tscope::model {
+class ArtifactSession;
 class ObjectGraphModel;
 class SignatureTableModel;
 } // namespace tscope::model
@@ -26,6 +27,8 @@ class SavedModelView : public QWidget {
     Q_OBJECT
 public:
     explicit SavedModelView(QWidget* parent = nullptr);
+    // Shows whatever `session` has open, following its opened/failed/closed signals.
+    void setSession(model::ArtifactSession* session);
     void setArtifact(std::shared_ptr<const io::Artifact> artifact);
 
     QTableView* signatureTable() const { return m_signatures; }

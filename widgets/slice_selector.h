@@ -2,7 +2,7 @@
 // columns, and an index for every other dimension (like HDFView's subset selection).
 #pragma once
 
-#include "model/tensor_view.h"
+#include "model/kernels/plane_selection.h"
 
 #include <QWidget>
 

@@ -2,8 +2,9 @@
 
 #include "io/dtype.h"
 #include "io/element.h"
-#include "model/value_table_model.h"
-#include "model/variable_tree_model.h"
+#include "model/items/value_table_model.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
@@ -92,7 +93,18 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentIndex() == 2) requestHeatmap();
     });
-    showEntry(-1);
+    connect(m_controller, &model::InspectionController::analysisCancelled, this,
+        [this](const model::TensorRef& ref) {
+            if (ref != m_ref) return;
+            setStatsPlaceholder(tr("Statistics cancelled; select the variable again to compute them."));
+            m_histogram->clear(tr("Cancelled"));
+            m_heatmap->clear(tr("Cancelled"));
+        });
+    auto clear = [this] { showTensor({}); };
+    connect(m_controller->session(), &model::ArtifactSession::opened, this, clear);
+    connect(m_controller->session(), &model::ArtifactSession::failed, this, clear);
+    connect(m_controller->session(), &model::ArtifactSession::closed, this, clear);
+    showTensor({});
 }
 
 void TensorInspector::setStatsPlaceholder(const QString& text)
@@ -105,13 +117,14 @@ QString TensorInspector::statsText() const
     return m_stats->text();
 }
 
-void TensorInspector::showEntry(int entry)
+void TensorInspector::showTensor(const model::TensorRef& ref)
 {
-    m_entry = entry;
+    m_ref = ref;
     m_message->hide();
     m_values->setTensor(nullptr);
     const auto artifact = m_controller->artifact();
-    if (entry < 0 || !artifact || !artifact->bundle) {
+    const int index = m_controller->entryIndex(ref);
+    if (index < 0) {
         m_title->setText(tr("No variable selected"));
         m_details->setText(tr("Select a variable in the tree to see its statistics, histogram and values."));
         m_stats->clear();
@@ -119,11 +132,11 @@ void TensorInspector::showEntry(int entry)
         m_heatmap->clear(tr("Select a variable with at least one dimension"));
         m_valueSlice->setShape({});
         m_heatSlice->setShape({});
-        m_controller->inspect(-1, m_histogram->bins());
+        m_controller->inspect({}, m_histogram->bins());
         return;
     }
-    const auto& e = artifact->bundle->entries()[static_cast<size_t>(entry)];
-    const auto& an = artifact->tree.annotations[static_cast<size_t>(entry)];
+    const auto& e = artifact->bundle->entries()[static_cast<size_t>(index)];
+    const auto& an = artifact->tree.annotations[static_cast<size_t>(index)];
     QString name = QString::fromStdString(an.objectPath.empty() ? e.key : an.objectPath);
     m_title->setText(name);
     QStringList dims;
@@ -150,12 +163,12 @@ void TensorInspector::showEntry(int entry)
     m_heatmap->clear(tr("Computing…"));
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
-    m_controller->inspect(entry, m_histogram->bins());
+    m_controller->inspect(ref, m_histogram->bins());
 }
 
 void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> a)
 {
-    if (!a || a->entry != m_entry) return; // a late result for another variable
+    if (!a || a->ref != m_ref) return; // a late result for another variable
     if (!a->status.isOk()) {
         if (a->status.code() == io::ErrorCode::Cancelled) return;
         m_message->showMessage(MessageBar::Kind::Error, QString::fromStdString(a->status.toString()));
@@ -200,7 +213,7 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
 void TensorInspector::requestHeatmap()
 {
     const auto* a = m_controller->current();
-    if (!a || !a->tensor || a->entry != m_entry) return;
+    if (!a || !a->tensor || a->ref != m_ref) return;
     if (a->tensor->shape().empty()) {
         m_heatmap->clear(
             tr("A scalar has no heatmap: its value is %1").arg(m_values->index(0, 0).data().toString()));

@@ -3,7 +3,7 @@
 // the InspectionController's worker jobs; this widget never reads tensor data itself.
 #pragma once
 
-#include "model/inspection_controller.h"
+#include "model/session/inspection_controller.h"
 
 #include <QWidget>
 #include <memory>
@@ -29,9 +29,10 @@ class TensorInspector : public QWidget {
 public:
     explicit TensorInspector(model::InspectionController* controller, QWidget* parent = nullptr);
 
-    // Shows `entry` of the controller's artifact (-1 = nothing selected) and starts its analysis.
-    void showEntry(int entry);
-    int entry() const { return m_entry; }
+    // Shows `ref` (invalid = nothing selected) and starts its analysis. Follows the controller's
+    // session: opening, failing or closing clears it.
+    void showTensor(const model::TensorRef& ref);
+    const model::TensorRef& tensor() const { return m_ref; }
 
     HistogramPlot* histogram() const { return m_histogram; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -44,7 +45,7 @@ private:
     void requestHeatmap();
 
     model::InspectionController* m_controller;
-    int m_entry = -1;
+    model::TensorRef m_ref;
     QLabel* m_title;
     QLabel* m_details;
     QLabel* m_stats;

@@ -1,8 +1,9 @@
 #include "widgets/variable_tree_view.h"
 
 #include "io/dtype.h"
-#include "model/variable_filter_proxy.h"
-#include "model/variable_tree_model.h"
+#include "model/items/variable_filter_proxy.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
 
 #include <QAction>
 #include <QApplication>
@@ -90,8 +91,9 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     connect(m_slots, &QCheckBox::toggled, m_proxy, &model::VariableFilterProxy::setShowSlots);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& current) {
-            emit entrySelected(
-                current.isValid() ? current.data(model::VariableTreeModel::EntryRole).toInt() : -1);
+            emit tensorSelected(current.isValid()
+                    ? current.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>()
+                    : model::TensorRef {});
         });
     fillDTypes();
 }
@@ -113,6 +115,18 @@ void VariableTreeView::fillDTypes()
         }
     m_dtype->setCurrentIndex(std::max(0, m_dtype->findData(keep)));
     m_dtype->blockSignals(false);
+}
+
+void VariableTreeView::setSession(model::ArtifactSession* session)
+{
+    auto follow = [this, session] {
+        m_model->setArtifact(session->artifact(), session->artifactId());
+        reset();
+    };
+    connect(session, &model::ArtifactSession::opened, this, follow);
+    connect(session, &model::ArtifactSession::failed, this, follow);
+    connect(session, &model::ArtifactSession::closed, this, follow);
+    follow();
 }
 
 void VariableTreeView::reset()
@@ -142,13 +156,22 @@ void VariableTreeView::focusFilter()
     m_filter->selectAll();
 }
 
-void VariableTreeView::selectEntry(int entry)
+void VariableTreeView::selectTensor(const model::TensorRef& ref)
 {
-    QModelIndex src = m_model->indexForEntry(entry);
+    QModelIndex src = m_model->indexForRef(ref);
     QModelIndex idx = m_proxy->mapFromSource(src);
     if (!idx.isValid()) return;
     m_tree->setCurrentIndex(idx);
     m_tree->scrollTo(idx);
+}
+
+bool VariableTreeView::selectVariable(const QString& nameOrPath)
+{
+    const auto artifact = m_model->artifact();
+    const int entry = artifact ? artifact->findEntry(nameOrPath.toStdString()) : -1;
+    if (entry < 0) return false;
+    selectTensor({ m_model->artifactId(), artifact->bundle->entries()[static_cast<size_t>(entry)].key });
+    return true;
 }
 
 QString VariableTreeView::currentKey() const

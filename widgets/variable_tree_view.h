@@ -2,6 +2,8 @@
 // filters, a toggle for optimizer slots, and the tree itself with sortable numeric columns.
 #pragma once
 
+#include "model/tensor_ref.h"
+
 #include <QWidget>
 
 class QCheckBox;
@@ -10,6 +12,7 @@ class QLineEdit;
 class QTreeView;
 
 namespace tscope::model {
+class ArtifactSession;
 class VariableTreeModel;
 class VariableFilterProxy;
 } // namespace tscope::model
@@ -27,14 +30,18 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* slotsToggle() const { return m_slots; }
 
+    // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
+    void setSession(model::ArtifactSession* session);
     void reset(); // after the model got a new artifact
     void focusFilter(); // Find
-    void selectEntry(int entry);
+    void selectTensor(const model::TensorRef& ref);
+    // Selects a variable by checkpoint key or TF2 object path (`dense/kernel`); false if there is none.
+    bool selectVariable(const QString& nameOrPath);
     QString currentKey() const;
     void copyCurrentName();
 
 signals:
-    void entrySelected(int entry); // -1 for an inner node or nothing
+    void tensorSelected(const tscope::model::TensorRef& ref); // invalid for an inner node or nothing
 
 private:
     void applyFilter();

@@ -1,10 +1,11 @@
 #include "app/gui/main_window.h"
 
-#include "model/artifact_session.h"
-#include "model/artifact_summary.h"
-#include "model/inspection_controller.h"
-#include "model/variable_filter_proxy.h"
-#include "model/variable_tree_model.h"
+#include "model/items/artifact_summary.h"
+#include "model/items/variable_filter_proxy.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
+#include "model/session/inspection_controller.h"
+#include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/saved_model_view.h"
@@ -47,10 +48,10 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("Tensorscope"));
     setAcceptDrops(true);
     m_session = new model::ArtifactSession(this);
-    m_controller = new model::InspectionController(this);
+    m_controller = new model::InspectionController(m_session, this);
 
     m_start = new ui::StartPage(this);
-    // Opening: an indeterminate progress bar and a cancel button; the GUI stays live meanwhile.
+    // Opening: a progress bar (busy until io reports a total) and a cancel button; the GUI stays live.
     m_openingPage = new QWidget(this);
     m_openingLabel = new QLabel(m_openingPage);
     m_openingLabel->setAlignment(Qt::AlignCenter);
@@ -69,10 +70,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_artifactPage = new QWidget(this);
     m_artifactMessage = new ui::MessageBar(m_artifactPage);
     m_tree = new ui::VariableTreeView(m_artifactPage);
+    m_tree->setSession(m_session);
     m_summary = new QTextBrowser(m_artifactPage);
     m_summary->setOpenLinks(false);
     m_inspector = new ui::TensorInspector(m_controller, m_artifactPage);
     m_savedModel = new ui::SavedModelView(m_artifactPage);
+    m_savedModel->setSession(m_session);
     m_pages = new QTabWidget(m_artifactPage);
     m_pages->addTab(m_summary, tr("Summary"));
     m_pages->addTab(m_inspector, tr("Tensor"));
@@ -96,6 +99,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_statusLabel = new QLabel(this);
     statusBar()->addWidget(m_statusLabel, 1);
+    m_activity = new ui::ActivityIndicator(this);
+    m_activity->watch(&m_session->jobs());
+    m_activity->watch(&m_controller->jobs());
+    statusBar()->addPermanentWidget(m_activity);
 
     createActions();
     createMenus();
@@ -106,6 +113,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_start, &ui::StartPage::openRequested, this, &MainWindow::openPath);
     connect(m_session, &model::ArtifactSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &model::ArtifactSession::failed, this, &MainWindow::onFailed);
+    connect(m_session, &model::ArtifactSession::progressChanged, this, [this](int percent) {
+        m_openingProgress->setRange(0, percent < 0 ? 0 : 100);
+        m_openingProgress->setValue(std::max(percent, 0));
+    });
     connect(m_session, &model::ArtifactSession::stateChanged, this, [this](model::ArtifactSession::State s) {
         if (s == model::ArtifactSession::State::Opening) {
             m_openingLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_session->path())));
@@ -118,9 +129,9 @@ MainWindow::MainWindow(QWidget* parent)
         }
         updateActions();
     });
-    connect(m_tree, &ui::VariableTreeView::entrySelected, this, [this](int entry) {
-        if (entry < 0) return;
-        m_inspector->showEntry(entry);
+    connect(m_tree, &ui::VariableTreeView::tensorSelected, this, [this](const model::TensorRef& ref) {
+        if (!ref.isValid()) return;
+        m_inspector->showTensor(ref);
         if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
     });
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
@@ -154,11 +165,7 @@ void MainWindow::createActions()
         [this] { openPath(demoPath(QStringLiteral("training_run"))); });
     m_close = new QAction(tr("&Close"), this);
     m_close->setShortcut(QKeySequence::Close);
-    connect(m_close, &QAction::triggered, this, [this] {
-        m_controller->setArtifact(nullptr);
-        m_inspector->showEntry(-1);
-        m_session->close();
-    });
+    connect(m_close, &QAction::triggered, m_session, &model::ArtifactSession::close); // panels follow
     m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
     connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
     m_quit = new QAction(tr("&Quit"), this);
@@ -279,19 +286,17 @@ void MainWindow::openPath(const QString& path)
 {
     if (path.isEmpty()) return;
     m_start->messageBar()->hide();
+    m_openingProgress->setRange(0, 0);
     m_session->open(path);
 }
 
 void MainWindow::onOpened()
 {
+    // The tree, the inspector and the SavedModel page follow the session themselves; this is the
+    // window's own part: recent files, summary, tabs, title and status line.
     auto artifact = m_session->artifact();
     m_settings.addRecentPath(m_session->path());
-    m_controller->setArtifact(artifact);
-    m_tree->model()->setArtifact(artifact);
-    m_tree->reset();
-    m_inspector->showEntry(-1);
     m_summary->setHtml(model::summaryHtml(*artifact));
-    m_savedModel->setArtifact(artifact);
     m_pages->setTabEnabled(SavedModelTab, artifact->savedModel.has_value());
     m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
     m_pages->setCurrentIndex(SummaryTab);
@@ -313,8 +318,9 @@ void MainWindow::onOpened()
     updateActions();
 }
 
-void MainWindow::onFailed(const QString& message)
+void MainWindow::onFailed(const io::Status& status)
 {
+    const QString message = model::statusToText(status);
     const QString path = m_session->path();
     m_start->setRecent(m_settings.recentPaths());
     m_start->messageBar()->showMessage(

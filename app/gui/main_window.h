@@ -16,12 +16,17 @@ class QStackedWidget;
 class QTabWidget;
 class QTextBrowser;
 
+namespace tscope::io {
+class Status;
+}
+
 namespace tscope::model {
 class ArtifactSession;
 class InspectionController;
 } // namespace tscope::model
 
 namespace tscope::ui {
+class ActivityIndicator;
 class MessageBar;
 class SavedModelView;
 class StartPage;
@@ -48,6 +53,7 @@ public:
     ui::SavedModelView* savedModelView() const { return m_savedModel; }
     QTabWidget* pages() const { return m_pages; }
     ui::StartPage* startPage() const { return m_start; }
+    ui::ActivityIndicator* activity() const { return m_activity; }
     QStackedWidget* stack() const { return m_stack; }
 
 protected:
@@ -61,7 +67,7 @@ private:
     void updateActions();
     void updateRecentMenu();
     void onOpened();
-    void onFailed(const QString& message);
+    void onFailed(const io::Status& status);
     void chooseFile();
     void chooseFolder();
     void exportHistogram();
@@ -83,6 +89,7 @@ private:
     ui::TensorInspector* m_inspector;
     ui::SavedModelView* m_savedModel;
     QLabel* m_statusLabel;
+    ui::ActivityIndicator* m_activity;
 
     QAction* m_openFile = nullptr;
     QAction* m_openFolder = nullptr;

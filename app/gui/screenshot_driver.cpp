@@ -1,8 +1,8 @@
 #include "app/gui/screenshot_driver.h"
 
 #include "app/gui/main_window.h"
-#include "model/artifact_session.h"
-#include "model/inspection_controller.h"
+#include "model/session/artifact_session.h"
+#include "model/session/inspection_controller.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
@@ -58,8 +58,7 @@ void ScreenshotDriver::onOpened()
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
-    int entry = artifact->findEntry(m_variable.toStdString());
-    if (entry < 0) {
+    if (artifact->findEntry(m_variable.toStdString()) < 0) {
         std::fprintf(stderr, "tensorscope: no variable '%s'\n", qPrintable(m_variable));
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
@@ -69,7 +68,7 @@ void ScreenshotDriver::onOpened()
             showView();
             QTimer::singleShot(500, this, &ScreenshotDriver::grabAndQuit);
         });
-    m_window->treeView()->selectEntry(entry);
+    m_window->treeView()->selectVariable(m_variable);
 }
 
 void ScreenshotDriver::grabAndQuit()

@@ -1,10 +1,10 @@
 // Every model and proxy under QAbstractItemModelTester, on real artifacts from the shared corpus.
 #include "io/artifact.h"
-#include "model/object_graph_model.h"
-#include "model/signature_table_model.h"
-#include "model/value_table_model.h"
-#include "model/variable_filter_proxy.h"
-#include "model/variable_tree_model.h"
+#include "model/items/object_graph_model.h"
+#include "model/items/signature_table_model.h"
+#include "model/items/value_table_model.h"
+#include "model/items/variable_filter_proxy.h"
+#include "model/items/variable_tree_model.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>
@@ -61,15 +61,18 @@ private slots:
         model::VariableFilterProxy proxy;
         proxy.setSourceModel(&tree);
         QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        tree.setArtifact(artifact);
+        tree.setArtifact(artifact, model::newArtifactId());
         QCOMPARE(countRows(tree), int(artifact->tree.nodes.size()) - 1);
 
-        // Every bundle entry is reachable through indexForEntry and maps back to itself.
+        // Every bundle entry is reachable through its TensorRef and maps back to it; a ref with
+        // another artifact's identity reaches nothing.
         if (artifact->bundle)
-            for (int e = 0; e < int(artifact->bundle->entries().size()); ++e) {
-                QModelIndex i = tree.indexForEntry(e);
-                QVERIFY2(i.isValid(), artifact->bundle->entries()[size_t(e)].key.c_str());
-                QCOMPARE(i.data(model::VariableTreeModel::EntryRole).toInt(), e);
+            for (const auto& entry : artifact->bundle->entries()) {
+                const model::TensorRef ref { tree.artifactId(), entry.key };
+                QModelIndex i = tree.indexForRef(ref);
+                QVERIFY2(i.isValid(), entry.key.c_str());
+                QVERIFY(i.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>() == ref);
+                QVERIFY(!tree.indexForRef({ tree.artifactId() + 1, entry.key }).isValid());
             }
 
         // Filters, toggled in sequence while the tester watches.
@@ -83,7 +86,7 @@ private slots:
         proxy.setDType({});
         proxy.setShapePattern({});
         proxy.setShowSlots(true);
-        tree.setArtifact(nullptr);
+        tree.setArtifact(nullptr, 0);
         QCOMPARE(tree.rowCount(), 0);
     }
 
@@ -91,7 +94,7 @@ private slots:
     {
         auto artifact = openCorpus("ckpt-tf2-a2c-3ckpts");
         model::VariableTreeModel tree;
-        tree.setArtifact(artifact);
+        tree.setArtifact(artifact, model::newArtifactId());
         model::VariableFilterProxy proxy;
         proxy.setSourceModel(&tree);
         const QString key = QStringLiteral("critic/hidden2/kernel/.ATTRIBUTES/VARIABLE_VALUE");
@@ -117,7 +120,7 @@ private slots:
         std::function<void(const QModelIndex&)> check = [&](const QModelIndex& p) {
             for (int r = 0; r < proxy.rowCount(p); ++r) {
                 QModelIndex i = proxy.index(r, 0, p);
-                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0)
+                if (i.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>().isValid())
                     QCOMPARE(i.data(model::VariableTreeModel::RankRole).toInt(), 2);
                 check(i);
             }
@@ -129,7 +132,7 @@ private slots:
     {
         auto artifact = openCorpus("keras-tf27-heart-savedmodel");
         model::VariableTreeModel tree;
-        tree.setArtifact(artifact);
+        tree.setArtifact(artifact, model::newArtifactId());
         model::VariableFilterProxy proxy;
         proxy.setSourceModel(&tree);
         proxy.sort(model::VariableTreeModel::BytesColumn, Qt::DescendingOrder);

@@ -1,7 +1,7 @@
 // Statistics and histograms against values computed here independently (long double, one pass).
 #include "io/tensor.h"
-#include "model/histogram.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/histogram.h"
+#include "model/kernels/tensor_stats.h"
 
 #include <QtTest>
 #include <cmath>

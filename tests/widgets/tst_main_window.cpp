@@ -1,10 +1,11 @@
 // The main window under the offscreen platform: opens real artifacts, selects variables, waits for
 // the statistics computed on worker threads, and checks what is shown, including failures.
 #include "app/gui/main_window.h"
-#include "model/artifact_session.h"
-#include "model/signature_table_model.h"
-#include "model/value_table_model.h"
-#include "model/variable_tree_model.h"
+#include "model/items/signature_table_model.h"
+#include "model/items/value_table_model.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
+#include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/saved_model_view.h"
@@ -14,6 +15,7 @@
 
 #include <QLineEdit>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
@@ -49,13 +51,17 @@ private slots:
         auto artifact = w.session()->artifact();
         const int entry = artifact->findEntry("critic/hidden2/kernel");
         QVERIFY(entry >= 0);
-        w.treeView()->selectEntry(entry);
-        QCOMPARE(w.inspector()->entry(), entry);
+        const model::TensorRef ref = w.session()->ref(artifact->bundle->entries()[size_t(entry)].key);
+        w.treeView()->selectTensor(ref);
+        QVERIFY(w.inspector()->tensor() == ref);
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
         QVERIFY(w.inspector()->histogram()->plot()->plottable(0)->interface1D()->dataCount() > 0);
         // The value grid shows the 5x5 kernel.
         QCOMPARE(w.inspector()->valueModel()->rowCount(), 5);
         QCOMPARE(w.inspector()->valueModel()->columnCount(), 5);
+        // The status bar's activity indicator lives there and is hidden once nothing runs.
+        QCOMPARE(w.activity()->parentWidget(), static_cast<QWidget*>(w.statusBar()));
+        QTRY_VERIFY(!w.activity()->isVisible());
     }
 
     void rapidSelectionShowsOnlyTheLastVariable()
@@ -66,14 +72,14 @@ private slots:
         QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
         auto artifact = w.session()->artifact();
         const int n = int(artifact->bundle->entries().size());
-        for (int e = 0; e < n; ++e)
-            w.treeView()->selectEntry(e); // click through everything quickly
-        const int last = w.inspector()->entry();
+        for (int e = 0; e < n; ++e) // click through everything quickly
+            w.treeView()->selectTensor(w.session()->ref(artifact->bundle->entries()[size_t(e)].key));
+        const model::TensorRef last = w.inspector()->tensor();
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean"))
             || w.inspector()->statsText().contains(QStringLiteral("not numeric")));
-        QCOMPARE(w.inspector()->entry(), last);
+        QVERIFY(w.inspector()->tensor() == last);
         QCOMPARE(w.inspector()->valueModel()->tensor()->elementCount(),
-            artifact->bundle->entries()[size_t(last)].elementCount());
+            w.session()->resolve(last)->elementCount());
     }
 
     void savedModelWithoutSignaturesShowsWarning()
@@ -126,7 +132,7 @@ private slots:
         w.show();
         w.openPath(corpus("tf20alpha-keras-export-3metagraphs-nodata"));
         QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
-        w.treeView()->selectEntry(0);
+        w.treeView()->selectTensor(w.session()->ref(w.session()->artifact()->bundle->entries().front().key));
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("cannot be read")));
     }
 
@@ -145,7 +151,7 @@ private slots:
         std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& p) {
             for (int r = 0; r < tree->model()->rowCount(p); ++r) {
                 QModelIndex i = tree->model()->index(r, 0, p);
-                if (i.data(model::VariableTreeModel::EntryRole).toInt() >= 0
+                if (i.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>().isValid()
                     && tree->model()->rowCount(i) == 0) {
                     ++leaves;
                     QVERIFY(i.data(model::VariableTreeModel::FilterRole)

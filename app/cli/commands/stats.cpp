@@ -5,7 +5,7 @@
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/tensor_stats.h"
 
 #include <CLI/CLI.hpp>
 #include <ostream>

@@ -1,4 +1,4 @@
-#include "model/signature_table_model.h"
+#include "model/items/signature_table_model.h"
 
 #include "io/dtype.h"
 

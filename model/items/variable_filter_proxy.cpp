@@ -1,7 +1,7 @@
-#include "model/variable_filter_proxy.h"
+#include "model/items/variable_filter_proxy.h"
 
 #include "io/variable_tree.h"
-#include "model/variable_tree_model.h"
+#include "model/items/variable_tree_model.h"
 
 namespace tscope::model {
 
@@ -94,7 +94,7 @@ bool VariableFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sou
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
     const auto kind = static_cast<io::NodeKind>(idx.data(VariableTreeModel::KindRole).toInt());
     if (kind == io::NodeKind::Slot && !m_showSlots) return false;
-    const bool hasEntry = idx.data(VariableTreeModel::EntryRole).toInt() >= 0;
+    const bool hasEntry = idx.data(VariableTreeModel::TensorRefRole).value<TensorRef>().isValid();
     if (!isFiltering()) return true;
     // Inner nodes are shown only because a descendant matches (recursive filtering).
     if (!hasEntry) return false;

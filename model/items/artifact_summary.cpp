@@ -1,7 +1,7 @@
-#include "model/artifact_summary.h"
+#include "model/items/artifact_summary.h"
 
 #include "io/dtype.h"
-#include "model/variable_tree_model.h"
+#include "model/items/variable_tree_model.h"
 
 #include <QDateTime>
 #include <algorithm>

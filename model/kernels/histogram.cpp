@@ -1,16 +1,13 @@
-#include "model/histogram.h"
+#include "model/kernels/histogram.h"
 
-#include "io/cpu_budget.h"
 #include "io/dtype.h"
 #include "io/element.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/compute_pool.h"
+#include "model/kernels/tensor_stats.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
 namespace tscope::model {
 namespace {
@@ -84,8 +81,8 @@ void binFloats(const float* p, uint64_t n, double lo, double scale, int bins, Pa
 
 } // namespace
 
-io::Result<HistogramData> computeHistogram(
-    const io::Tensor& t, int bins, double lo, double hi, const io::CancelToken* cancel, int threads)
+io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
+    const io::CancelToken* cancel, int threads, io::Executor* executor)
 {
     HistogramData h;
     h.total = t.elementCount();
@@ -119,38 +116,34 @@ io::Result<HistogramData> computeHistogram(
 
     const uint64_t total = h.total;
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
-    unsigned n = io::kernelThreads(threads);
-    n = static_cast<unsigned>(std::min<uint64_t>(n, std::max<uint64_t>(chunks, 1)));
-    std::atomic<uint64_t> next { 0 };
-    std::atomic<bool> stop { false };
-    std::mutex m;
-    Partial result;
-    result.counts.assign(static_cast<size_t>(bins), 0);
-    auto worker = [&] {
-        Partial p;
+    io::Executor& pool = executor ? *executor : sharedExecutor();
+    // One partial histogram per worker: no locks while chunks run.
+    std::vector<Partial> partial(pool.maxWorkers());
+    for (auto& p : partial)
         p.counts.assign(static_cast<size_t>(bins), 0);
-        for (uint64_t c = next++; c < chunks && !stop; c = next++) {
+    const bool complete = pool.parallelFor(
+        chunks,
+        [&](uint64_t c, unsigned worker) {
             const uint64_t begin = c * kStatsChunkElements;
             const uint64_t end = std::min(total, begin + kStatsChunkElements);
             if (isFloat && reinterpret_cast<uintptr_t>(base) % alignof(float) == 0)
-                binFloats(reinterpret_cast<const float*>(base) + begin, end - begin, lo, scale, bins, p);
+                binFloats(reinterpret_cast<const float*>(base) + begin, end - begin, lo, scale, bins,
+                    partial[worker]);
             else
-                binRange(begin, end, get, lo, scale, bins, p);
-            if (cancel && cancel->isCancelled()) stop = true;
-        }
-        std::lock_guard lock(m);
+                binRange(begin, end, get, lo, scale, bins, partial[worker]);
+            return true;
+        },
+        cancel, threads > 0 ? static_cast<unsigned>(threads) : 0);
+    if (!complete || (cancel && cancel->isCancelled()))
+        return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
+    Partial result;
+    result.counts.assign(static_cast<size_t>(bins), 0);
+    for (const auto& p : partial) {
         for (size_t b = 0; b < p.counts.size(); ++b)
             result.counts[b] += p.counts[b];
         result.nans += p.nans;
         result.infs += p.infs;
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < n; ++i)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& th : pool)
-        th.join();
-    if (stop) return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
+    }
     h.counts = std::move(result.counts);
     h.nans = result.nans;
     h.infs = result.infs;

@@ -2,6 +2,7 @@
 // the index chosen for every other dimension (HDFView's slice selector).
 #pragma once
 
+#include "io/cancel.h"
 #include "io/tensor.h"
 
 #include <cstdint>
@@ -31,8 +32,9 @@ struct PlaneData {
     double min = 0, max = 0; // over finite values
 };
 
-// runs on worker thread
-PlaneData extractPlane(
-    const io::Tensor& tensor, const PlaneSelection& selection, int64_t maxRows, int64_t maxCols);
+// runs on worker thread; stops between rows once `cancel` is set (the partial plane is then dropped
+// by the caller: on a huge tensor each sampled row can touch pages no one has read yet)
+PlaneData extractPlane(const io::Tensor& tensor, const PlaneSelection& selection, int64_t maxRows,
+    int64_t maxCols, const io::CancelToken* cancel = nullptr);
 
 } // namespace tscope::model

@@ -1,12 +1,14 @@
-#include "model/tensor_analysis.h"
+#include "model/kernels/tensor_analysis.h"
 
 namespace tscope::model {
 
-TensorAnalysis analyzeTensor(const io::Artifact& artifact, int entry, int bins, const io::CancelToken& cancel)
+TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref, int bins,
+    const io::CancelToken& cancel, const io::ProgressFn& progress)
 {
     TensorAnalysis a;
-    a.entry = entry;
-    if (!artifact.bundle || entry < 0 || entry >= static_cast<int>(artifact.bundle->entries().size())) {
+    a.ref = ref;
+    const int entry = artifact.bundle && ref.isValid() ? artifact.bundle->indexOf(ref.key) : -1;
+    if (entry < 0) {
         a.status = io::Status(io::ErrorCode::NotFound, "no such variable");
         return a;
     }
@@ -20,6 +22,7 @@ TensorAnalysis analyzeTensor(const io::Artifact& artifact, int entry, int bins, 
     a.tensor = std::make_shared<const io::Tensor>(std::move(tensor.value()));
     StatsOptions so;
     so.cancel = &cancel;
+    so.progress = progress;
     auto stats = computeStats(*a.tensor, so);
     if (!stats) {
         a.status = stats.status();

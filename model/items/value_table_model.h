@@ -2,7 +2,7 @@
 // demand, so only the visible ones cost anything even for tensors with millions of elements.
 #pragma once
 
-#include "model/tensor_view.h"
+#include "model/kernels/plane_selection.h"
 
 #include <QAbstractTableModel>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "model/object_graph_model.h"
+#include "model/items/object_graph_model.h"
 
 #include <deque>
 

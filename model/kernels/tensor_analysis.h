@@ -3,24 +3,26 @@
 #pragma once
 
 #include "io/artifact.h"
-#include "model/histogram.h"
-#include "model/tensor_stats.h"
+#include "model/kernels/histogram.h"
+#include "model/kernels/tensor_stats.h"
+#include "model/tensor_ref.h"
 
 #include <memory>
 
 namespace tscope::model {
 
 struct TensorAnalysis {
-    int entry = -1;
+    TensorRef ref; // which tensor this is about
     std::shared_ptr<const io::Tensor> tensor; // keeps the mapping alive for the value grid
     TensorStats stats;
     HistogramData histogram;
     io::Status status; // why any part is missing (read error, cancelled)
 };
 
-// runs on worker thread
-TensorAnalysis analyzeTensor(
-    const io::Artifact& artifact, int entry, int bins, const io::CancelToken& cancel);
+// runs on worker thread. `artifact` must be the one `ref.artifact` names (the caller checks the
+// identity; this looks the key up). `progress` counts elements of the statistics pass.
+TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref, int bins,
+    const io::CancelToken& cancel, const io::ProgressFn& progress = {});
 
 // runs on worker thread: only the histogram, reusing known stats (bin count or scale changed)
 io::Result<HistogramData> rebin(

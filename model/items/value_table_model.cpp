@@ -1,4 +1,4 @@
-#include "model/value_table_model.h"
+#include "model/items/value_table_model.h"
 
 #include "io/dtype.h"
 #include "io/element.h"

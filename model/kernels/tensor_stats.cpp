@@ -1,16 +1,14 @@
-#include "model/tensor_stats.h"
+#include "model/kernels/tensor_stats.h"
 
-#include "io/cpu_budget.h"
 #include "io/dtype.h"
 #include "io/element.h"
+#include "model/kernels/compute_pool.h"
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -110,9 +108,9 @@ bool cpuHasAvx2Fma()
 #endif
 
 // Statistics of a block of float values already converted to float32 (or float64).
-template <typename Scalar> TensorStats blockStats(const Scalar* data, int64_t n)
+template <typename Scalar> PartialStats blockStats(const Scalar* data, int64_t n)
 {
-    TensorStats s;
+    PartialStats s;
     s.count = static_cast<uint64_t>(n);
 #if TSCOPE_STATS_AVX2
     if constexpr (std::is_same_v<Scalar, float>) {
@@ -125,8 +123,8 @@ template <typename Scalar> TensorStats blockStats(const Scalar* data, int64_t n)
             s.min = static_cast<double>(f.min);
             s.max = static_cast<double>(f.max);
             s.mean = static_cast<double>(data[0]) + f.s1 / fn;
-            s.std = std::max(0.0, f.s2 - f.s1 * f.s1 / fn); // M2 until finished
-            s.l2 = f.sumSq; // sum of squares until finished
+            s.m2 = std::max(0.0, f.s2 - f.s1 * f.s1 / fn);
+            s.sumSquares = f.sumSq;
             return s;
         }
     }
@@ -145,8 +143,8 @@ template <typename Scalar> TensorStats blockStats(const Scalar* data, int64_t n)
         const double s2 = d.square().sum();
         const double fn = static_cast<double>(n);
         s.mean = shift + s1 / fn;
-        s.std = std::max(0.0, s2 - s1 * s1 / fn); // M2 until finished
-        s.l2 = s2 + 2.0 * shift * s1 + fn * shift * shift; // sum of squares until finished
+        s.m2 = std::max(0.0, s2 - s1 * s1 / fn);
+        s.sumSquares = s2 + 2.0 * shift * s1 + fn * shift * shift;
         return s;
     }
     // Slow path for blocks holding NaN/Inf: element by element.
@@ -171,8 +169,8 @@ template <typename Scalar> TensorStats blockStats(const Scalar* data, int64_t n)
         mx = std::max(mx, v);
     }
     s.mean = mean;
-    s.std = m2;
-    s.l2 = sq;
+    s.m2 = m2;
+    s.sumSquares = sq;
     s.min = mn;
     s.max = mx;
     return s;
@@ -224,72 +222,75 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
 {
     const uint64_t total = t.elementCount();
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
-    unsigned threads = io::kernelThreads(options.threads);
-    threads = static_cast<unsigned>(std::min<uint64_t>(threads, std::max<uint64_t>(chunks, 1)));
-
-    std::atomic<uint64_t> next { 0 }, done { 0 };
-    std::atomic<bool> stop { false };
-    std::mutex mergeMutex;
-    TensorStats result;
-    // The calling thread works too and is the one that reports progress.
-    auto worker = [&](bool reportProgress) {
-        std::vector<Scalar> buffer;
-        TensorStats local;
-        for (uint64_t c = next++; c < chunks && !stop; c = next++) {
+    io::Executor& executor = options.executor ? *options.executor : sharedExecutor();
+    // One partial result and conversion buffer per worker: no locks while chunks run.
+    std::vector<PartialStats> partial(executor.maxWorkers());
+    std::vector<std::vector<Scalar>> buffers(executor.maxWorkers());
+    std::atomic<uint64_t> done { 0 };
+    const bool complete = executor.parallelFor(
+        chunks,
+        [&](uint64_t c, unsigned worker) {
             const uint64_t begin = c * kStatsChunkElements;
             const uint64_t n = std::min(kStatsChunkElements, total - begin);
-            local.merge(blockStats(convertBlock<Scalar>(t, begin, n, buffer), static_cast<int64_t>(n)));
-            done += n;
-            if (reportProgress ? io::shouldStop(options.cancel, options.progress, done.load(), total)
-                               : (options.cancel && options.cancel->isCancelled()))
-                stop = true;
-        }
-        std::lock_guard lock(mergeMutex);
-        result.merge(local);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back(worker, false);
-    worker(true);
-    for (auto& th : pool)
-        th.join();
-    if (stop || (options.cancel && options.cancel->isCancelled()))
+            partial[worker].merge(
+                blockStats(convertBlock<Scalar>(t, begin, n, buffers[worker]), static_cast<int64_t>(n)));
+            const uint64_t sofar = done += n;
+            // Worker 0 is the calling thread: the one that may report progress.
+            return worker != 0 || !io::shouldStop(options.cancel, options.progress, sofar, total);
+        },
+        options.cancel, options.threads > 0 ? static_cast<unsigned>(options.threads) : 0);
+    if (!complete || (options.cancel && options.cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "statistics cancelled");
-    if (result.finite > 0) {
-        result.std = std::sqrt(result.std / static_cast<double>(result.finite));
-        result.l2 = std::sqrt(result.l2);
-    } else {
-        result.std = result.l2 = result.min = result.max = result.mean = 0;
-    }
-    return result;
+    if (options.progress) options.progress(total, total); // the last chunk may have been a helper's
+    PartialStats all;
+    for (const auto& p : partial)
+        all.merge(p);
+    return all.finish();
 }
 
 } // namespace
 
-void TensorStats::merge(const TensorStats& o)
+void PartialStats::merge(const PartialStats& o)
 {
-    // While accumulating, `std` holds M2 and `l2` the sum of squares.
     if (o.finite > 0) {
         if (finite == 0) {
             min = o.min;
             max = o.max;
             mean = o.mean;
-            std = o.std;
+            m2 = o.m2;
         } else {
             const double na = static_cast<double>(finite), nb = static_cast<double>(o.finite);
             const double delta = o.mean - mean;
             mean += delta * nb / (na + nb);
-            std += o.std + delta * delta * na * nb / (na + nb);
+            m2 += o.m2 + delta * delta * na * nb / (na + nb);
             min = std::min(min, o.min);
             max = std::max(max, o.max);
         }
-        l2 += o.l2;
+        sumSquares += o.sumSquares;
     }
     count += o.count;
     finite += o.finite;
     zeros += o.zeros;
     nans += o.nans;
     infs += o.infs;
+}
+
+TensorStats PartialStats::finish() const
+{
+    TensorStats s;
+    s.count = count;
+    s.finite = finite;
+    s.zeros = zeros;
+    s.nans = nans;
+    s.infs = infs;
+    if (finite > 0) {
+        s.min = min;
+        s.max = max;
+        s.mean = mean;
+        s.std = std::sqrt(m2 / static_cast<double>(finite));
+        s.l2 = std::sqrt(sumSquares);
+    }
+    return s;
 }
 
 io::Result<TensorStats> computeStats(const io::Tensor& tensor, const StatsOptions& options)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/artifact.h"
+#include "model/tensor_ref.h"
 
 #include <QAbstractItemModel>
 #include <memory>
@@ -16,7 +17,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1, // raw numbers for numeric columns, lower-case text otherwise
         FilterRole, // the node's full path and checkpoint key
-        EntryRole, // index into the bundle's entries, -1 for inner nodes
+        TensorRefRole, // model::TensorRef of the node's tensor (invalid for inner nodes)
         KindRole, // io::NodeKind as int
         DTypeNameRole, // "float32" ("" for inner nodes)
         ShapeRole, // QList<qint64> of dims (empty for inner nodes and scalars)
@@ -26,8 +27,11 @@ public:
 
     explicit VariableTreeModel(QObject* parent = nullptr);
 
-    void setArtifact(std::shared_ptr<const io::Artifact> artifact);
+    // `id` is the artifact's identity in its session (ArtifactSession::artifactId), put into TensorRefs;
+    // 0 gives a standalone model a fresh one.
+    void setArtifact(std::shared_ptr<const io::Artifact> artifact, ArtifactId id);
     std::shared_ptr<const io::Artifact> artifact() const { return m_artifact; }
+    ArtifactId artifactId() const { return m_artifactId; }
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -36,13 +40,14 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    QModelIndex indexForEntry(int entry) const;
+    QModelIndex indexForRef(const TensorRef& ref) const; // invalid for a ref of another artifact
     const io::TreeNode* node(const QModelIndex& index) const;
 
 private:
     int nodeId(const QModelIndex& index) const;
     int rowOf(int nodeId) const;
     std::shared_ptr<const io::Artifact> m_artifact;
+    ArtifactId m_artifactId = 0;
     std::vector<int> m_rowInParent; // per node
     std::vector<int> m_nodeOfEntry; // per entry
 };

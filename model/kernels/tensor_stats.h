@@ -1,8 +1,9 @@
-// Statistics of a tensor (min, max, mean, std, L2 norm, zeros, NaN, Inf), computed in chunks on
-// several threads with Eigen, cancellable between chunks. No Qt here so the CLI shares it.
+// Statistics of a tensor (min, max, mean, std, L2 norm, zeros, NaN, Inf), computed in chunks on the
+// shared compute pool with Eigen, cancellable between chunks.
 #pragma once
 
 #include "io/cancel.h"
+#include "io/executor.h"
 #include "io/status.h"
 #include "io/tensor.h"
 
@@ -19,15 +20,24 @@ struct TensorStats {
     uint64_t infs = 0;
     double min = 0, max = 0, mean = 0, std = 0, l2 = 0; // over finite values; valid when finite > 0
     bool numeric = true; // false for strings/opaque dtypes
+};
 
-    // Partial statistics merge (Chan et al.): used across chunks and threads.
-    void merge(const TensorStats& other);
+// Statistics of part of a tensor while they are being computed: the sums that merge exactly across
+// chunks and threads (Chan et al.), turned into a TensorStats once every part is in.
+struct PartialStats {
+    uint64_t count = 0, finite = 0, zeros = 0, nans = 0, infs = 0;
+    double min = 0, max = 0, mean = 0; // over finite values
+    double m2 = 0; // sum of squared deviations from `mean`
+    double sumSquares = 0; // sum of x^2
+    void merge(const PartialStats& other);
+    TensorStats finish() const;
 };
 
 struct StatsOptions {
     const io::CancelToken* cancel = nullptr;
     io::ProgressFn progress; // in elements
-    int threads = 0; // 0 = hardware concurrency
+    int threads = 0; // at most this many threads; 0 = as many as the compute budget has free
+    io::Executor* executor = nullptr; // nullptr = the shared compute pool (sharedExecutor())
 };
 
 // Complex tensors use the magnitude; bool counts as 0/1; strings give numeric=false.

@@ -1,4 +1,4 @@
-#include "model/variable_tree_model.h"
+#include "model/items/variable_tree_model.h"
 
 #include "io/dtype.h"
 
@@ -22,10 +22,11 @@ VariableTreeModel::VariableTreeModel(QObject* parent)
     : QAbstractItemModel(parent)
 { }
 
-void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact)
+void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact, ArtifactId id)
 {
     beginResetModel();
     m_artifact = std::move(artifact);
+    m_artifactId = !m_artifact ? 0 : id != 0 ? id : newArtifactId(); // 0: a fresh identity
     m_rowInParent.clear();
     m_nodeOfEntry.clear();
     if (m_artifact) {
@@ -82,8 +83,10 @@ int VariableTreeModel::columnCount(const QModelIndex&) const
     return ColumnCount;
 }
 
-QModelIndex VariableTreeModel::indexForEntry(int entry) const
+QModelIndex VariableTreeModel::indexForRef(const TensorRef& ref) const
 {
+    if (!m_artifact || !m_artifact->bundle || !ref.isValid() || ref.artifact != m_artifactId) return {};
+    const int entry = m_artifact->bundle->indexOf(ref.key);
     if (entry < 0 || entry >= static_cast<int>(m_nodeOfEntry.size())) return {};
     int id = m_nodeOfEntry[static_cast<size_t>(entry)];
     if (id <= 0) return {};
@@ -170,8 +173,8 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
     case FilterRole:
         return QString::fromStdString((n->path.empty() ? n->name : n->path)
             + (n->label.empty() ? std::string() : " " + n->label) + (e ? "\n" + e->key : std::string()));
-    case EntryRole:
-        return n->entry;
+    case TensorRefRole:
+        return QVariant::fromValue(e ? TensorRef { m_artifactId, e->key } : TensorRef {});
     case KindRole:
         return static_cast<int>(n->kind);
     case DTypeNameRole:

@@ -1,9 +1,11 @@
 // One opened artifact for the GUI: opens in the background (progress, cancel), owns the io::Artifact,
-// and tells everyone when it changes. Two sessions will drive the comparison view.
+// and tells everyone when it changes. Panels subscribe to its signals; several sessions can be open at
+// once (comparison, a run's checkpoints), each artifact with its own ArtifactId for TensorRefs.
 #pragma once
 
 #include "io/artifact.h"
-#include "model/job_runner.h"
+#include "model/session/job_runner.h"
+#include "model/tensor_ref.h"
 
 #include <QObject>
 #include <QString>
@@ -28,26 +30,37 @@ public:
     State state() const { return m_state; }
     QString path() const { return m_path; }
     std::shared_ptr<const io::Artifact> artifact() const { return m_artifact; }
+    ArtifactId artifactId() const { return m_artifactId; } // 0 while nothing is open
     const io::Status& lastError() const { return m_error; }
     QString displayName() const;
     JobRunner& jobs() { return m_jobs; }
 
+    // The reference to a checkpoint key of this session's artifact (invalid when nothing is open).
+    TensorRef ref(const std::string& key) const;
+    // The bundle entry `ref` names in this session's artifact, or nullptr (another artifact, unknown key).
+    const io::TensorEntry* resolve(const TensorRef& ref) const;
+    int entryIndex(const TensorRef& ref) const; // -1 when resolve() gives nullptr
+
 signals:
     void stateChanged(tscope::model::ArtifactSession::State state);
     void opened();
-    void failed(const QString& message);
+    void failed(const tscope::io::Status& status);
     void progressChanged(int percent); // -1 when the total is unknown
     void closed();
 
 private:
     void setState(State state);
+    void endCancelledOpen(); // back to the previous artifact, or Empty
     JobRunner m_jobs;
     State m_state = State::Empty;
     QString m_path;
     std::shared_ptr<const io::Artifact> m_artifact;
+    ArtifactId m_artifactId = 0;
     io::Status m_error;
 };
 
 QString statusToText(const io::Status& status);
 
 } // namespace tscope::model
+
+Q_DECLARE_METATYPE(tscope::io::Status)

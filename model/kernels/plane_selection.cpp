@@ -1,4 +1,4 @@
-#include "model/tensor_view.h"
+#include "model/kernels/plane_selection.h"
 
 #include "io/dtype.h"
 #include "io/element.h"
@@ -53,7 +53,8 @@ uint64_t PlaneSelection::elementIndex(const io::Shape& shape, int64_t row, int64
     return flat;
 }
 
-PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t maxRows, int64_t maxCols)
+PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t maxRows, int64_t maxCols,
+    const io::CancelToken* cancel)
 {
     PlaneData p;
     if (t.isString() || !io::dtypeIsNumeric(t.dtype()) || !sel.isValidFor(t.shape()) || t.elementCount() == 0)
@@ -67,7 +68,8 @@ PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t m
     const size_t esize = io::dtypeInfo(t.dtype()).elementSize;
     const bool complex = io::dtypeInfo(t.dtype()).kind == io::DTypeKind::Complex;
     double mn = std::numeric_limits<double>::infinity(), mx = -mn;
-    for (int64_t r = 0; r < p.rows; ++r)
+    for (int64_t r = 0; r < p.rows; ++r) {
+        if (cancel && cancel->isCancelled()) return p;
         for (int64_t c = 0; c < p.cols; ++c) {
             const std::byte* e
                 = t.bytes().data() + sel.elementIndex(t.shape(), r * p.rowStep, c * p.colStep) * esize;
@@ -79,6 +81,7 @@ PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t m
                 mx = std::max(mx, v);
             }
         }
+    }
     if (mn <= mx) {
         p.min = mn;
         p.max = mx;

@@ -1,8 +1,9 @@
-// Histogram of a tensor's finite values (complex: magnitude), computed in parallel chunks and
-// cancellable. Output is plain vectors so the plot widget only draws.
+// Histogram of a tensor's finite values (complex: magnitude), computed in chunks on the shared compute
+// pool and cancellable. Output is plain vectors so the plot widget only draws.
 #pragma once
 
 #include "io/cancel.h"
+#include "io/executor.h"
 #include "io/status.h"
 #include "io/tensor.h"
 
@@ -21,7 +22,9 @@ struct HistogramData {
 };
 
 // `lo`/`hi` is the value range (usually stats min/max); a degenerate range gets a unit-wide bin.
+// `threads` caps the threads used (0 = as many as the compute budget has free); `executor` nullptr
+// means the shared compute pool.
 io::Result<HistogramData> computeHistogram(const io::Tensor& tensor, int bins, double lo, double hi,
-    const io::CancelToken* cancel = nullptr, int threads = 0);
+    const io::CancelToken* cancel = nullptr, int threads = 0, io::Executor* executor = nullptr);
 
 } // namespace tscope::model
