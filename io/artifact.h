@@ -28,7 +28,7 @@ struct Artifact {
     std::optional<SavedModelInfo> savedModel;
     VariableTree tree;
     std::string tensorflowVersion; // from the SavedModel or a `.meta` next to the checkpoint; may be empty
-    std::vector<std::string> warnings;
+    std::vector<Status> warnings; // notes and problems met while opening; read them with warningText()
 
     std::string format() const; // tf2-object | tf1-name (checkpoints), tf2 | tf1 (SavedModels)
     std::vector<DTypeTotals> totalsByDtype() const;

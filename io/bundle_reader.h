@@ -7,6 +7,7 @@
 #include "io/slice_key.h"
 #include "io/status.h"
 #include "io/tensor.h"
+#include "io/tensor_encoding.h" // decodeStringTensor, once declared here
 
 #include <filesystem>
 #include <memory>
@@ -121,10 +122,5 @@ private:
 
 // The standard data file name: "<prefix>.data-00003-of-00008".
 std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_t shard, int32_t numShards);
-
-// Decodes a DT_STRING tensor's stored bytes (§2.4), verifying the length checksum and, when
-// `verifyCrc`, the whole-tensor CRC.
-Result<std::vector<std::string>> decodeStringTensor(
-    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc);
 
 } // namespace tscope::io

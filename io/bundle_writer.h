@@ -49,7 +49,7 @@ public:
 
     Status finish();
 
-    // Bytes of the DT_STRING encoding (§2.4) and its masked CRC.
+    // Bytes of the DT_STRING encoding (§2.4) and its masked CRC (encodeStringTensor).
     static std::string encodeStrings(const std::vector<std::string>& values, uint32_t& maskedCrc);
 
 private:

@@ -53,6 +53,12 @@ struct DTypeInfo {
     DTypeKind kind;
 };
 
+// True when a stored dtype value (TensorFlow's int, kept so unknown values survive) is `type`.
+constexpr bool isDType(int value, DType type)
+{
+    return value == static_cast<int>(type);
+}
+
 // Info for any value, including unknown ones (name "unknown_dtype_N", size 0, kind Unknown).
 DTypeInfo dtypeInfo(int dtype);
 inline DTypeInfo dtypeInfo(DType dtype)

@@ -16,7 +16,14 @@ using Shape = std::vector<int64_t>;
 
 // Product of dims, or nullopt on a negative dim or overflow past 2^62.
 std::optional<uint64_t> shapeElementCount(const Shape& shape);
-std::string shapeToString(const Shape& shape); // "[3, 4]", "[]" for scalars
+// The one shape-to-text function. Unknown dimensions (negative) read "?" (Python: "None").
+enum class ShapeStyle {
+    Brackets, // "[3, 4]", "[]" for scalars: stored tensors
+    Parentheses, // "(?, 13)", "()"; "unknown rank" without a shape: signature arguments
+    Python, // "(None, 13)", "(3,)", "()"; "None" without a shape: as TensorFlow prints a TensorShape
+};
+std::string shapeToString(const Shape& shape, ShapeStyle style = ShapeStyle::Brackets);
+std::string shapeToString(const std::optional<Shape>& shape, ShapeStyle style);
 
 class Tensor {
 public:

@@ -11,6 +11,7 @@ PKGS=(
   libprotobuf-dev protobuf-compiler
   libleveldb-dev libsnappy-dev
   libeigen3-dev libqcustomplot-dev libbenchmark-dev
+  nlohmann-json3-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-venv
   clang libclang-rt-14-dev

@@ -146,7 +146,7 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
         w.key("warnings");
         w.beginArray();
         for (const auto& s : a.warnings)
-            w.value(s);
+            w.value(io::warningText(s));
         w.endArray();
         w.endObject();
         return kExitOk;
@@ -175,7 +175,7 @@ int cmdInfo(const Artifact& a, const CliOptions& o, std::ostream& out)
                 << (c.exists ? "" : "  (missing)") << "\n";
     }
     for (const auto& s : a.warnings)
-        out << "Warning: " << s << "\n";
+        out << "Warning: " << io::warningText(s) << "\n";
     return kExitOk;
 }
 
@@ -708,7 +708,7 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
         w.key("warnings");
         w.beginArray();
         for (const auto& s : sm.warnings)
-            w.value(s);
+            w.value(io::warningText(s));
         w.endArray();
         w.endObject();
         return kExitOk;
@@ -752,7 +752,7 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
         out << "\nfingerprint: saved_model_checksum " << sm.fingerprint->savedModelChecksum << "\n";
     out << "keras_metadata.pb: " << (sm.hasKerasMetadata ? "present" : "absent") << "\n";
     for (const auto& s : sm.warnings)
-        out << "Warning: " << s << "\n";
+        out << "Warning: " << io::warningText(s) << "\n";
     return kExitOk;
 }
 
