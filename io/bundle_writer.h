@@ -4,6 +4,7 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
 #include "io/slice_key.h"
 #include "io/status.h"
 #include "io/tensor.h"
@@ -40,10 +41,20 @@ public:
 
     Status add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes,
         int32_t shard = 0);
+    Status add(const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes,
+        int32_t shard = 0)
+    {
+        return add(key, static_cast<int>(dtype), shape, bytes, shard);
+    }
     Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values,
         int32_t shard = 0);
     Status addPartitioned(
         const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
+    Status addPartitioned(
+        const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
+    {
+        return addPartitioned(key, static_cast<int>(dtype), fullShape, slices);
+    }
     // Stores `serializedEntry` verbatim under `key` (tests of damaged entries).
     void addRawEntry(const std::string& key, const std::string& serializedEntry);
 

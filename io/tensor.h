@@ -2,6 +2,8 @@
 // the memory map when possible), strings as a vector.
 #pragma once
 
+#include "io/dtype.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -38,6 +40,10 @@ public:
     static Tensor borrowed(
         int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
     static Tensor owned(int dtype, Shape shape, std::vector<std::byte> bytes);
+    static Tensor owned(DType dtype, Shape shape, std::vector<std::byte> bytes)
+    {
+        return owned(static_cast<int>(dtype), std::move(shape), std::move(bytes));
+    }
     static Tensor strings(Shape shape, std::vector<std::string> values);
 
     int dtype() const { return m_dtype; }
