@@ -4,6 +4,7 @@
 #include "io/mapped_file.h"
 #include "io/saved_model_reader.h"
 #include "io/table_reader.h"
+#include "io/varint.h"
 
 #include <algorithm>
 #include <cstring>
@@ -43,10 +44,11 @@ bool looksLikeV1Checkpoint(const fs::path& file)
     unsigned char head[8] = {};
     in.read(reinterpret_cast<char*>(head), sizeof head);
     if (in.gcount() < 5 || head[0] != 0 || head[1] != 0) return false;
-    size_t i = 2;
-    while (i < 6 && (head[i] & 0x80))
-        ++i; // value length varint
-    if (i + 1 >= sizeof head || head[i + 1] != 0x0A) return false;
+    // Shared and unshared key lengths (both 0), then the value length, then the value itself.
+    const auto* p = reinterpret_cast<const std::byte*>(head) + 2;
+    const auto* end = reinterpret_cast<const std::byte*>(head) + sizeof head;
+    uint64_t valueLength = 0;
+    if (!readVarint64(p, end, valueLength) || p >= end || static_cast<uint8_t>(*p) != 0x0A) return false;
     in.clear();
     in.seekg(-8, std::ios::end);
     unsigned char tail[8] = {};
