@@ -36,7 +36,7 @@ std::string Artifact::format() const
 
 std::vector<DTypeTotals> Artifact::totalsByDtype() const
 {
-    std::map<int, DTypeTotals> by;
+    std::map<DType, DTypeTotals> by; // in TensorFlow enum order, as before
     if (bundle)
         for (const auto& e : bundle->entries()) {
             auto& t = by[e.dtype];

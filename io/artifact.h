@@ -15,7 +15,7 @@
 namespace tscope::io {
 
 struct DTypeTotals {
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     uint64_t variables = 0;
     uint64_t parameters = 0;
     uint64_t bytes = 0;

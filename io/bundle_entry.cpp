@@ -28,7 +28,7 @@ Shape shapeFromProtoChecked(const tensorflow::TensorShapeProto& proto, Status& p
 StoredBytes storedFromProto(const tensorflow::BundleEntryProto& proto, Status& problem)
 {
     StoredBytes s;
-    s.dtype = proto.dtype();
+    s.dtype = static_cast<DType>(proto.dtype());
     s.shape = shapeFromProtoChecked(proto.shape(), problem);
     s.shard = proto.shard_id();
     s.offset = static_cast<uint64_t>(proto.offset());
@@ -102,7 +102,7 @@ bool decodeEntryFast(std::string_view bytes, StoredBytes& out)
         switch (tag) {
         case (1 << 3) | 0:
             if (!readVarint64(p, end, v)) return false;
-            out.dtype = static_cast<int32_t>(static_cast<uint32_t>(v));
+            out.dtype = static_cast<DType>(static_cast<int32_t>(static_cast<uint32_t>(v)));
             break;
         case (2 << 3) | 2: {
             if (sawShape) return false; // a repeated message field merges: leave that to protobuf

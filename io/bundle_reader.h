@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
 #include "io/mapped_file.h"
 #include "io/slice_key.h"
 #include "io/status.h"
@@ -19,7 +20,7 @@ namespace tscope::io {
 
 // Where one stored piece of a tensor lives.
 struct StoredBytes {
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     Shape shape;
     int32_t shard = 0;
     uint64_t offset = 0;
@@ -36,7 +37,7 @@ struct TensorSliceRef {
 
 struct TensorEntry {
     std::string key;
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     Shape shape;
     StoredBytes stored; // unused when partitioned
     std::vector<TensorSliceRef> slices; // non-empty for a partitioned variable

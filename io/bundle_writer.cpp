@@ -88,7 +88,7 @@ std::string BundleWriter::encodeStrings(const std::vector<std::string>& values, 
 }
 
 Status BundleWriter::add(
-    const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
+    const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
 {
     uint64_t offset = 0;
     TSCOPE_RETURN_IF_ERROR(appendData(shard, bytes, offset));
@@ -123,7 +123,7 @@ Status BundleWriter::addStrings(
 }
 
 Status BundleWriter::addPartitioned(
-    const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
+    const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
 {
     tensorflow::BundleEntryProto full;
     full.set_dtype(static_cast<tensorflow::DataType>(dtype));

@@ -39,22 +39,12 @@ public:
     BundleWriter(std::filesystem::path prefix, Options options);
     ~BundleWriter();
 
-    Status add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes,
-        int32_t shard = 0);
     Status add(const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes,
-        int32_t shard = 0)
-    {
-        return add(key, static_cast<int>(dtype), shape, bytes, shard);
-    }
+        int32_t shard = 0);
     Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values,
         int32_t shard = 0);
     Status addPartitioned(
-        const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
-    Status addPartitioned(
-        const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
-    {
-        return addPartitioned(key, static_cast<int>(dtype), fullShape, slices);
-    }
+        const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
     // Stores `serializedEntry` verbatim under `key` (tests of damaged entries).
     void addRawEntry(const std::string& key, const std::string& serializedEntry);
 

@@ -145,7 +145,7 @@ SignatureArg argFrom(const std::string& name, const tensorflow::TensorInfo& info
 {
     SignatureArg arg;
     arg.name = name;
-    arg.dtype = info.dtype();
+    arg.dtype = static_cast<DType>(info.dtype());
     if (info.has_tensor_shape()) arg.shape = shapeOf(info.tensor_shape());
     switch (info.encoding_case()) {
     case tensorflow::TensorInfo::kCooSparse:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
 #include "io/git_lfs.h" // isGitLfsPointer, once declared here
 #include "io/status.h"
 #include "io/tensor.h"
@@ -23,7 +24,7 @@ namespace tscope::io {
 struct SignatureArg {
     std::string name; // the key in the signature's input/output map
     std::string tensor; // graph tensor name (`serving_default_x:0`), or a description for sparse/composite
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     std::optional<Shape> shape; // nullopt = unknown rank; -1 = unknown dimension
     std::string encoding; // name | coo_sparse | composite
 };

@@ -34,7 +34,7 @@ std::string shapeToString(const std::optional<Shape>& shape, ShapeStyle style)
 }
 
 Tensor Tensor::borrowed(
-    int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
+    DType dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
 {
     Tensor t;
     t.m_dtype = dtype;
@@ -45,7 +45,7 @@ Tensor Tensor::borrowed(
     return t;
 }
 
-Tensor Tensor::owned(int dtype, Shape shape, std::vector<std::byte> bytes)
+Tensor Tensor::owned(DType dtype, Shape shape, std::vector<std::byte> bytes)
 {
     Tensor t;
     t.m_dtype = dtype;
@@ -59,7 +59,7 @@ Tensor Tensor::owned(int dtype, Shape shape, std::vector<std::byte> bytes)
 Tensor Tensor::strings(Shape shape, std::vector<std::string> values)
 {
     Tensor t;
-    t.m_dtype = static_cast<int>(DType::String);
+    t.m_dtype = DType::String;
     t.m_isString = true;
     t.m_elements = values.size();
     t.m_shape = std::move(shape);

@@ -38,15 +38,11 @@ public:
 
     // Borrow `bytes`; `keepAlive` owns the memory they live in (the mapped shard).
     static Tensor borrowed(
-        int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
-    static Tensor owned(int dtype, Shape shape, std::vector<std::byte> bytes);
-    static Tensor owned(DType dtype, Shape shape, std::vector<std::byte> bytes)
-    {
-        return owned(static_cast<int>(dtype), std::move(shape), std::move(bytes));
-    }
+        DType dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
+    static Tensor owned(DType dtype, Shape shape, std::vector<std::byte> bytes);
     static Tensor strings(Shape shape, std::vector<std::string> values);
 
-    int dtype() const { return m_dtype; }
+    DType dtype() const { return m_dtype; }
     const Shape& shape() const { return m_shape; }
     uint64_t elementCount() const { return m_elements; }
     bool isString() const { return m_isString; }
@@ -57,7 +53,7 @@ public:
     const std::vector<std::string>& stringValues() const { return m_strings; }
 
 private:
-    int m_dtype = 0;
+    DType m_dtype = DType::Invalid;
     Shape m_shape;
     uint64_t m_elements = 0;
     bool m_isString = false;

@@ -77,7 +77,7 @@ int countDtype(const Artifact& a, DType d)
 {
     int n = 0;
     for (const auto& e : a.bundle->entries())
-        n += e.dtype == static_cast<int>(d);
+        n += e.dtype == d;
     return n;
 }
 
@@ -321,7 +321,7 @@ void TestCorpus::petStringTables()
     QCOMPARE(countDtype(*a, DType::Int64), 15);
     bool tableKeys = false;
     for (const auto& e : a->bundle->entries())
-        if (contains(e.key, "_table/.ATTRIBUTES/table-keys") && e.dtype == static_cast<int>(DType::String)) {
+        if (contains(e.key, "_table/.ATTRIBUTES/table-keys") && e.dtype == DType::String) {
             tableKeys = true;
             auto t = a->bundle->read(e);
             QVERIFY(t.isOk());
@@ -372,7 +372,7 @@ void TestCorpus::decisionForestMissingAssets()
     QCOMPARE(warnings, 2);
     bool isTrained = false;
     for (const auto& e : a->bundle->entries())
-        if (contains(e.key, "_is_trained")) isTrained = isTrained || e.dtype == static_cast<int>(DType::Bool);
+        if (contains(e.key, "_is_trained")) isTrained = isTrained || e.dtype == DType::Bool;
     QVERIFY(isTrained);
 }
 
@@ -423,7 +423,7 @@ void TestCorpus::keras3SeedStates()
     QVERIFY(a && a->bundle);
     int seeds = 0;
     for (const auto& e : a->bundle->entries())
-        if (e.dtype == static_cast<int>(DType::UInt32)) {
+        if (e.dtype == DType::UInt32) {
             QCOMPARE(e.shape, tscope::io::Shape { 2 });
             ++seeds;
             auto t = a->bundle->read(e);

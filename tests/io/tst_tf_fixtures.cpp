@@ -178,7 +178,7 @@ private slots:
                 std::string key;
                 std::string bytes;
                 uint32_t crc;
-                int dtype;
+                DType dtype;
                 Shape shape;
             };
             std::vector<Expected> expected;
@@ -212,7 +212,7 @@ private slots:
                 QVERIFY2(rows.count(x.key), qPrintable(at));
                 tensorflow::BundleEntryProto proto;
                 QVERIFY(proto.ParseFromString(rows[x.key]));
-                QCOMPARE(static_cast<int>(proto.dtype()), x.dtype);
+                QCOMPARE(static_cast<DType>(proto.dtype()), x.dtype);
                 Shape shape;
                 for (const auto& d : proto.shape().dim())
                     shape.push_back(d.size());
