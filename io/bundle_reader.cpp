@@ -225,7 +225,8 @@ Result<Tensor> BundleReader::readStored(
             std::string(dtypeName(stored.dtype)) + " tensors are listed but not decoded"));
     DTypeInfo info = dtypeInfo(stored.dtype);
     if (info.kind == DTypeKind::Unknown)
-        return fail(Status(ErrorCode::Unsupported, "unsupported dtype " + std::to_string(static_cast<int>(stored.dtype))));
+        return fail(Status(
+            ErrorCode::Unsupported, "unsupported dtype " + std::to_string(static_cast<int>(stored.dtype))));
     TSCOPE_RETURN_IF_ERROR(checkStored(stored, m_header.numShards).withTensor(key));
     auto file = shard(stored.shard);
     if (!file) return fail(file.status());
