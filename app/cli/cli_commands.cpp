@@ -40,9 +40,13 @@ std::string humanBytes(uint64_t b)
 
 std::string withThousands(uint64_t v)
 {
-    std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-        s.insert(static_cast<size_t>(i), ",");
+    // Appends instead of inserting: GCC 12 reports a false -Wrestrict on the inlined string insert.
+    const std::string digits = std::to_string(v);
+    std::string s;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
     return s;
 }
 
@@ -572,15 +576,6 @@ int cmdStats(const Artifact& a, const CliOptions& o, std::ostream& out, std::ost
 }
 
 // ---------------------------------------------------------------- signatures
-std::string shapeText(const std::optional<io::Shape>& s)
-{
-    if (!s) return "unknown rank";
-    std::string t = "(";
-    for (size_t i = 0; i < s->size(); ++i)
-        t += (i ? ", " : "") + ((*s)[i] < 0 ? std::string("?") : std::to_string((*s)[i]));
-    return t + ")";
-}
-
 int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std::ostream& err)
 {
     if (!a.savedModel)
@@ -730,7 +725,7 @@ int cmdSignatures(const Artifact& a, const CliOptions& o, std::ostream& out, std
                 out << "    " << label << ":" << (args->empty() ? " (none)" : "") << "\n";
                 for (const auto& arg : *args)
                     out << "      " << arg.name << ": " << io::dtypeName(arg.dtype) << " "
-                        << shapeText(arg.shape) << "  <- " << arg.tensor
+                        << io::shapeToString(arg.shape, io::ShapeStyle::Parentheses) << "  <- " << arg.tensor
                         << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")") << "\n";
             }
         }
