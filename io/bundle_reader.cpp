@@ -1,3 +1,6 @@
+// BundleReader: opening (one streaming pass over the index), lookups, and reading one stored tensor.
+// Row decoding is in bundle_entry.cpp, tensor encodings in tensor_encoding.cpp, partitioned variables
+// in bundle_slices.cpp and verify() in bundle_verify.cpp.
 #include "io/bundle_reader.h"
 
 #include "io/bundle_entry.h"
