@@ -100,6 +100,7 @@ private slots:
     void a2cSlotsAreLinked();
     void keras3SeedStates();
     void snappyIndexReads();
+    void kerasLayerLabelsOnTheTree();
 };
 
 void TestCorpus::manifestMatchesFolders()
@@ -448,6 +449,23 @@ void TestCorpus::snappyIndexReads()
     QCOMPARE(a->bundle->indexBlocks(), uint64_t(1));
     for (const auto& e : a->bundle->entries())
         QVERIFY(a->bundle->read(e).isOk());
+}
+
+void TestCorpus::kerasLayerLabelsOnTheTree()
+{
+    // Keras 2 CNN saved with model.save(): layer configs hold batch_input_shape tuples, which once gave
+    // every such layer the label "(__tuple__)". Expected classes as Python's json.loads reads the file.
+    auto a = open("keras-mnist-cnn-nofp");
+    QVERIFY(a && a->bundle);
+    std::map<std::string, std::string> labels;
+    for (const auto& node : a->tree.nodes)
+        if (!node.label.empty()) labels[node.path] = node.label;
+    QCOMPARE(labels["layer_with_weights-0"], std::string("conv2d (Conv2D)"));
+    QCOMPARE(labels["layer_with_weights-1"], std::string("batch_normalization (BatchNormalization)"));
+    QCOMPARE(labels["layer_with_weights-6"], std::string("dense (Dense)"));
+    for (const auto& [path, label] : labels)
+        QVERIFY2(label.find("__tuple__") == std::string::npos,
+            qPrintable(QString::fromStdString(path + ": " + label)));
 }
 
 QTEST_APPLESS_MAIN(TestCorpus)
