@@ -125,13 +125,13 @@ void writeCheckpoint(const tb::fs::path& dir, const tb::fs::path& prefix, Varian
                 for (auto& x : buf)
                     x = next();
                 io::Shape shape = v == 0 ? io::Shape { kWidth, kWidth } : io::Shape { kWidth };
-                io::Status st = writer.add(
-                    objectPath(l, s, v) + kAttr, static_cast<int>(io::DType::Float), shape, bytesOf(buf));
+                io::Status st
+                    = writer.add(objectPath(l, s, v) + kAttr, io::DType::Float, shape, bytesOf(buf));
                 if (!st.isOk()) tb::die("write: " + st.toString());
             }
     const int64_t counter = 1;
-    io::Status st = writer.add(std::string("save_counter") + kAttr, static_cast<int>(io::DType::Int64), {},
-        std::as_bytes(std::span(&counter, 1)));
+    io::Status st = writer.add(
+        std::string("save_counter") + kAttr, io::DType::Int64, {}, std::as_bytes(std::span(&counter, 1)));
     if (st.isOk() && variant == Variant::Graph)
         st = writer.addStrings(std::string(io::kObjectGraphKey), {}, { buildObjectGraph() });
     if (st.isOk()) st = writer.finish();

@@ -91,8 +91,7 @@ void writeCheckpoint(const tb::fs::path& dir, const tb::fs::path& prefix, uint64
     work(0, 2);
     t.join();
     io::BundleWriter writer(prefix);
-    io::Status st
-        = writer.add(kKey, static_cast<int>(io::DType::Float), shape, std::as_bytes(std::span(data)));
+    io::Status st = writer.add(kKey, io::DType::Float, shape, std::as_bytes(std::span(data)));
     if (st.isOk()) st = writer.finish();
     if (!st.isOk()) tb::die("write: " + st.toString());
 }

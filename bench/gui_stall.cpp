@@ -33,10 +33,11 @@ void writeBigCheckpoint(const std::filesystem::path& prefix)
         v = dist(rng);
     io::BundleWriter w(prefix);
     auto bytes = std::span(reinterpret_cast<const std::byte*>(values.data()), values.size() * 4);
-    if (auto s = w.add("big/kernel", 1, { 16384, 16384 }, bytes); !s.isOk())
+    if (auto s = w.add("big/kernel", tscope::io::DType::Float, { 16384, 16384 }, bytes); !s.isOk())
         qFatal("%s", s.toString().c_str());
     float small[4] = { 1, 2, 3, 4 };
-    if (auto s = w.add("small/bias", 1, { 4 }, std::as_bytes(std::span(small))); !s.isOk())
+    if (auto s = w.add("small/bias", tscope::io::DType::Float, { 4 }, std::as_bytes(std::span(small)));
+        !s.isOk())
         qFatal("%s", s.toString().c_str());
     if (auto s = w.finish(); !s.isOk()) qFatal("%s", s.toString().c_str());
 }

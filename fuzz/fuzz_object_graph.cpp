@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         for (const char* key : { "a/.ATTRIBUTES/VARIABLE_VALUE", "a/b/.ATTRIBUTES/VARIABLE_VALUE",
                  "a/.OPTIMIZER_SLOT/opt/m/.ATTRIBUTES/VARIABLE_VALUE",
                  "save_counter/.ATTRIBUTES/VARIABLE_VALUE" })
-            (void)w.add(key, 1, {}, bytes);
+            (void)w.add(key, tscope::io::DType::Float, {}, bytes);
         if (!w.finish().isOk()) return 0;
     }
     auto bundle = tscope::io::BundleReader::open(dir / "g");

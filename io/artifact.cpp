@@ -36,7 +36,7 @@ std::string Artifact::format() const
 
 std::vector<DTypeTotals> Artifact::totalsByDtype() const
 {
-    std::map<int, DTypeTotals> by;
+    std::map<DType, DTypeTotals> by; // in TensorFlow enum order, as before
     if (bundle)
         for (const auto& e : bundle->entries()) {
             auto& t = by[e.dtype];
@@ -121,11 +121,12 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             if (loc.kind == ArtifactKind::Checkpoint || bundle.status().code() == ErrorCode::Cancelled)
                 return bundle.status();
             artifact->bundleStatus = bundle.status();
-            artifact->warnings.push_back("variables cannot be read: " + bundle.status().toString());
+            artifact->warnings.push_back(
+                Status(bundle.status().code(), "variables cannot be read: " + bundle.status().toString()));
         } else {
             artifact->bundle = bundle.value();
             for (const auto& w : (*bundle)->warnings())
-                artifact->warnings.push_back(w.toString());
+                artifact->warnings.push_back(w);
             artifact->tree = buildVariableTree(**bundle);
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
@@ -133,7 +134,7 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
                         it != artifact->savedModel->kerasLayers.end())
                         node.label = it->second;
             for (const auto& w : artifact->tree.warnings)
-                artifact->warnings.push_back(w.toString());
+                artifact->warnings.push_back(w);
         }
         if (artifact->tensorflowVersion.empty())
             artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);

@@ -15,7 +15,7 @@
 namespace tscope::io {
 
 struct DTypeTotals {
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     uint64_t variables = 0;
     uint64_t parameters = 0;
     uint64_t bytes = 0;
@@ -28,7 +28,7 @@ struct Artifact {
     std::optional<SavedModelInfo> savedModel;
     VariableTree tree;
     std::string tensorflowVersion; // from the SavedModel or a `.meta` next to the checkpoint; may be empty
-    std::vector<std::string> warnings;
+    std::vector<Status> warnings; // notes and problems met while opening; read them with warningText()
 
     std::string format() const; // tf2-object | tf1-name (checkpoints), tf2 | tf1 (SavedModels)
     std::vector<DTypeTotals> totalsByDtype() const;

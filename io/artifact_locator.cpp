@@ -1,7 +1,10 @@
 #include "io/artifact_locator.h"
 
+#include "io/git_lfs.h"
 #include "io/mapped_file.h"
 #include "io/saved_model_reader.h"
+#include "io/table_reader.h"
+#include "io/varint.h"
 
 #include <algorithm>
 #include <cstring>
@@ -41,16 +44,16 @@ bool looksLikeV1Checkpoint(const fs::path& file)
     unsigned char head[8] = {};
     in.read(reinterpret_cast<char*>(head), sizeof head);
     if (in.gcount() < 5 || head[0] != 0 || head[1] != 0) return false;
-    size_t i = 2;
-    while (i < 6 && (head[i] & 0x80))
-        ++i; // value length varint
-    if (i + 1 >= sizeof head || head[i + 1] != 0x0A) return false;
+    // Shared and unshared key lengths (both 0), then the value length, then the value itself.
+    const auto* p = reinterpret_cast<const std::byte*>(head) + 2;
+    const auto* end = reinterpret_cast<const std::byte*>(head) + sizeof head;
+    uint64_t valueLength = 0;
+    if (!readVarint64(p, end, valueLength) || p >= end || static_cast<uint8_t>(*p) != 0x0A) return false;
     in.clear();
     in.seekg(-8, std::ios::end);
     unsigned char tail[8] = {};
     in.read(reinterpret_cast<char*>(tail), sizeof tail);
-    static const unsigned char kMagic[8] = { 0x57, 0xFB, 0x80, 0x8B, 0x24, 0x75, 0x47, 0xDB };
-    return in.gcount() == 8 && std::memcmp(tail, kMagic, 8) == 0;
+    return in.gcount() == 8 && std::memcmp(tail, kTableMagic, 8) == 0;
 }
 
 Status unsupportedV1(const fs::path& file)
@@ -93,11 +96,7 @@ Result<ArtifactLocation> checkpointAt(const fs::path& prefix, const fs::path& in
             ErrorCode::NotFound, "no checkpoint index '" + prefix.filename().string() + ".index' here")
             .withPath(prefix.string() + ".index");
     }
-    if (isGitLfsPointer(prefix.string() + ".index"))
-        return Status(ErrorCode::Unsupported,
-            "not supported: " + prefix.filename().string()
-                + ".index is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
-            .withPath(prefix.string() + ".index");
+    if (isGitLfsPointer(prefix.string() + ".index")) return gitLfsPointerError(prefix.string() + ".index");
     ArtifactLocation loc;
     loc.kind = ArtifactKind::Checkpoint;
     loc.input = input;
@@ -132,7 +131,8 @@ Result<ArtifactLocation> fromStateFile(const fs::path& stateFile, const fs::path
     loc.input = input;
     loc.checkpointPrefix = pick->prefix;
     if (!pick->latest)
-        loc.notes.push_back("the latest checkpoint is missing; opened " + pick->prefix.filename().string());
+        loc.notes.push_back(Status(ErrorCode::NotFound,
+            "the latest checkpoint is missing; opened " + pick->prefix.filename().string()));
     for (const auto& w : state->warnings)
         loc.notes.push_back(w);
     loc.run = std::move(state.value());
@@ -152,8 +152,9 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
     if (!prefixes.empty()) {
         auto loc = checkpointAt(prefixes.back(), input);
         if (loc && prefixes.size() > 1)
-            loc->notes.push_back("this directory holds " + std::to_string(prefixes.size())
-                + " checkpoints and no state file; opened " + prefixes.back().filename().string());
+            loc->notes.push_back(Status(ErrorCode::Note,
+                "this directory holds " + std::to_string(prefixes.size())
+                    + " checkpoints and no state file; opened " + prefixes.back().filename().string()));
         return loc;
     }
     // A serving base directory: numbered versions, each a SavedModel. Open the highest.
@@ -167,7 +168,8 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
         });
         auto loc = savedModelAt(versions.back(), input);
         if (loc && versions.size() > 1)
-            loc->notes.push_back("opened the newest version " + versions.back().filename().string());
+            loc->notes.push_back(
+                Status(ErrorCode::Note, "opened the newest version " + versions.back().filename().string()));
         return loc;
     }
     // Sorted, so that the file named in the message does not depend on the directory's listing order.
@@ -270,11 +272,7 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
         return savedModelAt(dir, rawInput);
     if (name == "checkpoint") return fromStateFile(input, rawInput);
     if (ext == ".h5" || ext == ".keras" || ext == ".hdf5") return unsupportedKeras(input);
-    if (isGitLfsPointer(input))
-        return Status(ErrorCode::Unsupported,
-            "not supported: " + name
-                + " is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
-            .withPath(input.string());
+    if (isGitLfsPointer(input)) return gitLfsPointerError(input);
     if (ext == ".index") {
         return checkpointAt(input.string().substr(0, input.string().size() - 6), rawInput);
     }

@@ -21,7 +21,7 @@ struct ArtifactLocation {
         checkpointPrefix; // the bundle to open (a SavedModel's variables/variables); may be empty
     std::filesystem::path savedModelDir; // SavedModels only
     std::optional<CheckpointState> run; // the training run, when a `checkpoint` state file was found
-    std::vector<std::string> notes; // how the path was interpreted, when not obvious
+    std::vector<Status> notes; // how the path was interpreted, when not obvious; read with warningText()
 };
 
 // Accepts: a `.index` file, any `.data-*` shard, the prefix, the `checkpoint` state file, a training

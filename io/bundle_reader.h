@@ -3,10 +3,12 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
 #include "io/mapped_file.h"
 #include "io/slice_key.h"
 #include "io/status.h"
 #include "io/tensor.h"
+#include "io/tensor_encoding.h" // decodeStringTensor, once declared here
 
 #include <filesystem>
 #include <memory>
@@ -18,7 +20,7 @@ namespace tscope::io {
 
 // Where one stored piece of a tensor lives.
 struct StoredBytes {
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     Shape shape;
     int32_t shard = 0;
     uint64_t offset = 0;
@@ -35,7 +37,7 @@ struct TensorSliceRef {
 
 struct TensorEntry {
     std::string key;
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     Shape shape;
     StoredBytes stored; // unused when partitioned
     std::vector<TensorSliceRef> slices; // non-empty for a partitioned variable
@@ -121,10 +123,5 @@ private:
 
 // The standard data file name: "<prefix>.data-00003-of-00008".
 std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_t shard, int32_t numShards);
-
-// Decodes a DT_STRING tensor's stored bytes (§2.4), verifying the length checksum and, when
-// `verifyCrc`, the whole-tensor CRC.
-Result<std::vector<std::string>> decodeStringTensor(
-    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc);
 
 } // namespace tscope::io

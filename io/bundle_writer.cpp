@@ -4,6 +4,7 @@
 #include "io/bundle_reader.h"
 #include "io/crc32c.h"
 #include "io/dtype.h"
+#include "io/tensor_encoding.h"
 #include "tensor_bundle.pb.h"
 
 #include <leveldb/env.h>
@@ -41,21 +42,6 @@ void fillShape(tensorflow::TensorShapeProto* proto, const Shape& shape)
 {
     for (auto d : shape)
         proto->add_dim()->set_size(d);
-}
-
-void putLe(std::string& out, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-void putVarint(std::string& out, uint64_t v)
-{
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
 }
 
 } // namespace
@@ -98,28 +84,11 @@ Status BundleWriter::appendData(int32_t shard, std::span<const std::byte> bytes,
 
 std::string BundleWriter::encodeStrings(const std::vector<std::string>& values, uint32_t& maskedCrc)
 {
-    std::string out;
-    uint32_t c = 0;
-    for (const auto& v : values) {
-        putVarint(out, v.size());
-        std::string le;
-        putLe(le, v.size(), v.size() <= 0xFFFFFFFFu ? 4 : 8);
-        c = crc32c::extend(c, le.data(), le.size());
-    }
-    std::string lengthCrc;
-    putLe(lengthCrc, crc32c::mask(c), 4);
-    out += lengthCrc;
-    c = crc32c::extend(c, lengthCrc.data(), 4);
-    for (const auto& v : values) {
-        out += v;
-        c = crc32c::extend(c, v.data(), v.size());
-    }
-    maskedCrc = crc32c::mask(c);
-    return out;
+    return encodeStringTensor(values, maskedCrc);
 }
 
 Status BundleWriter::add(
-    const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
+    const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
 {
     uint64_t offset = 0;
     TSCOPE_RETURN_IF_ERROR(appendData(shard, bytes, offset));
@@ -138,7 +107,7 @@ Status BundleWriter::addStrings(
     const std::string& key, const Shape& shape, const std::vector<std::string>& values, int32_t shard)
 {
     uint32_t crc = 0;
-    std::string bytes = encodeStrings(values, crc);
+    std::string bytes = encodeStringTensor(values, crc);
     uint64_t offset = 0;
     TSCOPE_RETURN_IF_ERROR(
         appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
@@ -154,7 +123,7 @@ Status BundleWriter::addStrings(
 }
 
 Status BundleWriter::addPartitioned(
-    const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
+    const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
 {
     tensorflow::BundleEntryProto full;
     full.set_dtype(static_cast<tensorflow::DataType>(dtype));

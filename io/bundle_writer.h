@@ -4,6 +4,7 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
 #include "io/slice_key.h"
 #include "io/status.h"
 #include "io/tensor.h"
@@ -38,18 +39,18 @@ public:
     BundleWriter(std::filesystem::path prefix, Options options);
     ~BundleWriter();
 
-    Status add(const std::string& key, int dtype, const Shape& shape, std::span<const std::byte> bytes,
+    Status add(const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes,
         int32_t shard = 0);
     Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values,
         int32_t shard = 0);
     Status addPartitioned(
-        const std::string& key, int dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
+        const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
     // Stores `serializedEntry` verbatim under `key` (tests of damaged entries).
     void addRawEntry(const std::string& key, const std::string& serializedEntry);
 
     Status finish();
 
-    // Bytes of the DT_STRING encoding (§2.4) and its masked CRC.
+    // Bytes of the DT_STRING encoding (§2.4) and its masked CRC (encodeStringTensor).
     static std::string encodeStrings(const std::vector<std::string>& values, uint32_t& maskedCrc);
 
 private:

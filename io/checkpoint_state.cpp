@@ -1,9 +1,9 @@
 #include "io/checkpoint_state.h"
 
 #include "checkpoint_state.pb.h"
+#include "io/proto_parse_errors.h"
 
 #include <fstream>
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <sstream>
 
@@ -11,16 +11,6 @@ namespace tscope::io {
 namespace {
 
 constexpr uintmax_t kMaxStateFileBytes = 16u << 20;
-
-class CollectingErrors final : public google::protobuf::io::ErrorCollector {
-public:
-    void AddError(int line, int column, const std::string& message) override
-    {
-        if (first.empty())
-            first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
-    }
-    std::string first;
-};
 
 bool prefixExists(const std::filesystem::path& prefix)
 {
@@ -50,12 +40,12 @@ Result<CheckpointState> readCheckpointState(const std::filesystem::path& stateFi
 
     tensorflow::CheckpointState proto;
     google::protobuf::TextFormat::Parser parser;
-    CollectingErrors errors;
+    FirstProtoParseError errors;
     parser.RecordErrorsTo(&errors);
     parser.AllowUnknownField(true);
     if (!parser.ParseFromString(text.str(), &proto))
         return Status(
-            ErrorCode::Corrupt, "the checkpoint state file is not a valid CheckpointState: " + errors.first)
+            ErrorCode::Corrupt, "the checkpoint state file is not a valid CheckpointState: " + errors.text())
             .withPath(stateFile.string());
 
     CheckpointState state;
@@ -65,9 +55,9 @@ Result<CheckpointState> readCheckpointState(const std::filesystem::path& stateFi
         std::filesystem::path p(recorded);
         if (p.is_relative()) return dir / p;
         if (!prefixExists(p) && prefixExists(dir / p.filename())) {
-            state.warnings.push_back("'" + recorded
-                + "' is an absolute path that does not exist here; using '" + p.filename().string()
-                + "' next to the state file");
+            state.warnings.push_back(Status(ErrorCode::NotFound,
+                "'" + recorded + "' is an absolute path that does not exist here; using '"
+                    + p.filename().string() + "' next to the state file"));
             return dir / p.filename();
         }
         return p;

@@ -21,7 +21,7 @@ struct CheckpointRef {
 struct CheckpointState {
     std::filesystem::path file;
     std::vector<CheckpointRef> checkpoints; // oldest first; the latest is last
-    std::vector<std::string> warnings;
+    std::vector<Status> warnings; // remarks; read them with warningText()
 };
 
 // Parses `dir/checkpoint` (or the given state file). A relative path is resolved against its directory;

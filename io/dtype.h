@@ -7,7 +7,8 @@
 
 namespace tscope::io {
 
-// Values are TensorFlow's DataType enum (types.proto); kept as a plain int so unknown values survive.
+// Values are TensorFlow's DataType enum (types.proto). Any int converts (static_cast) and survives, so
+// values this list does not name (newer TensorFlow, damaged files) are kept and named "unknown_dtype_N".
 enum class DType : int {
     Invalid = 0,
     Float = 1,
@@ -53,6 +54,16 @@ struct DTypeInfo {
     DTypeKind kind;
 };
 
+// True when a stored dtype value (TensorFlow's int, kept so unknown values survive) is `type`.
+constexpr bool isDType(int value, DType type)
+{
+    return value == static_cast<int>(type);
+}
+constexpr bool isDType(DType value, DType type)
+{
+    return value == type;
+}
+
 // Info for any value, including unknown ones (name "unknown_dtype_N", size 0, kind Unknown).
 DTypeInfo dtypeInfo(int dtype);
 inline DTypeInfo dtypeInfo(DType dtype)
@@ -60,6 +71,10 @@ inline DTypeInfo dtypeInfo(DType dtype)
     return dtypeInfo(static_cast<int>(dtype));
 }
 std::string dtypeName(int dtype);
+inline std::string dtypeName(DType dtype)
+{
+    return dtypeName(static_cast<int>(dtype));
+}
 
 // A _REF type (value + 100, TF1 graphs only) mapped to its base type.
 int dtypeBase(int dtype);
@@ -67,5 +82,13 @@ int dtypeBase(int dtype);
 // True when elements are fixed-size and can be memory-mapped as-is.
 bool dtypeIsFixedSize(int dtype);
 bool dtypeIsNumeric(int dtype); // floats, complex, ints, bool (statistics make sense)
+inline bool dtypeIsFixedSize(DType dtype)
+{
+    return dtypeIsFixedSize(static_cast<int>(dtype));
+}
+inline bool dtypeIsNumeric(DType dtype)
+{
+    return dtypeIsNumeric(static_cast<int>(dtype));
+}
 
 } // namespace tscope::io

@@ -2,6 +2,8 @@
 // float8 variants, int4 stored as one byte, complex...). Used by `show`, the value grid and exports.
 #pragma once
 
+#include "io/dtype.h"
+
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -27,5 +29,27 @@ bool elementAsUInt64(int dtype, const std::byte* p, uint64_t& out);
 std::string formatElement(int dtype, const std::byte* p);
 std::string formatDouble(double v); // shortest round-trip, "nan", "inf", "-inf"
 std::string formatFloat(float v); // shortest round-trip for a float32
+
+// The same for the DType a Tensor or TensorEntry carries.
+inline double elementAsDouble(DType dtype, const std::byte* p)
+{
+    return elementAsDouble(static_cast<int>(dtype), p);
+}
+inline std::complex<double> elementAsComplex(DType dtype, const std::byte* p)
+{
+    return elementAsComplex(static_cast<int>(dtype), p);
+}
+inline bool elementAsInt64(DType dtype, const std::byte* p, int64_t& out)
+{
+    return elementAsInt64(static_cast<int>(dtype), p, out);
+}
+inline bool elementAsUInt64(DType dtype, const std::byte* p, uint64_t& out)
+{
+    return elementAsUInt64(static_cast<int>(dtype), p, out);
+}
+inline std::string formatElement(DType dtype, const std::byte* p)
+{
+    return formatElement(static_cast<int>(dtype), p);
+}
 
 } // namespace tscope::io

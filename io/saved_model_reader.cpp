@@ -2,15 +2,16 @@
 
 #include "fingerprint.pb.h"
 #include "io/dtype.h"
+#include "io/git_lfs.h"
+#include "io/keras_metadata.h"
 #include "io/mapped_file.h"
-#include "keras_metadata.pb.h"
+#include "io/object_graph_walk.h"
+#include "io/proto_parse_errors.h"
 #include "saved_model.pb.h"
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <fstream>
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <set>
 #include <sstream>
@@ -32,14 +33,7 @@ std::optional<Shape> shapeOf(const tensorflow::TensorShapeProto& proto)
 
 std::string pyShape(const tensorflow::TensorShapeProto& proto)
 {
-    if (proto.unknown_rank()) return "None";
-    std::string s = "(";
-    for (int i = 0; i < proto.dim_size(); ++i) {
-        if (i) s += ", ";
-        s += proto.dim(i).size() < 0 ? "None" : std::to_string(proto.dim(i).size());
-    }
-    if (proto.dim_size() == 1) s += ",";
-    return s + ")";
+    return shapeToString(shapeOf(proto), ShapeStyle::Python);
 }
 
 std::string quote(const std::string& s)
@@ -151,7 +145,7 @@ SignatureArg argFrom(const std::string& name, const tensorflow::TensorInfo& info
 {
     SignatureArg arg;
     arg.name = name;
-    arg.dtype = info.dtype();
+    arg.dtype = static_cast<DType>(info.dtype());
     if (info.has_tensor_shape()) arg.shape = shapeOf(info.tensor_shape());
     switch (info.encoding_case()) {
     case tensorflow::TensorInfo::kCooSparse:
@@ -220,23 +214,16 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
     info.hasObjectGraph = true;
     info.concreteFunctionCount = static_cast<uint64_t>(graph.concrete_functions_size());
     const int n = graph.nodes_size();
-    std::vector<std::string> path(static_cast<size_t>(n));
-    std::vector<bool> seen(static_cast<size_t>(n), false);
-    if (n > 0) seen[0] = true;
-    std::deque<int> queue;
-    if (n > 0) queue.push_back(0);
-    while (!queue.empty()) {
-        int id = queue.front();
-        queue.pop_front();
-        for (const auto& ref : graph.nodes(id).children()) {
-            int c = ref.node_id();
-            if (c < 0 || c >= n || seen[static_cast<size_t>(c)]) continue;
-            seen[static_cast<size_t>(c)] = true;
-            path[static_cast<size_t>(c)]
-                = (path[static_cast<size_t>(id)].empty() ? "" : path[static_cast<size_t>(id)] + ".")
-                + ref.local_name();
-            queue.push_back(c);
-        }
+    const auto walk = walkBreadthFirst(n, [&](int id, const ChildVisitor& visit) {
+        for (const auto& ref : graph.nodes(id).children())
+            visit(ref.node_id(), ref.local_name());
+    });
+    std::vector<std::string> path(static_cast<size_t>(n)); // dotted, without the leading "root"
+    for (int id : walk.order) {
+        if (id == 0) continue;
+        const std::string& base = path[static_cast<size_t>(walk.parent[static_cast<size_t>(id)])];
+        path[static_cast<size_t>(id)]
+            = (base.empty() ? "" : base + ".") + walk.edgeName[static_cast<size_t>(id)];
     }
     auto signaturesOf = [&](const std::string& fn) -> std::string {
         auto it = graph.concrete_functions().find(fn);
@@ -250,8 +237,7 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
         ObjectNodeInfo node;
         node.id = id;
         node.kind = objectKindName(o);
-        node.path = id == 0 ? "root"
-                            : (seen[static_cast<size_t>(id)] ? "root." + path[static_cast<size_t>(id)] : "");
+        node.path = id == 0 ? "root" : (walk.reached(id) ? "root." + path[static_cast<size_t>(id)] : "");
         for (const auto& ref : o.children())
             node.children.push_back({ ref.local_name(), ref.node_id() });
         using K = tensorflow::SavedObject;
@@ -341,57 +327,7 @@ MetaGraphInfo summarize(const tensorflow::MetaGraphDef& mg, const fs::path& dir)
     return info;
 }
 
-// A top-level string field of a small JSON object ("name", "class_name"); no full JSON parser needed.
-std::string jsonStringField(const std::string& json, const std::string& field)
-{
-    const std::string needle = "\"" + field + "\": \"";
-    auto pos = json.find(needle);
-    if (pos == std::string::npos) return {};
-    pos += needle.size();
-    auto end = json.find('"', pos);
-    return end == std::string::npos ? std::string() : json.substr(pos, end - pos);
-}
-
-std::map<std::string, std::string> readKerasLayers(const fs::path& file)
-{
-    std::map<std::string, std::string> layers;
-    std::ifstream in(file, std::ios::binary);
-    tscope::keras::SavedMetadata meta;
-    if (!in || isGitLfsPointer(file) || !meta.ParseFromIstream(&in)) return layers;
-    for (const auto& node : meta.nodes()) {
-        std::string path = node.node_path();
-        if (!path.starts_with("root.")) continue;
-        path = path.substr(5);
-        std::replace(path.begin(), path.end(), '.', '/');
-        const std::string name = jsonStringField(node.metadata(), "name");
-        const std::string cls = jsonStringField(node.metadata(), "class_name");
-        if (name.empty()) continue;
-        layers[path] = cls.empty() ? name : name + " (" + cls + ")";
-    }
-    return layers;
-}
-
-class FirstError final : public google::protobuf::io::ErrorCollector {
-public:
-    void AddError(int line, int column, const std::string& message) override
-    {
-        if (text.empty())
-            text = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
-    }
-    std::string text;
-};
-
 } // namespace
-
-bool isGitLfsPointer(const fs::path& file)
-{
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return false; // never open a FIFO or device for reading
-    std::ifstream in(file, std::ios::binary);
-    char head[24] = {};
-    in.read(head, sizeof head);
-    return in.gcount() >= 23 && std::memcmp(head, "version https://git-lfs", 23) == 0;
-}
 
 std::string renderStructuredValue(const std::string& serialized)
 {
@@ -421,11 +357,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         return Status(ErrorCode::NotFound, "no saved_model.pb or saved_model.pbtxt in this directory")
             .withPath(directory.string());
     }
-    if (isGitLfsPointer(info.file))
-        return Status(ErrorCode::Unsupported,
-            "not supported: " + info.file.filename().string()
-                + " is a Git LFS pointer, not the real file (run `git lfs pull` in its repository)")
-            .withPath(info.file.string());
+    if (isGitLfsPointer(info.file)) return gitLfsPointerError(info.file);
 
     auto file = MappedFile::open(info.file);
     if (!file) return file.status();
@@ -434,13 +366,13 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
     const auto bytes = (*file)->all();
     if (info.textFormat) {
         google::protobuf::TextFormat::Parser parser;
-        FirstError errors;
+        FirstProtoParseError errors;
         parser.RecordErrorsTo(&errors);
         parser.SetRecursionLimit(kRecursionLimit);
         if (!parser.ParseFromString(
                 std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), proto.get()))
-            return Status(
-                ErrorCode::Corrupt, "saved_model.pbtxt is not a valid text-format SavedModel: " + errors.text)
+            return Status(ErrorCode::Corrupt,
+                "saved_model.pbtxt is not a valid text-format SavedModel: " + errors.text())
                 .withPath(info.file.string());
     } else {
         if (bytes.size() > static_cast<size_t>(INT32_MAX))
@@ -464,16 +396,18 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
             std::string tags;
             for (const auto& t : info.metaGraphs.back().tags)
                 tags += (tags.empty() ? "" : ",") + t;
-            info.warnings.push_back(
-                "meta graph {" + tags + "} has no signatures: TensorFlow Serving cannot call it");
+            info.warnings.push_back(Status(ErrorCode::Unsupported,
+                "meta graph {" + tags + "} has no signatures: TensorFlow Serving cannot call it"));
         }
     }
     for (const auto& mg : info.metaGraphs)
         for (const auto& a : mg.assets) {
             if (!a.safeName)
-                info.warnings.push_back("asset name '" + a.filename + "' points outside assets/");
+                info.warnings.push_back(
+                    Status(ErrorCode::Corrupt, "asset name '" + a.filename + "' points outside assets/"));
             else if (!a.exists)
-                info.warnings.push_back("asset file assets/" + a.filename + " is missing");
+                info.warnings.push_back(
+                    Status(ErrorCode::NotFound, "asset file assets/" + a.filename + " is missing"));
         }
     info.proto = proto;
 
@@ -482,7 +416,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
         tensorflow::FingerprintDef def;
         std::ifstream in(fp, std::ios::binary);
         if (isGitLfsPointer(fp) || !def.ParseFromIstream(&in)) {
-            info.warnings.push_back("fingerprint.pb cannot be read");
+            info.warnings.push_back(Status(ErrorCode::Corrupt, "fingerprint.pb cannot be read"));
         } else {
             FingerprintInfo f;
             f.savedModelChecksum = def.saved_model_checksum();
@@ -496,7 +430,7 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
     }
     info.hasKerasMetadata = fs::exists(directory / "keras_metadata.pb", ec);
     if (info.hasKerasMetadata && fs::is_regular_file(directory / "keras_metadata.pb", ec))
-        info.kerasLayers = readKerasLayers(directory / "keras_metadata.pb");
+        info.kerasLayers = readKerasLayerLabels(directory / "keras_metadata.pb");
     info.hasVariables = fs::exists(directory / "variables" / "variables.index", ec);
     return info;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "io/cancel.h"
+#include "io/dtype.h"
+#include "io/git_lfs.h" // isGitLfsPointer, once declared here
 #include "io/status.h"
 #include "io/tensor.h"
 
@@ -22,7 +24,7 @@ namespace tscope::io {
 struct SignatureArg {
     std::string name; // the key in the signature's input/output map
     std::string tensor; // graph tensor name (`serving_default_x:0`), or a description for sparse/composite
-    int dtype = 0;
+    DType dtype = DType::Invalid;
     std::optional<Shape> shape; // nullopt = unknown rank; -1 = unknown dimension
     std::string encoding; // name | coo_sparse | composite
 };
@@ -87,7 +89,7 @@ struct SavedModelInfo {
     bool hasVariables = false; // variables/variables.index exists
     // Keras layers from keras_metadata.pb: object path ("layer_with_weights-0") -> "conv (Conv2D)".
     std::map<std::string, std::string> kerasLayers;
-    std::vector<std::string> warnings;
+    std::vector<Status> warnings; // read them with warningText()
     std::shared_ptr<const tensorflow::SavedModel> proto; // the parsed message, for later export work
 };
 
@@ -97,8 +99,5 @@ Result<SavedModelInfo> readSavedModel(
 
 // "TensorSpec(shape=(None, 3), dtype=float32, name='x')"-style text of a StructuredValue (serialized).
 std::string renderStructuredValue(const std::string& serializedStructuredValue);
-
-// True when the file is a Git LFS pointer (text "version https://git-lfs...") instead of real content.
-bool isGitLfsPointer(const std::filesystem::path& file);
 
 } // namespace tscope::io

@@ -25,6 +25,10 @@ const char* errorCodeName(ErrorCode code)
         return "Cancelled";
     case ErrorCode::Io:
         return "Io";
+    case ErrorCode::OutOfMemory:
+        return "OutOfMemory";
+    case ErrorCode::Note:
+        return "Note";
     }
     return "Unknown";
 }
@@ -71,6 +75,12 @@ std::string Status::toString() const
     if (m_offset) add("offset " + std::to_string(*m_offset));
     if (!ctx.empty()) out += " (" + ctx + ")";
     return out;
+}
+
+std::string warningText(const Status& warning)
+{
+    const bool located = !warning.path().empty() || !warning.tensor().empty() || warning.offset();
+    return located ? warning.toString() : warning.message();
 }
 
 } // namespace tscope::io

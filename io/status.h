@@ -21,11 +21,13 @@ enum class ErrorCode {
     InvalidArgument, // the caller asked for something impossible (bad slice, unknown variable)
     Cancelled, // the user cancelled; never shown as an error
     Io, // read/write failed for another OS reason
+    OutOfMemory, // an allocation the data asked for failed (huge tensor, hostile size)
+    Note, // not an error: a warning-list remark on how an ambiguous input was interpreted
 };
 
 const char* errorCodeName(ErrorCode code);
 
-class Status {
+class [[nodiscard]] Status {
 public:
     Status() = default;
     Status(ErrorCode code, std::string message)
@@ -62,13 +64,18 @@ private:
     std::optional<uint64_t> m_offset;
 };
 
+// How a warning reads to a person. Problems found in a file name it (path, tensor or offset) and read
+// in full with their code, as toString(); remarks about the artifact as a whole (a missing asset, a
+// meta graph without signatures) read as their message alone.
+std::string warningText(const Status& warning);
+
 inline Status makeError(ErrorCode code, std::string message)
 {
     return Status(code, std::move(message));
 }
 
 // A value or the Status explaining why there is none (std::expected is C++23).
-template <typename T> class Result {
+template <typename T> class [[nodiscard]] Result {
 public:
     Result(T value)
         : m_data(std::move(value))

@@ -1,7 +1,9 @@
 #include "io/table_reader.h"
 
 #include "io/crc32c.h"
+#include "io/varint.h"
 
+#include <algorithm>
 #include <cstring>
 #include <leveldb/env.h>
 #include <leveldb/iterator.h>
@@ -12,8 +14,7 @@
 namespace tscope::io {
 namespace {
 
-constexpr uint64_t kFooterSize = 48;
-constexpr uint8_t kTableMagic[8] = { 0x57, 0xFB, 0x80, 0x8B, 0x24, 0x75, 0x47, 0xDB };
+constexpr uint64_t kFooterSize = kTableFooterSize;
 
 // LevelDB reads through this: zero-copy slices into our mapping, plus a sanity check on snappy
 // blocks so a hostile length prefix cannot make LevelDB allocate gigabytes.
@@ -30,47 +31,60 @@ public:
         // LevelDB asks for a block's size + 5 trailer bytes; fewer means the handle's size wrapped past 2^64.
         if (n < 5) {
             *result = leveldb::Slice();
-            return leveldb::Status::Corruption("bad block handle (size wraps around)");
+            return refuse(
+                Status(ErrorCode::Corrupt, "the index table is damaged: bad block handle (size wraps around)")
+                    .withOffset(offset));
         }
         auto span = m_file->bytes(offset, n);
         if (!span) {
             *result = leveldb::Slice();
-            return leveldb::Status::Corruption("truncated block read");
+            return refuse(Status(
+                ErrorCode::Truncated, "the index file ends before a block it refers to (file truncated?)")
+                              .withOffset(offset));
         }
         const auto* p = reinterpret_cast<const char*>(span->data());
         *result = leveldb::Slice(p, n);
         if (n > 5 && !footer && static_cast<uint8_t>(p[n - 5]) == 1) {
+            // Snappy's uncompressed length (a varint of at most 5 bytes) leads the block; an unterminated
+            // one is left to snappy, which rejects it without allocating.
             uint64_t claimed = 0;
-            int shift = 0;
-            for (size_t i = 0; i < n - 5 && i < 5; ++i) {
-                claimed |= uint64_t(static_cast<uint8_t>(p[i]) & 0x7f) << shift;
-                if (!(static_cast<uint8_t>(p[i]) & 0x80)) break;
-                shift += 7;
-            }
-            if (claimed > kMaxSnappyExpansion * (n - 5) + 1024)
-                return leveldb::Status::Corruption("snappy block claims an impossible uncompressed size");
+            const std::byte* length = span->data();
+            if (readVarint64(length, length + std::min<size_t>(n - 5, 5), claimed)
+                && claimed > kMaxSnappyExpansion * (n - 5) + 1024)
+                return refuse(Status(
+                    ErrorCode::Corrupt, "a snappy-compressed block of the index cannot be decompressed")
+                                  .withOffset(offset));
         }
         return leveldb::Status::OK();
     }
+
+    // Why this adaptor first refused a read: our own pre-check, more precise than what LevelDB reports.
+    const Status& refusal() const { return m_refusal; }
 
     // Blocks read so far (every read except the footer's); a full scan reads each data block once.
     uint64_t blockReads() const { return m_blockReads; }
 
 private:
+    leveldb::Status refuse(Status why) const
+    {
+        if (m_refusal.isOk()) m_refusal = std::move(why); // LevelDB, too, keeps the first error it meets
+        return leveldb::Status::Corruption(m_refusal.message());
+    }
+
     std::shared_ptr<MappedFile> m_file;
     mutable uint64_t m_blockReads = 0;
+    mutable Status m_refusal;
 };
 
+// readVarint64 for a chain of reads checked once at the end: a failed read yields 0 and clears `ok`.
 uint64_t readVarint(const std::byte*& p, const std::byte* end, bool& ok)
 {
     uint64_t v = 0;
-    for (int shift = 0; shift <= 63 && p < end; shift += 7) {
-        auto b = static_cast<uint8_t>(*p++);
-        v |= uint64_t(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
+    if (!readVarint64(p, end, v)) {
+        ok = false;
+        return 0;
     }
-    ok = false;
-    return 0;
+    return v;
 }
 
 struct FooterHandles {
@@ -144,11 +158,29 @@ Status checkDataHandles(const MappedFile& file, const FooterHandles& h)
     return Status::ok();
 }
 
-Status translate(const leveldb::Status& s, const MappedFile& file)
+// LevelDB's error as ours: our own pre-check's verdict when it refused the read, else the kind from
+// LevelDB's typed checks, refined by its message where one kind covers several causes.
+Status translate(const leveldb::Status& s, const MappedFile& file, const MappedRandomAccessFile& source)
 {
-    std::string text = s.ToString();
+    if (!source.refusal().isOk() && s.ToString().find(source.refusal().message()) != std::string::npos) {
+        Status refusal = source.refusal();
+        return std::move(refusal).withPath(file.path().string());
+    }
+    const std::string text = s.ToString();
+    if (s.IsNotFound())
+        return Status(ErrorCode::NotFound, "the index table is incomplete: " + text)
+            .withPath(file.path().string());
+    if (s.IsIOError())
+        return Status(ErrorCode::Io, "the index cannot be read: " + text).withPath(file.path().string());
+    if (s.IsNotSupportedError())
+        return Status(ErrorCode::Unsupported, "not supported: the index table uses " + text)
+            .withPath(file.path().string());
+    if (s.IsInvalidArgument())
+        return Status(ErrorCode::Corrupt, "the index table is damaged: " + text)
+            .withPath(file.path().string());
+    // IsCorruption(): LevelDB has one kind for every damaged byte; its message tells them apart.
     ErrorCode code = ErrorCode::Corrupt;
-    std::string message = text;
+    std::string message;
     if (text.find("checksum mismatch") != std::string::npos) {
         code = ErrorCode::ChecksumMismatch;
         message = "a block of the index does not match its CRC32C checksum";
@@ -156,7 +188,7 @@ Status translate(const leveldb::Status& s, const MappedFile& file)
         code = ErrorCode::Truncated;
         message = "the index file ends before a block it refers to (file truncated?)";
     } else if (text.find("bad magic") != std::string::npos) {
-        message = "not a TensorFlow index file (the table magic number at its end is missing)";
+        message = kNotAnIndexMessage;
     } else if (text.find("bad block type") != std::string::npos) {
         message = "a block of the index has an unknown compression type";
     } else if (text.find("snappy") != std::string::npos
@@ -219,10 +251,7 @@ Result<TableScan> scanTable(
                 "written?)")
                 .withPath(path)
                 .withOffset(file->size());
-        return Status(
-            ErrorCode::Corrupt, "not a TensorFlow index file (the table magic number at its end is missing)")
-            .withPath(path)
-            .withOffset(file->size() - 8);
+        return Status(ErrorCode::Corrupt, kNotAnIndexMessage).withPath(path).withOffset(file->size() - 8);
     }
 
     if (!footerDecodes || !indexBlockInside(*file, handles))
@@ -237,7 +266,7 @@ Result<TableScan> scanTable(
         ldbOptions.paranoid_checks = options.verifyChecksums; // verifies the index block CRC at open
         leveldb::Table* rawTable = nullptr;
         leveldb::Status s = leveldb::Table::Open(ldbOptions, &source, file->size(), &rawTable);
-        if (!s.ok()) return translate(s, *file);
+        if (!s.ok()) return translate(s, *file, source);
         std::unique_ptr<leveldb::Table> table(rawTable);
 
         leveldb::ReadOptions readOptions;
@@ -255,13 +284,13 @@ Result<TableScan> scanTable(
             if ((++n & 4095) == 0 && shouldStop(options.cancel, options.progress, n, 0))
                 return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         }
-        if (!it->status().ok()) contents.damage = translate(it->status(), *file);
+        if (!it->status().ok()) contents.damage = translate(it->status(), *file, source);
         // Each index entry's data block is read exactly once by the scan (no block cache), so this counts
         // them whether or not the index block is compressed, and an empty table has none.
         contents.dataBlocks = source.blockReads() - readsAtOpen;
         return contents;
     } catch (const std::bad_alloc&) {
-        return Status(ErrorCode::Corrupt, "the index table declares more data than can be held in memory")
+        return Status(ErrorCode::OutOfMemory, "the index table declares more data than can be held in memory")
             .withPath(path);
     } catch (const std::exception& e) {
         return Status(ErrorCode::Corrupt, std::string("the index table cannot be read: ") + e.what())

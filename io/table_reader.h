@@ -46,6 +46,14 @@ Result<TableScan> scanTable(
 Result<TableContents> readTable(
     const std::shared_ptr<MappedFile>& file, const TableReadOptions& options = {});
 
+// The last 8 bytes of every LevelDB table (little-endian 0xdb4775248b80fb57), after a 48-byte footer.
+inline constexpr uint8_t kTableMagic[8] = { 0x57, 0xFB, 0x80, 0x8B, 0x24, 0x75, 0x47, 0xDB };
+inline constexpr uint64_t kTableFooterSize = 48;
+
+// What a file without the magic reads as.
+inline constexpr const char* kNotAnIndexMessage
+    = "not a TensorFlow index file (the table magic number at its end is missing)";
+
 // Resource bound used before LevelDB decompresses a snappy block: snappy cannot expand by more than ~22x.
 constexpr uint64_t kMaxSnappyExpansion = 32;
 

@@ -1,5 +1,7 @@
 #include "io/tensor.h"
 
+#include "io/dtype.h"
+
 namespace tscope::io {
 
 std::optional<uint64_t> shapeElementCount(const Shape& shape)
@@ -13,18 +15,26 @@ std::optional<uint64_t> shapeElementCount(const Shape& shape)
     return n;
 }
 
-std::string shapeToString(const Shape& shape)
+std::string shapeToString(const Shape& shape, ShapeStyle style)
 {
-    std::string s = "[";
+    const bool python = style == ShapeStyle::Python;
+    std::string s = style == ShapeStyle::Brackets ? "[" : "(";
     for (size_t i = 0; i < shape.size(); ++i) {
         if (i) s += ", ";
-        s += shape[i] < 0 ? "?" : std::to_string(shape[i]);
+        s += shape[i] >= 0 ? std::to_string(shape[i]) : (python ? "None" : "?");
     }
-    return s + "]";
+    if (python && shape.size() == 1) s += ","; // a one-element Python tuple
+    return s + (style == ShapeStyle::Brackets ? "]" : ")");
+}
+
+std::string shapeToString(const std::optional<Shape>& shape, ShapeStyle style)
+{
+    if (shape) return shapeToString(*shape, style);
+    return style == ShapeStyle::Python ? "None" : "unknown rank";
 }
 
 Tensor Tensor::borrowed(
-    int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
+    DType dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive)
 {
     Tensor t;
     t.m_dtype = dtype;
@@ -35,7 +45,7 @@ Tensor Tensor::borrowed(
     return t;
 }
 
-Tensor Tensor::owned(int dtype, Shape shape, std::vector<std::byte> bytes)
+Tensor Tensor::owned(DType dtype, Shape shape, std::vector<std::byte> bytes)
 {
     Tensor t;
     t.m_dtype = dtype;
@@ -49,7 +59,7 @@ Tensor Tensor::owned(int dtype, Shape shape, std::vector<std::byte> bytes)
 Tensor Tensor::strings(Shape shape, std::vector<std::string> values)
 {
     Tensor t;
-    t.m_dtype = 7;
+    t.m_dtype = DType::String;
     t.m_isString = true;
     t.m_elements = values.size();
     t.m_shape = std::move(shape);

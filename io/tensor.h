@@ -2,6 +2,8 @@
 // the memory map when possible), strings as a vector.
 #pragma once
 
+#include "io/dtype.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,7 +18,14 @@ using Shape = std::vector<int64_t>;
 
 // Product of dims, or nullopt on a negative dim or overflow past 2^62.
 std::optional<uint64_t> shapeElementCount(const Shape& shape);
-std::string shapeToString(const Shape& shape); // "[3, 4]", "[]" for scalars
+// The one shape-to-text function. Unknown dimensions (negative) read "?" (Python: "None").
+enum class ShapeStyle {
+    Brackets, // "[3, 4]", "[]" for scalars: stored tensors
+    Parentheses, // "(?, 13)", "()"; "unknown rank" without a shape: signature arguments
+    Python, // "(None, 13)", "(3,)", "()"; "None" without a shape: as TensorFlow prints a TensorShape
+};
+std::string shapeToString(const Shape& shape, ShapeStyle style = ShapeStyle::Brackets);
+std::string shapeToString(const std::optional<Shape>& shape, ShapeStyle style);
 
 class Tensor {
 public:
@@ -29,11 +38,11 @@ public:
 
     // Borrow `bytes`; `keepAlive` owns the memory they live in (the mapped shard).
     static Tensor borrowed(
-        int dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
-    static Tensor owned(int dtype, Shape shape, std::vector<std::byte> bytes);
+        DType dtype, Shape shape, std::span<const std::byte> bytes, std::shared_ptr<const void> keepAlive);
+    static Tensor owned(DType dtype, Shape shape, std::vector<std::byte> bytes);
     static Tensor strings(Shape shape, std::vector<std::string> values);
 
-    int dtype() const { return m_dtype; }
+    DType dtype() const { return m_dtype; }
     const Shape& shape() const { return m_shape; }
     uint64_t elementCount() const { return m_elements; }
     bool isString() const { return m_isString; }
@@ -44,7 +53,7 @@ public:
     const std::vector<std::string>& stringValues() const { return m_strings; }
 
 private:
-    int m_dtype = 0;
+    DType m_dtype = DType::Invalid;
     Shape m_shape;
     uint64_t m_elements = 0;
     bool m_isString = false;

@@ -1,9 +1,9 @@
 #include "io/variable_tree.h"
 
+#include "io/object_graph_walk.h"
 #include "trackable_object_graph.pb.h"
 
 #include <algorithm>
-#include <deque>
 #include <string_view>
 #include <unordered_map>
 
@@ -61,26 +61,19 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     auto valid = [n](int id) { return id >= 0 && id < n; };
 
     // First breadth-first path of every node: this is how TensorFlow forms keys (FORMATS.md §3.3).
+    const auto walk = walkBreadthFirst(n, [&](int id, const ChildVisitor& visit) {
+        for (const auto& ref : graph.nodes(id).children())
+            visit(ref.node_id(), ref.local_name());
+    });
+    const std::vector<int>& order = walk.order; // every parent before its children
+    const std::vector<int>& bfsParent = walk.parent; // -2: unreached, -1: the root
+    const std::vector<std::string>& bfsName = walk.edgeName;
     std::vector<std::string> path(static_cast<size_t>(n));
-    std::vector<int> bfsParent(static_cast<size_t>(n), -2);
-    std::vector<std::string> bfsName(static_cast<size_t>(n));
-    std::deque<int> queue { 0 };
-    std::vector<int> order; // breadth-first order: every parent before its children
-    bfsParent[0] = -1;
-    while (!queue.empty()) {
-        int id = queue.front();
-        queue.pop_front();
-        order.push_back(id);
-        for (const auto& ref : graph.nodes(id).children()) {
-            int child = ref.node_id();
-            if (!valid(child) || bfsParent[static_cast<size_t>(child)] != -2) continue;
-            bfsParent[static_cast<size_t>(child)] = id;
-            bfsName[static_cast<size_t>(child)] = ref.local_name();
-            const std::string& base = path[static_cast<size_t>(id)];
-            path[static_cast<size_t>(child)]
-                = (base.empty() ? "" : base + "/") + escapeLocalName(ref.local_name());
-            queue.push_back(child);
-        }
+    for (int id : order) {
+        if (id == 0) continue;
+        const std::string& base = path[static_cast<size_t>(bfsParent[static_cast<size_t>(id)])];
+        path[static_cast<size_t>(id)]
+            = (base.empty() ? "" : base + "/") + escapeLocalName(bfsName[static_cast<size_t>(id)]);
     }
 
     // Slot variables: which node is a slot of which variable, for which optimizer.
@@ -97,7 +90,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
                 slotOf[slot] = { s.original_variable_node_id(), id, s.slot_name() };
         }
     for (auto& [slot, info] : slotOf)
-        if (path[static_cast<size_t>(slot)].empty() && bfsParent[static_cast<size_t>(slot)] == -2)
+        if (path[static_cast<size_t>(slot)].empty()
+            && bfsParent[static_cast<size_t>(slot)] == BreadthFirstWalk::kUnreached)
             path[static_cast<size_t>(slot)] = path[static_cast<size_t>(info.original)] + "/.OPTIMIZER_SLOT/"
                 + path[static_cast<size_t>(info.optimizer)] + "/" + escapeLocalName(info.name);
 

@@ -11,7 +11,7 @@ PKGS=(
   libprotobuf-dev protobuf-compiler
   libleveldb-dev libsnappy-dev
   libeigen3-dev libqcustomplot-dev libbenchmark-dev
-  libcli11-dev
+  libcli11-dev nlohmann-json3-dev clang-format
   xvfb xauth fonts-dejavu-core
   python3 python3-venv
   clang libclang-rt-14-dev

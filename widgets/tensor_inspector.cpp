@@ -139,13 +139,10 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     const auto& an = artifact->tree.annotations[static_cast<size_t>(index)];
     QString name = QString::fromStdString(an.objectPath.empty() ? e.key : an.objectPath);
     m_title->setText(name);
-    QStringList dims;
-    for (auto d : e.shape)
-        dims << QString::number(d);
-    QString details
-        = QStringLiteral("<b>%1</b>[%2] &nbsp; %3 parameters &nbsp; %4")
-              .arg(QString::fromStdString(io::dtypeName(e.dtype)), dims.join(QStringLiteral(", ")),
-                  model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
+    QString details = QStringLiteral("<b>%1</b>%2 &nbsp; %3 parameters &nbsp; %4")
+                          .arg(QString::fromStdString(io::dtypeName(e.dtype)),
+                              QString::fromStdString(io::shapeToString(e.shape)),
+                              model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
     details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
     if (e.partitioned())
         details += tr("<br>partitioned into %1 slices").arg(e.slices.size());

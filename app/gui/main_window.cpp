@@ -301,7 +301,7 @@ void MainWindow::onOpened()
     m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
     m_pages->setCurrentIndex(SummaryTab);
     if (!artifact->warnings.empty()) {
-        QString text = QString::fromStdString(artifact->warnings.front());
+        QString text = QString::fromStdString(io::warningText(artifact->warnings.front()));
         if (artifact->warnings.size() > 1)
             text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning, text);

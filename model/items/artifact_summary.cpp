@@ -97,16 +97,13 @@ QString summaryHtml(const io::Artifact& a)
         h += QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QObject::tr("Largest variables"));
         for (const auto& l : largest) {
             const auto& e = a.bundle->entries()[static_cast<size_t>(l.entry)];
-            QStringList dims;
-            for (auto d : e.shape)
-                dims << QString::number(d);
             const auto& an = a.tree.annotations[static_cast<size_t>(l.entry)];
             std::string name = an.objectPath.empty() ? e.key : an.objectPath;
             if (an.role == io::EntryRole::Slot)
                 name = an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
-            h += QStringLiteral("<tr><td>%1</td><td>%2[%3]</td><td align='right'>%4</td></tr>")
+            h += QStringLiteral("<tr><td>%1</td><td>%2%3</td><td align='right'>%4</td></tr>")
                      .arg(esc(name), QString::fromStdString(io::dtypeName(e.dtype)),
-                         dims.join(QStringLiteral(", ")), formatBytes(l.bytes));
+                         QString::fromStdString(io::shapeToString(e.shape)), formatBytes(l.bytes));
         }
         h += QStringLiteral("</table>");
     }
@@ -128,7 +125,7 @@ QString summaryHtml(const io::Artifact& a)
     if (!a.warnings.empty()) {
         h += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Warnings"));
         for (const auto& w : a.warnings)
-            h += QStringLiteral("<li>%1</li>").arg(esc(w));
+            h += QStringLiteral("<li>%1</li>").arg(esc(io::warningText(w)));
         h += QStringLiteral("</ul>");
     }
     return h;

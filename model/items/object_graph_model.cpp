@@ -1,6 +1,6 @@
 #include "model/items/object_graph_model.h"
 
-#include <deque>
+#include "io/object_graph_walk.h"
 
 namespace tscope::model {
 
@@ -40,17 +40,16 @@ void ObjectGraphModel::setMetaGraph(const io::MetaGraphInfo* mg)
     auto rootRow = makeRow(QStringLiteral("root"), objects[0]);
     invisibleRootItem()->appendRow(rootRow);
     itemOf[0] = rootRow[0];
-    std::deque<int> queue { 0 };
-    while (!queue.empty()) {
-        int id = queue.front();
-        queue.pop_front();
-        for (const auto& [name, child] : objects[static_cast<size_t>(id)].children) {
-            if (child < 0 || child >= n || itemOf[static_cast<size_t>(child)]) continue;
-            auto row = makeRow(QString::fromStdString(name), objects[static_cast<size_t>(child)]);
-            itemOf[static_cast<size_t>(id)]->appendRow(row);
-            itemOf[static_cast<size_t>(child)] = row[0];
-            queue.push_back(child);
-        }
+    const auto walk = io::walkBreadthFirst(n, [&](int id, const io::ChildVisitor& visit) {
+        for (const auto& [name, child] : objects[static_cast<size_t>(id)].children)
+            visit(child, name);
+    });
+    for (int id : walk.order) {
+        if (id == 0) continue;
+        const auto i = static_cast<size_t>(id);
+        auto row = makeRow(QString::fromStdString(walk.edgeName[i]), objects[i]);
+        itemOf[static_cast<size_t>(walk.parent[i])]->appendRow(row);
+        itemOf[i] = row[0];
     }
 }
 

@@ -9,11 +9,7 @@ namespace tscope::model {
 
 QString shapeText(const std::optional<io::Shape>& shape)
 {
-    if (!shape) return QStringLiteral("unknown rank");
-    QStringList dims;
-    for (auto d : *shape)
-        dims << (d < 0 ? QStringLiteral("?") : QString::number(d));
-    return QStringLiteral("(%1)").arg(dims.join(QStringLiteral(", ")));
+    return QString::fromStdString(io::shapeToString(shape, io::ShapeStyle::Parentheses));
 }
 
 SignatureTableModel::SignatureTableModel(QObject* parent)

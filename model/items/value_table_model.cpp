@@ -72,7 +72,7 @@ QVariant ValueTableModel::data(const QModelIndex& index, int role) const
         if (role == RawValueRole) return std::numeric_limits<double>::quiet_NaN();
         return {};
     }
-    const int dtype = m_tensor->dtype();
+    const io::DType dtype = m_tensor->dtype();
     const std::byte* p = m_tensor->bytes().data() + i * io::dtypeInfo(dtype).elementSize;
     switch (role) {
     case Qt::DisplayRole:

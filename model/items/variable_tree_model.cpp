@@ -103,12 +103,7 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
     const bool isSlot = n->kind == io::NodeKind::Slot;
     const quint64 params = e && isSlot ? e->elementCount() : n->parameters;
     const quint64 bytes = e && isSlot ? e->byteSize() : n->bytes;
-    auto shapeText = [&] {
-        QStringList dims;
-        for (auto d : e->shape)
-            dims << QString::number(d);
-        return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
-    };
+    auto shapeText = [&] { return QString::fromStdString(io::shapeToString(e->shape)); };
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {

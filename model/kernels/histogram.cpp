@@ -99,10 +99,10 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
         h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
     const double scale = bins / (hi - lo);
 
-    const int dtype = t.dtype();
+    const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
     const std::byte* base = t.bytes().data();
-    const bool isFloat = dtype == static_cast<int>(io::DType::Float);
+    const bool isFloat = dtype == io::DType::Float;
     const bool isComplex = io::dtypeInfo(dtype).kind == io::DTypeKind::Complex;
     auto get = [&](uint64_t i) -> double {
         if (isFloat) {

@@ -180,17 +180,17 @@ template <typename Scalar> PartialStats blockStats(const Scalar* data, int64_t n
 template <typename Scalar>
 const Scalar* convertBlock(const io::Tensor& t, uint64_t begin, uint64_t n, std::vector<Scalar>& buffer)
 {
-    const int dtype = t.dtype();
+    const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
     const std::byte* p = t.bytes().data() + begin * esize;
     if constexpr (std::is_same_v<Scalar, float>)
-        if (dtype == static_cast<int>(DType::Float) && reinterpret_cast<uintptr_t>(p) % alignof(float) == 0)
+        if (dtype == DType::Float && reinterpret_cast<uintptr_t>(p) % alignof(float) == 0)
             return reinterpret_cast<const float*>(p);
     if constexpr (std::is_same_v<Scalar, double>)
-        if (dtype == static_cast<int>(DType::Double) && reinterpret_cast<uintptr_t>(p) % alignof(double) == 0)
+        if (dtype == DType::Double && reinterpret_cast<uintptr_t>(p) % alignof(double) == 0)
             return reinterpret_cast<const double*>(p);
     buffer.resize(n);
-    switch (static_cast<DType>(dtype)) {
+    switch (dtype) {
     case DType::Half:
         for (uint64_t i = 0; i < n; ++i) {
             uint16_t h;
@@ -301,7 +301,7 @@ io::Result<TensorStats> computeStats(const io::Tensor& tensor, const StatsOption
         s.count = tensor.elementCount();
         return s;
     }
-    switch (static_cast<DType>(tensor.dtype())) {
+    switch (tensor.dtype()) {
     case DType::Double:
     case DType::Int64:
     case DType::UInt64:

@@ -88,6 +88,12 @@ inline QString describe(const Status& s)
     return QString::fromStdString(s.toString());
 }
 
+// QVERIFY2 evaluates its message even on success: this one is safe to build for an ok Result.
+template <typename T> QString whyNot(const tscope::io::Result<T>& r)
+{
+    return r.isOk() ? QString() : describe(r.status());
+}
+
 inline QString describeAll(const std::vector<Status>& list)
 {
     QStringList out;

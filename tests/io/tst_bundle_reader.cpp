@@ -237,15 +237,15 @@ void TestBundleReader::fixedSizeDtypes()
         BundleWriter w(prefix);
         // A neighbour before it, so the tensor does not start at offset 0.
         const float pad[3] = { 9.f, 9.f, 9.f };
-        QVERIFY(w.add("a_before", dt(DType::Float), { 3 }, std::as_bytes(std::span(pad))).isOk());
-        QVERIFY(w.add("tensor", dtype, toShape(shape), spanOf(bytes)).isOk());
+        QVERIFY(w.add("a_before", DType::Float, { 3 }, std::as_bytes(std::span(pad))).isOk());
+        QVERIFY(w.add("tensor", static_cast<DType>(dtype), toShape(shape), spanOf(bytes)).isOk());
         QVERIFY(w.finish().isOk());
     }
     auto reader = BundleReader::open(prefix);
     QVERIFY2(reader.isOk(), qPrintable(reader.isOk() ? QString() : describe(reader.status())));
     const auto* entry = (*reader)->find("tensor");
     QVERIFY(entry);
-    QCOMPARE(entry->dtype, dtype);
+    QCOMPARE(entry->dtype, static_cast<DType>(dtype));
     QCOMPARE(entry->shape, toShape(shape));
     QVERIFY(entry->problem.isOk());
     QCOMPARE(entry->elementCount(), static_cast<uint64_t>(values.size()));
@@ -257,7 +257,7 @@ void TestBundleReader::fixedSizeDtypes()
         options.verifyCrc = verify;
         auto t = (*reader)->read(*entry, options);
         QVERIFY2(t.isOk(), qPrintable(t.isOk() ? QString() : describe(t.status())));
-        QCOMPARE(t->dtype(), dtype);
+        QCOMPARE(t->dtype(), static_cast<DType>(dtype));
         QCOMPARE(t->shape(), toShape(shape));
         QCOMPARE(t->elementCount(), static_cast<uint64_t>(values.size()));
         QVERIFY(!t->isString());
@@ -285,8 +285,8 @@ void TestBundleReader::scalars()
         BundleWriter w(prefix);
         const float f = 3.5f;
         const int64_t step = 1234567890123ll;
-        QVERIFY(w.add("f", dt(DType::Float), {}, std::as_bytes(std::span(&f, 1))).isOk());
-        QVERIFY(w.add("global_step", dt(DType::Int64), {}, std::as_bytes(std::span(&step, 1))).isOk());
+        QVERIFY(w.add("f", DType::Float, {}, std::as_bytes(std::span(&f, 1))).isOk());
+        QVERIFY(w.add("global_step", DType::Int64, {}, std::as_bytes(std::span(&step, 1))).isOk());
         QVERIFY(w.addStrings("s", {}, { "only" }).isOk());
         QVERIFY(w.finish().isOk());
     }
@@ -339,9 +339,9 @@ void TestBundleReader::zeroSizeTensors()
         if (strings)
             QVERIFY(w.addStrings("empty", toShape(shape), {}).isOk());
         else
-            QVERIFY(w.add("empty", dt(DType::Float), toShape(shape), {}).isOk());
+            QVERIFY(w.add("empty", DType::Float, toShape(shape), {}).isOk());
         const int32_t after = 42;
-        QVERIFY(w.add("z_after", dt(DType::Int32), { 1 }, std::as_bytes(std::span(&after, 1))).isOk());
+        QVERIFY(w.add("z_after", DType::Int32, { 1 }, std::as_bytes(std::span(&after, 1))).isOk());
         QVERIFY(w.finish().isOk());
     }
     auto reader = BundleReader::open(prefix);
@@ -390,7 +390,7 @@ void TestBundleReader::stringTensors()
         auto t = (*reader)->read(*(*reader)->find("strings"), options);
         QVERIFY2(t.isOk(), qPrintable(t.isOk() ? QString() : describe(t.status())));
         QVERIFY(t->isString());
-        QCOMPARE(t->dtype(), dt(DType::String));
+        QCOMPARE(t->dtype(), DType::String);
         QCOMPARE(t->shape(), (Shape { 2, 3 }));
         QCOMPARE(t->elementCount(), uint64_t(6));
         QCOMPARE(t->stringValues().size(), values.size());
@@ -427,9 +427,8 @@ void TestBundleReader::multiShard()
         for (int i = 0; i < 9; ++i) {
             data.push_back(iota(static_cast<size_t>(10 + i), static_cast<float>(i + 1)));
             const std::string key = "layer" + std::to_string(i) + "/kernel";
-            QVERIFY(
-                w.add(key, dt(DType::Float), { 10 + i }, std::as_bytes(std::span(data.back())), (i * 2) % 3)
-                    .isOk());
+            QVERIFY(w.add(key, DType::Float, { 10 + i }, std::as_bytes(std::span(data.back())), (i * 2) % 3)
+                        .isOk());
         }
         QVERIFY(w.addStrings("vocab", { 2 }, { "a", "b" }, 2).isOk());
         QVERIFY(w.finish().isOk());
@@ -492,7 +491,7 @@ void TestBundleReader::manyIndexBlocks()
             const int32_t v = i * 3;
             char key[64];
             std::snprintf(key, sizeof key, "model/layer_%03d/bias/.ATTRIBUTES/VARIABLE_VALUE", i);
-            QVERIFY(w.add(key, dt(DType::Int32), { 1 }, std::as_bytes(std::span(&v, 1))).isOk());
+            QVERIFY(w.add(key, DType::Int32, { 1 }, std::as_bytes(std::span(&v, 1))).isOk());
         }
         QVERIFY(w.finish().isOk());
     }
@@ -568,9 +567,9 @@ void TestBundleReader::partitioned()
     const auto prefix = nextPrefix("part");
     {
         BundleWriter w(prefix);
-        QVERIFY(w.addPartitioned("dense/kernel", dtype, fullShape, parts).isOk());
+        QVERIFY(w.addPartitioned("dense/kernel", static_cast<DType>(dtype), fullShape, parts).isOk());
         const float plain = 1.f;
-        QVERIFY(w.add("dense/bias", dt(DType::Float), { 1 }, std::as_bytes(std::span(&plain, 1))).isOk());
+        QVERIFY(w.add("dense/bias", DType::Float, { 1 }, std::as_bytes(std::span(&plain, 1))).isOk());
         QVERIFY(w.finish().isOk());
     }
     auto reader = BundleReader::open(prefix);
@@ -623,9 +622,9 @@ void TestBundleReader::partitionedMissingSlice()
     parts[1].bytes = rawVec(std::vector<float>(values.begin() + 4, values.end()));
     {
         BundleWriter w(prefix);
-        QVERIFY(w.addPartitioned("w", dt(DType::Float), { 3, 4 }, parts).isOk());
+        QVERIFY(w.addPartitioned("w", DType::Float, { 3, 4 }, parts).isOk());
         const float plain = 1.f;
-        QVERIFY(w.add("x", dt(DType::Float), {}, std::as_bytes(std::span(&plain, 1))).isOk());
+        QVERIFY(w.add("x", DType::Float, {}, std::as_bytes(std::span(&plain, 1))).isOk());
         QVERIFY(w.finish().isOk());
     }
     const std::string missingKey = tscope::io::encodeSliceKey("w", parts[1].extents);
@@ -658,7 +657,7 @@ void TestBundleReader::header()
     {
         BundleWriter w(prefix, options);
         const float v = 1.f;
-        QVERIFY(w.add("v", dt(DType::Float), {}, std::as_bytes(std::span(&v, 1)), 1).isOk());
+        QVERIFY(w.add("v", DType::Float, {}, std::as_bytes(std::span(&v, 1)), 1).isOk());
         QVERIFY(w.finish().isOk());
     }
     // The header is the first table entry, key "", the bytes TensorFlow writes (num_shards 2, producer 1).
@@ -686,9 +685,9 @@ void TestBundleReader::verifyGoodBundle()
         for (int i = 0; i < 5; ++i) {
             auto v = iota(static_cast<size_t>(100 * (i + 1)), 0.5f);
             totalBytes += v.size() * 4;
-            QVERIFY(w.add("t" + std::to_string(i), dt(DType::Float), { 100 * (i + 1) },
-                         std::as_bytes(std::span(v)))
-                        .isOk());
+            QVERIFY(
+                w.add("t" + std::to_string(i), DType::Float, { 100 * (i + 1) }, std::as_bytes(std::span(v)))
+                    .isOk());
         }
         uint32_t crc = 0;
         totalBytes += BundleWriter::encodeStrings({ "x", "yz" }, crc).size();
@@ -725,7 +724,7 @@ void TestBundleReader::bigEndianHeader()
     {
         BundleWriter w(prefix, options);
         const unsigned char be[8] = { 0x00, 0x00, 0x01, 0x02, 0xFF, 0xFF, 0xFF, 0xFE }; // 258, -2
-        QVERIFY(w.add("i", dt(DType::Int32), { 2 }, std::as_bytes(std::span(be))).isOk());
+        QVERIFY(w.add("i", DType::Int32, { 2 }, std::as_bytes(std::span(be))).isOk());
         QVERIFY(w.finish().isOk());
     }
     auto reader = BundleReader::open(prefix);
@@ -752,9 +751,9 @@ void TestBundleReader::nameBasedTreePlacesEveryEntry()
         BundleWriter w(prefix);
         for (size_t i = 0; i < keys.size(); ++i) {
             std::vector<float> v(i + 1, 1.f);
-            QVERIFY(w.add(keys[i], dt(DType::Float), { static_cast<int64_t>(v.size()) },
-                         std::as_bytes(std::span(v)))
-                        .isOk());
+            QVERIFY(
+                w.add(keys[i], DType::Float, { static_cast<int64_t>(v.size()) }, std::as_bytes(std::span(v)))
+                    .isOk());
         }
         QVERIFY(w.finish().isOk());
     }

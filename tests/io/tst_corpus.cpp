@@ -77,7 +77,7 @@ int countDtype(const Artifact& a, DType d)
 {
     int n = 0;
     for (const auto& e : a.bundle->entries())
-        n += e.dtype == static_cast<int>(d);
+        n += e.dtype == d;
     return n;
 }
 
@@ -100,6 +100,7 @@ private slots:
     void a2cSlotsAreLinked();
     void keras3SeedStates();
     void snappyIndexReads();
+    void kerasLayerLabelsOnTheTree();
 };
 
 void TestCorpus::manifestMatchesFolders()
@@ -290,7 +291,7 @@ void TestCorpus::twoShardSavedModel()
         QVERIFY(mg.signatures.empty());
     bool warned = false;
     for (const auto& w : a->warnings)
-        warned = warned || contains(w, "no signatures");
+        warned = warned || (contains(w.message(), "no signatures") && w.code() == ErrorCode::Unsupported);
     QVERIFY(warned);
     QCOMPARE(a->tensorflowVersion, std::string("1.15.0"));
     QVERIFY(!a->tree.objectBased);
@@ -321,7 +322,7 @@ void TestCorpus::petStringTables()
     QCOMPARE(countDtype(*a, DType::Int64), 15);
     bool tableKeys = false;
     for (const auto& e : a->bundle->entries())
-        if (contains(e.key, "_table/.ATTRIBUTES/table-keys") && e.dtype == static_cast<int>(DType::String)) {
+        if (contains(e.key, "_table/.ATTRIBUTES/table-keys") && e.dtype == DType::String) {
             tableKeys = true;
             auto t = a->bundle->read(e);
             QVERIFY(t.isOk());
@@ -368,11 +369,11 @@ void TestCorpus::decisionForestMissingAssets()
     QVERIFY(present >= 4);
     int warnings = 0;
     for (const auto& w : a->savedModel->warnings)
-        warnings += contains(w, "is missing");
+        warnings += contains(w.message(), "is missing") && w.code() == ErrorCode::NotFound;
     QCOMPARE(warnings, 2);
     bool isTrained = false;
     for (const auto& e : a->bundle->entries())
-        if (contains(e.key, "_is_trained")) isTrained = isTrained || e.dtype == static_cast<int>(DType::Bool);
+        if (contains(e.key, "_is_trained")) isTrained = isTrained || e.dtype == DType::Bool;
     QVERIFY(isTrained);
 }
 
@@ -423,7 +424,7 @@ void TestCorpus::keras3SeedStates()
     QVERIFY(a && a->bundle);
     int seeds = 0;
     for (const auto& e : a->bundle->entries())
-        if (e.dtype == static_cast<int>(DType::UInt32)) {
+        if (e.dtype == DType::UInt32) {
             QCOMPARE(e.shape, tscope::io::Shape { 2 });
             ++seeds;
             auto t = a->bundle->read(e);
@@ -448,6 +449,23 @@ void TestCorpus::snappyIndexReads()
     QCOMPARE(a->bundle->indexBlocks(), uint64_t(1));
     for (const auto& e : a->bundle->entries())
         QVERIFY(a->bundle->read(e).isOk());
+}
+
+void TestCorpus::kerasLayerLabelsOnTheTree()
+{
+    // Keras 2 CNN saved with model.save(): layer configs hold batch_input_shape tuples, which once gave
+    // every such layer the label "(__tuple__)". Expected classes as Python's json.loads reads the file.
+    auto a = open("keras-mnist-cnn-nofp");
+    QVERIFY(a && a->bundle);
+    std::map<std::string, std::string> labels;
+    for (const auto& node : a->tree.nodes)
+        if (!node.label.empty()) labels[node.path] = node.label;
+    QCOMPARE(labels["layer_with_weights-0"], std::string("conv2d (Conv2D)"));
+    QCOMPARE(labels["layer_with_weights-1"], std::string("batch_normalization (BatchNormalization)"));
+    QCOMPARE(labels["layer_with_weights-6"], std::string("dense (Dense)"));
+    for (const auto& [path, label] : labels)
+        QVERIFY2(label.find("__tuple__") == std::string::npos,
+            qPrintable(QString::fromStdString(path + ": " + label)));
 }
 
 QTEST_APPLESS_MAIN(TestCorpus)

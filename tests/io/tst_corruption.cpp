@@ -136,8 +136,8 @@ private:
         BundleWriter w(prefix);
         const float a[4] = { 1, 2, 3, 4 };
         const float b[8] = { 5, 6, 7, 8, 9, 10, 11, 12 };
-        if (!w.add("a", dt(DType::Float), { 4 }, std::as_bytes(std::span(a))).isOk()) return {};
-        if (!w.add("b", dt(DType::Float), { 8 }, std::as_bytes(std::span(b))).isOk()) return {};
+        if (!w.add("a", DType::Float, { 4 }, std::as_bytes(std::span(a))).isOk()) return {};
+        if (!w.add("b", DType::Float, { 8 }, std::as_bytes(std::span(b))).isOk()) return {};
         if (extra) extra(w);
         if (!w.finish().isOk()) return {};
         return prefix;
@@ -152,8 +152,8 @@ void TestCorruption::missingDataShard()
     {
         BundleWriter w(prefix, options);
         const float a[2] = { 1, 2 };
-        QVERIFY(w.add("in_shard0", dt(DType::Float), { 2 }, std::as_bytes(std::span(a)), 0).isOk());
-        QVERIFY(w.add("in_shard1", dt(DType::Float), { 2 }, std::as_bytes(std::span(a)), 1).isOk());
+        QVERIFY(w.add("in_shard0", DType::Float, { 2 }, std::as_bytes(std::span(a)), 0).isOk());
+        QVERIFY(w.add("in_shard1", DType::Float, { 2 }, std::as_bytes(std::span(a)), 1).isOk());
         QVERIFY(w.finish().isOk());
     }
     const auto shard1 = tscope::io::bundleDataPath(prefix, 1, 2);
@@ -549,8 +549,7 @@ void TestCorruption::stringLengthsPastSize()
     const auto prefix = nextDir("strpast") / "ckpt";
     {
         BundleWriter w(prefix);
-        QVERIFY(
-            w.add("raw", dt(DType::UInt8), { static_cast<int64_t>(bytes.size()) }, asBytes(bytes)).isOk());
+        QVERIFY(w.add("raw", DType::UInt8, { static_cast<int64_t>(bytes.size()) }, asBytes(bytes)).isOk());
         w.addRawEntry("s", entryProto(dt(DType::String), { 2 }, 0, static_cast<int64_t>(bytes.size())));
         QVERIFY(w.finish().isOk());
     }
@@ -728,7 +727,7 @@ void TestCorruption::damagedSliceNamesItsVariable()
     }
     {
         BundleWriter w(prefix);
-        QVERIFY(w.addPartitioned("emb", dt(DType::Float), { 2, 3 }, parts).isOk());
+        QVERIFY(w.addPartitioned("emb", DType::Float, { 2, 3 }, parts).isOk());
         QVERIFY(w.finish().isOk());
     }
     QVERIFY(flipBit(tscope::io::bundleDataPath(prefix, 0, 1), 13, 2)); // inside the second slice

@@ -28,8 +28,8 @@ void writeBundle(const fs::path& prefix, int shards)
     io::BundleWriter w(prefix, o);
     for (int i = 0; i < 4; ++i) {
         std::vector<float> v(100 + 50 * i, float(i));
-        QVERIFY(w.add("var" + std::to_string(i), 1, { int64_t(v.size()) }, std::as_bytes(std::span(v)),
-                     i % shards)
+        QVERIFY(w.add("var" + std::to_string(i), io::DType::Float, { int64_t(v.size()) },
+                     std::as_bytes(std::span(v)), i % shards)
                     .isOk());
     }
     QVERIFY(w.finish().isOk());

@@ -282,7 +282,8 @@ void TestLocator::versionedServingDirectory()
         QCOMPARE(loc->savedModelDir, base / "10"); // numbers compared as numbers
         QCOMPARE(loc->checkpointPrefix, base / "10" / "variables" / "variables");
         QCOMPARE(loc->notes.size(), size_t(1));
-        QVERIFY(contains(loc->notes[0], "10"));
+        QVERIFY(contains(loc->notes[0].message(), "10"));
+        QCOMPARE(loc->notes[0].code(), ErrorCode::Note);
         auto artifact = openArtifact(input);
         QVERIFY(artifact.isOk());
         QVERIFY((*artifact)->bundle);
@@ -312,7 +313,8 @@ void TestLocator::severalCheckpointsWithoutStateFile()
     QCOMPARE(loc->checkpointPrefix, dir / "model-10");
     QVERIFY(!loc->run.has_value());
     QCOMPARE(loc->notes.size(), size_t(1));
-    QVERIFY(contains(loc->notes[0], "2 checkpoints"));
+    QVERIFY(contains(loc->notes[0].message(), "2 checkpoints"));
+    QCOMPARE(loc->notes[0].code(), ErrorCode::Note);
 }
 
 void TestLocator::stateFileNamesMissingLatest()
@@ -331,7 +333,8 @@ void TestLocator::stateFileNamesMissingLatest()
     QVERIFY(!loc->run->checkpoints.back().exists);
     bool noted = false;
     for (const auto& n : loc->notes)
-        noted = noted || contains(n, "latest checkpoint is missing");
+        noted = noted
+            || (contains(n.message(), "latest checkpoint is missing") && n.code() == ErrorCode::NotFound);
     QVERIFY(noted);
 
     // None exists: NotFound naming the latest.
@@ -467,7 +470,8 @@ void TestLocator::checkpointStateAbsolutePaths()
     QCOMPARE(moved->checkpoints[0].recordedPath, std::string("/somewhere/else/m-1"));
     QVERIFY(moved->checkpoints[0].exists);
     QCOMPARE(moved->warnings.size(), size_t(1));
-    QVERIFY(contains(moved->warnings[0], "/somewhere/else/m-1"));
+    QVERIFY(contains(moved->warnings[0].message(), "/somewhere/else/m-1"));
+    QCOMPARE(moved->warnings[0].code(), ErrorCode::NotFound);
     // The corpus example: absolute /tmp/... paths of a V1 export.
     auto bad = tscope::io::readCheckpointState(corpusDir() / "odd-bad-half-plus-two" / "checkpoint");
     QVERIFY(bad.isOk());

@@ -126,6 +126,7 @@ private slots:
     void badBlockType();
     void footerHandleOutsideFile();
     void dataHandleSizeWrapsAround();
+    void checksumTruncationAndMagicReadDifferently();
 
 private:
     QTemporaryDir m_dir;
@@ -536,6 +537,48 @@ void TestTableReader::dataHandleSizeWrapsAround()
             QCOMPARE(table.status().path(), path.string());
         }
     }
+}
+
+void TestTableReader::checksumTruncationAndMagicReadDifferently()
+{
+    // The same table damaged three ways: each must keep its own code and its own explanation.
+    const auto source = nextPath("three-src");
+    const BuiltTable built = writeLevelDbTable(source, makeRows(200, 20, false, true), 256);
+    QVERIFY(built.ok);
+    const std::string bytes = readFile(source);
+
+    std::string flipped = bytes;
+    flipped[(built.blockEnds[1] + built.blockEnds[2] - 5) / 2] ^= 0x04;
+    const auto flippedPath = nextPath("three-crc");
+    QVERIFY(writeFile(flippedPath, flipped));
+    auto crc = readTable(mapOrFail(flippedPath));
+    QVERIFY(crc.isOk());
+    const Status checksum = crc->damage;
+
+    const auto cutPath = nextPath("three-cut");
+    QVERIFY(writeFile(cutPath, bytes.substr(0, bytes.size() / 2)));
+    auto cut = readTable(mapOrFail(cutPath));
+    QVERIFY(!cut.isOk());
+    const Status truncated = cut.status();
+
+    std::string badMagic = bytes;
+    badMagic[badMagic.size() - 3] ^= 0x10;
+    const auto magicPath = nextPath("three-magic");
+    QVERIFY(writeFile(magicPath, badMagic));
+    auto magic = readTable(mapOrFail(magicPath));
+    QVERIFY(!magic.isOk());
+    const Status wrongMagic = magic.status();
+
+    IOTEST_COMPARE_CODE(checksum.code(), ErrorCode::ChecksumMismatch);
+    IOTEST_COMPARE_CODE(truncated.code(), ErrorCode::Truncated);
+    IOTEST_COMPARE_CODE(wrongMagic.code(), ErrorCode::Corrupt);
+    QVERIFY2(checksum.message().find("CRC32C") != std::string::npos, qPrintable(describe(checksum)));
+    QVERIFY2(truncated.message().find("ends early") != std::string::npos, qPrintable(describe(truncated)));
+    QVERIFY2(
+        wrongMagic.message().find("magic number") != std::string::npos, qPrintable(describe(wrongMagic)));
+    QVERIFY(checksum.message() != truncated.message());
+    QVERIFY(truncated.message() != wrongMagic.message());
+    QVERIFY(checksum.message() != wrongMagic.message());
 }
 
 QTEST_APPLESS_MAIN(TestTableReader)

@@ -30,7 +30,8 @@ io::Status writeSmallBundle(const fs::path& prefix, float value)
 {
     io::BundleWriter w(prefix);
     std::vector<float> v(1000, value);
-    TSCOPE_RETURN_IF_ERROR(w.add("a/kernel", 1, { 10, 100 }, std::as_bytes(std::span(v))));
+    TSCOPE_RETURN_IF_ERROR(
+        w.add("a/kernel", tscope::io::DType::Float, { 10, 100 }, std::as_bytes(std::span(v))));
     TSCOPE_RETURN_IF_ERROR(w.addStrings("names", { 2 }, { "x", "y" }));
     return w.finish();
 }
@@ -100,7 +101,7 @@ private slots:
         {
             io::BundleWriter w(prefix);
             float v = 1;
-            QVERIFY(w.add("x", 1, {}, std::as_bytes(std::span(&v, 1))).isOk());
+            QVERIFY(w.add("x", tscope::io::DType::Float, {}, std::as_bytes(std::span(&v, 1))).isOk());
             // destroyed without finish(): cancelled or killed before completion
         }
         QVERIFY(listDir(prefix.parent_path()).empty());

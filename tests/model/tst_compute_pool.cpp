@@ -42,7 +42,7 @@ io::Tensor bigFloatTensor(int64_t n)
     auto* f = reinterpret_cast<float*>(bytes.data());
     for (int64_t i = 0; i < n; ++i)
         f[i] = static_cast<float>(i % 1000) * 0.001f - 0.5f;
-    return io::Tensor::owned(1, { n }, std::move(bytes));
+    return io::Tensor::owned(io::DType::Float, { n }, std::move(bytes));
 }
 
 } // namespace

@@ -181,7 +181,8 @@ private slots:
             v[i] = float(i);
         std::vector<std::byte> bytes(v.size() * 4);
         std::memcpy(bytes.data(), v.data(), bytes.size());
-        auto t = std::make_shared<const io::Tensor>(io::Tensor::owned(1, { 2, 3, 4 }, std::move(bytes)));
+        auto t = std::make_shared<const io::Tensor>(
+            io::Tensor::owned(io::DType::Float, { 2, 3, 4 }, std::move(bytes)));
         model::ValueTableModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         m.setTensor(t);

@@ -28,7 +28,7 @@ std::vector<std::string> floatKeys(const io::Artifact& a)
 {
     std::vector<const io::TensorEntry*> entries;
     for (const auto& e : a.bundle->entries())
-        if (e.dtype == static_cast<int>(io::DType::Float) && e.elementCount() > 0) entries.push_back(&e);
+        if (e.dtype == io::DType::Float && e.elementCount() > 0) entries.push_back(&e);
     std::sort(entries.begin(), entries.end(),
         [](const auto* x, const auto* y) { return x->elementCount() > y->elementCount(); });
     std::vector<std::string> keys;
@@ -201,8 +201,7 @@ private slots:
             const float v = 5.0f;
             std::memcpy(bytes.data() + 4 * i, &v, 4);
         }
-        const auto t
-            = io::Tensor::owned(static_cast<int>(io::DType::Float), { rows, cols }, std::move(bytes));
+        const auto t = io::Tensor::owned(io::DType::Float, { rows, cols }, std::move(bytes));
         const auto sel = model::PlaneSelection::defaultFor(t.shape());
         const auto full = model::extractPlane(t, sel, 512, 512);
         QCOMPARE(full.max, 5.0);

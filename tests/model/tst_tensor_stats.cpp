@@ -13,7 +13,7 @@ using namespace tscope;
 
 namespace {
 
-template <typename T> io::Tensor makeTensor(int dtype, const std::vector<T>& values)
+template <typename T> io::Tensor makeTensor(io::DType dtype, const std::vector<T>& values)
 {
     std::vector<std::byte> bytes(values.size() * sizeof(T));
     std::memcpy(bytes.data(), values.data(), bytes.size());
@@ -70,7 +70,7 @@ private slots:
         }
         model::StatsOptions o;
         o.threads = threads;
-        auto s = model::computeStats(makeTensor(1, v), o);
+        auto s = model::computeStats(makeTensor(io::DType::Float, v), o);
         QVERIFY(s);
         QCOMPARE(s->count, uint64_t(count));
         QCOMPARE(s->finite, ref.finite);
@@ -86,7 +86,7 @@ private slots:
         const float nan = std::numeric_limits<float>::quiet_NaN(),
                     inf = std::numeric_limits<float>::infinity();
         std::vector<float> v { 1, 0, -0.0f, nan, inf, -inf, 3, nan };
-        auto s = model::computeStats(makeTensor(1, v));
+        auto s = model::computeStats(makeTensor(io::DType::Float, v));
         QVERIFY(s);
         QCOMPARE(s->nans, uint64_t(2));
         QCOMPARE(s->infs, uint64_t(2));
@@ -101,23 +101,24 @@ private slots:
     void allNaNHasNoRange()
     {
         std::vector<float> v(5, std::numeric_limits<float>::quiet_NaN());
-        auto s = model::computeStats(makeTensor(1, v));
+        auto s = model::computeStats(makeTensor(io::DType::Float, v));
         QVERIFY(s);
         QCOMPARE(s->finite, uint64_t(0));
         QCOMPARE(s->nans, uint64_t(5));
-        auto h = model::computeHistogram(makeTensor(1, v), 10, s->min, s->max);
+        auto h = model::computeHistogram(makeTensor(io::DType::Float, v), 10, s->min, s->max);
         QVERIFY(h);
         QCOMPARE(h->nans, uint64_t(5));
     }
 
     void integersAndBool()
     {
-        auto s = model::computeStats(makeTensor<int64_t>(9, { -5, 0, 10, 1'000'000'000'000LL }));
+        auto s
+            = model::computeStats(makeTensor<int64_t>(io::DType::Int64, { -5, 0, 10, 1'000'000'000'000LL }));
         QVERIFY(s);
         QCOMPARE(s->min, -5.0);
         QCOMPARE(s->max, 1e12);
         QCOMPARE(s->zeros, uint64_t(1));
-        auto b = model::computeStats(makeTensor<uint8_t>(10, { 1, 0, 1, 1 }));
+        auto b = model::computeStats(makeTensor<uint8_t>(io::DType::Bool, { 1, 0, 1, 1 }));
         QVERIFY(b);
         QCOMPARE(b->mean, 0.75);
     }
@@ -125,11 +126,11 @@ private slots:
     void halfAndBfloat16()
     {
         // float16: 1.0 = 0x3C00, -2.0 = 0xC000; bfloat16: 1.0 = 0x3F80, 0.5 = 0x3F00
-        auto h = model::computeStats(makeTensor<uint16_t>(19, { 0x3C00, 0xC000 }));
+        auto h = model::computeStats(makeTensor<uint16_t>(io::DType::Half, { 0x3C00, 0xC000 }));
         QVERIFY(h);
         QCOMPARE(h->min, -2.0);
         QCOMPARE(h->max, 1.0);
-        auto b = model::computeStats(makeTensor<uint16_t>(14, { 0x3F80, 0x3F00 }));
+        auto b = model::computeStats(makeTensor<uint16_t>(io::DType::BFloat16, { 0x3F80, 0x3F00 }));
         QVERIFY(b);
         QCOMPARE(b->mean, 0.75);
     }
@@ -140,7 +141,7 @@ private slots:
         std::vector<std::byte> bytes(16);
         float vals[4] = { 3, 4, 0, 0 };
         std::memcpy(bytes.data(), vals, 16);
-        auto s = model::computeStats(io::Tensor::owned(8, { 2 }, std::move(bytes)));
+        auto s = model::computeStats(io::Tensor::owned(io::DType::Complex64, { 2 }, std::move(bytes)));
         QVERIFY(s);
         QCOMPARE(s->max, 5.0);
         QCOMPARE(s->zeros, uint64_t(1));
@@ -160,7 +161,7 @@ private slots:
         token.cancel();
         model::StatsOptions o;
         o.cancel = &token;
-        auto s = model::computeStats(makeTensor(1, v), o);
+        auto s = model::computeStats(makeTensor(io::DType::Float, v), o);
         QVERIFY(!s);
         QCOMPARE(s.status().code(), io::ErrorCode::Cancelled);
     }
@@ -168,7 +169,7 @@ private slots:
     void histogramCounts()
     {
         std::vector<float> v { 0, 0.1f, 0.5f, 0.9f, 1.0f, std::numeric_limits<float>::infinity() };
-        auto h = model::computeHistogram(makeTensor(1, v), 2, 0.0, 1.0);
+        auto h = model::computeHistogram(makeTensor(io::DType::Float, v), 2, 0.0, 1.0);
         QVERIFY(h);
         QCOMPARE(h->counts.size(), size_t(2));
         QCOMPARE(h->counts[0], uint64_t(2)); // 0, 0.1
@@ -195,7 +196,7 @@ private slots:
             double t = (double(x) - lo) * (bins / (hi - lo));
             expected[size_t(std::clamp<int64_t>(int64_t(t), 0, bins - 1))]++;
         }
-        auto h = model::computeHistogram(makeTensor(1, v), bins, lo, hi, nullptr, 2);
+        auto h = model::computeHistogram(makeTensor(io::DType::Float, v), bins, lo, hi, nullptr, 2);
         QVERIFY(h);
         QCOMPARE(h->counts, expected);
         QCOMPARE(h->nans, uint64_t(1));
@@ -209,7 +210,7 @@ private slots:
         std::vector<float> v(model::kStatsChunkElements * 3 + 17);
         for (auto& x : v)
             x = dist(rng);
-        auto t = makeTensor(1, v);
+        auto t = makeTensor(io::DType::Float, v);
         auto s = model::computeStats(t);
         auto h = model::computeHistogram(t, 100, s->min, s->max, nullptr, 2);
         QVERIFY(h);

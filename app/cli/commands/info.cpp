@@ -5,6 +5,7 @@
 #include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/json/json_writer.h"
+#include "io/status.h"
 
 #include <CLI/CLI.hpp>
 #include <iomanip>
@@ -69,7 +70,7 @@ void writeJson(const io::Artifact& a, std::ostream& out)
     w.key("warnings");
     w.beginArray();
     for (const auto& s : a.warnings)
-        w.value(s);
+        w.value(io::warningText(s));
     w.endArray();
     w.endObject();
 }
@@ -102,7 +103,7 @@ void writeText(const io::Artifact& a, std::ostream& out)
                 << (c.exists ? "" : "  (missing)") << "\n";
     }
     for (const auto& s : a.warnings)
-        out << "Warning: " << s << "\n";
+        out << "Warning: " << io::warningText(s) << "\n";
 }
 
 class InfoCommand final : public Command {

@@ -30,12 +30,12 @@ void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index)
         }
         return;
     }
-    const int dtype = t.dtype();
+    const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
     const std::byte* p = t.bytes().data() + index * esize;
     int64_t i;
     uint64_t u;
-    if (dtype == static_cast<int>(io::DType::Bool))
+    if (dtype == io::DType::Bool)
         w.value(static_cast<uint8_t>(*p) != 0);
     else if (io::elementAsInt64(dtype, p, i))
         w.value(i);

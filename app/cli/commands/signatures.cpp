@@ -4,6 +4,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
+#include "io/tensor.h"
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -132,18 +133,9 @@ void writeJson(const io::SavedModelInfo& sm, std::ostream& out)
     w.key("warnings");
     w.beginArray();
     for (const auto& s : sm.warnings)
-        w.value(s);
+        w.value(io::warningText(s));
     w.endArray();
     w.endObject();
-}
-
-std::string shapeText(const std::optional<io::Shape>& s)
-{
-    if (!s) return "unknown rank";
-    std::string t = "(";
-    for (size_t i = 0; i < s->size(); ++i)
-        t += (i ? ", " : "") + ((*s)[i] < 0 ? std::string("?") : std::to_string((*s)[i]));
-    return t + ")";
 }
 
 void writeText(const io::SavedModelInfo& sm, std::ostream& out)
@@ -165,7 +157,7 @@ void writeText(const io::SavedModelInfo& sm, std::ostream& out)
                 out << "    " << label << ":" << (args->empty() ? " (none)" : "") << "\n";
                 for (const auto& arg : *args)
                     out << "      " << arg.name << ": " << io::dtypeName(arg.dtype) << " "
-                        << shapeText(arg.shape) << "  <- " << arg.tensor
+                        << io::shapeToString(arg.shape, io::ShapeStyle::Parentheses) << "  <- " << arg.tensor
                         << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")") << "\n";
             }
         }
@@ -187,7 +179,7 @@ void writeText(const io::SavedModelInfo& sm, std::ostream& out)
         out << "\nfingerprint: saved_model_checksum " << sm.fingerprint->savedModelChecksum << "\n";
     out << "keras_metadata.pb: " << (sm.hasKerasMetadata ? "present" : "absent") << "\n";
     for (const auto& s : sm.warnings)
-        out << "Warning: " << s << "\n";
+        out << "Warning: " << io::warningText(s) << "\n";
 }
 
 class SignaturesCommand final : public Command {

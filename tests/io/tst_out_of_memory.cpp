@@ -1,0 +1,50 @@
+// Running out of memory is one error code everywhere in io (ErrorCode::OutOfMemory), never Io or Corrupt.
+#include "io/bundle_reader.h"
+#include "io/bundle_writer.h"
+#include "io/tensor_encoding.h"
+#include "io_test_util.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tscope::io;
+using namespace iotest;
+
+class TestOutOfMemory : public QObject {
+    Q_OBJECT
+private slots:
+    void assemblingAHugePartitionedVariableIsOutOfMemory()
+    {
+        // Three slices of 8M empty strings: 24 MB on disk, but 24M std::string objects (768 MB) once
+        // assembled, which an address space capped 256 MiB above its current size cannot hold.
+        constexpr int64_t kPerSlice = 8'000'000;
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path prefix = fs::path(dir.path().toStdString()) / "huge";
+        {
+            uint32_t crc = 0;
+            const std::string encoded = encodeStringTensor(std::vector<std::string>(kPerSlice), crc);
+            const std::vector<std::byte> bytes(reinterpret_cast<const std::byte*>(encoded.data()),
+                reinterpret_cast<const std::byte*>(encoded.data()) + encoded.size());
+            std::vector<BundleWriter::SlicePart> parts;
+            for (int64_t i = 0; i < 3; ++i)
+                parts.push_back({ { { i * kPerSlice, kPerSlice } }, { kPerSlice }, bytes });
+            BundleWriter writer(prefix);
+            QVERIFY(writer.addPartitioned("table", DType::String, { 3 * kPerSlice }, parts).isOk());
+            QVERIFY(writer.finish().isOk());
+        }
+        auto reader = BundleReader::open(prefix);
+        QVERIFY2(reader.isOk(), qPrintable(whyNot(reader)));
+        const TensorEntry* entry = (*reader)->find("table");
+        QVERIFY(entry && entry->partitioned());
+        AddressSpaceCap cap(256ull << 20);
+        if (!cap.active()) QSKIP("the address space cannot be capped here (sanitizer build or hard limit)");
+        auto t = (*reader)->read(*entry);
+        QVERIFY(!t.isOk());
+        IOTEST_COMPARE_CODE(t.status().code(), ErrorCode::OutOfMemory);
+        QCOMPARE(t.status().tensor(), std::string("table"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestOutOfMemory)
+#include "tst_out_of_memory.moc"
