@@ -3,6 +3,7 @@
 #include "io/dtype.h"
 #include "meta_graph.pb.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -20,6 +21,59 @@ std::string versionFromMeta(const std::filesystem::path& prefix)
     tensorflow::MetaGraphDef mg;
     if (!mg.ParseFromIstream(&in)) return {};
     return mg.meta_info_def().tensorflow_version();
+}
+
+uint64_t fileSizeOrZero(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+// Opening's phases on one byte scale fixed up front, so the bar never runs backwards: the SavedModel
+// proto (its file size), the index scan (the `.index` size) and the tree building, weighted as a
+// quarter of the index (it walks the entries the scan produced, without reading the file again).
+class OpenProgress {
+public:
+    OpenProgress(const OpenOptions& options, uint64_t protoBytes, uint64_t indexBytes)
+        : m_options(options)
+        , m_protoBytes(protoBytes)
+        , m_indexBytes(indexBytes)
+        , m_treeBytes(indexBytes / 4)
+    { }
+    uint64_t total() const { return m_protoBytes + m_indexBytes + m_treeBytes; }
+    uint64_t indexStart() const { return m_protoBytes; }
+    uint64_t treeStart() const { return m_protoBytes + m_indexBytes; }
+
+    // Reports `done` (clamped so it never decreases nor passes the total); true = stop.
+    bool stop(uint64_t done)
+    {
+        m_done = std::min(total(), std::max(m_done, done));
+        return shouldStop(m_options.cancel, m_options.progress, m_done, total());
+    }
+    // For a phase that reports (done, total) of its own starting at `start`, scaled onto `length`.
+    ProgressFn phase(uint64_t start, uint64_t length)
+    {
+        if (!m_options.progress) return {};
+        return [this, start, length](uint64_t done, uint64_t phaseTotal) {
+            const uint64_t scaled = phaseTotal == 0 || phaseTotal == length
+                ? std::min(done, length)
+                : static_cast<uint64_t>(static_cast<double>(length) * static_cast<double>(done)
+                    / static_cast<double>(phaseTotal));
+            m_done = std::min(total(), std::max(m_done, start + std::min(scaled, length)));
+            return m_options.progress(m_done, total());
+        };
+    }
+
+private:
+    const OpenOptions& m_options;
+    const uint64_t m_protoBytes, m_indexBytes, m_treeBytes;
+    uint64_t m_done = 0;
+};
+
+Status openingCancelled()
+{
+    return Status(ErrorCode::Cancelled, "opening cancelled");
 }
 
 } // namespace
@@ -98,23 +152,30 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
     const auto& loc = artifact->location;
     artifact->warnings = loc.notes;
 
+    uint64_t protoBytes = 0;
+    if (loc.kind == ArtifactKind::SavedModel)
+        protoBytes = std::max(fileSizeOrZero(loc.savedModelDir / "saved_model.pb"),
+            fileSizeOrZero(loc.savedModelDir / "saved_model.pbtxt"));
+    const uint64_t indexBytes
+        = loc.checkpointPrefix.empty() ? 0 : fileSizeOrZero(loc.checkpointPrefix.string() + ".index");
+    OpenProgress progress(options, protoBytes, indexBytes);
+    if (progress.stop(0)) return openingCancelled();
+
     if (loc.kind == ArtifactKind::SavedModel) {
         auto sm = readSavedModel(loc.savedModelDir, options.cancel);
         if (!sm) return sm.status();
+        if (progress.stop(progress.indexStart())) return openingCancelled();
         artifact->savedModel = std::move(sm.value());
         for (const auto& w : artifact->savedModel->warnings)
             artifact->warnings.push_back(w);
         if (!artifact->savedModel->metaGraphs.empty())
             artifact->tensorflowVersion = artifact->savedModel->metaGraphs.front().tensorflowVersion;
-    } else if (loc.run) {
-        for (const auto& w : loc.run->warnings)
-            artifact->warnings.push_back(w);
     }
 
     if (!loc.checkpointPrefix.empty()) {
         BundleReader::OpenOptions bundleOptions;
         bundleOptions.cancel = options.cancel;
-        bundleOptions.progress = options.progress;
+        bundleOptions.progress = progress.phase(progress.indexStart(), indexBytes);
         auto bundle = BundleReader::open(loc.checkpointPrefix, bundleOptions);
         if (!bundle) {
             // A checkpoint is nothing without its index; a SavedModel still has its graph to show.
@@ -127,6 +188,7 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             artifact->bundle = bundle.value();
             for (const auto& w : (*bundle)->warnings())
                 artifact->warnings.push_back(w);
+            if (progress.stop(progress.treeStart())) return openingCancelled();
             artifact->tree = buildVariableTree(**bundle);
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
@@ -143,6 +205,7 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
         artifact->tree.nodes.resize(1);
         artifact->tree.nodes[0].kind = NodeKind::Root;
     }
+    if (progress.stop(progress.total())) return openingCancelled();
     return artifact;
 }
 
