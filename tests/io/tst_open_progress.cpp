@@ -1,6 +1,7 @@
 // openArtifact's progress: determinate (one total fixed up front), never backwards, ending at the total,
-// and a callback that declines cancels with ErrorCode::Cancelled. On real TensorFlow artifacts of the
-// corpus and on a large generated bundle whose index scan reports many times.
+// and a callback that declines cancels with ErrorCode::Cancelled, leaving no file mapped or open. On real
+// TensorFlow artifacts of the corpus and on a large generated bundle whose index scan reports many times.
+// (valgrind --leak-check=full on the cancel cases finds no leak either; too slow to run in ctest.)
 
 #include "io/artifact.h"
 #include "io/bundle_writer.h"
@@ -10,6 +11,7 @@
 #include <QTest>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <utility>
@@ -56,6 +58,20 @@ QString checkDeterminate(const Calls& calls)
     }
     if (calls.back().first != total) return "the last call is not at the total";
     return {};
+}
+
+// Mappings and open descriptors of files under `dir`: what a cancelled open must not leave behind.
+int handlesUnder(const fs::path& dir)
+{
+    const std::string prefix = fs::canonical(dir).string() + "/";
+    int n = 0;
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);)
+        n += line.find(prefix) != std::string::npos ? 1 : 0;
+    std::error_code ec;
+    for (const auto& fd : fs::directory_iterator("/proc/self/fd", ec))
+        n += fs::read_symlink(fd.path(), ec).string().starts_with(prefix) ? 1 : 0;
+    return n;
 }
 
 uint64_t sizeOf(const fs::path& p)
@@ -163,6 +179,13 @@ void TestOpenProgress::declineMidScanCancels()
     QVERIFY(!artifact.isOk());
     IOTEST_COMPARE_CODE(artifact.status().code(), ErrorCode::Cancelled);
     QCOMPARE(calls.size(), stopAt); // nothing reported after the refusal
+    QCOMPARE(handlesUnder(m_large.parent_path()), 0); // the index and the shards are unmapped and closed
+    {
+        auto open = openRecording(m_large, calls);
+        QVERIFY(open.isOk());
+        QVERIFY(handlesUnder(m_large.parent_path()) > 0); // the check sees what an open artifact holds
+    }
+    QCOMPARE(handlesUnder(m_large.parent_path()), 0);
     // Opening again afterwards works: a cancelled open leaves nothing behind.
     Calls again;
     QVERIFY(openRecording(m_large, again).isOk());
@@ -185,6 +208,7 @@ void TestOpenProgress::cancelTokenMidScanCancels()
     IOTEST_COMPARE_CODE(artifact.status().code(), ErrorCode::Cancelled);
     QVERIFY(calls.size() >= 20);
     QVERIFY(calls.back().first < calls.back().second);
+    QCOMPARE(handlesUnder(m_large.parent_path()), 0);
 }
 
 void TestOpenProgress::declineInSavedModelPhaseCancels()
