@@ -31,44 +31,49 @@ uint64_t fileSizeOrZero(const std::filesystem::path& path)
 }
 
 // Opening's phases on one byte scale fixed up front, so the bar never runs backwards: the SavedModel
-// proto (its file size), the index scan (the `.index` size) and the tree building, weighted as a
-// quarter of the index (it walks the entries the scan produced, without reading the file again).
+// proto (its file size), the index scan (the `.index` size) and the tree building, weighted as four
+// times the index: measured on 200,000 name-based entries, building the tree took 4.5x the scan.
 class OpenProgress {
 public:
     OpenProgress(const OpenOptions& options, uint64_t protoBytes, uint64_t indexBytes)
         : m_options(options)
         , m_protoBytes(protoBytes)
         , m_indexBytes(indexBytes)
-        , m_treeBytes(indexBytes / 4)
+        , m_treeBytes(indexBytes * 4)
     { }
     uint64_t total() const { return m_protoBytes + m_indexBytes + m_treeBytes; }
     uint64_t indexStart() const { return m_protoBytes; }
     uint64_t treeStart() const { return m_protoBytes + m_indexBytes; }
+    uint64_t treeLength() const { return m_treeBytes; }
 
     // Reports `done` (clamped so it never decreases nor passes the total); true = stop.
     bool stop(uint64_t done)
     {
+        if (m_declined) return true;
         m_done = std::min(total(), std::max(m_done, done));
-        return shouldStop(m_options.cancel, m_options.progress, m_done, total());
+        m_declined = shouldStop(m_options.cancel, m_options.progress, m_done, total());
+        return m_declined;
     }
-    // For a phase that reports (done, total) of its own starting at `start`, scaled onto `length`.
+    // For a phase that reports (done, total) of its own starting at `start`, scaled onto `length`. Once
+    // the callback declined it is not called again (a phase that cannot stop at once goes on quietly).
     ProgressFn phase(uint64_t start, uint64_t length)
     {
-        if (!m_options.progress) return {};
+        if (!m_options.progress && !m_options.cancel) return {};
         return [this, start, length](uint64_t done, uint64_t phaseTotal) {
             const uint64_t scaled = phaseTotal == 0 || phaseTotal == length
                 ? std::min(done, length)
                 : static_cast<uint64_t>(static_cast<double>(length) * static_cast<double>(done)
                     / static_cast<double>(phaseTotal));
-            m_done = std::min(total(), std::max(m_done, start + std::min(scaled, length)));
-            return m_options.progress(m_done, total());
+            return !stop(start + std::min(scaled, length));
         };
     }
+    bool declined() const { return m_declined; }
 
 private:
     const OpenOptions& m_options;
     const uint64_t m_protoBytes, m_indexBytes, m_treeBytes;
     uint64_t m_done = 0;
+    bool m_declined = false;
 };
 
 Status openingCancelled()
@@ -189,7 +194,9 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             for (const auto& w : (*bundle)->warnings())
                 artifact->warnings.push_back(w);
             if (progress.stop(progress.treeStart())) return openingCancelled();
-            artifact->tree = buildVariableTree(**bundle);
+            artifact->tree
+                = buildVariableTree(**bundle, progress.phase(progress.treeStart(), progress.treeLength()));
+            if (progress.declined()) return openingCancelled();
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
                     if (auto it = artifact->savedModel->kerasLayers.find(node.path);
