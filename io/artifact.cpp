@@ -3,6 +3,7 @@
 #include "io/dtype.h"
 #include "meta_graph.pb.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -20,6 +21,64 @@ std::string versionFromMeta(const std::filesystem::path& prefix)
     tensorflow::MetaGraphDef mg;
     if (!mg.ParseFromIstream(&in)) return {};
     return mg.meta_info_def().tensorflow_version();
+}
+
+uint64_t fileSizeOrZero(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+// Opening's phases on one byte scale fixed up front, so the bar never runs backwards: the SavedModel
+// proto (its file size), the index scan (the `.index` size) and the tree building, weighted as four
+// times the index: measured on 200,000 name-based entries, building the tree took 4.5x the scan.
+class OpenProgress {
+public:
+    OpenProgress(const OpenOptions& options, uint64_t protoBytes, uint64_t indexBytes)
+        : m_options(options)
+        , m_protoBytes(protoBytes)
+        , m_indexBytes(indexBytes)
+        , m_treeBytes(indexBytes * 4)
+    { }
+    uint64_t total() const { return m_protoBytes + m_indexBytes + m_treeBytes; }
+    uint64_t indexStart() const { return m_protoBytes; }
+    uint64_t treeStart() const { return m_protoBytes + m_indexBytes; }
+    uint64_t treeLength() const { return m_treeBytes; }
+
+    // Reports `done` (clamped so it never decreases nor passes the total); true = stop.
+    bool stop(uint64_t done)
+    {
+        if (m_declined) return true;
+        m_done = std::min(total(), std::max(m_done, done));
+        m_declined = shouldStop(m_options.cancel, m_options.progress, m_done, total());
+        return m_declined;
+    }
+    // For a phase that reports (done, total) of its own starting at `start`, scaled onto `length`. Once
+    // the callback declined it is not called again (a phase that cannot stop at once goes on quietly).
+    ProgressFn phase(uint64_t start, uint64_t length)
+    {
+        if (!m_options.progress && !m_options.cancel) return {};
+        return [this, start, length](uint64_t done, uint64_t phaseTotal) {
+            const uint64_t scaled = phaseTotal == 0 || phaseTotal == length
+                ? std::min(done, length)
+                : static_cast<uint64_t>(static_cast<double>(length) * static_cast<double>(done)
+                    / static_cast<double>(phaseTotal));
+            return !stop(start + std::min(scaled, length));
+        };
+    }
+    bool declined() const { return m_declined; }
+
+private:
+    const OpenOptions& m_options;
+    const uint64_t m_protoBytes, m_indexBytes, m_treeBytes;
+    uint64_t m_done = 0;
+    bool m_declined = false;
+};
+
+Status openingCancelled()
+{
+    return Status(ErrorCode::Cancelled, "opening cancelled");
 }
 
 } // namespace
@@ -98,23 +157,30 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
     const auto& loc = artifact->location;
     artifact->warnings = loc.notes;
 
+    uint64_t protoBytes = 0;
+    if (loc.kind == ArtifactKind::SavedModel)
+        protoBytes = std::max(fileSizeOrZero(loc.savedModelDir / "saved_model.pb"),
+            fileSizeOrZero(loc.savedModelDir / "saved_model.pbtxt"));
+    const uint64_t indexBytes
+        = loc.checkpointPrefix.empty() ? 0 : fileSizeOrZero(loc.checkpointPrefix.string() + ".index");
+    OpenProgress progress(options, protoBytes, indexBytes);
+    if (progress.stop(0)) return openingCancelled();
+
     if (loc.kind == ArtifactKind::SavedModel) {
         auto sm = readSavedModel(loc.savedModelDir, options.cancel);
         if (!sm) return sm.status();
+        if (progress.stop(progress.indexStart())) return openingCancelled();
         artifact->savedModel = std::move(sm.value());
         for (const auto& w : artifact->savedModel->warnings)
             artifact->warnings.push_back(w);
         if (!artifact->savedModel->metaGraphs.empty())
             artifact->tensorflowVersion = artifact->savedModel->metaGraphs.front().tensorflowVersion;
-    } else if (loc.run) {
-        for (const auto& w : loc.run->warnings)
-            artifact->warnings.push_back(w);
     }
 
     if (!loc.checkpointPrefix.empty()) {
         BundleReader::OpenOptions bundleOptions;
         bundleOptions.cancel = options.cancel;
-        bundleOptions.progress = options.progress;
+        bundleOptions.progress = progress.phase(progress.indexStart(), indexBytes);
         auto bundle = BundleReader::open(loc.checkpointPrefix, bundleOptions);
         if (!bundle) {
             // A checkpoint is nothing without its index; a SavedModel still has its graph to show.
@@ -127,7 +193,10 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             artifact->bundle = bundle.value();
             for (const auto& w : (*bundle)->warnings())
                 artifact->warnings.push_back(w);
-            artifact->tree = buildVariableTree(**bundle);
+            if (progress.stop(progress.treeStart())) return openingCancelled();
+            artifact->tree
+                = buildVariableTree(**bundle, progress.phase(progress.treeStart(), progress.treeLength()));
+            if (progress.declined()) return openingCancelled();
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
                     if (auto it = artifact->savedModel->kerasLayers.find(node.path);
@@ -143,6 +212,7 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
         artifact->tree.nodes.resize(1);
         artifact->tree.nodes[0].kind = NodeKind::Root;
     }
+    if (progress.stop(progress.total())) return openingCancelled();
     return artifact;
 }
 

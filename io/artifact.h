@@ -41,6 +41,8 @@ struct Artifact {
 
 struct OpenOptions {
     const CancelToken* cancel = nullptr;
+    // (done, total) in bytes on one scale fixed when opening starts: the SavedModel proto, the `.index`
+    // scan, then the tree building. Never decreases, ends at total; returning false cancels (Cancelled).
     ProgressFn progress;
 };
 

@@ -103,7 +103,11 @@ Result<ArtifactLocation> checkpointAt(const fs::path& prefix, const fs::path& in
     loc.checkpointPrefix = prefix;
     if (isFile(prefix.parent_path() / "checkpoint")) {
         auto state = readCheckpointState(prefix.parent_path() / "checkpoint");
-        if (state) loc.run = std::move(state.value());
+        if (state) {
+            for (const auto& w : state->warnings)
+                loc.notes.push_back(w); // the notes are the one place an opened artifact takes them from
+            loc.run = std::move(state.value());
+        }
     }
     return loc;
 }

@@ -21,7 +21,9 @@ struct ArtifactLocation {
         checkpointPrefix; // the bundle to open (a SavedModel's variables/variables); may be empty
     std::filesystem::path savedModelDir; // SavedModels only
     std::optional<CheckpointState> run; // the training run, when a `checkpoint` state file was found
-    std::vector<Status> notes; // how the path was interpreted, when not obvious; read with warningText()
+    // How the path was interpreted, when not obvious, and the state file's warnings (once: openArtifact
+    // copies these into Artifact::warnings and nothing else does). Read with warningText().
+    std::vector<Status> notes;
 };
 
 // Accepts: a `.index` file, any `.data-*` shard, the prefix, the `checkpoint` state file, a training

@@ -4,6 +4,7 @@
 
 #include "io/cancel.h"
 #include "io/dtype.h"
+#include "io/executor.h"
 #include "io/mapped_file.h"
 #include "io/slice_key.h"
 #include "io/status.h"
@@ -101,8 +102,11 @@ public:
     // Reads (and for partitioned variables reassembles) a tensor's values.
     Result<Tensor> read(const TensorEntry& entry, const ReadOptions& options = {}) const;
 
-    // Checks every block CRC of the index and every tensor CRC of the data shards.
-    VerifyReport verify(const CancelToken* cancel = nullptr, const ProgressFn& progress = {}) const;
+    // Checks every block CRC of the index and every tensor CRC of the data shards, the tensors in chunks
+    // on `executor` (the caller's thread alone by default). Progress is in bytes of tensor data. The
+    // report, problems in order, is the same whatever the executor.
+    VerifyReport verify(const CancelToken* cancel = nullptr, const ProgressFn& progress = {},
+        Executor& executor = inlineExecutor()) const;
 
     // The mapped shard, or why it cannot be mapped (missing, short, unreadable).
     Result<std::shared_ptr<MappedFile>> shard(int32_t index) const;
@@ -120,6 +124,10 @@ private:
     uint64_t m_indexBlocks = 0;
     std::vector<Result<std::shared_ptr<MappedFile>>> m_shards;
 };
+
+// Where verify's chunks start: indices into `entries`, at most `chunks` of them, cut so each chunk holds
+// about the same bytes (an entry is never split). Exposed for tests.
+std::vector<size_t> verifyChunkStarts(const std::vector<TensorEntry>& entries, size_t chunks);
 
 // The standard data file name: "<prefix>.data-00003-of-00008".
 std::filesystem::path bundleDataPath(const std::filesystem::path& prefix, int32_t shard, int32_t numShards);

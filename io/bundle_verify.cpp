@@ -1,12 +1,46 @@
-// BundleReader::verify: every block CRC of the index and every tensor CRC of the data shards.
+// BundleReader::verify: every block CRC of the index and every tensor CRC of the data shards. The tensors
+// are checked in chunks of entries (balanced by bytes) on an Executor; each worker keeps its own partial
+// report and the parts are merged in entry order, so the report is the serial one whatever the threads.
 #include "io/bundle_reader.h"
 #include "io/dtype.h"
 #include "io/table_reader.h"
 #include "io/tensor_encoding.h"
 
-namespace tscope::io {
+#include <algorithm>
+#include <atomic>
 
-VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& progress) const
+namespace tscope::io {
+namespace {
+
+// What one worker found; problems carry their entry's index so the merge can restore the serial order.
+struct PartialReport {
+    std::vector<std::pair<size_t, Status>> problems;
+    uint64_t tensorsChecked = 0;
+    uint64_t bytesChecked = 0;
+};
+
+} // namespace
+
+std::vector<size_t> verifyChunkStarts(const std::vector<TensorEntry>& entries, size_t chunks)
+{
+    std::vector<size_t> starts;
+    if (entries.empty() || chunks == 0) return starts;
+    uint64_t total = 0;
+    for (const auto& e : entries)
+        total += e.byteSize();
+    starts.push_back(0);
+    // Cut after the entry that crosses each multiple of total/chunks; an entry is never split.
+    uint64_t sofar = 0;
+    for (size_t i = 0; i + 1 < entries.size() && starts.size() < chunks; ++i) {
+        sofar += entries[i].byteSize();
+        const uint64_t nextCut = total / chunks * starts.size() + total % chunks * starts.size() / chunks;
+        if (sofar >= nextCut && sofar > 0) starts.push_back(i + 1);
+    }
+    return starts;
+}
+
+VerifyReport BundleReader::verify(
+    const CancelToken* cancel, const ProgressFn& progress, Executor& executor) const
 {
     VerifyReport report;
     auto add = [&](Status s) {
@@ -33,51 +67,92 @@ VerifyReport BundleReader::verify(const CancelToken* cancel, const ProgressFn& p
         else
             report.filesChecked++;
     }
-    uint64_t total = 0, done = 0;
+    uint64_t total = 0;
     for (const auto& e : m_entries)
         total += e.byteSize();
+
+    // A progress callback that declines must stop the helpers too, so there is always a token to set.
+    CancelToken ownToken;
+    const CancelToken* token = cancel ? cancel : &ownToken;
     ReadOptions options;
     options.verifyCrc = true;
-    options.cancel = cancel;
-    auto check = [&](const std::string& key, const StoredBytes& stored) {
+    options.cancel = token;
+    auto check = [&](PartialReport& part, size_t index, const std::string& key, const StoredBytes& stored) {
+        auto problem = [&](Status s) { part.problems.emplace_back(index, std::move(s)); };
         if (isDType(stored.dtype, DType::Variant)) {
             auto file = shard(stored.shard);
-            if (!file) return add(std::move(file).status().withTensor(key));
+            if (!file) return problem(std::move(file).status().withTensor(key));
             auto bytes = (*file)->bytes(stored.offset, stored.size);
-            if (!bytes) return add(std::move(bytes).status().withTensor(key));
+            if (!bytes) return problem(std::move(bytes).status().withTensor(key));
             Status s
                 = verifyVariantBytes(*bytes, shapeElementCount(stored.shape).value_or(0), stored.maskedCrc);
             if (!s.isOk())
-                add(std::move(s)
-                        .withTensor(key)
-                        .withPath((*file)->path().string())
-                        .withOffset(stored.offset));
+                problem(std::move(s)
+                            .withTensor(key)
+                            .withPath((*file)->path().string())
+                            .withOffset(stored.offset));
         } else {
             auto t = readStored(key, stored, options);
-            if (!t && t.status().code() != ErrorCode::Cancelled) add(t.status());
+            if (!t && t.status().code() != ErrorCode::Cancelled) problem(t.status());
         }
-        report.tensorsChecked++;
-        report.bytesChecked += stored.size;
+        part.tensorsChecked++;
+        part.bytesChecked += stored.size;
     };
-    for (const auto& e : m_entries) {
-        if (shouldStop(cancel, progress, done, total)) {
-            add(Status(ErrorCode::Cancelled, "verification cancelled"));
-            return report;
-        }
-        if (!e.problem.isOk()) {
-            add(e.problem);
-            continue;
-        }
-        if (e.partitioned())
-            for (const auto& s : e.slices)
-                check(e.key, s.stored); // problems name the variable, not the binary slice key
-        else
-            check(e.key, e.stored);
-        done += e.byteSize();
+
+    // A few chunks per worker, so that one large tensor does not leave the others idle at the end.
+    const unsigned workers = std::max(1u, executor.maxWorkers());
+    const auto starts = verifyChunkStarts(m_entries, workers == 1 ? 1 : size_t(workers) * 4);
+    std::vector<PartialReport> parts(workers);
+    std::atomic<uint64_t> done { 0 };
+    std::atomic<bool> stopped { !starts.empty() && shouldStop(token, progress, 0, total) };
+    const bool finished = !stopped
+        && executor.parallelFor(
+            starts.size(),
+            [&](uint64_t chunk, unsigned worker) {
+                auto& part = parts[worker];
+                const size_t end = chunk + 1 < starts.size() ? starts[chunk + 1] : m_entries.size();
+                for (size_t i = starts[chunk]; i < end; ++i) {
+                    // Only worker 0 (the calling thread) reports; the others just watch the token.
+                    const bool stop = worker == 0 ? shouldStop(token, progress, done.load(), total)
+                                                  : token->isCancelled();
+                    if (stop) {
+                        stopped = true;
+                        return false;
+                    }
+                    const auto& e = m_entries[i];
+                    if (!e.problem.isOk()) {
+                        part.problems.emplace_back(i, e.problem);
+                        continue;
+                    }
+                    if (e.partitioned())
+                        for (const auto& s : e.slices)
+                            check(part, i, e.key, s.stored); // problems name the variable, not the slice key
+                    else
+                        check(part, i, e.key, e.stored);
+                    done += e.byteSize();
+                }
+                return true;
+            },
+            token);
+
+    // Each entry was checked by one worker, in slice order: a stable sort by entry restores the serial order.
+    std::vector<std::pair<size_t, Status>> merged;
+    for (auto& part : parts) {
+        report.tensorsChecked += part.tensorsChecked;
+        report.bytesChecked += part.bytesChecked;
+        std::move(part.problems.begin(), part.problems.end(), std::back_inserter(merged));
+    }
+    std::stable_sort(
+        merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [_, s] : merged)
+        add(std::move(s));
+    if (!finished || stopped || token->isCancelled()) {
+        add(Status(ErrorCode::Cancelled, "verification cancelled"));
+        return report;
     }
     for (const auto& w : m_warnings)
         if (w.code() != ErrorCode::NotFound) add(w); // missing shards were reported above
-    shouldStop(cancel, progress, total, total);
+    shouldStop(token, progress, total, total);
     return report;
 }
 

@@ -27,7 +27,10 @@ public:
     leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result, char*) const override
     {
         const bool footer = n == kFooterSize && offset + n == m_file->size();
-        if (!footer) ++m_blockReads;
+        if (!footer) {
+            ++m_blockReads;
+            m_lastBlockEnd = offset + n;
+        }
         // LevelDB asks for a block's size + 5 trailer bytes; fewer means the handle's size wrapped past 2^64.
         if (n < 5) {
             *result = leveldb::Slice();
@@ -63,6 +66,8 @@ public:
 
     // Blocks read so far (every read except the footer's); a full scan reads each data block once.
     uint64_t blockReads() const { return m_blockReads; }
+    // Where the block read last ends: during a scan, how far into the file the data blocks have got.
+    uint64_t lastBlockEnd() const { return m_lastBlockEnd; }
 
 private:
     leveldb::Status refuse(Status why) const
@@ -73,6 +78,7 @@ private:
 
     std::shared_ptr<MappedFile> m_file;
     mutable uint64_t m_blockReads = 0;
+    mutable uint64_t m_lastBlockEnd = 0;
     mutable Status m_refusal;
 };
 
@@ -277,13 +283,23 @@ Result<TableScan> scanTable(
         TableScan contents;
         const uint64_t readsAtOpen = source.blockReads(); // the index block
         uint64_t n = 0;
+        // Data blocks are read in file order, so the end of the last one read is a byte count that
+        // only grows; the index block (read at open) sits after them all.
+        uint64_t reported = 0;
+        auto stop = [&](uint64_t bytes) {
+            reported = std::max(reported, std::min(bytes, file->size()));
+            return shouldStop(options.cancel, options.progress, reported, file->size());
+        };
+        if (stop(0)) return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         for (it->SeekToFirst(); it->Valid(); it->Next()) {
             if (!visit(std::string_view(it->key().data(), it->key().size()),
                     std::string_view(it->value().data(), it->value().size())))
                 break;
-            if ((++n & 4095) == 0 && shouldStop(options.cancel, options.progress, n, 0))
+            if ((++n & 1023) == 0 && source.blockReads() > readsAtOpen && stop(source.lastBlockEnd()))
                 return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         }
+        if (it->status().ok() && stop(file->size()))
+            return Status(ErrorCode::Cancelled, "cancelled while reading the index").withPath(path);
         if (!it->status().ok()) contents.damage = translate(it->status(), *file, source);
         // Each index entry's data block is read exactly once by the scan (no block cache), so this counts
         // them whether or not the index block is compressed, and an empty table has none.

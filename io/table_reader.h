@@ -28,7 +28,7 @@ struct TableContents {
 struct TableReadOptions {
     bool verifyChecksums = true;
     const CancelToken* cancel = nullptr;
-    ProgressFn progress; // in entries read (total unknown → 0)
+    ProgressFn progress; // in bytes of the file: how far the scan has got, of the file's size
 };
 
 struct TableScan {

@@ -14,8 +14,10 @@ constexpr const char* kVariableValue = "VARIABLE_VALUE";
 
 class TreeBuilder {
 public:
-    explicit TreeBuilder(const BundleReader& bundle)
+    TreeBuilder(const BundleReader& bundle, const ProgressFn& progress)
         : m_bundle(bundle)
+        , m_progress(progress)
+        , m_progressTotal(3 * static_cast<uint64_t>(bundle.entries().size()))
     {
         m_tree.annotations.resize(bundle.entries().size());
         m_tree.nodes.push_back({});
@@ -49,7 +51,16 @@ public:
     void addOrphans(const std::string& groupName);
     VariableTree finish();
 
+    // Progress in three passes over the entries (roles, placement, totals); every few thousand entries.
+    void report(uint64_t pass, size_t entry)
+    {
+        if (m_progress && (entry & 4095) == 0)
+            m_progress(pass * m_bundle.entries().size() + entry, m_progressTotal);
+    }
+
     const BundleReader& m_bundle;
+    const ProgressFn& m_progress;
+    const uint64_t m_progressTotal;
     VariableTree m_tree;
     std::vector<bool> m_placed; // per entry: appears in the tree already
 };
@@ -247,6 +258,7 @@ void TreeBuilder::buildFromNames()
     const auto& entries = m_bundle.entries();
     m_placed.assign(entries.size(), false);
     for (size_t e = 0; e < entries.size(); ++e) {
+        report(0, e);
         const std::string& key = entries[e].key;
         auto& a = m_tree.annotations[e];
         a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
@@ -286,6 +298,7 @@ void TreeBuilder::buildFromNames()
         return k;
     };
     for (size_t e = 0; e < entries.size(); ++e) {
+        report(1, e);
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Variable) continue;
         std::string_view key = entries[e].key;
@@ -427,9 +440,10 @@ std::string escapeLocalName(const std::string& name)
     return out;
 }
 
-VariableTree buildVariableTree(const BundleReader& bundle)
+VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress)
 {
-    TreeBuilder builder(bundle);
+    TreeBuilder builder(bundle, progress);
+    builder.report(0, 0);
     bool objectBased = false;
     if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
         auto tensor = bundle.read(*entry);
@@ -451,8 +465,11 @@ VariableTree buildVariableTree(const BundleReader& bundle)
         builder.buildFromNames();
     }
     builder.m_tree.objectBased = objectBased;
+    builder.report(2, 0);
     builder.addOrphans("Other tensors");
-    return builder.finish();
+    auto tree = builder.finish();
+    if (progress) progress(3 * bundle.entries().size(), 3 * bundle.entries().size());
+    return tree;
 }
 
 } // namespace tscope::io

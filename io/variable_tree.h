@@ -51,7 +51,9 @@ inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAP
 
 // Builds the tree from the bundle's object graph when there is one (reading that one string tensor),
 // otherwise from the key names. Never fails: a damaged object graph falls back to names with a warning.
-VariableTree buildVariableTree(const BundleReader& bundle);
+// `progress` counts three passes over the entries (per entry for name-based trees, per pass for object
+// graphs); its answer is not read: the caller checks for cancellation once the tree is built.
+VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress = {});
 
 // TF2 object-path escaping of one local name: '.' -> "..", '/' -> ".S".
 std::string escapeLocalName(const std::string& name);

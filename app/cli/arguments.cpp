@@ -14,7 +14,8 @@ namespace {
 constexpr const char* kFooter
     = "PATH: a checkpoint prefix, .index, .data-* shard, `checkpoint` file, training directory,\n"
       "      SavedModel directory, saved_model.pb/.pbtxt or its variables/ directory.\n"
-      "Exit codes: 0 ok, 2 usage, 3 cannot open/read, 4 damaged (verify), 5 no such variable.\n"
+      "Exit codes: 0 ok, 2 usage, 3 cannot open/read, 4 damaged (verify), 5 no such variable,\n"
+      "            130 cancelled (Ctrl-C).\n"
       "`tensorscope-cli COMMAND --help` shows a command's options; docs/CLI.md describes the JSON.";
 
 } // namespace
@@ -57,7 +58,11 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     }
     if (!chosen) return kExitUsage; // require_subcommand(1) makes this unreachable
     CommandContext context { out, err, false, stderrIsTerminal };
-    return chosen->run(context);
+    const int exitCode = chosen->run(context);
+    // Ctrl-C during a step that does not poll (writing the output): the command finished, but the
+    // person asked to stop, and scripts expect 130 for that.
+    if (context.cancelled()) return context.reportCancelled();
+    return exitCode;
 }
 
 } // namespace tscope::cli

@@ -1,5 +1,6 @@
 // tensorscope-cli: every artifact view of the GUI, headless. See docs/CLI.md.
 #include "app/cli/arguments.h"
+#include "app/cli/interrupt.h"
 
 #include <iostream>
 #include <unistd.h>
@@ -7,5 +8,6 @@
 int main(int argc, char** argv)
 {
     std::ios::sync_with_stdio(false);
+    tscope::cli::installInterruptHandler();
     return tscope::cli::runCli(argc, argv, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
 }

@@ -1,6 +1,7 @@
 #include "app/cli/command_context.h"
 
 #include "app/cli/exit_codes.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/json_output.h"
 
 #include <ostream>
@@ -12,15 +13,39 @@ ProgressBar CommandContext::progress(const std::string& label) const
     return ProgressBar(err, label, stderrIsTerminal && !json);
 }
 
+io::ProgressFn CommandContext::progressCallback(ProgressBar& bar) const
+{
+    return [&bar](uint64_t done, uint64_t total) {
+        if (interruptRequested()) return false;
+        bar.update(done, total);
+        return true;
+    };
+}
+
+bool CommandContext::cancelled() const
+{
+    return interruptRequested() || cancel.isCancelled();
+}
+
+int CommandContext::reportCancelled()
+{
+    if (!cancelReported) err << "tensorscope-cli: cancelled\n";
+    cancelReported = true;
+    return kExitInterrupted;
+}
+
 std::shared_ptr<io::Artifact> CommandContext::openArtifact(const std::filesystem::path& path, int& exitCode)
 {
     auto bar = progress("Opening");
     io::OpenOptions options;
-    options.progress = bar.callback();
+    options.cancel = &cancel;
+    options.progress = progressCallback(bar);
     auto artifact = io::openArtifact(path, options);
     bar.finish();
     if (!artifact) {
-        exitCode = reportError(artifact.status(), kExitOpenFailed);
+        exitCode = artifact.status().code() == io::ErrorCode::Cancelled && cancelled()
+            ? reportCancelled()
+            : reportError(artifact.status(), kExitOpenFailed);
         return nullptr;
     }
     return std::move(*artifact);

@@ -3,6 +3,13 @@
 
 namespace tscope::cli {
 
-enum ExitCode { kExitOk = 0, kExitUsage = 2, kExitOpenFailed = 3, kExitDamaged = 4, kExitNoSuchVariable = 5 };
+enum ExitCode {
+    kExitOk = 0,
+    kExitUsage = 2,
+    kExitOpenFailed = 3,
+    kExitDamaged = 4,
+    kExitNoSuchVariable = 5,
+    kExitInterrupted = 130, // Ctrl-C, as shells report a process that SIGINT ended (128 + 2)
+};
 
 } // namespace tscope::cli

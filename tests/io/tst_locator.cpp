@@ -44,6 +44,8 @@ private slots:
     void versionedServingDirectory();
     void severalCheckpointsWithoutStateFile();
     void stateFileNamesMissingLatest();
+    void stateFileWarningsAppearOnce_data();
+    void stateFileWarningsAppearOnce();
     void naturalLess_data();
     void naturalLess();
     void checkpointPrefixesIn();
@@ -345,6 +347,44 @@ void TestLocator::stateFileNamesMissingLatest()
     QVERIFY(!missing.isOk());
     IOTEST_COMPARE_CODE(missing.status().code(), ErrorCode::NotFound);
     QVERIFY(contains(missing.status().message(), "ckpt-4"));
+}
+
+void TestLocator::stateFileWarningsAppearOnce_data()
+{
+    QTest::addColumn<QString>("opened"); // relative to the run directory; empty = the directory itself
+    QTest::newRow("directory") << "";
+    QTest::newRow("state file") << "checkpoint";
+    QTest::newRow("prefix") << "ckpt-3";
+    QTest::newRow("index") << "ckpt-3.index";
+}
+
+// The state file's warnings reach Artifact::warnings exactly once, whichever path form opened the run.
+void TestLocator::stateFileWarningsAppearOnce()
+{
+    QFETCH(QString, opened);
+    const auto dir = tmp() / "state_warning_once";
+    const auto src = corpusDir() / "ckpt-tf2-a2c-3ckpts";
+    if (!fs::exists(dir)) {
+        fs::create_directories(dir);
+        for (const char* ext : { ".index", ".data-00000-of-00001" })
+            fs::create_symlink(src / (std::string("ckpt-3") + ext), dir / (std::string("ckpt-3") + ext));
+        // Written on another machine: the absolute path falls back to the same name here, with a warning.
+        QVERIFY(writeFile(dir / "checkpoint",
+            "model_checkpoint_path: \"/elsewhere/run/ckpt-3\"\n"
+            "all_model_checkpoint_paths: \"/elsewhere/run/ckpt-3\"\n"));
+    }
+    auto state = tscope::io::readCheckpointState(dir / "checkpoint");
+    QVERIFY(state.isOk());
+    QCOMPARE(state->warnings.size(), size_t(1));
+    const std::string warning = state->warnings.front().message();
+
+    auto artifact = openArtifact(opened.isEmpty() ? dir : dir / opened.toStdString());
+    QVERIFY2(artifact.isOk(), qPrintable(artifact.isOk() ? QString() : describe(artifact.status())));
+    QVERIFY((*artifact)->location.run.has_value());
+    int seen = 0;
+    for (const auto& w : (*artifact)->warnings)
+        seen += w.message() == warning ? 1 : 0;
+    QCOMPARE(seen, 1);
 }
 
 void TestLocator::naturalLess_data()

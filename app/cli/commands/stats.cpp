@@ -5,6 +5,7 @@
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
+#include "model/kernels/compute_pool.h"
 #include "model/kernels/tensor_stats.h"
 
 #include <CLI/CLI.hpp>
@@ -19,9 +20,12 @@ struct Row {
     io::Status error;
 };
 
-// Reads and summarises each tensor; progress counts elements over all of them.
-std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& which, ProgressBar& bar)
+// Reads and summarises each tensor on the shared compute budget; progress counts elements over all of
+// them. Stops early (rows so far) once Ctrl-C was pressed.
+std::vector<Row> computeRows(
+    const io::Artifact& a, const std::vector<int>& which, CommandContext& context, ProgressBar& bar)
 {
+    const io::ProgressFn progress = context.progressCallback(bar);
     uint64_t total = 0;
     for (int i : which)
         total += a.bundle->entries()[static_cast<size_t>(i)].elementCount();
@@ -29,22 +33,24 @@ std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& whic
     std::vector<Row> rows;
     for (int i : which) {
         const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
+        if (io::shouldStop(&context.cancel, progress, before, total)) break;
         Row row { &e, {}, {} };
-        auto t = a.bundle->read(e);
+        io::ReadOptions read;
+        read.cancel = &context.cancel;
+        auto t = a.bundle->read(e, read);
         if (!t)
             row.error = t.status();
         else {
             model::StatsOptions options;
-            if (auto progress = bar.callback())
-                options.progress
-                    = [&, progress](uint64_t done, uint64_t) { return progress(before + done, total); };
+            options.cancel = &context.cancel;
+            options.executor = &model::sharedExecutor();
+            options.progress = [&](uint64_t done, uint64_t) { return progress(before + done, total); };
             if (auto s = model::computeStats(*t, options))
                 row.stats = *s;
             else
                 row.error = s.status();
         }
         before += e.elementCount();
-        bar.update(before, total);
         rows.push_back(std::move(row));
     }
     return rows;
@@ -143,8 +149,9 @@ public:
         std::vector<Row> rows;
         {
             auto bar = context.progress("Statistics");
-            rows = computeRows(a, which, bar);
+            rows = computeRows(a, which, context, bar);
         }
+        if (context.cancelled()) return context.reportCancelled();
         if (m_json)
             writeJson(rows, context.out);
         else

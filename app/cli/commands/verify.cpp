@@ -4,6 +4,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "app/cli/text_output.h"
+#include "model/kernels/compute_pool.h"
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -59,7 +60,9 @@ public:
         io::VerifyReport report;
         if (artifact->bundle) {
             auto bar = context.progress("Verifying");
-            report = artifact->bundle->verify(nullptr, bar.callback());
+            report = artifact->bundle->verify(
+                &context.cancel, context.progressCallback(bar), model::sharedExecutor());
+            if (context.cancelled()) return context.reportCancelled();
         } else if (!artifact->bundleStatus.isOk()) {
             report.ok = false;
             report.problems.push_back(artifact->bundleStatus);
