@@ -4,6 +4,7 @@
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
+#include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
@@ -12,6 +13,7 @@
 #include "widgets/start_page.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
+#include "widgets/verify_report_dialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +24,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -49,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_session = new model::ArtifactSession(this);
     m_controller = new model::InspectionController(m_session, this);
+    m_verifier = new model::ChecksumVerifier(m_session, this);
 
     m_start = new ui::StartPage(this);
     // Opening: a progress bar (busy until io reports a total) and a cancel button; the GUI stays live.
@@ -137,6 +141,23 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
         [this](int bins) { m_settings.setHistogramBins(bins); });
     connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);
+    connect(m_verifier, &model::ChecksumVerifier::started, this, [this] {
+        if (m_artifactMessage->property("verify").toBool()) m_artifactMessage->hide(); // an older result
+        if (m_verifyReport) m_verifyReport->hide();
+    });
+    connect(m_verifier, &model::ChecksumVerifier::finished, this, &MainWindow::onVerified);
+    connect(m_verifier, &model::ChecksumVerifier::cleared, this, [this] {
+        m_tree->model()->clearTensorProblems();
+        if (m_verifyReport) m_verifyReport->hide();
+    });
+    connect(m_verifier, &model::ChecksumVerifier::cancelled, this, [this] {
+        m_artifactMessage->showMessage(
+            ui::MessageBar::Kind::Info, tr("Verification cancelled; nothing was marked."));
+        m_artifactMessage->setProperty("verify", true);
+    });
+    connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
+        if (m_artifactMessage->property("verify").toBool()) showVerifyReport();
+    });
 
     m_start->setRecent(m_settings.recentPaths());
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
@@ -168,6 +189,10 @@ void MainWindow::createActions()
     connect(m_close, &QAction::triggered, m_session, &model::ArtifactSession::close); // panels follow
     m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
     connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
+    m_verify = new QAction(tr("&Verify Checksums"), this);
+    m_verify->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    m_verify->setStatusTip(tr("Re-read every index block and tensor of the checkpoint and check its CRC"));
+    connect(m_verify, &QAction::triggered, m_verifier, &model::ChecksumVerifier::start);
     m_quit = new QAction(tr("&Quit"), this);
     m_quit->setShortcut(QKeySequence::Quit);
     m_quit->setMenuRole(QAction::QuitRole);
@@ -226,6 +251,8 @@ void MainWindow::createMenus()
     view->addSeparator();
     view->addAction(m_expandAll);
     view->addAction(m_collapseAll);
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(m_verify);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
     updateRecentMenu();
@@ -249,6 +276,7 @@ void MainWindow::updateActions()
     m_expandAll->setEnabled(open);
     m_collapseAll->setEnabled(open);
     m_exportHistogram->setEnabled(open);
+    m_verify->setEnabled(m_verifier->canVerify());
     const bool hasDemo = !demoPath().isEmpty();
     m_openDemo->setEnabled(hasDemo);
     m_openDemoRun->setEnabled(!demoPath(QStringLiteral("training_run")).isEmpty());
@@ -305,6 +333,7 @@ void MainWindow::onOpened()
         if (artifact->warnings.size() > 1)
             text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning, text);
+        m_artifactMessage->setProperty("verify", false);
     } else {
         m_artifactMessage->hide();
     }
@@ -329,6 +358,50 @@ void MainWindow::onFailed(const io::Status& status)
     setWindowTitle(tr("Tensorscope"));
     m_statusLabel->clear();
     updateActions();
+}
+
+void MainWindow::onVerified(const std::shared_ptr<const model::VerifyOutcome>& outcome)
+{
+    const QLocale locale;
+    const auto& report = outcome->report;
+    m_tree->model()->setTensorProblems(outcome->artifact, outcome->damaged);
+    if (!outcome->damaged.empty()) m_tree->revealTensor(m_session->ref(outcome->damaged.begin()->first));
+    if (outcome->intact()) {
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Info,
+            tr("Checksums verified: all %1 tensors and %2 index blocks of %3 are intact (%4 in %5 files).")
+                .arg(locale.toString(static_cast<qulonglong>(report.tensorsChecked)),
+                    locale.toString(static_cast<qulonglong>(report.blocksChecked)), m_session->displayName(),
+                    model::formatBytes(report.bytesChecked),
+                    locale.toString(static_cast<qulonglong>(report.filesChecked))));
+    } else {
+        const auto damaged = static_cast<int>(outcome->damaged.size());
+        const auto others = static_cast<int>(report.problems.size()) - damaged;
+        QString text = damaged > 0
+            ? tr("Checksums: %n of %1 tensors are damaged (marked in the tree).", nullptr, damaged)
+                  .arg(locale.toString(static_cast<qulonglong>(report.tensorsChecked)))
+            : tr("Checksums: the tensors are intact, but not the files.");
+        if (others > 0) text += QLatin1Char(' ') + tr("%n other problem(s) in the files.", nullptr, others);
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Error, text, tr("Show Problems…"));
+    }
+    m_artifactMessage->setProperty("verify", true);
+    if (m_verifyReport) {
+        m_verifyReport->setReport(m_session->displayName(), report);
+        if (outcome->intact()) m_verifyReport->hide();
+    }
+}
+
+void MainWindow::showVerifyReport()
+{
+    auto outcome = m_verifier->outcome();
+    if (!outcome) return;
+    if (!m_verifyReport) {
+        m_verifyReport = new ui::VerifyReportDialog(this);
+        connect(m_verifyReport, &ui::VerifyReportDialog::tensorActivated, this,
+            [this](const QByteArray& key) { m_tree->selectTensor(m_session->ref(key.toStdString())); });
+    }
+    m_verifyReport->setReport(m_session->displayName(), outcome->report);
+    m_verifyReport->show();
+    m_verifyReport->raise();
 }
 
 void MainWindow::chooseFile()

@@ -1,0 +1,88 @@
+#include "widgets/verify_report_dialog.h"
+
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace tscope::ui {
+
+namespace {
+constexpr int KeyRole = Qt::UserRole + 1;
+} // namespace
+
+VerifyReportDialog::VerifyReportDialog(QWidget* parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Verify Checksums"));
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setHorizontalHeaderLabels({ tr("Tensor"), tr("Problem"), tr("File"), tr("Offset") });
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(ProblemColumn, QHeaderView::Stretch);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+        const QVariant key = m_table->item(row, TensorColumn)->data(KeyRole);
+        if (key.isValid()) emit tensorActivated(key.toByteArray());
+    });
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(buttons);
+    resize(900, 420);
+}
+
+QString VerifyReportDialog::summary() const
+{
+    return m_summary->text();
+}
+
+void VerifyReportDialog::setReport(const QString& artifactName, const io::VerifyReport& report)
+{
+    const QLocale locale;
+    m_summary->setText(tr("%1: %n problem(s) in %2 tensors and %3 index blocks checked. Double-click a "
+                          "tensor to select it in the tree.",
+        nullptr, static_cast<int>(report.problems.size()))
+                           .arg(artifactName, locale.toString(static_cast<qulonglong>(report.tensorsChecked)),
+                               locale.toString(static_cast<qulonglong>(report.blocksChecked))));
+    m_table->setSortingEnabled(false);
+    m_table->setRowCount(static_cast<int>(report.problems.size()));
+    int row = 0;
+    for (const auto& p : report.problems) {
+        auto* tensor = new QTableWidgetItem(
+            p.tensor().empty() ? tr("(whole file)") : QString::fromStdString(p.tensor()));
+        if (!p.tensor().empty())
+            tensor->setData(KeyRole, QByteArray::fromStdString(p.tensor()));
+        else
+            tensor->setForeground(palette().color(QPalette::PlaceholderText));
+        auto* problem = new QTableWidgetItem(QString::fromStdString(p.message()));
+        problem->setToolTip(QString::fromStdString(p.toString()));
+        const QString path = QString::fromStdString(p.path());
+        auto* file = new QTableWidgetItem(QFileInfo(path).fileName());
+        file->setToolTip(path);
+        auto* offset = new QTableWidgetItem(
+            p.offset() ? locale.toString(static_cast<qulonglong>(*p.offset())) : QString());
+        offset->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_table->setItem(row, TensorColumn, tensor);
+        m_table->setItem(row, ProblemColumn, problem);
+        m_table->setItem(row, FileColumn, file);
+        m_table->setItem(row, OffsetColumn, offset);
+        ++row;
+    }
+    m_table->resizeColumnToContents(TensorColumn);
+    m_table->resizeColumnToContents(FileColumn);
+    m_table->resizeColumnToContents(OffsetColumn);
+    m_table->setSortingEnabled(true);
+}
+
+} // namespace tscope::ui

@@ -1,0 +1,33 @@
+// The problems Verify Checksums found, one row each: the tensor (or the file, for an index block or a
+// missing shard), what is wrong, the file and the byte offset. Not modal, so the tree stays usable;
+// double-clicking a tensor's row asks to select it.
+#pragma once
+
+#include "io/bundle_reader.h"
+
+#include <QDialog>
+
+class QLabel;
+class QTableWidget;
+
+namespace tscope::ui {
+
+class VerifyReportDialog : public QDialog {
+    Q_OBJECT
+public:
+    enum Column { TensorColumn, ProblemColumn, FileColumn, OffsetColumn, ColumnCount };
+
+    explicit VerifyReportDialog(QWidget* parent = nullptr);
+    void setReport(const QString& artifactName, const io::VerifyReport& report);
+    QTableWidget* table() const { return m_table; }
+    QString summary() const;
+
+signals:
+    void tensorActivated(const QByteArray& key); // exact checkpoint key bytes
+
+private:
+    QLabel* m_summary;
+    QTableWidget* m_table;
+};
+
+} // namespace tscope::ui
