@@ -47,23 +47,28 @@ QString VerifyReportDialog::summary() const
     return m_summary->text();
 }
 
-void VerifyReportDialog::setReport(const QString& artifactName, const io::VerifyReport& report)
+void VerifyReportDialog::setReport(const QString& artifactName, const io::VerifyReport& report,
+    const std::function<QString(const std::string& key)>& displayName)
 {
     const QLocale locale;
-    m_summary->setText(tr("%1: %n problem(s) in %2 tensors and %3 index blocks checked. Double-click a "
-                          "tensor to select it in the tree.",
-        nullptr, static_cast<int>(report.problems.size()))
-                           .arg(artifactName, locale.toString(static_cast<qulonglong>(report.tensorsChecked)),
-                               locale.toString(static_cast<qulonglong>(report.blocksChecked))));
+    const QString problems = report.problems.size() == 1
+        ? tr("1 problem")
+        : tr("%1 problems").arg(locale.toString(static_cast<qulonglong>(report.problems.size())));
+    m_summary->setText(
+        tr("%1: %2 in %3 tensors and %4 index blocks. Double-click a tensor to select it in "
+           "the tree.")
+            .arg(artifactName, problems, locale.toString(static_cast<qulonglong>(report.tensorsChecked)),
+                locale.toString(static_cast<qulonglong>(report.blocksChecked))));
     m_table->setSortingEnabled(false);
     m_table->setRowCount(static_cast<int>(report.problems.size()));
     int row = 0;
     for (const auto& p : report.problems) {
-        auto* tensor = new QTableWidgetItem(
-            p.tensor().empty() ? tr("(whole file)") : QString::fromStdString(p.tensor()));
-        if (!p.tensor().empty())
+        auto* tensor
+            = new QTableWidgetItem(p.tensor().empty() ? tr("(whole file)") : displayName(p.tensor()));
+        if (!p.tensor().empty()) {
             tensor->setData(KeyRole, QByteArray::fromStdString(p.tensor()));
-        else
+            tensor->setToolTip(tr("Checkpoint key: %1").arg(QString::fromStdString(p.tensor())));
+        } else
             tensor->setForeground(palette().color(QPalette::PlaceholderText));
         auto* problem = new QTableWidgetItem(QString::fromStdString(p.message()));
         problem->setToolTip(QString::fromStdString(p.toString()));

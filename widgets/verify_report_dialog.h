@@ -6,6 +6,8 @@
 #include "io/bundle_reader.h"
 
 #include <QDialog>
+#include <functional>
+#include <string>
 
 class QLabel;
 class QTableWidget;
@@ -18,7 +20,9 @@ public:
     enum Column { TensorColumn, ProblemColumn, FileColumn, OffsetColumn, ColumnCount };
 
     explicit VerifyReportDialog(QWidget* parent = nullptr);
-    void setReport(const QString& artifactName, const io::VerifyReport& report);
+    // `displayName` names a damaged tensor by its checkpoint key (the key itself goes in the tooltip).
+    void setReport(const QString& artifactName, const io::VerifyReport& report,
+        const std::function<QString(const std::string& key)>& displayName);
     QTableWidget* table() const { return m_table; }
     QString summary() const;
 

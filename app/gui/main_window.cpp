@@ -37,6 +37,7 @@
 #include <QTextBrowser>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace tscope::app {
 
@@ -374,20 +375,34 @@ void MainWindow::onVerified(const std::shared_ptr<const model::VerifyOutcome>& o
                     model::formatBytes(report.bytesChecked),
                     locale.toString(static_cast<qulonglong>(report.filesChecked))));
     } else {
-        const auto damaged = static_cast<int>(outcome->damaged.size());
-        const auto others = static_cast<int>(report.problems.size()) - damaged;
-        QString text = damaged > 0
-            ? tr("Checksums: %n of %1 tensors are damaged (marked in the tree).", nullptr, damaged)
-                  .arg(locale.toString(static_cast<qulonglong>(report.tensorsChecked)))
-            : tr("Checksums: the tensors are intact, but not the files.");
-        if (others > 0) text += QLatin1Char(' ') + tr("%n other problem(s) in the files.", nullptr, others);
+        const auto damaged = static_cast<qulonglong>(outcome->damaged.size());
+        const auto others = std::count_if(report.problems.begin(), report.problems.end(),
+            [](const io::Status& p) { return p.tensor().empty(); }); // the index, a missing shard
+        const QString checked = locale.toString(static_cast<qulonglong>(report.tensorsChecked));
+        QString text = damaged == 1
+            ? tr("Checksums: 1 of %1 tensors is damaged (marked in the tree).").arg(checked)
+            : damaged > 1 ? tr("Checksums: %1 of %2 tensors are damaged (marked in the tree).")
+                                .arg(locale.toString(damaged), checked)
+                          : tr("Checksums: the tensors are intact, but not the files.");
+        if (others == 1)
+            text += QLatin1Char(' ') + tr("One more problem in the files.");
+        else if (others > 1)
+            text += QLatin1Char(' ') + tr("%1 more problems in the files.").arg(others);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Error, text, tr("Show Problems…"));
     }
     m_artifactMessage->setProperty("verify", true);
     if (m_verifyReport) {
-        m_verifyReport->setReport(m_session->displayName(), report);
+        m_verifyReport->setReport(m_session->displayName(), report, variableName());
         if (outcome->intact()) m_verifyReport->hide();
     }
+}
+
+std::function<QString(const std::string&)> MainWindow::variableName() const
+{
+    return [artifact = m_session->artifact()](const std::string& key) {
+        const int entry = artifact && artifact->bundle ? artifact->bundle->indexOf(key) : -1;
+        return QString::fromStdString(entry < 0 ? key : model::variableDisplayName(*artifact, entry));
+    };
 }
 
 void MainWindow::showVerifyReport()
@@ -399,7 +414,7 @@ void MainWindow::showVerifyReport()
         connect(m_verifyReport, &ui::VerifyReportDialog::tensorActivated, this,
             [this](const QByteArray& key) { m_tree->selectTensor(m_session->ref(key.toStdString())); });
     }
-    m_verifyReport->setReport(m_session->displayName(), outcome->report);
+    m_verifyReport->setReport(m_session->displayName(), outcome->report, variableName());
     m_verifyReport->show();
     m_verifyReport->raise();
 }

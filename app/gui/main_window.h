@@ -5,7 +5,9 @@
 #include "app/gui/settings.h"
 
 #include <QMainWindow>
+#include <functional>
 #include <memory>
+#include <string>
 
 class QAction;
 class QLabel;
@@ -81,6 +83,7 @@ private:
     void chooseFolder();
     void exportHistogram();
     void onVerified(const std::shared_ptr<const model::VerifyOutcome>& outcome);
+    std::function<QString(const std::string&)> variableName() const; // of the open artifact's entries
 
     Settings m_settings;
     model::ArtifactSession* m_session;

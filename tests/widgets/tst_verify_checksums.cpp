@@ -3,6 +3,7 @@
 // cancelled from the status bar without leaving marks or a result.
 #include "app/gui/main_window.h"
 #include "model/damaged_checkpoint.h"
+#include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/kernels/compute_pool.h"
@@ -109,8 +110,13 @@ private slots:
         QVERIFY(report && report->isVisible());
         QTableWidget* table = report->table();
         QCOMPARE(table->rowCount(), 1);
-        QCOMPARE(table->item(0, ui::VerifyReportDialog::TensorColumn)->text(),
-            QString::fromStdString(copy.damagedKey));
+        // Named as in the tree and the summary (object path), with the exact key in the tooltip.
+        const auto artifact = w.session()->artifact();
+        const auto* tensorItem = table->item(0, ui::VerifyReportDialog::TensorColumn);
+        QCOMPARE(tensorItem->text(),
+            QString::fromStdString(
+                model::variableDisplayName(*artifact, artifact->bundle->indexOf(copy.damagedKey))));
+        QVERIFY(tensorItem->toolTip().contains(QString::fromStdString(copy.damagedKey)));
         QVERIFY(!table->item(0, ui::VerifyReportDialog::ProblemColumn)->text().isEmpty());
         const auto* entry = w.session()->resolve(ref);
         QCOMPARE(table->item(0, ui::VerifyReportDialog::OffsetColumn)->text(),
