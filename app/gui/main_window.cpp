@@ -143,7 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
         [this](int bins) { m_settings.setHistogramBins(bins); });
     connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);
     connect(m_verifier, &model::ChecksumVerifier::started, this, [this] {
-        if (m_artifactMessage->property("verify").toBool()) m_artifactMessage->hide(); // an older result
+        if (m_messageIsVerifyResult) m_artifactMessage->hide(); // an older result
         if (m_verifyReport) m_verifyReport->hide();
     });
     connect(m_verifier, &model::ChecksumVerifier::finished, this, &MainWindow::onVerified);
@@ -154,10 +154,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_verifier, &model::ChecksumVerifier::cancelled, this, [this] {
         m_artifactMessage->showMessage(
             ui::MessageBar::Kind::Info, tr("Verification cancelled; nothing was marked."));
-        m_artifactMessage->setProperty("verify", true);
+        m_messageIsVerifyResult = true;
     });
     connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
-        if (m_artifactMessage->property("verify").toBool()) showVerifyReport();
+        if (m_messageIsVerifyResult) showVerifyReport();
     });
 
     m_start->setRecent(m_settings.recentPaths());
@@ -334,10 +334,10 @@ void MainWindow::onOpened()
         if (artifact->warnings.size() > 1)
             text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning, text);
-        m_artifactMessage->setProperty("verify", false);
     } else {
         m_artifactMessage->hide();
     }
+    m_messageIsVerifyResult = false;
     const auto totals = artifact->totals();
     setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
@@ -390,7 +390,7 @@ void MainWindow::onVerified(const std::shared_ptr<const model::VerifyOutcome>& o
             text += QLatin1Char(' ') + tr("%1 more problems in the files.").arg(others);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Error, text, tr("Show Problems…"));
     }
-    m_artifactMessage->setProperty("verify", true);
+    m_messageIsVerifyResult = true;
     if (m_verifyReport) {
         m_verifyReport->setReport(m_session->displayName(), report, variableName());
         if (outcome->intact()) m_verifyReport->hide();

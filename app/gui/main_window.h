@@ -97,6 +97,7 @@ private:
     QProgressBar* m_openingProgress;
     QWidget* m_artifactPage;
     ui::MessageBar* m_artifactMessage;
+    bool m_messageIsVerifyResult = false; // its button then opens the verify problems
     QSplitter* m_splitter;
     ui::VariableTreeView* m_tree;
     QTabWidget* m_pages;
