@@ -23,7 +23,7 @@ shoot() { # name path [--select VAR]
 shoot tf2-training-checkpoint "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel
 shoot savedmodel-signatures "$CORPUS/keras-tf27-heart-savedmodel" --view savedmodel
 shoot savedmodel-variable "$CORPUS/keras-tf27-heart-savedmodel" --select layer_with_weights-1/kernel
-shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select dnn/hiddenlayer_0/kernel
+shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select linear/linear_model/country/weights
 shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 if [ -d resources/demo/saved_model ]; then

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace tscope::ui {
 
@@ -29,8 +30,8 @@ VerifyReportDialog::VerifyReportDialog(QWidget* parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(ProblemColumn, QHeaderView::Stretch);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         const QVariant key = m_table->item(row, TensorColumn)->data(KeyRole);
         if (key.isValid()) emit tensorActivated(key.toByteArray());
@@ -38,8 +39,8 @@ VerifyReportDialog::VerifyReportDialog(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_table, 1);
-    layout->addWidget(buttons);
-    resize(900, 420);
+    layout->addWidget(m_buttons);
+    resize(900, 360);
 }
 
 QString VerifyReportDialog::summary() const
@@ -88,6 +89,14 @@ void VerifyReportDialog::setReport(const QString& artifactName, const io::Verify
     m_table->resizeColumnToContents(FileColumn);
     m_table->resizeColumnToContents(OffsetColumn);
     m_table->setSortingEnabled(true);
+    // As tall as its rows (a single damaged tensor should not open a mostly empty window), up to a limit.
+    const auto margins = layout()->contentsMargins();
+    const int chrome = margins.top() + margins.bottom() + 2 * layout()->spacing()
+        + m_summary->heightForWidth(width() - margins.left() - margins.right())
+        + m_buttons->sizeHint().height() + m_table->horizontalHeader()->sizeHint().height()
+        + 2 * m_table->frameWidth();
+    const int rowsHeight = m_table->verticalHeader()->defaultSectionSize() * std::max(row, 3);
+    resize(width(), std::min(chrome + rowsHeight, 640));
 }
 
 } // namespace tscope::ui

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+class QDialogButtonBox;
 class QLabel;
 class QTableWidget;
 
@@ -31,6 +32,7 @@ signals:
 
 private:
     QLabel* m_summary;
+    QDialogButtonBox* m_buttons;
     QTableWidget* m_table;
 };
 
