@@ -2,6 +2,8 @@
 # Starts the real app on corpus artifacts and the demo, selects a variable and saves screenshots.
 # Usage: scripts/screenshots.sh [path/to/tensorscope] [output dir]
 # Uses the X display if there is one, xvfb-run if installed, else Qt's offscreen platform.
+# Also Tools > Verify Checksums on a damaged copy of a corpus checkpoint, as reviewers look at it
+# (GUI-REVIEW.md): scale 2 and a dark Fusion palette (`--dark`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="${1:-build/app/tensorscope}"
@@ -21,7 +23,7 @@ shoot() { # name path [--select VAR]
 shoot tf2-training-checkpoint "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel
 shoot savedmodel-signatures "$CORPUS/keras-tf27-heart-savedmodel" --view savedmodel
 shoot savedmodel-variable "$CORPUS/keras-tf27-heart-savedmodel" --select layer_with_weights-1/kernel
-shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select dnn/hiddenlayer_0/kernel
+shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select linear/linear_model/country/weights
 shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 if [ -d resources/demo/saved_model ]; then
@@ -29,5 +31,20 @@ if [ -d resources/demo/saved_model ]; then
   shoot demo-values resources/demo/saved_model --select layer_with_weights-0/kernel --view values
   shoot demo-heatmap resources/demo/saved_model --select layer_with_weights-1/kernel --view heatmap
   shoot demo-training-run resources/demo/training_run --view summary
+fi
+# Verify Checksums: a copy of ckpt-4 with one byte flipped inside critic/hidden2/kernel's payload
+# (bytes 188..287 of its .data file).
+DAMAGED="$(mktemp -d)"
+trap 'rm -rf "$DAMAGED"' EXIT
+cp "$CORPUS"/ckpt-tf2-a2c-3ckpts/ckpt-4.* "$DAMAGED"/ && chmod u+w "$DAMAGED"/*
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(200); b = f.read(1); f.seek(200); f.write(bytes([b[0] ^ 0x5A]))' \
+  "$DAMAGED"/ckpt-4.data-00000-of-00001
+QT_SCALE_FACTOR=2 shoot verify-damaged-tree-dark "$DAMAGED/ckpt-4" --verify --dark
+QT_SCALE_FACTOR=2 shoot verify-problems-dark "$DAMAGED/ckpt-4" --verify --view problems --dark
+shoot verify-damaged-tree "$DAMAGED/ckpt-4" --verify
+QT_SCALE_FACTOR=2 shoot verify-intact-dark "$CORPUS/ckpt-tf2-a2c-3ckpts" --verify --dark
+# The status bar mid-verify needs work that lasts: TSCOPE_BIG_CHECKPOINT=prefix of a ~1 GiB checkpoint.
+if [ -n "${TSCOPE_BIG_CHECKPOINT:-}" ]; then
+  QT_SCALE_FACTOR=2 shoot verify-progress-dark "$TSCOPE_BIG_CHECKPOINT" --verify --view verifying --dark
 fi
 echo "screenshots in $OUT"

@@ -17,6 +17,7 @@ ActivityIndicator::ActivityIndicator(QWidget* parent)
     m_label = new QLabel(this);
     m_bar = new QProgressBar(this);
     m_bar->setMaximumWidth(160);
+    m_bar->setTextVisible(false); // the label already says the percentage
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop this operation"));
     // No taller than a line of status text: QStatusBar sizes itself by every widget, hidden ones too,

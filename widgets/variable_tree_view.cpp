@@ -165,6 +165,12 @@ void VariableTreeView::selectTensor(const model::TensorRef& ref)
     m_tree->scrollTo(idx);
 }
 
+void VariableTreeView::revealTensor(const model::TensorRef& ref)
+{
+    const QModelIndex idx = m_proxy->mapFromSource(m_model->indexForRef(ref));
+    if (idx.isValid()) m_tree->scrollTo(idx); // scrollTo expands the parents
+}
+
 bool VariableTreeView::selectVariable(const QString& nameOrPath)
 {
     const auto artifact = m_model->artifact();

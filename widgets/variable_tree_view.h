@@ -35,6 +35,7 @@ public:
     void reset(); // after the model got a new artifact
     void focusFilter(); // Find
     void selectTensor(const model::TensorRef& ref);
+    void revealTensor(const model::TensorRef& ref); // expands to it and scrolls, keeping the selection
     // Selects a variable by checkpoint key or TF2 object path (`dense/kernel`); false if there is none.
     bool selectVariable(const QString& nameOrPath);
     QString currentKey() const;

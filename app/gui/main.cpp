@@ -1,4 +1,5 @@
 // tensorscope: the desktop app. `tensorscope [PATH]` opens PATH (anything the CLI accepts).
+#include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_driver.h"
 #include "tscope_version.h"
@@ -28,15 +29,23 @@ int main(int argc, char** argv)
         QStringLiteral("Select variable VAR (checkpoint key or object path)."), QStringLiteral("VAR"));
     QCommandLineOption view(QStringLiteral("view"),
         QStringLiteral(
-            "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap."),
+            "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap; "
+            "with --verify also problems (the problems dialog) or verifying (the status bar mid-way)."),
         QStringLiteral("VIEW"));
+    QCommandLineOption verify(QStringLiteral("verify"),
+        QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));
+    QCommandLineOption dark(
+        QStringLiteral("dark"), QStringLiteral("Use the Fusion style with a dark palette."));
     parser.addOption(view);
+    parser.addOption(verify);
+    parser.addOption(dark);
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addOption(select);
     parser.addPositionalArgument(
         QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
     parser.process(app);
+    if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
 
     tscope::app::MainWindow window;
     window.show();
@@ -48,8 +57,8 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot)) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
-        auto* driver = new tscope::app::ScreenshotDriver(
-            &window, parser.value(screenshot), parser.value(select), parser.value(view));
+        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot),
+            parser.value(select), parser.value(view), parser.isSet(verify));
         driver->start();
     }
     return app.exec();

@@ -4,6 +4,7 @@
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
+#include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
@@ -12,6 +13,7 @@
 #include "widgets/start_page.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
+#include "widgets/verify_report_dialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +24,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -34,6 +37,7 @@
 #include <QTextBrowser>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace tscope::app {
 
@@ -49,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_session = new model::ArtifactSession(this);
     m_controller = new model::InspectionController(m_session, this);
+    m_verifier = new model::ChecksumVerifier(m_session, this);
 
     m_start = new ui::StartPage(this);
     // Opening: a progress bar (busy until io reports a total) and a cancel button; the GUI stays live.
@@ -137,6 +142,23 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
         [this](int bins) { m_settings.setHistogramBins(bins); });
     connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);
+    connect(m_verifier, &model::ChecksumVerifier::started, this, [this] {
+        if (m_messageIsVerifyResult) m_artifactMessage->hide(); // an older result
+        if (m_verifyReport) m_verifyReport->hide();
+    });
+    connect(m_verifier, &model::ChecksumVerifier::finished, this, &MainWindow::onVerified);
+    connect(m_verifier, &model::ChecksumVerifier::cleared, this, [this] {
+        m_tree->model()->clearTensorProblems();
+        if (m_verifyReport) m_verifyReport->hide();
+    });
+    connect(m_verifier, &model::ChecksumVerifier::cancelled, this, [this] {
+        m_artifactMessage->showMessage(
+            ui::MessageBar::Kind::Info, tr("Verification cancelled; nothing was marked."));
+        m_messageIsVerifyResult = true;
+    });
+    connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
+        if (m_messageIsVerifyResult) showVerifyReport();
+    });
 
     m_start->setRecent(m_settings.recentPaths());
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
@@ -168,6 +190,10 @@ void MainWindow::createActions()
     connect(m_close, &QAction::triggered, m_session, &model::ArtifactSession::close); // panels follow
     m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
     connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
+    m_verify = new QAction(tr("&Verify Checksums"), this);
+    m_verify->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    m_verify->setStatusTip(tr("Re-read every index block and tensor of the checkpoint and check its CRC"));
+    connect(m_verify, &QAction::triggered, m_verifier, &model::ChecksumVerifier::start);
     m_quit = new QAction(tr("&Quit"), this);
     m_quit->setShortcut(QKeySequence::Quit);
     m_quit->setMenuRole(QAction::QuitRole);
@@ -226,6 +252,8 @@ void MainWindow::createMenus()
     view->addSeparator();
     view->addAction(m_expandAll);
     view->addAction(m_collapseAll);
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(m_verify);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
     updateRecentMenu();
@@ -249,6 +277,7 @@ void MainWindow::updateActions()
     m_expandAll->setEnabled(open);
     m_collapseAll->setEnabled(open);
     m_exportHistogram->setEnabled(open);
+    m_verify->setEnabled(m_verifier->canVerify());
     const bool hasDemo = !demoPath().isEmpty();
     m_openDemo->setEnabled(hasDemo);
     m_openDemoRun->setEnabled(!demoPath(QStringLiteral("training_run")).isEmpty());
@@ -308,6 +337,7 @@ void MainWindow::onOpened()
     } else {
         m_artifactMessage->hide();
     }
+    m_messageIsVerifyResult = false;
     const auto totals = artifact->totals();
     setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
@@ -329,6 +359,64 @@ void MainWindow::onFailed(const io::Status& status)
     setWindowTitle(tr("Tensorscope"));
     m_statusLabel->clear();
     updateActions();
+}
+
+void MainWindow::onVerified(const std::shared_ptr<const model::VerifyOutcome>& outcome)
+{
+    const QLocale locale;
+    const auto& report = outcome->report;
+    m_tree->model()->setTensorProblems(outcome->artifact, outcome->damaged);
+    if (!outcome->damaged.empty()) m_tree->revealTensor(m_session->ref(outcome->damaged.begin()->first));
+    if (outcome->intact()) {
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Info,
+            tr("Checksums verified: all %1 tensors and %2 index blocks of %3 are intact (%4 in %5 files).")
+                .arg(locale.toString(static_cast<qulonglong>(report.tensorsChecked)),
+                    locale.toString(static_cast<qulonglong>(report.blocksChecked)), m_session->displayName(),
+                    model::formatBytes(report.bytesChecked),
+                    locale.toString(static_cast<qulonglong>(report.filesChecked))));
+    } else {
+        const auto damaged = static_cast<qulonglong>(outcome->damaged.size());
+        const auto others = std::count_if(report.problems.begin(), report.problems.end(),
+            [](const io::Status& p) { return p.tensor().empty(); }); // the index, a missing shard
+        const QString checked = locale.toString(static_cast<qulonglong>(report.tensorsChecked));
+        QString text = damaged == 1
+            ? tr("Checksums: 1 of %1 tensors is damaged (marked in the tree).").arg(checked)
+            : damaged > 1 ? tr("Checksums: %1 of %2 tensors are damaged (marked in the tree).")
+                                .arg(locale.toString(damaged), checked)
+                          : tr("Checksums: the tensors are intact, but not the files.");
+        if (others == 1)
+            text += QLatin1Char(' ') + tr("One more problem in the files.");
+        else if (others > 1)
+            text += QLatin1Char(' ') + tr("%1 more problems in the files.").arg(others);
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Error, text, tr("Show Problems…"));
+    }
+    m_messageIsVerifyResult = true;
+    if (m_verifyReport) {
+        m_verifyReport->setReport(m_session->displayName(), report, variableName());
+        if (outcome->intact()) m_verifyReport->hide();
+    }
+}
+
+std::function<QString(const std::string&)> MainWindow::variableName() const
+{
+    return [artifact = m_session->artifact()](const std::string& key) {
+        const int entry = artifact && artifact->bundle ? artifact->bundle->indexOf(key) : -1;
+        return QString::fromStdString(entry < 0 ? key : model::variableDisplayName(*artifact, entry));
+    };
+}
+
+void MainWindow::showVerifyReport()
+{
+    auto outcome = m_verifier->outcome();
+    if (!outcome) return;
+    if (!m_verifyReport) {
+        m_verifyReport = new ui::VerifyReportDialog(this);
+        connect(m_verifyReport, &ui::VerifyReportDialog::tensorActivated, this,
+            [this](const QByteArray& key) { m_tree->selectTensor(m_session->ref(key.toStdString())); });
+    }
+    m_verifyReport->setReport(m_session->displayName(), outcome->report, variableName());
+    m_verifyReport->show();
+    m_verifyReport->raise();
 }
 
 void MainWindow::chooseFile()

@@ -5,6 +5,9 @@
 #include "app/gui/settings.h"
 
 #include <QMainWindow>
+#include <functional>
+#include <memory>
+#include <string>
 
 class QAction;
 class QLabel;
@@ -22,7 +25,9 @@ class Status;
 
 namespace tscope::model {
 class ArtifactSession;
+class ChecksumVerifier;
 class InspectionController;
+struct VerifyOutcome;
 } // namespace tscope::model
 
 namespace tscope::ui {
@@ -32,6 +37,7 @@ class SavedModelView;
 class StartPage;
 class TensorInspector;
 class VariableTreeView;
+class VerifyReportDialog;
 } // namespace tscope::ui
 
 namespace tscope::app {
@@ -54,6 +60,11 @@ public:
     QTabWidget* pages() const { return m_pages; }
     ui::StartPage* startPage() const { return m_start; }
     ui::ActivityIndicator* activity() const { return m_activity; }
+    model::ChecksumVerifier* verifier() const { return m_verifier; }
+    ui::MessageBar* artifactMessage() const { return m_artifactMessage; }
+    ui::VerifyReportDialog* verifyReport() const { return m_verifyReport; } // null until first shown
+    QAction* verifyAction() const { return m_verify; }
+    void showVerifyReport(); // the problems of the last verification (the message bar's button)
     QStackedWidget* stack() const { return m_stack; }
 
 protected:
@@ -71,10 +82,14 @@ private:
     void chooseFile();
     void chooseFolder();
     void exportHistogram();
+    void onVerified(const std::shared_ptr<const model::VerifyOutcome>& outcome);
+    std::function<QString(const std::string&)> variableName() const; // of the open artifact's entries
 
     Settings m_settings;
     model::ArtifactSession* m_session;
     model::InspectionController* m_controller;
+    model::ChecksumVerifier* m_verifier;
+    ui::VerifyReportDialog* m_verifyReport = nullptr;
     QStackedWidget* m_stack;
     ui::StartPage* m_start;
     QWidget* m_openingPage;
@@ -82,6 +97,7 @@ private:
     QProgressBar* m_openingProgress;
     QWidget* m_artifactPage;
     ui::MessageBar* m_artifactMessage;
+    bool m_messageIsVerifyResult = false; // its button then opens the verify problems
     QSplitter* m_splitter;
     ui::VariableTreeView* m_tree;
     QTabWidget* m_pages;
@@ -97,6 +113,7 @@ private:
     QAction* m_openDemoRun = nullptr;
     QAction* m_close = nullptr;
     QAction* m_exportHistogram = nullptr;
+    QAction* m_verify = nullptr;
     QAction* m_quit = nullptr;
     QAction* m_find = nullptr;
     QAction* m_copyName = nullptr;

@@ -2,11 +2,16 @@
 
 #include "app/gui/main_window.h"
 #include "model/session/artifact_session.h"
+#include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
+#include "widgets/activity_indicator.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
+#include "widgets/verify_report_dialog.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QProgressBar>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTimer>
@@ -14,12 +19,14 @@
 
 namespace tscope::app {
 
-ScreenshotDriver::ScreenshotDriver(MainWindow* window, QString file, QString variable, QString view)
+ScreenshotDriver::ScreenshotDriver(
+    MainWindow* window, QString file, QString variable, QString view, bool verify)
     : QObject(window)
     , m_window(window)
     , m_file(std::move(file))
     , m_variable(std::move(variable))
     , m_view(std::move(view))
+    , m_verify(verify)
 { }
 
 void ScreenshotDriver::showView()
@@ -54,8 +61,7 @@ void ScreenshotDriver::onOpened()
 {
     auto artifact = m_window->session()->artifact();
     if (m_variable.isEmpty() || !artifact) {
-        showView();
-        QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
+        ready(300);
         return;
     }
     if (artifact->findEntry(m_variable.toStdString()) < 0) {
@@ -63,17 +69,62 @@ void ScreenshotDriver::onOpened()
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
-    connect(m_window->findChild<model::InspectionController*>(), &model::InspectionController::analysisReady,
-        this, [this] {
-            showView();
-            QTimer::singleShot(500, this, &ScreenshotDriver::grabAndQuit);
-        });
+    connect(
+        m_window->findChild<model::InspectionController*>(), &model::InspectionController::analysisReady,
+        this, [this] { ready(500); }, Qt::SingleShotConnection);
     m_window->treeView()->selectVariable(m_variable);
+}
+
+void ScreenshotDriver::ready(int settleMs)
+{
+    showView();
+    if (m_verify)
+        verify();
+    else
+        QTimer::singleShot(settleMs, this, &ScreenshotDriver::grabAndQuit);
+}
+
+void ScreenshotDriver::verify()
+{
+    model::ChecksumVerifier* verifier = m_window->verifier();
+    if (!verifier->canVerify()) {
+        std::fprintf(stderr, "tensorscope: nothing to verify\n");
+        QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
+        return;
+    }
+    if (m_view == QLatin1String("verifying")) {
+        // Shoot once the status bar shows a percentage; quitting then cancels the job.
+        m_window->activity()->setShowDelay(0);
+        auto* poll = new QTimer(this);
+        connect(poll, &QTimer::timeout, this, [this, poll] {
+            if (m_window->activity()->isVisible() && m_window->activity()->bar()->value() >= 5) {
+                poll->stop();
+                grabAndQuit();
+            }
+        });
+        poll->start(10);
+    } else {
+        connect(verifier, &model::ChecksumVerifier::finished, this, [this] {
+            if (m_view == QLatin1String("problems")) {
+                m_window->showVerifyReport();
+                QTimer::singleShot(300, this, [this] { grabWidgetAndQuit(m_window->verifyReport()); });
+            } else {
+                QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
+            }
+        });
+    }
+    connect(verifier, &model::ChecksumVerifier::cancelled, this, &ScreenshotDriver::grabAndQuit);
+    m_window->verifyAction()->trigger();
 }
 
 void ScreenshotDriver::grabAndQuit()
 {
-    const bool ok = m_window->grab().save(m_file);
+    grabWidgetAndQuit(m_window);
+}
+
+void ScreenshotDriver::grabWidgetAndQuit(QWidget* widget)
+{
+    const bool ok = widget && widget->grab().save(m_file);
     std::fprintf(stderr, "tensorscope: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_file));
     QApplication::exit(ok ? 0 : 1);
 }

@@ -20,6 +20,17 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& a, size_t coun
     return all;
 }
 
+std::string variableDisplayName(const io::Artifact& a, int entry)
+{
+    if (!a.bundle || entry < 0 || static_cast<size_t>(entry) >= a.bundle->entries().size()) return {};
+    const auto& e = a.bundle->entries()[static_cast<size_t>(entry)];
+    if (static_cast<size_t>(entry) >= a.tree.annotations.size()) return e.key;
+    const auto& an = a.tree.annotations[static_cast<size_t>(entry)];
+    if (an.role == io::EntryRole::Slot)
+        return an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
+    return an.objectPath.empty() ? e.key : an.objectPath;
+}
+
 QString summaryHtml(const io::Artifact& a)
 {
     auto esc = [](const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); };
@@ -97,10 +108,7 @@ QString summaryHtml(const io::Artifact& a)
         h += QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QObject::tr("Largest variables"));
         for (const auto& l : largest) {
             const auto& e = a.bundle->entries()[static_cast<size_t>(l.entry)];
-            const auto& an = a.tree.annotations[static_cast<size_t>(l.entry)];
-            std::string name = an.objectPath.empty() ? e.key : an.objectPath;
-            if (an.role == io::EntryRole::Slot)
-                name = an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
+            const std::string name = variableDisplayName(a, l.entry);
             h += QStringLiteral("<tr><td>%1</td><td>%2%3</td><td align='right'>%4</td></tr>")
                      .arg(esc(name), QString::fromStdString(io::dtypeName(e.dtype)),
                          QString::fromStdString(io::shapeToString(e.shape)), formatBytes(l.bytes));

@@ -16,4 +16,8 @@ struct LargestVariable {
 };
 std::vector<LargestVariable> largestVariables(const io::Artifact& artifact, size_t count);
 
+// How a person names a bundle entry: its TF2 object path (`dense/kernel`), a slot as
+// `dense/kernel — slot m`, else the checkpoint key.
+std::string variableDisplayName(const io::Artifact& artifact, int entry);
+
 } // namespace tscope::model

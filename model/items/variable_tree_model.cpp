@@ -4,7 +4,11 @@
 
 #include <QColor>
 #include <QFont>
+#include <QGuiApplication>
 #include <QLocale>
+#include <QPainter>
+#include <QPalette>
+#include <QPixmap>
 
 namespace tscope::model {
 
@@ -18,6 +22,58 @@ QString formatCount(quint64 n)
     return QLocale::system().toString(n);
 }
 
+namespace {
+bool darkPalette()
+{
+    return qGuiApp && QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+}
+
+QColor damagedColorFor(bool dark)
+{
+    // Plain red is too dark on a dark base and too light for small text on white.
+    return dark ? QColor(255, 120, 110) : QColor(200, 30, 30);
+}
+} // namespace
+
+QColor damagedColor()
+{
+    return damagedColorFor(darkPalette());
+}
+
+namespace {
+QIcon drawDamagedIcon(bool dark)
+{
+    // Drawn, not themed, so it looks the same everywhere; several sizes stay sharp at scale 2.
+    const QColor fill = damagedColorFor(dark);
+    QIcon icon;
+    for (int size : { 16, 24, 32, 48 }) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        const qreal m = size / 16.0;
+        p.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m));
+        p.setPen(QPen(dark ? QColor(30, 30, 30) : QColor(Qt::white), 2 * m, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(size / 2.0, 4.5 * m), QPointF(size / 2.0, 9 * m));
+        p.drawPoint(QPointF(size / 2.0, 11.8 * m));
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+} // namespace
+
+QIcon damagedIcon()
+{
+    // Painted once per palette darkness (the tree asks on every repaint).
+    if (!qGuiApp) return {}; // pixmaps need one (a GUI-less test)
+    static const QIcon light = drawDamagedIcon(false);
+    static const QIcon dark = drawDamagedIcon(true);
+    return darkPalette() ? dark : light;
+}
+
 VariableTreeModel::VariableTreeModel(QObject* parent)
     : QAbstractItemModel(parent)
 { }
@@ -29,6 +85,7 @@ void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact
     m_artifactId = !m_artifact ? 0 : id != 0 ? id : newArtifactId(); // 0: a fresh identity
     m_rowInParent.clear();
     m_nodeOfEntry.clear();
+    m_problems.clear();
     if (m_artifact) {
         const auto& nodes = m_artifact->tree.nodes;
         m_rowInParent.assign(nodes.size(), 0);
@@ -93,6 +150,30 @@ QModelIndex VariableTreeModel::indexForRef(const TensorRef& ref) const
     return createIndex(m_rowInParent[static_cast<size_t>(id)], 0, static_cast<quintptr>(id));
 }
 
+const io::Status* VariableTreeModel::problemOf(const io::TensorEntry& e) const
+{
+    if (!e.problem.isOk()) return &e.problem;
+    if (m_problems.empty()) return nullptr;
+    auto it = m_problems.find(e.key);
+    return it == m_problems.end() ? nullptr : &it->second;
+}
+
+void VariableTreeModel::emitRowChanged(const std::string& key)
+{
+    const QModelIndex i = indexForRef(TensorRef { m_artifactId, key });
+    if (i.isValid()) emit dataChanged(i, i.siblingAtColumn(ColumnCount - 1));
+}
+
+void VariableTreeModel::setTensorProblems(ArtifactId id, std::map<std::string, io::Status> problems)
+{
+    if (!m_artifact || id != m_artifactId) return;
+    std::swap(m_problems, problems);
+    for (const auto& [key, status] : problems) // the old marks
+        emitRowChanged(key);
+    for (const auto& [key, status] : m_problems)
+        emitRowChanged(key);
+}
+
 QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
 {
     const io::TreeNode* n = node(index);
@@ -134,8 +215,8 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         if (isSlot)
             tip += QStringLiteral("\nOptimizer slot '%1' of %2")
                        .arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
-        if (!e->problem.isOk())
-            tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(e->problem.message());
+        if (const io::Status* problem = problemOf(*e))
+            tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(problem->toString());
         return tip;
     }
     case Qt::TextAlignmentRole:
@@ -143,7 +224,10 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ForegroundRole:
-        if (e && !e->problem.isOk()) return QColor(Qt::red);
+        if (e && problemOf(*e)) return damagedColor();
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == NameColumn && e && problemOf(*e)) return damagedIcon();
         return {};
     case Qt::FontRole:
         if (isSlot) {
@@ -185,6 +269,10 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         return e ? QString::fromStdString(e->key) : QString();
     case RankRole:
         return e ? static_cast<int>(e->shape.size()) : -1;
+    case ProblemRole: {
+        const io::Status* problem = e ? problemOf(*e) : nullptr;
+        return problem ? QString::fromStdString(problem->toString()) : QString();
+    }
     }
     return {};
 }

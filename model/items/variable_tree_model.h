@@ -6,6 +6,9 @@
 #include "model/tensor_ref.h"
 
 #include <QAbstractItemModel>
+#include <QColor>
+#include <QIcon>
+#include <map>
 #include <memory>
 
 namespace tscope::model {
@@ -23,6 +26,7 @@ public:
         ShapeRole, // QList<qint64> of dims (empty for inner nodes and scalars)
         KeyRole, // the checkpoint key ("" for inner nodes)
         RankRole, // number of dims, -1 for inner nodes
+        ProblemRole, // what is wrong with the node's tensor (opening or Verify Checksums), "" if nothing
     };
 
     explicit VariableTreeModel(QObject* parent = nullptr);
@@ -40,17 +44,30 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // Marks the tensors a verification found damaged (by checkpoint key), replacing earlier marks;
+    // ignored unless `id` is the shown artifact's. Marks go with setArtifact().
+    void setTensorProblems(ArtifactId id, std::map<std::string, io::Status> problems);
+    void clearTensorProblems() { setTensorProblems(m_artifactId, {}); }
+    const std::map<std::string, io::Status>& tensorProblems() const { return m_problems; }
+
     QModelIndex indexForRef(const TensorRef& ref) const; // invalid for a ref of another artifact
     const io::TreeNode* node(const QModelIndex& index) const;
 
 private:
     int nodeId(const QModelIndex& index) const;
     int rowOf(int nodeId) const;
+    const io::Status* problemOf(const io::TensorEntry& e) const;
+    void emitRowChanged(const std::string& key);
     std::shared_ptr<const io::Artifact> m_artifact;
     ArtifactId m_artifactId = 0;
     std::vector<int> m_rowInParent; // per node
     std::vector<int> m_nodeOfEntry; // per entry
+    std::map<std::string, io::Status> m_problems; // from Verify Checksums
 };
+
+// The colour and icon of a damaged tensor, legible on the application's light or dark palette.
+QColor damagedColor();
+QIcon damagedIcon();
 
 QString formatBytes(quint64 bytes);
 QString formatCount(quint64 n);
