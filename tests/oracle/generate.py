@@ -1422,6 +1422,14 @@ def _(ctx):
     table = tf.lookup.experimental.MutableHashTable(tf.string, tf.int64, default_value=-1)
     table.insert(tf.constant([b"one", b"two", b"three"]), tf.constant([1, 2, 3], tf.int64))
     ds = tf.data.Dataset.range(10).batch(3)
+    # No autotuning and no default optimizations: otherwise the iterator's saved state gets an extra component
+    # or not depending on whether TF's background autotune thread has run yet (seen with TF 2.21 under load),
+    # and the fixture would depend on the machine's load and core count.
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    options.experimental_optimization.apply_default_optimizations = False
+    options.threading.private_threadpool_size = 1
+    ds = ds.with_options(options)
     it = iter(ds)
     next(it)
     ck = tf.train.Checkpoint(inner=inner, outer=outer, shared=shared, table=table, iterator=it)
