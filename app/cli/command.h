@@ -25,6 +25,26 @@ public:
     virtual int run(CommandContext& context) = 0;
 };
 
+// A command on one artifact (all of today's): it gets the PATH positional first and --json last, with its
+// own arguments in between (addOptions), and run() opens the artifact (progress bar, Ctrl-C, error
+// document) before handing it to runOn(). A command on two artifacts (diff) derives from Command.
+class ArtifactCommand : public Command {
+public:
+    void addArguments(CLI::App& app) final;
+    int run(CommandContext& context) final;
+
+protected:
+    virtual void addOptions(CLI::App&) { }
+    // Whether the output is JSON (show also takes --format json).
+    virtual bool wantsJson() const { return m_json; }
+    virtual int runOn(const io::Artifact& artifact, CommandContext& context) = 0;
+    bool json() const { return wantsJson(); }
+
+private:
+    std::string m_path;
+    bool m_json = false;
+};
+
 // Every command, in the order `--help` lists them.
 std::vector<std::unique_ptr<Command>> allCommands();
 

@@ -1,6 +1,5 @@
 // `info PATH`: kind, TensorFlow version, variable and parameter counts (tensorscope.info/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/text_output.h"
 #include "io/dtype.h"
@@ -106,31 +105,20 @@ void writeText(const io::Artifact& a, std::ostream& out)
         out << "Warning: " << io::warningText(s) << "\n";
 }
 
-class InfoCommand final : public Command {
+class InfoCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "info"; }
     const char* summary() const override { return "kind, TensorFlow version, variable and parameter counts"; }
-    void addArguments(CLI::App& app) override
+
+protected:
+    int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
-        addPathArgument(app, m_path);
-        addJsonFlag(app, m_json);
-    }
-    int run(CommandContext& context) override
-    {
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
-        if (m_json)
-            writeJson(*artifact, context.out);
+        if (json())
+            writeJson(artifact, context.out);
         else
-            writeText(*artifact, context.out);
+            writeText(artifact, context.out);
         return kExitOk;
     }
-
-private:
-    std::string m_path;
-    bool m_json = false;
 };
 
 } // namespace

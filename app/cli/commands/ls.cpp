@@ -1,6 +1,5 @@
 // `ls PATH [--flat] [--no-slots]`: the variable tree with dtype, shape and size (tensorscope.ls/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "app/cli/text_output.h"
@@ -140,34 +139,28 @@ void writeText(const io::Artifact& a, const LsOptions& o, std::ostream& out)
     print(0, 0);
 }
 
-class LsCommand final : public Command {
+class LsCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "ls"; }
     const char* summary() const override { return "the variable tree with dtype, shape and size"; }
-    void addArguments(CLI::App& app) override
+
+protected:
+    void addOptions(CLI::App& app) override
     {
-        addPathArgument(app, m_path);
         app.add_flag(
             "--flat", m_options.flat, "one line per checkpoint key instead of the tree (text output)");
         app.add_flag("--no-slots", m_options.noSlots, "hide optimizer slots");
-        addJsonFlag(app, m_json);
     }
-    int run(CommandContext& context) override
+    int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
-        if (m_json)
-            writeJson(*artifact, m_options, context.out);
+        if (json())
+            writeJson(artifact, m_options, context.out);
         else
-            writeText(*artifact, m_options, context.out);
+            writeText(artifact, m_options, context.out);
         return kExitOk;
     }
 
 private:
-    std::string m_path;
-    bool m_json = false;
     LsOptions m_options;
 };
 

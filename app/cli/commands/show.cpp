@@ -1,6 +1,5 @@
 // `show PATH VAR [--slice S] [--format text|csv|json]`: the values of one variable (tensorscope.tensor/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
@@ -184,27 +183,22 @@ void writeText(const Selection& s, std::ostream& out)
     out << "\n";
 }
 
-class ShowCommand final : public Command {
+class ShowCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "show"; }
     const char* summary() const override { return "values of one variable (S like 0,:,3:5)"; }
-    void addArguments(CLI::App& app) override
+
+protected:
+    void addOptions(CLI::App& app) override
     {
-        addPathArgument(app, m_path);
         app.add_option("VAR", m_name, "checkpoint key or TF2 object path")->required();
         app.add_option("--slice", m_slice, "numpy-style selection per dimension, e.g. 0,:,3:5");
         app.add_option("--format", m_format, "text, csv or json")
             ->check(CLI::IsMember({ "text", "csv", "json" }));
-        addJsonFlag(app, m_json);
     }
-    int run(CommandContext& context) override
+    bool wantsJson() const override { return m_format == "json" || ArtifactCommand::wantsJson(); }
+    int runOn(const io::Artifact& a, CommandContext& context) override
     {
-        if (m_format == "json") m_json = true;
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
-        const io::Artifact& a = *artifact;
         if (!a.bundle)
             return context.reportError(
                 io::Status(io::ErrorCode::NotFound, "this artifact has no variables"), kExitNoSuchVariable);
@@ -219,7 +213,7 @@ public:
         auto sel = io::parseSelection(m_slice, entry.shape);
         if (!sel) return context.reportError(sel.status(), kExitUsage);
         const Selection s { entry, *tensor, m_slice, sel->elementIndices(entry.shape), sel->resultShape() };
-        if (m_json) {
+        if (json()) {
             writeJson(s, context.out);
             return kExitOk;
         }
@@ -229,11 +223,9 @@ public:
     }
 
 private:
-    std::string m_path;
     std::string m_name;
     std::string m_slice;
     std::string m_format = "text";
-    bool m_json = false;
 };
 
 } // namespace

@@ -1,6 +1,5 @@
 // `signatures PATH`: SavedModel tag sets, signatures, object graph, assets (tensorscope.signatures/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
@@ -182,35 +181,24 @@ void writeText(const io::SavedModelInfo& sm, std::ostream& out)
         out << "Warning: " << io::warningText(s) << "\n";
 }
 
-class SignaturesCommand final : public Command {
+class SignaturesCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "signatures"; }
     const char* summary() const override { return "SavedModel tag sets, signatures, object graph, assets"; }
-    void addArguments(CLI::App& app) override
+
+protected:
+    int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
-        addPathArgument(app, m_path);
-        addJsonFlag(app, m_json);
-    }
-    int run(CommandContext& context) override
-    {
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
-        if (!artifact->savedModel)
+        if (!artifact.savedModel)
             return context.reportError(io::Status(io::ErrorCode::InvalidArgument,
                                            "not a SavedModel: checkpoints have no signatures"),
                 kExitOpenFailed);
-        if (m_json)
-            writeJson(*artifact->savedModel, context.out);
+        if (json())
+            writeJson(*artifact.savedModel, context.out);
         else
-            writeText(*artifact->savedModel, context.out);
+            writeText(*artifact.savedModel, context.out);
         return kExitOk;
     }
-
-private:
-    std::string m_path;
-    bool m_json = false;
 };
 
 } // namespace

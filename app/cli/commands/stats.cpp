@@ -1,6 +1,5 @@
 // `stats PATH [VAR...]`: min, max, mean, std, L2 norm, zeros, NaN and Inf counts (tensorscope.stats/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "io/dtype.h"
@@ -114,23 +113,18 @@ void writeText(const std::vector<Row>& rows, std::ostream& out)
     }
 }
 
-class StatsCommand final : public Command {
+class StatsCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "stats"; }
     const char* summary() const override { return "min, max, mean, std, L2 norm, zeros, NaN and Inf counts"; }
-    void addArguments(CLI::App& app) override
+
+protected:
+    void addOptions(CLI::App& app) override
     {
-        addPathArgument(app, m_path);
         app.add_option("VAR", m_names, "checkpoint keys or TF2 object paths (default: every variable)");
-        addJsonFlag(app, m_json);
     }
-    int run(CommandContext& context) override
+    int runOn(const io::Artifact& a, CommandContext& context) override
     {
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
-        const io::Artifact& a = *artifact;
         if (!a.bundle && !m_names.empty())
             return context.reportError(
                 io::Status(io::ErrorCode::NotFound, "this artifact has no variables"), kExitNoSuchVariable);
@@ -152,7 +146,7 @@ public:
             rows = computeRows(a, which, context, bar);
         }
         if (context.cancelled()) return context.reportCancelled();
-        if (m_json)
+        if (json())
             writeJson(rows, context.out);
         else
             writeText(rows, context.out);
@@ -166,9 +160,7 @@ public:
     }
 
 private:
-    std::string m_path;
     std::vector<std::string> m_names;
-    bool m_json = false;
 };
 
 } // namespace

@@ -1,6 +1,5 @@
 // `verify PATH`: checks every index block and tensor CRC; exit 4 if damaged (tensorscope.verify/1).
 #include "app/cli/command.h"
-#include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "app/cli/text_output.h"
@@ -39,44 +38,33 @@ void writeText(const io::VerifyReport& report, std::ostream& out)
         out << "  " << p.toString() << "\n";
 }
 
-class VerifyCommand final : public Command {
+class VerifyCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "verify"; }
     const char* summary() const override
     {
         return "check every index block and tensor CRC (exit 4 if damaged)";
     }
-    void addArguments(CLI::App& app) override
+
+protected:
+    int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
-        addPathArgument(app, m_path);
-        addJsonFlag(app, m_json);
-    }
-    int run(CommandContext& context) override
-    {
-        context.json = m_json;
-        int exitCode = kExitOk;
-        auto artifact = context.openArtifact(m_path, exitCode);
-        if (!artifact) return exitCode;
         io::VerifyReport report;
-        if (artifact->bundle) {
+        if (artifact.bundle) {
             auto bar = context.progress("Verifying");
-            report = artifact->bundle->verify(
+            report = artifact.bundle->verify(
                 &context.cancel, context.progressCallback(bar), model::sharedExecutor());
             if (context.cancelled()) return context.reportCancelled();
-        } else if (!artifact->bundleStatus.isOk()) {
+        } else if (!artifact.bundleStatus.isOk()) {
             report.ok = false;
-            report.problems.push_back(artifact->bundleStatus);
+            report.problems.push_back(artifact.bundleStatus);
         }
-        if (m_json)
+        if (json())
             writeJson(report, context.out);
         else
             writeText(report, context.out);
         return report.ok ? kExitOk : kExitDamaged;
     }
-
-private:
-    std::string m_path;
-    bool m_json = false;
 };
 
 } // namespace
