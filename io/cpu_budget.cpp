@@ -33,9 +33,4 @@ unsigned availableCpus()
     return cpus;
 }
 
-unsigned kernelThreads(int requested)
-{
-    return requested > 0 ? static_cast<unsigned>(requested) : availableCpus();
-}
-
 } // namespace tscope::io

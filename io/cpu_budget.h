@@ -11,7 +11,4 @@ unsigned availableCpus();
 // The same, read now for the calling thread (affinity is per thread on Linux); not cached.
 unsigned affinityCpuCount();
 
-// Threads a data-parallel kernel should use: `requested` when positive, otherwise availableCpus().
-unsigned kernelThreads(int requested);
-
 } // namespace tscope::io

@@ -49,8 +49,7 @@ counts() {
       line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
       p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
       f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
-      s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
-      if [ -z "$line" ]; then f=$(grep -oE '^not formatted \([0-9]+' "$log" | grep -oE '[0-9]+' || echo 0); fi ;;
+      s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0) ;;
     regen)
       p=$(grep -cE '^  same ' "$log" || true)
       f=$(grep -cE '^  MISMATCH ' "$log" || true)

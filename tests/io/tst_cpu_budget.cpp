@@ -43,13 +43,6 @@ private slots:
         QCOMPARE(rc, 0);
         QCOMPARE(seen, 1u);
     }
-
-    void explicitRequestWins()
-    {
-        QCOMPARE(tscope::io::kernelThreads(3), 3u);
-        QCOMPARE(tscope::io::kernelThreads(0), tscope::io::availableCpus());
-        QCOMPARE(tscope::io::kernelThreads(-1), tscope::io::availableCpus());
-    }
 };
 
 QTEST_APPLESS_MAIN(TestCpuBudget)

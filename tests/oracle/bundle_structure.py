@@ -200,11 +200,6 @@ def decode_floats(payload, dtype):
     return np.frombuffer(payload, dtype="<" + {DT_FLOAT: "f4", DT_DOUBLE: "f8", DT_HALF: "f2"}[dtype])
 
 
-def data_file_sizes(index_path):
-    b = Bundle(index_path)
-    return [os.path.getsize(b.data_path(i)) for i in range(b.num_shards)]
-
-
 # -- writing (for the checker's own tests: a renamed key or changed dtype in a TensorFlow-written index) ------
 
 def _put_varint(n):

@@ -157,8 +157,6 @@ def test_value_changed_by_one_percent_fails(tmp_path, capsys):
 def test_adam_v_slot_changed_by_one_percent_fails(tmp_path, capsys):
     """The absolute bound scales with the tensor, so even Adam's tiny `v` values cannot move by 1 %."""
     committed, case_dir, regen = copy_case(str(tmp_path), TRAINED_CASE)
-    with open(os.path.join(case_dir, "oracle.json"), encoding="utf-8") as f:
-        oracle = json.load(f)
     # The smallest-magnitude float tensor of the newest checkpoint: a `v` slot.
     with np.load(os.path.join(case_dir, "values.npz")) as z:
         floats = {k: z[k] for k in z.files if z[k].dtype.kind == "f" and z[k].size > 1 and "ckpt-5|" in k}
@@ -169,7 +167,6 @@ def test_adam_v_slot_changed_by_one_percent_fails(tmp_path, capsys):
     rc, out = run_checker(committed, regen, TRAINED_CASE, capsys)
     assert rc == 1
     assert key in out and "outside the tolerance" in out
-    assert oracle  # the oracle itself was not touched
 
 
 def test_renamed_key_fails(tmp_path, capsys):
