@@ -1588,6 +1588,15 @@ def _(ctx):
         raise RuntimeError("index too small to span two blocks")
 
 
+# ================================================================================== more case modules ===
+# Cases grouped by topic live in `cases_<topic>.py` beside this file. They are executed into this module's
+# namespace (not imported) so that they use the same `case`, `Ctx` helpers and registry as the cases above,
+# in the worker process as well as in the driver.
+for _path in sorted(glob.glob(os.path.join(HERE, "cases_*.py"))):
+    with open(_path) as _f:
+        exec(compile(_f.read(), _path, "exec"), globals())
+
+
 # ======================================================================================= process plumbing ===
 
 def _setup_tf_determinism():
