@@ -12,8 +12,24 @@
 #include <QPointer>
 #include <QTimer>
 
+namespace {
+
+// `tensorscope --help` and `--version` must work in a terminal without a display (over ssh, in a
+// package build): they show no window, so they get the offscreen platform.
+void noDisplayForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "--help-all" || arg == "--version" || arg == "-v")
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    noDisplayForHelpOrVersion(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tensorscope"));
     QApplication::setOrganizationName(QStringLiteral("Tensorscope"));

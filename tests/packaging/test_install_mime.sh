@@ -68,6 +68,12 @@ for cmd in $("$PREFIX/bin/tensorscope-cli" --help | sed -n '/^Subcommands:/,/^$/
   check "the man page documents '$cmd'" grep -qE "^   $cmd\$" "$WORK/cli.man"
 done
 check "man page tensorscope(1) documents --new-instance" bash -c "man -l '$PREFIX/share/man/man1/tensorscope.1.gz' | grep -q -- --new-instance"
+# --help and --version of both programs, in a terminal without a display.
+nodisplay() { env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$@" 2>&1; }
+version=$("$PREFIX/bin/tensorscope-cli" --version | awk '{print $NF}')
+expect "tensorscope --version without a display" "Tensorscope $version" "$(nodisplay "$PREFIX/bin/tensorscope" --version | grep -v QStandardPaths)"
+check "tensorscope --help without a display" bash -c "env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM '$PREFIX/bin/tensorscope' --help | grep -q -- --new-instance"
+check "tensorscope-cli --help without a display" bash -c "env -u DISPLAY '$PREFIX/bin/tensorscope-cli' --help | grep -q Subcommands"
 # bash completion, as bash would call it.
 completion() { # WORDS...: the completions for the last word
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _tensorscope_cli; echo "${COMPREPLY[*]}"' _ \

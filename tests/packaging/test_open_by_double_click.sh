@@ -14,7 +14,7 @@ BUILD="$(cd "${1:?build dir}" && pwd)"
 need cmake update-mime-database update-desktop-database xdg-open xdg-mime xwininfo xprop
 PREFIX="$WORK/prefix"
 install_into "$PREFIX" "$BUILD" || { echo "0 passed, 1 failed"; exit 1; }
-update-mime-database "$PREFIX/share/mime" && update-desktop-database "$PREFIX/share/applications"
+update-mime-database "$PREFIX/share/mime" > /dev/null && update-desktop-database "$PREFIX/share/applications"
 export XDG_DATA_DIRS="$PREFIX/share:/usr/share" PATH="$PREFIX/bin:$PATH"
 unset QT_QPA_PLATFORM # the real xcb platform, as on a desktop
 
