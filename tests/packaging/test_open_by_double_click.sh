@@ -14,7 +14,7 @@ BUILD="$(cd "${1:?build dir}" && pwd)"
 need cmake update-mime-database update-desktop-database xdg-open xdg-mime xwininfo xprop
 PREFIX="$WORK/prefix"
 install_into "$PREFIX" "$BUILD" || { echo "0 passed, 1 failed"; exit 1; }
-update-mime-database "$PREFIX/share/mime" > /dev/null && update-desktop-database "$PREFIX/share/applications"
+update-mime-database "$PREFIX/share/mime" > /dev/null 2>&1 && update-desktop-database "$PREFIX/share/applications"
 export XDG_DATA_DIRS="$PREFIX/share:/usr/share" PATH="$PREFIX/bin:$PATH"
 unset QT_QPA_PLATFORM # the real xcb platform, as on a desktop
 
@@ -65,6 +65,19 @@ double_click "$CORPUS/keras-weights-charity-cp/checkpoint" cp.ckpt
 double_click "$CORPUS/keras-tf27-heart-savedmodel/saved_model.pb" keras-tf27-heart-savedmodel
 expect "the first window is still there" "$win" "$(window_id "$(title ckpt-3)")"
 
+# An .index and its own shard opened together (a file manager passing both to %F) open the artifact once.
+windows() { xwininfo -root -tree | grep -cE '"[^"]*Tensorscope"' || true; }
+before=$(windows)
+check "tensorscope ckpt-2.index ckpt-2.data-* handed over" timeout 60 tensorscope \
+  "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.data-00000-of-00001"
+if w=$(window_id "$(title ckpt-2)"); then
+  expect "ckpt-2 opened in the first process" "$FIRST" "$(window_pid "$w")"
+  sleep 1 # a second window, if one were made, would exist by now
+  expect "one window for the two files of one artifact" "$((before + 1))" "$(windows)"
+else
+  bad "no window for ckpt-2"
+fi
+
 # --new-instance: a process of its own.
 tensorscope --new-instance "$CORPUS/tf1-saver-two-prefixes/train_model.ckpt.index" > "$WORK/separate.log" 2>&1 &
 STARTED+=($!)
@@ -73,5 +86,20 @@ if w=$(window_id "$(title train_model.ckpt)"); then
   check "--new-instance runs in a process of its own" test "$other" != "$FIRST"
 else
   bad "no window for --new-instance"; cat "$WORK/separate.log"
+fi
+
+# Two starts at the same moment with nothing running (a file manager opening two files one by one): the lock
+# lets one become the running instance and the other hand over, so both windows share one process.
+kill "$FIRST" "$other" 2> /dev/null
+for ((i = 0; i < 100; i++)); do [ "$(windows)" = 0 ] && break; sleep 0.1; done
+expect "every window closed" 0 "$(windows)"
+tensorscope "$CORPUS/tf1-saver-two-prefixes/model.ckpt.index" > "$WORK/race-a.log" 2>&1 &
+STARTED+=($!)
+tensorscope "$CORPUS/sessionbundle-v2-export-ckpt/export.index" > "$WORK/race-b.log" 2>&1 &
+STARTED+=($!)
+if wa=$(window_id "$(title model.ckpt)") && wb=$(window_id "$(title export)"); then
+  expect "simultaneous starts end in one process" "$(window_pid "$wa")" "$(window_pid "$wb")"
+else
+  bad "simultaneous starts: a window is missing"; cat "$WORK/race-a.log" "$WORK/race-b.log"
 fi
 finish
