@@ -18,7 +18,8 @@ def help_text(argv: list[str]) -> str:
     out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     if out.returncode != 0:
         sys.exit(f"{' '.join(argv)} exited {out.returncode}: {out.stderr}")
-    return out.stdout
+    # Qt prints the program as it was started (a build path); the page shows the installed name.
+    return out.stdout.replace(argv[0], os.path.basename(argv[0]))
 
 
 def roff(text: str) -> str:

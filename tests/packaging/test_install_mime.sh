@@ -68,6 +68,8 @@ for cmd in $("$PREFIX/bin/tensorscope-cli" --help | sed -n '/^Subcommands:/,/^$/
   check "the man page documents '$cmd'" grep -qE "^   $cmd\$" "$WORK/cli.man"
 done
 check "man page tensorscope(1) documents --new-instance" bash -c "man -l '$PREFIX/share/man/man1/tensorscope.1.gz' | grep -q -- --new-instance"
+check "the man pages name the installed programs, not build paths" \
+  bash -c "! zcat '$PREFIX/share/man/man1/tensorscope-cli.1.gz' '$PREFIX/share/man/man1/tensorscope.1.gz' | grep -qF '$BUILD'"
 # --help and --version of both programs, in a terminal without a display.
 nodisplay() { env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$@" 2>&1; }
 version=$("$PREFIX/bin/tensorscope-cli" --version | awk '{print $NF}')
