@@ -41,7 +41,8 @@ for f in /usr/bin/tensorscope /usr/bin/tensorscope-cli /usr/share/applications/$
   /usr/share/icons/hicolor/scalable/mimetypes/application-x-tensorflow-savedmodel.svg \
   /usr/share/icons/hicolor/scalable/mimetypes/application-x-tensorflow-savedmodel-text.svg \
   /usr/share/man/man1/tensorscope-cli.1.gz /usr/share/man/man1/tensorscope.1.gz \
-  /usr/share/bash-completion/completions/tensorscope-cli /usr/share/bash-completion/completions/tensorscope; do
+  /usr/share/bash-completion/completions/tensorscope-cli /usr/share/bash-completion/completions/tensorscope \
+  /usr/bin/tensorscope-thumbnailer /usr/share/thumbnailers/tensorscope.thumbnailer; do
   check "contains $f" grep -qxF "$f" "$WORK/contents"
 done
 check "nothing outside /usr" bash -c "! grep -vE '^/(usr(/.*)?)?$' '$WORK/contents'"

@@ -12,7 +12,8 @@ for f in bin/tensorscope bin/tensorscope-cli share/applications/$APP_ID.desktop 
   share/metainfo/$APP_ID.metainfo.xml share/icons/hicolor/scalable/apps/$APP_ID.svg \
   share/icons/hicolor/scalable/mimetypes/application-x-tensorflow-checkpoint-index.svg \
   share/man/man1/tensorscope-cli.1.gz share/man/man1/tensorscope.1.gz \
-  share/bash-completion/completions/tensorscope-cli share/bash-completion/completions/tensorscope; do
+  share/bash-completion/completions/tensorscope-cli share/bash-completion/completions/tensorscope \
+  bin/tensorscope-thumbnailer share/thumbnailers/tensorscope.thumbnailer; do
   check "installed $f" test -s "$PREFIX/$f"
 done
 check "update-mime-database" update-mime-database "$PREFIX/share/mime"
@@ -61,6 +62,19 @@ for t in application/x-tensorflow-checkpoint-index application/x-tensorflow-chec
   expect "default application for $t" "$APP_ID.desktop" "$(xdg-mime query default "$t" 2>&1)"
 done
 expect "no default for folders from us" "" "$(xdg-mime query default inode/directory 2>&1 | grep -F "$APP_ID" || true)"
+
+# The thumbnailer, run as a file manager runs it: the entry's Exec line with %s, %i and %o filled in.
+entry="$PREFIX/share/thumbnailers/tensorscope.thumbnailer"
+expect "the thumbnailer covers exactly our MIME types" \
+  "$(sed -n 's/^MimeType=//p' "$PREFIX/share/applications/$APP_ID.desktop")" "$(sed -n 's/^MimeType=//p' "$entry")"
+exec_line=$(sed -n 's/^Exec=//p' "$entry")
+for input in ckpt-tf2-a2c-3ckpts/ckpt-4.data-00000-of-00001 keras-tf27-heart-savedmodel/saved_model.pb; do
+  out="$WORK/thumb-$(basename "$input").png"
+  cmd=${exec_line//%s/256}; cmd=${cmd//%i/"'$CORPUS/$input'"}; cmd=${cmd//%o/"'$out'"}
+  check "thumbnail of $input" bash -c "env -u DISPLAY $cmd"
+  check "  is a 256x256 PNG" bash -c "file '$out' | grep -q 'PNG image data, 256 x 256'"
+done
+check "no thumbnail (and an error) for a text notes.index" bash -c "! tensorscope-thumbnailer -s 128 '$WORK/files/notes.index' '$WORK/notes.png' 2> /dev/null && test ! -e '$WORK/notes.png'"
 
 # The man pages render, and the CLI page documents every command the CLI lists.
 check "man page tensorscope-cli(1) renders" bash -c "MANWIDTH=100 man -l '$PREFIX/share/man/man1/tensorscope-cli.1.gz' > '$WORK/cli.man'"
