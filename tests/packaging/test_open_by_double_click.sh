@@ -19,7 +19,7 @@ export XDG_DATA_DIRS="$PREFIX/share:/usr/share" PATH="$PREFIX/bin:$PATH"
 unset QT_QPA_PLATFORM # the real xcb platform, as on a desktop
 
 STARTED=() # process ids this test started, ended by id at exit
-end_started() {
+end_started() { # in the order started: xdg-open before the app it waits for
   local p
   for p in "${STARTED[@]}"; do kill "$p" 2> /dev/null; done
   cleanup_work
@@ -39,7 +39,8 @@ window_pid() { xprop -id "$1" _NET_WM_PID | sed -n 's/.* = //p'; }
 title() { printf '%s \xe2\x80\x94 Tensorscope' "$1"; } # "NAME — Tensorscope", as MainWindow sets it
 
 xdg-open "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-3.index" > "$WORK/first.log" 2>&1 &
-STARTED+=($!)
+XDG_OPEN=$! # waits for the app; ended before it, or it would try other ways to open the file
+STARTED+=("$XDG_OPEN")
 if win=$(window_id "$(title ckpt-3)"); then
   ok "double-clicking ckpt-3.index opened a window titled '$(title ckpt-3)'"
 else
@@ -90,6 +91,8 @@ fi
 
 # Two starts at the same moment with nothing running (a file manager opening two files one by one): the lock
 # lets one become the running instance and the other hand over, so both windows share one process.
+kill "$XDG_OPEN" 2> /dev/null
+wait "$XDG_OPEN" 2> /dev/null
 kill "$FIRST" "$other" 2> /dev/null
 for ((i = 0; i < 100; i++)); do [ "$(windows)" = 0 ] && break; sleep 0.1; done
 expect "every window closed" 0 "$(windows)"
