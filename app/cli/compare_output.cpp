@@ -41,7 +41,8 @@ struct Summary {
 Summary summarize(const model::ArtifactDiff& diff)
 {
     Summary s;
-    for (const char* name : { "only_in_a", "only_in_b", "dtype_changed", "shape_changed", "identical", "changed", "unreadable" })
+    for (const char* name :
+        { "only_in_a", "only_in_b", "dtype_changed", "shape_changed", "identical", "changed", "unreadable" })
         s.byStatus[name] = 0;
     for (const auto& row : diff.rows) {
         ++s.byStatus[statusText(row)];
@@ -66,7 +67,8 @@ void writeEntrySide(json::JsonWriter& w, const char* suffix, const io::TensorEnt
     writeShape(w, e->shape);
 }
 
-void writeRowJson(json::JsonWriter& w, const model::ArtifactDiff& diff, const model::DiffRow& row, const CompareSides& sides)
+void writeRowJson(json::JsonWriter& w, const model::ArtifactDiff& diff, const model::DiffRow& row,
+    const CompareSides& sides)
 {
     const auto* ea = entryOf(sides.a, row.a);
     const auto* eb = entryOf(sides.b, row.b);
@@ -136,7 +138,8 @@ void writeSideJson(json::JsonWriter& w, const io::Artifact& artifact)
     w.endObject();
 }
 
-void writeMatchJson(json::JsonWriter& w, const io::VariableMatch& match, const std::vector<io::MappingRule>& rules)
+void writeMatchJson(
+    json::JsonWriter& w, const io::VariableMatch& match, const std::vector<io::MappingRule>& rules)
 {
     w.beginObject();
     w.field("method", io::matchMethodName(match.method));
@@ -154,7 +157,8 @@ void writeMatchJson(json::JsonWriter& w, const io::VariableMatch& match, const s
     w.endObject();
 }
 
-void writeMappingJson(json::JsonWriter& w, const io::VariableMapping& mapping, const std::vector<io::MappingRule>& rules)
+void writeMappingJson(
+    json::JsonWriter& w, const io::VariableMapping& mapping, const std::vector<io::MappingRule>& rules)
 {
     w.beginObject();
     w.field("object_graph", mapping.objectGraph);
@@ -191,7 +195,8 @@ std::string describeRoots(const io::VariableMapping& mapping)
     return "object graphs matched from A's " + side(mapping.rootA) + " and B's " + side(mapping.rootB);
 }
 
-void writeDiffJson(const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
+void writeDiffJson(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
 {
     const Summary s = summarize(diff);
     json::JsonWriter w(out);
@@ -218,7 +223,8 @@ void writeDiffJson(const model::ArtifactDiff& diff, const CompareSides& sides, b
     w.endObject();
 }
 
-void writeDiffText(const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
+void writeDiffText(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
 {
     const Summary s = summarize(diff);
     out << describeRoots(diff.mapping) << "\n";
@@ -239,11 +245,13 @@ void writeDiffText(const model::ArtifactDiff& diff, const CompareSides& sides, b
         if (!row.error.isOk()) out << "    error: " << row.error.toString() << "\n";
         const auto& m = row.metrics;
         if (m && m->numeric && m->maxAbsDiff && row.status == io::PairStatus::Changed) {
-            auto opt = [](const std::optional<double>& v) { return v ? io::formatDouble(*v) : std::string("n/a"); };
+            auto opt = [](const std::optional<double>& v) {
+                return v ? io::formatDouble(*v) : std::string("n/a");
+            };
             out << "    max|b-a| " << io::formatDouble(*m->maxAbsDiff) << "  mean|b-a| "
                 << io::formatDouble(*m->meanAbsDiff) << "  rms " << io::formatDouble(*m->rmsDiff) << "  rel "
-                << opt(m->relChange) << "  cos " << opt(m->cosine) << "  changed " << m->changed << "/" << m->count
-                << "\n";
+                << opt(m->relChange) << "  cos " << opt(m->cosine) << "  changed " << m->changed << "/"
+                << m->count << "\n";
         } else if (m && row.status == io::PairStatus::Changed) {
             out << "    changed " << m->changed << "/" << m->count << "\n";
         }

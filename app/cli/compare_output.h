@@ -21,13 +21,17 @@ struct CompareSides {
 // {"path", "format"} of one side.
 void writeSideJson(json::JsonWriter& w, const io::Artifact& artifact);
 // {"object_graph", "root_a", "root_b", "rules", "warnings"}.
-void writeMappingJson(json::JsonWriter& w, const io::VariableMapping& mapping, const std::vector<io::MappingRule>& rules);
+void writeMappingJson(
+    json::JsonWriter& w, const io::VariableMapping& mapping, const std::vector<io::MappingRule>& rules);
 // {"method", "path_a", "path_b", "rule"} of one match.
-void writeMatchJson(json::JsonWriter& w, const io::VariableMatch& match, const std::vector<io::MappingRule>& rules);
+void writeMatchJson(
+    json::JsonWriter& w, const io::VariableMatch& match, const std::vector<io::MappingRule>& rules);
 // One line saying which object-graph roots were paired, e.g. "A's model/ matched B's root".
 std::string describeRoots(const io::VariableMapping& mapping);
 
-void writeDiffJson(const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
-void writeDiffText(const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
+void writeDiffJson(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
+void writeDiffText(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
 
 } // namespace tscope::cli

@@ -12,6 +12,7 @@ std::unique_ptr<Command> makeSignaturesCommand();
 std::unique_ptr<Command> makeVerifyCommand();
 std::unique_ptr<Command> makeDiffCommand();
 std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeRunCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands()
 {
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeVerifyCommand());
     commands.push_back(makeDiffCommand());
     commands.push_back(makeCheckCommand());
+    commands.push_back(makeRunCommand());
     return commands;
 }
 

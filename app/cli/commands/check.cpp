@@ -50,17 +50,19 @@ CheckReport checkFit(const io::Artifact& ckpt, const io::Artifact& target, const
         r.mapping = io::mapVariables(*ckpt.bundle, *target.bundle, options);
     } else if (target.bundle) {
         for (size_t j = 0; j < target.bundle->entries().size(); ++j)
-            if (io::takesPartInMapping(target.bundle->entries()[j])) r.mapping.onlyInB.push_back(static_cast<int>(j));
+            if (io::takesPartInMapping(target.bundle->entries()[j]))
+                r.mapping.onlyInB.push_back(static_cast<int>(j));
     } else if (ckpt.bundle) {
         for (size_t i = 0; i < ckpt.bundle->entries().size(); ++i)
-            if (io::takesPartInMapping(ckpt.bundle->entries()[i])) r.mapping.onlyInA.push_back(static_cast<int>(i));
+            if (io::takesPartInMapping(ckpt.bundle->entries()[i]))
+                r.mapping.onlyInA.push_back(static_cast<int>(i));
     }
     for (int j : r.mapping.onlyInB)
         (requiredInTarget(target, j) ? r.missing : r.optionalMissing).push_back(j);
     r.unexpected = r.mapping.onlyInA;
     for (const auto& m : r.mapping.matches) {
-        const auto v = io::classifyByMetadata(
-            ckpt.bundle->entries()[static_cast<size_t>(m.a)], target.bundle->entries()[static_cast<size_t>(m.b)]);
+        const auto v = io::classifyByMetadata(ckpt.bundle->entries()[static_cast<size_t>(m.a)],
+            target.bundle->entries()[static_cast<size_t>(m.b)]);
         if (v == io::MetadataVerdict::DtypeChanged) r.mismatched.push_back({ &m, "dtype" });
         if (v == io::MetadataVerdict::ShapeChanged) r.mismatched.push_back({ &m, "shape" });
     }
@@ -141,10 +143,11 @@ void writeText(const CheckReport& r, const CompareSides& sides, std::ostream& ou
         const auto& e = art.bundle->entries()[static_cast<size_t>(i)];
         return e.key + "  " + io::dtypeName(e.dtype) + io::shapeToString(e.shape);
     };
-    out << (r.fits() ? "fits" : "does not fit") << ": " << r.mapping.matches.size() - r.mismatched.size() << " of "
-        << r.targetVariables << " target variables matched, " << r.missing.size() << " missing, "
+    out << (r.fits() ? "fits" : "does not fit") << ": " << r.mapping.matches.size() - r.mismatched.size()
+        << " of " << r.targetVariables << " target variables matched, " << r.missing.size() << " missing, "
         << r.mismatched.size() << " mismatched, " << r.unexpected.size() << " unexpected in the checkpoint";
-    if (!r.optionalMissing.empty()) out << ", " << r.optionalMissing.size() << " optional ones (optimizer, keras_api) absent";
+    if (!r.optionalMissing.empty())
+        out << ", " << r.optionalMissing.size() << " optional ones (optimizer, keras_api) absent";
     out << "\n";
     out << describeRoots(r.mapping) << "\n";
     for (int j : r.missing)
@@ -156,7 +159,8 @@ void writeText(const CheckReport& r, const CompareSides& sides, std::ostream& ou
             << line(sides.b, mm.match->b) << "\n";
     for (int i : r.unexpected)
         out << "unexpected  " << line(sides.a, i)
-            << (sides.a.tree.annotations[static_cast<size_t>(i)].optimizerState ? "  (optimizer)" : "") << "\n";
+            << (sides.a.tree.annotations[static_cast<size_t>(i)].optimizerState ? "  (optimizer)" : "")
+            << "\n";
 }
 
 class CheckCommand final : public Command {
@@ -164,12 +168,14 @@ public:
     const char* name() const override { return "check"; }
     const char* summary() const override
     {
-        return "does a checkpoint fit a SavedModel or checkpoint: missing, mismatched and unexpected variables";
+        return "does a checkpoint fit a SavedModel or checkpoint: missing, mismatched and unexpected "
+               "variables";
     }
     void addArguments(CLI::App& app) override
     {
         app.add_option("CKPT", m_ckpt, "the checkpoint to restore (any path `info` accepts)")->required();
-        app.add_option("TARGET", m_target, "the SavedModel or checkpoint whose variables must be filled")->required();
+        app.add_option("TARGET", m_target, "the SavedModel or checkpoint whose variables must be filled")
+            ->required();
         app.add_option("--map", m_rules, "REGEX=REPLACEMENT: rename CKPT's keys to TARGET's, as in `diff`");
         addJsonFlag(app, m_json);
     }

@@ -21,7 +21,8 @@ public:
     const char* name() const override { return "diff"; }
     const char* summary() const override
     {
-        return "compare two artifacts variable by variable: status, max/mean/RMS |b-a|, relative change, cosine";
+        return "compare two artifacts variable by variable: status, max/mean/RMS |b-a|, relative change, "
+               "cosine";
     }
     void addArguments(CLI::App& app) override
     {
