@@ -35,7 +35,8 @@ Result<std::optional<ObjectGraph>> readObjectGraph(const BundleReader& bundle)
             node.attributes.push_back({ a.name(), a.checkpoint_key() });
         for (const auto& s : p.slot_variables())
             if (valid(s.original_variable_node_id()) && valid(s.slot_variable_node_id()))
-                node.slots.push_back({ s.original_variable_node_id(), s.slot_variable_node_id(), s.slot_name() });
+                node.slots.push_back(
+                    { s.original_variable_node_id(), s.slot_variable_node_id(), s.slot_name() });
     }
     return std::optional<ObjectGraph> { std::move(graph) };
 }

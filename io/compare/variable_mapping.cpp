@@ -71,7 +71,8 @@ GraphWalk walkTogether(const ObjectGraph& ga, const ObjectGraph& gb, int rootA, 
 // variables paired through their (variable, optimizer, slot name).
 class MatchCollector {
 public:
-    MatchCollector(const BundleReader& a, const BundleReader& b, std::vector<int>& aToB, std::vector<int>& bToA)
+    MatchCollector(
+        const BundleReader& a, const BundleReader& b, std::vector<int>& aToB, std::vector<int>& bToA)
         : m_a(a)
         , m_b(b)
         , m_aToB(aToB)
@@ -87,7 +88,8 @@ public:
                 if (candidate.name == attrA.name) attrB = &candidate;
             if (!attrB) continue;
             const int ea = m_a.indexOf(attrA.key), eb = m_b.indexOf(attrB->key);
-            if (ea < 0 || eb < 0 || m_aToB[static_cast<size_t>(ea)] >= 0 || m_bToA[static_cast<size_t>(eb)] >= 0)
+            if (ea < 0 || eb < 0 || m_aToB[static_cast<size_t>(ea)] >= 0
+                || m_bToA[static_cast<size_t>(eb)] >= 0)
                 continue;
             m_aToB[static_cast<size_t>(ea)] = eb;
             m_bToA[static_cast<size_t>(eb)] = ea;
@@ -96,7 +98,8 @@ public:
         }
     }
 
-    void collect(const ObjectGraph& ga, const ObjectGraph& gb, const GraphWalk& w, std::vector<VariableMatch>* out)
+    void collect(
+        const ObjectGraph& ga, const ObjectGraph& gb, const GraphWalk& w, std::vector<VariableMatch>* out)
     {
         for (int na : w.order) {
             const int nb = w.toB[static_cast<size_t>(na)];
@@ -123,8 +126,8 @@ public:
                 if (!t) continue;
                 const std::string suffix = "/.OPTIMIZER_SLOT/" + escapeLocalName(s.name);
                 pairAttributes(ga.nodes[static_cast<size_t>(s.slot)], gb.nodes[static_cast<size_t>(t->slot)],
-                    w.pathA[static_cast<size_t>(s.original)] + suffix, w.pathB[static_cast<size_t>(s.original)] + suffix,
-                    out);
+                    w.pathA[static_cast<size_t>(s.original)] + suffix,
+                    w.pathB[static_cast<size_t>(s.original)] + suffix, out);
             }
     }
 
@@ -200,14 +203,15 @@ void matchByObjectGraph(const BundleReader& a, const BundleReader& b, const Obje
     mapping.rootB = best.pathB;
 }
 
-std::optional<ObjectGraph> graphOrWarning(const BundleReader& bundle, const char* side, VariableMapping& mapping)
+std::optional<ObjectGraph> graphOrWarning(
+    const BundleReader& bundle, const char* side, VariableMapping& mapping)
 {
     auto graph = readObjectGraph(bundle);
     if (graph) return std::move(*graph);
     Status warning = graph.status();
     mapping.warnings.push_back(Status(ErrorCode::Note,
         std::string("artifact ") + side + ": " + warning.message() + "; its variables were matched by name")
-            .withTensor(std::string(kObjectGraphKey)));
+                                   .withTensor(std::string(kObjectGraphKey)));
     return std::nullopt;
 }
 
@@ -216,9 +220,12 @@ std::optional<ObjectGraph> graphOrWarning(const BundleReader& bundle, const char
 const char* matchMethodName(MatchMethod method)
 {
     switch (method) {
-    case MatchMethod::ObjectGraph: return "object_graph";
-    case MatchMethod::Name: return "name";
-    case MatchMethod::Rule: return "rule";
+    case MatchMethod::ObjectGraph:
+        return "object_graph";
+    case MatchMethod::Name:
+        return "name";
+    case MatchMethod::Rule:
+        return "rule";
     }
     return "name";
 }
@@ -242,7 +249,8 @@ VariableMapping mapVariables(const BundleReader& a, const BundleReader& b, const
     }
     auto unmatched = [&](int i, int j) {
         return aToB[static_cast<size_t>(i)] < 0 && bToA[static_cast<size_t>(j)] < 0
-            && takesPartInMapping(ea[static_cast<size_t>(i)]) && takesPartInMapping(eb[static_cast<size_t>(j)]);
+            && takesPartInMapping(ea[static_cast<size_t>(i)])
+            && takesPartInMapping(eb[static_cast<size_t>(j)]);
     };
     auto add = [&](int i, int j, MatchMethod how, int rule) {
         aToB[static_cast<size_t>(i)] = j;
@@ -252,7 +260,8 @@ VariableMapping mapVariables(const BundleReader& a, const BundleReader& b, const
     if (options.useNames)
         for (size_t i = 0; i < ea.size(); ++i) {
             const int j = b.indexOf(ea[i].key);
-            if (j >= 0 && unmatched(static_cast<int>(i), j)) add(static_cast<int>(i), j, MatchMethod::Name, -1);
+            if (j >= 0 && unmatched(static_cast<int>(i), j))
+                add(static_cast<int>(i), j, MatchMethod::Name, -1);
         }
     for (size_t i = 0; i < ea.size(); ++i)
         for (size_t r = 0; r < options.rules.size() && aToB[i] < 0; ++r) {

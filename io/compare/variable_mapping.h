@@ -47,6 +47,7 @@ struct VariableMapping {
 // Entries that take part: every tensor of the bundle except the object graph itself.
 bool takesPartInMapping(const TensorEntry& entry);
 
-VariableMapping mapVariables(const BundleReader& a, const BundleReader& b, const MappingOptions& options = {});
+VariableMapping mapVariables(
+    const BundleReader& a, const BundleReader& b, const MappingOptions& options = {});
 
 } // namespace tscope::io

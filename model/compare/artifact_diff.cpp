@@ -7,9 +7,12 @@ namespace tscope::model {
 const char* diffEvidenceName(DiffEvidence evidence)
 {
     switch (evidence) {
-    case DiffEvidence::Metadata: return "metadata";
-    case DiffEvidence::Checksum: return "checksum";
-    case DiffEvidence::Bytes: return "bytes";
+    case DiffEvidence::Metadata:
+        return "metadata";
+    case DiffEvidence::Checksum:
+        return "checksum";
+    case DiffEvidence::Bytes:
+        return "bytes";
     }
     return "metadata";
 }
@@ -24,7 +27,8 @@ ArtifactDiff planDiff(const io::BundleReader* a, const io::BundleReader* b, cons
             if (side)
                 for (size_t i = 0; i < side->entries().size(); ++i)
                     if (io::takesPartInMapping(side->entries()[i]))
-                        (side == a ? diff.mapping.onlyInA : diff.mapping.onlyInB).push_back(static_cast<int>(i));
+                        (side == a ? diff.mapping.onlyInA : diff.mapping.onlyInB)
+                            .push_back(static_cast<int>(i));
     }
     const auto& m = diff.mapping;
     for (size_t i = 0; i < m.matches.size(); ++i) {
@@ -32,14 +36,20 @@ ArtifactDiff planDiff(const io::BundleReader* a, const io::BundleReader* b, cons
         row.a = m.matches[i].a;
         row.b = m.matches[i].b;
         row.match = static_cast<int>(i);
-        switch (io::classifyByMetadata(a->entries()[static_cast<size_t>(row.a)], b->entries()[static_cast<size_t>(row.b)])) {
-        case io::MetadataVerdict::DtypeChanged: row.status = io::PairStatus::DtypeChanged; break;
-        case io::MetadataVerdict::ShapeChanged: row.status = io::PairStatus::ShapeChanged; break;
+        switch (io::classifyByMetadata(
+            a->entries()[static_cast<size_t>(row.a)], b->entries()[static_cast<size_t>(row.b)])) {
+        case io::MetadataVerdict::DtypeChanged:
+            row.status = io::PairStatus::DtypeChanged;
+            break;
+        case io::MetadataVerdict::ShapeChanged:
+            row.status = io::PairStatus::ShapeChanged;
+            break;
         case io::MetadataVerdict::SameChecksum:
             row.status = io::PairStatus::Identical;
             row.evidence = DiffEvidence::Checksum;
             break;
-        case io::MetadataVerdict::NeedsData: break;
+        case io::MetadataVerdict::NeedsData:
+            break;
         }
         diff.rows.push_back(std::move(row));
     }
@@ -48,7 +58,8 @@ ArtifactDiff planDiff(const io::BundleReader* a, const io::BundleReader* b, cons
     for (int j : m.onlyInB)
         diff.rows.push_back({ -1, j, io::PairStatus::OnlyInB, DiffEvidence::Metadata, -1, {}, {} });
     auto keyOf = [&](const DiffRow& r) -> const std::string& {
-        return r.a >= 0 ? a->entries()[static_cast<size_t>(r.a)].key : b->entries()[static_cast<size_t>(r.b)].key;
+        return r.a >= 0 ? a->entries()[static_cast<size_t>(r.a)].key
+                        : b->entries()[static_cast<size_t>(r.b)].key;
     };
     std::stable_sort(diff.rows.begin(), diff.rows.end(),
         [&](const DiffRow& l, const DiffRow& r) { return keyOf(l) < keyOf(r); });
@@ -61,11 +72,13 @@ bool rowWantsData(const DiffRow& row, bool confirmIdentical)
     return row.needsData() || (confirmIdentical && row.evidence == DiffEvidence::Checksum);
 }
 
-io::Status fillDiffMetrics(ArtifactDiff& diff, const io::BundleReader& a, const io::BundleReader& b, const FillOptions& options)
+io::Status fillDiffMetrics(
+    ArtifactDiff& diff, const io::BundleReader& a, const io::BundleReader& b, const FillOptions& options)
 {
     uint64_t total = 0;
     for (const auto& row : diff.rows)
-        if (rowWantsData(row, options.confirmIdentical)) total += a.entries()[static_cast<size_t>(row.a)].elementCount();
+        if (rowWantsData(row, options.confirmIdentical))
+            total += a.entries()[static_cast<size_t>(row.a)].elementCount();
     uint64_t before = 0;
     for (auto& row : diff.rows) {
         if (!rowWantsData(row, options.confirmIdentical)) continue;

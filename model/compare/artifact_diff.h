@@ -35,7 +35,8 @@ struct ArtifactDiff {
 };
 
 // Pairs the variables and classifies them by metadata. A missing bundle counts as no variables.
-ArtifactDiff planDiff(const io::BundleReader* a, const io::BundleReader* b, const io::MappingOptions& options = {});
+ArtifactDiff planDiff(
+    const io::BundleReader* a, const io::BundleReader* b, const io::MappingOptions& options = {});
 
 struct FillOptions {
     bool confirmIdentical = false; // also read the pairs found identical by checksum
@@ -46,8 +47,8 @@ struct FillOptions {
 
 // Reads the pairs that need it and computes their metrics; fills status Identical / Changed. Returns
 // Cancelled (rows done so far are kept) when cancelled; read errors stay in their rows.
-io::Status fillDiffMetrics(
-    ArtifactDiff& diff, const io::BundleReader& a, const io::BundleReader& b, const FillOptions& options = {});
+io::Status fillDiffMetrics(ArtifactDiff& diff, const io::BundleReader& a, const io::BundleReader& b,
+    const FillOptions& options = {});
 
 // Which rows to read: every row with needsData(), plus checksum-identical ones when confirming.
 bool rowWantsData(const DiffRow& row, bool confirmIdentical);

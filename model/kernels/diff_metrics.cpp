@@ -108,26 +108,54 @@ void bytesOnlyChunk(size_t width, const std::byte* a, const std::byte* b, uint64
         p.changed += std::memcmp(a + i * width, b + i * width, width) != 0;
 }
 
-enum class Kind { Float32, Float64, Half, BFloat16, I8, I16, I32, I64, U8, U16, U32, U64, Generic, BytesOnly };
+enum class Kind {
+    Float32,
+    Float64,
+    Half,
+    BFloat16,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    Generic,
+    BytesOnly
+};
 
 Kind kindOf(io::DType dtype)
 {
     using io::DType;
     switch (dtype) {
-    case DType::Float: return Kind::Float32;
-    case DType::Double: return Kind::Float64;
-    case DType::Half: return Kind::Half;
-    case DType::BFloat16: return Kind::BFloat16;
-    case DType::Int8: return Kind::I8;
-    case DType::Int16: return Kind::I16;
-    case DType::Int32: return Kind::I32;
-    case DType::Int64: return Kind::I64;
+    case DType::Float:
+        return Kind::Float32;
+    case DType::Double:
+        return Kind::Float64;
+    case DType::Half:
+        return Kind::Half;
+    case DType::BFloat16:
+        return Kind::BFloat16;
+    case DType::Int8:
+        return Kind::I8;
+    case DType::Int16:
+        return Kind::I16;
+    case DType::Int32:
+        return Kind::I32;
+    case DType::Int64:
+        return Kind::I64;
     case DType::UInt8:
-    case DType::Bool: return Kind::U8;
-    case DType::UInt16: return Kind::U16;
-    case DType::UInt32: return Kind::U32;
-    case DType::UInt64: return Kind::U64;
-    default: break;
+    case DType::Bool:
+        return Kind::U8;
+    case DType::UInt16:
+        return Kind::U16;
+    case DType::UInt32:
+        return Kind::U32;
+    case DType::UInt64:
+        return Kind::U64;
+    default:
+        break;
     }
     const auto info = io::dtypeInfo(dtype);
     if (info.kind == io::DTypeKind::Float || info.kind == io::DTypeKind::SignedInt
@@ -140,21 +168,38 @@ void diffChunk(Kind kind, io::DType dtype, size_t width, const std::byte* a, con
     PartialDiff& p)
 {
     switch (kind) {
-    case Kind::Float32: return floatChunk<uint32_t>(a, b, n, [](uint32_t u) { return double(std::bit_cast<float>(u)); }, p);
-    case Kind::Float64: return floatChunk<uint64_t>(a, b, n, [](uint64_t u) { return std::bit_cast<double>(u); }, p);
-    case Kind::Half: return floatChunk<uint16_t>(a, b, n, [](uint16_t u) { return double(io::halfToFloat(u)); }, p);
+    case Kind::Float32:
+        return floatChunk<uint32_t>(
+            a, b, n, [](uint32_t u) { return double(std::bit_cast<float>(u)); }, p);
+    case Kind::Float64:
+        return floatChunk<uint64_t>(
+            a, b, n, [](uint64_t u) { return std::bit_cast<double>(u); }, p);
+    case Kind::Half:
+        return floatChunk<uint16_t>(
+            a, b, n, [](uint16_t u) { return double(io::halfToFloat(u)); }, p);
     case Kind::BFloat16:
-        return floatChunk<uint16_t>(a, b, n, [](uint16_t u) { return double(io::bfloat16ToFloat(u)); }, p);
-    case Kind::I8: return intChunk<int8_t>(a, b, n, p);
-    case Kind::I16: return intChunk<int16_t>(a, b, n, p);
-    case Kind::I32: return intChunk<int32_t>(a, b, n, p);
-    case Kind::I64: return intChunk<int64_t>(a, b, n, p);
-    case Kind::U8: return intChunk<uint8_t>(a, b, n, p);
-    case Kind::U16: return intChunk<uint16_t>(a, b, n, p);
-    case Kind::U32: return intChunk<uint32_t>(a, b, n, p);
-    case Kind::U64: return intChunk<uint64_t>(a, b, n, p);
-    case Kind::Generic: return genericChunk(static_cast<int>(dtype), width, a, b, n, p);
-    case Kind::BytesOnly: return bytesOnlyChunk(width, a, b, n, p);
+        return floatChunk<uint16_t>(
+            a, b, n, [](uint16_t u) { return double(io::bfloat16ToFloat(u)); }, p);
+    case Kind::I8:
+        return intChunk<int8_t>(a, b, n, p);
+    case Kind::I16:
+        return intChunk<int16_t>(a, b, n, p);
+    case Kind::I32:
+        return intChunk<int32_t>(a, b, n, p);
+    case Kind::I64:
+        return intChunk<int64_t>(a, b, n, p);
+    case Kind::U8:
+        return intChunk<uint8_t>(a, b, n, p);
+    case Kind::U16:
+        return intChunk<uint16_t>(a, b, n, p);
+    case Kind::U32:
+        return intChunk<uint32_t>(a, b, n, p);
+    case Kind::U64:
+        return intChunk<uint64_t>(a, b, n, p);
+    case Kind::Generic:
+        return genericChunk(static_cast<int>(dtype), width, a, b, n, p);
+    case Kind::BytesOnly:
+        return bytesOnlyChunk(width, a, b, n, p);
     }
 }
 

@@ -7,7 +7,8 @@
 //   with the same payload do not); strings compare by value.
 // - The other metrics are in float64 over the pairs where both values are finite; a pair with a NaN or
 //   Inf on either side is counted (nan/inf per side) and left out, so it never turns a metric into NaN.
-// - Integers (and bool as 0/1) subtract exactly (64-bit, overflow-safe), then convert to float64. bfloat16 and
+// - Integers (and bool as 0/1) subtract exactly (64-bit, overflow-safe), then convert to float64. bfloat16
+// and
 //   float16 are widened to float32 (exact), like float32 then to float64.
 // - rel_change is null when ‖a‖ = 0; cosine when either norm is 0; all float metrics when no pair was
 //   finite. Complex and string tensors get frac_changed only.
@@ -32,7 +33,10 @@ struct DiffMetrics {
     std::optional<double> maxAbsDiff, meanAbsDiff, rmsDiff, relChange, cosine;
     double normA = 0, normB = 0; // ‖a‖, ‖b‖ over the compared pairs
 
-    double fracChanged() const { return count ? static_cast<double>(changed) / static_cast<double>(count) : 0.0; }
+    double fracChanged() const
+    {
+        return count ? static_cast<double>(changed) / static_cast<double>(count) : 0.0;
+    }
 };
 
 // Sums of one chunk, merged in chunk order so the result never depends on the number of threads.
@@ -49,7 +53,8 @@ struct DiffOptions {
 };
 
 // Fails (InvalidArgument) when the dtypes or shapes differ; Cancelled when cancelled.
-io::Result<DiffMetrics> computeDiff(const io::Tensor& a, const io::Tensor& b, const DiffOptions& options = {});
+io::Result<DiffMetrics> computeDiff(
+    const io::Tensor& a, const io::Tensor& b, const DiffOptions& options = {});
 
 inline constexpr uint64_t kDiffChunkElements = 256 * 1024;
 
