@@ -22,7 +22,8 @@ fs::path prefixOf(const fs::path& file)
 {
     const std::string name = file.filename().string();
     if (endsWith(name, ".index")) return file.parent_path() / name.substr(0, name.size() - 6);
-    if (const size_t d = name.rfind(".data-"); d != std::string::npos) return file.parent_path() / name.substr(0, d);
+    if (const size_t d = name.rfind(".data-"); d != std::string::npos)
+        return file.parent_path() / name.substr(0, d);
     return file;
 }
 
@@ -30,7 +31,7 @@ fs::path prefixOf(const fs::path& file)
 // libstdc++ 12 without clock_cast).
 double modificationTime(const fs::path& file)
 {
-    struct stat st {};
+    struct stat st { };
     if (::stat(file.c_str(), &st) != 0) return 0;
     return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
 }
@@ -61,7 +62,8 @@ Result<std::vector<TrainingRun>> findTrainingRuns(const std::vector<fs::path>& i
         } else {
             const fs::path prefix = prefixOf(input);
             if (!fs::exists(fs::path(prefix.string() + ".index"), ec))
-                return Status(ErrorCode::NotFound, "no checkpoint at '" + input.string() + "' (expected its .index)");
+                return Status(
+                    ErrorCode::NotFound, "no checkpoint at '" + input.string() + "' (expected its .index)");
             prefixes.insert(prefix);
         }
     }

@@ -16,13 +16,15 @@ io::Result<std::vector<int>> chooseVariables(const io::Artifact& last, const std
     if (names.empty()) {
         for (size_t i = 0; i < last.bundle->entries().size(); ++i) {
             const auto& note = last.tree.annotations[i];
-            if (note.role == io::EntryRole::Variable && !note.optimizerState) out.push_back(static_cast<int>(i));
+            if (note.role == io::EntryRole::Variable && !note.optimizerState)
+                out.push_back(static_cast<int>(i));
         }
         return out;
     }
     for (const auto& n : names) {
         const int i = last.findEntry(n);
-        if (i < 0) return io::Status(io::ErrorCode::NotFound, "no variable named '" + n + "' in the last step");
+        if (i < 0)
+            return io::Status(io::ErrorCode::NotFound, "no variable named '" + n + "' in the last step");
         out.push_back(i);
     }
     return out;
@@ -42,7 +44,8 @@ io::Result<std::vector<VariableSeries>> computeVariableSeries(
     uint64_t done = 0;
     for (int index : *chosen) {
         const auto& e = last.bundle->entries()[static_cast<size_t>(index)];
-        VariableSeries series { e.key, last.tree.annotations[static_cast<size_t>(index)].objectPath, e.dtype, e.shape, {} };
+        VariableSeries series { e.key, last.tree.annotations[static_cast<size_t>(index)].objectPath, e.dtype,
+            e.shape, {} };
         std::optional<io::Tensor> previous;
         for (const auto& step : steps) {
             if (io::shouldStop(options.cancel, options.progress, done++, total))
@@ -54,21 +57,28 @@ io::Result<std::vector<VariableSeries>> computeVariableSeries(
                 point.present = true;
                 io::ReadOptions read;
                 read.cancel = options.cancel;
-                if (auto t = step->bundle->read(*entry, read)) current = std::move(*t);
-                else point.error = t.status();
+                if (auto t = step->bundle->read(*entry, read))
+                    current = std::move(*t);
+                else
+                    point.error = t.status();
             }
             if (current) {
                 StatsOptions so;
                 so.cancel = options.cancel;
                 so.executor = options.executor;
-                if (auto s = computeStats(*current, so)) point.stats = *s;
-                else point.error = s.status();
-                if (previous && previous->dtype() == current->dtype() && previous->shape() == current->shape()) {
+                if (auto s = computeStats(*current, so))
+                    point.stats = *s;
+                else
+                    point.error = s.status();
+                if (previous && previous->dtype() == current->dtype()
+                    && previous->shape() == current->shape()) {
                     DiffOptions d;
                     d.cancel = options.cancel;
                     d.executor = options.executor;
-                    if (auto m = computeDiff(*previous, *current, d)) point.relChange = m->relChange;
-                    else point.error = m.status();
+                    if (auto m = computeDiff(*previous, *current, d))
+                        point.relChange = m->relChange;
+                    else
+                        point.error = m.status();
                 }
             }
             if (point.error.code() == io::ErrorCode::Cancelled) return point.error;

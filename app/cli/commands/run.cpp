@@ -33,8 +33,8 @@ void writePoint(json::JsonWriter& w, const model::SeriesPoint& p)
     w.beginObject();
     w.field("present", p.present);
     const bool have = p.present && p.error.isOk() && p.stats.numeric && p.stats.finite > 0;
-    for (auto [name, v] : { std::pair { "l2_norm", p.stats.l2 }, { "mean", p.stats.mean }, { "std", p.stats.std },
-             { "max_abs", maxAbs(p.stats) } })
+    for (auto [name, v] : { std::pair { "l2_norm", p.stats.l2 }, { "mean", p.stats.mean },
+             { "std", p.stats.std }, { "max_abs", maxAbs(p.stats) } })
         if (have)
             w.field(name, v);
         else
@@ -104,8 +104,8 @@ void writeJson(const std::vector<RunResult>& runs, std::ostream& out)
 void writeText(const std::vector<RunResult>& runs, std::ostream& out)
 {
     for (const auto& r : runs) {
-        out << "run " << (r.run.directory / r.run.name).string() << (r.run.current ? "  (current)" : "") << ": "
-            << r.run.steps.size() << " steps\n";
+        out << "run " << (r.run.directory / r.run.name).string() << (r.run.current ? "  (current)" : "")
+            << ": " << r.run.steps.size() << " steps\n";
         for (const auto& s : r.run.steps)
             out << "  " << s.prefix.filename().string() << "  t=" << io::formatDouble(s.timestamp)
                 << (s.timestampFromStateFile ? "" : " (file time)") << "\n";
@@ -123,8 +123,9 @@ void writeText(const std::vector<RunResult>& runs, std::ostream& out)
                     continue;
                 }
                 out << "l2 " << io::formatDouble(p.stats.l2) << "  mean " << io::formatDouble(p.stats.mean)
-                    << "  std " << io::formatDouble(p.stats.std) << "  max|v| " << io::formatDouble(maxAbs(p.stats))
-                    << "  rel " << (p.relChange ? io::formatDouble(*p.relChange) : std::string("n/a")) << "\n";
+                    << "  std " << io::formatDouble(p.stats.std) << "  max|v| "
+                    << io::formatDouble(maxAbs(p.stats)) << "  rel "
+                    << (p.relChange ? io::formatDouble(*p.relChange) : std::string("n/a")) << "\n";
             }
         }
     }
@@ -139,7 +140,8 @@ public:
     }
     void addArguments(CLI::App& app) override
     {
-        app.add_option("PATH", m_paths, "run directories, or checkpoint files/prefixes of one run")->required();
+        app.add_option("PATH", m_paths, "run directories, or checkpoint files/prefixes of one run")
+            ->required();
         app.add_option("--var", m_vars, "checkpoint key or TF2 object path (default: the model's variables)");
         addJsonFlag(app, m_json);
     }
@@ -155,7 +157,8 @@ public:
             std::vector<std::shared_ptr<io::Artifact>> steps;
             for (const auto& s : run.steps) {
                 int exitCode = 0;
-                auto artifact = context.openArtifact(std::filesystem::path(s.prefix.string() + ".index"), exitCode);
+                auto artifact
+                    = context.openArtifact(std::filesystem::path(s.prefix.string() + ".index"), exitCode);
                 if (!artifact) return exitCode;
                 steps.push_back(std::move(artifact));
             }
@@ -170,7 +173,8 @@ public:
             if (!series) {
                 if (series.status().code() == io::ErrorCode::Cancelled) return context.reportCancelled();
                 // --var names a variable one of several runs lacks: that run lists no series.
-                if (!m_vars.empty() && runs->size() > 1 && series.status().code() == io::ErrorCode::NotFound) {
+                if (!m_vars.empty() && runs->size() > 1
+                    && series.status().code() == io::ErrorCode::NotFound) {
                     results.push_back({ std::move(run), {} });
                     continue;
                 }
