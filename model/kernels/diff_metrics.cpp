@@ -2,6 +2,7 @@
 
 #include "io/element.h"
 #include "model/kernels/compute_pool.h"
+#include "model/kernels/diff_float32_simd.h"
 
 #include <algorithm>
 #include <atomic>
@@ -169,6 +170,7 @@ void diffChunk(Kind kind, io::DType dtype, size_t width, const std::byte* a, con
 {
     switch (kind) {
     case Kind::Float32:
+        if (diffFloat32SimdAvailable() && diffFloat32Simd(a, b, n, p)) return;
         return floatChunk<uint32_t>(
             a, b, n, [](uint32_t u) { return double(std::bit_cast<float>(u)); }, p);
     case Kind::Float64:
@@ -273,7 +275,7 @@ io::Result<DiffMetrics> computeDiff(const io::Tensor& a, const io::Tensor& b, co
             const uint64_t sofar = done += n;
             return worker != 0 || !io::shouldStop(options.cancel, options.progress, sofar, total);
         },
-        options.cancel);
+        options.cancel, options.threads > 0 ? static_cast<unsigned>(options.threads) : 0);
     if (!complete || (options.cancel && options.cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "diff cancelled");
     if (options.progress) options.progress(total, total);

@@ -50,6 +50,7 @@ struct DiffOptions {
     const io::CancelToken* cancel = nullptr;
     io::ProgressFn progress; // in elements
     io::Executor* executor = nullptr; // nullptr = the shared compute pool
+    int threads = 0; // at most this many threads; 0 = as many as the compute budget has free
 };
 
 // Fails (InvalidArgument) when the dtypes or shapes differ; Cancelled when cancelled.
