@@ -1,4 +1,5 @@
 // tensorscope: the desktop app. `tensorscope [PATH]` opens PATH (anything the CLI accepts).
+#include "app/gui/compare_window.h"
 #include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_driver.h"
@@ -36,6 +37,10 @@ int main(int argc, char** argv)
         QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));
     QCommandLineOption dark(
         QStringLiteral("dark"), QStringLiteral("Use the Fusion style with a dark palette."));
+    QCommandLineOption compare(QStringLiteral("compare"),
+        QStringLiteral("Compare artifact A with the artifact given as the path argument (B)."),
+        QStringLiteral("A"));
+    parser.addOption(compare);
     parser.addOption(view);
     parser.addOption(verify);
     parser.addOption(dark);
@@ -46,6 +51,15 @@ int main(int argc, char** argv)
         QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
     parser.process(app);
     if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
+
+    if (parser.isSet(compare)) {
+        if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
+        tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
+        window.show();
+        if (parser.isSet(screenshot))
+            window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
+        return app.exec();
+    }
 
     tscope::app::MainWindow window;
     window.show();

@@ -1,7 +1,8 @@
 // The aligned tree of a comparison: one leaf per row of a model::ArtifactDiff (a matched pair or a
 // variable only on one side), grouped by the `/`-separated path of its key (A's, else B's, without the
-// `/.ATTRIBUTES/VARIABLE_VALUE` tail). Columns: name, status, the six metrics, both dtypes and shapes.
-// Groups show how many of their leaves differ. Numeric SortRole per column; RowRole gives a leaf's row.
+// `/.ATTRIBUTES/VARIABLE_VALUE` tail; optimizer slots under their variable). Columns: name, status, the six
+// metrics, both dtypes and shapes. Groups show how many of their leaves differ. Numeric SortRole per column;
+// RowRole gives a leaf's row.
 #pragma once
 
 #include "io/artifact.h"
@@ -16,7 +17,19 @@ namespace tscope::model {
 class DiffTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { Name, Status, MaxAbs, MeanAbs, Rms, RelChange, Cosine, FracChanged, TypeA, TypeB, ColumnCount };
+    enum Column {
+        Name,
+        Status,
+        MaxAbs,
+        MeanAbs,
+        Rms,
+        RelChange,
+        Cosine,
+        FracChanged,
+        TypeA,
+        TypeB,
+        ColumnCount
+    };
     enum Role {
         SortRole = Qt::UserRole + 1, // numbers for metric columns (missing = -1), text otherwise
         RowRole, // leaf: index into ArtifactDiff::rows; groups: -1
@@ -27,7 +40,8 @@ public:
     explicit DiffTreeModel(QObject* parent = nullptr);
 
     // Shows `diff` of artifacts a and b (which must outlive the model's use of them: shared).
-    void setDiff(std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b, ArtifactDiff diff);
+    void setDiff(
+        std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b, ArtifactDiff diff);
     // New metrics for the same rows (after fillDiffMetrics): updates the cells without a reset.
     void updateRows(const ArtifactDiff& filled);
     void clear();
@@ -54,6 +68,7 @@ private:
         int leaves = 0;
     };
     void build();
+    static QStringList pathOf(const QString& key);
     QVariant leafData(const Node& node, int column, int role) const;
     QString keyOf(const DiffRow& row) const;
 
