@@ -47,6 +47,10 @@ void styleForPalette(QCustomPlot* plot, const QPalette& palette)
         axis->setTickLabelColor(fg);
         axis->setLabelColor(fg);
     }
+    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) { // grid lines quiet on light and dark palettes
+        axis->grid()->setPen(QPen(palette.color(QPalette::Mid), 0, Qt::DotLine));
+        axis->grid()->setZeroLinePen(QPen(palette.color(QPalette::Mid), 0));
+    }
     plot->legend->setBrush(palette.brush(QPalette::Base));
     plot->legend->setTextColor(fg);
     plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
@@ -141,7 +145,8 @@ void CompareView::setModel(QAbstractItemModel* model)
         m_tree->header()->resizeSection(c, 92);
     m_tree->header()->resizeSection(model::DiffTreeModel::TypeA, 150);
     m_tree->header()->resizeSection(model::DiffTreeModel::TypeB, 150);
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CompareView::onCurrentChanged);
+    connect(
+        m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CompareView::onCurrentChanged);
 }
 
 void CompareView::setSummary(const QString& html)
@@ -167,8 +172,10 @@ void CompareView::setPairMessage(const QString& message)
 
 void CompareView::setPairDetails(const PairDetails& d)
 {
-    QString title = QStringLiteral("<b>A</b> %1").arg(d.keyA.isEmpty() ? tr("(absent)") : d.keyA.toHtmlEscaped());
-    title += QStringLiteral("<br><b>B</b> %1").arg(d.keyB.isEmpty() ? tr("(absent)") : d.keyB.toHtmlEscaped());
+    QString title
+        = QStringLiteral("<b>A</b> %1").arg(d.keyA.isEmpty() ? tr("(absent)") : d.keyA.toHtmlEscaped());
+    title
+        += QStringLiteral("<br><b>B</b> %1").arg(d.keyB.isEmpty() ? tr("(absent)") : d.keyB.toHtmlEscaped());
     if (!d.note.isEmpty()) title += QStringLiteral("<br>") + d.note.toHtmlEscaped();
     m_pairTitle->setText(title);
 
@@ -198,17 +205,17 @@ void CompareView::setPairDetails(const PairDetails& d)
     m_plot->replot();
 
     const std::optional<model::TensorStats>* stats[2] = { &d.statsA, &d.statsB };
-    const QStringList names { tr("elements"), tr("min"), tr("max"), tr("mean"), tr("std"), tr("L2 norm"), tr("NaN"),
-        tr("Inf") };
+    const QStringList names { tr("elements"), tr("min"), tr("max"), tr("mean"), tr("std"), tr("L2 norm"),
+        tr("NaN"), tr("Inf") };
     m_stats->setRowCount(static_cast<int>(names.size()));
     m_stats->setVerticalHeaderLabels(names);
     for (int s = 0; s < 2; ++s) {
         const auto& st = *stats[s];
         const bool have = st && st->numeric && st->finite > 0;
-        const QStringList values { st ? QString::number(st->count) : QString(), have ? num(st->min) : QString(),
-            have ? num(st->max) : QString(), have ? num(st->mean) : QString(), have ? num(st->std) : QString(),
-            have ? num(st->l2) : QString(), st ? QString::number(st->nans) : QString(),
-            st ? QString::number(st->infs) : QString() };
+        const QStringList values { st ? QString::number(st->count) : QString(),
+            have ? num(st->min) : QString(), have ? num(st->max) : QString(),
+            have ? num(st->mean) : QString(), have ? num(st->std) : QString(), have ? num(st->l2) : QString(),
+            st ? QString::number(st->nans) : QString(), st ? QString::number(st->infs) : QString() };
         for (int r = 0; r < values.size(); ++r) {
             auto* item = new QTableWidgetItem(values[r]);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -220,11 +227,11 @@ void CompareView::setPairDetails(const PairDetails& d)
         const auto& m = *d.metrics;
         auto g6 = [](double v) { return QString::number(v, 'g', 6); }; // as in the tree
         auto opt = [&](const std::optional<double>& v) { return v ? g6(*v) : QStringLiteral("n/a"); };
-        m_metrics->setText(tr("max |b−a| %1 · mean |b−a| %2 · RMS %3<br>‖b−a‖/‖a‖ %4 · cosine %5 · changed %6 of %7")
-                               .arg(g6(*m.maxAbsDiff), g6(*m.meanAbsDiff), g6(*m.rmsDiff), opt(m.relChange),
-                                   opt(m.cosine))
-                               .arg(m.changed)
-                               .arg(m.count));
+        m_metrics->setText(
+            tr("max |b−a| %1 · mean |b−a| %2 · RMS %3<br>‖b−a‖/‖a‖ %4 · cosine %5 · changed %6 of %7")
+                .arg(g6(*m.maxAbsDiff), g6(*m.meanAbsDiff), g6(*m.rmsDiff), opt(m.relChange), opt(m.cosine))
+                .arg(m.changed)
+                .arg(m.count));
     } else if (d.metrics) {
         m_metrics->setText(tr("changed %1 of %2 elements").arg(d.metrics->changed).arg(d.metrics->count));
     } else {

@@ -49,7 +49,8 @@ CompareWindow::CompareWindow(QString pathA, QString pathB, QWidget* parent)
     , m_proxy(new model::DiffFilterProxy(this))
     , m_view(new ui::CompareView(this))
 {
-    setWindowTitle(tr("Compare %1 and %2 — Tensorscope").arg(QFileInfo(m_pathA).fileName(), QFileInfo(m_pathB).fileName()));
+    setWindowTitle(tr("Compare %1 and %2 — Tensorscope")
+                       .arg(QFileInfo(m_pathA).fileName(), QFileInfo(m_pathB).fileName()));
     m_proxy->setSourceModel(m_model);
     m_view->setModel(m_proxy);
     m_view->setSummary(tr("Opening %1 and %2…").arg(m_pathA.toHtmlEscaped(), m_pathB.toHtmlEscaped()));
@@ -90,7 +91,8 @@ void CompareWindow::start()
 void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
 {
     if (!opened->error.isOk()) {
-        m_view->setSummary(tr("<b>Cannot compare:</b> %1").arg(QString::fromStdString(opened->error.toString()).toHtmlEscaped()));
+        m_view->setSummary(tr("<b>Cannot compare:</b> %1")
+                               .arg(QString::fromStdString(opened->error.toString()).toHtmlEscaped()));
         return;
     }
     m_a = opened->a;
@@ -137,18 +139,22 @@ void CompareWindow::updateSummary()
         if (row.metrics) elements += row.metrics->changed;
     }
     const auto& m = diff.mapping;
-    auto side = [](const std::string& p) { return p.empty() ? QStringLiteral("root") : QString::fromStdString(p) + QLatin1Char('/'); };
-    QString how = m.objectGraph ? tr("object graphs matched from A's %1 and B's %2").arg(side(m.rootA), side(m.rootB))
-                                : tr("variables matched by name");
+    auto side = [](const std::string& p) {
+        return p.empty() ? QStringLiteral("root") : QString::fromStdString(p) + QLatin1Char('/');
+    };
+    QString how = m.objectGraph
+        ? tr("object graphs matched from A's %1 and B's %2").arg(side(m.rootA), side(m.rootB))
+        : tr("variables matched by name");
     QStringList parts;
-    const char* names[7] = { "only in A", "only in B", "dtype changed", "shape changed", "identical", "changed", "not read yet" };
+    const char* names[7] = { "only in A", "only in B", "dtype changed", "shape changed", "identical",
+        "changed", "not read yet" };
     for (int i = 0; i < 7; ++i)
         if (counts[i]) parts << QStringLiteral("%1 %2").arg(counts[i]).arg(tr(names[i]));
     m_view->setSummary(tr("<b>A</b> %1 &nbsp; <b>B</b> %2<br>%3 — %4 variables: %5%6")
                            .arg(m_pathA.toHtmlEscaped(), m_pathB.toHtmlEscaped(), how)
                            .arg(diff.rows.size())
                            .arg(parts.join(QStringLiteral(", ")),
-                               m_metricsDone ? tr("; %1 elements changed").arg(elements) : QString()));
+                               m_metricsDone ? tr("; elements changed: %1").arg(elements) : QString()));
 }
 
 void CompareWindow::showPair(int diffRow)
@@ -162,17 +168,23 @@ void CompareWindow::showPair(int diffRow)
         QStringLiteral("pair"), this,
         [a, b, row](const io::CancelToken& cancel) {
             auto d = std::make_shared<ui::PairDetails>();
-            if (row.a >= 0) d->keyA = QString::fromStdString(a->bundle->entries()[static_cast<size_t>(row.a)].key);
-            if (row.b >= 0) d->keyB = QString::fromStdString(b->bundle->entries()[static_cast<size_t>(row.b)].key);
+            if (row.a >= 0)
+                d->keyA = QString::fromStdString(a->bundle->entries()[static_cast<size_t>(row.a)].key);
+            if (row.b >= 0)
+                d->keyB = QString::fromStdString(b->bundle->entries()[static_cast<size_t>(row.b)].key);
             d->metrics = row.metrics;
             std::optional<io::Tensor> ta, tb;
             if (row.a >= 0) {
-                if (auto t = readSide(a.get(), row.a, cancel)) ta = std::move(*t);
-                else d->note = QString::fromStdString(t.status().toString());
+                if (auto t = readSide(a.get(), row.a, cancel))
+                    ta = std::move(*t);
+                else
+                    d->note = QString::fromStdString(t.status().toString());
             }
             if (row.b >= 0) {
-                if (auto t = readSide(b.get(), row.b, cancel)) tb = std::move(*t);
-                else d->note = QString::fromStdString(t.status().toString());
+                if (auto t = readSide(b.get(), row.b, cancel))
+                    tb = std::move(*t);
+                else
+                    d->note = QString::fromStdString(t.status().toString());
             }
             model::StatsOptions so;
             so.cancel = &cancel;
@@ -210,7 +222,8 @@ void CompareWindow::screenshotWhenReady(const QString& file, const QString& sele
     connect(this, &CompareWindow::pairShown, this, [this] {
         QTimer::singleShot(300, this, [this] {
             const bool ok = grab().save(m_screenshotFile);
-            std::fprintf(stderr, "tensorscope: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_screenshotFile));
+            std::fprintf(stderr, "tensorscope: %s %s\n", ok ? "saved" : "could not save",
+                qPrintable(m_screenshotFile));
             QApplication::exit(ok ? 0 : 1);
         });
     });
@@ -253,10 +266,12 @@ void CompareWindow::selectForScreenshot()
 
 void openCompareDialog(QWidget* parent)
 {
-    const QString filter = QObject::tr("Checkpoints and SavedModels (*.index saved_model.pb saved_model.pbtxt checkpoint);;All files (*)");
+    const QString filter = QObject::tr(
+        "Checkpoints and SavedModels (*.index saved_model.pb saved_model.pbtxt checkpoint);;All files (*)");
     const QString a = QFileDialog::getOpenFileName(parent, QObject::tr("Compare: artifact A"), {}, filter);
     if (a.isEmpty()) return;
-    const QString b = QFileDialog::getOpenFileName(parent, QObject::tr("Compare: artifact B"), QFileInfo(a).path(), filter);
+    const QString b = QFileDialog::getOpenFileName(
+        parent, QObject::tr("Compare: artifact B"), QFileInfo(a).path(), filter);
     if (b.isEmpty()) return;
     auto* window = new CompareWindow(a, b);
     window->setAttribute(Qt::WA_DeleteOnClose);
