@@ -136,7 +136,8 @@ void BM_Diff(benchmark::State& state)
         benchmark::DoNotOptimize(last);
     }
     if (last.changed != f.expectedChanged)
-        tb::die("changed " + std::to_string(last.changed) + ", expected " + std::to_string(f.expectedChanged));
+        tb::die(
+            "changed " + std::to_string(last.changed) + ", expected " + std::to_string(f.expectedChanged));
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
     state.counters["max_abs_diff"] = last.maxAbsDiff.value_or(-1);
     state.counters["rel_change"] = last.relChange.value_or(-1);

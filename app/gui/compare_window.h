@@ -14,12 +14,12 @@ namespace tscope::model {
 class DiffFilterProxy;
 class DiffTreeModel;
 class JobRunner;
-}
+} // namespace tscope::model
 
 namespace tscope::ui {
 class CompareView;
 struct PairDetails;
-}
+} // namespace tscope::ui
 
 namespace tscope::app {
 

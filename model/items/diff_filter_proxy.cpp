@@ -31,7 +31,8 @@ bool DiffFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     if (index.data(DiffTreeModel::RowRole).toInt() < 0) return false; // groups: only through their leaves
     if (m_hideOptimizer && index.data(DiffTreeModel::OptimizerRole).toBool()) return false;
-    if (m_changedOnly && index.data(DiffTreeModel::StatusRole).toString() == QLatin1String("identical")) return false;
+    if (m_changedOnly && index.data(DiffTreeModel::StatusRole).toString() == QLatin1String("identical"))
+        return false;
     return true;
 }
 

@@ -44,7 +44,8 @@ __attribute__((target("avx2,fma"))) double horizontalMax(__m256d v)
     return std::max(std::max(l[0], l[1]), std::max(l[2], l[3]));
 }
 
-__attribute__((target("avx2,fma"))) bool diffAvx2(const std::byte* pa, const std::byte* pb, uint64_t n, PartialDiff& out)
+__attribute__((target("avx2,fma"))) bool diffAvx2(
+    const std::byte* pa, const std::byte* pb, uint64_t n, PartialDiff& out)
 {
     const float* a = reinterpret_cast<const float*>(pa);
     const float* b = reinterpret_cast<const float*>(pb);
@@ -55,8 +56,10 @@ __attribute__((target("avx2,fma"))) bool diffAvx2(const std::byte* pa, const std
     for (; i + 8 <= n; i += 8) {
         const __m256 x = _mm256_loadu_ps(a + i), y = _mm256_loadu_ps(b + i);
         equal = _mm256_sub_epi32(equal, _mm256_cmpeq_epi32(_mm256_castps_si256(x), _mm256_castps_si256(y)));
-        addHalf(s, _mm256_cvtps_pd(_mm256_castps256_ps128(x)), _mm256_cvtps_pd(_mm256_castps256_ps128(y)), signMask);
-        addHalf(s, _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(y, 1)), signMask);
+        addHalf(s, _mm256_cvtps_pd(_mm256_castps256_ps128(x)), _mm256_cvtps_pd(_mm256_castps256_ps128(y)),
+            signMask);
+        addHalf(s, _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(y, 1)),
+            signMask);
     }
     alignas(32) int32_t lanes[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), equal);

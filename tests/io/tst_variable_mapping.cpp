@@ -71,7 +71,8 @@ std::shared_ptr<BundleReader> writeBundle(const QTemporaryDir& dir, const std::s
             v += 2;
             if (!w.add(k, DType::Float, { 2 }, std::as_bytes(std::span(values))).isOk()) return nullptr;
         }
-        if (graph && !w.addStrings(std::string(kObjectGraphKey), {}, { graph->serialize() }).isOk()) return nullptr;
+        if (graph && !w.addStrings(std::string(kObjectGraphKey), {}, { graph->serialize() }).isOk())
+            return nullptr;
         if (!w.finish().isOk()) return nullptr;
     }
     auto reader = BundleReader::open(prefix);
@@ -182,7 +183,8 @@ private slots:
     void slotsPairThroughTheirVariable()
     {
         // The optimizers have different names and A's sits outside the walked `model` subtree.
-        const std::string slotA = "model/w/.OPTIMIZER_SLOT/opt/m" + kVV, slotB = "w/.OPTIMIZER_SLOT/optimizer/m" + kVV;
+        const std::string slotA = "model/w/.OPTIMIZER_SLOT/opt/m" + kVV,
+                          slotB = "w/.OPTIMIZER_SLOT/optimizer/m" + kVV;
         GraphSpec ga;
         ga.nodes.resize(5);
         ga.nodes[0].children = { { "model", 1 }, { "opt", 3 } };
@@ -246,7 +248,8 @@ private slots:
             BundleWriter w(prefix);
             const float v[2] = { 1, 2 };
             QVERIFY(w.add("w", DType::Float, { 2 }, std::as_bytes(std::span(v))).isOk());
-            QVERIFY(w.addStrings(std::string(kObjectGraphKey), {}, { std::string("\xff\xff\xff", 3) }).isOk());
+            QVERIFY(
+                w.addStrings(std::string(kObjectGraphKey), {}, { std::string("\xff\xff\xff", 3) }).isOk());
             QVERIFY(w.finish().isOk());
         }
         auto a = BundleReader::open(prefix);

@@ -60,7 +60,8 @@ struct Reference {
             return;
         }
         auto near = [&](double got, long double want) {
-            return std::fabs(got - static_cast<double>(want)) <= tolerance * std::fabs(static_cast<double>(want)) + 1e-300;
+            return std::fabs(got - static_cast<double>(want))
+                <= tolerance * std::fabs(static_cast<double>(want)) + 1e-300;
         };
         QCOMPARE(*m.maxAbsDiff, static_cast<double>(maxAbs));
         QVERIFY(near(*m.meanAbsDiff, sumAbs / compared));
@@ -92,7 +93,8 @@ Reference referenceFloat(const std::vector<float>& a, const std::vector<float>& 
 class InlineOnly final : public io::Executor {
 public:
     unsigned maxWorkers() const override { return 1; }
-    bool parallelFor(uint64_t chunks, const io::ChunkFn& body, const io::CancelToken* cancel, unsigned) override
+    bool parallelFor(
+        uint64_t chunks, const io::ChunkFn& body, const io::CancelToken* cancel, unsigned) override
     {
         return io::inlineExecutor().parallelFor(chunks, body, cancel);
     }
@@ -136,7 +138,8 @@ private slots:
 
     void nonFiniteAreCountedNotPropagated()
     {
-        const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+        const float inf = std::numeric_limits<float>::infinity(),
+                    nan = std::numeric_limits<float>::quiet_NaN();
         const std::vector<float> a { 1, nan, inf, 4, 5, -inf };
         const std::vector<float> b { 2, 3, inf, nan, 5, 1 };
         auto m = model::computeDiff(makeTensor(io::DType::Float, a), makeTensor(io::DType::Float, b));
@@ -198,7 +201,8 @@ private slots:
         // 1.0, -2.0, 0.5 and 1.0, -2.5, 0.5 in float16; the same values in bfloat16.
         const std::vector<uint16_t> ha { 0x3c00, 0xc000, 0x3800 }, hb { 0x3c00, 0xc100, 0x3800 };
         const std::vector<uint16_t> ba { 0x3f80, 0xc000, 0x3f00 }, bb { 0x3f80, 0xc020, 0x3f00 };
-        for (auto [dtype, a, b] : { std::tuple { io::DType::Half, ha, hb }, std::tuple { io::DType::BFloat16, ba, bb } }) {
+        for (auto [dtype, a, b] :
+            { std::tuple { io::DType::Half, ha, hb }, std::tuple { io::DType::BFloat16, ba, bb } }) {
             auto m = model::computeDiff(makeTensor(dtype, a), makeTensor(dtype, b));
             QVERIFY(m);
             Reference r;
@@ -215,11 +219,13 @@ private slots:
     void zeroNormsGiveNull()
     {
         const std::vector<float> zeros { 0, 0, 0 }, ones { 1, 1, 1 };
-        auto fromZero = model::computeDiff(makeTensor(io::DType::Float, zeros), makeTensor(io::DType::Float, ones));
+        auto fromZero
+            = model::computeDiff(makeTensor(io::DType::Float, zeros), makeTensor(io::DType::Float, ones));
         QVERIFY(fromZero);
         QVERIFY(!fromZero->relChange && !fromZero->cosine);
         QCOMPARE(*fromZero->maxAbsDiff, 1.0);
-        auto toZero = model::computeDiff(makeTensor(io::DType::Float, ones), makeTensor(io::DType::Float, zeros));
+        auto toZero
+            = model::computeDiff(makeTensor(io::DType::Float, ones), makeTensor(io::DType::Float, zeros));
         QVERIFY(toZero);
         QCOMPARE(*toZero->relChange, 1.0);
         QVERIFY(!toZero->cosine);
@@ -252,7 +258,8 @@ private slots:
         auto bad = model::computeDiff(makeTensor(io::DType::Float, two), makeTensor(io::DType::Float, three));
         QCOMPARE(bad.status().code(), io::ErrorCode::InvalidArgument);
         const std::vector<double> twoD { 1, 2 };
-        auto badType = model::computeDiff(makeTensor(io::DType::Float, two), makeTensor(io::DType::Double, twoD));
+        auto badType
+            = model::computeDiff(makeTensor(io::DType::Float, two), makeTensor(io::DType::Double, twoD));
         QCOMPARE(badType.status().code(), io::ErrorCode::InvalidArgument);
 
         std::vector<float> big(model::kDiffChunkElements * 4, 1.f);

@@ -61,7 +61,8 @@ private slots:
         const QModelIndex kernel = tree.indexOfKey("model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(kernel.isValid());
         QCOMPARE(kernel.data(model::DiffTreeModel::StatusRole).toString(), QStringLiteral("changed"));
-        const auto& row = filled.rows[static_cast<size_t>(kernel.data(model::DiffTreeModel::RowRole).toInt())];
+        const auto& row
+            = filled.rows[static_cast<size_t>(kernel.data(model::DiffTreeModel::RowRole).toInt())];
         QCOMPARE(tree.index(kernel.row(), model::DiffTreeModel::MaxAbs, kernel.parent())
                      .data(model::DiffTreeModel::SortRole)
                      .toDouble(),
