@@ -24,8 +24,9 @@ std::string joinPath(const std::string& base, const std::string& localName)
     return base.empty() ? escapeLocalName(localName) : base + "/" + escapeLocalName(localName);
 }
 
+// `withPaths` false: only the pairing (trying a root pair needs no path strings).
 GraphWalk walkTogether(const ObjectGraph& ga, const ObjectGraph& gb, int rootA, int rootB,
-    const std::string& rootPathA, const std::string& rootPathB)
+    const std::string& rootPathA, const std::string& rootPathB, bool withPaths = true)
 {
     GraphWalk w;
     w.toB.assign(ga.nodes.size(), -1);
@@ -59,8 +60,12 @@ GraphWalk walkTogether(const ObjectGraph& ga, const ObjectGraph& gb, int rootA, 
             }
             if (cb < 0) continue;
             w.toB[static_cast<size_t>(edge.node)] = cb;
-            w.pathA[static_cast<size_t>(edge.node)] = joinPath(w.pathA[static_cast<size_t>(na)], edge.name);
-            w.pathB[static_cast<size_t>(edge.node)] = joinPath(w.pathB[static_cast<size_t>(na)], edge.name);
+            if (withPaths) {
+                w.pathA[static_cast<size_t>(edge.node)]
+                    = joinPath(w.pathA[static_cast<size_t>(na)], edge.name);
+                w.pathB[static_cast<size_t>(edge.node)]
+                    = joinPath(w.pathB[static_cast<size_t>(na)], edge.name);
+            }
             queue.push_back(edge.node);
         }
     }
@@ -192,7 +197,7 @@ void matchByObjectGraph(const BundleReader& a, const BundleReader& b, const Obje
     for (const auto& root : rootCandidates(ga, gb)) {
         std::vector<int> scratchA(aToB.size(), -1), scratchB(bToA.size(), -1);
         MatchCollector counter(a, b, scratchA, scratchB);
-        counter.collect(ga, gb, walkTogether(ga, gb, root.a, root.b, root.pathA, root.pathB), nullptr);
+        counter.collect(ga, gb, walkTogether(ga, gb, root.a, root.b, root.pathA, root.pathB, false), nullptr);
         if (first || counter.count > bestCount) best = root, bestCount = counter.count;
         first = false;
     }
