@@ -228,7 +228,7 @@ void writeDiffText(
 {
     const Summary s = summarize(diff);
     out << describeRoots(diff.mapping) << "\n";
-    out << s.variables << " variables:";
+    out << "variables " << s.variables << ":";
     for (const auto& [name, n] : s.byStatus)
         if (n) out << "  " << name << " " << n;
     out << "  (" << s.elementsChanged << " elements changed)\n";
