@@ -18,7 +18,8 @@ namespace {
 
 QString variant(const char* name)
 {
-    return QStringLiteral(TSCOPE_FIXTURES_DIR "/tf215/cmp_variants/") + QLatin1String(name) + QStringLiteral("/ckpt.index");
+    return QStringLiteral(TSCOPE_FIXTURES_DIR "/tf215/cmp_variants/") + QLatin1String(name)
+        + QStringLiteral("/ckpt.index");
 }
 
 int countLeaves(const QAbstractItemModel& m, const QModelIndex& parent = {})
