@@ -32,6 +32,15 @@ if [ -d resources/demo/saved_model ]; then
   shoot demo-heatmap resources/demo/saved_model --select layer_with_weights-1/kernel --view heatmap
   shoot demo-training-run resources/demo/training_run --view summary
 fi
+# Compare (issue 11): the demo's first training step against its SavedModel (a checkpoint's model/
+# matched to the SavedModel's root), and two steps of a corpus run.
+if [ -d resources/demo/saved_model ]; then
+  DEMO_KERNEL=model/layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE
+  shoot compare-demo resources/demo/saved_model --compare resources/demo/training_run/ckpt-1.index --select "$DEMO_KERNEL"
+  QT_SCALE_FACTOR=2 shoot compare-demo-dark resources/demo/saved_model --compare resources/demo/training_run/ckpt-1.index \
+    --select "$DEMO_KERNEL" --dark
+fi
+shoot compare-run-steps "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index"
 # Verify Checksums: a copy of ckpt-4 with one byte flipped inside critic/hidden2/kernel's payload
 # (bytes 188..287 of its .data file).
 DAMAGED="$(mktemp -d)"

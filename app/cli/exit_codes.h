@@ -5,6 +5,7 @@ namespace tscope::cli {
 
 enum ExitCode {
     kExitOk = 0,
+    kExitDifferent = 1, // diff: something differs; check: the checkpoint does not fit
     kExitUsage = 2,
     kExitOpenFailed = 3,
     kExitDamaged = 4,

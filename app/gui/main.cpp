@@ -1,5 +1,6 @@
 // tensorscope: the desktop app. `tensorscope [PATH...]` opens each PATH (anything the CLI accepts); when
 // Tensorscope already runs for this user and display, the files go to it and this process exits.
+#include "app/gui/compare_window.h"
 #include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_driver.h"
@@ -56,6 +57,10 @@ int main(int argc, char** argv)
         QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));
     QCommandLineOption dark(
         QStringLiteral("dark"), QStringLiteral("Use the Fusion style with a dark palette."));
+    QCommandLineOption compare(QStringLiteral("compare"),
+        QStringLiteral("Compare artifact A with the artifact given as the path argument (B)."),
+        QStringLiteral("A"));
+    parser.addOption(compare);
     parser.addOption(view);
     parser.addOption(verify);
     parser.addOption(dark);
@@ -73,6 +78,15 @@ int main(int argc, char** argv)
         QStringLiteral("[paths...]"));
     parser.process(app);
     if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
+
+    if (parser.isSet(compare)) {
+        if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
+        tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
+        window.show();
+        if (parser.isSet(screenshot))
+            window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
+        return app.exec();
+    }
 
     // Scripted runs (screenshots, the demo) never hand over to, or serve, a running Tensorscope.
     const bool scripted = parser.isSet(screenshot) || parser.isSet(demo);
@@ -95,7 +109,7 @@ int main(int argc, char** argv)
         windows = opener.openFiles(parser.positionalArguments());
     }
 
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(screenshot) && !windows.isEmpty()) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
         auto* driver = new tscope::app::ScreenshotDriver(windows.first(), parser.value(screenshot),
@@ -104,9 +118,9 @@ int main(int argc, char** argv)
     }
     const int rc = app.exec();
     // Windows still open when a script quit the app are deleted while the application still exists.
-    QList<QPointer<tscope::app::MainWindow>> open;
+    QList<QPointer<QMainWindow>> open;
     for (QWidget* w : QApplication::topLevelWidgets())
-        if (auto* window = qobject_cast<tscope::app::MainWindow*>(w)) open.append(window);
+        if (auto* window = qobject_cast<QMainWindow*>(w)) open.append(window);
     for (const auto& window : open)
         delete window.data();
     return rc;

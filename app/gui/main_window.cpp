@@ -1,5 +1,6 @@
 #include "app/gui/main_window.h"
 
+#include "app/gui/compare_window.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
@@ -234,6 +235,7 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openFile);
     file->addAction(m_openFolder);
+    file->addAction(tr("&Compare…"), this, [this] { openCompareDialog(this); }); // two artifacts side by side
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     file->addSeparator();

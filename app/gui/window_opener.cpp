@@ -1,5 +1,6 @@
 #include "app/gui/window_opener.h"
 
+#include "app/gui/compare_window.h"
 #include "app/gui/main_window.h"
 #include "widgets/start_page.h"
 
@@ -40,8 +41,12 @@ MainWindow* WindowOpener::openOne(const PlannedArtifact& artifact, const QList<M
 
 QList<MainWindow*> WindowOpener::openCompare(const PlannedArtifact& left, const PlannedArtifact& right)
 {
-    MainWindow* first = openOne(left, {});
-    return { first, openOne(right, { first }) };
+    auto* window = new CompareWindow(left.path, right.path);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    window->raise();
+    window->activateWindow();
+    return {};
 }
 
 QList<MainWindow*> WindowOpener::openFiles(const QStringList& files)

@@ -19,7 +19,7 @@ public:
 
     // Files that name one artifact open it once; two different artifacts go to the compare view; three or
     // more open a window each; no files, an empty window. A window still showing its start page is used
-    // before a new one is made. Returns the windows used, shown and raised.
+    // before a new one is made. Returns the main windows used, shown and raised (none for a compare).
     QList<MainWindow*> openFiles(const QStringList& files);
 
     // A new window (deleted when closed; the app quits with the last one).
@@ -29,8 +29,7 @@ private:
     // A window still on its start page and not in `taken`, else a new one.
     MainWindow* idleOrNewWindow(const QList<MainWindow*>& taken);
     MainWindow* openOne(const PlannedArtifact& artifact, const QList<MainWindow*>& taken);
-    // THE COMPARE HOOK: two different artifacts opened together. The compare view (branch `compare`) goes
-    // here; until it is merged each artifact opens in its own window.
+    // Two different artifacts opened together: one compare window (not a MainWindow, so none is returned).
     QList<MainWindow*> openCompare(const PlannedArtifact& left, const PlannedArtifact& right);
 };
 

@@ -24,7 +24,8 @@ SCHEMA_DIR = H.REPO_ROOT / "docs" / "schema"
 DOCUMENT_SCHEMAS = {"tensorscope.info/1": "info.json", "tensorscope.ls/1": "ls.json",
                     "tensorscope.tensor/1": "tensor.json", "tensorscope.stats/1": "stats.json",
                     "tensorscope.signatures/1": "signatures.json", "tensorscope.verify/1": "verify.json",
-                    "tensorscope.error/1": "error.json"}
+                    "tensorscope.diff/1": "diff.json", "tensorscope.check/1": "check.json",
+                    "tensorscope.run/1": "run.json", "tensorscope.error/1": "error.json"}
 SHOW_PER_ARTIFACT = 8  # `show` is one process per tensor: a spread of keys, plus every string tensor
 
 
@@ -115,6 +116,36 @@ def test_every_command_matches_its_schema(label, path):
         problems += schema_problems(run_json("show", p, "no/such/variable/in/tensorscope"))
         problems += schema_problems(run_json("stats", p, "no/such/variable/in/tensorscope"))
     H.assert_no_problems(problems, label)
+
+
+def _compare_invocations() -> list:
+    """diff, check and run on the demo, the cmp_variants fixture and the corpus's runs."""
+    demo = H.REPO_ROOT / "resources" / "demo"
+    v = H.TAG_DIR / "cmp_variants"
+    calls = [(("diff", str(demo / "training_run" / "ckpt-1"), str(demo / "saved_model")), (0, 1)),
+             (("diff", str(demo / "training_run"), str(demo / "saved_model"), "--changed-only"), (0, 1)),
+             (("check", str(demo / "training_run"), str(demo / "saved_model")), (0, 1)),
+             (("run", str(demo / "training_run")), (0,))]
+    if v.is_dir():
+        for variant in ("copy", "perturbed", "zero_sign", "int_flip", "renamed", "lost_layer", "reshaped"):
+            calls.append((("diff", str(v / "base" / "ckpt"), str(v / variant / "ckpt")), (0, 1)))
+            calls.append((("check", str(v / variant / "ckpt"), str(v / "saved_model")), (0, 1)))
+        calls.append((("diff", str(v / "renamed" / "ckpt"), str(v / "base" / "ckpt"), "--map",
+                       "^model/block1/=model/dense1/", "--confirm-identical"), (0,)))
+        calls.append((("run", str(v / "run")), (0,)))
+    for slug in ("ckpt-tf2-a2c-3ckpts", "tf1-saver-two-prefixes", "tf1-estimator-widedeep-5ckpts"):
+        if (H.CORPUS_DIR / slug).is_dir():
+            calls.append((("run", str(H.CORPUS_DIR / slug)), (0,)))
+    calls.append((("diff", str(demo / "training_run"), str(demo / "nothing-here")), ()))  # error document
+    calls.append((("run", str(demo / "training_run"), "--var", "no/such/variable"), ()))
+    return calls
+
+
+def test_compare_commands_match_their_schemas():
+    problems = []
+    for args, ok_exits in _compare_invocations():
+        problems += schema_problems(run_json(*args), ok_exits)
+    H.assert_no_problems(problems, "diff/check/run")
 
 
 def test_error_document_for_a_missing_path(tmp_path):

@@ -10,6 +10,9 @@ std::unique_ptr<Command> makeShowCommand();
 std::unique_ptr<Command> makeStatsCommand();
 std::unique_ptr<Command> makeSignaturesCommand();
 std::unique_ptr<Command> makeVerifyCommand();
+std::unique_ptr<Command> makeDiffCommand();
+std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeRunCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands()
 {
@@ -20,6 +23,9 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeStatsCommand());
     commands.push_back(makeSignaturesCommand());
     commands.push_back(makeVerifyCommand());
+    commands.push_back(makeDiffCommand());
+    commands.push_back(makeCheckCommand());
+    commands.push_back(makeRunCommand());
     return commands;
 }
 

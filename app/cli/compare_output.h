@@ -1,0 +1,37 @@
+// Output of the commands on two artifacts (diff, check): the mapping summary they share, and the diff's
+// JSON (tensorscope.diff/1) and text forms.
+#pragma once
+
+#include "io/artifact.h"
+#include "io/compare/mapping_rule.h"
+#include "io/json/json_writer.h"
+#include "model/compare/artifact_diff.h"
+
+#include <iosfwd>
+#include <vector>
+
+namespace tscope::cli {
+
+struct CompareSides {
+    const io::Artifact& a;
+    const io::Artifact& b;
+    const std::vector<io::MappingRule>& rules;
+};
+
+// {"path", "format"} of one side.
+void writeSideJson(json::JsonWriter& w, const io::Artifact& artifact);
+// {"object_graph", "root_a", "root_b", "rules", "warnings"}.
+void writeMappingJson(
+    json::JsonWriter& w, const io::VariableMapping& mapping, const std::vector<io::MappingRule>& rules);
+// {"method", "path_a", "path_b", "rule"} of one match.
+void writeMatchJson(
+    json::JsonWriter& w, const io::VariableMatch& match, const std::vector<io::MappingRule>& rules);
+// One line saying which object-graph roots were paired, e.g. "A's model/ matched B's root".
+std::string describeRoots(const io::VariableMapping& mapping);
+
+void writeDiffJson(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
+void writeDiffText(
+    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
+
+} // namespace tscope::cli

@@ -1,0 +1,291 @@
+#include "app/gui/compare_window.h"
+
+#include "io/artifact_locator.h"
+#include "io/element.h"
+#include "model/items/diff_filter_proxy.h"
+#include "model/items/diff_tree_model.h"
+#include "model/kernels/compute_pool.h"
+#include "model/kernels/histogram.h"
+#include "model/kernels/tensor_stats.h"
+#include "model/session/job_runner.h"
+#include "widgets/activity_indicator.h"
+#include "widgets/compare_view.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QStatusBar>
+#include <QTimer>
+#include <QTreeView>
+#include <cstdio>
+
+namespace tscope::app {
+
+struct CompareWindow::Opened {
+    std::shared_ptr<const io::Artifact> a, b;
+    model::ArtifactDiff plan;
+    io::Status error;
+};
+
+namespace {
+
+// The name a user knows an artifact by: the checkpoint prefix or the SavedModel directory, also when the
+// path names one of its files (saved_model.pb, a data shard).
+QString artifactTitle(const QString& path)
+{
+    auto loc = io::locateArtifact(std::filesystem::path(QFileInfo(path).absoluteFilePath().toStdString()));
+    if (!loc) return QFileInfo(path).fileName();
+    const auto& name = loc->kind == io::ArtifactKind::SavedModel ? loc->savedModelDir : loc->checkpointPrefix;
+    return QString::fromStdString(name.filename().string());
+}
+
+constexpr int kPairBins = 64;
+
+io::Result<io::Tensor> readSide(const io::Artifact* artifact, int entry, const io::CancelToken& cancel)
+{
+    io::ReadOptions read;
+    read.cancel = &cancel;
+    return artifact->bundle->read(artifact->bundle->entries()[static_cast<size_t>(entry)], read);
+}
+
+} // namespace
+
+CompareWindow::CompareWindow(QString pathA, QString pathB, QWidget* parent)
+    : QMainWindow(parent)
+    , m_pathA(std::move(pathA))
+    , m_pathB(std::move(pathB))
+    , m_jobs(new model::JobRunner(this))
+    , m_model(new model::DiffTreeModel(this))
+    , m_proxy(new model::DiffFilterProxy(this))
+    , m_view(new ui::CompareView(this))
+{
+    setWindowTitle(tr("Compare %1 and %2 — Tensorscope").arg(artifactTitle(m_pathA), artifactTitle(m_pathB)));
+    m_proxy->setSourceModel(m_model);
+    m_view->setModel(m_proxy);
+    m_view->setSummary(tr("Opening %1 and %2…").arg(m_pathA.toHtmlEscaped(), m_pathB.toHtmlEscaped()));
+    setCentralWidget(m_view);
+    auto* activity = new ui::ActivityIndicator(this);
+    activity->watch(m_jobs);
+    statusBar()->addPermanentWidget(activity);
+    resize(1280, 820);
+    connect(m_view->changedOnly(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setChangedOnly);
+    connect(m_view->hideOptimizer(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setHideOptimizer);
+    connect(m_view, &ui::CompareView::pairSelected, this, &CompareWindow::showPair);
+    start();
+}
+
+CompareWindow::~CompareWindow() = default;
+
+void CompareWindow::start()
+{
+    const std::string a = m_pathA.toStdString(), b = m_pathB.toStdString();
+    m_jobs->runWithProgress<std::shared_ptr<Opened>>(
+        QStringLiteral("open"), tr("Opening both artifacts"), this,
+        [a, b](const io::CancelToken& cancel, const io::ProgressFn&) {
+            auto out = std::make_shared<Opened>();
+            io::OpenOptions options;
+            options.cancel = &cancel;
+            auto ra = io::openArtifact(a, options);
+            if (!ra) return out->error = ra.status(), out;
+            auto rb = io::openArtifact(b, options);
+            if (!rb) return out->error = rb.status(), out;
+            out->a = *ra;
+            out->b = *rb;
+            out->plan = model::planDiff(out->a->bundle.get(), out->b->bundle.get());
+            return out;
+        },
+        [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
+}
+
+void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
+{
+    if (!opened->error.isOk()) {
+        m_view->setSummary(tr("<b>Cannot compare:</b> %1")
+                               .arg(QString::fromStdString(opened->error.toString()).toHtmlEscaped()));
+        return;
+    }
+    m_a = opened->a;
+    m_b = opened->b;
+    m_model->setDiff(m_a, m_b, opened->plan);
+    m_view->tree()->expandToDepth(1);
+    updateSummary();
+    if (!m_a->bundle || !m_b->bundle) {
+        m_metricsDone = true;
+        emit metricsReady();
+        return;
+    }
+    auto a = m_a, b = m_b;
+    model::ArtifactDiff plan = opened->plan;
+    m_jobs->runWithProgress<std::shared_ptr<model::ArtifactDiff>>(
+        QStringLiteral("metrics"), tr("Comparing values"), this,
+        [a, b, plan](const io::CancelToken& cancel, const io::ProgressFn& progress) {
+            auto filled = std::make_shared<model::ArtifactDiff>(plan);
+            model::FillOptions options;
+            options.cancel = &cancel;
+            options.progress = progress;
+            options.executor = &model::sharedExecutor();
+            (void)model::fillDiffMetrics(*filled, *a->bundle, *b->bundle, options); // rows keep their errors
+            return filled;
+        },
+        [this](std::shared_ptr<model::ArtifactDiff> filled) { onMetrics(*filled); });
+}
+
+void CompareWindow::onMetrics(const model::ArtifactDiff& filled)
+{
+    m_model->updateRows(filled);
+    m_metricsDone = true;
+    updateSummary();
+    emit metricsReady();
+}
+
+void CompareWindow::updateSummary()
+{
+    const auto& diff = m_model->diff();
+    int counts[7] = {};
+    uint64_t elements = 0;
+    for (const auto& row : diff.rows) {
+        counts[row.status ? static_cast<int>(*row.status) : 6]++;
+        if (row.metrics) elements += row.metrics->changed;
+    }
+    const auto& m = diff.mapping;
+    auto side = [](const std::string& p) {
+        return p.empty() ? QStringLiteral("root") : QString::fromStdString(p) + QLatin1Char('/');
+    };
+    QString how = m.objectGraph
+        ? tr("object graphs matched from A's %1 and B's %2").arg(side(m.rootA), side(m.rootB))
+        : tr("variables matched by name");
+    QStringList parts;
+    const char* names[7] = { "only in A", "only in B", "dtype changed", "shape changed", "identical",
+        "changed", "not read yet" };
+    for (int i = 0; i < 7; ++i)
+        if (counts[i]) parts << QStringLiteral("%1 %2").arg(counts[i]).arg(tr(names[i]));
+    m_view->setSummary(tr("<b>A</b> %1 &nbsp; <b>B</b> %2<br>%3 — %4 variables: %5%6")
+                           .arg(m_pathA.toHtmlEscaped(), m_pathB.toHtmlEscaped(), how)
+                           .arg(diff.rows.size())
+                           .arg(parts.join(QStringLiteral(", ")),
+                               m_metricsDone ? tr("; elements changed: %1").arg(elements) : QString()));
+}
+
+void CompareWindow::showPair(int diffRow)
+{
+    const auto& rows = m_model->diff().rows;
+    if (diffRow < 0 || diffRow >= static_cast<int>(rows.size())) return;
+    const model::DiffRow row = rows[static_cast<size_t>(diffRow)];
+    auto a = m_a, b = m_b;
+    m_view->setPairMessage(tr("Reading…"));
+    m_jobs->run<std::shared_ptr<ui::PairDetails>>(
+        QStringLiteral("pair"), this,
+        [a, b, row](const io::CancelToken& cancel) {
+            auto d = std::make_shared<ui::PairDetails>();
+            if (row.a >= 0)
+                d->keyA = QString::fromStdString(a->bundle->entries()[static_cast<size_t>(row.a)].key);
+            if (row.b >= 0)
+                d->keyB = QString::fromStdString(b->bundle->entries()[static_cast<size_t>(row.b)].key);
+            d->metrics = row.metrics;
+            std::optional<io::Tensor> ta, tb;
+            if (row.a >= 0) {
+                if (auto t = readSide(a.get(), row.a, cancel))
+                    ta = std::move(*t);
+                else
+                    d->note = QString::fromStdString(t.status().toString());
+            }
+            if (row.b >= 0) {
+                if (auto t = readSide(b.get(), row.b, cancel))
+                    tb = std::move(*t);
+                else
+                    d->note = QString::fromStdString(t.status().toString());
+            }
+            model::StatsOptions so;
+            so.cancel = &cancel;
+            if (ta)
+                if (auto s = model::computeStats(*ta, so)) d->statsA = *s;
+            if (tb)
+                if (auto s = model::computeStats(*tb, so)) d->statsB = *s;
+            // One range for both, so the bins are the same and the overlay compares like with like.
+            double lo = 0, hi = 0;
+            bool any = false;
+            for (const auto* s : { &d->statsA, &d->statsB })
+                if (*s && (*s)->numeric && (*s)->finite > 0) {
+                    lo = any ? std::min(lo, (*s)->min) : (*s)->min;
+                    hi = any ? std::max(hi, (*s)->max) : (*s)->max;
+                    any = true;
+                }
+            if (any) {
+                if (ta && d->statsA && d->statsA->numeric)
+                    if (auto h = model::computeHistogram(*ta, kPairBins, lo, hi, &cancel)) d->histogramA = *h;
+                if (tb && d->statsB && d->statsB->numeric)
+                    if (auto h = model::computeHistogram(*tb, kPairBins, lo, hi, &cancel)) d->histogramB = *h;
+            }
+            return d;
+        },
+        [this](std::shared_ptr<ui::PairDetails> d) {
+            m_view->setPairDetails(*d);
+            emit pairShown();
+        });
+}
+
+void CompareWindow::screenshotWhenReady(const QString& file, const QString& select)
+{
+    m_screenshotFile = file;
+    m_screenshotSelect = select;
+    connect(this, &CompareWindow::pairShown, this, [this] {
+        QTimer::singleShot(300, this, [this] {
+            const bool ok = grab().save(m_screenshotFile);
+            std::fprintf(stderr, "tensorscope: %s %s\n", ok ? "saved" : "could not save",
+                qPrintable(m_screenshotFile));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    });
+    if (m_metricsDone)
+        selectForScreenshot();
+    else
+        connect(this, &CompareWindow::metricsReady, this, &CompareWindow::selectForScreenshot);
+    QTimer::singleShot(60000, this, [] {
+        std::fprintf(stderr, "tensorscope: the comparison did not finish within 60 s\n");
+        QApplication::exit(1);
+    });
+}
+
+void CompareWindow::selectForScreenshot()
+{
+    QModelIndex source;
+    if (!m_screenshotSelect.isEmpty()) {
+        source = m_model->indexOfKey(m_screenshotSelect.toStdString());
+    } else { // the pair that moved most
+        double best = -1;
+        for (size_t r = 0; r < m_model->diff().rows.size(); ++r) {
+            const auto& row = m_model->diff().rows[r];
+            const double v = row.metrics && row.metrics->relChange ? *row.metrics->relChange : -1;
+            if (v > best) {
+                const auto& key = m_a->bundle->entries()[static_cast<size_t>(row.a)].key;
+                best = v;
+                source = m_model->indexOfKey(key);
+            }
+        }
+    }
+    const QModelIndex index = m_proxy->mapFromSource(source);
+    if (!index.isValid()) {
+        std::fprintf(stderr, "tensorscope: nothing to select for the screenshot\n");
+        QApplication::exit(1);
+        return;
+    }
+    m_view->tree()->scrollTo(index);
+    m_view->tree()->setCurrentIndex(index);
+}
+
+void openCompareDialog(QWidget* parent)
+{
+    const QString filter = QObject::tr(
+        "Checkpoints and SavedModels (*.index saved_model.pb saved_model.pbtxt checkpoint);;All files (*)");
+    const QString a = QFileDialog::getOpenFileName(parent, QObject::tr("Compare: artifact A"), {}, filter);
+    if (a.isEmpty()) return;
+    const QString b = QFileDialog::getOpenFileName(
+        parent, QObject::tr("Compare: artifact B"), QFileInfo(a).path(), filter);
+    if (b.isEmpty()) return;
+    auto* window = new CompareWindow(a, b);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+}
+
+} // namespace tscope::app

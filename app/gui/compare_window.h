@@ -1,0 +1,63 @@
+// The compare window (File > Compare…, `tensorscope --compare A B`): opens both artifacts in the
+// background, shows the mapping engine's rows at once (statuses from metadata), fills the metrics in a
+// job with progress and cancel (status bar), and computes the selected pair's statistics and shared-bin
+// histograms in another keyed job. Screenshots (`--screenshot`) wait for the metrics and the pair.
+#pragma once
+
+#include "io/artifact.h"
+#include "model/compare/artifact_diff.h"
+
+#include <QMainWindow>
+#include <memory>
+
+namespace tscope::model {
+class DiffFilterProxy;
+class DiffTreeModel;
+class JobRunner;
+} // namespace tscope::model
+
+namespace tscope::ui {
+class CompareView;
+struct PairDetails;
+} // namespace tscope::ui
+
+namespace tscope::app {
+
+class CompareWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    CompareWindow(QString pathA, QString pathB, QWidget* parent = nullptr);
+    ~CompareWindow() override;
+
+    // Saves a screenshot once the metrics are in and `select` (a key of A or B; empty: the pair that
+    // moved most) is shown, then quits the application.
+    void screenshotWhenReady(const QString& file, const QString& select);
+
+signals:
+    void metricsReady();
+    void pairShown();
+
+private:
+    struct Opened;
+    void start();
+    void onOpened(const std::shared_ptr<Opened>& opened);
+    void onMetrics(const model::ArtifactDiff& filled);
+    void showPair(int diffRow);
+    void updateSummary();
+    void selectForScreenshot();
+
+    QString m_pathA, m_pathB;
+    std::shared_ptr<const io::Artifact> m_a, m_b;
+    model::JobRunner* m_jobs;
+    model::DiffTreeModel* m_model;
+    model::DiffFilterProxy* m_proxy;
+    ui::CompareView* m_view;
+    bool m_metricsDone = false;
+    QString m_screenshotFile, m_screenshotSelect;
+};
+
+// File > Compare…: asks for two artifacts (a file of each: `.index`, `saved_model.pb`, `checkpoint`...) and
+// opens a CompareWindow on them (deleted when closed).
+void openCompareDialog(QWidget* parent);
+
+} // namespace tscope::app

@@ -1,0 +1,364 @@
+#include "model/items/diff_tree_model.h"
+
+#include "io/element.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <cstring>
+#include <unordered_map>
+
+namespace tscope::model {
+namespace {
+
+constexpr const char* kValueSuffix = "/.ATTRIBUTES/VARIABLE_VALUE";
+
+QString statusText(const DiffRow& row)
+{
+    if (!row.error.isOk()) return QStringLiteral("unreadable");
+    if (!row.status) return QStringLiteral("…");
+    switch (*row.status) {
+    case io::PairStatus::OnlyInA:
+        return QStringLiteral("only in A");
+    case io::PairStatus::OnlyInB:
+        return QStringLiteral("only in B");
+    case io::PairStatus::DtypeChanged:
+        return QStringLiteral("dtype changed");
+    case io::PairStatus::ShapeChanged:
+        return QStringLiteral("shape changed");
+    case io::PairStatus::Identical:
+        return QStringLiteral("identical");
+    case io::PairStatus::Changed:
+        return QStringLiteral("changed");
+    }
+    return {};
+}
+
+bool differs(const DiffRow& row)
+{
+    return row.status != io::PairStatus::Identical;
+}
+
+// Six significant digits in the cells (the tooltip and the JSON keep every digit).
+QString number(const std::optional<double>& v)
+{
+    return v ? QString::number(*v, 'g', 6) : QString();
+}
+
+QString typeText(const io::Artifact* artifact, int entry)
+{
+    if (!artifact || entry < 0) return {};
+    const auto& e = artifact->bundle->entries()[static_cast<size_t>(entry)];
+    return QString::fromStdString(io::dtypeName(e.dtype) + io::shapeToString(e.shape));
+}
+
+} // namespace
+
+DiffTreeModel::DiffTreeModel(QObject* parent)
+    : QAbstractItemModel(parent)
+{
+    m_nodes.push_back({});
+}
+
+void DiffTreeModel::setDiff(
+    std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b, ArtifactDiff diff)
+{
+    beginResetModel();
+    m_a = std::move(a);
+    m_b = std::move(b);
+    m_diff = std::move(diff);
+    build();
+    endResetModel();
+}
+
+void DiffTreeModel::clear()
+{
+    beginResetModel();
+    m_a.reset();
+    m_b.reset();
+    m_diff = {};
+    m_nodes.assign(1, {});
+    endResetModel();
+}
+
+QString DiffTreeModel::keyOf(const DiffRow& row) const
+{
+    const std::string& key = row.a >= 0 ? m_a->bundle->entries()[static_cast<size_t>(row.a)].key
+                                        : m_b->bundle->entries()[static_cast<size_t>(row.b)].key;
+    return QString::fromStdString(key);
+}
+
+// The tree path of a key: its `/` segments without the `/.ATTRIBUTES/VARIABLE_VALUE` tail; an optimizer
+// slot (`X/.OPTIMIZER_SLOT/OPT/NAME`) becomes one leaf "NAME (OPT)" under its variable X.
+QStringList DiffTreeModel::pathOf(const QString& key)
+{
+    QString path = key;
+    if (path.endsWith(QLatin1String(kValueSuffix))) path.chop(static_cast<int>(std::strlen(kValueSuffix)));
+    const int slot = path.indexOf(QLatin1String("/.OPTIMIZER_SLOT/"));
+    if (slot < 0) return path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    QStringList parts = path.left(slot).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const QString rest = path.mid(slot + 17); // OPT/NAME, the optimizer's path may hold '/'
+    const int cut = rest.lastIndexOf(QLatin1Char('/'));
+    parts << (cut < 0 ? rest : QStringLiteral("%1 (%2)").arg(rest.mid(cut + 1), rest.left(cut)));
+    return parts;
+}
+
+void DiffTreeModel::build()
+{
+    m_nodes.assign(1, {});
+    std::vector<std::unordered_map<QString, int>> childByName(1);
+    for (size_t r = 0; r < m_diff.rows.size(); ++r) {
+        const QStringList parts = pathOf(keyOf(m_diff.rows[r]));
+        int parent = 0;
+        for (int i = 0; i < parts.size(); ++i) {
+            const bool last = i + 1 == parts.size();
+            auto& names = childByName[static_cast<size_t>(parent)];
+            auto it = names.find(parts[i]);
+            // Descend into an existing node (a variable holds its slots); the last segment becomes a
+            // leaf unless a node of that name has no row yet (its slots came first).
+            if (it != names.end() && (!last || m_nodes[static_cast<size_t>(it->second)].diffRow < 0)) {
+                parent = it->second;
+                if (last) m_nodes[static_cast<size_t>(parent)].diffRow = static_cast<int>(r);
+                continue;
+            }
+            Node node;
+            node.name = parts[i];
+            node.parent = parent;
+            node.rowInParent = static_cast<int>(m_nodes[static_cast<size_t>(parent)].children.size());
+            if (last) node.diffRow = static_cast<int>(r);
+            const int id = static_cast<int>(m_nodes.size());
+            m_nodes.push_back(node);
+            childByName.emplace_back();
+            m_nodes[static_cast<size_t>(parent)].children.push_back(id);
+            childByName[static_cast<size_t>(parent)].emplace(parts[i], id);
+            parent = id;
+        }
+        for (int p = parent; p >= 0; p = m_nodes[static_cast<size_t>(p)].parent) {
+            m_nodes[static_cast<size_t>(p)].leaves++;
+            m_nodes[static_cast<size_t>(p)].differing += differs(m_diff.rows[r]) ? 1 : 0;
+        }
+    }
+}
+
+void DiffTreeModel::updateRows(const ArtifactDiff& filled)
+{
+    if (filled.rows.size() != m_diff.rows.size()) return;
+    m_diff.rows = filled.rows;
+    for (auto& n : m_nodes)
+        n.differing = 0;
+    for (size_t id = 1; id < m_nodes.size(); ++id) {
+        const Node& n = m_nodes[id];
+        if (n.diffRow < 0 || !differs(m_diff.rows[static_cast<size_t>(n.diffRow)])) continue;
+        for (int p = static_cast<int>(id); p >= 0; p = m_nodes[static_cast<size_t>(p)].parent)
+            m_nodes[static_cast<size_t>(p)].differing++;
+    }
+    if (m_nodes.size() > 1)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1)); // top level: views refresh
+    for (size_t id = 1; id < m_nodes.size(); ++id)
+        if (!m_nodes[id].children.empty()) {
+            const QModelIndex parentIndex
+                = createIndex(m_nodes[id].rowInParent, 0, static_cast<quintptr>(id));
+            emit dataChanged(index(0, 0, parentIndex),
+                index(static_cast<int>(m_nodes[id].children.size()) - 1, ColumnCount - 1, parentIndex));
+        }
+}
+
+QModelIndex DiffTreeModel::indexOfKey(const std::string& key) const
+{
+    for (size_t id = 1; id < m_nodes.size(); ++id) {
+        const Node& n = m_nodes[id];
+        if (n.diffRow < 0) continue;
+        const DiffRow& row = m_diff.rows[static_cast<size_t>(n.diffRow)];
+        if ((row.a >= 0 && m_a->bundle->entries()[static_cast<size_t>(row.a)].key == key)
+            || (row.b >= 0 && m_b->bundle->entries()[static_cast<size_t>(row.b)].key == key))
+            return createIndex(n.rowInParent, 0, static_cast<quintptr>(id));
+    }
+    return {};
+}
+
+QModelIndex DiffTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount) return {};
+    const size_t p = parent.isValid() ? static_cast<size_t>(parent.internalId()) : 0;
+    if (parent.isValid() && parent.column() != 0) return {};
+    if (p >= m_nodes.size() || row >= static_cast<int>(m_nodes[p].children.size())) return {};
+    return createIndex(row, column, static_cast<quintptr>(m_nodes[p].children[static_cast<size_t>(row)]));
+}
+
+QModelIndex DiffTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid()) return {};
+    const int p = m_nodes[static_cast<size_t>(child.internalId())].parent;
+    if (p <= 0) return {};
+    return createIndex(m_nodes[static_cast<size_t>(p)].rowInParent, 0, static_cast<quintptr>(p));
+}
+
+int DiffTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() && parent.column() != 0) return 0;
+    const size_t p = parent.isValid() ? static_cast<size_t>(parent.internalId()) : 0;
+    return p < m_nodes.size() ? static_cast<int>(m_nodes[p].children.size()) : 0;
+}
+
+int DiffTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
+
+QVariant DiffTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Name:
+        return tr("Variable");
+    case Status:
+        return tr("Status");
+    case MaxAbs:
+        return tr("max |b−a|");
+    case MeanAbs:
+        return tr("mean |b−a|");
+    case Rms:
+        return tr("RMS b−a");
+    case RelChange:
+        return tr("‖b−a‖/‖a‖");
+    case Cosine:
+        return tr("cosine");
+    case FracChanged:
+        return tr("changed");
+    case TypeA:
+        return tr("A");
+    case TypeB:
+        return tr("B");
+    default:
+        return {};
+    }
+}
+
+QVariant DiffTreeModel::leafData(const Node& node, int column, int role) const
+{
+    const DiffRow& row = m_diff.rows[static_cast<size_t>(node.diffRow)];
+    const auto& m = row.metrics;
+    const bool numeric = m && m->numeric;
+    const bool sameBytes = !m && row.status == io::PairStatus::Identical; // by checksum: all zero
+    auto metric = [&](const std::optional<double>& v, bool zeroWhenSame) -> std::optional<double> {
+        if (numeric) return v;
+        if (sameBytes && zeroWhenSame) return 0.0;
+        return std::nullopt;
+    };
+    std::optional<double> value;
+    switch (column) {
+    case MaxAbs:
+        value = metric(m ? m->maxAbsDiff : std::nullopt, true);
+        break;
+    case MeanAbs:
+        value = metric(m ? m->meanAbsDiff : std::nullopt, true);
+        break;
+    case Rms:
+        value = metric(m ? m->rmsDiff : std::nullopt, true);
+        break;
+    case RelChange:
+        value = metric(m ? m->relChange : std::nullopt, false);
+        break;
+    case Cosine:
+        value = metric(m ? m->cosine : std::nullopt, false);
+        break;
+    case FracChanged:
+        if (m)
+            value = m->fracChanged();
+        else if (sameBytes)
+            value = 0.0;
+        break;
+    default:
+        break;
+    }
+    if (role == SortRole) {
+        if (column == Name) return node.name;
+        if (column == Status) return statusText(row);
+        if (column == TypeA || column == TypeB) return leafData(node, column, Qt::DisplayRole);
+        return value.value_or(-1.0);
+    }
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case Name:
+            return node.name;
+        case Status:
+            return statusText(row);
+        case TypeA:
+            return typeText(m_a.get(), row.a);
+        case TypeB:
+            return typeText(m_b.get(), row.b);
+        case FracChanged:
+            return value ? QString::number(*value * 100.0, 'g', 4) + QLatin1Char('%') : QString();
+        default:
+            return number(value);
+        }
+    }
+    if (role == Qt::ToolTipRole && column == Name) {
+        QString tip = keyOf(row);
+        if (row.a >= 0 && row.b >= 0)
+            tip += QStringLiteral("\n→ ")
+                + QString::fromStdString(m_b->bundle->entries()[static_cast<size_t>(row.b)].key);
+        if (row.match >= 0)
+            tip += QStringLiteral("\nmatched by ")
+                + QString::fromLatin1(
+                    io::matchMethodName(m_diff.mapping.matches[static_cast<size_t>(row.match)].method));
+        if (!row.error.isOk()) tip += QStringLiteral("\n") + QString::fromStdString(row.error.toString());
+        return tip;
+    }
+    if (role == Qt::ForegroundRole && column == Status && row.status) {
+        // Mid-saturation colours readable on light and dark palettes.
+        switch (*row.status) {
+        case io::PairStatus::Changed:
+            return QBrush(QColor(0xd9, 0x82, 0x2b));
+        case io::PairStatus::DtypeChanged:
+        case io::PairStatus::ShapeChanged:
+            return QBrush(QColor(0xd6, 0x45, 0x41));
+        case io::PairStatus::OnlyInA:
+        case io::PairStatus::OnlyInB:
+            return QBrush(QColor(0x3d, 0x8e, 0xc9));
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole && column >= MaxAbs && column <= FracChanged)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == RowRole) return node.diffRow;
+    if (role == StatusRole)
+        return row.status ? QString::fromLatin1(io::pairStatusName(*row.status))
+                          : QStringLiteral("unreadable");
+    if (role == OptimizerRole) {
+        const bool a = row.a >= 0 && m_a->tree.annotations[static_cast<size_t>(row.a)].optimizerState;
+        const bool b = row.b >= 0 && m_b->tree.annotations[static_cast<size_t>(row.b)].optimizerState;
+        return a || b;
+    }
+    return {};
+}
+
+QVariant DiffTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid()) return {};
+    const Node& node = m_nodes[static_cast<size_t>(index.internalId())];
+    if (node.diffRow >= 0) return leafData(node, index.column(), role);
+    switch (role) {
+    case Qt::DisplayRole:
+        if (index.column() == Name) return node.name;
+        if (index.column() == Status)
+            return node.differing ? tr("%1 of %2 differ").arg(node.differing).arg(node.leaves)
+                                  : tr("identical");
+        return {};
+    case SortRole:
+        if (index.column() == Name) return node.name;
+        if (index.column() == Status) return node.differing;
+        return -1.0;
+    case RowRole:
+        return -1;
+    case StatusRole:
+        return node.differing ? QStringLiteral("changed") : QString();
+    case OptimizerRole:
+        return false;
+    default:
+        return {};
+    }
+}
+
+} // namespace tscope::model

@@ -1,0 +1,242 @@
+#include "widgets/compare_view.h"
+
+#include "io/element.h"
+#include "model/items/diff_tree_model.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <qcustomplot.h>
+
+namespace tscope::ui {
+namespace {
+
+QString num(double v)
+{
+    return QString::fromStdString(io::formatDouble(v));
+}
+
+// Two series on one axis: A in the palette's highlight colour, B in a contrasting orange, both filled
+// half-transparent so overlaps stay visible.
+QCPGraph* addSeries(QCustomPlot* plot, const QColor& colour, const QString& name)
+{
+    QCPGraph* g = plot->addGraph();
+    g->setName(name);
+    g->setLineStyle(QCPGraph::lsStepLeft);
+    g->setPen(QPen(colour, 1.5));
+    QColor fill = colour;
+    fill.setAlpha(70);
+    g->setBrush(fill);
+    return g;
+}
+
+void styleForPalette(QCustomPlot* plot, const QPalette& palette)
+{
+    const QColor fg = palette.color(QPalette::WindowText);
+    plot->setBackground(palette.brush(QPalette::Base));
+    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
+        axis->setBasePen(QPen(fg));
+        axis->setTickPen(QPen(fg));
+        axis->setSubTickPen(QPen(fg));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+    }
+    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) { // grid lines quiet on light and dark palettes
+        axis->grid()->setPen(QPen(palette.color(QPalette::Mid), 0, Qt::DotLine));
+        axis->grid()->setZeroLinePen(QPen(palette.color(QPalette::Mid), 0));
+    }
+    plot->legend->setBrush(palette.brush(QPalette::Base));
+    plot->legend->setTextColor(fg);
+    plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
+}
+
+} // namespace
+
+CompareView::CompareView(QWidget* parent)
+    : QWidget(parent)
+{
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);
+    m_changedOnly = new QCheckBox(tr("Changed only"), this);
+    m_changedOnly->setToolTip(tr("Hide the variables whose bytes are identical"));
+    m_hideOptimizer = new QCheckBox(tr("Hide optimizer state"), this);
+    m_hideOptimizer->setToolTip(tr("Hide optimizer slots and optimizer variables"));
+
+    m_tree = new QTreeView(this);
+    m_tree->setSortingEnabled(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tree->header()->setStretchLastSection(false);
+
+    m_pairTitle = new QLabel(tr("Select a variable to compare its values."), this);
+    m_pairTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_pairTitle->setWordWrap(true);
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumHeight(160);
+    m_plot->xAxis->setLabel(tr("value"));
+    m_plot->yAxis->setLabel(tr("count"));
+    m_plot->legend->setVisible(true);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    addSeries(m_plot, palette().color(QPalette::Highlight), tr("A"));
+    addSeries(m_plot, QColor(0xe0, 0x8a, 0x2e), tr("B"));
+    styleForPalette(m_plot, palette());
+
+    m_stats = new QTableWidget(0, 2, this);
+    m_stats->setHorizontalHeaderLabels({ tr("A"), tr("B") });
+    m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_stats->setMinimumWidth(260);
+    m_stats->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_metrics = new QLabel(this);
+    m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_metrics->setWordWrap(true);
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_changedOnly);
+    filters->addWidget(m_hideOptimizer);
+    filters->addStretch();
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(m_summary);
+    topLayout->addLayout(filters);
+    topLayout->addWidget(m_tree, 1);
+
+    auto* side = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(m_stats, 1);
+    sideLayout->addWidget(m_metrics);
+    auto* details = new QWidget(this);
+    auto* detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(m_pairTitle);
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_plot, 3);
+    row->addWidget(side, 2);
+    detailsLayout->addLayout(row, 1);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(top);
+    split->addWidget(details);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+}
+
+void CompareView::setModel(QAbstractItemModel* model)
+{
+    m_tree->setModel(model);
+    m_tree->sortByColumn(model::DiffTreeModel::Name, Qt::AscendingOrder);
+    m_tree->header()->resizeSection(model::DiffTreeModel::Name, 320);
+    m_tree->header()->resizeSection(model::DiffTreeModel::Status, 120);
+    for (int c = model::DiffTreeModel::MaxAbs; c <= model::DiffTreeModel::FracChanged; ++c)
+        m_tree->header()->resizeSection(c, 92);
+    m_tree->header()->resizeSection(model::DiffTreeModel::TypeA, 150);
+    m_tree->header()->resizeSection(model::DiffTreeModel::TypeB, 150);
+    connect(
+        m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CompareView::onCurrentChanged);
+}
+
+void CompareView::setSummary(const QString& html)
+{
+    m_summary->setText(html);
+}
+
+void CompareView::onCurrentChanged()
+{
+    const int row = m_tree->currentIndex().siblingAtColumn(0).data(model::DiffTreeModel::RowRole).toInt();
+    if (row >= 0) emit pairSelected(row);
+}
+
+void CompareView::setPairMessage(const QString& message)
+{
+    m_pairTitle->setText(message);
+    m_plot->graph(0)->data()->clear();
+    m_plot->graph(1)->data()->clear();
+    m_plot->replot();
+    m_stats->setRowCount(0);
+    m_metrics->clear();
+}
+
+void CompareView::setPairDetails(const PairDetails& d)
+{
+    QString title
+        = QStringLiteral("<b>A</b> %1").arg(d.keyA.isEmpty() ? tr("(absent)") : d.keyA.toHtmlEscaped());
+    title
+        += QStringLiteral("<br><b>B</b> %1").arg(d.keyB.isEmpty() ? tr("(absent)") : d.keyB.toHtmlEscaped());
+    if (!d.note.isEmpty()) title += QStringLiteral("<br>") + d.note.toHtmlEscaped();
+    m_pairTitle->setText(title);
+
+    const model::HistogramData* hists[2] = { &d.histogramA, &d.histogramB };
+    double top = 0, lo = 0, hi = 1;
+    bool any = false;
+    for (int s = 0; s < 2; ++s) {
+        QVector<double> x, y;
+        const auto& h = *hists[s];
+        for (size_t i = 0; i < h.counts.size(); ++i) {
+            x.push_back(h.edges[i]);
+            y.push_back(static_cast<double>(h.counts[i]));
+            top = std::max(top, y.back());
+        }
+        if (!h.counts.empty()) { // close the last step at the upper edge
+            x.push_back(h.edges.back());
+            y.push_back(y.back());
+            lo = any ? std::min(lo, h.edges.front()) : h.edges.front();
+            hi = any ? std::max(hi, h.edges.back()) : h.edges.back();
+            any = true;
+        }
+        m_plot->graph(s)->setData(x, y, true);
+    }
+    const double pad = hi > lo ? (hi - lo) * 0.02 : 0.5; // keep the outer steps off the axis frame
+    m_plot->xAxis->setRange(lo - pad, hi + pad);
+    m_plot->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
+    m_plot->replot();
+
+    const std::optional<model::TensorStats>* stats[2] = { &d.statsA, &d.statsB };
+    const QStringList names { tr("elements"), tr("min"), tr("max"), tr("mean"), tr("std"), tr("L2 norm"),
+        tr("NaN"), tr("Inf") };
+    m_stats->setRowCount(static_cast<int>(names.size()));
+    m_stats->setVerticalHeaderLabels(names);
+    for (int s = 0; s < 2; ++s) {
+        const auto& st = *stats[s];
+        const bool have = st && st->numeric && st->finite > 0;
+        const QStringList values { st ? QString::number(st->count) : QString(),
+            have ? num(st->min) : QString(), have ? num(st->max) : QString(),
+            have ? num(st->mean) : QString(), have ? num(st->std) : QString(), have ? num(st->l2) : QString(),
+            st ? QString::number(st->nans) : QString(), st ? QString::number(st->infs) : QString() };
+        for (int r = 0; r < values.size(); ++r) {
+            auto* item = new QTableWidgetItem(values[r]);
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_stats->setItem(r, s, item);
+        }
+    }
+
+    if (d.metrics && d.metrics->numeric && d.metrics->maxAbsDiff) {
+        const auto& m = *d.metrics;
+        auto g6 = [](double v) { return QString::number(v, 'g', 6); }; // as in the tree
+        auto opt = [&](const std::optional<double>& v) { return v ? g6(*v) : QStringLiteral("n/a"); };
+        m_metrics->setText(
+            tr("max |b−a| %1 · mean |b−a| %2 · RMS %3<br>‖b−a‖/‖a‖ %4 · cosine %5 · changed %6 of %7")
+                .arg(g6(*m.maxAbsDiff), g6(*m.meanAbsDiff), g6(*m.rmsDiff), opt(m.relChange), opt(m.cosine))
+                .arg(m.changed)
+                .arg(m.count));
+    } else if (d.metrics) {
+        m_metrics->setText(tr("changed %1 of %2 elements").arg(d.metrics->changed).arg(d.metrics->count));
+    } else {
+        m_metrics->clear();
+    }
+}
+
+} // namespace tscope::ui
