@@ -18,7 +18,8 @@ BEGIN = "<!-- BEGIN GENERATED from docs/schema/*.json by scripts/gen-cli-doc.py:
 END = "<!-- END GENERATED -->"
 # Document order and the command that writes each.
 DOCUMENTS = [("info.json", "info"), ("ls.json", "ls"), ("tensor.json", "show"), ("stats.json", "stats"),
-             ("signatures.json", "signatures"), ("verify.json", "verify"), ("error.json", "any command, on failure")]
+             ("signatures.json", "signatures"), ("verify.json", "verify"), ("export.json", "export"),
+             ("error.json", "any command, on failure")]
 
 
 def load(name: str) -> dict:

@@ -24,7 +24,7 @@ SCHEMA_DIR = H.REPO_ROOT / "docs" / "schema"
 DOCUMENT_SCHEMAS = {"tensorscope.info/1": "info.json", "tensorscope.ls/1": "ls.json",
                     "tensorscope.tensor/1": "tensor.json", "tensorscope.stats/1": "stats.json",
                     "tensorscope.signatures/1": "signatures.json", "tensorscope.verify/1": "verify.json",
-                    "tensorscope.error/1": "error.json"}
+                    "tensorscope.export/1": "export.json", "tensorscope.error/1": "error.json"}
 SHOW_PER_ARTIFACT = 8  # `show` is one process per tensor: a spread of keys, plus every string tensor
 
 

@@ -10,6 +10,7 @@ std::unique_ptr<Command> makeShowCommand();
 std::unique_ptr<Command> makeStatsCommand();
 std::unique_ptr<Command> makeSignaturesCommand();
 std::unique_ptr<Command> makeVerifyCommand();
+std::unique_ptr<Command> makeExportCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands()
 {
@@ -20,6 +21,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeStatsCommand());
     commands.push_back(makeSignaturesCommand());
     commands.push_back(makeVerifyCommand());
+    commands.push_back(makeExportCommand());
     return commands;
 }
 
