@@ -113,13 +113,17 @@ Result<RewriteReport> rewriteBundle(
             if (!slice.found)
                 return Status(ErrorCode::Corrupt, "a slice of this partitioned variable has no entry")
                     .withTensor(e.key);
-            pieces.push_back({ slice.stored.shard, slice.stored.offset, slice.stored.size, i, static_cast<int>(s) });
+            pieces.push_back(
+                { slice.stored.shard, slice.stored.offset, slice.stored.size, i, static_cast<int>(s) });
             total += slice.stored.size;
         }
     }
     // TensorFlow's data files hold tensors in the order they were added: reproduce that order.
+    // An empty tensor shares its offset with the tensor added after it, so it goes first.
     std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
-        return a.shard != b.shard ? a.shard < b.shard : a.offset < b.offset;
+        if (a.shard != b.shard) return a.shard < b.shard;
+        if (a.offset != b.offset) return a.offset < b.offset;
+        return a.size == 0 && b.size != 0;
     });
 
     BundleWriter::Options wo;
@@ -172,7 +176,7 @@ Result<RewriteReport> rewriteBundle(
         std::vector<std::vector<SliceExtent>> extents;
         for (const auto& s : e.slices)
             extents.push_back(s.extents);
-        writer.addPartitionedRecord(e.key, e.dtype, e.shape, extents);
+        writer.addPartitionedRecord(e.key, e.dtype, e.shape, extents, e.stored.shard);
         ++report.tensors;
     }
     TSCOPE_RETURN_IF_ERROR(writer.finish());

@@ -145,11 +145,12 @@ Status BundleWriter::addTensor(const std::string& key, const Tensor& tensor, int
 }
 
 void BundleWriter::addPartitionedRecord(const std::string& key, DType dtype, const Shape& fullShape,
-    const std::vector<std::vector<SliceExtent>>& slices)
+    const std::vector<std::vector<SliceExtent>>& slices, int32_t shardId)
 {
     tensorflow::BundleEntryProto full;
     full.set_dtype(static_cast<tensorflow::DataType>(dtype));
     fillShape(full.mutable_shape(), fullShape);
+    full.set_shard_id(shardId);
     for (const auto& extents : slices) {
         auto* sp = full.add_slices();
         for (const auto& ext : extents) {

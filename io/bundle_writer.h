@@ -56,8 +56,9 @@ public:
         const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices);
     // Only the "full tensor" record of a partitioned variable; its slices are added with add() under
     // encodeSliceKey(key, extents), in whatever order their bytes should have in the data file.
+    // `shardId`: merged sharded saves renumber it like every entry's (FORMATS.md §2.1), so it is kept.
     void addPartitionedRecord(const std::string& key, DType dtype, const Shape& fullShape,
-        const std::vector<std::vector<SliceExtent>>& slices);
+        const std::vector<std::vector<SliceExtent>>& slices, int32_t shardId = 0);
     // Stores `serializedEntry` verbatim under `key` (tests of damaged entries).
     void addRawEntry(const std::string& key, const std::string& serializedEntry);
 

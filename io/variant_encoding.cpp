@@ -37,7 +37,8 @@ Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> 
         uint32_t stored = 0;
         std::memcpy(&stored, p, 4);
         if (stored != crc32c::mask(c))
-            return Status(ErrorCode::ChecksumMismatch, "variant element " + std::to_string(i) + " checksum mismatch");
+            return Status(
+                ErrorCode::ChecksumMismatch, "variant element " + std::to_string(i) + " checksum mismatch");
         c = crc32c::extend(c, p, 4);
         p += 4;
     }

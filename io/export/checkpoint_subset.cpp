@@ -21,7 +21,8 @@ Result<std::string> pruneObjectGraph(
 {
     tensorflow::TrackableObjectGraph graph;
     if (!graph.ParseFromString(serialized))
-        return Status(ErrorCode::Corrupt, "the object graph cannot be decoded").withTensor(std::string(kObjectGraphKey));
+        return Status(ErrorCode::Corrupt, "the object graph cannot be decoded")
+            .withTensor(std::string(kObjectGraphKey));
     const int n = graph.nodes_size();
     auto valid = [&](int id) { return id >= 0 && id < n; };
     std::vector<char> hadValues(static_cast<size_t>(n), 0), hasValues(static_cast<size_t>(n), 0);
@@ -110,7 +111,8 @@ Result<SubsetPlan> planCheckpointSubset(
         if (keep && !patterns.empty()) {
             keep = false;
             for (const auto& re : patterns)
-                if (std::regex_search(e.key, re) || (a && !a->objectPath.empty() && std::regex_search(a->objectPath, re)))
+                if (std::regex_search(e.key, re)
+                    || (a && !a->objectPath.empty() && std::regex_search(a->objectPath, re)))
                     keep = true;
         }
         if (keep) {
@@ -126,7 +128,8 @@ Result<SubsetPlan> planCheckpointSubset(
         auto t = bundle.read(*graphEntry);
         if (!t) return t.status();
         if (!t->isString() || t->stringValues().size() != 1)
-            return Status(ErrorCode::Corrupt, "the object graph is not a string scalar").withTensor(graphEntry->key);
+            return Status(ErrorCode::Corrupt, "the object graph is not a string scalar")
+                .withTensor(graphEntry->key);
         auto pruned = pruneObjectGraph(t->stringValues()[0], plan.keptKeys, plan.droppedObjects);
         if (!pruned) return pruned.status();
         plan.objectGraph = std::move(pruned.value());

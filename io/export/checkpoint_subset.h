@@ -17,7 +17,8 @@ namespace tscope::io {
 
 struct SubsetOptions {
     bool stripOptimizer = false; // drop slots and every variable an optimizer owns (iterations, ...)
-    std::vector<std::string> keep; // ECMAScript regexes searched in the key and the object path; any match keeps
+    std::vector<std::string>
+        keep; // ECMAScript regexes searched in the key and the object path; any match keeps
 };
 
 struct SubsetPlan {

@@ -23,12 +23,14 @@ std::string quoted(const std::string& s)
 Status writeCsv(const Tensor& tensor, const std::filesystem::path& out, const ExportOptions& options)
 {
     const DTypeInfo info = dtypeInfo(tensor.dtype());
-    if (!tensor.isString() && (info.elementSize == 0 || info.kind == DTypeKind::Opaque || info.kind == DTypeKind::Unknown))
+    if (!tensor.isString()
+        && (info.elementSize == 0 || info.kind == DTypeKind::Opaque || info.kind == DTypeKind::Unknown))
         return Status(ErrorCode::Unsupported, "CSV cannot hold " + dtypeName(tensor.dtype()) + " tensors");
     if (tensor.isString())
         for (const auto& s : tensor.stringValues())
             if (!json::isValidUtf8(s))
-                return Status(ErrorCode::Unsupported, "a string is not valid UTF-8, which CSV text cannot hold");
+                return Status(
+                    ErrorCode::Unsupported, "a string is not valid UTF-8, which CSV text cannot hold");
     const Shape& shape = tensor.shape();
     const uint64_t n = tensor.elementCount();
     const uint64_t columns = shape.size() >= 2 ? static_cast<uint64_t>(shape.back()) : 1;
@@ -36,8 +38,9 @@ Status writeCsv(const Tensor& tensor, const std::filesystem::path& out, const Ex
     TSCOPE_RETURN_IF_ERROR(file.open());
     std::string buffer;
     for (uint64_t i = 0; i < n; ++i) {
-        buffer += tensor.isString() ? quoted(tensor.stringValues()[i])
-                                    : formatElement(tensor.dtype(), tensor.bytes().data() + i * info.elementSize);
+        buffer += tensor.isString()
+            ? quoted(tensor.stringValues()[i])
+            : formatElement(tensor.dtype(), tensor.bytes().data() + i * info.elementSize);
         buffer += (columns == 0 || (i + 1) % columns == 0) ? '\n' : ',';
         if (buffer.size() >= (1u << 20)) {
             if (shouldStop(options.cancel, options.progress, i, n))

@@ -17,8 +17,8 @@ std::string exportName(const BundleReader& bundle, const VariableTree& tree, siz
     return attribute == "VARIABLE_VALUE" ? path : path + "/" + attribute;
 }
 
-Result<ExportSelection> selectExportItems(const BundleReader& bundle, const VariableTree& tree, ExportNames names,
-    const std::function<std::string(DType)>& supports, bool skipUnsupported)
+Result<ExportSelection> selectExportItems(const BundleReader& bundle, const VariableTree& tree,
+    ExportNames names, const std::function<std::string(DType)>& supports, bool skipUnsupported)
 {
     ExportSelection out;
     std::vector<std::string> refused;
@@ -35,13 +35,14 @@ Result<ExportSelection> selectExportItems(const BundleReader& bundle, const Vari
         }
         ExportItem item { exportName(bundle, tree, i, names), i };
         if (!seen.insert(item.name).second)
-            return Status(ErrorCode::InvalidArgument, "two tensors would have the same name \"" + item.name
-                    + "\"; use --names key")
+            return Status(ErrorCode::InvalidArgument,
+                "two tensors would have the same name \"" + item.name + "\"; use --names key")
                 .withTensor(e.key);
         out.items.push_back(std::move(item));
     }
     if (!refused.empty()) {
-        std::string msg = "the format cannot hold " + std::to_string(refused.size()) + " tensor(s) (--skip-unsupported leaves them out): ";
+        std::string msg = "the format cannot hold " + std::to_string(refused.size())
+            + " tensor(s) (--skip-unsupported leaves them out): ";
         for (size_t i = 0; i < refused.size() && i < 5; ++i)
             msg += (i ? "; " : "") + refused[i];
         if (refused.size() > 5) msg += "; ...";

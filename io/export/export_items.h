@@ -28,8 +28,8 @@ struct ExportSelection {
 
 // `supports` answers whether the target format can hold a dtype (empty string) or why not. Unsupported
 // tensors are an error listing them all, unless `skipUnsupported`. Duplicate names are an error.
-Result<ExportSelection> selectExportItems(const BundleReader& bundle, const VariableTree& tree, ExportNames names,
-    const std::function<std::string(DType)>& supports, bool skipUnsupported);
+Result<ExportSelection> selectExportItems(const BundleReader& bundle, const VariableTree& tree,
+    ExportNames names, const std::function<std::string(DType)>& supports, bool skipUnsupported);
 
 // The name of one entry under `names` (the key when it has no object path).
 std::string exportName(const BundleReader& bundle, const VariableTree& tree, size_t entry, ExportNames names);

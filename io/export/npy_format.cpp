@@ -7,21 +7,45 @@ namespace tscope::io {
 Result<std::string> npyDescr(DType dtype)
 {
     switch (dtype) {
-    case DType::Float: return std::string("<f4");
-    case DType::Double: return std::string("<f8");
-    case DType::Half: return std::string("<f2");
-    case DType::Int8: case DType::QInt8: case DType::Int4: case DType::Int2: return std::string("|i1");
-    case DType::UInt8: case DType::QUInt8: case DType::UInt4: case DType::UInt2: return std::string("|u1");
-    case DType::Int16: case DType::QInt16: return std::string("<i2");
-    case DType::UInt16: case DType::QUInt16: return std::string("<u2");
-    case DType::Int32: case DType::QInt32: return std::string("<i4");
-    case DType::UInt32: return std::string("<u4");
-    case DType::Int64: return std::string("<i8");
-    case DType::UInt64: return std::string("<u8");
-    case DType::Bool: return std::string("|b1");
-    case DType::Complex64: return std::string("<c8");
-    case DType::Complex128: return std::string("<c16");
-    default: break;
+    case DType::Float:
+        return std::string("<f4");
+    case DType::Double:
+        return std::string("<f8");
+    case DType::Half:
+        return std::string("<f2");
+    case DType::Int8:
+    case DType::QInt8:
+    case DType::Int4:
+    case DType::Int2:
+        return std::string("|i1");
+    case DType::UInt8:
+    case DType::QUInt8:
+    case DType::UInt4:
+    case DType::UInt2:
+        return std::string("|u1");
+    case DType::Int16:
+    case DType::QInt16:
+        return std::string("<i2");
+    case DType::UInt16:
+    case DType::QUInt16:
+        return std::string("<u2");
+    case DType::Int32:
+    case DType::QInt32:
+        return std::string("<i4");
+    case DType::UInt32:
+        return std::string("<u4");
+    case DType::Int64:
+        return std::string("<i8");
+    case DType::UInt64:
+        return std::string("<u8");
+    case DType::Bool:
+        return std::string("|b1");
+    case DType::Complex64:
+        return std::string("<c8");
+    case DType::Complex128:
+        return std::string("<c16");
+    default:
+        break;
     }
     return Status(ErrorCode::Unsupported,
         "numpy has no " + dtypeName(dtype) + " dtype (safetensors keeps bfloat16 and float8_e4m3fn/e5m2)");

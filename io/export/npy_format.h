@@ -33,7 +33,8 @@ struct NpyParts {
     bool usesOwned = false;
     std::span<const std::byte> data() const
     {
-        return usesOwned ? std::span(reinterpret_cast<const std::byte*>(owned.data()), owned.size()) : borrowed;
+        return usesOwned ? std::span(reinterpret_cast<const std::byte*>(owned.data()), owned.size())
+                         : borrowed;
     }
 };
 Result<NpyParts> npyParts(const Tensor& tensor);

@@ -23,8 +23,8 @@ struct CallbackState {
 
 } // namespace
 
-Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items, const std::filesystem::path& out,
-    const ExportOptions& options)
+Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items,
+    const std::filesystem::path& out, const ExportOptions& options)
 {
     if (items.empty()) return Status(ErrorCode::InvalidArgument, "nothing to export");
     const std::filesystem::path temp = temporaryPathFor(out);
@@ -75,7 +75,8 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
         const zip_int64_t index = zip_file_add(za, (item.name + ".npy").c_str(), src, ZIP_FL_ENC_UTF_8);
         if (index < 0) {
             zip_source_free(src);
-            return abandon(Status(ErrorCode::Io, std::string("libzip: ") + zip_strerror(za)).withTensor(e.key));
+            return abandon(
+                Status(ErrorCode::Io, std::string("libzip: ") + zip_strerror(za)).withTensor(e.key));
         }
         zip_set_file_compression(za, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
         state.total += m->npy.header.size() + data.size();
@@ -85,7 +86,8 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
         za, 0.001,
         [](zip_t*, double fraction, void* ud) {
             auto* s = static_cast<CallbackState*>(ud);
-            if (s->options->progress && !s->options->progress(static_cast<uint64_t>(fraction * double(s->total)), s->total))
+            if (s->options->progress
+                && !s->options->progress(static_cast<uint64_t>(fraction * double(s->total)), s->total))
                 s->stopped = true;
         },
         nullptr, &state);
@@ -98,9 +100,10 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
         nullptr, &state);
     if (zip_close(za) != 0) {
         const bool cancelled = state.stopped || (options.cancel && options.cancel->isCancelled());
-        Status s = cancelled ? Status(ErrorCode::Cancelled, "export cancelled")
-                             : Status(ErrorCode::Io, std::string("cannot write the archive: ") + zip_strerror(za))
-                                   .withPath(out.string());
+        Status s = cancelled
+            ? Status(ErrorCode::Cancelled, "export cancelled")
+            : Status(ErrorCode::Io, std::string("cannot write the archive: ") + zip_strerror(za))
+                  .withPath(out.string());
         return abandon(s);
     }
     return commitTemporary(temp, out, options.replaceExisting);

@@ -11,7 +11,7 @@
 
 namespace tscope::io {
 
-Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items, const std::filesystem::path& out,
-    const ExportOptions& options);
+Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items,
+    const std::filesystem::path& out, const ExportOptions& options);
 
 } // namespace tscope::io

@@ -12,22 +12,38 @@ namespace tscope::io {
 std::string safetensorsDType(DType dtype)
 {
     switch (dtype) {
-    case DType::Float: return "F32";
-    case DType::Double: return "F64";
-    case DType::Half: return "F16";
-    case DType::BFloat16: return "BF16";
-    case DType::Float8E4M3FN: return "F8_E4M3";
-    case DType::Float8E5M2: return "F8_E5M2";
-    case DType::Int8: return "I8";
-    case DType::Int16: return "I16";
-    case DType::Int32: return "I32";
-    case DType::Int64: return "I64";
-    case DType::UInt8: return "U8";
-    case DType::UInt16: return "U16";
-    case DType::UInt32: return "U32";
-    case DType::UInt64: return "U64";
-    case DType::Bool: return "BOOL";
-    default: return {};
+    case DType::Float:
+        return "F32";
+    case DType::Double:
+        return "F64";
+    case DType::Half:
+        return "F16";
+    case DType::BFloat16:
+        return "BF16";
+    case DType::Float8E4M3FN:
+        return "F8_E4M3";
+    case DType::Float8E5M2:
+        return "F8_E5M2";
+    case DType::Int8:
+        return "I8";
+    case DType::Int16:
+        return "I16";
+    case DType::Int32:
+        return "I32";
+    case DType::Int64:
+        return "I64";
+    case DType::UInt8:
+        return "U8";
+    case DType::UInt16:
+        return "U16";
+    case DType::UInt32:
+        return "U32";
+    case DType::UInt64:
+        return "U64";
+    case DType::Bool:
+        return "BOOL";
+    default:
+        return {};
     }
 }
 
@@ -56,9 +72,11 @@ Status writeSafetensors(const BundleReader& bundle, const std::vector<ExportItem
         for (const auto& item : items) {
             const TensorEntry& e = bundle.entries()[item.entry];
             const std::string dtype = safetensorsDType(e.dtype);
-            if (dtype.empty()) return Status(ErrorCode::Unsupported, safetensorsSupports(e.dtype)).withTensor(e.key);
+            if (dtype.empty())
+                return Status(ErrorCode::Unsupported, safetensorsSupports(e.dtype)).withTensor(e.key);
             if (!json::isValidUtf8(item.name))
-                return Status(ErrorCode::Unsupported, "a safetensors name must be UTF-8 text").withTensor(e.key);
+                return Status(ErrorCode::Unsupported, "a safetensors name must be UTF-8 text")
+                    .withTensor(e.key);
             const uint64_t size = e.elementCount() * dtypeInfo(e.dtype).elementSize;
             w.key(item.name);
             w.beginObject();

@@ -146,7 +146,8 @@ private slots:
         auto reader = io::BundleReader::open(smallBundle(root));
         QVERIFY(reader);
         const auto tree = io::buildVariableTree(**reader);
-        auto refused = io::selectExportItems(**reader, tree, io::ExportNames::Key, io::safetensorsSupports, false);
+        auto refused
+            = io::selectExportItems(**reader, tree, io::ExportNames::Key, io::safetensorsSupports, false);
         QVERIFY(!refused);
         QCOMPARE(refused.status().code(), io::ErrorCode::Unsupported); // the string tensor
         auto sel = io::selectExportItems(**reader, tree, io::ExportNames::Key, io::safetensorsSupports, true);
@@ -241,7 +242,8 @@ private slots:
     {
         QTemporaryDir dir;
         const fs::path root = dir.path().toStdString();
-        const std::string dead = "out.npz" + std::string(io::kTempMarker) + std::to_string(deadPid()) + "-abc";
+        const std::string dead
+            = "out.npz" + std::string(io::kTempMarker) + std::to_string(deadPid()) + "-abc";
         const std::string deadLibzip = dead + ".Xy12Zw"; // libzip's own temporary next to ours
         const std::string live = "out.npz" + std::string(io::kTempMarker) + std::to_string(getpid()) + "-def";
         for (const auto& n : { dead, deadLibzip, live, std::string("unrelated.npz") })
@@ -266,7 +268,8 @@ private slots:
         for (const char* member : { "a.npy", "b.npy", "s.npy" })
             QVERIFY2(zip.find(member) != std::string::npos, member);
         QVERIFY(zip.find(io::npyHeader("|S4", { 1 }) + "text") != std::string::npos); // stored, not deflated
-        QCOMPARE(listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index", "w.npz" }));
+        QCOMPARE(
+            listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index", "w.npz" }));
     }
 
     void slicesOfPartitionedTensors()
@@ -315,10 +318,12 @@ private slots:
         auto* ia = iter->add_attributes();
         ia->set_checkpoint_key("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE");
         auto* m = g.add_nodes();
-        m->add_attributes()->set_checkpoint_key("model/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
+        m->add_attributes()->set_checkpoint_key(
+            "model/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
 
         int dropped = 0;
-        auto pruned = io::pruneObjectGraph(g.SerializeAsString(), { "model/kernel/.ATTRIBUTES/VARIABLE_VALUE" }, dropped);
+        auto pruned = io::pruneObjectGraph(
+            g.SerializeAsString(), { "model/kernel/.ATTRIBUTES/VARIABLE_VALUE" }, dropped);
         QVERIFY(pruned);
         QCOMPARE(dropped, 3);
         tensorflow::TrackableObjectGraph out;
@@ -327,7 +332,8 @@ private slots:
         QCOMPARE(out.nodes(0).children_size(), 1);
         QCOMPARE(out.nodes(0).children(0).local_name(), std::string("model"));
         QCOMPARE(out.nodes(1).children(0).node_id(), 2);
-        QCOMPARE(out.nodes(2).attributes(0).checkpoint_key(), std::string("model/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
+        QCOMPARE(out.nodes(2).attributes(0).checkpoint_key(),
+            std::string("model/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
     }
 };
 

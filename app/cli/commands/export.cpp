@@ -34,11 +34,14 @@ struct Written {
 int exitCodeFor(const io::Status& s)
 {
     switch (s.code()) {
-    case io::ErrorCode::InvalidArgument: return kExitUsage;
+    case io::ErrorCode::InvalidArgument:
+        return kExitUsage;
     case io::ErrorCode::Io:
     case io::ErrorCode::PermissionDenied:
-    case io::ErrorCode::Unsupported: return kExitNotWritten;
-    default: return kExitOpenFailed;
+    case io::ErrorCode::Unsupported:
+        return kExitNotWritten;
+    default:
+        return kExitOpenFailed;
     }
 }
 
@@ -62,23 +65,27 @@ public:
             sub->callback([this, mode] { m_mode = mode; });
             return sub;
         };
-        auto* ckpt = common(app.add_subcommand("checkpoint", "a smaller checkpoint (TF2 object graph rewritten)"),
-            "checkpoint", false);
-        ckpt->add_flag("--strip-optimizer", m_strip, "leave out optimizer slots and optimizer-owned variables");
+        auto* ckpt
+            = common(app.add_subcommand("checkpoint", "a smaller checkpoint (TF2 object graph rewritten)"),
+                "checkpoint", false);
+        ckpt->add_flag(
+            "--strip-optimizer", m_strip, "leave out optimizer slots and optimizer-owned variables");
         ckpt->add_option("--keep", m_keep, "keep only tensors whose key or object path matches (repeatable)")
             ->expected(1)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         for (const char* archive : { "npz", "safetensors" }) {
-            auto* sub = common(app.add_subcommand(archive,
-                                   std::string("every tensor as ") + archive + " (the object graph excepted)"),
-                archive, false);
+            auto* sub
+                = common(app.add_subcommand(archive,
+                             std::string("every tensor as ") + archive + " (the object graph excepted)"),
+                    archive, false);
             sub->add_option("--names", m_names, "member names: checkpoint key or TF2 object path")
                 ->check(CLI::IsMember({ "key", "path" }));
-            sub->add_flag("--skip-unsupported", m_skipUnsupported, "leave out tensors the format cannot hold");
+            sub->add_flag(
+                "--skip-unsupported", m_skipUnsupported, "leave out tensors the format cannot hold");
         }
         for (const char* single : { "npy", "csv" }) {
-            auto* sub = common(app.add_subcommand(single, std::string("one tensor or a slice as .") + single),
-                single, true);
+            auto* sub = common(
+                app.add_subcommand(single, std::string("one tensor or a slice as .") + single), single, true);
             sub->add_option("--slice", m_slice, "numpy-style selection per dimension, e.g. 0,:,3:5");
         }
     }
@@ -111,9 +118,10 @@ public:
         io::Status s = write(*artifact, options, written);
         bar.finish();
         if (s.code() == io::ErrorCode::Cancelled) return context.reportCancelled();
-        if (!s.isOk()) return context.reportError(s, s.code() == io::ErrorCode::NotFound && m_missingVariable
-                    ? kExitNoSuchVariable
-                    : exitCodeFor(s));
+        if (!s.isOk())
+            return context.reportError(s,
+                s.code() == io::ErrorCode::NotFound && m_missingVariable ? kExitNoSuchVariable
+                                                                         : exitCodeFor(s));
         for (const auto& f : outputs)
             if (std::filesystem::exists(f)) written.files.push_back(f.string());
         report(context, written, stale);
@@ -132,7 +140,9 @@ private:
             if (!plan) return plan.status();
             io::RewriteOptions ro;
             const auto& kept = plan->keptKeys;
-            ro.keep = [&kept](const io::TensorEntry& e) { return e.key == io::kObjectGraphKey || kept.count(e.key) > 0; };
+            ro.keep = [&kept](const io::TensorEntry& e) {
+                return e.key == io::kObjectGraphKey || kept.count(e.key) > 0;
+            };
             ro.objectGraph = plan->objectGraph;
             ro.replaceExisting = options.replaceExisting;
             ro.cancel = options.cancel;
@@ -180,11 +190,11 @@ private:
         for (const auto& s : w.skipped)
             context.err << "tensorscope-cli: skipped " << s << "\n";
         if (!m_json) {
-            context.out << "wrote " << m_out << " (" << m_mode << "): " << w.tensors << " tensors, " << w.bytes
-                        << " bytes";
+            context.out << "wrote " << m_out << " (" << m_mode << "): " << w.tensors << " tensors, "
+                        << w.bytes << " bytes";
             if (w.subset)
-                context.out << "; left out " << w.subset->droppedEntries << " tensors, " << w.subset->droppedBytes
-                            << " bytes, " << w.subset->droppedObjects << " objects";
+                context.out << "; left out " << w.subset->droppedEntries << " tensors, "
+                            << w.subset->droppedBytes << " bytes, " << w.subset->droppedObjects << " objects";
             context.out << "\n";
             return;
         }

@@ -22,14 +22,17 @@ io::Status checkOutputs(
         if (!std::filesystem::exists(out, ec)) continue;
         for (const auto& in : inputs)
             if (std::filesystem::equivalent(out, in, ec))
-                return io::Status(io::ErrorCode::Io, "the output is one of the input's files (never overwritten)")
+                return io::Status(
+                    io::ErrorCode::Io, "the output is one of the input's files (never overwritten)")
                     .withPath(out.string());
         if (!force)
-            return io::Status(io::ErrorCode::Io, "the output exists (use --force to replace it)").withPath(out.string());
+            return io::Status(io::ErrorCode::Io, "the output exists (use --force to replace it)")
+                .withPath(out.string());
     }
     const auto dir = outputs.front().parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
-        return io::Status(io::ErrorCode::NotFound, "the output directory does not exist").withPath(dir.string());
+        return io::Status(io::ErrorCode::NotFound, "the output directory does not exist")
+            .withPath(dir.string());
     return io::Status::ok();
 }
 
