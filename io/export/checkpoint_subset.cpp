@@ -2,6 +2,8 @@
 
 #include "trackable_object_graph.pb.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace tscope::io {
@@ -14,7 +16,55 @@ bool attributeKept(const std::string& key, const std::set<std::string>& kept)
     return it != kept.end() && it->starts_with(key);
 }
 
+// `key` is, or starts with, one of `attributeKeys` (lookup tables save "<attribute key>-keys"...).
+bool attributeKeptPrefix(const std::string& key, const std::set<std::string>& attributeKeys)
+{
+    auto it = attributeKeys.upper_bound(key);
+    if (it == attributeKeys.begin()) return false;
+    --it;
+    return key.starts_with(*it);
+}
+
+bool isOptimizerEdge(const std::string& name)
+{
+    std::string lower = name;
+    std::transform(
+        lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lower.find("optimizer") != std::string::npos;
+}
+
 } // namespace
+
+std::set<std::string> optimizerOnlyKeys(const std::string& serializedGraph)
+{
+    tensorflow::TrackableObjectGraph graph;
+    std::set<std::string> keys;
+    if (!graph.ParseFromString(serializedGraph) || graph.nodes_size() == 0) return keys;
+    const int n = graph.nodes_size();
+    // The model's state is what the root reaches without passing an optimizer edge. Keras 3 names model
+    // variables "optimizer/_trainable_variables/N" (the optimizer reaches them first), so the key or the
+    // first path alone would strip the model itself.
+    std::vector<char> model(static_cast<size_t>(n), 0);
+    std::vector<int> stack { 0 };
+    model[0] = 1;
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        for (const auto& c : graph.nodes(id).children()) {
+            const int child = c.node_id();
+            if (child < 0 || child >= n || model[static_cast<size_t>(child)]
+                || isOptimizerEdge(c.local_name()))
+                continue;
+            model[static_cast<size_t>(child)] = 1;
+            stack.push_back(child);
+        }
+    }
+    for (int id = 0; id < n; ++id)
+        if (!model[static_cast<size_t>(id)])
+            for (const auto& attr : graph.nodes(id).attributes())
+                keys.insert(attr.checkpoint_key());
+    return keys;
+}
 
 Result<std::string> pruneObjectGraph(
     const std::string& serialized, const std::set<std::string>& keptKeys, int& droppedObjects)
@@ -99,15 +149,28 @@ Result<SubsetPlan> planCheckpointSubset(
     }
     SubsetPlan plan;
     const auto& entries = bundle.entries();
-    const TensorEntry* graphEntry = nullptr;
+    const TensorEntry* graphEntry = bundle.find(kObjectGraphKey);
+    std::optional<std::string> graph;
+    if (graphEntry) {
+        auto t = bundle.read(*graphEntry);
+        if (!t) return t.status();
+        if (!t->isString() || t->stringValues().size() != 1)
+            return Status(ErrorCode::Corrupt, "the object graph is not a string scalar")
+                .withTensor(graphEntry->key);
+        graph = t->stringValues()[0];
+    }
+    // TF2: optimizer state is what only the optimizer reaches; TF1: the tree's slot and optimizer names.
+    const std::set<std::string> optimizerKeys = graph ? optimizerOnlyKeys(*graph) : std::set<std::string> {};
+    auto isOptimizerState = [&](size_t i) {
+        if (graph) return attributeKeptPrefix(entries[i].key, optimizerKeys);
+        const EntryAnnotation* a = i < tree.annotations.size() ? &tree.annotations[i] : nullptr;
+        return a && (a->optimizerState || a->role == EntryRole::Slot);
+    };
     for (size_t i = 0; i < entries.size(); ++i) {
         const TensorEntry& e = entries[i];
-        if (e.key == kObjectGraphKey) {
-            graphEntry = &e;
-            continue;
-        }
+        if (e.key == kObjectGraphKey) continue;
         const EntryAnnotation* a = i < tree.annotations.size() ? &tree.annotations[i] : nullptr;
-        bool keep = !(options.stripOptimizer && a && (a->optimizerState || a->role == EntryRole::Slot));
+        bool keep = !(options.stripOptimizer && isOptimizerState(i));
         if (keep && !patterns.empty()) {
             keep = false;
             for (const auto& re : patterns)
@@ -124,13 +187,8 @@ Result<SubsetPlan> planCheckpointSubset(
         }
     }
     if (plan.keptKeys.empty()) return Status(ErrorCode::InvalidArgument, "no tensor would be kept");
-    if (graphEntry && plan.droppedEntries > 0) {
-        auto t = bundle.read(*graphEntry);
-        if (!t) return t.status();
-        if (!t->isString() || t->stringValues().size() != 1)
-            return Status(ErrorCode::Corrupt, "the object graph is not a string scalar")
-                .withTensor(graphEntry->key);
-        auto pruned = pruneObjectGraph(t->stringValues()[0], plan.keptKeys, plan.droppedObjects);
+    if (graph && plan.droppedEntries > 0) {
+        auto pruned = pruneObjectGraph(*graph, plan.keptKeys, plan.droppedObjects);
         if (!pruned) return pruned.status();
         plan.objectGraph = std::move(pruned.value());
     }

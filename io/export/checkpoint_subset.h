@@ -33,6 +33,9 @@ struct SubsetPlan {
 Result<SubsetPlan> planCheckpointSubset(
     const BundleReader& bundle, const VariableTree& tree, const SubsetOptions& options);
 
+// Checkpoint keys of the objects the root reaches only through an optimizer edge (slots, iterations...).
+std::set<std::string> optimizerOnlyKeys(const std::string& serializedGraph);
+
 // The serialized TrackableObjectGraph without what refers to tensors outside `keptKeys`.
 Result<std::string> pruneObjectGraph(
     const std::string& serialized, const std::set<std::string>& keptKeys, int& droppedObjects);

@@ -24,7 +24,7 @@ struct CallbackState {
 } // namespace
 
 Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items,
-    const std::filesystem::path& out, const ExportOptions& options)
+    const std::filesystem::path& out, const ExportOptions& options, std::vector<std::string>* skipped)
 {
     if (items.empty()) return Status(ErrorCode::InvalidArgument, "nothing to export");
     const std::filesystem::path temp = temporaryPathFor(out);
@@ -57,6 +57,10 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
         auto m = std::make_unique<Member>();
         m->tensor = std::move(t.value());
         auto parts = npyParts(m->tensor);
+        if (!parts && skipped && parts.status().code() == ErrorCode::Unsupported) {
+            skipped->push_back(e.key + ": " + parts.status().message());
+            continue;
+        }
         if (!parts) return abandon(std::move(parts).status().withTensor(e.key));
         m->npy = std::move(parts.value());
         const auto data = m->npy.data();

@@ -11,7 +11,10 @@
 
 namespace tscope::io {
 
+// A tensor whose values .npy cannot hold exactly (strings ending in NUL) is refused, or, when `skipped` is
+// given, left out and listed there as "<key>: <reason>".
 Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items,
-    const std::filesystem::path& out, const ExportOptions& options);
+    const std::filesystem::path& out, const ExportOptions& options,
+    std::vector<std::string>* skipped = nullptr);
 
 } // namespace tscope::io

@@ -164,7 +164,18 @@ private:
                 written.bytes += bundle.entries()[item.entry].byteSize();
             written.tensors = selection->items.size();
             written.skipped = selection->skipped;
-            if (npz) return io::writeNpz(bundle, selection->items, m_out, options);
+            if (npz) {
+                const size_t before = written.skipped.size();
+                io::Status s = io::writeNpz(
+                    bundle, selection->items, m_out, options, m_skipUnsupported ? &written.skipped : nullptr);
+                // Left out while writing: not counted.
+                for (size_t i = before; i < written.skipped.size(); ++i) {
+                    const std::string key = written.skipped[i].substr(0, written.skipped[i].rfind(": "));
+                    if (const auto* e = bundle.find(key)) written.bytes -= e->byteSize();
+                    --written.tensors;
+                }
+                return s;
+            }
             return io::writeSafetensors(bundle, selection->items,
                 { { "producer", "tensorscope" }, { "names", m_names } }, m_out, options);
         }
