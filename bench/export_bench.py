@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -59,7 +60,9 @@ def main():
             results.append((fmt, ours, peer_name, theirs))
             os.unlink(out)
             os.unlink(peer_out)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest tensorscope-cli run
     print("checkpoint: %d float32 variables, %.2f GiB" % (count, nbytes / (1 << 30)))
+    print("tensorscope-cli peak RSS (mapped input pages included): %.0f MiB" % (peak / (1 << 20)))
     for fmt, ours, peer_name, theirs in results:
         print("%-12s tensorscope-cli %.3f s (%.2f GB/s)   %s %.3f s (%.2f GB/s)   ratio ours/peer time %.2f"
               % (fmt, ours, nbytes / ours / 1e9, peer_name, theirs, nbytes / theirs / 1e9, ours / theirs))

@@ -212,6 +212,38 @@ private slots:
         QCOMPARE(listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index" }));
     }
 
+    void cancelledNpzLeavesNothing()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        {
+            io::BundleWriter w(root / "src");
+            for (int i = 0; i < 3; ++i) {
+                auto t = floats({ 2 << 20 }, 2 << 20, static_cast<float>(i)); // 8 MiB each
+                QVERIFY(w.addTensor("v" + std::to_string(i), t).isOk());
+            }
+            QVERIFY(w.finish().isOk());
+        }
+        auto reader = io::BundleReader::open(root / "src");
+        QVERIFY(reader);
+        const auto tree = io::buildVariableTree(**reader);
+        auto sel = io::selectExportItems(**reader, tree, io::ExportNames::Key, io::npySupports, false);
+        QVERIFY(sel);
+        io::CancelToken cancel;
+        io::ExportOptions options;
+        options.cancel = &cancel;
+        uint64_t seen = 0;
+        options.progress = [&](uint64_t done, uint64_t total) {
+            seen = done;
+            if (done > 0 && done < total) cancel.cancel(); // half-way through libzip's writing
+            return true;
+        };
+        const io::Status s = io::writeNpz(**reader, sel->items, root / "w.npz", options);
+        QCOMPARE(s.code(), io::ErrorCode::Cancelled);
+        QVERIFY(seen > 0);
+        QCOMPARE(listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index" }));
+    }
+
     void diskFullLeavesNothing_data()
     {
         QTest::addColumn<int>("failAt");
