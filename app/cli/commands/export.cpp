@@ -2,18 +2,9 @@
 // (tensorscope.export/1). The output is written under a temporary name in its directory and renamed into
 // place when complete; an existing output is replaced only with --force; the inputs are never written.
 #include "app/cli/command.h"
-#include "app/cli/commands/export_paths.h"
 #include "app/cli/exit_codes.h"
 #include "io/atomic_file.h"
-#include "io/bundle_rewrite.h"
-#include "io/export/checkpoint_subset.h"
-#include "io/export/csv_writer.h"
-#include "io/export/export_items.h"
-#include "io/export/npy_format.h"
-#include "io/export/npy_writer.h"
-#include "io/export/npz_writer.h"
-#include "io/export/safetensors_writer.h"
-#include "io/export/tensor_select.h"
+#include "io/export/export_request.h"
 #include "io/json/json_writer.h"
 
 #include <CLI/CLI.hpp>
@@ -21,14 +12,6 @@
 
 namespace tscope::cli {
 namespace {
-
-struct Written {
-    std::vector<std::string> files;
-    uint64_t tensors = 0;
-    uint64_t bytes = 0;
-    std::vector<std::string> skipped;
-    std::optional<io::SubsetPlan> subset;
-};
 
 // Which exit code a failed export gets: refusals and write failures are 7, reading problems 3.
 int exitCodeFor(const io::Status& s)
@@ -101,102 +84,45 @@ public:
                     ? io::Status(io::ErrorCode::NotFound, "this artifact has no variables")
                     : artifact->bundleStatus,
                 kExitOpenFailed);
-        const io::BundleReader& bundle = *artifact->bundle;
-        const std::vector<std::filesystem::path> outputs = m_mode == "checkpoint"
-            ? bundleOutputFiles(m_out, bundle.header().numShards)
-            : std::vector<std::filesystem::path> { m_out };
-        if (io::Status s = checkOutputs(outputs, bundle, m_force); !s.isOk())
+        const io::ExportRequest request = makeRequest();
+        if (io::Status s = io::checkExportOutputs(request, *artifact->bundle, m_force); !s.isOk())
             return context.reportError(s, kExitNotWritten);
-        const int stale = io::removeStaleTemporaries(std::filesystem::path(m_out).parent_path());
+        const int stale = io::removeStaleTemporaries(request.out.parent_path());
 
         ProgressBar bar = context.progress("exporting");
         io::ExportOptions options;
         options.replaceExisting = m_force;
         options.cancel = &context.cancel;
         options.progress = context.progressCallback(bar);
-        Written written;
-        io::Status s = write(*artifact, options, written);
+        io::ExportResult result;
+        io::Status s = io::runExport(*artifact, request, options, result);
         bar.finish();
         if (s.code() == io::ErrorCode::Cancelled) return context.reportCancelled();
         if (!s.isOk())
-            return context.reportError(s,
-                s.code() == io::ErrorCode::NotFound && m_missingVariable ? kExitNoSuchVariable
-                                                                         : exitCodeFor(s));
-        for (const auto& f : outputs)
-            if (std::filesystem::exists(f)) written.files.push_back(f.string());
-        report(context, written, stale);
+            return context.reportError(s, result.noSuchVariable ? kExitNoSuchVariable : exitCodeFor(s));
+        report(context, request, result, io::exportOutputFiles(request, *artifact->bundle), stale);
         return kExitOk;
     }
 
 private:
-    io::Status write(const io::Artifact& a, const io::ExportOptions& options, Written& written)
+    io::ExportRequest makeRequest() const
     {
-        const io::BundleReader& bundle = *a.bundle;
-        if (m_mode == "checkpoint") {
-            io::SubsetOptions so;
-            so.stripOptimizer = m_strip;
-            so.keep = m_keep;
-            auto plan = io::planCheckpointSubset(bundle, a.tree, so);
-            if (!plan) return plan.status();
-            io::RewriteOptions ro;
-            const auto& kept = plan->keptKeys;
-            ro.keep = [&kept](const io::TensorEntry& e) {
-                return e.key == io::kObjectGraphKey || kept.count(e.key) > 0;
-            };
-            ro.objectGraph = plan->objectGraph;
-            ro.replaceExisting = options.replaceExisting;
-            ro.cancel = options.cancel;
-            ro.progress = options.progress;
-            auto r = io::rewriteBundle(bundle, m_out, ro);
-            if (!r) return r.status();
-            written.tensors = r->tensors;
-            written.bytes = r->bytes;
-            written.subset = std::move(plan.value());
-            return io::Status::ok();
-        }
-        if (m_mode == "npz" || m_mode == "safetensors") {
-            const bool npz = m_mode == "npz";
-            auto selection = io::selectExportItems(bundle, a.tree,
-                m_names == "path" ? io::ExportNames::Path : io::ExportNames::Key,
-                npz ? io::npySupports : io::safetensorsSupports, m_skipUnsupported);
-            if (!selection) return selection.status();
-            for (const auto& item : selection->items)
-                written.bytes += bundle.entries()[item.entry].byteSize();
-            written.tensors = selection->items.size();
-            written.skipped = selection->skipped;
-            if (npz) {
-                const size_t before = written.skipped.size();
-                io::Status s = io::writeNpz(
-                    bundle, selection->items, m_out, options, m_skipUnsupported ? &written.skipped : nullptr);
-                // Left out while writing: not counted.
-                for (size_t i = before; i < written.skipped.size(); ++i) {
-                    const std::string key = written.skipped[i].substr(0, written.skipped[i].rfind(": "));
-                    if (const auto* e = bundle.find(key)) written.bytes -= e->byteSize();
-                    --written.tensors;
-                }
-                return s;
-            }
-            return io::writeSafetensors(bundle, selection->items,
-                { { "producer", "tensorscope" }, { "names", m_names } }, m_out, options);
-        }
-        const int idx = a.findEntry(m_variable);
-        if (idx < 0) {
-            m_missingVariable = true;
-            return io::Status(io::ErrorCode::NotFound, "no variable named '" + m_variable + "'");
-        }
-        const auto& entry = bundle.entries()[static_cast<size_t>(idx)];
-        io::ReadOptions ro;
-        ro.cancel = options.cancel;
-        auto tensor = bundle.read(entry, ro);
-        if (!tensor) return tensor.status();
-        auto part = io::selectTensor(*tensor, m_slice);
-        if (!part) return part.status();
-        written.tensors = 1;
-        written.bytes = part->isString() ? 0 : part->bytes().size();
-        return m_mode == "npy" ? io::writeNpy(*part, m_out, options) : io::writeCsv(*part, m_out, options);
+        io::ExportRequest r;
+        for (auto f : { io::ExportFormat::Checkpoint, io::ExportFormat::Npz, io::ExportFormat::Safetensors,
+                 io::ExportFormat::Npy, io::ExportFormat::Csv })
+            if (m_mode == io::exportFormatName(f)) r.format = f;
+        r.out = m_out;
+        r.variable = m_variable;
+        r.slice = m_slice;
+        r.names = m_names == "path" ? io::ExportNames::Path : io::ExportNames::Key;
+        r.skipUnsupported = m_skipUnsupported;
+        r.subset.stripOptimizer = m_strip;
+        r.subset.keep = m_keep;
+        return r;
     }
 
-    void report(CommandContext& context, const Written& w, int stale) const
+    void report(CommandContext& context, const io::ExportRequest& request, const io::ExportResult& w,
+        const std::vector<std::filesystem::path>& files, int stale) const
     {
         for (const auto& s : w.skipped)
             context.err << "tensorscope-cli: skipped " << s << "\n";
@@ -216,12 +142,12 @@ private:
         j.textField("source", m_path);
         j.key("files");
         j.beginArray();
-        for (const auto& f : w.files)
-            j.value(f);
+        for (const auto& f : files)
+            j.value(f.string());
         j.endArray();
         j.field("tensors", w.tensors);
         j.field("bytes", w.bytes);
-        if (m_mode == "npz" || m_mode == "safetensors")
+        if (request.format == io::ExportFormat::Npz || request.format == io::ExportFormat::Safetensors)
             j.field("names", m_names);
         else
             j.nullField("names");
@@ -256,7 +182,6 @@ private:
     bool m_force = false;
     bool m_json = false;
     bool m_skipUnsupported = false;
-    bool m_missingVariable = false;
 };
 
 } // namespace
