@@ -45,11 +45,12 @@ Status exportArchive(
     result.skipped = selection->skipped;
     if (!npz)
         return writeSafetensors(bundle, selection->items,
-            { { "producer", "tensorscope" }, { "names", request.names == ExportNames::Path ? "path" : "key" } },
+            { { "producer", "tensorscope" },
+                { "names", request.names == ExportNames::Path ? "path" : "key" } },
             request.out, options);
     const size_t before = result.skipped.size();
-    Status s = writeNpz(bundle, selection->items, request.out, options,
-        request.skipUnsupported ? &result.skipped : nullptr);
+    Status s = writeNpz(
+        bundle, selection->items, request.out, options, request.skipUnsupported ? &result.skipped : nullptr);
     // Left out while writing (strings numpy cannot hold): not counted.
     for (size_t i = before; i < result.skipped.size(); ++i) {
         const std::string key = result.skipped[i].substr(0, result.skipped[i].rfind(": "));
@@ -77,7 +78,7 @@ Status exportTensor(
     result.tensors = 1;
     result.bytes = part->isString() ? 0 : part->bytes().size();
     return request.format == ExportFormat::Npy ? writeNpy(*part, request.out, options)
-                                                : writeCsv(*part, request.out, options);
+                                               : writeCsv(*part, request.out, options);
 }
 
 } // namespace
@@ -85,11 +86,16 @@ Status exportTensor(
 const char* exportFormatName(ExportFormat format)
 {
     switch (format) {
-    case ExportFormat::Checkpoint: return "checkpoint";
-    case ExportFormat::Npz: return "npz";
-    case ExportFormat::Safetensors: return "safetensors";
-    case ExportFormat::Npy: return "npy";
-    case ExportFormat::Csv: return "csv";
+    case ExportFormat::Checkpoint:
+        return "checkpoint";
+    case ExportFormat::Npz:
+        return "npz";
+    case ExportFormat::Safetensors:
+        return "safetensors";
+    case ExportFormat::Npy:
+        return "npy";
+    case ExportFormat::Csv:
+        return "csv";
     }
     return "?";
 }
@@ -119,7 +125,8 @@ Status checkExportOutputs(const ExportRequest& request, const BundleReader& inpu
                 return Status(ErrorCode::Io, "the output is one of the input's files (never overwritten)")
                     .withPath(out.string());
         if (!replaceExisting)
-            return Status(ErrorCode::Io, "the output exists (use --force to replace it)").withPath(out.string());
+            return Status(ErrorCode::Io, "the output exists (use --force to replace it)")
+                .withPath(out.string());
     }
     const auto dir = outputs.front().parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
@@ -134,11 +141,14 @@ Status runExport(const Artifact& artifact, const ExportRequest& request, const E
         return artifact.bundleStatus.isOk() ? Status(ErrorCode::NotFound, "this artifact has no variables")
                                             : artifact.bundleStatus;
     switch (request.format) {
-    case ExportFormat::Checkpoint: return exportCheckpoint(artifact, request, options, result);
+    case ExportFormat::Checkpoint:
+        return exportCheckpoint(artifact, request, options, result);
     case ExportFormat::Npz:
-    case ExportFormat::Safetensors: return exportArchive(artifact, request, options, result);
+    case ExportFormat::Safetensors:
+        return exportArchive(artifact, request, options, result);
     case ExportFormat::Npy:
-    case ExportFormat::Csv: return exportTensor(artifact, request, options, result);
+    case ExportFormat::Csv:
+        return exportTensor(artifact, request, options, result);
     }
     return Status(ErrorCode::InvalidArgument, "unknown export format");
 }

@@ -36,7 +36,8 @@ struct ExportResult {
 };
 
 // The files an export writes (a checkpoint: its data shards and index).
-std::vector<std::filesystem::path> exportOutputFiles(const ExportRequest& request, const BundleReader& bundle);
+std::vector<std::filesystem::path> exportOutputFiles(
+    const ExportRequest& request, const BundleReader& bundle);
 
 // Before writing: an existing output needs `replaceExisting`, an output that is one of the input's own
 // files is refused even then, and the output directory must exist.
