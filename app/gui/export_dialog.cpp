@@ -31,12 +31,13 @@ struct Choice {
 };
 
 const Choice kChoices[] = {
-    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .npz (numpy)"), io::ExportFormat::Npz, false, ".npz",
-        QT_TRANSLATE_NOOP("ExportDialog", "numpy archive (*.npz)") },
-    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .safetensors"), io::ExportFormat::Safetensors, false,
-        ".safetensors", QT_TRANSLATE_NOOP("ExportDialog", "safetensors (*.safetensors)") },
-    { QT_TRANSLATE_NOOP("ExportDialog", "Smaller checkpoint without optimizer state"), io::ExportFormat::Checkpoint,
-        true, ".index", QT_TRANSLATE_NOOP("ExportDialog", "checkpoint index (*.index)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .npz (numpy)"), io::ExportFormat::Npz, false,
+        ".npz", QT_TRANSLATE_NOOP("ExportDialog", "numpy archive (*.npz)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .safetensors"), io::ExportFormat::Safetensors,
+        false, ".safetensors", QT_TRANSLATE_NOOP("ExportDialog", "safetensors (*.safetensors)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Smaller checkpoint without optimizer state"),
+        io::ExportFormat::Checkpoint, true, ".index",
+        QT_TRANSLATE_NOOP("ExportDialog", "checkpoint index (*.index)") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .npy"), io::ExportFormat::Npy, false, ".npy",
         QT_TRANSLATE_NOOP("ExportDialog", "numpy array (*.npy)") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .csv"), io::ExportFormat::Csv, false, ".csv",
@@ -56,7 +57,8 @@ struct Outcome {
 
 } // namespace
 
-ExportDialog::ExportDialog(std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent)
+ExportDialog::ExportDialog(
+    std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent)
     : QDialog(parent)
     , m_artifact(std::move(artifact))
     , m_tensorKey(tensorKey)
@@ -89,7 +91,8 @@ ExportDialog::ExportDialog(std::shared_ptr<const io::Artifact> artifact, const Q
 
     auto* form = new QFormLayout;
     form->addRow(tr("Export:"), m_what);
-    form->addRow(tr("Tensor:"), new QLabel(m_tensorKey.isEmpty() ? tr("(none selected)") : m_tensorKey, this));
+    form->addRow(
+        tr("Tensor:"), new QLabel(m_tensorKey.isEmpty() ? tr("(none selected)") : m_tensorKey, this));
     form->addRow(tr("Names:"), m_names);
     form->addRow(QString(), m_skip);
     form->addRow(tr("Slice:"), m_slice);
@@ -124,13 +127,16 @@ void ExportDialog::updateFields()
     m_skip->setEnabled(archive);
     m_slice->setEnabled(isTensorFormat(c.format));
     // A default output next to the input, named after it.
-    const QFileInfo input(QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
-    const QString base = input.dir().filePath(input.fileName() + (c.format == io::ExportFormat::Checkpoint ? "-small" : ""));
+    const QFileInfo input(
+        QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
+    const QString base
+        = input.dir().filePath(input.fileName() + (c.format == io::ExportFormat::Checkpoint ? "-small" : ""));
     m_out->setText(c.format == io::ExportFormat::Checkpoint ? base : base + QString::fromLatin1(c.suffix));
     switch (c.format) {
     case io::ExportFormat::Npz:
-        m_note->setText(tr("numpy has no bfloat16 or float8 dtype: such tensors are left out, or, without the "
-                           "option above, the export is refused."));
+        m_note->setText(
+            tr("numpy has no bfloat16 or float8 dtype: such tensors are left out, or, without the "
+               "option above, the export is refused."));
         break;
     case io::ExportFormat::Safetensors:
         m_note->setText(tr("bfloat16 stays BF16, float8 becomes F8_E4M3/F8_E5M2; strings and complex tensors "
@@ -140,7 +146,8 @@ void ExportDialog::updateFields()
         m_note->setText(tr("Writes <prefix>.index and its data files; the object graph is rewritten so "
                            "TensorFlow restores the model from it."));
         break;
-    default: m_note->setText(tr("The selected tensor, or the slice of it."));
+    default:
+        m_note->setText(tr("The selected tensor, or the slice of it."));
     }
 }
 
@@ -186,7 +193,8 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
         return;
     }
     const QString out = QDir::toNativeSeparators(QString::fromStdString(request.out.string()));
-    session->jobs().runWithProgress<Outcome>(QStringLiteral("export"), QObject::tr("Exporting"), parent,
+    session->jobs().runWithProgress<Outcome>(
+        QStringLiteral("export"), QObject::tr("Exporting"), parent,
         [artifact, request, replace](const io::CancelToken& token, const io::ProgressFn& progress) {
             io::removeStaleTemporaries(request.out.parent_path());
             io::ExportOptions options;
@@ -201,7 +209,8 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
             if (o.status.code() == io::ErrorCode::Cancelled) return;
             if (!o.status.isOk()) {
                 QMessageBox::warning(parent, QObject::tr("Export"),
-                    QObject::tr("%1 was not written: %2").arg(out, QString::fromStdString(o.status.toString())));
+                    QObject::tr("%1 was not written: %2")
+                        .arg(out, QString::fromStdString(o.status.toString())));
                 return;
             }
             QString text = QObject::tr("Wrote %1: %2 tensors, %3.")
@@ -209,7 +218,8 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
                                .arg(o.result.tensors)
                                .arg(QLocale().formattedDataSize(static_cast<qint64>(o.result.bytes)));
             if (!o.result.skipped.empty())
-                text += QObject::tr("\nLeft out %1 tensors the format cannot hold.").arg(o.result.skipped.size());
+                text += QObject::tr("\nLeft out %1 tensors the format cannot hold.")
+                            .arg(o.result.skipped.size());
             QMessageBox::information(parent, QObject::tr("Export"), text);
         });
 }

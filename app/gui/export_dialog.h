@@ -26,7 +26,8 @@ class ExportDialog : public QDialog {
     Q_OBJECT
 public:
     // `tensorKey`: the selected tensor's checkpoint key, empty when none (the tensor choices are disabled).
-    ExportDialog(std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent = nullptr);
+    ExportDialog(
+        std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent = nullptr);
 
     io::ExportRequest request() const;
     bool replaceExisting() const;

@@ -59,7 +59,7 @@ public:
         for (const char* archive : { "npz", "safetensors" }) {
             auto* sub
                 = common(app.add_subcommand(archive,
-                             std::string("every tensor as ") + archive + " (the object graph excepted)"),
+                             std::string("every tensor as .") + archive + " (the object graph excepted)"),
                     archive, false);
             sub->add_option("--names", m_names, "member names: checkpoint key or TF2 object path")
                 ->check(CLI::IsMember({ "key", "path" }));
