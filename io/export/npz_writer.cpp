@@ -2,6 +2,7 @@
 
 #include "io/atomic_file.h"
 #include "io/export/npy_format.h"
+#include "io/export/zip_output.h"
 
 #include <memory>
 #include <unistd.h>
@@ -27,20 +28,23 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
     const std::filesystem::path& out, const ExportOptions& options, std::vector<std::string>* skipped)
 {
     if (items.empty()) return Status(ErrorCode::InvalidArgument, "nothing to export");
-    const std::filesystem::path temp = temporaryPathFor(out);
-    int err = 0;
-    zip_t* za = zip_open(temp.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
+    // libzip writes through our ZipOutput: a temporary name in the target directory, renamed on commit.
+    ZipOutput sink(out, options.replaceExisting);
+    zip_error_t openError;
+    zip_error_init(&openError);
+    zip_source_t* source = sink.createSource(&openError);
+    zip_t* za = source ? zip_open_from_source(source, ZIP_CREATE | ZIP_TRUNCATE, &openError) : nullptr;
     if (!za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, err);
-        Status s = Status(ErrorCode::Io, std::string("cannot create the archive: ") + zip_error_strerror(&ze))
+        if (source) zip_source_free(source);
+        Status s = Status(
+            ErrorCode::Io, std::string("cannot create the archive: ") + zip_error_strerror(&openError))
                        .withPath(out.string());
-        zip_error_fini(&ze);
+        zip_error_fini(&openError);
         return s;
     }
+    zip_error_fini(&openError);
     auto abandon = [&](Status s) {
         zip_discard(za);
-        ::unlink(temp.c_str());
         return s;
     };
     // The members' bytes must stay where they are until zip_close() has written them.
@@ -104,13 +108,15 @@ Status writeNpz(const BundleReader& bundle, const std::vector<ExportItem>& items
         nullptr, &state);
     if (zip_close(za) != 0) {
         const bool cancelled = state.stopped || (options.cancel && options.cancel->isCancelled());
-        Status s = cancelled
-            ? Status(ErrorCode::Cancelled, "export cancelled")
+        Status s = cancelled ? Status(ErrorCode::Cancelled, "export cancelled")
+            : !sink.status().isOk()
+            ? sink.status()
             : Status(ErrorCode::Io, std::string("cannot write the archive: ") + zip_strerror(za))
                   .withPath(out.string());
         return abandon(s);
     }
-    return commitTemporary(temp, out, options.replaceExisting);
+    return sink.committed() ? Status::ok()
+                            : Status(ErrorCode::Io, "the archive was not committed").withPath(out.string());
 }
 
 } // namespace tscope::io
