@@ -54,12 +54,12 @@ bool ZipOutput::flush()
 {
     size_t done = 0;
     while (done < m_buffer.size()) {
-        const ssize_t n = ::pwrite(m_fd, m_buffer.data() + done, m_buffer.size() - done,
-            static_cast<off_t>(m_bufferStart + done));
+        const ssize_t n = ::pwrite(
+            m_fd, m_buffer.data() + done, m_buffer.size() - done, static_cast<off_t>(m_bufferStart + done));
         if (n < 0) {
             if (errno == EINTR) continue;
-            fail(statusFromErrno(errno, "cannot write", m_final).withOffset(m_bufferStart + done), ZIP_ER_WRITE,
-                errno);
+            fail(statusFromErrno(errno, "cannot write", m_final).withOffset(m_bufferStart + done),
+                ZIP_ER_WRITE, errno);
             return false;
         }
         done += static_cast<size_t>(n);
@@ -100,7 +100,8 @@ zip_int64_t ZipOutput::callback(void* state, void* data, zip_uint64_t len, zip_s
         self->m_temp = temporaryPathFor(self->m_final);
         self->m_fd = ::open(self->m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (self->m_fd < 0)
-            return self->fail(statusFromErrno(errno, "cannot create file", self->m_temp), ZIP_ER_TMPOPEN, errno);
+            return self->fail(
+                statusFromErrno(errno, "cannot create file", self->m_temp), ZIP_ER_TMPOPEN, errno);
         self->m_buffer.clear();
         self->m_buffer.reserve(kFlushAt + (64 << 10));
         self->m_bufferStart = self->m_position = self->m_size = 0;
@@ -110,14 +111,16 @@ zip_int64_t ZipOutput::callback(void* state, void* data, zip_uint64_t len, zip_s
             if (!self->flush()) return -1;
             self->m_bufferStart = self->m_position;
         }
-        self->m_buffer.insert(self->m_buffer.end(), static_cast<const char*>(data), static_cast<const char*>(data) + len);
+        self->m_buffer.insert(
+            self->m_buffer.end(), static_cast<const char*>(data), static_cast<const char*>(data) + len);
         self->m_position += len;
         self->m_size = std::max(self->m_size, self->m_position);
         if (self->m_buffer.size() >= kFlushAt && !self->flush()) return -1;
         return static_cast<zip_int64_t>(len);
     }
     case ZIP_SOURCE_SEEK_WRITE: {
-        const zip_int64_t to = zip_source_seek_compute_offset(self->m_position, self->m_size, data, len, &self->m_error);
+        const zip_int64_t to
+            = zip_source_seek_compute_offset(self->m_position, self->m_size, data, len, &self->m_error);
         if (to < 0) return -1;
         self->m_position = static_cast<uint64_t>(to);
         return 0;
@@ -128,7 +131,8 @@ zip_int64_t ZipOutput::callback(void* state, void* data, zip_uint64_t len, zip_s
         if (!self->flush()) return -1;
         const int fd = self->m_fd;
         self->m_fd = -1;
-        if (::close(fd) != 0) return self->fail(statusFromErrno(errno, "cannot close", self->m_final), ZIP_ER_WRITE, errno);
+        if (::close(fd) != 0)
+            return self->fail(statusFromErrno(errno, "cannot close", self->m_final), ZIP_ER_WRITE, errno);
         Status s = commitTemporary(self->m_temp, self->m_final, self->m_replace); // fsync + rename
         if (!s.isOk()) return self->fail(std::move(s), ZIP_ER_WRITE, 0);
         self->m_committed = true;

@@ -227,11 +227,12 @@ def big_checkpoint(tmp_path_factory):
     return tf.train.Checkpoint(**values).write(str(directory / "ckpt"))
 
 
-def test_sigkill_leaves_no_target_and_the_next_export_cleans_up(tmp_path, big_checkpoint):
-    target = tmp_path / "w.safetensors"
+@pytest.mark.parametrize("fmt", ["safetensors", "npz"])
+def test_sigkill_leaves_no_target_and_the_next_export_cleans_up(tmp_path, big_checkpoint, fmt):
+    target = tmp_path / ("w." + fmt)
     H._require_cli()
     for _ in range(20):
-        proc = subprocess.Popen([str(H.CLI_PATH), "export", "safetensors", big_checkpoint, str(target)],
+        proc = subprocess.Popen([str(H.CLI_PATH), "export", fmt, big_checkpoint, str(target)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any(".tmp-tensorscope-" in p.name for p in tmp_path.iterdir()):
@@ -245,12 +246,15 @@ def test_sigkill_leaves_no_target_and_the_next_export_cleans_up(tmp_path, big_ch
         pytest.fail("the export always finished before SIGKILL")
     leftovers = [p.name for p in tmp_path.iterdir()]
     assert leftovers and all(".tmp-tensorscope-" in n for n in leftovers), leftovers
-    doc = export_json("safetensors", big_checkpoint, target)
+    doc = export_json(fmt, big_checkpoint, target)
     assert doc["stale_temporaries_removed"] == len(leftovers)
-    assert [p.name for p in tmp_path.iterdir()] == ["w.safetensors"]
-    loaded = dict(safetensors.deserialize(target.read_bytes()))
-    assert bytes(loaded["v0/.ATTRIBUTES/VARIABLE_VALUE"]["data"]) == tf_values(big_checkpoint)[
-        "v0/.ATTRIBUTES/VARIABLE_VALUE"].tobytes()
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    theirs = tf_values(big_checkpoint)["v0/.ATTRIBUTES/VARIABLE_VALUE"].tobytes()
+    if fmt == "npz":
+        with np.load(target) as z:
+            assert z["v0/.ATTRIBUTES/VARIABLE_VALUE"].tobytes() == theirs
+    else:
+        assert bytes(dict(safetensors.deserialize(target.read_bytes()))["v0/.ATTRIBUTES/VARIABLE_VALUE"]["data"]) == theirs
 
 
 @pytest.fixture
