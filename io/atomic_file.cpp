@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <fcntl.h>
 #include <random>
 #include <unistd.h>
@@ -44,7 +46,7 @@ AtomicFile::~AtomicFile()
 
 Status AtomicFile::open()
 {
-    m_temp = m_final.string() + ".tmp-tensorscope-" + randomSuffix();
+    m_temp = temporaryPathFor(m_final);
     m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (m_fd < 0) return statusFromErrno(errno, "cannot create file", m_temp);
     return Status::ok();
@@ -70,7 +72,7 @@ Status AtomicFile::write(std::span<const std::byte> bytes)
     return Status::ok();
 }
 
-Status AtomicFile::commit()
+Status AtomicFile::commit(bool replace)
 {
     if (m_fd < 0)
         return Status(ErrorCode::Io, "commit of a file that is not open").withPath(m_final.string());
@@ -78,8 +80,16 @@ Status AtomicFile::commit()
     int fd = m_fd;
     m_fd = -1;
     if (::close(fd) != 0) return statusFromErrno(errno, "cannot close", m_final);
-    if (::rename(m_temp.c_str(), m_final.c_str()) != 0)
+    if (!replace) {
+        if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_final.c_str(), RENAME_NOREPLACE) != 0) {
+            if (errno == EEXIST)
+                return Status(ErrorCode::Io, "the output exists (not overwritten)")
+                    .withPath(m_final.string());
+            return statusFromErrno(errno, "cannot rename into place", m_final);
+        }
+    } else if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
         return statusFromErrno(errno, "cannot rename into place", m_final);
+    }
     m_committed = true;
     std::filesystem::path dir = m_final.parent_path().empty() ? "." : m_final.parent_path();
     int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -97,6 +107,61 @@ void AtomicFile::discard()
         m_fd = -1;
     }
     if (!m_temp.empty() && !m_committed) ::unlink(m_temp.c_str());
+}
+
+std::filesystem::path temporaryPathFor(const std::filesystem::path& finalPath)
+{
+    return finalPath.string() + kTempMarker + std::to_string(::getpid()) + "-" + randomSuffix();
+}
+
+Status commitTemporary(
+    const std::filesystem::path& temp, const std::filesystem::path& finalPath, bool replace)
+{
+    auto fail = [&](Status s) {
+        ::unlink(temp.c_str());
+        return s;
+    };
+    int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(statusFromErrno(errno, "cannot open", temp));
+    const bool synced = ::fsync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!synced) return fail(statusFromErrno(err, "cannot flush to disk", finalPath));
+    if (!replace) {
+        if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, finalPath.c_str(), RENAME_NOREPLACE) != 0) {
+            if (errno == EEXIST)
+                return fail(Status(ErrorCode::Io, "the output exists (not overwritten)")
+                                .withPath(finalPath.string()));
+            return fail(statusFromErrno(errno, "cannot rename into place", finalPath));
+        }
+    } else if (::rename(temp.c_str(), finalPath.c_str()) != 0) {
+        return fail(statusFromErrno(errno, "cannot rename into place", finalPath));
+    }
+    std::filesystem::path dir = finalPath.parent_path().empty() ? "." : finalPath.parent_path();
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd); // best effort: makes the rename durable
+        ::close(dfd);
+    }
+    return Status::ok();
+}
+
+int removeStaleTemporaries(const std::filesystem::path& dir)
+{
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& item : std::filesystem::directory_iterator(dir.empty() ? "." : dir, ec)) {
+        const std::string name = item.path().filename().string();
+        const size_t at = name.find(kTempMarker);
+        if (at == std::string::npos) continue;
+        const std::string rest = name.substr(at + std::string_view(kTempMarker).size());
+        long pid = 0;
+        if (std::sscanf(rest.c_str(), "%ld-", &pid) != 1 || pid <= 0) continue;
+        // Only a process that no longer exists cannot finish (or remove) its temporary file.
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        if (::unlink(item.path().c_str()) == 0) ++removed;
+    }
+    return removed;
 }
 
 } // namespace tscope::io

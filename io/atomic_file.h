@@ -26,8 +26,9 @@ public:
         return write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
     }
     uint64_t bytesWritten() const { return m_written; }
-    // fsync, close and rename into place (then fsync the directory).
-    Status commit();
+    // fsync, close and rename into place (then fsync the directory). With `replace` false an existing
+    // final file is never overwritten, even one that appeared while we wrote (RENAME_NOREPLACE).
+    Status commit(bool replace = true);
     void discard();
 
     const std::filesystem::path& finalPath() const { return m_final; }
@@ -40,6 +41,17 @@ private:
     uint64_t m_written = 0;
     bool m_committed = false;
 };
+
+// Temporary names are "<final>.tmp-tensorscope-<pid>-<random>". Removes those in `dir` whose process
+// no longer exists (killed mid-write); files of live processes are left alone. Returns how many went.
+int removeStaleTemporaries(const std::filesystem::path& dir);
+// A fresh temporary name for `finalPath`, for writers that create the file themselves (libzip).
+std::filesystem::path temporaryPathFor(const std::filesystem::path& finalPath);
+// What commit() does, for a temporary file another writer completed: fsync, rename into place (never
+// over an existing file unless `replace`), fsync the directory. The temporary is removed on failure.
+Status commitTemporary(
+    const std::filesystem::path& temp, const std::filesystem::path& finalPath, bool replace);
+inline constexpr const char* kTempMarker = ".tmp-tensorscope-";
 
 // Test hook: make the Nth write (1-based, counted process-wide) fail with ENOSPC; 0 disables.
 void injectWriteFailureAfter(uint64_t writes);

@@ -5,11 +5,13 @@
 #include "io/crc32c.h"
 #include "io/dtype.h"
 #include "io/tensor_encoding.h"
+#include "io/variant_encoding.h"
 #include "tensor_bundle.pb.h"
 
 #include <leveldb/env.h>
 #include <leveldb/options.h>
 #include <leveldb/table_builder.h>
+#include <unistd.h>
 
 namespace tscope::io {
 namespace {
@@ -103,44 +105,74 @@ Status BundleWriter::add(
     return Status::ok();
 }
 
+Status BundleWriter::addEncoded(const std::string& key, DType dtype, const Shape& shape,
+    const std::string& bytes, uint32_t maskedCrc, int32_t shard)
+{
+    uint64_t offset = 0;
+    TSCOPE_RETURN_IF_ERROR(
+        appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
+    tensorflow::BundleEntryProto e;
+    e.set_dtype(static_cast<tensorflow::DataType>(dtype));
+    fillShape(e.mutable_shape(), shape);
+    e.set_shard_id(shard);
+    e.set_offset(static_cast<int64_t>(offset));
+    e.set_size(static_cast<int64_t>(bytes.size()));
+    e.set_crc32c(maskedCrc);
+    m_entries[key] = e.SerializeAsString();
+    return Status::ok();
+}
+
 Status BundleWriter::addStrings(
     const std::string& key, const Shape& shape, const std::vector<std::string>& values, int32_t shard)
 {
     uint32_t crc = 0;
     std::string bytes = encodeStringTensor(values, crc);
-    uint64_t offset = 0;
-    TSCOPE_RETURN_IF_ERROR(
-        appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
-    tensorflow::BundleEntryProto e;
-    e.set_dtype(tensorflow::DT_STRING);
-    fillShape(e.mutable_shape(), shape);
-    e.set_shard_id(shard);
-    e.set_offset(static_cast<int64_t>(offset));
-    e.set_size(static_cast<int64_t>(bytes.size()));
-    e.set_crc32c(crc);
-    m_entries[key] = e.SerializeAsString();
-    return Status::ok();
+    return addEncoded(key, DType::String, shape, bytes, crc, shard);
+}
+
+Status BundleWriter::addVariant(
+    const std::string& key, const Shape& shape, const std::vector<std::string>& elements, int32_t shard)
+{
+    uint32_t crc = 0;
+    std::string bytes = encodeVariantTensor(elements, crc);
+    return addEncoded(key, DType::Variant, shape, bytes, crc, shard);
+}
+
+Status BundleWriter::addTensor(const std::string& key, const Tensor& tensor, int32_t shard)
+{
+    if (tensor.isString()) return addStrings(key, tensor.shape(), tensor.stringValues(), shard);
+    return add(key, tensor.dtype(), tensor.shape(), tensor.bytes(), shard);
+}
+
+void BundleWriter::addPartitionedRecord(const std::string& key, DType dtype, const Shape& fullShape,
+    const std::vector<std::vector<SliceExtent>>& slices, int32_t shardId)
+{
+    tensorflow::BundleEntryProto full;
+    full.set_dtype(static_cast<tensorflow::DataType>(dtype));
+    fillShape(full.mutable_shape(), fullShape);
+    full.set_shard_id(shardId);
+    for (const auto& extents : slices) {
+        auto* sp = full.add_slices();
+        for (const auto& ext : extents) {
+            auto* e = sp->add_extent();
+            if (ext.length >= 0) { // a full extent is an empty Extent message
+                e->set_start(ext.start);
+                e->set_length(ext.length);
+            }
+        }
+    }
+    m_entries[key] = full.SerializeAsString();
 }
 
 Status BundleWriter::addPartitioned(
     const std::string& key, DType dtype, const Shape& fullShape, const std::vector<SlicePart>& slices)
 {
-    tensorflow::BundleEntryProto full;
-    full.set_dtype(static_cast<tensorflow::DataType>(dtype));
-    fillShape(full.mutable_shape(), fullShape);
+    std::vector<std::vector<SliceExtent>> extents;
     for (const auto& part : slices) {
-        auto* sp = full.add_slices();
-        for (const auto& ext : part.extents) {
-            auto* e = sp->add_extent();
-            if (ext.length >= 0) {
-                e->set_start(ext.start);
-                e->set_length(ext.length);
-            }
-        }
-        const std::string sliceKey = encodeSliceKey(key, part.extents);
-        TSCOPE_RETURN_IF_ERROR(add(sliceKey, dtype, part.shape, part.bytes));
+        TSCOPE_RETURN_IF_ERROR(add(encodeSliceKey(key, part.extents), dtype, part.shape, part.bytes));
+        extents.push_back(part.extents);
     }
-    m_entries[key] = full.SerializeAsString();
+    addPartitionedRecord(key, dtype, fullShape, extents);
     return Status::ok();
 }
 
@@ -165,20 +197,33 @@ Status BundleWriter::finish()
     tensorflow::BundleHeaderProto header;
     header.set_num_shards(m_options.numShards);
     if (m_options.bigEndian) header.set_endianness(tensorflow::BundleHeaderProto::BIG);
-    header.mutable_version()->set_producer(1);
+    header.mutable_version()->set_producer(m_options.producer);
+    header.mutable_version()->set_min_consumer(m_options.minConsumer);
     builder.Add("", header.SerializeAsString());
     for (const auto& [key, value] : m_entries) {
         if (key.empty()) continue;
+        // TF's table builder (unlike LevelDB's) closes the block before an entry of 2 x block_size or more.
+        if (key.size() + value.size() >= 2 * m_options.blockSize) builder.Flush();
         builder.Add(key, value);
     }
     leveldb::Status ls = builder.Finish();
     if (!ls.ok())
         return sink.m_error.isOk() ? Status(ErrorCode::Io, ls.ToString()).withPath(index.finalPath().string())
                                    : sink.m_error;
-    // Data first, index last: a reader that finds the index finds complete data.
-    for (auto& shard : m_shards)
-        TSCOPE_RETURN_IF_ERROR(shard->commit());
-    TSCOPE_RETURN_IF_ERROR(index.commit());
+    // Data first, index last: a reader that finds the index finds complete data. Should a rename fail,
+    // the files already renamed are removed again, so no bundle without its index stays behind.
+    std::vector<std::filesystem::path> renamed;
+    auto undo = [&](Status s) {
+        for (const auto& p : renamed)
+            ::unlink(p.c_str());
+        return s;
+    };
+    for (auto& shard : m_shards) {
+        Status s = shard->commit(m_options.replaceExisting);
+        if (!s.isOk()) return undo(s);
+        renamed.push_back(shard->finalPath());
+    }
+    if (Status s = index.commit(m_options.replaceExisting); !s.isOk()) return undo(s);
     m_finished = true;
     return Status::ok();
 }

@@ -19,7 +19,8 @@ END = "<!-- END GENERATED -->"
 # Document order and the command that writes each.
 DOCUMENTS = [("info.json", "info"), ("ls.json", "ls"), ("tensor.json", "show"), ("stats.json", "stats"),
              ("signatures.json", "signatures"), ("verify.json", "verify"), ("diff.json", "diff"), ("check.json", "check"),
-             ("run.json", "run"), ("error.json", "any command, on failure")]
+             ("run.json", "run"), ("export.json", "export"),
+             ("error.json", "any command, on failure")]
 
 
 def load(name: str) -> dict:

@@ -12,6 +12,7 @@ PKGS=(
   libleveldb-dev libsnappy-dev
   libeigen3-dev libqcustomplot-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev clang-format
+  libzip-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-venv
   clang libclang-rt-14-dev

@@ -26,6 +26,7 @@ shoot savedmodel-variable "$CORPUS/keras-tf27-heart-savedmodel" --select layer_w
 shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select linear/linear_model/country/weights
 shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
+shoot export-dialog "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel --view export
 if [ -d resources/demo/saved_model ]; then
   shoot demo-savedmodel resources/demo/saved_model --view savedmodel
   shoot demo-values resources/demo/saved_model --select layer_with_weights-0/kernel --view values

@@ -34,6 +34,6 @@ for name in tf215 tfcur; do
   echo "setting up $venv (${PINS[$name]}, constraints $constraints)" >&2
   rm -rf "$venv"
   "$PY" -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -c "$constraints" "${PINS[$name]}" pytest numpy jsonschema
+  "$venv/bin/pip" install -q --disable-pip-version-check -c "$constraints" "${PINS[$name]}" pytest numpy jsonschema safetensors
   echo "$want" > "$stamp"
 done

@@ -15,7 +15,7 @@ constexpr const char* kFooter
     = "PATH: a checkpoint prefix, .index, .data-* shard, `checkpoint` file, training directory,\n"
       "      SavedModel directory, saved_model.pb/.pbtxt or its variables/ directory.\n"
       "Exit codes: 0 ok, 2 usage, 3 cannot open/read, 4 damaged (verify), 5 no such variable,\n"
-      "            130 cancelled (Ctrl-C).\n"
+      "            7 output not written (export), 130 cancelled (Ctrl-C).\n"
       "`tensorscope-cli COMMAND --help` shows a command's options; docs/CLI.md describes the JSON.";
 
 } // namespace

@@ -51,7 +51,8 @@ int main(int argc, char** argv)
     QCommandLineOption view(QStringLiteral("view"),
         QStringLiteral(
             "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap; "
-            "with --verify also problems (the problems dialog) or verifying (the status bar mid-way)."),
+            "export (the File > Export… dialog); with --verify also problems (the problems dialog) or "
+            "verifying (the status bar mid-way)."),
         QStringLiteral("VIEW"));
     QCommandLineOption verify(QStringLiteral("verify"),
         QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));

@@ -1,6 +1,7 @@
 #include "app/gui/main_window.h"
 
 #include "app/gui/compare_window.h"
+#include "app/gui/export_dialog.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
@@ -189,6 +190,14 @@ void MainWindow::createActions()
     m_close = new QAction(tr("&Close"), this);
     m_close->setShortcut(QKeySequence::Close);
     connect(m_close, &QAction::triggered, m_session, &model::ArtifactSession::close); // panels follow
+    m_exportData = new QAction(tr("&Export…"), this);
+    m_exportData->setStatusTip(
+        tr("Write the checkpoint as .npz, .safetensors or a smaller checkpoint, or the "
+           "selected tensor as .npy/.csv"));
+    connect(m_exportData, &QAction::triggered, this, [this] {
+        const auto* entry = m_session->resolve(m_inspector->tensor());
+        exportFromSession(this, m_session, entry ? QString::fromStdString(entry->key) : QString());
+    });
     m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
     connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
     m_verify = new QAction(tr("&Verify Checksums"), this);
@@ -242,6 +251,7 @@ void MainWindow::createMenus()
     file->addAction(m_openDemo);
     file->addAction(m_openDemoRun);
     file->addSeparator();
+    file->addAction(m_exportData);
     file->addAction(m_exportHistogram);
     file->addSeparator();
     file->addAction(m_close);
@@ -279,6 +289,7 @@ void MainWindow::updateActions()
     m_expandAll->setEnabled(open);
     m_collapseAll->setEnabled(open);
     m_exportHistogram->setEnabled(open);
+    m_exportData->setEnabled(open && m_session->artifact() && m_session->artifact()->bundle);
     m_verify->setEnabled(m_verifier->canVerify());
     const bool hasDemo = !demoPath().isEmpty();
     m_openDemo->setEnabled(hasDemo);

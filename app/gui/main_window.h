@@ -112,6 +112,7 @@ private:
     QAction* m_openDemo = nullptr;
     QAction* m_openDemoRun = nullptr;
     QAction* m_close = nullptr;
+    QAction* m_exportData = nullptr;
     QAction* m_exportHistogram = nullptr;
     QAction* m_verify = nullptr;
     QAction* m_quit = nullptr;

@@ -1,5 +1,6 @@
 #include "app/gui/screenshot_driver.h"
 
+#include "app/gui/export_dialog.h"
 #include "app/gui/main_window.h"
 #include "model/session/artifact_session.h"
 #include "model/session/checksum_verifier.h"
@@ -77,6 +78,17 @@ void ScreenshotDriver::onOpened()
 
 void ScreenshotDriver::ready(int settleMs)
 {
+    if (m_view == QLatin1String("export")) { // the File > Export… dialog for the selected variable
+        auto artifact = m_window->session()->artifact();
+        const int entry = artifact ? artifact->findEntry(m_variable.toStdString()) : -1;
+        const QString key = entry >= 0 && artifact->bundle
+            ? QString::fromStdString(artifact->bundle->entries()[static_cast<size_t>(entry)].key)
+            : QString();
+        auto* dialog = new ExportDialog(artifact, key, m_window);
+        dialog->show();
+        QTimer::singleShot(settleMs, this, [this, dialog] { grabWidgetAndQuit(dialog); });
+        return;
+    }
     showView();
     if (m_verify)
         verify();

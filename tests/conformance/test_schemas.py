@@ -25,7 +25,8 @@ DOCUMENT_SCHEMAS = {"tensorscope.info/1": "info.json", "tensorscope.ls/1": "ls.j
                     "tensorscope.tensor/1": "tensor.json", "tensorscope.stats/1": "stats.json",
                     "tensorscope.signatures/1": "signatures.json", "tensorscope.verify/1": "verify.json",
                     "tensorscope.diff/1": "diff.json", "tensorscope.check/1": "check.json",
-                    "tensorscope.run/1": "run.json", "tensorscope.error/1": "error.json"}
+                    "tensorscope.run/1": "run.json", "tensorscope.export/1": "export.json",
+                    "tensorscope.error/1": "error.json"}
 SHOW_PER_ARTIFACT = 8  # `show` is one process per tensor: a spread of keys, plus every string tensor
 
 

@@ -13,6 +13,7 @@ std::unique_ptr<Command> makeVerifyCommand();
 std::unique_ptr<Command> makeDiffCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeRunCommand();
+std::unique_ptr<Command> makeExportCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands()
 {
@@ -26,6 +27,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeDiffCommand());
     commands.push_back(makeCheckCommand());
     commands.push_back(makeRunCommand());
+    commands.push_back(makeExportCommand());
     return commands;
 }
 

@@ -1,0 +1,194 @@
+// `export checkpoint|npz|safetensors|npy|csv`: writes what an artifact holds in another form
+// (tensorscope.export/1). The output is written under a temporary name in its directory and renamed into
+// place when complete; an existing output is replaced only with --force; the inputs are never written.
+#include "app/cli/command.h"
+#include "app/cli/exit_codes.h"
+#include "io/atomic_file.h"
+#include "io/export/export_request.h"
+#include "io/json/json_writer.h"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace tscope::cli {
+namespace {
+
+// Which exit code a failed export gets: refusals and write failures are 7, reading problems 3.
+int exitCodeFor(const io::Status& s)
+{
+    switch (s.code()) {
+    case io::ErrorCode::InvalidArgument:
+        return kExitUsage;
+    case io::ErrorCode::Io:
+    case io::ErrorCode::PermissionDenied:
+    case io::ErrorCode::Unsupported:
+        return kExitNotWritten;
+    default:
+        return kExitOpenFailed;
+    }
+}
+
+class ExportCommand final : public Command {
+public:
+    const char* name() const override { return "export"; }
+    const char* summary() const override
+    {
+        return "write a smaller checkpoint, .npz, .safetensors, or one tensor as .npy/.csv";
+    }
+
+    void addArguments(CLI::App& app) override
+    {
+        app.require_subcommand(1);
+        auto common = [&](CLI::App* sub, const char* mode, bool variable) {
+            sub->add_option("PATH", m_path, "checkpoint prefix, .index, directory or SavedModel")->required();
+            if (variable) sub->add_option("VAR", m_variable, "checkpoint key or TF2 object path")->required();
+            sub->add_option("OUT", m_out, "the output (a prefix for checkpoint)")->required();
+            sub->add_flag("--force", m_force, "replace an existing output");
+            sub->add_flag("--json", m_json, "machine-readable output (docs/CLI.md, docs/schema/)");
+            sub->callback([this, mode] { m_mode = mode; });
+            return sub;
+        };
+        auto* ckpt
+            = common(app.add_subcommand("checkpoint", "a smaller checkpoint (TF2 object graph rewritten)"),
+                "checkpoint", false);
+        ckpt->add_flag(
+            "--strip-optimizer", m_strip, "leave out optimizer slots and optimizer-owned variables");
+        ckpt->add_option("--keep", m_keep, "keep only tensors whose key or object path matches (repeatable)")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        for (const char* archive : { "npz", "safetensors" }) {
+            auto* sub
+                = common(app.add_subcommand(archive,
+                             std::string("every tensor as .") + archive + " (the object graph excepted)"),
+                    archive, false);
+            sub->add_option("--names", m_names, "member names: checkpoint key or TF2 object path")
+                ->check(CLI::IsMember({ "key", "path" }));
+            sub->add_flag(
+                "--skip-unsupported", m_skipUnsupported, "leave out tensors the format cannot hold");
+        }
+        for (const char* single : { "npy", "csv" }) {
+            auto* sub = common(
+                app.add_subcommand(single, std::string("one tensor or a slice as .") + single), single, true);
+            sub->add_option("--slice", m_slice, "numpy-style selection per dimension, e.g. 0,:,3:5");
+        }
+    }
+
+    int run(CommandContext& context) override
+    {
+        context.json = m_json;
+        int exitCode = 0;
+        auto artifact = context.openArtifact(m_path, exitCode);
+        if (!artifact) return exitCode;
+        if (!artifact->bundle)
+            return context.reportError(artifact->bundleStatus.isOk()
+                    ? io::Status(io::ErrorCode::NotFound, "this artifact has no variables")
+                    : artifact->bundleStatus,
+                kExitOpenFailed);
+        const io::ExportRequest request = makeRequest();
+        if (io::Status s = io::checkExportOutputs(request, *artifact->bundle, m_force); !s.isOk())
+            return context.reportError(s, kExitNotWritten);
+        const int stale = io::removeStaleTemporaries(request.out.parent_path());
+
+        ProgressBar bar = context.progress("exporting");
+        io::ExportOptions options;
+        options.replaceExisting = m_force;
+        options.cancel = &context.cancel;
+        options.progress = context.progressCallback(bar);
+        io::ExportResult result;
+        io::Status s = io::runExport(*artifact, request, options, result);
+        bar.finish();
+        if (s.code() == io::ErrorCode::Cancelled) return context.reportCancelled();
+        if (!s.isOk())
+            return context.reportError(s, result.noSuchVariable ? kExitNoSuchVariable : exitCodeFor(s));
+        report(context, request, result, io::exportOutputFiles(request, *artifact->bundle), stale);
+        return kExitOk;
+    }
+
+private:
+    io::ExportRequest makeRequest() const
+    {
+        io::ExportRequest r;
+        for (auto f : { io::ExportFormat::Checkpoint, io::ExportFormat::Npz, io::ExportFormat::Safetensors,
+                 io::ExportFormat::Npy, io::ExportFormat::Csv })
+            if (m_mode == io::exportFormatName(f)) r.format = f;
+        r.out = m_out;
+        r.variable = m_variable;
+        r.slice = m_slice;
+        r.names = m_names == "path" ? io::ExportNames::Path : io::ExportNames::Key;
+        r.skipUnsupported = m_skipUnsupported;
+        r.subset.stripOptimizer = m_strip;
+        r.subset.keep = m_keep;
+        return r;
+    }
+
+    void report(CommandContext& context, const io::ExportRequest& request, const io::ExportResult& w,
+        const std::vector<std::filesystem::path>& files, int stale) const
+    {
+        for (const auto& s : w.skipped)
+            context.err << "tensorscope-cli: skipped " << s << "\n";
+        if (!m_json) {
+            context.out << "wrote " << m_out << " (" << m_mode << "): " << w.tensors << " tensors, "
+                        << w.bytes << " bytes";
+            if (w.subset)
+                context.out << "; left out " << w.subset->droppedEntries << " tensors, "
+                            << w.subset->droppedBytes << " bytes, " << w.subset->droppedObjects << " objects";
+            context.out << "\n";
+            return;
+        }
+        json::JsonWriter j(context.out);
+        j.beginObject();
+        j.field("schema", "tensorscope.export/1");
+        j.field("format", m_mode);
+        j.textField("source", m_path);
+        j.key("files");
+        j.beginArray();
+        for (const auto& f : files)
+            j.value(f.string());
+        j.endArray();
+        j.field("tensors", w.tensors);
+        j.field("bytes", w.bytes);
+        if (request.format == io::ExportFormat::Npz || request.format == io::ExportFormat::Safetensors)
+            j.field("names", m_names);
+        else
+            j.nullField("names");
+        j.key("skipped");
+        j.beginArray();
+        for (const auto& s : w.skipped)
+            j.value(s);
+        j.endArray();
+        if (w.subset) {
+            j.key("left_out");
+            j.beginObject();
+            j.field("tensors", w.subset->droppedEntries);
+            j.field("bytes", w.subset->droppedBytes);
+            j.field("objects", static_cast<int64_t>(w.subset->droppedObjects));
+            j.endObject();
+        } else {
+            j.nullField("left_out");
+        }
+        j.field("stale_temporaries_removed", static_cast<int64_t>(stale));
+        j.endObject();
+        context.out << "\n";
+    }
+
+    std::string m_mode;
+    std::string m_path;
+    std::string m_variable;
+    std::string m_out;
+    std::string m_slice;
+    std::string m_names = "key";
+    std::vector<std::string> m_keep;
+    bool m_strip = false;
+    bool m_force = false;
+    bool m_json = false;
+    bool m_skipUnsupported = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeExportCommand()
+{
+    return std::make_unique<ExportCommand>();
+}
+
+} // namespace tscope::cli

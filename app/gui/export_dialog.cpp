@@ -1,0 +1,227 @@
+#include "app/gui/export_dialog.h"
+
+#include "io/atomic_file.h"
+#include "model/session/artifact_session.h"
+#include "model/session/job_runner.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace tscope::app {
+namespace {
+
+struct Choice {
+    const char* label;
+    io::ExportFormat format;
+    bool stripOptimizer;
+    const char* suffix;
+    const char* filter;
+};
+
+const Choice kChoices[] = {
+    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .npz (numpy)"), io::ExportFormat::Npz, false,
+        ".npz", QT_TRANSLATE_NOOP("ExportDialog", "numpy archive (*.npz)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Whole checkpoint as .safetensors"), io::ExportFormat::Safetensors,
+        false, ".safetensors", QT_TRANSLATE_NOOP("ExportDialog", "safetensors (*.safetensors)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Smaller checkpoint without optimizer state"),
+        io::ExportFormat::Checkpoint, true, ".index",
+        QT_TRANSLATE_NOOP("ExportDialog", "checkpoint index (*.index)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .npy"), io::ExportFormat::Npy, false, ".npy",
+        QT_TRANSLATE_NOOP("ExportDialog", "numpy array (*.npy)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .csv"), io::ExportFormat::Csv, false, ".csv",
+        QT_TRANSLATE_NOOP("ExportDialog", "CSV (*.csv)") },
+};
+
+bool isTensorFormat(io::ExportFormat f)
+{
+    return f == io::ExportFormat::Npy || f == io::ExportFormat::Csv;
+}
+
+// What a finished export job hands back to the window.
+struct Outcome {
+    io::Status status;
+    io::ExportResult result;
+};
+
+} // namespace
+
+ExportDialog::ExportDialog(
+    std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent)
+    : QDialog(parent)
+    , m_artifact(std::move(artifact))
+    , m_tensorKey(tensorKey)
+{
+    setWindowTitle(tr("Export"));
+    m_what = new QComboBox(this);
+    for (const auto& c : kChoices)
+        m_what->addItem(tr(c.label));
+    if (m_tensorKey.isEmpty())
+        for (int i = 0; i < m_what->count(); ++i)
+            if (isTensorFormat(kChoices[i].format))
+                m_what->setItemData(i, 0, Qt::UserRole - 1); // disabled: no tensor selected
+    m_names = new QComboBox(this);
+    m_names->addItem(tr("Checkpoint keys"));
+    m_names->addItem(tr("Object paths"));
+    m_skip = new QCheckBox(tr("Leave out tensors the format cannot hold"), this);
+    m_skip->setChecked(true);
+    m_slice = new QLineEdit(this);
+    m_slice->setPlaceholderText(tr("all, or numpy-style, e.g. 0,:,3:5"));
+    m_out = new QLineEdit(this);
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
+    auto* outRow = new QHBoxLayout;
+    outRow->addWidget(m_out, 1);
+    outRow->addWidget(browse);
+    m_replace = new QCheckBox(tr("Replace an existing file"), this);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Export:"), m_what);
+    form->addRow(
+        tr("Tensor:"), new QLabel(m_tensorKey.isEmpty() ? tr("(none selected)") : m_tensorKey, this));
+    form->addRow(tr("Names:"), m_names);
+    form->addRow(QString(), m_skip);
+    form->addRow(tr("Slice:"), m_slice);
+    form->addRow(tr("Save as:"), outRow);
+    form->addRow(QString(), m_replace);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_export = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_note);
+    layout->addStretch(1);
+    layout->addWidget(buttons);
+
+    connect(m_what, &QComboBox::currentIndexChanged, this, &ExportDialog::updateFields);
+    connect(m_out, &QLineEdit::textChanged, this, [this] { m_export->setEnabled(!m_out->text().isEmpty()); });
+    updateFields();
+    setMinimumWidth(560);
+}
+
+io::ExportFormat ExportDialog::format() const
+{
+    return kChoices[std::max(0, m_what->currentIndex())].format;
+}
+
+void ExportDialog::updateFields()
+{
+    const auto& c = kChoices[std::max(0, m_what->currentIndex())];
+    const bool archive = c.format == io::ExportFormat::Npz || c.format == io::ExportFormat::Safetensors;
+    m_names->setEnabled(archive);
+    m_skip->setEnabled(archive);
+    m_slice->setEnabled(isTensorFormat(c.format));
+    // A default output next to the input, named after it.
+    const QFileInfo input(
+        QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
+    const QString base
+        = input.dir().filePath(input.fileName() + (c.format == io::ExportFormat::Checkpoint ? "-small" : ""));
+    m_out->setText(c.format == io::ExportFormat::Checkpoint ? base : base + QString::fromLatin1(c.suffix));
+    switch (c.format) {
+    case io::ExportFormat::Npz:
+        m_note->setText(
+            tr("numpy has no bfloat16 or float8 dtype: such tensors are left out, or, without the "
+               "option above, the export is refused."));
+        break;
+    case io::ExportFormat::Safetensors:
+        m_note->setText(tr("bfloat16 stays BF16, float8 becomes F8_E4M3/F8_E5M2; strings and complex tensors "
+                           "are left out, or, without the option above, the export is refused."));
+        break;
+    case io::ExportFormat::Checkpoint:
+        m_note->setText(tr("Writes <prefix>.index and its data files; the object graph is rewritten so "
+                           "TensorFlow restores the model from it."));
+        break;
+    default:
+        m_note->setText(tr("The selected tensor, or the slice of it."));
+    }
+}
+
+void ExportDialog::browse()
+{
+    const auto& c = kChoices[std::max(0, m_what->currentIndex())];
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"), m_out->text(), tr(c.filter), nullptr,
+        QFileDialog::DontConfirmOverwrite); // "Replace an existing file" decides
+    if (path.isEmpty()) return;
+    if (c.format == io::ExportFormat::Checkpoint && path.endsWith(QLatin1String(".index"))) path.chop(6);
+    m_out->setText(path);
+}
+
+io::ExportRequest ExportDialog::request() const
+{
+    io::ExportRequest r;
+    const auto& c = kChoices[std::max(0, m_what->currentIndex())];
+    r.format = c.format;
+    r.out = m_out->text().toStdString();
+    r.variable = m_tensorKey.toStdString();
+    r.slice = m_slice->text().trimmed().toStdString();
+    r.names = m_names->currentIndex() == 1 ? io::ExportNames::Path : io::ExportNames::Key;
+    r.skipUnsupported = m_skip->isChecked();
+    r.subset.stripOptimizer = c.stripOptimizer;
+    return r;
+}
+
+bool ExportDialog::replaceExisting() const
+{
+    return m_replace->isChecked();
+}
+
+void exportFromSession(QWidget* parent, model::ArtifactSession* session, const QString& tensorKey)
+{
+    auto artifact = session->artifact();
+    if (!artifact || !artifact->bundle) return;
+    ExportDialog dialog(artifact, tensorKey, parent);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const io::ExportRequest request = dialog.request();
+    const bool replace = dialog.replaceExisting();
+    if (io::Status s = io::checkExportOutputs(request, *artifact->bundle, replace); !s.isOk()) {
+        QMessageBox::warning(parent, QObject::tr("Export"), QString::fromStdString(s.toString()));
+        return;
+    }
+    const QString out = QDir::toNativeSeparators(QString::fromStdString(request.out.string()));
+    session->jobs().runWithProgress<Outcome>(
+        QStringLiteral("export"), QObject::tr("Exporting"), parent,
+        [artifact, request, replace](const io::CancelToken& token, const io::ProgressFn& progress) {
+            io::removeStaleTemporaries(request.out.parent_path());
+            io::ExportOptions options;
+            options.replaceExisting = replace;
+            options.cancel = &token;
+            options.progress = progress;
+            Outcome o;
+            o.status = io::runExport(*artifact, request, options, o.result);
+            return o;
+        },
+        [parent, out](Outcome o) {
+            if (o.status.code() == io::ErrorCode::Cancelled) return;
+            if (!o.status.isOk()) {
+                QMessageBox::warning(parent, QObject::tr("Export"),
+                    QObject::tr("%1 was not written: %2")
+                        .arg(out, QString::fromStdString(o.status.toString())));
+                return;
+            }
+            QString text = QObject::tr("Wrote %1: %2 tensors, %3.")
+                               .arg(out)
+                               .arg(o.result.tensors)
+                               .arg(QLocale().formattedDataSize(static_cast<qint64>(o.result.bytes)));
+            if (!o.result.skipped.empty())
+                text += QObject::tr("\nLeft out %1 tensors the format cannot hold.")
+                            .arg(o.result.skipped.size());
+            QMessageBox::information(parent, QObject::tr("Export"), text);
+        });
+}
+
+} // namespace tscope::app

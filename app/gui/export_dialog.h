@@ -1,0 +1,56 @@
+// File > Export…: what to export (the whole checkpoint as .npz, .safetensors or a smaller checkpoint
+// without optimizer state, or the selected tensor as .npy/.csv), names, output file and whether to
+// replace it. The export itself runs as a session job (status bar progress, Cancel) through
+// io::runExport, the same code as `tensorscope-cli export`.
+#pragma once
+
+#include "io/artifact.h"
+#include "io/export/export_request.h"
+
+#include <QDialog>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QLabel;
+class QPushButton;
+
+namespace tscope::model {
+class ArtifactSession;
+}
+
+namespace tscope::app {
+
+class ExportDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `tensorKey`: the selected tensor's checkpoint key, empty when none (the tensor choices are disabled).
+    ExportDialog(
+        std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent = nullptr);
+
+    io::ExportRequest request() const;
+    bool replaceExisting() const;
+
+private:
+    void updateFields();
+    void browse();
+    io::ExportFormat format() const;
+
+    std::shared_ptr<const io::Artifact> m_artifact;
+    QString m_tensorKey;
+    QComboBox* m_what = nullptr;
+    QComboBox* m_names = nullptr;
+    QCheckBox* m_skip = nullptr;
+    QLineEdit* m_slice = nullptr;
+    QLineEdit* m_out = nullptr;
+    QCheckBox* m_replace = nullptr;
+    QLabel* m_note = nullptr;
+    QPushButton* m_export = nullptr;
+};
+
+// Shows the dialog for the session's open artifact and, when confirmed, runs the export as a session job;
+// the outcome is reported in a message box.
+void exportFromSession(QWidget* parent, model::ArtifactSession* session, const QString& tensorKey);
+
+} // namespace tscope::app

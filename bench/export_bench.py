@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Export throughput: a checkpoint of float32 variables (1 GiB by default) to .npz and .safetensors with
+`tensorscope-cli export`, side by side with numpy.savez and safetensors.numpy.save_file of the same arrays
+(the peers get the arrays already in memory; we read them from the mapped checkpoint). Everything from the page
+cache to the page cache: each output is written once untimed first, then timed. Reports GB/s and our/peer ratio.
+
+    ~/.cache/tensorscope/venvs/tfcur/bin/python bench/export_bench.py [--gib 1] [--cli build/app/tensorscope-cli]
+        [--out-dir DIR]   (outputs there, e.g. a tmpfs: our exports fsync before the rename, numpy does not)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def best_of(n, fn):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gib", type=float, default=1.0)
+    ap.add_argument("--cli", default=str(Path(__file__).resolve().parents[1] / "build" / "app" / "tensorscope-cli"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out-dir", default=None, help="where the outputs go (default: next to the checkpoint)")
+    args = ap.parse_args()
+    import tensorflow as tf
+    from safetensors.numpy import save_file
+
+    total = int(args.gib * (1 << 30))
+    per = 64 << 20  # 64 MiB variables
+    count = max(1, total // per)
+    arrays = {"v%03d" % i: np.random.RandomState(i).standard_normal(per // 4).astype(np.float32) for i in range(count)}
+    nbytes = sum(a.nbytes for a in arrays.values())
+    with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as d:
+        d = Path(d)
+        prefix = tf.train.Checkpoint(**{k: tf.Variable(v) for k, v in arrays.items()}).write(str(d / "ckpt"))
+        o = Path(args.out_dir) if args.out_dir else d
+        results = []
+        peaks = []
+        for fmt, peer_name, peer in (
+                ("npz", "numpy.savez", lambda out: np.savez(out, **arrays)),
+                ("safetensors", "safetensors.numpy.save_file", lambda out: save_file(arrays, out))):
+            out = o / ("ours." + fmt)
+
+            def run():
+                # /usr/bin/time reports the CLI's own peak RSS (a fork of this big process would inflate it).
+                r = subprocess.run(["/usr/bin/time", "-f", "%M", args.cli, "export", fmt, prefix, str(out), "--force"],
+                                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                peaks.append(int(r.stderr.strip().splitlines()[-1]) * 1024)
+            run()
+            ours = best_of(args.repeat, run)
+            os.unlink(out)
+            peer_out = str(o / ("peer." + fmt))
+            peer(peer_out)
+            theirs = best_of(args.repeat, lambda: peer(peer_out))
+            results.append((fmt, ours, peer_name, theirs))
+            os.unlink(peer_out)
+    peak = max(peaks)
+    print("checkpoint: %d float32 variables, %.2f GiB" % (count, nbytes / (1 << 30)))
+    print("tensorscope-cli peak RSS (mapped input pages included): %.0f MiB" % (peak / (1 << 20)))
+    for fmt, ours, peer_name, theirs in results:
+        print("%-12s tensorscope-cli %.3f s (%.2f GB/s)   %s %.3f s (%.2f GB/s)   ratio ours/peer time %.2f"
+              % (fmt, ours, nbytes / ours / 1e9, peer_name, theirs, nbytes / theirs / 1e9, ours / theirs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+#include "io/export/export_request.h"
+
+#include "io/bundle_rewrite.h"
+#include "io/export/csv_writer.h"
+#include "io/export/npy_format.h"
+#include "io/export/npy_writer.h"
+#include "io/export/npz_writer.h"
+#include "io/export/safetensors_writer.h"
+#include "io/export/tensor_select.h"
+
+namespace tscope::io {
+namespace {
+
+Status exportCheckpoint(
+    const Artifact& a, const ExportRequest& request, const ExportOptions& options, ExportResult& result)
+{
+    auto plan = planCheckpointSubset(*a.bundle, a.tree, request.subset);
+    if (!plan) return plan.status();
+    RewriteOptions ro;
+    const auto& kept = plan->keptKeys;
+    ro.keep = [&kept](const TensorEntry& e) { return e.key == kObjectGraphKey || kept.count(e.key) > 0; };
+    ro.objectGraph = plan->objectGraph;
+    ro.replaceExisting = options.replaceExisting;
+    ro.cancel = options.cancel;
+    ro.progress = options.progress;
+    auto r = rewriteBundle(*a.bundle, request.out, ro);
+    if (!r) return r.status();
+    result.tensors = r->tensors;
+    result.bytes = r->bytes;
+    result.subset = std::move(plan.value());
+    return Status::ok();
+}
+
+Status exportArchive(
+    const Artifact& a, const ExportRequest& request, const ExportOptions& options, ExportResult& result)
+{
+    const BundleReader& bundle = *a.bundle;
+    const bool npz = request.format == ExportFormat::Npz;
+    auto selection = selectExportItems(
+        bundle, a.tree, request.names, npz ? npySupports : safetensorsSupports, request.skipUnsupported);
+    if (!selection) return selection.status();
+    for (const auto& item : selection->items)
+        result.bytes += bundle.entries()[item.entry].byteSize();
+    result.tensors = selection->items.size();
+    result.skipped = selection->skipped;
+    if (!npz)
+        return writeSafetensors(bundle, selection->items,
+            { { "producer", "tensorscope" },
+                { "names", request.names == ExportNames::Path ? "path" : "key" } },
+            request.out, options);
+    const size_t before = result.skipped.size();
+    Status s = writeNpz(
+        bundle, selection->items, request.out, options, request.skipUnsupported ? &result.skipped : nullptr);
+    // Left out while writing (strings numpy cannot hold): not counted.
+    for (size_t i = before; i < result.skipped.size(); ++i) {
+        const std::string key = result.skipped[i].substr(0, result.skipped[i].rfind(": "));
+        if (const auto* e = bundle.find(key)) result.bytes -= e->byteSize();
+        --result.tensors;
+    }
+    return s;
+}
+
+Status exportTensor(
+    const Artifact& a, const ExportRequest& request, const ExportOptions& options, ExportResult& result)
+{
+    const int idx = a.findEntry(request.variable);
+    if (idx < 0) {
+        result.noSuchVariable = true;
+        return Status(ErrorCode::NotFound, "no variable named '" + request.variable + "'");
+    }
+    const auto& entry = a.bundle->entries()[static_cast<size_t>(idx)];
+    ReadOptions ro;
+    ro.cancel = options.cancel;
+    auto tensor = a.bundle->read(entry, ro);
+    if (!tensor) return tensor.status();
+    auto part = selectTensor(*tensor, request.slice);
+    if (!part) return part.status();
+    result.tensors = 1;
+    result.bytes = part->isString() ? 0 : part->bytes().size();
+    return request.format == ExportFormat::Npy ? writeNpy(*part, request.out, options)
+                                               : writeCsv(*part, request.out, options);
+}
+
+} // namespace
+
+const char* exportFormatName(ExportFormat format)
+{
+    switch (format) {
+    case ExportFormat::Checkpoint:
+        return "checkpoint";
+    case ExportFormat::Npz:
+        return "npz";
+    case ExportFormat::Safetensors:
+        return "safetensors";
+    case ExportFormat::Npy:
+        return "npy";
+    case ExportFormat::Csv:
+        return "csv";
+    }
+    return "?";
+}
+
+std::vector<std::filesystem::path> exportOutputFiles(const ExportRequest& request, const BundleReader& bundle)
+{
+    if (request.format != ExportFormat::Checkpoint) return { request.out };
+    std::vector<std::filesystem::path> files;
+    const int32_t n = bundle.header().numShards;
+    for (int32_t i = 0; i < n; ++i)
+        files.push_back(bundleDataPath(request.out, i, n));
+    files.push_back(request.out.string() + ".index");
+    return files;
+}
+
+Status checkExportOutputs(const ExportRequest& request, const BundleReader& input, bool replaceExisting)
+{
+    const auto outputs = exportOutputFiles(request, input);
+    std::vector<std::filesystem::path> inputs { input.indexPath() };
+    for (int32_t i = 0; i < input.header().numShards; ++i)
+        inputs.push_back(input.dataPath(i));
+    for (const auto& out : outputs) {
+        std::error_code ec;
+        if (!std::filesystem::exists(out, ec)) continue;
+        for (const auto& in : inputs)
+            if (std::filesystem::equivalent(out, in, ec))
+                return Status(ErrorCode::Io, "the output is one of the input's files (never overwritten)")
+                    .withPath(out.string());
+        if (!replaceExisting)
+            return Status(ErrorCode::Io, "the output exists (use --force to replace it)")
+                .withPath(out.string());
+    }
+    const auto dir = outputs.front().parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        return Status(ErrorCode::Io, "the output directory does not exist").withPath(dir.string());
+    return Status::ok();
+}
+
+Status runExport(const Artifact& artifact, const ExportRequest& request, const ExportOptions& options,
+    ExportResult& result)
+{
+    if (!artifact.bundle)
+        return artifact.bundleStatus.isOk() ? Status(ErrorCode::NotFound, "this artifact has no variables")
+                                            : artifact.bundleStatus;
+    switch (request.format) {
+    case ExportFormat::Checkpoint:
+        return exportCheckpoint(artifact, request, options, result);
+    case ExportFormat::Npz:
+    case ExportFormat::Safetensors:
+        return exportArchive(artifact, request, options, result);
+    case ExportFormat::Npy:
+    case ExportFormat::Csv:
+        return exportTensor(artifact, request, options, result);
+    }
+    return Status(ErrorCode::InvalidArgument, "unknown export format");
+}
+
+} // namespace tscope::io

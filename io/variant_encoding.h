@@ -1,0 +1,22 @@
+// DT_VARIANT tensors as a bundle stores them (FORMATS.md §2.4): per element a varint64 length, the
+// serialized VariantTensorDataProto, and a masked running checksum. The elements stay opaque bytes: the
+// browser never interprets them, but the writer must re-encode them exactly.
+#pragma once
+
+#include "io/status.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace tscope::io {
+
+// The serialized element payloads of a variant tensor's stored bytes, every element checksum verified.
+Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> bytes, uint64_t count);
+
+// The stored bytes of a variant tensor with these element payloads, and the entry's masked CRC.
+std::string encodeVariantTensor(const std::vector<std::string>& elements, uint32_t& maskedCrc);
+
+} // namespace tscope::io
