@@ -1,6 +1,7 @@
 #include "io/variable_tree.h"
 
 #include "io/object_graph_walk.h"
+#include "io/optimizer_slots.h"
 #include "trackable_object_graph.pb.h"
 
 #include <algorithm>
@@ -156,7 +157,9 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             for (int e : nodeEntries[static_cast<size_t>(id)])
                 m_tree.annotations[static_cast<size_t>(e)].optimizerState = true;
     }
-    for (auto& [slot, info] : slotOf)
+    std::vector<char> isGraphSlot(static_cast<size_t>(n), 0);
+    for (auto& [slot, info] : slotOf) {
+        isGraphSlot[static_cast<size_t>(slot)] = 1;
         for (int e : nodeEntries[static_cast<size_t>(slot)]) {
             auto& a = m_tree.annotations[static_cast<size_t>(e)];
             a.role = EntryRole::Slot;
@@ -165,22 +168,113 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             a.optimizerState = true;
             int orig = variableEntry[static_cast<size_t>(info.original)];
             if (orig >= 0) a.slotOfKey = m_bundle.entries()[static_cast<size_t>(orig)].key;
+            a.slotLink.confidence
+                = orig >= 0 ? SlotLinkConfidence::LinkedByGraph : SlotLinkConfidence::Unlinked;
+            a.slotLink.variableKey = a.slotOfKey;
+            a.slotLink.variablePath = path[static_cast<size_t>(info.original)];
+            a.slotLink.slotName = info.name;
+            a.slotLink.optimizerPath = a.optimizerPath;
+            a.slotLink.reason = orig >= 0
+                ? "the object graph records this slot of " + path[static_cast<size_t>(info.original)]
+                : "the object graph links it to an object that holds no variable";
         }
+    }
+    // Keras optimizers of TF >= 2.11 record no slot references: infer the links (io/optimizer_slots).
+    const ObjectGraphIndex graphIndex { graph, path, variableEntry, m_bundle.entries() };
+    std::vector<InferredSlot> inferred = inferKerasOptimizerSlots(graphIndex, isGraphSlot);
+    // Keras 3: the optimizer's _trainable_variables are the model's weights. Show each under the model
+    // object that also holds it (found by its other edges), or where it is when nothing else does.
+    std::vector<std::pair<int, std::string>> modelParent(static_cast<size_t>(n), { -1, {} });
+    for (const auto& opt : findKerasOptimizers(graph)) {
+        if (!opt.keras3) continue;
+        std::vector<char> isTrained(static_cast<size_t>(n), 0);
+        for (int v : opt.trainableVariables)
+            isTrained[static_cast<size_t>(v)] = 1;
+        for (int id : order) { // breadth-first: the shallowest model object holding it wins
+            if (underOptimizer[static_cast<size_t>(id)]) continue;
+            for (const auto& c : graph.nodes(id).children()) {
+                const int child = c.node_id();
+                if (valid(child) && isTrained[static_cast<size_t>(child)]
+                    && modelParent[static_cast<size_t>(child)].first < 0)
+                    modelParent[static_cast<size_t>(child)] = { id, c.local_name() };
+            }
+        }
+        for (int v : opt.trainableVariables) {
+            const int e = variableEntry[static_cast<size_t>(v)];
+            if (e < 0) continue;
+            auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            a.optimizerState = false;
+            a.foundAt = path[static_cast<size_t>(v)];
+            ++m_tree.weightsThroughOptimizer;
+        }
+    }
+
+    // The path a person sees: a Keras 3 weight by the model object holding it.
+    auto shownPath = [&](int id) {
+        const auto& [p, edge] = modelParent[static_cast<size_t>(id)];
+        return p < 0 ? path[static_cast<size_t>(id)]
+                     : (path[static_cast<size_t>(p)].empty() ? "" : path[static_cast<size_t>(p)] + "/")
+                + escapeLocalName(edge);
+    };
+    for (auto& s : inferred) {
+        if (s.entry < 0) continue;
+        auto& a = m_tree.annotations[static_cast<size_t>(s.entry)];
+        a.slotLink = std::move(s.link);
+        if (s.variableNode >= 0) a.slotLink.variablePath = shownPath(s.variableNode);
+        a.optimizerState = true;
+    }
+    // Keras 3 checkpoints whose model object reaches none of its weights (seen with TF 2.16/2.17;
+    // TF 2.21 tracks them under model/ too): the trainable ones exist only through the optimizer and the
+    // non-trainable ones not at all. Say so rather than show an optimizer without a model.
+    if (m_tree.weightsThroughOptimizer > 0) {
+        bool modelHoldsWeights = false;
+        for (int id = 1; id < n && !modelHoldsWeights; ++id) {
+            const int e = variableEntry[static_cast<size_t>(id)];
+            if (e < 0 || path[static_cast<size_t>(id)] == "save_counter") continue;
+            const auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            modelHoldsWeights = modelParent[static_cast<size_t>(id)].first >= 0
+                || (!a.optimizerState && a.foundAt.empty() && a.role == EntryRole::Variable);
+        }
+        if (!modelHoldsWeights)
+            m_tree.warnings.push_back(Status(ErrorCode::Note,
+                "Keras 3 checkpoint: the model's " + std::to_string(m_tree.weightsThroughOptimizer)
+                    + " trainable weights are stored only as the optimizer's _trainable_variables; weights "
+                      "the "
+                      "optimizer does not train (non-trainable ones such as BatchNorm statistics) are not in "
+                      "this "
+                      "checkpoint at all"));
+    }
 
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
     std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
+    std::vector<std::string> shownName = bfsName;
     for (int id = 1; id < n; ++id) {
         int p = bfsParent[static_cast<size_t>(id)];
+        if (modelParent[static_cast<size_t>(id)].first >= 0) {
+            std::tie(p, shownName[static_cast<size_t>(id)]) = modelParent[static_cast<size_t>(id)];
+        }
         if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
     }
+    // Which objects own a tensor anywhere below, over the display tree (post-order: a reparented weight
+    // can sit deeper than the breadth-first order of its new parent).
     std::vector<char> hasTensors(static_cast<size_t>(n), 0);
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        int id = *it;
-        bool any = !nodeEntries[static_cast<size_t>(id)].empty();
-        for (int c : bfsChildren[static_cast<size_t>(id)])
-            any = any || hasTensors[static_cast<size_t>(c)];
-        hasTensors[static_cast<size_t>(id)] = any;
+    {
+        std::vector<std::pair<int, bool>> post = { { 0, false } };
+        while (!post.empty()) {
+            auto [id, childrenDone] = post.back();
+            post.pop_back();
+            if (!childrenDone) {
+                post.push_back({ id, true });
+                for (int c : bfsChildren[static_cast<size_t>(id)])
+                    post.push_back({ c, false });
+                continue;
+            }
+            bool any = !nodeEntries[static_cast<size_t>(id)].empty();
+            for (int c : bfsChildren[static_cast<size_t>(id)])
+                any = any || hasTensors[static_cast<size_t>(c)];
+            hasTensors[static_cast<size_t>(id)] = any;
+        }
     }
 
     m_placed.assign(m_bundle.entries().size(), false);
@@ -201,9 +295,20 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
         int node = addNode(
-            treeParent, bfsName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+            treeParent, shownName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
+        if (v >= 0) {
+            const auto& a = m_tree.annotations[static_cast<size_t>(v)];
+            if (!a.foundAt.empty())
+                m_tree.nodes[static_cast<size_t>(node)].label
+                    = modelParent[static_cast<size_t>(id)].first >= 0
+                    ? "found at " + a.foundAt
+                    : "a model weight, reachable only through the optimizer";
+            else if (a.slotLink.confidence != SlotLinkConfidence::None
+                && a.slotLink.confidence != SlotLinkConfidence::LinkedByGraph)
+                m_tree.nodes[static_cast<size_t>(node)].label = slotLinkText(a.slotLink);
+        }
         for (int e : nodeEntries[static_cast<size_t>(id)]) {
             if (e == v) {
                 m_tree.nodes[static_cast<size_t>(node)].entry = e;

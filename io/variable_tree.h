@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/bundle_reader.h"
+#include "io/optimizer_slots.h"
 
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct EntryAnnotation {
     std::string slotName; // slots: m, v, momentum, ...
     std::string optimizerPath; // slots: the optimizer's object path (TF1: the optimizer's name, e.g. Adam)
     bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
+    // Every optimizer slot: how it is linked to its variable (recorded by the graph, inferred for Keras
+    // optimizers of TF >= 2.11, or undecidable with the reason). Role Slot and slotOfKey stay reserved for
+    // links the object graph records.
+    SlotLink slotLink;
+    // A model weight shown away from its first breadth-first path (Keras 3 checkpoints reach the model's
+    // weights first as optimizer/_trainable_variables/K): that path, for "found at".
+    std::string foundAt;
 };
 
 struct TreeNode {
@@ -45,6 +53,9 @@ struct VariableTree {
     std::vector<TreeNode> nodes; // nodes[0] is the root
     std::vector<EntryAnnotation> annotations; // parallel to BundleReader::entries()
     std::vector<Status> warnings; // e.g. an object graph that could not be decoded
+    // Keras 3 tf.train.Checkpoint(model=..., optimizer=...): the model's trainable weights are named by
+    // the optimizer (optimizer/_trainable_variables/K, their first breadth-first path). How many.
+    int weightsThroughOptimizer = 0;
 };
 
 inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";

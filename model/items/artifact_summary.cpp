@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <array>
 
 namespace tscope::model {
 
@@ -28,7 +29,24 @@ std::string variableDisplayName(const io::Artifact& a, int entry)
     const auto& an = a.tree.annotations[static_cast<size_t>(entry)];
     if (an.role == io::EntryRole::Slot)
         return an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
+    if (an.slotLink.confidence == io::SlotLinkConfidence::Inferred) // a Keras (TF >= 2.11) slot
+        return an.slotLink.variablePath + " — slot "
+            + (an.slotLink.slotName.empty() ? an.slotLink.slotList : an.slotLink.slotName) + " (inferred)";
     return an.objectPath.empty() ? e.key : an.objectPath;
+}
+
+QString slotLinkSummary(const io::Artifact& a)
+{
+    std::array<quint64, 5> n {};
+    for (const auto& an : a.tree.annotations)
+        ++n[static_cast<size_t>(an.slotLink.confidence)];
+    const std::array<QString, 5> words = { QString(), QObject::tr("linked by the object graph"),
+        QObject::tr("linked by inference (the one layout that fits)"),
+        QObject::tr("ambiguous (several variables fit)"), QObject::tr("unlinked") };
+    QStringList parts;
+    for (size_t c = 1; c < n.size(); ++c)
+        if (n[c]) parts << QStringLiteral("%1 %2").arg(formatCount(n[c]), words[c]);
+    return parts.join(QStringLiteral(", "));
 }
 
 QString summaryHtml(const io::Artifact& a)
@@ -74,6 +92,8 @@ QString summaryHtml(const io::Artifact& a)
         }
         row(QObject::tr("Model weights"),
             QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
+        const QString links = slotLinkSummary(a);
+        if (!links.isEmpty()) row(QObject::tr("Optimizer slots"), links);
     }
     if (a.savedModel) {
         const auto& s = *a.savedModel;

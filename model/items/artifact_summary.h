@@ -20,4 +20,8 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& artifact, size
 // `dense/kernel — slot m`, else the checkpoint key.
 std::string variableDisplayName(const io::Artifact& artifact, int entry);
 
+// "8 linked by inference (the one layout that fits), 2 ambiguous (...)": optimizer slots by how they are
+// linked to their variables; empty when there are none.
+QString slotLinkSummary(const io::Artifact& artifact);
+
 } // namespace tscope::model
