@@ -17,10 +17,12 @@ constexpr size_t kMaxMatchCells = 20'000'000;
 
 bool isIndexName(const std::string& s)
 {
-    return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() && s.size() < 10
+        && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The elements of a tracked Python list (children named 0, 1, ...) in index order; empty when `id` is no list.
+// The elements of a tracked Python list (children named 0, 1, ...) in index order; empty when `id` is no
+// list.
 std::vector<int> listElements(const Graph& g, int id)
 {
     const auto& node = g.nodes(id);
@@ -60,9 +62,10 @@ std::string kerasSlotName(const std::string& list, bool keras3, bool rmsprop)
         { "_model_variables_moving_average", "average" } };
     static const std::map<std::string, std::string> keras3Names = { { "_momentums", "momentum" },
         { "momentums", "momentum" }, { "_velocities", "velocity" }, { "_velocity_hats", "velocity_hat" },
-        { "_accumulators", "accumulator" }, { "_linears", "linear" }, { "_accumulated_grads", "accumulated_grad" },
-        { "_accumulated_delta_vars", "accumulated_delta_var" }, { "_m", "momentum" }, { "_u", "norm" },
-        { "_average_gradients", "average_gradient" }, { "_model_variables_moving_average", "average" } };
+        { "_accumulators", "accumulator" }, { "_linears", "linear" },
+        { "_accumulated_grads", "accumulated_grad" }, { "_accumulated_delta_vars", "accumulated_delta_var" },
+        { "_m", "momentum" }, { "_u", "norm" }, { "_average_gradients", "average_gradient" },
+        { "_model_variables_moving_average", "average" } };
     const auto& table = keras3 ? keras3Names : rmsprop ? keras2Rmsprop : keras2;
     auto it = table.find(list);
     return it == table.end() ? std::string() : it->second;
@@ -87,8 +90,7 @@ public:
         : m_g(index.graph)
         , m_index(index)
         , m_alreadySlots(alreadySlots)
-    {
-    }
+    { }
 
     std::vector<InferredSlot> run();
 
@@ -179,8 +181,8 @@ void Inference::linkByPosition(const KerasOptimizer& opt, const std::vector<Slot
         for (size_t i = 0; i < list.nodes.size(); ++i) {
             if (list.nodes.size() != trained.size()) {
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
-                    list.name + " holds " + std::to_string(list.nodes.size()) + " slots but the optimizer tracks "
-                        + std::to_string(trained.size()) + " variables");
+                    list.name + " holds " + std::to_string(list.nodes.size())
+                        + " slots but the optimizer tracks " + std::to_string(trained.size()) + " variables");
                 continue;
             }
             const int v = trained[i];
@@ -267,20 +269,22 @@ void Inference::linkByShapes(const KerasOptimizer& opt, const std::vector<SlotLi
         for (size_t i = 0; i < list.nodes.size(); ++i) {
             if (list.nodes.size() != n) {
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
-                    list.name + " holds " + std::to_string(list.nodes.size()) + " slots, the optimizer's other lists "
-                        + std::to_string(n));
+                    list.name + " holds " + std::to_string(list.nodes.size())
+                        + " slots, the optimizer's other lists " + std::to_string(n));
             } else if (n * m > kMaxMatchCells) {
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
-                    "too many variables to infer the layout (" + std::to_string(n) + " slots per list, " + model + ")");
+                    "too many variables to infer the layout (" + std::to_string(n) + " slots per list, "
+                        + model + ")");
             } else if (!matched || !inJoint) {
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
-                    "no order-preserving choice of the " + model + " has the shapes and dtypes of " + list.name
-                        + "'s " + std::to_string(n) + " slots");
+                    "no order-preserving choice of the " + model + " has the shapes and dtypes of "
+                        + list.name + "'s " + std::to_string(n) + " slots");
             } else if (options[i].size() == 1) {
                 add(opt, list, i, options[i][0], SlotLinkConfidence::Inferred,
                     "Keras 2.11+ layout: slot " + std::to_string(i) + " of " + list.name
                         + "; every order-preserving choice of " + std::to_string(n) + " of the " + model
-                        + " with these shapes gives it this variable (assumes the optimizer was built with the "
+                        + " with these shapes gives it this variable (assumes the optimizer was built with "
+                          "the "
                           "model's trainable variables in the model's order)");
             } else {
                 std::string names;
@@ -288,8 +292,8 @@ void Inference::linkByShapes(const KerasOptimizer& opt, const std::vector<SlotLi
                     names += (k ? ", " : "") + pathOf(options[i][k]);
                 if (options[i].size() > 3) names += ", ...";
                 add(opt, list, i, -1, SlotLinkConfidence::Ambiguous,
-                    std::to_string(options[i].size()) + " model variables fit slot " + std::to_string(i) + " of "
-                        + list.name + " (" + names
+                    std::to_string(options[i].size()) + " model variables fit slot " + std::to_string(i)
+                        + " of " + list.name + " (" + names
                         + "): the checkpoint does not record which variables the optimizer trained "
                           "(frozen layers or identical shapes)");
             }
@@ -334,7 +338,8 @@ std::vector<InferredSlot> Inference::run()
             if (elements.empty()) continue;
             bool slotsOnly = true;
             for (int e : elements)
-                slotsOnly = slotsOnly && entryOf(e) >= 0 && inVariables.count(e) && !m_alreadySlots[static_cast<size_t>(e)];
+                slotsOnly = slotsOnly && entryOf(e) >= 0 && inVariables.count(e)
+                    && !m_alreadySlots[static_cast<size_t>(e)];
             if (slotsOnly) lists.push_back({ c.local_name(), std::move(elements) });
         }
         if (opt.keras3)
@@ -347,7 +352,8 @@ std::vector<InferredSlot> Inference::run()
             listed.insert(l.nodes.begin(), l.nodes.end());
         SlotList rest { "_variables", {} };
         for (int id : all)
-            if (entryOf(id) >= 0 && !listed.count(id) && !direct.count(id) && !m_alreadySlots[static_cast<size_t>(id)])
+            if (entryOf(id) >= 0 && !listed.count(id) && !direct.count(id)
+                && !m_alreadySlots[static_cast<size_t>(id)])
                 rest.nodes.push_back(id);
         for (size_t i = 0; i < rest.nodes.size(); ++i)
             add(opt, rest, i, -1, SlotLinkConfidence::Unlinked,

@@ -478,25 +478,32 @@ void TreeBuilder::addOrphans(const std::string& groupName)
 
 VariableTree TreeBuilder::finish()
 {
-    // Aggregate parameters and bytes bottom-up (children always have larger ids than parents).
-    auto& nodes = m_tree.nodes;
-    for (size_t i = nodes.size(); i-- > 0;) {
-        auto& node = nodes[i];
-        if (node.entry >= 0) {
-            const auto& e = m_bundle.entries()[static_cast<size_t>(node.entry)];
-            node.parameters += e.elementCount();
-            node.bytes += e.byteSize();
-        }
-        // Slots are optimizer state: they do not add to their variable's or its parents' totals.
-        if (node.parent >= 0 && node.kind != NodeKind::Slot) {
-            nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
-            nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
-        }
-    }
+    aggregateTreeTotals(m_tree, m_bundle);
     return std::move(m_tree);
 }
 
 } // namespace
+
+void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle)
+{
+    // Bottom-up: children always have larger ids than parents.
+    auto& nodes = tree.nodes;
+    for (auto& node : nodes)
+        node.parameters = node.bytes = 0;
+    for (size_t i = nodes.size(); i-- > 0;) {
+        auto& node = nodes[i];
+        if (node.entry >= 0) {
+            const auto& e = bundle.entries()[static_cast<size_t>(node.entry)];
+            node.parameters += e.elementCount();
+            node.bytes += e.byteSize();
+        }
+        // Slots are optimizer state and aliases repeat another variable: neither adds to its parents.
+        if (node.parent >= 0 && node.kind != NodeKind::Slot && !node.alias) {
+            nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
+            nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
+        }
+    }
+}
 
 const char* nodeKindName(NodeKind kind)
 {

@@ -32,6 +32,12 @@ struct EntryAnnotation {
     // A model weight shown away from its first breadth-first path (Keras 3 checkpoints reach the model's
     // weights first as optimizer/_trainable_variables/K): that path, for "found at".
     std::string foundAt;
+    // SavedModels: the variable's name from the SavedObjectGraph (`dense/kernel`); empty elsewhere.
+    std::string variableName;
+    // Keras 3 exports store each weight twice: the key of the twin this entry repeats (same name and bytes),
+    // and on that primary entry, the object paths of its twins.
+    std::string twinOf;
+    std::vector<std::string> aliases;
 };
 
 struct TreeNode {
@@ -44,7 +50,8 @@ struct TreeNode {
     std::string label; // extra description, e.g. the Keras layer "conv (Conv2D)"
     std::string slotName; // Slot nodes
     std::string optimizerPath;
-    uint64_t parameters = 0; // aggregated over the subtree, optimizer slots excluded
+    bool alias = false; // a twin of another variable (Keras 3 exports): not counted in the totals
+    uint64_t parameters = 0; // aggregated over the subtree, optimizer slots and aliases excluded
     uint64_t bytes = 0;
 };
 
@@ -65,6 +72,9 @@ inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAP
 // `progress` counts three passes over the entries (per entry for name-based trees, per pass for object
 // graphs); its answer is not read: the caller checks for cancellation once the tree is built.
 VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress = {});
+
+// (Re)computes every node's parameters and bytes bottom-up; slots and aliases add nothing to their parents.
+void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle);
 
 // TF2 object-path escaping of one local name: '.' -> "..", '/' -> ".S".
 std::string escapeLocalName(const std::string& name);

@@ -82,16 +82,11 @@ QString summaryHtml(const io::Artifact& a)
             QObject::tr("%1 tensors, %2 parameters, %3 (%4% of bytes)")
                 .arg(formatCount(opt.variables), formatCount(opt.parameters), formatBytes(opt.bytes))
                 .arg(share, 0, 'f', 1));
-        // Weights: what is neither optimizer state nor the object graph's own bookkeeping.
-        quint64 wParams = 0, wBytes = 0;
-        for (size_t i = 0; i < a.tree.annotations.size(); ++i) {
-            const auto& an = a.tree.annotations[i];
-            if (an.optimizerState || an.role == io::EntryRole::ObjectGraph) continue;
-            wParams += a.bundle->entries()[i].elementCount();
-            wBytes += a.bundle->entries()[i].byteSize();
-        }
+        // Weights: neither optimizer state nor the object graph's own bookkeeping; Keras 3 twins once.
+        const auto weights = a.modelWeightTotals();
         row(QObject::tr("Model weights"),
-            QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
+            QObject::tr("%1 parameters, %2")
+                .arg(formatCount(weights.parameters), formatBytes(weights.bytes)));
         const QString links = slotLinkSummary(a);
         if (!links.isEmpty()) row(QObject::tr("Optimizer slots"), links);
     }

@@ -101,7 +101,8 @@ struct Optimizer {
     std::vector<int> m, v;
 };
 
-Optimizer addAdam(GraphBuilder& g, const std::vector<int>& trained, const std::vector<Shape>& shapes, bool keras3)
+Optimizer addAdam(
+    GraphBuilder& g, const std::vector<int>& trained, const std::vector<Shape>& shapes, bool keras3)
 {
     Optimizer o;
     o.node = g.node("optimizer");
@@ -174,8 +175,8 @@ private slots:
         // The middle layer is frozen: 4 slots per list, 6 candidates of two shapes: several choices fit.
         GraphBuilder g;
         const Model model = addModel(g, { { { 4, 4 }, { 4 } }, { { 4, 4 }, { 4 } }, { { 4, 4 }, { 4 } } });
-        const std::vector<int> trained = { model.variables[0], model.variables[1], model.variables[4],
-            model.variables[5] };
+        const std::vector<int> trained
+            = { model.variables[0], model.variables[1], model.variables[4], model.variables[5] };
         const Optimizer opt = addAdam(g, trained, { { 4, 4 }, { 4 }, { 4, 4 }, { 4 } }, false);
         for (const auto& s : g.infer()) {
             QCOMPARE(s.link.confidence, SlotLinkConfidence::Ambiguous);
@@ -191,8 +192,8 @@ private slots:
         // Shapes (3,4) (4) | frozen (4,5) (5) | (5,2) (2): only one choice fits, frozen layer or not.
         GraphBuilder g;
         const Model model = addModel(g, { { { 3, 4 }, { 4 } }, { { 4, 5 }, { 5 } }, { { 5, 2 }, { 2 } } });
-        const std::vector<int> trained = { model.variables[0], model.variables[1], model.variables[4],
-            model.variables[5] };
+        const std::vector<int> trained
+            = { model.variables[0], model.variables[1], model.variables[4], model.variables[5] };
         const Optimizer opt = addAdam(g, trained, { { 3, 4 }, { 4 }, { 5, 2 }, { 2 } }, false);
         const auto found = byNode(g.infer());
         for (size_t i = 0; i < trained.size(); ++i) {
@@ -208,8 +209,8 @@ private slots:
         // are the second layer's.
         GraphBuilder g;
         const Model model = addModel(g, { { { 3, 4 }, { 4 } }, { { 4, 4 }, { 4 } }, { { 4, 4 }, { 4 } } });
-        const std::vector<int> trained = { model.variables[0], model.variables[1], model.variables[2],
-            model.variables[3] };
+        const std::vector<int> trained
+            = { model.variables[0], model.variables[1], model.variables[2], model.variables[3] };
         const Optimizer opt = addAdam(g, trained, { { 3, 4 }, { 4 }, { 4, 4 }, { 4 } }, false);
         const auto found = byNode(g.infer());
         QCOMPARE(found.at(opt.m[0]).link.confidence, SlotLinkConfidence::Inferred);
@@ -299,7 +300,8 @@ private slots:
     {
         QFETCH(QString, tag);
         QFETCH(int, confidence);
-        const fs::path p = kFixtures / tag.toStdString() / "ckpt_optimizers_adversarial/frozen_layer/ckpt.index";
+        const fs::path p
+            = kFixtures / tag.toStdString() / "ckpt_optimizers_adversarial/frozen_layer/ckpt.index";
         if (!fs::exists(p)) QSKIP("fixture not generated");
         auto a = openArtifact(p);
         if (!a) QFAIL(a.status().toString().c_str());

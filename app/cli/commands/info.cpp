@@ -61,6 +61,13 @@ void writeJson(const io::Artifact& a, std::ostream& out)
     w.field("parameters", opt.parameters);
     w.field("bytes", opt.bytes);
     w.endObject();
+    const auto weights = a.modelWeightTotals();
+    w.key("model_weights");
+    w.beginObject();
+    w.field("variables", weights.variables);
+    w.field("parameters", weights.parameters);
+    w.field("bytes", weights.bytes);
+    w.endObject();
     w.key("slot_links");
     w.beginObject();
     const auto links = slotLinkCounts(a);
@@ -100,6 +107,9 @@ void writeText(const io::Artifact& a, std::ostream& out)
     if (a.bundle) out << "Checkpoint:  " << a.bundle->prefix().string() << "\n";
     out << "Variables:   " << withThousands(totals.variables) << " (" << withThousands(totals.parameters)
         << " parameters, " << humanBytes(totals.bytes) << ")\n";
+    const auto weights = a.modelWeightTotals();
+    out << "Weights:     " << withThousands(weights.variables) << " (" << withThousands(weights.parameters)
+        << " parameters, " << humanBytes(weights.bytes) << "; no optimizer state, Keras 3 twins once)\n";
     if (opt.variables)
         out << "Optimizer:   " << withThousands(opt.variables) << " variables, "
             << withThousands(opt.parameters) << " parameters, " << humanBytes(opt.bytes) << "\n";

@@ -101,6 +101,14 @@ void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::
         w.nullField("found_at");
     else
         w.textField("found_at", an.foundAt);
+    if (an.variableName.empty())
+        w.nullField("variable_name");
+    else
+        w.textField("variable_name", an.variableName);
+    if (an.twinOf.empty())
+        w.nullField("twin_of");
+    else
+        w.textField("twin_of", an.twinOf);
     if (e.problem.isOk())
         w.nullField("problem");
     else
