@@ -29,7 +29,8 @@ std::unordered_map<std::string, std::string> variableNamesByPath(const SavedMode
             path[static_cast<size_t>(id)]
                 = (base.empty() ? "" : base + "/") + escapeLocalName(walk.edgeName[static_cast<size_t>(id)]);
             const auto& o = mg.objects[static_cast<size_t>(id)];
-            if (o.kind == "variable" && !o.identifier.empty()) names[path[static_cast<size_t>(id)]] = o.identifier;
+            if (o.kind == "variable" && !o.identifier.empty())
+                names[path[static_cast<size_t>(id)]] = o.identifier;
         }
         break;
     }
@@ -61,14 +62,17 @@ void nameSavedModelVariables(const SavedModelInfo& savedModel, const BundleReade
         const auto& entry = entries[e];
         // Only the Keras 3 export layout: a weight under variables/ repeated under _all_variables/ (other
         // SavedModels hold distinct variables of one name and equal values, e.g. metrics' zero counters).
-        const bool exportList = a.objectPath.starts_with("variables/") || a.objectPath.starts_with("_all_variables/");
+        const bool exportList
+            = a.objectPath.starts_with("variables/") || a.objectPath.starts_with("_all_variables/");
         if (!exportList || entry.partitioned() || !entry.problem.isOk()) continue;
-        groups[{ a.variableName, entry.dtype, entry.shape, entry.stored.size, entry.stored.maskedCrc }].push_back(e);
+        groups[{ a.variableName, entry.dtype, entry.shape, entry.stored.size, entry.stored.maskedCrc }]
+            .push_back(e);
     }
     for (auto& [key, members] : groups) {
         size_t primary = members[0];
         for (size_t e : members)
-            if (preferredTwin(tree.annotations[e].objectPath, tree.annotations[primary].objectPath)) primary = e;
+            if (preferredTwin(tree.annotations[e].objectPath, tree.annotations[primary].objectPath))
+                primary = e;
         // One copy in each list, nothing else: a group of any other form is left alone.
         if (members.size() != 2 || !tree.annotations[primary].objectPath.starts_with("variables/")) continue;
         for (size_t e : members) {
@@ -84,7 +88,8 @@ void nameSavedModelVariables(const SavedModelInfo& savedModel, const BundleReade
         node.label = a.variableName;
         if (!a.twinOf.empty()) {
             node.alias = true;
-            node.label += ", twin of " + tree.annotations[static_cast<size_t>(bundle.indexOf(a.twinOf))].objectPath
+            node.label += ", twin of "
+                + tree.annotations[static_cast<size_t>(bundle.indexOf(a.twinOf))].objectPath
                 + " (same name and bytes)";
         } else if (!a.aliases.empty()) {
             node.label += " (also ";

@@ -14,6 +14,7 @@ namespace tscope::io {
 // Sets EntryAnnotation::variableName / twinOf / aliases, labels the tree's variable nodes with the name
 // (twins: "twin of ..."), marks twin nodes as aliases and recomputes the tree's totals without them.
 // Twins are entries of one name, dtype, shape, size and stored CRC32C (the bytes are not read).
-void nameSavedModelVariables(const SavedModelInfo& savedModel, const BundleReader& bundle, VariableTree& tree);
+void nameSavedModelVariables(
+    const SavedModelInfo& savedModel, const BundleReader& bundle, VariableTree& tree);
 
 } // namespace tscope::io

@@ -5,6 +5,7 @@
 #include "trackable_object_graph.pb.h"
 
 #include <algorithm>
+#include <deque>
 #include <string_view>
 #include <unordered_map>
 
@@ -358,6 +359,39 @@ bool tf1SlotSuffix(const std::string& suffix, std::string& optimizer)
     return false;
 }
 
+// A TF2 key ("<object path>/.ATTRIBUTES/<attribute>"; the root's path is empty, so its keys start with
+// "/.ATTRIBUTES/", or ".ATTRIBUTES/" in some writers) split in two.
+bool splitTf2Key(std::string_view key, std::string_view& objectPath, std::string_view& attribute)
+{
+    constexpr std::string_view kRootAttributes = ".ATTRIBUTES/", kAttributes = "/.ATTRIBUTES/";
+    if (key.starts_with(kRootAttributes)) {
+        objectPath = {};
+        attribute = key.substr(kRootAttributes.size());
+        return !attribute.empty();
+    }
+    const auto pos = key.find(kAttributes);
+    if (pos == std::string_view::npos) return false;
+    objectPath = key.substr(0, pos);
+    attribute = key.substr(pos + kAttributes.size());
+    return !attribute.empty();
+}
+
+// A TF2 slot read without its object graph: "<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>".
+bool splitTf2Slot(
+    std::string_view objectPath, std::string& variable, std::string& optimizer, std::string& slot)
+{
+    constexpr std::string_view kSlot = "/.OPTIMIZER_SLOT/";
+    const auto pos = objectPath.find(kSlot);
+    if (pos == std::string_view::npos) return false;
+    const std::string_view rest = objectPath.substr(pos + kSlot.size());
+    const auto last = rest.rfind('/');
+    if (last == std::string_view::npos || last == 0 || last + 1 == rest.size()) return false;
+    variable = objectPath.substr(0, pos);
+    optimizer = rest.substr(0, last);
+    slot = rest.substr(last + 1);
+    return true;
+}
+
 void TreeBuilder::buildFromNames()
 {
     const auto& entries = m_bundle.entries();
@@ -367,6 +401,27 @@ void TreeBuilder::buildFromNames()
         const std::string& key = entries[e].key;
         auto& a = m_tree.annotations[e];
         a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
+        // TF2 keys whose object graph cannot be read (its data file is missing): slots by their key form.
+        std::string_view objectPath, attribute;
+        std::string slotVariable, slotOptimizer, slotName;
+        if (splitTf2Key(key, objectPath, attribute) && attribute == kVariableValue
+            && splitTf2Slot(objectPath, slotVariable, slotOptimizer, slotName)) {
+            const std::string owner = slotVariable + "/.ATTRIBUTES/" + kVariableValue;
+            if (m_bundle.indexOf(owner) >= 0) {
+                a.role = EntryRole::Slot;
+                a.slotOfKey = owner;
+                a.slotName = slotName;
+                a.optimizerPath = slotOptimizer;
+                a.optimizerState = true;
+                a.slotLink.confidence = SlotLinkConfidence::LinkedByGraph;
+                a.slotLink.variableKey = owner;
+                a.slotLink.variablePath = slotVariable;
+                a.slotLink.slotName = slotName;
+                a.slotLink.optimizerPath = slotOptimizer;
+                a.slotLink.reason = "the key names it: " + std::string(objectPath);
+                continue;
+            }
+        }
         auto slash = key.rfind('/');
         std::string optimizer;
         std::string owner, part;
@@ -397,6 +452,7 @@ void TreeBuilder::buildFromNames()
     // Keys are sorted, so consecutive keys share leading segments: reuse the previous key's nodes for
     // those and consult the map only for the segments that differ.
     std::vector<std::pair<std::string_view, int>> previousPath;
+    std::deque<std::string> attributeLeaves; // shown names that are no substring of their key
     auto lookupKey = [](int parent, std::string_view segment) {
         std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
         k.append(segment);
@@ -408,10 +464,19 @@ void TreeBuilder::buildFromNames()
         if (a.role != EntryRole::Variable) continue;
         std::string_view key = entries[e].key;
         // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as
-        // "layer/kernel".
+        // "layer/kernel"; other attributes as a leaf named after the attribute under their object
+        // ("layer/OBJECT_CONFIG_JSON", the root's as "OBJECT_CONFIG_JSON"), as with an object graph.
         std::string_view shown = key;
-        if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0)
-            shown = shown.substr(0, pos);
+        if (std::string_view objectPath, attribute; splitTf2Key(key, objectPath, attribute)) {
+            if (attribute == kVariableValue) {
+                shown = objectPath;
+            } else { // kept alive: previousPath holds views into it
+                attributeLeaves.push_back(objectPath.empty()
+                        ? std::string(attribute)
+                        : std::string(objectPath) + "/" + std::string(attribute));
+                shown = attributeLeaves.back();
+            }
+        }
         int parent = 0;
         size_t start = 0;
         size_t depth = 0;
@@ -441,7 +506,10 @@ void TreeBuilder::buildFromNames()
         auto& leaf = m_tree.nodes[static_cast<size_t>(parent)];
         if (leaf.entry >= 0) { // two keys folded onto one name: keep the second as its own child
             parent = addNode(parent,
-                std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
+                key.starts_with(shown)
+                    ? std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0)))
+                    : std::string(key),
+                NodeKind::Group);
         }
         m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
         m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
