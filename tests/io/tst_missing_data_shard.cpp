@@ -27,7 +27,8 @@ private slots:
         for (size_t i = 1; i < nodes.size(); ++i) {
             const auto& n = nodes[i];
             QVERIFY2(!n.name.empty(), "a blank-named row");
-            QVERIFY2(!n.name.starts_with(".ATTRIBUTES") && !n.name.starts_with(".OPTIMIZER_SLOT"), n.name.c_str());
+            QVERIFY2(
+                !n.name.starts_with(".ATTRIBUTES") && !n.name.starts_with(".OPTIMIZER_SLOT"), n.name.c_str());
             if (!n.children.empty() && n.kind != NodeKind::Variable)
                 QVERIFY2(n.entry < 0, ("group row with a tensor: " + n.name).c_str());
             if (n.kind == NodeKind::Slot) {
@@ -37,7 +38,8 @@ private slots:
                 QCOMPARE(n.optimizerPath, std::string("optimizer"));
             }
             // Every row's count is what its tensor or its children hold (the inspector's numbers).
-            uint64_t expected = n.entry >= 0 ? a.bundle->entries()[static_cast<size_t>(n.entry)].elementCount() : 0;
+            uint64_t expected
+                = n.entry >= 0 ? a.bundle->entries()[static_cast<size_t>(n.entry)].elementCount() : 0;
             for (int c : n.children)
                 if (nodes[static_cast<size_t>(c)].kind != NodeKind::Slot)
                     expected += nodes[static_cast<size_t>(c)].parameters;
