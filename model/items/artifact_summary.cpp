@@ -15,7 +15,8 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& a, size_t coun
     if (!a.bundle) return all;
     const auto& entries = a.bundle->entries();
     for (size_t i = 0; i < entries.size(); ++i)
-        all.push_back({ static_cast<int>(i), entries[i].byteSize() });
+        if (i >= a.tree.annotations.size() || a.tree.annotations[i].twinOf.empty()) // Keras 3 twins once
+            all.push_back({ static_cast<int>(i), entries[i].byteSize() });
     std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.bytes > y.bytes; });
     if (all.size() > count) all.resize(count);
     return all;
@@ -32,6 +33,8 @@ std::string variableDisplayName(const io::Artifact& a, int entry)
     if (an.slotLink.confidence == io::SlotLinkConfidence::Inferred) // a Keras (TF >= 2.11) slot
         return an.slotLink.variablePath + " — slot "
             + (an.slotLink.slotName.empty() ? an.slotLink.slotList : an.slotLink.slotName) + " (inferred)";
+    if (!an.variableName.empty()) // SavedModels: the SavedObjectGraph's name, then where it is stored
+        return an.variableName + " (" + (an.objectPath.empty() ? e.key : an.objectPath) + ")";
     return an.objectPath.empty() ? e.key : an.objectPath;
 }
 
