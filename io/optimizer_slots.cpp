@@ -396,9 +396,9 @@ std::string slotLinkText(const SlotLink& link)
     case SlotLinkConfidence::Inferred:
         return "inferred: " + what + " of " + of;
     case SlotLinkConfidence::Ambiguous:
-        return "ambiguous: " + what + " of " + link.optimizerPath + ", variable undecided";
+        return "ambiguous: " + what + " of " + link.optimizerPath + " (variable undecided)";
     case SlotLinkConfidence::Unlinked:
-        return "unlinked: " + what + " of " + link.optimizerPath + ", variable unknown";
+        return "unlinked: " + what + " of " + link.optimizerPath + " (variable unknown)";
     }
     return {};
 }
