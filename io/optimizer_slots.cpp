@@ -13,7 +13,7 @@ namespace {
 using Graph = tensorflow::TrackableObjectGraph;
 
 // Above this many (slots x candidates) the order-preserving match is not attempted (memory and time).
-constexpr size_t kMaxMatchCells = 20'000'000;
+constexpr size_t kMaxMatchCells = 8'000'000;
 
 bool isIndexName(const std::string& s)
 {
@@ -248,7 +248,16 @@ void Inference::linkByShapes(const KerasOptimizer& opt, const std::vector<SlotLi
         if (l.nodes.size() == n) joint.push_back(&l);
     std::vector<std::vector<int>> options;
     bool matched = false;
-    if (n > 0 && n <= m && n * m <= kMaxMatchCells) {
+    bool everyVariable = n > 0 && n == m; // every model variable trained: the one choice is all, in order
+    for (size_t i = 0; everyVariable && i < n; ++i)
+        for (const SlotList* l : joint)
+            everyVariable = everyVariable && fits(l->nodes[i], candidates[i]);
+    if (everyVariable) {
+        options.assign(n, {});
+        for (size_t i = 0; i < n; ++i)
+            options[i] = { candidates[i] };
+        matched = true;
+    } else if (n > 0 && n <= m && n * m <= kMaxMatchCells) {
         matched = attempt(joint, options);
         if (!matched) { // a list whose slots are not shaped like their variables (factored): leave it out
             std::vector<const SlotList*> alone, shaped;
@@ -271,7 +280,7 @@ void Inference::linkByShapes(const KerasOptimizer& opt, const std::vector<SlotLi
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
                     list.name + " holds " + std::to_string(list.nodes.size())
                         + " slots, the optimizer's other lists " + std::to_string(n));
-            } else if (n * m > kMaxMatchCells) {
+            } else if (!matched && n * m > kMaxMatchCells) {
                 add(opt, list, i, -1, SlotLinkConfidence::Unlinked,
                     "too many variables to infer the layout (" + std::to_string(n) + " slots per list, "
                         + model + ")");

@@ -6,6 +6,7 @@
 #include "io/variable_tree.h"
 #include "trackable_object_graph.pb.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
 #include <filesystem>
 #include <map>
@@ -219,6 +220,40 @@ private slots:
         QCOMPARE(found.at(opt.v[1]).link.confidence, SlotLinkConfidence::Ambiguous);
         QCOMPARE(found.at(opt.m[2]).link.confidence, SlotLinkConfidence::Ambiguous);
         QCOMPARE(found.at(opt.v[3]).link.confidence, SlotLinkConfidence::Ambiguous);
+    }
+
+    void keras2LargeModelEveryVariableTrained()
+    {
+        // 3000 layers of identical shapes, all trained: decided without the quadratic match.
+        GraphBuilder g;
+        std::vector<std::pair<Shape, Shape>> layers(3000, { { 4, 4 }, { 4 } });
+        const Model model = addModel(g, layers);
+        std::vector<Shape> shapes;
+        for (size_t i = 0; i < layers.size(); ++i)
+            shapes.insert(shapes.end(), { { 4, 4 }, { 4 } });
+        const Optimizer opt = addAdam(g, model.variables, shapes, false);
+        QElapsedTimer timer;
+        timer.start();
+        const auto found = byNode(g.infer());
+        qInfo("inferred %zu slots of %zu variables in %lld ms", found.size(), model.variables.size(),
+            static_cast<long long>(timer.elapsed()));
+        for (size_t i = 0; i < model.variables.size(); i += 997) {
+            QCOMPARE(found.at(opt.m[i]).link.confidence, SlotLinkConfidence::Inferred);
+            QCOMPARE(found.at(opt.v[i]).variableNode, model.variables[i]);
+        }
+    }
+
+    void keras2TooLargeToMatchIsUnlinked()
+    {
+        // 3000 trained of 3001 identical-shape candidates: the match would need 9M cells; say so.
+        GraphBuilder g;
+        std::vector<std::pair<Shape, Shape>> layers(1501, { { 4, 4 }, { 4, 4 } });
+        const Model model = addModel(g, layers);
+        std::vector<int> trained(model.variables.begin() + 2, model.variables.end());
+        const Optimizer opt = addAdam(g, trained, std::vector<Shape>(trained.size(), { 4, 4 }), false);
+        const auto found = byNode(g.infer());
+        QCOMPARE(found.at(opt.m[0]).link.confidence, SlotLinkConfidence::Unlinked);
+        QVERIFY(found.at(opt.m[0]).link.reason.find("too many variables") != std::string::npos);
     }
 
     void keras2NoFitIsUnlinked()
