@@ -35,7 +35,11 @@ std::string variableDisplayName(const io::Artifact& a, int entry)
             + (an.slotLink.slotName.empty() ? an.slotLink.slotList : an.slotLink.slotName) + " (inferred)";
     if (!an.variableName.empty()) // SavedModels: the SavedObjectGraph's name, then where it is stored
         return an.variableName + " (" + (an.objectPath.empty() ? e.key : an.objectPath) + ")";
-    return an.objectPath.empty() ? e.key : an.objectPath;
+    if (an.objectPath.empty()) { // a TF2 key without its object graph shows as its object path
+        constexpr std::string_view kValue = "/.ATTRIBUTES/VARIABLE_VALUE";
+        return e.key.ends_with(kValue) ? e.key.substr(0, e.key.size() - kValue.size()) : e.key;
+    }
+    return an.objectPath;
 }
 
 QString slotLinkSummary(const io::Artifact& a)
@@ -43,7 +47,7 @@ QString slotLinkSummary(const io::Artifact& a)
     std::array<quint64, 5> n {};
     for (const auto& an : a.tree.annotations)
         ++n[static_cast<size_t>(an.slotLink.confidence)];
-    const std::array<QString, 5> words = { QString(), QObject::tr("linked by the object graph"),
+    const std::array<QString, 5> words = { QString(), QObject::tr("linked by the checkpoint itself"),
         QObject::tr("linked by inference (the one layout that fits)"),
         QObject::tr("ambiguous (several variables fit)"), QObject::tr("unlinked") };
     QStringList parts;
