@@ -1,6 +1,7 @@
 #include "io/artifact.h"
 
 #include "io/dtype.h"
+#include "io/saved_model_names.h"
 #include "meta_graph.pb.h"
 
 #include <algorithm>
@@ -124,6 +125,21 @@ DTypeTotals Artifact::optimizerTotals() const
     return t;
 }
 
+DTypeTotals Artifact::modelWeightTotals() const
+{
+    DTypeTotals t;
+    if (!bundle) return t;
+    const auto& entries = bundle->entries();
+    for (size_t i = 0; i < entries.size() && i < tree.annotations.size(); ++i) {
+        const auto& an = tree.annotations[i];
+        if (an.optimizerState || an.role == EntryRole::ObjectGraph || !an.twinOf.empty()) continue;
+        t.variables++;
+        t.parameters += entries[i].elementCount();
+        t.bytes += entries[i].byteSize();
+    }
+    return t;
+}
+
 DTypeTotals Artifact::totals() const
 {
     DTypeTotals t;
@@ -197,6 +213,8 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
             artifact->tree
                 = buildVariableTree(**bundle, progress.phase(progress.treeStart(), progress.treeLength()));
             if (progress.declined()) return openingCancelled();
+            if (artifact->savedModel)
+                nameSavedModelVariables(*artifact->savedModel, **bundle, artifact->tree);
             if (artifact->savedModel)
                 for (auto& node : artifact->tree.nodes)
                     if (auto it = artifact->savedModel->kerasLayers.find(node.path);

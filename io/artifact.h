@@ -33,6 +33,8 @@ struct Artifact {
     std::string format() const; // tf2-object | tf1-name (checkpoints), tf2 | tf1 (SavedModels)
     std::vector<DTypeTotals> totalsByDtype() const;
     DTypeTotals optimizerTotals() const;
+    // What is neither optimizer state nor the object graph's bookkeeping, each Keras 3 twin counted once.
+    DTypeTotals modelWeightTotals() const;
     DTypeTotals totals() const;
 
     // Resolves a user's variable name: a checkpoint key, or a TF2 object path (`dense/kernel`).

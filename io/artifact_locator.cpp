@@ -64,6 +64,19 @@ Status unsupportedV1(const fs::path& file)
         .withPath(file.string());
 }
 
+// "<prefix>-00000-of-00001": a shard of a sharded V1 checkpoint (Saver(sharded=True), SessionBundle).
+bool isV1ShardName(const std::string& name)
+{
+    static constexpr std::string_view kShape = "-#####-of-#####";
+    if (name.size() <= kShape.size()) return false;
+    const size_t start = name.size() - kShape.size();
+    for (size_t i = 0; i < kShape.size(); ++i) {
+        const char c = name[start + i];
+        if (kShape[i] == '#' ? !std::isdigit(static_cast<unsigned char>(c)) : c != kShape[i]) return false;
+    }
+    return true;
+}
+
 Status unsupportedKeras(const fs::path& file)
 {
     return Status(ErrorCode::Unsupported,
@@ -101,6 +114,15 @@ Result<ArtifactLocation> checkpointAt(const fs::path& prefix, const fs::path& in
     loc.kind = ArtifactKind::Checkpoint;
     loc.input = input;
     loc.checkpointPrefix = prefix;
+    // `<dir>/variables/variables` of a SavedModel opened on its own: say whose it is.
+    if (const fs::path variablesDir = prefix.parent_path(); prefix.filename() == "variables"
+        && variablesDir.filename() == "variables" && hasSavedModel(variablesDir.parent_path())) {
+        loc.enclosingSavedModel = variablesDir.parent_path();
+        loc.notes.push_back(Status(ErrorCode::Note,
+            "these are the variables of a SavedModel: open its directory to see its signatures, functions "
+            "and variable names")
+                                .withPath(loc.enclosingSavedModel.string()));
+    }
     if (isFile(prefix.parent_path() / "checkpoint")) {
         auto state = readCheckpointState(prefix.parent_path() / "checkpoint");
         if (state) {
@@ -176,6 +198,14 @@ Result<ArtifactLocation> fromDirectory(const fs::path& dir, const fs::path& inpu
                 Status(ErrorCode::Note, "opened the newest version " + versions.back().filename().string()));
         return loc;
     }
+    // A TF Serving SessionBundle export (export.meta + export-00000-of-00001) or any sharded V1
+    // checkpoint: the same message as its files get.
+    std::vector<fs::path> v1Shards;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file(ec) && isV1ShardName(e.path().filename().string())
+            && looksLikeV1Checkpoint(e.path()))
+            v1Shards.push_back(e.path());
+    if (!v1Shards.empty()) return unsupportedV1(*std::min_element(v1Shards.begin(), v1Shards.end()));
     // Sorted, so that the file named in the message does not depend on the directory's listing order.
     std::vector<fs::path> kerasFiles;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
@@ -287,6 +317,9 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
         fs::path prefix = full.substr(0, full.size() - 5);
         if (isFile(prefix.string() + ".index")) return checkpointAt(prefix, rawInput);
         if (isFile(prefix) && looksLikeV1Checkpoint(prefix)) return unsupportedV1(prefix);
+        if (const fs::path shard = prefix.string() + "-00000-of-00001";
+            isFile(shard) && looksLikeV1Checkpoint(shard))
+            return unsupportedV1(shard);
         return Status(ErrorCode::NotFound,
             "this .meta graph has no checkpoint next to it ('" + prefix.filename().string()
                 + ".index' is missing)")

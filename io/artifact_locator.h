@@ -21,6 +21,9 @@ struct ArtifactLocation {
         checkpointPrefix; // the bundle to open (a SavedModel's variables/variables); may be empty
     std::filesystem::path savedModelDir; // SavedModels only
     std::optional<CheckpointState> run; // the training run, when a `checkpoint` state file was found
+    // A SavedModel's `variables/` (or its files) opened on their own: the SavedModel directory, so that a
+    // GUI can offer to open it instead (a Note says so too). Empty otherwise.
+    std::filesystem::path enclosingSavedModel;
     // How the path was interpreted, when not obvious, and the state file's warnings (once: openArtifact
     // copies these into Artifact::warnings and nothing else does). Read with warningText().
     std::vector<Status> notes;

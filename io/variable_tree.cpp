@@ -1,9 +1,11 @@
 #include "io/variable_tree.h"
 
 #include "io/object_graph_walk.h"
+#include "io/optimizer_slots.h"
 #include "trackable_object_graph.pb.h"
 
 #include <algorithm>
+#include <deque>
 #include <string_view>
 #include <unordered_map>
 
@@ -156,7 +158,9 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             for (int e : nodeEntries[static_cast<size_t>(id)])
                 m_tree.annotations[static_cast<size_t>(e)].optimizerState = true;
     }
-    for (auto& [slot, info] : slotOf)
+    std::vector<char> isGraphSlot(static_cast<size_t>(n), 0);
+    for (auto& [slot, info] : slotOf) {
+        isGraphSlot[static_cast<size_t>(slot)] = 1;
         for (int e : nodeEntries[static_cast<size_t>(slot)]) {
             auto& a = m_tree.annotations[static_cast<size_t>(e)];
             a.role = EntryRole::Slot;
@@ -165,22 +169,113 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             a.optimizerState = true;
             int orig = variableEntry[static_cast<size_t>(info.original)];
             if (orig >= 0) a.slotOfKey = m_bundle.entries()[static_cast<size_t>(orig)].key;
+            a.slotLink.confidence
+                = orig >= 0 ? SlotLinkConfidence::LinkedByGraph : SlotLinkConfidence::Unlinked;
+            a.slotLink.variableKey = a.slotOfKey;
+            a.slotLink.variablePath = path[static_cast<size_t>(info.original)];
+            a.slotLink.slotName = info.name;
+            a.slotLink.optimizerPath = a.optimizerPath;
+            a.slotLink.reason = orig >= 0
+                ? "the object graph records this slot of " + path[static_cast<size_t>(info.original)]
+                : "the object graph links it to an object that holds no variable";
         }
+    }
+    // Keras optimizers of TF >= 2.11 record no slot references: infer the links (io/optimizer_slots).
+    const ObjectGraphIndex graphIndex { graph, path, variableEntry, m_bundle.entries() };
+    std::vector<InferredSlot> inferred = inferKerasOptimizerSlots(graphIndex, isGraphSlot);
+    // Keras 3: the optimizer's _trainable_variables are the model's weights. Show each under the model
+    // object that also holds it (found by its other edges), or where it is when nothing else does.
+    std::vector<std::pair<int, std::string>> modelParent(static_cast<size_t>(n), { -1, {} });
+    for (const auto& opt : findKerasOptimizers(graph)) {
+        if (!opt.keras3) continue;
+        std::vector<char> isTrained(static_cast<size_t>(n), 0);
+        for (int v : opt.trainableVariables)
+            isTrained[static_cast<size_t>(v)] = 1;
+        for (int id : order) { // breadth-first: the shallowest model object holding it wins
+            if (underOptimizer[static_cast<size_t>(id)]) continue;
+            for (const auto& c : graph.nodes(id).children()) {
+                const int child = c.node_id();
+                if (valid(child) && isTrained[static_cast<size_t>(child)]
+                    && modelParent[static_cast<size_t>(child)].first < 0)
+                    modelParent[static_cast<size_t>(child)] = { id, c.local_name() };
+            }
+        }
+        for (int v : opt.trainableVariables) {
+            const int e = variableEntry[static_cast<size_t>(v)];
+            if (e < 0) continue;
+            auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            a.optimizerState = false;
+            a.foundAt = path[static_cast<size_t>(v)];
+            ++m_tree.weightsThroughOptimizer;
+        }
+    }
+
+    // The path a person sees: a Keras 3 weight by the model object holding it.
+    auto shownPath = [&](int id) {
+        const auto& [p, edge] = modelParent[static_cast<size_t>(id)];
+        return p < 0 ? path[static_cast<size_t>(id)]
+                     : (path[static_cast<size_t>(p)].empty() ? "" : path[static_cast<size_t>(p)] + "/")
+                + escapeLocalName(edge);
+    };
+    for (auto& s : inferred) {
+        if (s.entry < 0) continue;
+        auto& a = m_tree.annotations[static_cast<size_t>(s.entry)];
+        a.slotLink = std::move(s.link);
+        if (s.variableNode >= 0) a.slotLink.variablePath = shownPath(s.variableNode);
+        a.optimizerState = true;
+    }
+    // Keras 3 checkpoints whose model object reaches none of its weights (seen with TF 2.16/2.17;
+    // TF 2.21 tracks them under model/ too): the trainable ones exist only through the optimizer and the
+    // non-trainable ones not at all. Say so rather than show an optimizer without a model.
+    if (m_tree.weightsThroughOptimizer > 0) {
+        bool modelHoldsWeights = false;
+        for (int id = 1; id < n && !modelHoldsWeights; ++id) {
+            const int e = variableEntry[static_cast<size_t>(id)];
+            if (e < 0 || path[static_cast<size_t>(id)] == "save_counter") continue;
+            const auto& a = m_tree.annotations[static_cast<size_t>(e)];
+            modelHoldsWeights = modelParent[static_cast<size_t>(id)].first >= 0
+                || (!a.optimizerState && a.foundAt.empty() && a.role == EntryRole::Variable);
+        }
+        if (!modelHoldsWeights)
+            m_tree.warnings.push_back(Status(ErrorCode::Note,
+                "Keras 3 checkpoint: the model's " + std::to_string(m_tree.weightsThroughOptimizer)
+                    + " trainable weights are stored only as the optimizer's _trainable_variables; weights "
+                      "the "
+                      "optimizer does not train (non-trainable ones such as BatchNorm statistics) are not in "
+                      "this "
+                      "checkpoint at all"));
+    }
 
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
     std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
+    std::vector<std::string> shownName = bfsName;
     for (int id = 1; id < n; ++id) {
         int p = bfsParent[static_cast<size_t>(id)];
+        if (modelParent[static_cast<size_t>(id)].first >= 0) {
+            std::tie(p, shownName[static_cast<size_t>(id)]) = modelParent[static_cast<size_t>(id)];
+        }
         if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
     }
+    // Which objects own a tensor anywhere below, over the display tree (post-order: a reparented weight
+    // can sit deeper than the breadth-first order of its new parent).
     std::vector<char> hasTensors(static_cast<size_t>(n), 0);
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        int id = *it;
-        bool any = !nodeEntries[static_cast<size_t>(id)].empty();
-        for (int c : bfsChildren[static_cast<size_t>(id)])
-            any = any || hasTensors[static_cast<size_t>(c)];
-        hasTensors[static_cast<size_t>(id)] = any;
+    {
+        std::vector<std::pair<int, bool>> post = { { 0, false } };
+        while (!post.empty()) {
+            auto [id, childrenDone] = post.back();
+            post.pop_back();
+            if (!childrenDone) {
+                post.push_back({ id, true });
+                for (int c : bfsChildren[static_cast<size_t>(id)])
+                    post.push_back({ c, false });
+                continue;
+            }
+            bool any = !nodeEntries[static_cast<size_t>(id)].empty();
+            for (int c : bfsChildren[static_cast<size_t>(id)])
+                any = any || hasTensors[static_cast<size_t>(c)];
+            hasTensors[static_cast<size_t>(id)] = any;
+        }
     }
 
     m_placed.assign(m_bundle.entries().size(), false);
@@ -201,9 +296,20 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
         int node = addNode(
-            treeParent, bfsName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+            treeParent, shownName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
+        if (v >= 0) {
+            const auto& a = m_tree.annotations[static_cast<size_t>(v)];
+            if (!a.foundAt.empty())
+                m_tree.nodes[static_cast<size_t>(node)].label
+                    = modelParent[static_cast<size_t>(id)].first >= 0
+                    ? "found at " + a.foundAt
+                    : "a model weight, reachable only through the optimizer";
+            else if (a.slotLink.confidence != SlotLinkConfidence::None
+                && a.slotLink.confidence != SlotLinkConfidence::LinkedByGraph)
+                m_tree.nodes[static_cast<size_t>(node)].label = slotLinkText(a.slotLink);
+        }
         for (int e : nodeEntries[static_cast<size_t>(id)]) {
             if (e == v) {
                 m_tree.nodes[static_cast<size_t>(node)].entry = e;
@@ -253,6 +359,39 @@ bool tf1SlotSuffix(const std::string& suffix, std::string& optimizer)
     return false;
 }
 
+// A TF2 key ("<object path>/.ATTRIBUTES/<attribute>"; the root's path is empty, so its keys start with
+// "/.ATTRIBUTES/", or ".ATTRIBUTES/" in some writers) split in two.
+bool splitTf2Key(std::string_view key, std::string_view& objectPath, std::string_view& attribute)
+{
+    constexpr std::string_view kRootAttributes = ".ATTRIBUTES/", kAttributes = "/.ATTRIBUTES/";
+    if (key.starts_with(kRootAttributes)) {
+        objectPath = {};
+        attribute = key.substr(kRootAttributes.size());
+        return !attribute.empty();
+    }
+    const auto pos = key.find(kAttributes);
+    if (pos == std::string_view::npos) return false;
+    objectPath = key.substr(0, pos);
+    attribute = key.substr(pos + kAttributes.size());
+    return !attribute.empty();
+}
+
+// A TF2 slot read without its object graph: "<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>".
+bool splitTf2Slot(
+    std::string_view objectPath, std::string& variable, std::string& optimizer, std::string& slot)
+{
+    constexpr std::string_view kSlot = "/.OPTIMIZER_SLOT/";
+    const auto pos = objectPath.find(kSlot);
+    if (pos == std::string_view::npos) return false;
+    const std::string_view rest = objectPath.substr(pos + kSlot.size());
+    const auto last = rest.rfind('/');
+    if (last == std::string_view::npos || last == 0 || last + 1 == rest.size()) return false;
+    variable = objectPath.substr(0, pos);
+    optimizer = rest.substr(0, last);
+    slot = rest.substr(last + 1);
+    return true;
+}
+
 void TreeBuilder::buildFromNames()
 {
     const auto& entries = m_bundle.entries();
@@ -262,6 +401,27 @@ void TreeBuilder::buildFromNames()
         const std::string& key = entries[e].key;
         auto& a = m_tree.annotations[e];
         a.role = key == kObjectGraphKey ? EntryRole::ObjectGraph : EntryRole::Variable;
+        // TF2 keys whose object graph cannot be read (its data file is missing): slots by their key form.
+        std::string_view objectPath, attribute;
+        std::string slotVariable, slotOptimizer, slotName;
+        if (splitTf2Key(key, objectPath, attribute) && attribute == kVariableValue
+            && splitTf2Slot(objectPath, slotVariable, slotOptimizer, slotName)) {
+            const std::string owner = slotVariable + "/.ATTRIBUTES/" + kVariableValue;
+            if (m_bundle.indexOf(owner) >= 0) {
+                a.role = EntryRole::Slot;
+                a.slotOfKey = owner;
+                a.slotName = slotName;
+                a.optimizerPath = slotOptimizer;
+                a.optimizerState = true;
+                a.slotLink.confidence = SlotLinkConfidence::LinkedByGraph;
+                a.slotLink.variableKey = owner;
+                a.slotLink.variablePath = slotVariable;
+                a.slotLink.slotName = slotName;
+                a.slotLink.optimizerPath = slotOptimizer;
+                a.slotLink.reason = "the key names it: " + std::string(objectPath);
+                continue;
+            }
+        }
         auto slash = key.rfind('/');
         std::string optimizer;
         std::string owner, part;
@@ -292,6 +452,7 @@ void TreeBuilder::buildFromNames()
     // Keys are sorted, so consecutive keys share leading segments: reuse the previous key's nodes for
     // those and consult the map only for the segments that differ.
     std::vector<std::pair<std::string_view, int>> previousPath;
+    std::deque<std::string> attributeLeaves; // shown names that are no substring of their key
     auto lookupKey = [](int parent, std::string_view segment) {
         std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
         k.append(segment);
@@ -303,10 +464,19 @@ void TreeBuilder::buildFromNames()
         if (a.role != EntryRole::Variable) continue;
         std::string_view key = entries[e].key;
         // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as
-        // "layer/kernel".
+        // "layer/kernel"; other attributes as a leaf named after the attribute under their object
+        // ("layer/OBJECT_CONFIG_JSON", the root's as "OBJECT_CONFIG_JSON"), as with an object graph.
         std::string_view shown = key;
-        if (auto pos = shown.find("/.ATTRIBUTES/"); pos != std::string_view::npos && pos > 0)
-            shown = shown.substr(0, pos);
+        if (std::string_view objectPath, attribute; splitTf2Key(key, objectPath, attribute)) {
+            if (attribute == kVariableValue) {
+                shown = objectPath;
+            } else { // kept alive: previousPath holds views into it
+                attributeLeaves.push_back(objectPath.empty()
+                        ? std::string(attribute)
+                        : std::string(objectPath) + "/" + std::string(attribute));
+                shown = attributeLeaves.back();
+            }
+        }
         int parent = 0;
         size_t start = 0;
         size_t depth = 0;
@@ -336,7 +506,10 @@ void TreeBuilder::buildFromNames()
         auto& leaf = m_tree.nodes[static_cast<size_t>(parent)];
         if (leaf.entry >= 0) { // two keys folded onto one name: keep the second as its own child
             parent = addNode(parent,
-                std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0))), NodeKind::Group);
+                key.starts_with(shown)
+                    ? std::string(key.substr(shown.size() + (shown.size() < key.size() ? 1 : 0)))
+                    : std::string(key),
+                NodeKind::Group);
         }
         m_tree.nodes[static_cast<size_t>(parent)].kind = NodeKind::Variable;
         m_tree.nodes[static_cast<size_t>(parent)].entry = static_cast<int>(e);
@@ -373,25 +546,32 @@ void TreeBuilder::addOrphans(const std::string& groupName)
 
 VariableTree TreeBuilder::finish()
 {
-    // Aggregate parameters and bytes bottom-up (children always have larger ids than parents).
-    auto& nodes = m_tree.nodes;
-    for (size_t i = nodes.size(); i-- > 0;) {
-        auto& node = nodes[i];
-        if (node.entry >= 0) {
-            const auto& e = m_bundle.entries()[static_cast<size_t>(node.entry)];
-            node.parameters += e.elementCount();
-            node.bytes += e.byteSize();
-        }
-        // Slots are optimizer state: they do not add to their variable's or its parents' totals.
-        if (node.parent >= 0 && node.kind != NodeKind::Slot) {
-            nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
-            nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
-        }
-    }
+    aggregateTreeTotals(m_tree, m_bundle);
     return std::move(m_tree);
 }
 
 } // namespace
+
+void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle)
+{
+    // Bottom-up: children always have larger ids than parents.
+    auto& nodes = tree.nodes;
+    for (auto& node : nodes)
+        node.parameters = node.bytes = 0;
+    for (size_t i = nodes.size(); i-- > 0;) {
+        auto& node = nodes[i];
+        if (node.entry >= 0) {
+            const auto& e = bundle.entries()[static_cast<size_t>(node.entry)];
+            node.parameters += e.elementCount();
+            node.bytes += e.byteSize();
+        }
+        // Slots are optimizer state and aliases repeat another variable: neither adds to its parents.
+        if (node.parent >= 0 && node.kind != NodeKind::Slot && !node.alias) {
+            nodes[static_cast<size_t>(node.parent)].parameters += node.parameters;
+            nodes[static_cast<size_t>(node.parent)].bytes += node.bytes;
+        }
+    }
+}
 
 const char* nodeKindName(NodeKind kind)
 {

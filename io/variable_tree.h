@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/bundle_reader.h"
+#include "io/optimizer_slots.h"
 
 #include <string>
 #include <string_view>
@@ -24,6 +25,19 @@ struct EntryAnnotation {
     std::string slotName; // slots: m, v, momentum, ...
     std::string optimizerPath; // slots: the optimizer's object path (TF1: the optimizer's name, e.g. Adam)
     bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
+    // Every optimizer slot: how it is linked to its variable (recorded by the graph, inferred for Keras
+    // optimizers of TF >= 2.11, or undecidable with the reason). Role Slot and slotOfKey stay reserved for
+    // links the object graph records.
+    SlotLink slotLink;
+    // A model weight shown away from its first breadth-first path (Keras 3 checkpoints reach the model's
+    // weights first as optimizer/_trainable_variables/K): that path, for "found at".
+    std::string foundAt;
+    // SavedModels: the variable's name from the SavedObjectGraph (`dense/kernel`); empty elsewhere.
+    std::string variableName;
+    // Keras 3 exports store each weight twice: the key of the twin this entry repeats (same name and bytes),
+    // and on that primary entry, the object paths of its twins.
+    std::string twinOf;
+    std::vector<std::string> aliases;
 };
 
 struct TreeNode {
@@ -36,7 +50,8 @@ struct TreeNode {
     std::string label; // extra description, e.g. the Keras layer "conv (Conv2D)"
     std::string slotName; // Slot nodes
     std::string optimizerPath;
-    uint64_t parameters = 0; // aggregated over the subtree, optimizer slots excluded
+    bool alias = false; // a twin of another variable (Keras 3 exports): not counted in the totals
+    uint64_t parameters = 0; // aggregated over the subtree, optimizer slots and aliases excluded
     uint64_t bytes = 0;
 };
 
@@ -45,6 +60,9 @@ struct VariableTree {
     std::vector<TreeNode> nodes; // nodes[0] is the root
     std::vector<EntryAnnotation> annotations; // parallel to BundleReader::entries()
     std::vector<Status> warnings; // e.g. an object graph that could not be decoded
+    // Keras 3 tf.train.Checkpoint(model=..., optimizer=...): the model's trainable weights are named by
+    // the optimizer (optimizer/_trainable_variables/K, their first breadth-first path). How many.
+    int weightsThroughOptimizer = 0;
 };
 
 inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
@@ -54,6 +72,9 @@ inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAP
 // `progress` counts three passes over the entries (per entry for name-based trees, per pass for object
 // graphs); its answer is not read: the caller checks for cancellation once the tree is built.
 VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress = {});
+
+// (Re)computes every node's parameters and bytes bottom-up; slots and aliases add nothing to their parents.
+void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle);
 
 // TF2 object-path escaping of one local name: '.' -> "..", '/' -> ".S".
 std::string escapeLocalName(const std::string& name);

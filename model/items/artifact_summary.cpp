@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <array>
 
 namespace tscope::model {
 
@@ -14,7 +15,8 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& a, size_t coun
     if (!a.bundle) return all;
     const auto& entries = a.bundle->entries();
     for (size_t i = 0; i < entries.size(); ++i)
-        all.push_back({ static_cast<int>(i), entries[i].byteSize() });
+        if (i >= a.tree.annotations.size() || a.tree.annotations[i].twinOf.empty()) // Keras 3 twins once
+            all.push_back({ static_cast<int>(i), entries[i].byteSize() });
     std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.bytes > y.bytes; });
     if (all.size() > count) all.resize(count);
     return all;
@@ -28,7 +30,30 @@ std::string variableDisplayName(const io::Artifact& a, int entry)
     const auto& an = a.tree.annotations[static_cast<size_t>(entry)];
     if (an.role == io::EntryRole::Slot)
         return an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
-    return an.objectPath.empty() ? e.key : an.objectPath;
+    if (an.slotLink.confidence == io::SlotLinkConfidence::Inferred) // a Keras (TF >= 2.11) slot
+        return an.slotLink.variablePath + " — slot "
+            + (an.slotLink.slotName.empty() ? an.slotLink.slotList : an.slotLink.slotName) + " (inferred)";
+    if (!an.variableName.empty()) // SavedModels: the SavedObjectGraph's name, then where it is stored
+        return an.variableName + " (" + (an.objectPath.empty() ? e.key : an.objectPath) + ")";
+    if (an.objectPath.empty()) { // a TF2 key without its object graph shows as its object path
+        constexpr std::string_view kValue = "/.ATTRIBUTES/VARIABLE_VALUE";
+        return e.key.ends_with(kValue) ? e.key.substr(0, e.key.size() - kValue.size()) : e.key;
+    }
+    return an.objectPath;
+}
+
+QString slotLinkSummary(const io::Artifact& a)
+{
+    std::array<quint64, 5> n {};
+    for (const auto& an : a.tree.annotations)
+        ++n[static_cast<size_t>(an.slotLink.confidence)];
+    const std::array<QString, 5> words = { QString(), QObject::tr("linked by the checkpoint itself"),
+        QObject::tr("linked by inference (the one layout that fits)"),
+        QObject::tr("ambiguous (several variables fit)"), QObject::tr("unlinked") };
+    QStringList parts;
+    for (size_t c = 1; c < n.size(); ++c)
+        if (n[c]) parts << QStringLiteral("%1 %2").arg(formatCount(n[c]), words[c]);
+    return parts.join(QStringLiteral(", "));
 }
 
 QString summaryHtml(const io::Artifact& a)
@@ -64,16 +89,13 @@ QString summaryHtml(const io::Artifact& a)
             QObject::tr("%1 tensors, %2 parameters, %3 (%4% of bytes)")
                 .arg(formatCount(opt.variables), formatCount(opt.parameters), formatBytes(opt.bytes))
                 .arg(share, 0, 'f', 1));
-        // Weights: what is neither optimizer state nor the object graph's own bookkeeping.
-        quint64 wParams = 0, wBytes = 0;
-        for (size_t i = 0; i < a.tree.annotations.size(); ++i) {
-            const auto& an = a.tree.annotations[i];
-            if (an.optimizerState || an.role == io::EntryRole::ObjectGraph) continue;
-            wParams += a.bundle->entries()[i].elementCount();
-            wBytes += a.bundle->entries()[i].byteSize();
-        }
+        // Weights: neither optimizer state nor the object graph's own bookkeeping; Keras 3 twins once.
+        const auto weights = a.modelWeightTotals();
         row(QObject::tr("Model weights"),
-            QObject::tr("%1 parameters, %2").arg(formatCount(wParams), formatBytes(wBytes)));
+            QObject::tr("%1 parameters, %2")
+                .arg(formatCount(weights.parameters), formatBytes(weights.bytes)));
+        const QString links = slotLinkSummary(a);
+        if (!links.isEmpty()) row(QObject::tr("Optimizer slots"), links);
     }
     if (a.savedModel) {
         const auto& s = *a.savedModel;

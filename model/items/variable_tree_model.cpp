@@ -150,6 +150,13 @@ QModelIndex VariableTreeModel::indexForRef(const TensorRef& ref) const
     return createIndex(m_rowInParent[static_cast<size_t>(id)], 0, static_cast<quintptr>(id));
 }
 
+const io::SlotLink* VariableTreeModel::slotLinkOf(const io::TreeNode& n) const
+{
+    if (n.entry < 0 || static_cast<size_t>(n.entry) >= m_artifact->tree.annotations.size()) return nullptr;
+    const io::SlotLink& link = m_artifact->tree.annotations[static_cast<size_t>(n.entry)].slotLink;
+    return link.confidence == io::SlotLinkConfidence::None ? nullptr : &link;
+}
+
 const io::Status* VariableTreeModel::problemOf(const io::TensorEntry& e) const
 {
     if (!e.problem.isOk()) return &e.problem;
@@ -215,6 +222,13 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         if (isSlot)
             tip += QStringLiteral("\nOptimizer slot '%1' of %2")
                        .arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
+        if (const io::SlotLink* link = slotLinkOf(*n); link && !isSlot)
+            tip += QStringLiteral("\nOptimizer slot, %1\n%2")
+                       .arg(QString::fromStdString(io::slotLinkText(*link)),
+                           QString::fromStdString(link->reason));
+        if (const auto& found = m_artifact->tree.annotations[static_cast<size_t>(n->entry)].foundAt;
+            !found.empty())
+            tip += QStringLiteral("\nModel weight, found at %1").arg(QString::fromStdString(found));
         if (const io::Status* problem = problemOf(*e))
             tip += QStringLiteral("\nDamaged: ") + QString::fromStdString(problem->toString());
         return tip;
@@ -269,6 +283,21 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         return e ? QString::fromStdString(e->key) : QString();
     case RankRole:
         return e ? static_cast<int>(e->shape.size()) : -1;
+    case SlotLinkRole: {
+        QVariantMap map;
+        if (const io::SlotLink* link = slotLinkOf(*n)) {
+            auto q = [](const std::string& t) { return QString::fromStdString(t); };
+            map.insert(QStringLiteral("confidence"),
+                QString::fromLatin1(io::slotLinkConfidenceName(link->confidence)));
+            map.insert(QStringLiteral("variable"), q(link->variableKey));
+            map.insert(QStringLiteral("variablePath"), q(link->variablePath));
+            map.insert(QStringLiteral("slotName"), q(link->slotName));
+            map.insert(QStringLiteral("optimizerPath"), q(link->optimizerPath));
+            map.insert(QStringLiteral("reason"), q(link->reason));
+            map.insert(QStringLiteral("text"), q(io::slotLinkText(*link)));
+        }
+        return map;
+    }
     case ProblemRole: {
         const io::Status* problem = e ? problemOf(*e) : nullptr;
         return problem ? QString::fromStdString(problem->toString()) : QString();

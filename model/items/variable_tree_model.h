@@ -27,6 +27,10 @@ public:
         KeyRole, // the checkpoint key ("" for inner nodes)
         RankRole, // number of dims, -1 for inner nodes
         ProblemRole, // what is wrong with the node's tensor (opening or Verify Checksums), "" if nothing
+        // An optimizer slot's link (io::SlotLink) as a QVariantMap: confidence ("linked-by-graph",
+        // "inferred", "ambiguous", "unlinked"), variable (key), variablePath, slotName, optimizerPath,
+        // reason, text ("inferred: m of dense/kernel"); an empty map for anything else.
+        SlotLinkRole,
     };
 
     explicit VariableTreeModel(QObject* parent = nullptr);
@@ -57,6 +61,7 @@ private:
     int nodeId(const QModelIndex& index) const;
     int rowOf(int nodeId) const;
     const io::Status* problemOf(const io::TensorEntry& e) const;
+    const io::SlotLink* slotLinkOf(const io::TreeNode& n) const; // null unless an optimizer slot
     void emitRowChanged(const std::string& key);
     std::shared_ptr<const io::Artifact> m_artifact;
     ArtifactId m_artifactId = 0;

@@ -200,9 +200,10 @@ void TestCorpus::everyArtifact()
                            .arg(e)
                            .arg(QString::fromStdString(bundle.entries()[e].key))
                            .arg(seen[e])));
+    // The root counts every tensor once: optimizer slots and Keras 3 export twins (aliases) excluded.
     uint64_t nonSlotParameters = 0, nonSlotBytes = 0;
     for (size_t e = 0; e < bundle.entries().size(); ++e)
-        if (tree.annotations[e].role != EntryRole::Slot) {
+        if (tree.annotations[e].role != EntryRole::Slot && tree.annotations[e].twinOf.empty()) {
             nonSlotParameters += bundle.entries()[e].elementCount();
             nonSlotBytes += bundle.entries()[e].byteSize();
         }

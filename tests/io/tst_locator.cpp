@@ -46,6 +46,8 @@ private slots:
     void stateFileNamesMissingLatest();
     void stateFileWarningsAppearOnce_data();
     void stateFileWarningsAppearOnce();
+    void savedModelVariablesOpenedAlone();
+    void sessionBundleV2ExportStillOpens();
     void naturalLess_data();
     void naturalLess();
     void checkpointPrefixesIn();
@@ -77,6 +79,12 @@ void TestLocator::initTestCase()
     QVERIFY(writeFile(tmp() / "keras_only" / "weights.h5", ""));
     fs::create_directories(tmp() / "empty_dir");
     QVERIFY(writeFile(tmp() / "notes.txt", "hello\n"));
+    // A TF Serving SessionBundle export: export.meta + a sharded V1 checkpoint (the corpus's V1 file).
+    fs::create_directories(tmp() / "sessionbundle");
+    fs::copy_file(
+        corpusDir() / "odd-bad-half-plus-two" / "export", tmp() / "sessionbundle" / "export-00000-of-00001");
+    fs::copy_file(
+        corpusDir() / "odd-bad-half-plus-two" / "export.meta", tmp() / "sessionbundle" / "export.meta");
 }
 
 void TestLocator::pathForms_data()
@@ -231,6 +239,10 @@ void TestLocator::unsupportedAndMissing_data()
         << "odd-bad-half-plus-two/export.meta" << unsupported << "V1";
     QTest::addRow("bad_half_plus_two state file")
         << "odd-bad-half-plus-two/checkpoint" << unsupported << "V1";
+    QTest::addRow("SessionBundle export directory") << "@tmp/sessionbundle" << unsupported << "V1";
+    QTest::addRow("SessionBundle export shard")
+        << "@tmp/sessionbundle/export-00000-of-00001" << unsupported << "V1";
+    QTest::addRow("SessionBundle export.meta") << "@tmp/sessionbundle/export.meta" << unsupported << "V1";
     QTest::addRow("LFS module directory") << "odd-lfs-pointer-hub-module" << unsupported << "LFS";
     QTest::addRow("LFS saved_model.pb")
         << "odd-lfs-pointer-hub-module/saved_model.pb" << unsupported << "LFS";
@@ -253,6 +265,39 @@ void TestLocator::unsupportedAndMissing()
     QVERIFY2(contains(artifact.status().toString(), needle.toStdString()),
         qPrintable(describe(artifact.status())));
     QVERIFY(!artifact.status().path().empty());
+}
+
+// A SavedModel's variables/ (or variables.index, or a shard) opens as its checkpoint and says whose it is.
+void TestLocator::savedModelVariablesOpenedAlone()
+{
+    const fs::path sm
+        = fs::path(TSCOPE_FIXTURES_DIR) / "tf215" / "sm_keras_sequential_export" / "saved_model";
+    if (!fs::exists(sm)) QSKIP("fixture missing");
+    for (const fs::path& input : { sm / "variables", sm / "variables" / "variables.index",
+             sm / "variables" / "variables.data-00000-of-00001" }) {
+        auto a = openArtifact(input);
+        if (!a) QFAIL(a.status().toString().c_str());
+        QCOMPARE((*a)->location.kind, ArtifactKind::Checkpoint);
+        QCOMPARE((*a)->location.enclosingSavedModel, sm);
+        int notes = 0;
+        for (const auto& w : (*a)->warnings)
+            notes += w.code() == ErrorCode::Note && contains(w.message(), "variables of a SavedModel");
+        QCOMPARE(notes, 1);
+    }
+    auto whole = openArtifact(sm);
+    if (!whole) QFAIL(whole.status().toString().c_str());
+    QVERIFY((*whole)->location.enclosingSavedModel.empty());
+    for (const auto& w : (*whole)->warnings)
+        QVERIFY(!contains(w.message(), "variables of a SavedModel"));
+}
+
+// The corpus's SessionBundle export written with V2 files keeps opening as a checkpoint.
+void TestLocator::sessionBundleV2ExportStillOpens()
+{
+    auto a = openArtifact(corpusDir() / "sessionbundle-v2-export-ckpt");
+    if (!a) QFAIL(a.status().toString().c_str());
+    QCOMPARE((*a)->location.kind, ArtifactKind::Checkpoint);
+    QCOMPARE((*a)->location.checkpointPrefix.filename().string(), std::string("export"));
 }
 
 void TestLocator::lfsPointerModuleLocatesButDoesNotOpen()

@@ -128,6 +128,52 @@ private slots:
         check({});
     }
 
+    // Inferred and undecided optimizer slots (Keras, TF >= 2.11) as model data: SlotLinkRole, tooltip,
+    // the name column's label; on the fixtures TensorFlow wrote (Keras 2 cannot decide, Keras 3 can).
+    void slotLinksAsModelData_data()
+    {
+        QTest::addColumn<QString>("tag");
+        QTest::addColumn<QString>("confidence");
+        QTest::newRow("tf215") << "tf215"
+                               << "ambiguous";
+        QTest::newRow("tfcur") << "tfcur"
+                               << "inferred";
+    }
+    void slotLinksAsModelData()
+    {
+        QFETCH(QString, tag);
+        QFETCH(QString, confidence);
+        const std::string path = std::string(TSCOPE_FIXTURES_DIR) + "/" + tag.toStdString()
+            + "/ckpt_optimizers_adversarial/frozen_layer/ckpt.index";
+        auto opened = io::openArtifact(path);
+        if (!opened) QSKIP("fixture not generated");
+        model::VariableTreeModel tree;
+        tree.setArtifact(opened.value(), model::newArtifactId());
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString key = tag == "tf215"
+            ? QStringLiteral("optimizer/_variables/1/.ATTRIBUTES/VARIABLE_VALUE")
+            : QStringLiteral("optimizer/_variables/2/.ATTRIBUTES/VARIABLE_VALUE");
+        const QModelIndex slot = findByKey(tree, key);
+        QVERIFY(slot.isValid());
+        const QVariantMap link = slot.data(model::VariableTreeModel::SlotLinkRole).toMap();
+        QCOMPARE(link.value("confidence").toString(), confidence);
+        QVERIFY(!link.value("reason").toString().isEmpty());
+        QVERIFY(slot.data(Qt::ToolTipRole).toString().contains(link.value("reason").toString()));
+        QVERIFY(slot.data(Qt::DisplayRole).toString().contains(confidence + ": "));
+        if (confidence == "inferred") {
+            QCOMPARE(link.value("slotName").toString(), QStringLiteral("momentum"));
+            QVERIFY(findByKey(tree, link.value("variable").toString()).isValid());
+        } else {
+            QVERIFY(link.value("variable").toString().isEmpty());
+        }
+        // A model weight carries no link.
+        const QModelIndex weight = findByKey(tree,
+            tag == "tf215" ? QStringLiteral("model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE")
+                           : QStringLiteral("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE"));
+        QVERIFY(weight.isValid());
+        QVERIFY(weight.data(model::VariableTreeModel::SlotLinkRole).toMap().isEmpty());
+    }
+
     void numericSortUsesRawValues()
     {
         auto artifact = openCorpus("keras-tf27-heart-savedmodel");

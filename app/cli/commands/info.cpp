@@ -7,11 +7,21 @@
 #include "io/status.h"
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <iomanip>
 #include <ostream>
 
 namespace tscope::cli {
 namespace {
+
+// Optimizer slots per link confidence (index = io::SlotLinkConfidence).
+std::array<uint64_t, 5> slotLinkCounts(const io::Artifact& a)
+{
+    std::array<uint64_t, 5> n {};
+    for (const auto& an : a.tree.annotations)
+        ++n[static_cast<size_t>(an.slotLink.confidence)];
+    return n;
+}
 
 void writeJson(const io::Artifact& a, std::ostream& out)
 {
@@ -51,6 +61,19 @@ void writeJson(const io::Artifact& a, std::ostream& out)
     w.field("parameters", opt.parameters);
     w.field("bytes", opt.bytes);
     w.endObject();
+    const auto weights = a.modelWeightTotals();
+    w.key("model_weights");
+    w.beginObject();
+    w.field("variables", weights.variables);
+    w.field("parameters", weights.parameters);
+    w.field("bytes", weights.bytes);
+    w.endObject();
+    w.key("slot_links");
+    w.beginObject();
+    const auto links = slotLinkCounts(a);
+    for (size_t c = 1; c < links.size(); ++c)
+        w.field(io::slotLinkConfidenceName(static_cast<io::SlotLinkConfidence>(c)), links[c]);
+    w.endObject();
     w.key("checkpoints");
     w.beginArray();
     if (a.location.run)
@@ -84,9 +107,24 @@ void writeText(const io::Artifact& a, std::ostream& out)
     if (a.bundle) out << "Checkpoint:  " << a.bundle->prefix().string() << "\n";
     out << "Variables:   " << withThousands(totals.variables) << " (" << withThousands(totals.parameters)
         << " parameters, " << humanBytes(totals.bytes) << ")\n";
+    const auto weights = a.modelWeightTotals();
+    out << "Weights:     " << withThousands(weights.variables) << " (" << withThousands(weights.parameters)
+        << " parameters, " << humanBytes(weights.bytes) << "; no optimizer state, Keras 3 twins once)\n";
     if (opt.variables)
         out << "Optimizer:   " << withThousands(opt.variables) << " variables, "
             << withThousands(opt.parameters) << " parameters, " << humanBytes(opt.bytes) << "\n";
+    const auto links = slotLinkCounts(a);
+    if (links[1] + links[2] + links[3] + links[4] > 0) {
+        out << "Slot links:  ";
+        const char* sep = "";
+        for (size_t c = 1; c < links.size(); ++c)
+            if (links[c]) {
+                out << sep << links[c] << " "
+                    << io::slotLinkConfidenceName(static_cast<io::SlotLinkConfidence>(c));
+                sep = ", ";
+            }
+        out << "\n";
+    }
     auto by = a.totalsByDtype();
     if (!by.empty()) {
         out << "By dtype:\n";

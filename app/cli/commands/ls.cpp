@@ -38,6 +38,37 @@ void writeTreeJson(json::JsonWriter& w, const io::Artifact& a, int node, bool no
     w.endObject();
 }
 
+// How an optimizer slot is linked (also the inferred and undecidable ones); null for non-slots.
+void writeSlotLinkJson(json::JsonWriter& w, const io::SlotLink& link)
+{
+    w.key("slot_link");
+    if (link.confidence == io::SlotLinkConfidence::None) {
+        w.null();
+        return;
+    }
+    w.beginObject();
+    w.field("confidence", io::slotLinkConfidenceName(link.confidence));
+    if (link.variableKey.empty())
+        w.nullField("variable");
+    else
+        w.textField("variable", link.variableKey);
+    if (link.variablePath.empty())
+        w.nullField("variable_path");
+    else
+        w.textField("variable_path", link.variablePath);
+    if (link.slotName.empty())
+        w.nullField("slot_name");
+    else
+        w.textField("slot_name", link.slotName);
+    if (link.slotList.empty())
+        w.nullField("slot_list");
+    else
+        w.textField("slot_list", link.slotList);
+    w.textField("optimizer_path", link.optimizerPath);
+    w.textField("reason", link.reason);
+    w.endObject();
+}
+
 void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::EntryAnnotation& an)
 {
     w.beginObject();
@@ -65,6 +96,19 @@ void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::
         w.nullField("optimizer_path");
     }
     w.field("optimizer_state", an.optimizerState);
+    writeSlotLinkJson(w, an.slotLink);
+    if (an.foundAt.empty())
+        w.nullField("found_at");
+    else
+        w.textField("found_at", an.foundAt);
+    if (an.variableName.empty())
+        w.nullField("variable_name");
+    else
+        w.textField("variable_name", an.variableName);
+    if (an.twinOf.empty())
+        w.nullField("twin_of");
+    else
+        w.textField("twin_of", an.twinOf);
     if (e.problem.isOk())
         w.nullField("problem");
     else
@@ -124,6 +168,7 @@ void writeText(const io::Artifact& a, const LsOptions& o, std::ostream& out)
             line += "[slot " + n.name + " of " + n.optimizerPath + "]";
         else
             line += n.name.empty() ? "(root)" : n.name;
+        if (!n.label.empty()) line += "  [" + n.label + "]";
         if (n.entry >= 0) {
             const auto& e = entries[static_cast<size_t>(n.entry)];
             line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
