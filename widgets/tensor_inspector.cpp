@@ -168,7 +168,7 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
     if (!a || a->ref != m_ref) return; // a late result for another variable
     if (!a->status.isOk()) {
         if (a->status.code() == io::ErrorCode::Cancelled) return;
-        m_message->showMessage(MessageBar::Kind::Error, QString::fromStdString(a->status.toString()));
+        m_message->showMessage(MessageBar::Kind::Error, model::statusToText(a->status));
         m_stats->setText(tr("<i>No statistics: the values cannot be read.</i>"));
         m_histogram->clear(tr("No values"));
         m_heatmap->clear(tr("No values"));

@@ -12,9 +12,12 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QSet>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -45,6 +48,15 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     m_slots->setChecked(true);
     m_slots->setToolTip(tr("Show optimizer slot variables (Adam m/v, momentum...) under their variables"));
 
+    m_matchLabel = new QLabel(this);
+    m_matchLabel->setWordWrap(true);
+    m_matchLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Typing waits for a pause: each pass is fast, but re-laying out a big tree per key is not.
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);
+    connect(m_debounce, &QTimer::timeout, this, &VariableTreeView::applyFilterNow);
+
     m_tree = new QTreeView(this);
     m_tree->setModel(m_proxy);
     m_tree->setSortingEnabled(true);
@@ -58,14 +70,13 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c)
         m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
 
-    auto* copy = new QAction(tr("Copy Variable Name"), this);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_tree->addAction(copy);
-    connect(copy, &QAction::triggered, this, &VariableTreeView::copyCurrentName);
-    connect(m_tree, &QTreeView::customContextMenuRequested, this, [this, copy](const QPoint& pos) {
+    // One action for the context menu and Edit: the same words and the same shortcut in both places.
+    m_copyName = new QAction(tr("&Copy Variable Name"), this);
+    m_copyName->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    connect(m_copyName, &QAction::triggered, this, &VariableTreeView::copyCurrentName);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);
-        menu.addAction(copy);
+        menu.addAction(m_copyName);
         menu.addAction(tr("Expand All"), m_tree, &QTreeView::expandAll);
         menu.addAction(tr("Collapse All"), m_tree, &QTreeView::collapseAll);
         menu.exec(m_tree->viewport()->mapToGlobal(pos));
@@ -82,13 +93,20 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row1);
     layout->addLayout(row2);
+    layout->addWidget(m_matchLabel);
     layout->addWidget(m_tree, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, &VariableTreeView::applyFilter);
-    connect(m_regex, &QCheckBox::toggled, this, &VariableTreeView::applyFilter);
+    connect(m_regex, &QCheckBox::toggled, this, &VariableTreeView::applyFilterNow);
     connect(m_shape, &QLineEdit::textChanged, this, &VariableTreeView::applyFilter);
-    connect(m_dtype, &QComboBox::currentIndexChanged, this, &VariableTreeView::applyFilter);
-    connect(m_slots, &QCheckBox::toggled, m_proxy, &model::VariableFilterProxy::setShowSlots);
+    connect(m_dtype, &QComboBox::currentIndexChanged, this, &VariableTreeView::applyFilterNow);
+    connect(m_slots, &QCheckBox::toggled, this, [this](bool on) {
+        const auto expanded = expandedNodes();
+        m_proxy->setShowSlots(on);
+        for (int id : expanded)
+            m_tree->expand(m_proxy->indexOfNode(id));
+        updateMatchLabel();
+    });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& current) {
             emit tensorSelected(current.isValid()
@@ -131,23 +149,87 @@ void VariableTreeView::setSession(model::ArtifactSession* session)
 
 void VariableTreeView::reset()
 {
+    m_debounce->stop();
+    m_savedExpansion.clear();
+    m_wasFiltering = false;
     fillDTypes();
-    applyFilter();
+    applyFilterNow();
     // Expand the first levels so a person sees layers and their variables at once.
-    m_tree->expandToDepth(1);
+    if (!m_proxy->isFiltering()) m_tree->expandToDepth(1);
 }
 
 void VariableTreeView::applyFilter()
 {
+    m_debounce->start(); // restarts while typing
+}
+
+std::vector<int> VariableTreeView::expandedNodes() const
+{
+    std::vector<int> ids;
+    std::vector<QModelIndex> todo { QModelIndex() };
+    while (!todo.empty()) {
+        const QModelIndex parent = todo.back();
+        todo.pop_back();
+        for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+            const QModelIndex child = m_proxy->index(r, 0, parent);
+            if (m_tree->isExpanded(child)) {
+                ids.push_back(model::VariableFilterProxy::nodeIdOf(child));
+                todo.push_back(child);
+            }
+        }
+    }
+    return ids;
+}
+
+void VariableTreeView::applyFilterNow()
+{
+    m_debounce->stop();
+    if (!m_wasFiltering && m_model->artifact()) m_savedExpansion = expandedNodes(); // before a filter starts
     const bool shapeOk = m_proxy->setShapePattern(m_shape->text());
     m_shape->setStyleSheet(shapeOk ? QString() : QStringLiteral("color: red"));
     m_proxy->setDType(m_dtype->currentData().toString());
     m_proxy->setText(m_filter->text(), m_regex->isChecked());
-    m_filter->setStyleSheet(m_proxy->errorString().isEmpty() ? QString() : QStringLiteral("color: red"));
-    m_filter->setToolTip(m_proxy->errorString().isEmpty()
-            ? tr("Matches the full object path and checkpoint key")
-            : tr("Invalid regular expression: %1").arg(m_proxy->errorString()));
-    if (m_proxy->isFiltering()) m_tree->expandAll();
+    const bool filtering = m_proxy->isFiltering();
+    if (filtering) {
+        // A short result is shown whole; a huge one as its first levels (laying out 100,000 rows
+        // stalls the view for seconds), its count in the label says how much matched.
+        if (m_proxy->visibleNodeCount() <= kExpandAllLimit)
+            m_tree->expandAll();
+        else
+            m_tree->expandToDepth(1);
+    } else if (m_wasFiltering) {
+        // Back to the tree as it was before the filter; expanding right after the proxy's reset only
+        // records the indexes (the view lays them out once, later).
+        for (int id : m_savedExpansion)
+            m_tree->expand(m_proxy->indexOfNode(id));
+        m_savedExpansion.clear();
+    }
+    m_wasFiltering = filtering;
+    updateMatchLabel();
+}
+
+void VariableTreeView::updateMatchLabel()
+{
+    const QLocale locale;
+    const QString error = m_proxy->errorString();
+    QString text;
+    if (!error.isEmpty()) {
+        text = tr("Invalid regular expression: %1. The tree still shows the previous filter.").arg(error);
+    } else if (m_proxy->isFiltering()) {
+        text = tr("%1 of %2 variables match")
+                   .arg(locale.toString(m_proxy->matchCount()), locale.toString(m_proxy->variableCount()));
+    } else {
+        text = m_proxy->variableCount() == 1
+            ? tr("1 variable")
+            : tr("%1 variables").arg(locale.toString(m_proxy->variableCount()));
+    }
+    m_matchLabel->setText(text);
+    QPalette pal = palette();
+    if (!error.isEmpty() || (m_proxy->isFiltering() && m_proxy->matchCount() == 0))
+        pal.setColor(QPalette::WindowText, model::damagedColor());
+    m_matchLabel->setPalette(pal);
+    m_filter->setToolTip(error.isEmpty() ? tr("Matches the full object path and checkpoint key")
+                                         : tr("Invalid regular expression: %1").arg(error));
 }
 
 void VariableTreeView::focusFilter()
@@ -158,6 +240,7 @@ void VariableTreeView::focusFilter()
 
 void VariableTreeView::selectTensor(const model::TensorRef& ref)
 {
+    if (m_debounce->isActive()) applyFilterNow(); // select in the tree as it is about to be
     QModelIndex src = m_model->indexForRef(ref);
     QModelIndex idx = m_proxy->mapFromSource(src);
     if (!idx.isValid()) return;

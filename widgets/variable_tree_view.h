@@ -5,10 +5,14 @@
 #include "model/tensor_ref.h"
 
 #include <QWidget>
+#include <vector>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
+class QTimer;
 class QTreeView;
 
 namespace tscope::model {
@@ -29,6 +33,12 @@ public:
     QTreeView* tree() const { return m_tree; }
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* slotsToggle() const { return m_slots; }
+    QLabel* matchLabel() const { return m_matchLabel; } // "12 of 3,400 variables match", or why not
+    QAction* copyNameAction() const { return m_copyName; } // Ctrl+Shift+C, also in the Edit menu
+    // Filters now instead of after the typing pause (tests, benchmarks).
+    void applyFilterNow();
+    // Above this many rows a filter result is not expanded fully (the view would stall laying it out).
+    static constexpr int kExpandAllLimit = 20000;
 
     // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
     void setSession(model::ArtifactSession* session);
@@ -47,6 +57,13 @@ signals:
 private:
     void applyFilter();
     void fillDTypes();
+    void updateMatchLabel();
+    std::vector<int> expandedNodes() const; // node ids, walking only what is expanded
+    std::vector<int> m_savedExpansion; // from before a filter was typed, restored when it is cleared
+    bool m_wasFiltering = false;
+    QTimer* m_debounce;
+    QLabel* m_matchLabel;
+    QAction* m_copyName;
     model::VariableTreeModel* m_model;
     model::VariableFilterProxy* m_proxy;
     QLineEdit* m_filter;

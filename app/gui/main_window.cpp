@@ -118,6 +118,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_start, &ui::StartPage::openRequested, this, &MainWindow::openPath);
     connect(m_session, &model::ArtifactSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &model::ArtifactSession::failed, this, &MainWindow::onFailed);
+    connect(m_session, &model::ArtifactSession::reopenFailed, this, &MainWindow::onReopenFailed);
     connect(m_session, &model::ArtifactSession::progressChanged, this, [this](int percent) {
         m_openingProgress->setRange(0, percent < 0 ? 0 : 100);
         m_openingProgress->setValue(std::max(percent, 0));
@@ -127,8 +128,10 @@ MainWindow::MainWindow(QWidget* parent)
             m_openingLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_session->path())));
             m_stack->setCurrentIndex(OpeningPageIndex);
         } else if (s == model::ArtifactSession::State::Empty) {
-            m_stack->setCurrentIndex(StartPageIndex);
+            m_stack->setCurrentIndex(StartPageIndex); // closed, or a cancelled first open
             m_start->setRecent(m_settings.recentPaths());
+            setWindowTitle(tr("Tensorscope"));
+            m_statusLabel->clear();
         } else if (s == model::ArtifactSession::State::Open && m_stack->currentIndex() == OpeningPageIndex) {
             m_stack->setCurrentIndex(ArtifactPageIndex); // a cancelled re-open returns to the open artifact
         }
@@ -202,9 +205,7 @@ void MainWindow::createActions()
     m_find = new QAction(tr("&Find Variable"), this);
     m_find->setShortcut(QKeySequence::Find);
     connect(m_find, &QAction::triggered, m_tree, &ui::VariableTreeView::focusFilter);
-    m_copyName = new QAction(tr("&Copy Variable Name"), this);
-    m_copyName->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    connect(m_copyName, &QAction::triggered, m_tree, &ui::VariableTreeView::copyCurrentName);
+    m_copyName = m_tree->copyNameAction(); // the tree's context menu shows the same action
 
     m_showSlots = new QAction(tr("Show &Optimizer Slots"), this);
     m_showSlots->setCheckable(true);
@@ -358,6 +359,18 @@ void MainWindow::onFailed(const io::Status& status)
     m_stack->setCurrentIndex(StartPageIndex);
     setWindowTitle(tr("Tensorscope"));
     m_statusLabel->clear();
+    updateActions();
+}
+
+void MainWindow::onReopenFailed(const io::Status& status)
+{
+    // The artifact that was open stays open (the panels never left it); the error goes beside it.
+    m_artifactMessage->showMessage(ui::MessageBar::Kind::Error,
+        tr("Cannot open %1: %2 — still showing %3.")
+            .arg(QDir::toNativeSeparators(m_session->lastOpenAttempt()), model::statusToText(status),
+                m_session->displayName()));
+    m_messageIsVerifyResult = false;
+    m_stack->setCurrentIndex(ArtifactPageIndex);
     updateActions();
 }
 

@@ -79,6 +79,7 @@ private:
     void updateRecentMenu();
     void onOpened();
     void onFailed(const io::Status& status);
+    void onReopenFailed(const io::Status& status);
     void chooseFile();
     void chooseFolder();
     void exportHistogram();
