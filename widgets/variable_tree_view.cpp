@@ -154,8 +154,31 @@ void VariableTreeView::reset()
     m_wasFiltering = false;
     fillDTypes();
     applyFilterNow();
-    // Expand the first levels so a person sees layers and their variables at once.
-    if (!m_proxy->isFiltering()) m_tree->expandToDepth(1);
+    if (!m_proxy->isFiltering()) expandFirstLevels();
+}
+
+void VariableTreeView::expandFirstLevels()
+{
+    // Layers and their variables at once, as long as that stays a list a person can scroll (and the
+    // view can lay out without stalling): 250 layers of 100 sublayers open only the layers.
+    int depth = -1;
+    qsizetype rows = m_proxy->rowCount();
+    std::vector<QModelIndex> level { QModelIndex() };
+    while (depth < 1 && !level.empty()) {
+        std::vector<QModelIndex> next;
+        qsizetype more = 0;
+        for (const auto& parent : level)
+            for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+                const QModelIndex child = m_proxy->index(r, 0, parent);
+                more += m_proxy->rowCount(child);
+                next.push_back(child);
+            }
+        if (rows + more > kFirstLevelsLimit) break;
+        rows += more;
+        ++depth;
+        level = std::move(next);
+    }
+    if (depth >= 0) m_tree->expandToDepth(depth);
 }
 
 void VariableTreeView::applyFilter()
@@ -196,7 +219,7 @@ void VariableTreeView::applyFilterNow()
         if (m_proxy->visibleNodeCount() <= kExpandAllLimit)
             m_tree->expandAll();
         else
-            m_tree->expandToDepth(1);
+            expandFirstLevels();
     } else if (m_wasFiltering) {
         // Back to the tree as it was before the filter; expanding right after the proxy's reset only
         // records the indexes (the view lays them out once, later).

@@ -39,6 +39,8 @@ public:
     void applyFilterNow();
     // Above this many rows a filter result is not expanded fully (the view would stall laying it out).
     static constexpr int kExpandAllLimit = 20000;
+    // The first levels are expanded (after opening, for a huge filter result) up to this many rows.
+    static constexpr int kFirstLevelsLimit = 5000;
 
     // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
     void setSession(model::ArtifactSession* session);
@@ -58,6 +60,7 @@ private:
     void applyFilter();
     void fillDTypes();
     void updateMatchLabel();
+    void expandFirstLevels();
     std::vector<int> expandedNodes() const; // node ids, walking only what is expanded
     std::vector<int> m_savedExpansion; // from before a filter was typed, restored when it is cleared
     bool m_wasFiltering = false;

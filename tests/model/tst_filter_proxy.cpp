@@ -25,7 +25,8 @@ std::shared_ptr<const io::Artifact> writeFields(const QTemporaryDir& dir, const 
     QStringList sorted = names;
     sorted.sort(); // an index stores keys in byte order
     for (const auto& n : sorted)
-        if (auto s = w.add(n.toStdString(), io::DType::Float, {}, std::as_bytes(std::span(&value, 1))); !s.isOk())
+        if (auto s = w.add(n.toStdString(), io::DType::Float, {}, std::as_bytes(std::span(&value, 1)));
+            !s.isOk())
             qFatal("%s", s.toString().c_str());
     if (auto s = w.finish(); !s.isOk()) qFatal("%s", s.toString().c_str());
     auto a = io::openArtifact(prefix);
@@ -55,13 +56,15 @@ private slots:
         QVERIFY(model::naturalCompare(u"x1", u"x01") < 0); // equal numbers: fewer zeros first, total order
         QCOMPARE(model::naturalCompare(u"same_3", u"same_3"), 0);
         QVERIFY(model::naturalCompare(u"abc", u"abcd") < 0);
-        QVERIFY(model::naturalCompare(u"99999999999999999999", u"100000000000000000000") < 0); // beyond 64 bits
+        QVERIFY(
+            model::naturalCompare(u"99999999999999999999", u"100000000000000000000") < 0); // beyond 64 bits
     }
 
     void namesSortNaturallyAndBack()
     {
         QTemporaryDir dir;
-        const QStringList fileOrder { "Field_1", "Field_10", "Field_2", "Field_11", "Field_3" }; // keys sort as text
+        const QStringList fileOrder { "Field_1", "Field_10", "Field_2", "Field_11",
+            "Field_3" }; // keys sort as text
         auto artifact = writeFields(dir, fileOrder);
         model::VariableTreeModel tree;
         model::VariableFilterProxy proxy;
@@ -124,7 +127,8 @@ private slots:
         QCOMPARE(model::statusToText(missing), QStringLiteral("Not found: no such file (file '/x/ckpt-1')"));
         const io::Status damaged
             = io::Status(io::ErrorCode::ChecksumMismatch, "checksum mismatch in the data").withTensor("a/b");
-        QCOMPARE(model::statusToText(damaged), QStringLiteral("Checksum mismatch in the data (tensor 'a/b')"));
+        QCOMPARE(
+            model::statusToText(damaged), QStringLiteral("Checksum mismatch in the data (tensor 'a/b')"));
         // No code name of the enum ever shows.
         QVERIFY(!model::statusToText(unsupported).contains(QStringLiteral("Unsupported")));
     }

@@ -65,7 +65,8 @@ private slots:
         QTRY_VERIFY(view.proxy()->isFiltering()); // after the typing pause
         int expected = 0; // from the artifact, not from the proxy
         for (const auto& e : artifact->bundle->entries())
-            expected += QString::fromStdString(e.key).contains(QStringLiteral("hidden1"), Qt::CaseInsensitive);
+            expected
+                += QString::fromStdString(e.key).contains(QStringLiteral("hidden1"), Qt::CaseInsensitive);
         QVERIFY(expected > 0);
         // Object paths can match where keys do not; at least the keys' matches are counted.
         QVERIFY(view.proxy()->matchCount() >= expected);
