@@ -38,7 +38,8 @@ int main(int argc, char** argv)
     const std::filesystem::path dir
         = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(temp.path().toStdString());
     const auto prefix = dir / "many_variables" / "ckpt-1";
-    if (auto st = bench::writeManyVariablesCheckpoint(prefix); !st.isOk()) qFatal("%s", st.toString().c_str());
+    if (auto st = bench::writeManyVariablesCheckpoint(prefix); !st.isOk())
+        qFatal("%s", st.toString().c_str());
 
     app::MainWindow window;
     window.resize(1600, 1000);
@@ -47,7 +48,8 @@ int main(int argc, char** argv)
 
     const std::vector<Phase> phases {
         { "typing 'sublayer_45/kernel' (250 matches)", [](auto*) {}, QStringLiteral("sublayer_45/kernel") },
-        { "clearing it (back to 100,000, expansion restored)", [](auto* t) { t->filterEdit()->clear(); }, {} },
+        { "clearing it (back to 100,000, expansion restored)", [](auto* t) { t->filterEdit()->clear(); },
+            {} },
         { "typing 'kernel' (25,000 matches)", [](auto*) {}, QStringLiteral("kernel") },
         { "clearing it", [](auto* t) { t->filterEdit()->clear(); }, {} },
         { "typing 'e' (every variable matches)", [](auto*) {}, QStringLiteral("e") },
@@ -90,7 +92,8 @@ int main(int argc, char** argv)
                 tree->proxy()->visibleNodeCount());
             std::fflush(stdout);
             if (++phase == phases.size()) {
-                std::printf("overall longest stall: %lld ms (target: 50 ms)\n", static_cast<long long>(overall));
+                std::printf(
+                    "overall longest stall: %lld ms (target: 50 ms)\n", static_cast<long long>(overall));
                 QApplication::exit(overall <= 50 ? 0 : 1);
                 return;
             }

@@ -2,7 +2,9 @@
 
 #include "io/dtype.h"
 #include "io/element.h"
+#include "io/variable_tree.h"
 #include "model/items/value_table_model.h"
+#include "model/items/variable_title.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/heatmap_view.h"
@@ -12,9 +14,12 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextDocument>
 #include <QVBoxLayout>
+#include <map>
 
 namespace tscope::ui {
 
@@ -136,11 +141,10 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         return;
     }
     const auto& e = artifact->bundle->entries()[static_cast<size_t>(index)];
-    const auto& an = artifact->tree.annotations[static_cast<size_t>(index)];
-    QString name = QString::fromStdString(an.objectPath.empty() ? e.key : an.objectPath);
-    m_title->setText(name);
-    QString details = QStringLiteral("<b>%1</b>%2 &nbsp; %3 parameters &nbsp; %4")
-                          .arg(QString::fromStdString(io::dtypeName(e.dtype)),
+    const auto title = model::variableTitle(*artifact, index);
+    m_title->setText(title.title);
+    QString details = QStringLiteral("%1<br><b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
+                          .arg(title.role.toHtmlEscaped(), QString::fromStdString(io::dtypeName(e.dtype)),
                               QString::fromStdString(io::shapeToString(e.shape)),
                               model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
     details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
@@ -148,11 +152,6 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         details += tr("<br>partitioned into %1 slices").arg(e.slices.size());
     else
         details += tr("<br>shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
-    if (an.role == io::EntryRole::Slot)
-        details += tr("<br>optimizer slot <b>%1</b> of <tt>%2</tt> (optimizer %3)")
-                       .arg(QString::fromStdString(an.slotName),
-                           QString::fromStdString(an.slotOfKey).toHtmlEscaped(),
-                           QString::fromStdString(an.optimizerPath).toHtmlEscaped());
     m_details->setText(details);
     setStatsPlaceholder(tr("Computing statistics…"));
     m_histogram->clear();
@@ -161,6 +160,75 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
     m_controller->inspect(ref, m_histogram->bins());
+}
+
+QString TensorInspector::titleText() const
+{
+    return m_title->text();
+}
+
+QString TensorInspector::detailsText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_details->text());
+    return doc.toPlainText();
+}
+
+void TensorInspector::showGroup(int nodeId)
+{
+    const auto artifact = m_controller->artifact();
+    if (!artifact || nodeId <= 0 || static_cast<size_t>(nodeId) >= artifact->tree.nodes.size()) {
+        showTensor({});
+        return;
+    }
+    showTensor({}); // drops the previous tensor and its running analysis
+    const auto& nodes = artifact->tree.nodes;
+    const auto& group = nodes[static_cast<size_t>(nodeId)];
+    // One walk over the subtree: variables and slots apart (slots are not the model's parameters).
+    uint64_t variables = 0, slotCount = 0, parameters = 0, bytes = 0, slotBytes = 0;
+    std::map<std::string, uint64_t> dtypes;
+    std::vector<int> todo { nodeId };
+    while (!todo.empty()) {
+        const auto& n = nodes[static_cast<size_t>(todo.back())];
+        todo.pop_back();
+        todo.insert(todo.end(), n.children.begin(), n.children.end());
+        if (n.entry < 0 || !artifact->bundle) continue;
+        const auto& e = artifact->bundle->entries()[static_cast<size_t>(n.entry)];
+        if (n.kind == io::NodeKind::Slot) {
+            ++slotCount;
+            slotBytes += e.byteSize();
+            continue;
+        }
+        ++variables;
+        parameters += e.elementCount();
+        bytes += e.byteSize();
+        ++dtypes[io::dtypeName(e.dtype)];
+    }
+    const QLocale locale;
+    QString name = QString::fromStdString(group.path.empty() ? group.name : group.path);
+    m_title->setText(name);
+    QString details
+        = tr("group of %n variable(s)", nullptr, static_cast<int>(std::min<uint64_t>(variables, INT32_MAX)));
+    if (!group.label.empty())
+        details += QStringLiteral(" — ") + QString::fromStdString(group.label).toHtmlEscaped();
+    details += QStringLiteral("<br>")
+        + tr("<b>%1</b> parameters &nbsp; %2 &nbsp; %3 direct children")
+              .arg(model::formatCount(parameters), model::formatBytes(bytes),
+                  locale.toString(static_cast<qulonglong>(group.children.size())));
+    if (slotCount)
+        details += QStringLiteral("<br>")
+            + tr("plus %1 optimizer slot variables (%2), not counted as parameters")
+                  .arg(locale.toString(static_cast<qulonglong>(slotCount)), model::formatBytes(slotBytes));
+    m_details->setText(details);
+    QStringList mix;
+    for (const auto& [dtype, count] : dtypes)
+        mix << QStringLiteral("%1 × %2").arg(
+            QString::fromStdString(dtype), locale.toString(static_cast<qulonglong>(count)));
+    m_stats->setText(mix.isEmpty() ? tr("<i>No variables under this node.</i>")
+                                   : tr("dtypes: %1").arg(mix.join(QStringLiteral(", ")).toHtmlEscaped()));
+    const QString hint = tr("A group: select one of its variables to see its values");
+    m_histogram->clear(hint);
+    m_heatmap->clear(hint);
 }
 
 void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> a)

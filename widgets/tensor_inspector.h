@@ -33,6 +33,11 @@ public:
     // session: opening, failing or closing clears it.
     void showTensor(const model::TensorRef& ref);
     const model::TensorRef& tensor() const { return m_ref; }
+    // Shows what an inner node of the tree holds (variables, parameters, bytes, dtypes, children)
+    // instead of a tensor; `nodeId` indexes io::VariableTree::nodes of the controller's artifact.
+    void showGroup(int nodeId);
+    QString titleText() const; // for tests: the title and the line under it, as plain text
+    QString detailsText() const;
 
     HistogramPlot* histogram() const { return m_histogram; }
     QTabWidget* tabs() const { return m_tabs; }

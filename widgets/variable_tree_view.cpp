@@ -109,9 +109,12 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& current) {
-            emit tensorSelected(current.isValid()
-                    ? current.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>()
-                    : model::TensorRef {});
+            const auto ref = current.isValid()
+                ? current.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>()
+                : model::TensorRef {};
+            emit tensorSelected(ref);
+            if (current.isValid() && !ref.isValid())
+                emit groupSelected(model::VariableFilterProxy::nodeIdOf(current));
         });
     fillDTypes();
 }

@@ -55,6 +55,7 @@ public:
 
 signals:
     void tensorSelected(const tscope::model::TensorRef& ref); // invalid for an inner node or nothing
+    void groupSelected(int nodeId); // an inner node (a layer, a scope): io::VariableTree node id
 
 private:
     void applyFilter();

@@ -142,6 +142,15 @@ MainWindow::MainWindow(QWidget* parent)
         m_inspector->showTensor(ref);
         if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
     });
+    connect(m_tree, &ui::VariableTreeView::groupSelected, this, [this](int nodeId) {
+        m_inspector->showGroup(nodeId);
+        if (m_pages->isTabEnabled(TensorTab) && m_pages->currentIndex() != TensorTab)
+            m_pages->setCurrentIndex(TensorTab);
+    });
+    // The Summary lists a training run's checkpoints as links: a click opens that checkpoint.
+    connect(m_summary, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.isLocalFile()) openPath(url.toLocalFile());
+    });
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
         [this](int bins) { m_settings.setHistogramBins(bins); });
     connect(m_tree->slotsToggle(), &QCheckBox::toggled, m_showSlots, &QAction::setChecked);

@@ -18,6 +18,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -152,6 +153,33 @@ private slots:
         w.session()->close();
         QCOMPARE(w.stack()->currentIndex(), 0);
         QCOMPARE(w.windowTitle(), QStringLiteral("Tensorscope"));
+    }
+
+    void summaryCheckpointListSwitchesCheckpoints()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto first = w.session()->artifact();
+        QVERIFY(first->location.run && first->location.run->checkpoints.size() > 1);
+        auto* summary = w.findChild<QTextBrowser*>();
+        QVERIFY(summary);
+        // Every other existing checkpoint of the run is a link; the shown one is not.
+        static const QRegularExpression href(QStringLiteral("href=\"([^\"]+)\""));
+        QStringList links;
+        for (auto it = href.globalMatch(summary->toHtml()); it.hasNext();)
+            links << it.next().captured(1);
+        int others = 0;
+        for (const auto& c : first->location.run->checkpoints)
+            others += c.exists && c.prefix != first->location.checkpointPrefix;
+        QCOMPARE(links.size(), others);
+        const QUrl target(links.first());
+        emit summary->anchorClicked(target);
+        QTRY_VERIFY(w.session()->artifact() != first);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        QCOMPARE(QString::fromStdString(w.session()->artifact()->location.checkpointPrefix.string()),
+            target.toLocalFile());
     }
 
     void missingDataShowsErrorInInspector()

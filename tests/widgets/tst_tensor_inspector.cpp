@@ -1,0 +1,107 @@
+// The inspector's titles and group view offscreen: a group row shows its aggregate (not the previous
+// tensor), a slot is titled by the variable it belongs to, and a table's keys and values are told apart.
+#include "app/gui/main_window.h"
+#include "io/variable_tree.h"
+#include "model/items/variable_filter_proxy.h"
+#include "model/items/variable_tree_model.h"
+#include "model/session/artifact_session.h"
+#include "widgets/tensor_inspector.h"
+#include "widgets/variable_tree_view.h"
+
+#include <QTreeView>
+#include <QtTest>
+
+using namespace tscope;
+
+namespace {
+QString corpus(const char* slug)
+{
+    return QStringLiteral(TSCOPE_CORPUS_DIR "/") + QLatin1String(slug);
+}
+} // namespace
+
+class TestTensorInspector : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("TensorscopeTest"));
+    }
+
+    void groupRowShowsItsAggregate()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto artifact = w.session()->artifact();
+        // First a tensor, then its parent group.
+        const int entry = artifact->findEntry("critic/hidden2/kernel");
+        QVERIFY(entry >= 0);
+        w.treeView()->selectTensor(w.session()->ref(artifact->bundle->entries()[size_t(entry)].key));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
+        QTreeView* tree = w.treeView()->tree();
+        const QModelIndex group = tree->currentIndex().parent();
+        QVERIFY(group.isValid());
+        tree->setCurrentIndex(group);
+        QVERIFY(!w.inspector()->tensor().isValid()); // the previous tensor is gone
+        // Expected numbers from the artifact: every non-slot entry under the group's node.
+        const auto* node = w.treeView()->model()->node(w.treeView()->proxy()->mapToSource(group));
+        QVERIFY(node);
+        quint64 parameters = 0;
+        int variables = 0;
+        std::vector<int> todo(node->children.begin(), node->children.end());
+        while (!todo.empty()) {
+            const auto& n = artifact->tree.nodes[size_t(todo.back())];
+            todo.pop_back();
+            todo.insert(todo.end(), n.children.begin(), n.children.end());
+            if (n.entry >= 0 && n.kind != io::NodeKind::Slot) {
+                ++variables;
+                parameters += artifact->bundle->entries()[size_t(n.entry)].elementCount();
+            }
+        }
+        QVERIFY(variables > 0);
+        const QString details = w.inspector()->detailsText();
+        QVERIFY2(details.contains(QStringLiteral("group of %1 variable").arg(variables)), qPrintable(details));
+        QVERIFY2(details.contains(model::formatCount(parameters) + QStringLiteral(" parameters")), qPrintable(details));
+        QVERIFY(w.inspector()->statsText().contains(QStringLiteral("float32")));
+    }
+
+    void slotAndTableTitles()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        auto artifact = w.session()->artifact();
+        int slot = -1;
+        for (size_t i = 0; i < artifact->tree.annotations.size() && slot < 0; ++i)
+            if (artifact->tree.annotations[i].role == io::EntryRole::Slot) slot = int(i);
+        QVERIFY(slot >= 0);
+        const auto& an = artifact->tree.annotations[size_t(slot)];
+        w.inspector()->showTensor(w.session()->ref(artifact->bundle->entries()[size_t(slot)].key));
+        const QString title = w.inspector()->titleText();
+        QVERIFY2(!title.contains(QStringLiteral(".OPTIMIZER_SLOT")) && !title.contains(QStringLiteral(".ATTRIBUTES")),
+            qPrintable(title));
+        QVERIFY2(title.endsWith(QStringLiteral("slot ") + QString::fromStdString(an.slotName)), qPrintable(title));
+        QVERIFY(w.inspector()->detailsText().contains(QStringLiteral("optimizer slot")));
+
+        w.openPath(corpus("keras-tf25dev-pet-string-tables"));
+        QTRY_COMPARE(w.session()->artifact() != artifact, true);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        artifact = w.session()->artifact();
+        QStringList titles;
+        for (const auto& e : artifact->bundle->entries())
+            if (QString::fromStdString(e.key).startsWith(QStringLiteral("layer_with_weights-1/_table/"))) {
+                w.inspector()->showTensor(w.session()->ref(e.key));
+                titles << w.inspector()->titleText();
+            }
+        QCOMPARE(titles.size(), 2);
+        QVERIFY2(titles[0] != titles[1], qPrintable(titles.join(QStringLiteral(" | "))));
+        QVERIFY(titles.join(QLatin1Char(' ')).contains(QStringLiteral("table-keys")));
+    }
+};
+
+QTEST_MAIN(TestTensorInspector)
+#include "tst_tensor_inspector.moc"
