@@ -71,8 +71,8 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     hl->addWidget(m_heatmap, 1);
 
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_histogram, tr("&Histogram"));
-    m_tabs->addTab(valuesPage, tr("&Values"));
+    m_tabs->addTab(m_histogram, tr("Hi&stogram")); // Alt+H is Help
+    m_tabs->addTab(valuesPage, tr("Va&lues")); // Alt+V is View
     m_tabs->addTab(heatPage, tr("Heat&map"));
 
     auto* layout = new QVBoxLayout(this);

@@ -53,6 +53,7 @@ int main(int argc, char** argv)
         window.openDemo();
     else if (!parser.positionalArguments().isEmpty())
         window.openPath(parser.positionalArguments().first());
+    if (parser.isSet(select) && !parser.isSet(screenshot)) window.selectWhenOpen(parser.value(select));
 
     if (parser.isSet(screenshot)) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its

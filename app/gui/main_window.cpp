@@ -1,5 +1,6 @@
 #include "app/gui/main_window.h"
 
+#include "app/gui/about_text.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
@@ -30,6 +31,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -62,7 +64,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_openingLabel->setAlignment(Qt::AlignCenter);
     m_openingProgress = new QProgressBar(m_openingPage);
     m_openingProgress->setRange(0, 0);
-    m_openingProgress->setMaximumWidth(400);
+    m_openingProgress->setMinimumWidth(m_openingProgress->fontMetrics().averageCharWidth() * 48);
+    m_openingProgress->setMaximumWidth(m_openingProgress->minimumWidth() * 2);
     auto* cancel = new QPushButton(tr("Cancel"), m_openingPage);
     auto* ol = new QVBoxLayout(m_openingPage);
     ol->addStretch();
@@ -175,12 +178,39 @@ MainWindow::MainWindow(QWidget* parent)
     m_start->setRecent(m_settings.recentPaths());
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
+    fitToScreen();
     restoreState(m_settings.windowState());
     if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 560, 720 });
     updateActions();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::fitToScreen()
+{
+    // The default (or a size saved on a bigger screen) may not fit, e.g. at QT_SCALE_FACTOR=2.
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s) return;
+    const QRect avail = s->availableGeometry();
+    const QSize fitted = size().boundedTo(avail.size() * 0.95);
+    if (fitted != size()) resize(fitted);
+    if (!avail.contains(frameGeometry())) move(avail.center() - rect().center());
+}
+
+void MainWindow::selectWhenOpen(const QString& variable)
+{
+    // A command-line --select: applied to the artifact being opened, once it is open.
+    if (variable.isEmpty()) return;
+    auto select = [this, variable] {
+        if (!m_tree->selectVariable(variable))
+            m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+                tr("No variable %1 in %2.").arg(variable, m_session->displayName()));
+    };
+    if (m_session->state() == model::ArtifactSession::State::Open)
+        select();
+    else
+        connect(m_session, &model::ArtifactSession::opened, this, select, Qt::SingleShotConnection);
+}
 
 void MainWindow::createActions()
 {
@@ -231,12 +261,8 @@ void MainWindow::createActions()
     m_collapseAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
     connect(m_collapseAll, &QAction::triggered, m_tree->tree(), &QTreeView::collapseAll);
     m_about = new QAction(tr("&About Tensorscope"), this);
-    connect(m_about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Tensorscope"),
-            tr("<h3>Tensorscope %1</h3><p>A fast native browser for TensorFlow checkpoints and "
-               "SavedModels.</p>")
-                .arg(QCoreApplication::applicationVersion()));
-    });
+    connect(m_about, &QAction::triggered, this,
+        [this] { QMessageBox::about(this, tr("About Tensorscope"), aboutHtml()); });
 }
 
 void MainWindow::createMenus()
@@ -335,6 +361,11 @@ void MainWindow::onOpened()
     // window's own part: recent files, summary, tabs, title and status line.
     auto artifact = m_session->artifact();
     m_settings.addRecentPath(m_session->path());
+    {
+        const QFileInfo opened(m_session->path());
+        m_settings.setLastDirectory(
+            opened.isDir() ? opened.absoluteDir().absolutePath() : opened.absolutePath());
+    }
     m_summary->setHtml(model::summaryHtml(*artifact));
     m_pages->setTabEnabled(SavedModelTab, artifact->savedModel.has_value());
     m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
@@ -443,7 +474,8 @@ void MainWindow::showVerifyReport()
 
 void MainWindow::chooseFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"),
+        m_settings.lastDirectory(),
         tr("TensorFlow artifacts (*.index *.data-* checkpoint saved_model.pb saved_model.pbtxt *.meta);;All "
            "files (*)"));
     openPath(path);
@@ -451,7 +483,8 @@ void MainWindow::chooseFile()
 
 void MainWindow::chooseFolder()
 {
-    const QString path = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or Training Directory"));
+    const QString path = QFileDialog::getExistingDirectory(
+        this, tr("Open SavedModel or Training Directory"), m_settings.lastDirectory());
     openPath(path);
 }
 

@@ -12,6 +12,7 @@ const QString kSplitter = QStringLiteral("window/splitter");
 const QString kBins = QStringLiteral("inspector/histogramBins");
 const QString kSlots = QStringLiteral("tree/showOptimizerSlots");
 const QString kRecent = QStringLiteral("recent/paths");
+const QString kLastDir = QStringLiteral("recent/lastDirectory");
 } // namespace
 
 Settings::Settings()
@@ -41,6 +42,15 @@ QByteArray Settings::splitterState() const
 void Settings::setSplitterState(const QByteArray& v)
 {
     m_settings.setValue(kSplitter, v);
+}
+QString Settings::lastDirectory() const
+{
+    const QString dir = m_settings.value(kLastDir).toString();
+    return QFileInfo(dir).isDir() ? dir : QDir::homePath();
+}
+void Settings::setLastDirectory(const QString& dir)
+{
+    m_settings.setValue(kLastDir, dir);
 }
 int Settings::histogramBins() const
 {

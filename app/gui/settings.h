@@ -23,6 +23,10 @@ public:
     bool showOptimizerSlots() const; // default true
     void setShowOptimizerSlots(bool show);
 
+    // Where the open dialogs start: the folder of the last artifact opened ("" = the home folder).
+    QString lastDirectory() const;
+    void setLastDirectory(const QString& dir);
+
     // Most recent first, duplicates removed, capped at kMaxRecent; paths that no longer exist are pruned.
     QStringList recentPaths() const;
     void addRecentPath(const QString& path);

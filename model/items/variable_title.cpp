@@ -27,8 +27,9 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
 {
     if (!a.bundle || entry < 0 || static_cast<size_t>(entry) >= a.bundle->entries().size()) return {};
     const auto& e = a.bundle->entries()[static_cast<size_t>(entry)];
-    const io::EntryAnnotation* an
-        = static_cast<size_t>(entry) < a.tree.annotations.size() ? &a.tree.annotations[static_cast<size_t>(entry)] : nullptr;
+    const io::EntryAnnotation* an = static_cast<size_t>(entry) < a.tree.annotations.size()
+        ? &a.tree.annotations[static_cast<size_t>(entry)]
+        : nullptr;
     auto q = [](const std::string& s) { return QString::fromStdString(s); };
     if (an && an->role == io::EntryRole::Slot) {
         // Named after the variable it belongs to, as that variable's title says it.
@@ -40,13 +41,14 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
         if (owned.empty()) owned = pathOfKey(e.key);
         const QString slot = q(an->slotName.empty() ? std::string("?") : an->slotName);
         return { QObject::tr("%1 · slot %2").arg(q(owned), slot),
-            an->optimizerPath.empty()
-                ? QObject::tr("optimizer slot %1 of %2").arg(slot, q(owned))
-                : QObject::tr("optimizer slot %1 of %2 (optimizer: %3)").arg(slot, q(owned), q(an->optimizerPath)) };
+            an->optimizerPath.empty() ? QObject::tr("optimizer slot %1 of %2").arg(slot, q(owned))
+                                      : QObject::tr("optimizer slot %1 of %2 (optimizer: %3)")
+                                            .arg(slot, q(owned), q(an->optimizerPath)) };
     }
     const std::string path = an && !an->objectPath.empty() ? an->objectPath : pathOfKey(e.key);
     const std::string attribute = attributeOfKey(e.key);
-    if (an && an->role == io::EntryRole::ObjectGraph) return { q(e.key), QObject::tr("object graph of the checkpoint") };
+    if (an && an->role == io::EntryRole::ObjectGraph)
+        return { q(e.key), QObject::tr("object graph of the checkpoint") };
     if (!attribute.empty() && attribute != "VARIABLE_VALUE") {
         QString role = attribute == "table-keys" ? QObject::tr("lookup table keys")
             : attribute == "table-values"        ? QObject::tr("lookup table values")

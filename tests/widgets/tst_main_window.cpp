@@ -13,9 +13,13 @@
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
+#include <QAbstractButton>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
@@ -180,6 +184,43 @@ private slots:
         QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
         QCOMPARE(QString::fromStdString(w.session()->artifact()->location.checkpointPrefix.string()),
             target.toLocalFile());
+    }
+
+    void mnemonicsAreUniqueAndWindowFitsTheScreen()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        // Every Alt+letter reachable at once in the window: menu titles, tabs, buttons and boxes.
+        QStringList texts;
+        for (QAction* a : w.menuBar()->actions())
+            texts << a->text();
+        for (QTabBar* bar : w.findChildren<QTabBar*>())
+            for (int i = 0; i < bar->count(); ++i)
+                texts << bar->tabText(i);
+        for (QAbstractButton* b : w.findChildren<QAbstractButton*>())
+            if (b->isVisibleTo(&w)) texts << b->text();
+        QMap<QChar, QString> seen;
+        static const QRegularExpression mnemonic(QStringLiteral("&([^&])"));
+        for (const auto& t : texts) {
+            const auto m = mnemonic.match(t);
+            if (!m.hasMatch()) continue;
+            const QChar key = m.captured(1).at(0).toLower();
+            QVERIFY2(!seen.contains(key),
+                qPrintable(QStringLiteral("Alt+%1: '%2' and '%3'").arg(key).arg(seen[key], t)));
+            seen[key] = t;
+        }
+        QVERIFY(seen.size() >= 5);
+        // The window is sized to the screen it is on (QT_SCALE_FACTOR=2 shrinks the available area).
+        // (Never below the layout's minimum: the offscreen screen at scale 2 is only 400x400.)
+        const QSize avail = w.screen()->availableGeometry().size().expandedTo(w.minimumSizeHint());
+        QVERIFY2(w.width() <= avail.width() && w.height() <= avail.height(),
+            qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                           .arg(w.width())
+                           .arg(w.height())
+                           .arg(avail.width())
+                           .arg(avail.height())));
     }
 
     void missingDataShowsErrorInInspector()

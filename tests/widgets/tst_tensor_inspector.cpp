@@ -63,8 +63,10 @@ private slots:
         }
         QVERIFY(variables > 0);
         const QString details = w.inspector()->detailsText();
-        QVERIFY2(details.contains(QStringLiteral("group of %1 variable").arg(variables)), qPrintable(details));
-        QVERIFY2(details.contains(model::formatCount(parameters) + QStringLiteral(" parameters")), qPrintable(details));
+        QVERIFY2(
+            details.contains(QStringLiteral("group of %1 variable").arg(variables)), qPrintable(details));
+        QVERIFY2(details.contains(model::formatCount(parameters) + QStringLiteral(" parameters")),
+            qPrintable(details));
         QVERIFY(w.inspector()->statsText().contains(QStringLiteral("float32")));
     }
 
@@ -82,9 +84,11 @@ private slots:
         const auto& an = artifact->tree.annotations[size_t(slot)];
         w.inspector()->showTensor(w.session()->ref(artifact->bundle->entries()[size_t(slot)].key));
         const QString title = w.inspector()->titleText();
-        QVERIFY2(!title.contains(QStringLiteral(".OPTIMIZER_SLOT")) && !title.contains(QStringLiteral(".ATTRIBUTES")),
+        QVERIFY2(!title.contains(QStringLiteral(".OPTIMIZER_SLOT"))
+                && !title.contains(QStringLiteral(".ATTRIBUTES")),
             qPrintable(title));
-        QVERIFY2(title.endsWith(QStringLiteral("slot ") + QString::fromStdString(an.slotName)), qPrintable(title));
+        QVERIFY2(
+            title.endsWith(QStringLiteral("slot ") + QString::fromStdString(an.slotName)), qPrintable(title));
         QVERIFY(w.inspector()->detailsText().contains(QStringLiteral("optimizer slot")));
 
         w.openPath(corpus("keras-tf25dev-pet-string-tables"));
