@@ -12,9 +12,21 @@
 #include "widgets/message_bar.h"
 #include "widgets/slice_selector.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
@@ -53,15 +65,40 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_values = new model::ValueTableModel(this);
     m_valueView = new QTableView(this);
     m_valueView->setModel(m_values);
-    m_valueView->horizontalHeader()->setDefaultSectionSize(96);
+    m_valueView->setTextElideMode(Qt::ElideNone); // columns are sized to the longest value instead
     m_valueView->verticalHeader()->setDefaultSectionSize(m_valueView->fontMetrics().height() + 6);
     m_valueView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_valueView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_valueSlice = new SliceSelector(this);
+    m_precision = new QSpinBox(this);
+    m_precision->setRange(0, 17);
+    m_precision->setPrefix(tr("Digits: "));
+    m_precision->setSpecialValueText(tr("Digits: exact"));
+    m_precision->setToolTip(tr("Significant digits of real numbers; 'exact' shows the shortest text that "
+                               "reads back as the stored value"));
+    auto* copyValues = new QAction(tr("Copy Cells"), m_valueView);
+    copyValues->setShortcut(QKeySequence::Copy);
+    copyValues->setShortcutContext(Qt::WidgetShortcut);
+    m_valueView->addAction(copyValues);
+    m_valueView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_valueView->setSelectionMode(QAbstractItemView::ContiguousSelection);
+    connect(copyValues, &QAction::triggered, this, &TensorInspector::copySelectedValues);
+    auto* exportValues = new QPushButton(tr("Export CSV…"), this);
+    exportValues->setToolTip(tr("Save the values shown (this slice) as CSV"));
+    connect(exportValues, &QPushButton::clicked, this, &TensorInspector::exportValues);
+    auto* valueBar = new QHBoxLayout;
+    valueBar->addWidget(m_valueSlice, 1);
+    valueBar->addWidget(m_precision);
+    valueBar->addWidget(exportValues);
     auto* valuesPage = new QWidget(this);
     auto* vl = new QVBoxLayout(valuesPage);
-    vl->addWidget(m_valueSlice);
+    vl->addLayout(valueBar);
     vl->addWidget(m_valueView, 1);
+    connect(m_precision, &QSpinBox::valueChanged, this, [this](int digits) {
+        m_values->setPrecision(digits);
+        fitValueColumns();
+    });
+    connect(m_values, &QAbstractItemModel::modelReset, this, &TensorInspector::fitValueColumns);
 
     m_heatSlice = new SliceSelector(this);
     m_heatmap = new HeatmapView(this);
@@ -160,6 +197,57 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
     m_controller->inspect(ref, m_histogram->bins());
+}
+
+void TensorInspector::fitValueColumns()
+{
+    // Fixed-width digits: the longest text times one digit's advance, plus the cell's margins.
+    const QFontMetrics fm(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    const int width
+        = m_values->maxTextLength() * fm.horizontalAdvance(QLatin1Char('0')) + 2 * fm.averageCharWidth() + 8;
+    auto* header = m_valueView->horizontalHeader();
+    header->setMinimumSectionSize(std::min(width, header->minimumSectionSize()));
+    header->setDefaultSectionSize(std::max(width, fm.horizontalAdvance(QStringLiteral("00000")) + 8));
+    for (int c = 0; c < header->count(); ++c)
+        header->resizeSection(c, header->defaultSectionSize());
+}
+
+void TensorInspector::copySelectedValues()
+{
+    const auto ranges = m_valueView->selectionModel()->selection();
+    if (ranges.isEmpty()) return;
+    const auto& r = ranges.first(); // contiguous selection: one rectangle
+    QApplication::clipboard()->setText(
+        m_values->toText(r.top(), r.left(), r.bottom(), r.right(), QLatin1Char('\t')));
+}
+
+void TensorInspector::exportValues()
+{
+    if (m_values->rowCount() == 0) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Values"),
+        QDir::home().filePath(safeFileName(m_title->text()) + QStringLiteral(".csv")), tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    if (!saveValuesCsv(path))
+        QMessageBox::warning(
+            this, tr("Export Values"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+}
+
+bool TensorInspector::saveValuesCsv(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+    file.write(
+        m_values->toText(0, 0, m_values->rowCount() - 1, m_values->columnCount() - 1, QLatin1Char(','), true)
+            .toUtf8());
+    return file.commit();
+}
+
+QString TensorInspector::safeFileName(const QString& name)
+{
+    QString s = name;
+    static const QRegularExpression bad(QStringLiteral("[^A-Za-z0-9_.-]+"));
+    s.replace(bad, QStringLiteral("_"));
+    return s.isEmpty() ? QStringLiteral("values") : s;
 }
 
 QString TensorInspector::titleText() const

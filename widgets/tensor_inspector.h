@@ -10,6 +10,7 @@
 
 class QLabel;
 class QTabWidget;
+class QSpinBox;
 class QTableView;
 class QFormLayout;
 
@@ -43,11 +44,18 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     QString statsText() const; // for tests: the statistics as displayed
     model::ValueTableModel* valueModel() const { return m_values; }
+    QTableView* valueView() const { return m_valueView; }
+    QSpinBox* precisionBox() const { return m_precision; }
+    void copySelectedValues(); // the selected cells to the clipboard as TSV (Ctrl+C in the grid)
+    bool saveValuesCsv(const QString& path) const; // the shown plane, with row/column numbers
+    static QString safeFileName(const QString& name); // a variable path as a file name
 
 private:
     void onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> analysis);
     void setStatsPlaceholder(const QString& text);
     void requestHeatmap();
+    void fitValueColumns();
+    void exportValues();
 
     model::InspectionController* m_controller;
     model::TensorRef m_ref;
@@ -59,6 +67,7 @@ private:
     HistogramPlot* m_histogram;
     SliceSelector* m_valueSlice;
     QTableView* m_valueView;
+    QSpinBox* m_precision;
     model::ValueTableModel* m_values;
     SliceSelector* m_heatSlice;
     HeatmapView* m_heatmap;

@@ -21,9 +21,11 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("Tensorscope ") + QLatin1String(kTensorscopeVersion)));
         QVERIFY(text.contains(QString::fromLatin1(qVersion())));
         const int pb = GOOGLE_PROTOBUF_VERSION; // e.g. 3021012 = 3.21.12
-        QVERIFY2(text.contains(QStringLiteral("%1.%2.%3").arg(pb / 1000000).arg(pb / 1000 % 1000).arg(pb % 1000)),
+        QVERIFY2(
+            text.contains(QStringLiteral("%1.%2.%3").arg(pb / 1000000).arg(pb / 1000 % 1000).arg(pb % 1000)),
             qPrintable(text));
-        QVERIFY(text.contains(QStringLiteral("%1.%2").arg(leveldb::kMajorVersion).arg(leveldb::kMinorVersion)));
+        QVERIFY(
+            text.contains(QStringLiteral("%1.%2").arg(leveldb::kMajorVersion).arg(leveldb::kMinorVersion)));
         QVERIFY(text.contains(QStringLiteral("MIT")));
         QVERIFY(text.contains(QStringLiteral("href=\"") + QLatin1String(app::kDocsUrl)));
     }
@@ -45,7 +47,8 @@ private slots:
         page.setRecent({ a, b });
         QCOMPARE(page.recentList()->count(), 2);
         QVERIFY(page.recentList()->item(0)->text() != page.recentList()->item(1)->text());
-        QVERIFY(page.recentList()->item(0)->text().startsWith(QStringLiteral("heart_model/saved_model.pb\n")));
+        QVERIFY(
+            page.recentList()->item(0)->text().startsWith(QStringLiteral("heart_model/saved_model.pb\n")));
     }
 };
 

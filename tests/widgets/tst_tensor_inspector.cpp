@@ -2,12 +2,18 @@
 // tensor), a slot is titled by the variable it belongs to, and a table's keys and values are told apart.
 #include "app/gui/main_window.h"
 #include "io/variable_tree.h"
+#include "model/items/value_table_model.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
 
@@ -68,6 +74,60 @@ private slots:
         QVERIFY2(details.contains(model::formatCount(parameters) + QStringLiteral(" parameters")),
             qPrintable(details));
         QVERIFY(w.inspector()->statsText().contains(QStringLiteral("float32")));
+    }
+
+    void valueGridNeverElidesAndCopiesExactly()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto artifact = w.session()->artifact();
+        const int entry = artifact->findEntry("critic/hidden2/kernel");
+        w.treeView()->selectTensor(w.session()->ref(artifact->bundle->entries()[size_t(entry)].key));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
+        w.inspector()->tabs()->setCurrentIndex(1);
+        auto* values = w.inspector()->valueModel();
+        QTableView* view = w.inspector()->valueView();
+        QVERIFY(values->rowCount() > 1 && values->columnCount() > 1);
+        // Every cell's text fits its column (no ellipsis), at exact and at 3 digits.
+        for (int digits : { 0, 3 }) {
+            w.inspector()->precisionBox()->setValue(digits);
+            const QFontMetrics fm(view->font());
+            const QFontMetrics fixed(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+            for (int r = 0; r < values->rowCount(); ++r)
+                for (int c = 0; c < values->columnCount(); ++c) {
+                    const QString text = values->index(r, c).data().toString();
+                    QVERIFY2(fixed.horizontalAdvance(text) + 6 <= view->columnWidth(c),
+                        qPrintable(QStringLiteral("%1 in %2 px").arg(text).arg(view->columnWidth(c))));
+                    const double raw
+                        = values->index(r, c).data(model::ValueTableModel::RawValueRole).toDouble();
+                    if (digits > 0) QCOMPARE(text, QString::number(raw, 'g', digits));
+                }
+        }
+        // Exact digits: copying all cells as TSV reads back every stored float32 value.
+        w.inspector()->precisionBox()->setValue(0);
+        view->selectAll();
+        w.inspector()->copySelectedValues();
+        const QStringList lines
+            = QApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), values->rowCount());
+        for (int r = 0; r < values->rowCount(); ++r) {
+            const QStringList cells = lines[r].split(QLatin1Char('\t'));
+            QCOMPARE(cells.size(), values->columnCount());
+            for (int c = 0; c < values->columnCount(); ++c)
+                QCOMPARE(cells[c].toFloat(),
+                    float(values->index(r, c).data(model::ValueTableModel::RawValueRole).toDouble()));
+        }
+        // CSV with row and column numbers.
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("v.csv"));
+        QVERIFY(w.inspector()->saveValuesCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), values->rowCount() + 1);
+        QCOMPARE(rows[1].split(QLatin1Char(',')).size(), values->columnCount() + 1);
     }
 
     void slotAndTableTitles()
