@@ -8,8 +8,10 @@
 
 class QCustomPlot;
 class QCPBars;
+class QCPTextElement;
 class QCheckBox;
 class QLabel;
+class QStackedWidget;
 class QSpinBox;
 
 namespace tscope::ui {
@@ -23,9 +25,13 @@ public:
     void setBusy(const QString& message); // placeholder while computing
     void clear(const QString& message = {});
 
-    int bins() const;
+    int bins() const; // 0 = auto
+    void setBins(int bins);
     bool logScale() const;
     QCustomPlot* plot() const { return m_plot; }
+    // What is shown instead of the plot (computing, no values...); "" while bars are drawn.
+    QString stateMessage() const;
+    void setTitle(const QString& title); // the variable's name, drawn above the plot and exported
     // Saves the plot as PNG or SVG (by extension... SVG needs QtSvg; PDF is the vector fallback).
     bool saveImage(const QString& fileName);
 
@@ -34,6 +40,10 @@ signals:
 
 private:
     void replot();
+    void showState(const QString& message);
+    QLabel* m_state;
+    QStackedWidget* m_pages;
+    QCPTextElement* m_title;
     QCustomPlot* m_plot;
     QCPBars* m_bars;
     QSpinBox* m_bins;

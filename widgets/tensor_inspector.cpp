@@ -170,6 +170,7 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         m_title->setText(tr("No variable selected"));
         m_details->setText(tr("Select a variable in the tree to see its statistics, histogram and values."));
         m_stats->clear();
+        m_histogram->setTitle({});
         m_histogram->clear(tr("Select a variable to see its histogram"));
         m_heatmap->clear(tr("Select a variable with at least one dimension"));
         m_valueSlice->setShape({});
@@ -180,6 +181,7 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     const auto& e = artifact->bundle->entries()[static_cast<size_t>(index)];
     const auto title = model::variableTitle(*artifact, index);
     m_title->setText(title.title);
+    m_histogram->setTitle(title.title);
     QString details = QStringLiteral("%1<br><b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
                           .arg(title.role.toHtmlEscaped(), QString::fromStdString(io::dtypeName(e.dtype)),
                               QString::fromStdString(io::shapeToString(e.shape)),

@@ -177,6 +177,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_start->setRecent(m_settings.recentPaths());
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
+    m_inspector->histogram()->setBins(m_settings.histogramBins());
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
     fitToScreen();
     restoreState(m_settings.windowState());

@@ -54,7 +54,7 @@ void Settings::setLastDirectory(const QString& dir)
 }
 int Settings::histogramBins() const
 {
-    return std::clamp(m_settings.value(kBins, 64).toInt(), 2, 1000);
+    return std::clamp(m_settings.value(kBins, 0).toInt(), 0, 1000); // 0 = auto
 }
 void Settings::setHistogramBins(int bins)
 {

@@ -18,7 +18,7 @@ public:
     QByteArray splitterState() const;
     void setSplitterState(const QByteArray& v);
 
-    int histogramBins() const; // default 64
+    int histogramBins() const; // default 0: chosen from the data
     void setHistogramBins(int bins);
     bool showOptimizerSlots() const; // default true
     void setShowOptimizerSlots(bool show);

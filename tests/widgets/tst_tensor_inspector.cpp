@@ -6,6 +6,8 @@
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
+#include "widgets/heatmap_view.h"
+#include "widgets/histogram_plot.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
+#include <cmath>
 
 using namespace tscope;
 
@@ -128,6 +131,61 @@ private slots:
         const QStringList rows = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(rows.size(), values->rowCount() + 1);
         QCOMPARE(rows[1].split(QLatin1Char(',')).size(), values->columnCount() + 1);
+    }
+
+    void plotsSayWhyThereIsNothingToDraw()
+    {
+        ui::HistogramPlot plot;
+        plot.clear(QStringLiteral("Select a variable"));
+        QCOMPARE(plot.stateMessage(), QStringLiteral("Select a variable"));
+        plot.setBusy(QStringLiteral("Computing histogram…"));
+        QCOMPARE(plot.stateMessage(), QStringLiteral("Computing histogram…"));
+        model::HistogramData nanOnly;
+        nanOnly.edges = { 0, 1 };
+        nanOnly.counts = { 0 };
+        nanOnly.nans = 4;
+        nanOnly.infs = 1;
+        nanOnly.total = 5;
+        plot.setHistogram(nanOnly);
+        QVERIFY2(
+            plot.stateMessage().contains(QStringLiteral("NaN or infinite")), qPrintable(plot.stateMessage()));
+        model::HistogramData some;
+        some.edges = { 0, 1, 2 };
+        some.counts = { 3, 1 };
+        some.total = 4;
+        plot.setHistogram(some);
+        QVERIFY(plot.stateMessage().isEmpty()); // bars now
+
+        ui::HeatmapView heat;
+        auto plane = std::make_shared<model::PlaneData>();
+        plane->rows = 2;
+        plane->cols = 2;
+        plane->rowStep = plane->colStep = 1;
+        plane->values = { std::nan(""), INFINITY, -INFINITY, std::nan("") };
+        heat.setPlane(plane, {}, {});
+        QVERIFY2(
+            heat.stateMessage().contains(QStringLiteral("NaN or infinite")), qPrintable(heat.stateMessage()));
+        plane = std::make_shared<model::PlaneData>(*plane);
+        plane->values = { 1.0, std::nan(""), -1.0, 0.5 };
+        plane->min = -1;
+        plane->max = 1;
+        heat.setPlane(plane, {}, {});
+        QVERIFY(heat.stateMessage().isEmpty());
+        QVERIFY2(heat.noteText().contains(QStringLiteral("NaN/Inf (1 cells)")), qPrintable(heat.noteText()));
+        QVERIFY(heat.noteText().contains(ui::HeatmapView::nonFiniteColor().name()));
+    }
+
+    void downsamplingIsSaidInEnglish()
+    {
+        QCOMPARE(ui::HeatmapView::strideText(1, 1), QString());
+        QCOMPARE(
+            ui::HeatmapView::strideText(20, 1), QStringLiteral("downsampled: every 20th row, every column"));
+        QCOMPARE(ui::HeatmapView::strideText(32, 2),
+            QStringLiteral("downsampled: every 32nd row, every 2nd column"));
+        QCOMPARE(ui::HeatmapView::strideText(11, 3),
+            QStringLiteral("downsampled: every 11th row, every 3rd column"));
+        QCOMPARE(ui::HeatmapView::strideText(21, 113),
+            QStringLiteral("downsampled: every 21st row, every 113th column"));
     }
 
     void slotAndTableTitles()
