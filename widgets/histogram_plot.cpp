@@ -1,5 +1,7 @@
 #include "widgets/histogram_plot.h"
 
+#include "widgets/plot_export.h"
+
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -97,6 +99,11 @@ void HistogramPlot::showState(const QString& message)
     m_pages->setCurrentWidget(m_state);
 }
 
+QString HistogramPlot::title() const
+{
+    return m_title->text();
+}
+
 QString HistogramPlot::stateMessage() const
 {
     return m_pages->currentWidget() == m_state ? m_state->text() : QString();
@@ -104,7 +111,7 @@ QString HistogramPlot::stateMessage() const
 
 void HistogramPlot::setTitle(const QString& title)
 {
-    m_title->setText(title);
+    m_title->setText(title.isEmpty() ? QString() : tr("Histogram of %1").arg(title));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -193,8 +200,8 @@ void HistogramPlot::replot()
 
 bool HistogramPlot::saveImage(const QString& fileName)
 {
-    if (fileName.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) return m_plot->savePdf(fileName);
-    return m_plot->savePng(fileName, 0, 0, 2.0);
+    if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
+    return savePlot(m_plot, fileName, m_title->text());
 }
 
 } // namespace tscope::ui

@@ -32,8 +32,9 @@ public:
     // What is shown instead of the plot (computing, no values...); "" while bars are drawn.
     QString stateMessage() const;
     void setTitle(const QString& title); // the variable's name, drawn above the plot and exported
-    // Saves the plot as PNG or SVG (by extension... SVG needs QtSvg; PDF is the vector fallback).
+    // Saves the plot with its title as PNG, SVG or PDF (by extension); false if there is no plot.
     bool saveImage(const QString& fileName);
+    QString title() const; // "Histogram of dense/kernel", "" before a variable is shown
 
 signals:
     void binsChanged(int bins);

@@ -5,6 +5,7 @@
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/message_bar.h"
+#include "widgets/table_export.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -27,6 +28,7 @@ SavedModelView::SavedModelView(QWidget* parent)
     m_signatureModel = new model::SignatureTableModel(this);
     m_signatures = new QTableView(this);
     m_signatures->setModel(m_signatureModel);
+    addTableExportActions(m_signatures, QStringLiteral("signatures"));
     m_signatures->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_signatures->verticalHeader()->hide();
     m_signatures->horizontalHeader()->setStretchLastSection(true);

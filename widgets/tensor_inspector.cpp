@@ -59,6 +59,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_details->setWordWrap(true);
     m_stats = new QLabel(this);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stats->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* copyStats = new QAction(tr("Copy Statistics"), m_stats);
+    copyStats->setToolTip(tr("The statistics as tab-separated name and value lines"));
+    connect(copyStats, &QAction::triggered, this, [this] {
+        if (!m_statsTsv.isEmpty()) QApplication::clipboard()->setText(m_statsTsv);
+    });
+    m_stats->addAction(copyStats);
     m_message = new MessageBar(this);
 
     m_histogram = new HistogramPlot(this);
@@ -162,6 +169,7 @@ QString TensorInspector::statsText() const
 void TensorInspector::showTensor(const model::TensorRef& ref)
 {
     m_ref = ref;
+    m_statsTsv.clear();
     m_message->hide();
     m_values->setTensor(nullptr);
     const auto artifact = m_controller->artifact();
@@ -343,8 +351,13 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
         return;
     }
     QString t = QStringLiteral("<table cellspacing='6'><tr>");
-    auto cell
-        = [&](const QString& k, const QString& v) { t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v); };
+    m_statsTsv = tr("variable") + QLatin1Char('\t') + m_title->text() + QLatin1Char('\n');
+    auto cell = [&](const QString& k, const QString& v) {
+        t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v);
+        QTextDocument plain;
+        plain.setHtml(v);
+        m_statsTsv += k + QLatin1Char('\t') + plain.toPlainText() + QLatin1Char('\n');
+    };
     const bool have = s.finite > 0;
     cell(tr("min"), have ? num(s.min) : QStringLiteral("–"));
     cell(tr("max"), have ? num(s.max) : QStringLiteral("–"));

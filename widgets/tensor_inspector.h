@@ -43,6 +43,7 @@ public:
     HistogramPlot* histogram() const { return m_histogram; }
     QTabWidget* tabs() const { return m_tabs; }
     QString statsText() const; // for tests: the statistics as displayed
+    QString statsTsv() const { return m_statsTsv; } // what Copy Statistics puts on the clipboard
     model::ValueTableModel* valueModel() const { return m_values; }
     QTableView* valueView() const { return m_valueView; }
     QSpinBox* precisionBox() const { return m_precision; }
@@ -68,6 +69,7 @@ private:
     SliceSelector* m_valueSlice;
     QTableView* m_valueView;
     QSpinBox* m_precision;
+    QString m_statsTsv; // "Copy Statistics": name<TAB>value lines of the shown statistics
     model::ValueTableModel* m_values;
     SliceSelector* m_heatSlice;
     HeatmapView* m_heatmap;

@@ -10,6 +10,7 @@
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
+#include "widgets/plot_export.h"
 #include "widgets/saved_model_view.h"
 #include "widgets/start_page.h"
 #include "widgets/tensor_inspector.h"
@@ -491,9 +492,16 @@ void MainWindow::chooseFolder()
 
 void MainWindow::exportHistogram()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Histogram"),
-        QStringLiteral("histogram.png"), tr("PNG image (*.png);;PDF (vector) (*.pdf)"));
+    const QString name
+        = ui::TensorInspector::safeFileName(m_inspector->titleText()) + QStringLiteral("-histogram.png");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Histogram"), QDir(m_settings.lastDirectory()).filePath(name), ui::plotFileFilters());
     if (path.isEmpty()) return;
+    if (const QString state = m_inspector->histogram()->stateMessage(); !state.isEmpty()) {
+        QMessageBox::information(
+            this, tr("Export Histogram"), tr("There is no histogram to export: %1").arg(state));
+        return;
+    }
     if (!m_inspector->histogram()->saveImage(path))
         QMessageBox::warning(
             this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));

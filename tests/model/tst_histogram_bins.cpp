@@ -13,8 +13,7 @@
 using namespace tscope;
 
 namespace {
-template <typename T>
-io::Tensor tensorOf(io::DType dtype, const std::vector<T>& values)
+template <typename T> io::Tensor tensorOf(io::DType dtype, const std::vector<T>& values)
 {
     std::vector<std::byte> bytes(values.size() * sizeof(T));
     std::memcpy(bytes.data(), values.data(), bytes.size());
@@ -57,7 +56,8 @@ private slots:
         auto stats = model::computeStats(tensorOf(io::DType::Float, v), {});
         const double scott = 3.49 * stats->std / std::cbrt(40.0);
         const double width = h.edges[1] - h.edges[0];
-        QVERIFY2(width <= scott && width > scott * 0.5, qPrintable(QStringLiteral("%1 vs %2").arg(width).arg(scott)));
+        QVERIFY2(width <= scott && width > scott * 0.5,
+            qPrintable(QStringLiteral("%1 vs %2").arg(width).arg(scott)));
     }
 
     void manyValuesAreCapped()

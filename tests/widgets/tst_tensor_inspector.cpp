@@ -2,17 +2,21 @@
 // tensor), a slot is titled by the variable it belongs to, and a table's keys and values are told apart.
 #include "app/gui/main_window.h"
 #include "io/variable_tree.h"
+#include "model/items/signature_table_model.h"
 #include "model/items/value_table_model.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/histogram_plot.h"
+#include "widgets/saved_model_view.h"
+#include "widgets/table_export.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
+#include <QImage>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -131,6 +135,48 @@ private slots:
         const QStringList rows = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(rows.size(), values->rowCount() + 1);
         QCOMPARE(rows[1].split(QLatin1Char(',')).size(), values->columnCount() + 1);
+    }
+
+    void plotsAndTablesExport()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto artifact = w.session()->artifact();
+        const int entry = artifact->findEntry("critic/hidden2/kernel");
+        w.treeView()->selectTensor(w.session()->ref(artifact->bundle->entries()[size_t(entry)].key));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
+        const QString name = w.inspector()->titleText();
+        QVERIFY(w.inspector()->histogram()->title().contains(name));
+        QTemporaryDir dir;
+        for (const char* ext : { "png", "svg", "pdf" }) {
+            const QString path = dir.filePath(QStringLiteral("h.") + QLatin1String(ext));
+            QVERIFY2(w.inspector()->histogram()->saveImage(path), ext);
+            QVERIFY(QFileInfo(path).size() > 0);
+        }
+        QVERIFY(!QImage(dir.filePath(QStringLiteral("h.png"))).isNull());
+        QFile svg(dir.filePath(QStringLiteral("h.svg")));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QString svgText = QString::fromUtf8(svg.readAll());
+        QVERIFY2(svgText.contains(QStringLiteral("<title>Histogram of ") + name.toHtmlEscaped()),
+            qPrintable(svgText.left(400)));
+        QVERIFY(
+            !w.inspector()->histogram()->saveImage(dir.filePath(QStringLiteral("h.bmpx")))); // unknown type
+        // Statistics as name/value lines.
+        const QStringList stats = w.inspector()->statsTsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(stats.contains(QStringLiteral("variable\t") + name));
+        QVERIFY(std::any_of(stats.begin(), stats.end(),
+            [](const QString& l) { return l.startsWith(QStringLiteral("mean\t")); }));
+        // Any table (the signatures) as TSV/CSV with its header.
+        w.openPath(corpus("keras-tf27-heart-savedmodel"));
+        QTRY_VERIFY(w.session()->artifact() != artifact);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto* sigs = w.savedModelView()->signatureModel();
+        const QStringList lines
+            = ui::tableText(*sigs, QLatin1Char(',')).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), sigs->rowCount() + 1);
+        QCOMPARE(lines[0].split(QLatin1Char(',')).size(), sigs->columnCount());
     }
 
     void plotsSayWhyThereIsNothingToDraw()
