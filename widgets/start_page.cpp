@@ -34,6 +34,7 @@ StartPage::StartPage(QWidget* parent)
 
     m_recent = new QListWidget(this);
     m_recent->setToolTip(tr("Double-click or press Enter to open"));
+    m_recent->setSpacing(3);
     m_message = new MessageBar(this);
     auto* hint = new QLabel(tr("You can also drop a file or folder onto this window."), this);
     hint->setEnabled(false);
@@ -71,7 +72,7 @@ void StartPage::setRecent(const QStringList& paths)
     for (const auto& p : paths) {
         QFileInfo fi(p);
         auto* item = new QListWidgetItem(
-            QStringLiteral("%1\n%2").arg(recentTitle(p), QDir::toNativeSeparators(fi.absolutePath())),
+            QStringLiteral("%1   —   %2").arg(recentTitle(p), QDir::toNativeSeparators(fi.absolutePath())),
             m_recent);
         item->setData(Qt::UserRole, p);
         item->setToolTip(p);

@@ -156,6 +156,11 @@ void VariableTreeView::reset()
     m_savedExpansion.clear();
     m_wasFiltering = false;
     fillDTypes();
+    // A tree built from key names is in the index's byte order (layer_10 before layer_2): sort it
+    // naturally. An object graph's order is the model's own (layer order): keep it.
+    const auto artifact = m_model->artifact();
+    const bool byName = artifact && !artifact->tree.objectBased;
+    m_tree->sortByColumn(byName ? model::VariableTreeModel::NameColumn : -1, Qt::AscendingOrder);
     applyFilterNow();
     if (!m_proxy->isFiltering()) expandFirstLevels();
 }

@@ -36,6 +36,10 @@ int main(int argc, char** argv)
         QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));
     QCommandLineOption dark(
         QStringLiteral("dark"), QStringLiteral("Use the Fusion style with a dark palette."));
+    QCommandLineOption filter(QStringLiteral("filter"),
+        QStringLiteral("With --screenshot: type TEXT into the variable filter first."),
+        QStringLiteral("TEXT"));
+    parser.addOption(filter);
     parser.addOption(view);
     parser.addOption(verify);
     parser.addOption(dark);
@@ -60,6 +64,7 @@ int main(int argc, char** argv)
         // statistics, grab the window, quit.
         auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot),
             parser.value(select), parser.value(view), parser.isSet(verify));
+        driver->setFilter(parser.value(filter));
         driver->start();
     }
     return app.exec();

@@ -182,7 +182,9 @@ MainWindow::MainWindow(QWidget* parent)
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
     fitToScreen();
     restoreState(m_settings.windowState());
-    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 560, 720 });
+    // The tree gets 45%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
+    // are the longest text in the window.
+    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 45000, 55000 });
     updateActions();
 }
 
@@ -385,7 +387,7 @@ void MainWindow::onOpened()
     setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
                                .arg(QString::fromStdString(artifact->format()))
-                               .arg(totals.variables)
+                               .arg(QLocale().toString(static_cast<qulonglong>(totals.variables)))
                                .arg(model::formatCount(totals.parameters), model::formatBytes(totals.bytes)));
     m_stack->setCurrentIndex(ArtifactPageIndex);
     updateActions();

@@ -5,12 +5,14 @@
 #include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
+#include "widgets/saved_model_view.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 #include "widgets/verify_report_dialog.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -35,7 +37,11 @@ void ScreenshotDriver::showView()
         m_window->pages()->setCurrentIndex(0);
     else if (m_view == QLatin1String("savedmodel"))
         m_window->pages()->setCurrentIndex(2);
-    else if (m_view == QLatin1String("histogram"))
+    else if (m_view == QLatin1String("functions")) {
+        m_window->pages()->setCurrentIndex(2);
+        if (auto* tabs = m_window->savedModelView()->findChild<QTabWidget*>())
+            tabs->setCurrentIndex(tabs->count() - 1);
+    } else if (m_view == QLatin1String("histogram"))
         m_window->inspector()->tabs()->setCurrentIndex(0);
     else if (m_view == QLatin1String("values"))
         m_window->inspector()->tabs()->setCurrentIndex(1);
@@ -45,6 +51,8 @@ void ScreenshotDriver::showView()
 
 void ScreenshotDriver::start()
 {
+    const double dpr = m_window->devicePixelRatioF();
+    m_window->resize(static_cast<int>(kScreenWidth / dpr), static_cast<int>(kScreenHeight / dpr));
     connect(m_window->session(), &model::ArtifactSession::opened, this, &ScreenshotDriver::onOpened);
     connect(m_window->session(), &model::ArtifactSession::failed, this,
         [this] { QTimer::singleShot(200, this, &ScreenshotDriver::grabAndQuit); });
@@ -59,6 +67,10 @@ void ScreenshotDriver::start()
 
 void ScreenshotDriver::onOpened()
 {
+    if (!m_filter.isEmpty()) {
+        m_window->treeView()->filterEdit()->setText(m_filter);
+        m_window->treeView()->applyFilterNow();
+    }
     auto artifact = m_window->session()->artifact();
     if (m_variable.isEmpty() || !artifact) {
         ready(300);

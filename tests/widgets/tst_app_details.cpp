@@ -47,8 +47,8 @@ private slots:
         page.setRecent({ a, b });
         QCOMPARE(page.recentList()->count(), 2);
         QVERIFY(page.recentList()->item(0)->text() != page.recentList()->item(1)->text());
-        QVERIFY(
-            page.recentList()->item(0)->text().startsWith(QStringLiteral("heart_model/saved_model.pb\n")));
+        QVERIFY(page.recentList()->item(0)->text().startsWith(
+            QStringLiteral("heart_model/saved_model.pb   —   ")));
     }
 };
 
