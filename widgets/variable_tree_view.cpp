@@ -65,8 +65,11 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(model::VariableTreeModel::NameColumn, QHeaderView::Stretch);
+    // Names are never cut: the name column is sized to its text once per artifact (a narrow pane
+    // scrolls sideways; re-measuring on every filter would cost each keystroke), the last column takes
+    // what is left.
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->setSectionResizeMode(model::VariableTreeModel::NameColumn, QHeaderView::Interactive);
     for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c)
         m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
 
@@ -163,6 +166,7 @@ void VariableTreeView::reset()
     m_tree->sortByColumn(byName ? model::VariableTreeModel::NameColumn : -1, Qt::AscendingOrder);
     applyFilterNow();
     if (!m_proxy->isFiltering()) expandFirstLevels();
+    m_tree->resizeColumnToContents(model::VariableTreeModel::NameColumn);
 }
 
 void VariableTreeView::expandFirstLevels()
