@@ -32,6 +32,8 @@ SavedModelView::SavedModelView(QWidget* parent)
     m_signatures->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_signatures->verticalHeader()->hide();
     m_signatures->horizontalHeader()->setStretchLastSection(true);
+    // Never cut a tensor name or "Graph tensor": columns fit their text, the table scrolls sideways.
+    m_signatures->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_signatures->setAlternatingRowColors(true);
     m_signatures->setWordWrap(false);
     m_objectModel = new model::ObjectGraphModel(this);

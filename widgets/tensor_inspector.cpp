@@ -305,8 +305,9 @@ void TensorInspector::showGroup(int nodeId)
     const QLocale locale;
     QString name = QString::fromStdString(group.path.empty() ? group.name : group.path);
     m_title->setText(name);
-    QString details
-        = tr("group of %n variable(s)", nullptr, static_cast<int>(std::min<uint64_t>(variables, INT32_MAX)));
+    QString details = variables == 1
+        ? tr("group of 1 variable")
+        : tr("group of %1 variables").arg(locale.toString(static_cast<qulonglong>(variables)));
     if (!group.label.empty())
         details += QStringLiteral(" — ") + QString::fromStdString(group.label).toHtmlEscaped();
     details += QStringLiteral("<br>")

@@ -298,6 +298,23 @@ bool VariableTreeView::selectVariable(const QString& nameOrPath)
     return true;
 }
 
+bool VariableTreeView::selectGroup(const QString& path)
+{
+    const auto artifact = m_model->artifact();
+    if (!artifact) return false;
+    const std::string wanted = path.toStdString();
+    const auto& nodes = artifact->tree.nodes;
+    for (size_t id = 1; id < nodes.size(); ++id)
+        if (nodes[id].entry < 0 && (nodes[id].path.empty() ? nodes[id].name : nodes[id].path) == wanted) {
+            const QModelIndex idx = m_proxy->indexOfNode(static_cast<int>(id));
+            if (!idx.isValid()) return false; // filtered out
+            m_tree->setCurrentIndex(idx);
+            m_tree->scrollTo(idx);
+            return true;
+        }
+    return false;
+}
+
 QString VariableTreeView::currentKey() const
 {
     const QModelIndex idx = m_tree->currentIndex();

@@ -50,6 +50,8 @@ public:
     void revealTensor(const model::TensorRef& ref); // expands to it and scrolls, keeping the selection
     // Selects a variable by checkpoint key or TF2 object path (`dense/kernel`); false if there is none.
     bool selectVariable(const QString& nameOrPath);
+    // Selects an inner node (a layer, a scope) by its path, e.g. `layer_with_weights-2`; false if none.
+    bool selectGroup(const QString& path);
     QString currentKey() const;
     void copyCurrentName();
 

@@ -77,6 +77,10 @@ void ScreenshotDriver::onOpened()
         return;
     }
     if (artifact->findEntry(m_variable.toStdString()) < 0) {
+        if (m_window->treeView()->selectGroup(m_variable)) { // a layer: its aggregate, nothing to compute
+            ready(300);
+            return;
+        }
         std::fprintf(stderr, "tensorscope: no variable '%s'\n", qPrintable(m_variable));
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
