@@ -139,6 +139,24 @@ void SavedModelView::showMetaGraph(int index)
                      .arg(esc(a.filename), a.exists ? QString() : tr("<font color='red'>(missing)</font>"));
         h += QStringLiteral("</ul>");
     }
+    // Functions of the object graph with each concrete signature, as saved_model_cli show --all lists
+    // them ("Callable with"): the path, then one line per signature.
+    if (mg->hasObjectGraph) {
+        QString fh;
+        int functions = 0;
+        for (const auto& n : mg->objects) {
+            if ((n.kind != "function" && n.kind != "bare_concrete_function") || n.path.empty()) continue;
+            ++functions;
+            fh += QStringLiteral("<p><b><tt>%1</tt></b>").arg(esc(n.path));
+            if (n.functionSignatures.empty()) fh += tr(" — no traced signature");
+            int option = 0;
+            for (const auto& sig : n.functionSignatures)
+                fh += QStringLiteral("<br>&nbsp;&nbsp;%1 <tt>%2%3</tt>")
+                          .arg(tr("option %1:").arg(++option), esc(n.path), esc(sig));
+            fh += QStringLiteral("</p>");
+        }
+        h += tr("<h3>Functions (%1)</h3>").arg(functions) + (functions ? fh : tr("<p>none</p>"));
+    }
     std::vector<std::pair<uint64_t, std::string>> ops;
     for (const auto& [op, n] : mg->opCounts)
         ops.push_back({ n, op });

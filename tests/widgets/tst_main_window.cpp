@@ -109,6 +109,23 @@ private slots:
         QVERIFY(!w.savedModelView()->banner()->isVisibleTo(w.savedModelView()));
     }
 
+    void functionsTabListsConcreteSignatures()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("keras-tf27-heart-savedmodel"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const QString text = w.savedModelView()->details()->toPlainText();
+        int signatures = 0;
+        for (const auto& n : w.session()->artifact()->savedModel->metaGraphs[0].objects)
+            if (n.kind == "function" && !n.path.empty())
+                for (const auto& sig : n.functionSignatures) {
+                    ++signatures;
+                    QVERIFY2(text.contains(QString::fromStdString(n.path + sig)), (n.path + sig).c_str());
+                }
+        QVERIFY(signatures > 0);
+    }
+
     void failureIsShownInline_data()
     {
         QTest::addColumn<QString>("path");
