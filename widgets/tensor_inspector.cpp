@@ -93,12 +93,14 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     auto* exportValues = new QPushButton(tr("Export CSV…"), this);
     exportValues->setToolTip(tr("Save the values shown (this slice) as CSV"));
     connect(exportValues, &QPushButton::clicked, this, &TensorInspector::exportValues);
+    // Two rows: at QT_SCALE_FACTOR=2 on a 1600 px screen one row would not fit beside the tree.
     auto* valueBar = new QHBoxLayout;
-    valueBar->addWidget(m_valueSlice, 1);
     valueBar->addWidget(m_precision);
+    valueBar->addStretch();
     valueBar->addWidget(exportValues);
     auto* valuesPage = new QWidget(this);
     auto* vl = new QVBoxLayout(valuesPage);
+    vl->addWidget(m_valueSlice);
     vl->addLayout(valueBar);
     vl->addWidget(m_valueView, 1);
     connect(m_precision, &QSpinBox::valueChanged, this, [this](int digits) {
