@@ -15,6 +15,7 @@ PKGS=(
   xvfb xauth fonts-dejavu-core
   python3 python3-venv
   clang libclang-rt-14-dev
+  desktop-file-utils appstream xdg-utils libfile-mimeinfo-perl shared-mime-info x11-utils dpkg-dev file man-db
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,15 +1,35 @@
-// tensorscope: the desktop app. `tensorscope [PATH]` opens PATH (anything the CLI accepts).
+// tensorscope: the desktop app. `tensorscope [PATH...]` opens each PATH (anything the CLI accepts); when
+// Tensorscope already runs for this user and display, the files go to it and this process exits.
 #include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot_driver.h"
+#include "app/gui/single_instance.h"
+#include "app/gui/window_opener.h"
 #include "tscope_version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPointer>
 #include <QTimer>
+
+namespace {
+
+// `tensorscope --help` and `--version` must work in a terminal without a display (over ssh, in a
+// package build): they show no window, so they get the offscreen platform.
+void noDisplayForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "--help-all" || arg == "--version" || arg == "-v")
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
+    noDisplayForHelpOrVersion(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tensorscope"));
     QApplication::setOrganizationName(QStringLiteral("Tensorscope"));
@@ -46,26 +66,55 @@ int main(int argc, char** argv)
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addOption(select);
-    parser.addPositionalArgument(
-        QStringLiteral("path"), QStringLiteral("Checkpoint, SavedModel or training directory to open."));
+    QCommandLineOption newInstance(QStringLiteral("new-instance"),
+        QStringLiteral("Start a separate Tensorscope even if one is running (by default the files are "
+                       "handed to the running one, which opens them in new windows)."));
+    parser.addOption(newInstance);
+    parser.addPositionalArgument(QStringLiteral("paths"),
+        QStringLiteral("Checkpoints (.index, data shard, prefix), `checkpoint` state files, SavedModels "
+                       "(saved_model.pb/.pbtxt or directory) or training directories. Files of one artifact "
+                       "open it once; several artifacts open a window each."),
+        QStringLiteral("[paths...]"));
     parser.process(app);
     if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
 
-    tscope::app::MainWindow window;
-    window.show();
-    if (parser.isSet(demo))
-        window.openDemo();
-    else if (!parser.positionalArguments().isEmpty())
-        window.openPath(parser.positionalArguments().first());
-    if (parser.isSet(select) && !parser.isSet(screenshot)) window.selectWhenOpen(parser.value(select));
+    // Scripted runs (screenshots, the demo) never hand over to, or serve, a running Tensorscope.
+    const bool scripted = parser.isSet(screenshot) || parser.isSet(demo);
+    tscope::app::SingleInstance instance;
+    if (!parser.isSet(newInstance) && !scripted) {
+        auto outcome = instance.start(parser.positionalArguments());
+        if (outcome && *outcome == tscope::app::SingleInstance::Outcome::HandedOver) return 0;
+        if (!outcome)
+            qWarning("Tensorscope: running as a separate instance: %s", outcome.status().toString().c_str());
+    }
+
+    tscope::app::WindowOpener opener;
+    QObject::connect(&instance, &tscope::app::SingleInstance::filesReceived, &opener,
+        [&opener](const QStringList& files) { opener.openFiles(files); });
+    QList<tscope::app::MainWindow*> windows;
+    if (parser.isSet(demo)) {
+        windows.append(opener.newWindow());
+        windows.first()->openDemo();
+    } else {
+        windows = opener.openFiles(parser.positionalArguments());
+    }
+    if (parser.isSet(select) && !parser.isSet(screenshot) && !windows.isEmpty())
+        windows.first()->selectWhenOpen(parser.value(select));
 
     if (parser.isSet(screenshot)) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
-        auto* driver = new tscope::app::ScreenshotDriver(&window, parser.value(screenshot),
+        auto* driver = new tscope::app::ScreenshotDriver(windows.first(), parser.value(screenshot),
             parser.value(select), parser.value(view), parser.isSet(verify));
         driver->setFilter(parser.value(filter));
         driver->start();
     }
-    return app.exec();
+    const int rc = app.exec();
+    // Windows still open when a script quit the app are deleted while the application still exists.
+    QList<QPointer<tscope::app::MainWindow>> open;
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* window = qobject_cast<tscope::app::MainWindow*>(w)) open.append(window);
+    for (const auto& window : open)
+        delete window.data();
+    return rc;
 }
