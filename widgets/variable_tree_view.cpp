@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QResizeEvent>
 #include <QSet>
 #include <QTimer>
 #include <QTreeView>
@@ -65,13 +66,10 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    // Names are never cut: the name column is sized to its text once per artifact (a narrow pane
-    // scrolls sideways; re-measuring on every filter would cost each keystroke), the last column takes
-    // what is left.
-    m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->setSectionResizeMode(model::VariableTreeModel::NameColumn, QHeaderView::Interactive);
-    for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c)
-        m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Names: sized to their text once per artifact and on resize (re-measuring on every filter would
+    // cost each keystroke), within what the numeric columns leave; a narrow pane scrolls sideways.
+    m_tree->header()->setStretchLastSection(false); // fitNameColumn() fills the width instead
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive); // sized by fitNameColumn()
 
     // One action for the context menu and Edit: the same words and the same shortcut in both places.
     m_copyName = new QAction(tr("&Copy Variable Name"), this);
@@ -166,7 +164,33 @@ void VariableTreeView::reset()
     m_tree->sortByColumn(byName ? model::VariableTreeModel::NameColumn : -1, Qt::AscendingOrder);
     applyFilterNow();
     if (!m_proxy->isFiltering()) expandFirstLevels();
+    QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn); // after the columns fit their text
+}
+
+void VariableTreeView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // The pane's width decides how much the names may take; measured once the view has laid out.
+    if (m_model->artifact() && event->oldSize().width() != width())
+        QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn);
+}
+
+void VariableTreeView::fitNameColumn()
+{
+    // As wide as the names, but leaving the numeric columns in view when the pane allows a readable
+    // name column (then only long layer labels elide; their tooltip has them whole).
     m_tree->resizeColumnToContents(model::VariableTreeModel::NameColumn);
+    int others = 0;
+    for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c) {
+        m_tree->resizeColumnToContents(c);
+        others += m_tree->header()->sectionSize(c);
+    }
+    const int available = m_tree->viewport()->width() - others;
+    const int minimum = fontMetrics().averageCharWidth() * 28;
+    const int names = m_tree->columnWidth(model::VariableTreeModel::NameColumn);
+    // Fill the pane; when the names need more, take what is left down to `minimum` (then scroll).
+    m_tree->setColumnWidth(
+        model::VariableTreeModel::NameColumn, names > available ? std::max(available, minimum) : available);
 }
 
 void VariableTreeView::expandFirstLevels()

@@ -59,11 +59,15 @@ signals:
     void tensorSelected(const tscope::model::TensorRef& ref); // invalid for an inner node or nothing
     void groupSelected(int nodeId); // an inner node (a layer, a scope): io::VariableTree node id
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void applyFilter();
     void fillDTypes();
     void updateMatchLabel();
     void expandFirstLevels();
+    void fitNameColumn();
     std::vector<int> expandedNodes() const; // node ids, walking only what is expanded
     std::vector<int> m_savedExpansion; // from before a filter was typed, restored when it is cleared
     bool m_wasFiltering = false;

@@ -182,9 +182,9 @@ MainWindow::MainWindow(QWidget* parent)
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
     fitToScreen();
     restoreState(m_settings.windowState());
-    // The tree gets 45%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
+    // The tree gets 48%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
     // are the longest text in the window.
-    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 45000, 55000 });
+    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 48000, 52000 });
     updateActions();
 }
 
