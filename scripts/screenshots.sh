@@ -15,9 +15,10 @@ run() {
   elif command -v xvfb-run >/dev/null; then xvfb-run -a -s "-screen 0 1400x900x24" "$APP" "$@"
   else QT_QPA_PLATFORM=offscreen "$APP" "$@"; fi
 }
-shoot() { # name path [--select VAR]
+shoot() { # name path [--select VAR]  (an empty path: the start page)
   local name="$1" path="$2"; shift 2
-  run "$path" "$@" --screenshot "$OUT/$name.png"
+  if [ -n "$path" ]; then set -- "$path" "$@"; fi
+  run "$@" --screenshot "$OUT/$name.png"
   test -s "$OUT/$name.png" || { echo "no screenshot for $name" >&2; exit 1; }
 }
 shoot tf2-training-checkpoint "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel
@@ -27,6 +28,24 @@ shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select linear/lin
 shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 shoot export-dialog "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel --view export
+# The GUI review's set (issue 10): start page, a 4-D kernel in every inspector tab, the SavedModel's
+# functions, a group row's aggregate, dark palette and scale 2 (the driver shoots a 1600x1000 screen).
+shoot start-page ""
+shoot kernel4d-histogram "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view histogram
+shoot kernel4d-values "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view values
+shoot kernel4d-heatmap "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view heatmap
+shoot kernel4d-heatmap-dark "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view heatmap --dark
+QT_SCALE_FACTOR=2 shoot kernel4d-values-scale2 "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view values
+shoot group-aggregate "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2
+shoot savedmodel-functions "$CORPUS/keras-tf27-heart-savedmodel" --view functions
+QT_SCALE_FACTOR=2 shoot savedmodel-signatures-scale2-dark "$CORPUS/keras-tf27-heart-savedmodel" --view savedmodel --dark
+# 100,000 variables filtered: filter_stall writes the checkpoint (and measures typing) when built.
+if [ -x build/filter_stall ]; then
+  MANY="${TSCOPE_MANY_DIR:-$(mktemp -d)}"
+  QT_QPA_PLATFORM=offscreen build/filter_stall "$MANY" || true
+  shoot filter-100k "$MANY/many_variables/ckpt-1" --filter sublayer_45/kernel \
+    --select model/layer_with_weights-7/sublayer_45/kernel
+fi
 if [ -d resources/demo/saved_model ]; then
   shoot demo-savedmodel resources/demo/saved_model --view savedmodel
   shoot demo-values resources/demo/saved_model --select layer_with_weights-0/kernel --view values

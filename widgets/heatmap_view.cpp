@@ -1,6 +1,7 @@
 #include "widgets/heatmap_view.h"
 
 #include <QLabel>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <cmath>
 #include <qcustomplot.h>
@@ -26,7 +27,7 @@ HeatmapView::HeatmapView(QWidget* parent)
     diverging.setColorStopAt(0.75, QColor(239, 138, 98));
     diverging.setColorStopAt(1.0, QColor(178, 24, 43));
     diverging.setNanHandling(QCPColorGradient::nhNanColor);
-    diverging.setNanColor(QColor(0, 200, 0));
+    diverging.setNanColor(nonFiniteColor());
     m_map->setGradient(diverging);
     m_map->setInterpolate(false);
     m_plot->yAxis->setRangeReversed(true); // row 0 at the top, like the value grid
@@ -50,19 +51,60 @@ HeatmapView::HeatmapView(QWidget* parent)
         axis->setLabelColor(fg);
     }
     m_note = new QLabel(this);
+    m_note->setTextFormat(Qt::RichText);
+    m_state = new QLabel(this);
+    m_state->setAlignment(Qt::AlignCenter);
+    m_state->setWordWrap(true);
+    m_state->setEnabled(false); // the palette's quiet text colour
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(m_state);
+    m_pages->addWidget(m_plot);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_note);
-    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_pages, 1);
     clear(tr("Select a variable with at least one dimension"));
+}
+
+QColor HeatmapView::nonFiniteColor()
+{
+    return QColor(90, 90, 90); // mid grey: reads on light and dark bases, not on the diverging scale
+}
+
+QString HeatmapView::strideText(int64_t rowStep, int64_t colStep)
+{
+    if (rowStep <= 1 && colStep <= 1) return {};
+    auto every = [](int64_t n, const QString& what) {
+        if (n <= 1) return tr("every %1").arg(what);
+        const int64_t h = n % 100, t = n % 10;
+        const char* suffix = h >= 11 && h <= 13 ? "th" : t == 1 ? "st" : t == 2 ? "nd" : t == 3 ? "rd" : "th";
+        return tr("every %1%2 %3").arg(n).arg(QLatin1String(suffix), what);
+    };
+    return tr("downsampled: %1, %2").arg(every(rowStep, tr("row")), every(colStep, tr("column")));
+}
+
+QString HeatmapView::stateMessage() const
+{
+    return m_pages->currentWidget() == m_state ? m_state->text() : QString();
+}
+
+QString HeatmapView::noteText() const
+{
+    return m_note->text();
+}
+
+void HeatmapView::showState(const QString& message)
+{
+    m_state->setText(message);
+    m_pages->setCurrentWidget(m_state);
 }
 
 void HeatmapView::clear(const QString& message)
 {
     m_map->data()->clear();
     m_map->setVisible(false);
-    m_note->setText(message);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_note->clear();
+    showState(message);
 }
 
 void HeatmapView::setPlane(
@@ -73,6 +115,14 @@ void HeatmapView::setPlane(
         return;
     }
     const auto& p = *plane;
+    size_t nonFinite = 0;
+    for (double v : p.values)
+        nonFinite += !std::isfinite(v);
+    if (nonFinite == p.values.size()) {
+        clear(tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(nonFinite));
+        return;
+    }
+    m_pages->setCurrentWidget(m_plot);
     m_map->setVisible(true);
     m_map->data()->setSize(static_cast<int>(p.cols), static_cast<int>(p.rows));
     m_map->data()->setRange(QCPRange(0, static_cast<double>((p.cols - 1) * p.colStep)),
@@ -99,8 +149,13 @@ void HeatmapView::setPlane(
     m_plot->xAxis->setRange(-hx, static_cast<double>((p.cols - 1) * p.colStep) + hx);
     m_plot->yAxis->setRange(-hy, static_cast<double>((p.rows - 1) * p.rowStep) + hy);
     QString note = tr("min %1, max %2").arg(p.min, 0, 'g', 6).arg(p.max, 0, 'g', 6);
-    if (p.rowStep > 1 || p.colStep > 1)
-        note += tr(" — downsampled: every %1th row, %2th column").arg(p.rowStep).arg(p.colStep);
+    if (const QString stride = strideText(p.rowStep, p.colStep); !stride.isEmpty())
+        note += QStringLiteral(" — ") + stride;
+    note = note.toHtmlEscaped();
+    if (nonFinite > 0) // the legend entry of the colour no scale shows
+        note += tr(" &nbsp; <span style='color:%1'>■</span> NaN/Inf (%2 cells)")
+                    .arg(nonFiniteColor().name())
+                    .arg(nonFinite);
     m_note->setText(note);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

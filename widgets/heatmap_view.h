@@ -11,6 +11,7 @@ class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
 class QLabel;
+class QStackedWidget;
 
 namespace tscope::ui {
 
@@ -22,12 +23,21 @@ public:
         std::shared_ptr<const model::PlaneData> plane, const QString& rowLabel, const QString& colLabel);
     void clear(const QString& message);
     QCustomPlot* plot() const { return m_plot; }
+    // What is shown instead of a plot (computing, nothing to draw...); "" while a plane is drawn.
+    QString stateMessage() const;
+    QString noteText() const; // the line above the plot: range, downsampling, non-finite legend
+    // "every 20th row, every column" for a downsampled plane ("" when nothing is skipped).
+    static QString strideText(int64_t rowStep, int64_t colStep);
+    static QColor nonFiniteColor(); // cells holding NaN or ±Inf: outside the blue-white-red scale
 
 private:
+    void showState(const QString& message);
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
     QCPColorScale* m_scale;
     QLabel* m_note;
+    QLabel* m_state;
+    QStackedWidget* m_pages;
 };
 
 } // namespace tscope::ui

@@ -1,9 +1,12 @@
 #include "widgets/histogram_plot.h"
 
+#include "widgets/plot_export.h"
+
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -36,11 +39,18 @@ HistogramPlot::HistogramPlot(QWidget* parent)
         axis->setLabelColor(fg);
     }
 
+    m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
+    m_title->setTextColor(fg);
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+
     m_bins = new QSpinBox(this);
-    m_bins->setRange(2, 1000);
-    m_bins->setValue(64);
+    m_bins->setRange(0, 1000);
+    m_bins->setValue(0);
     m_bins->setPrefix(tr("Bins: "));
-    m_bins->setToolTip(tr("Number of histogram bins"));
+    m_bins->setSpecialValueText(tr("Bins: auto"));
+    m_bins->setToolTip(tr("Number of histogram bins; 'auto' chooses from the data (Scott's rule; whole "
+                          "numbers for integer tensors)"));
     m_bins->setKeyboardTracking(false);
     m_log = new QCheckBox(tr("Log counts"), this);
     m_log->setToolTip(tr("Logarithmic count axis: shows rare values next to the bulk"));
@@ -54,8 +64,15 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     controls->addWidget(m_note);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_state = new QLabel(this);
+    m_state->setAlignment(Qt::AlignCenter);
+    m_state->setWordWrap(true);
+    m_state->setEnabled(false); // the palette's quiet text colour
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(m_state);
+    m_pages->addWidget(m_plot);
     layout->addLayout(controls);
-    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_pages, 1);
 
     connect(m_bins, &QSpinBox::valueChanged, this, &HistogramPlot::binsChanged);
     connect(m_log, &QCheckBox::toggled, this, [this] { replot(); });
@@ -66,24 +83,49 @@ int HistogramPlot::bins() const
 {
     return m_bins->value();
 }
+void HistogramPlot::setBins(int bins)
+{
+    m_bins->setValue(bins);
+}
+
 bool HistogramPlot::logScale() const
 {
     return m_log->isChecked();
+}
+
+void HistogramPlot::showState(const QString& message)
+{
+    m_state->setText(message);
+    m_pages->setCurrentWidget(m_state);
+}
+
+QString HistogramPlot::title() const
+{
+    return m_title->text();
+}
+
+QString HistogramPlot::stateMessage() const
+{
+    return m_pages->currentWidget() == m_state ? m_state->text() : QString();
+}
+
+void HistogramPlot::setTitle(const QString& title)
+{
+    m_title->setText(title.isEmpty() ? QString() : tr("Histogram of %1").arg(title));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HistogramPlot::clear(const QString& message)
 {
     m_data = {};
     m_bars->data()->clear();
-    m_note->setText(message);
-    m_plot->xAxis->setRange(0, 1);
-    m_plot->yAxis->setRange(0, 1);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_note->clear();
+    showState(message.isEmpty() ? tr("No histogram") : message);
 }
 
 void HistogramPlot::setBusy(const QString& message)
 {
-    m_note->setText(message);
+    showState(message);
 }
 
 void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QString& title)
@@ -98,8 +140,23 @@ void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QS
     if (hist.infs)
         notes << tr(
             "%n Inf not plotted", nullptr, static_cast<int>(std::min<uint64_t>(hist.infs, INT32_MAX)));
-    if (hist.empty()) notes << tr("no numeric values");
+    uint64_t plotted = 0;
+    for (auto c : hist.counts)
+        plotted += c;
+    if (hist.empty() || plotted == 0) {
+        // Nothing finite: say so instead of drawing empty 0..1 axes.
+        m_note->clear();
+        showState(hist.nans || hist.infs
+                ? tr("Nothing to plot: all %1 values are NaN or infinite (%2 NaN, %3 Inf)")
+                      .arg(hist.total)
+                      .arg(hist.nans)
+                      .arg(hist.infs)
+                : tr("Nothing to plot: no numeric values"));
+        return;
+    }
+    notes.prepend(tr("%n bin(s)", nullptr, static_cast<int>(hist.counts.size())));
     m_note->setText(notes.join(QStringLiteral(", ")));
+    m_pages->setCurrentWidget(m_plot);
     replot();
 }
 
@@ -143,8 +200,8 @@ void HistogramPlot::replot()
 
 bool HistogramPlot::saveImage(const QString& fileName)
 {
-    if (fileName.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) return m_plot->savePdf(fileName);
-    return m_plot->savePng(fileName, 0, 0, 2.0);
+    if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
+    return savePlot(m_plot, fileName, m_title->text());
 }
 
 } // namespace tscope::ui

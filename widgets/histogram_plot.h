@@ -8,8 +8,10 @@
 
 class QCustomPlot;
 class QCPBars;
+class QCPTextElement;
 class QCheckBox;
 class QLabel;
+class QStackedWidget;
 class QSpinBox;
 
 namespace tscope::ui {
@@ -23,17 +25,26 @@ public:
     void setBusy(const QString& message); // placeholder while computing
     void clear(const QString& message = {});
 
-    int bins() const;
+    int bins() const; // 0 = auto
+    void setBins(int bins);
     bool logScale() const;
     QCustomPlot* plot() const { return m_plot; }
-    // Saves the plot as PNG or SVG (by extension... SVG needs QtSvg; PDF is the vector fallback).
+    // What is shown instead of the plot (computing, no values...); "" while bars are drawn.
+    QString stateMessage() const;
+    void setTitle(const QString& title); // the variable's name, drawn above the plot and exported
+    // Saves the plot with its title as PNG, SVG or PDF (by extension); false if there is no plot.
     bool saveImage(const QString& fileName);
+    QString title() const; // "Histogram of dense/kernel", "" before a variable is shown
 
 signals:
     void binsChanged(int bins);
 
 private:
     void replot();
+    void showState(const QString& message);
+    QLabel* m_state;
+    QStackedWidget* m_pages;
+    QCPTextElement* m_title;
     QCustomPlot* m_plot;
     QCPBars* m_bars;
     QSpinBox* m_bins;

@@ -5,6 +5,7 @@
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/message_bar.h"
+#include "widgets/table_export.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -27,9 +28,12 @@ SavedModelView::SavedModelView(QWidget* parent)
     m_signatureModel = new model::SignatureTableModel(this);
     m_signatures = new QTableView(this);
     m_signatures->setModel(m_signatureModel);
+    addTableExportActions(m_signatures, QStringLiteral("signatures"));
     m_signatures->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_signatures->verticalHeader()->hide();
     m_signatures->horizontalHeader()->setStretchLastSection(true);
+    // Never cut a tensor name or "Graph tensor": columns fit their text, the table scrolls sideways.
+    m_signatures->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_signatures->setAlternatingRowColors(true);
     m_signatures->setWordWrap(false);
     m_objectModel = new model::ObjectGraphModel(this);
@@ -134,6 +138,24 @@ void SavedModelView::showMetaGraph(int index)
             h += QStringLiteral("<li><tt>%1</tt> %2</li>")
                      .arg(esc(a.filename), a.exists ? QString() : tr("<font color='red'>(missing)</font>"));
         h += QStringLiteral("</ul>");
+    }
+    // Functions of the object graph with each concrete signature, as saved_model_cli show --all lists
+    // them ("Callable with"): the path, then one line per signature.
+    if (mg->hasObjectGraph) {
+        QString fh;
+        int functions = 0;
+        for (const auto& n : mg->objects) {
+            if ((n.kind != "function" && n.kind != "bare_concrete_function") || n.path.empty()) continue;
+            ++functions;
+            fh += QStringLiteral("<p><b><tt>%1</tt></b>").arg(esc(n.path));
+            if (n.functionSignatures.empty()) fh += tr(" — no traced signature");
+            int option = 0;
+            for (const auto& sig : n.functionSignatures)
+                fh += QStringLiteral("<br>&nbsp;&nbsp;%1 <tt>%2%3</tt>")
+                          .arg(tr("option %1:").arg(++option), esc(n.path), esc(sig));
+            fh += QStringLiteral("</p>");
+        }
+        h += tr("<h3>Functions (%1)</h3>").arg(functions) + (functions ? fh : tr("<p>none</p>"));
     }
     std::vector<std::pair<uint64_t, std::string>> ops;
     for (const auto& [op, n] : mg->opCounts)

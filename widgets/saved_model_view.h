@@ -35,6 +35,7 @@ public:
     model::SignatureTableModel* signatureModel() const { return m_signatureModel; }
     MessageBar* banner() const { return m_banner; }
     QComboBox* tagSets() const { return m_tagSets; }
+    QTextBrowser* details() const { return m_details; } // functions (with signatures), ops, assets
 
 private:
     void showMetaGraph(int index);

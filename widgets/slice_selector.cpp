@@ -12,6 +12,9 @@ SliceSelector::SliceSelector(QWidget* parent)
 {
     m_rows = new QComboBox(this);
     m_cols = new QComboBox(this);
+    // Never cut "dim 1 (size 128)": the boxes grow to their longest entry.
+    m_rows->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_cols->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_rows->setToolTip(tr("Dimension shown down the rows"));
     m_cols->setToolTip(tr("Dimension shown across the columns"));
     m_indexLayout = new QHBoxLayout;
@@ -38,7 +41,7 @@ void SliceSelector::setShape(const io::Shape& shape)
     m_rows->addItem(tr("(none)"), -1);
     m_cols->addItem(tr("(none)"), -1);
     for (size_t d = 0; d < shape.size(); ++d) {
-        const QString label = tr("dim %1 (%2)").arg(d).arg(shape[d]);
+        const QString label = tr("dim %1 (size %2)").arg(d).arg(shape[d]);
         m_rows->addItem(label, static_cast<int>(d));
         m_cols->addItem(label, static_cast<int>(d));
     }

@@ -2,6 +2,7 @@
 
 #include "widgets/message_bar.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -33,6 +34,7 @@ StartPage::StartPage(QWidget* parent)
 
     m_recent = new QListWidget(this);
     m_recent->setToolTip(tr("Double-click or press Enter to open"));
+    m_recent->setSpacing(3);
     m_message = new MessageBar(this);
     auto* hint = new QLabel(tr("You can also drop a file or folder onto this window."), this);
     hint->setEnabled(false);
@@ -54,13 +56,23 @@ StartPage::StartPage(QWidget* parent)
         [this](QListWidgetItem* item) { emit openRequested(item->data(Qt::UserRole).toString()); });
 }
 
+QString StartPage::recentTitle(const QString& path)
+{
+    const QFileInfo fi(path);
+    const QString name = fi.fileName();
+    if (name.isEmpty()) return QDir::toNativeSeparators(path);
+    if (fi.isDir()) return name;
+    const QString folder = fi.absoluteDir().dirName();
+    return folder.isEmpty() ? name : folder + QLatin1Char('/') + name;
+}
+
 void StartPage::setRecent(const QStringList& paths)
 {
     m_recent->clear();
     for (const auto& p : paths) {
         QFileInfo fi(p);
         auto* item = new QListWidgetItem(
-            QStringLiteral("%1\n%2").arg(fi.fileName().isEmpty() ? p : fi.fileName(), fi.absolutePath()),
+            QStringLiteral("%1   —   %2").arg(recentTitle(p), QDir::toNativeSeparators(fi.absolutePath())),
             m_recent);
         item->setData(Qt::UserRole, p);
         item->setToolTip(p);

@@ -15,6 +15,10 @@ class StartPage : public QWidget {
 public:
     explicit StartPage(QWidget* parent = nullptr);
     void setRecent(const QStringList& paths);
+    // The recent list's name of `path`: a folder by its name, a file with its folder
+    // ("heart_model/saved_model.pb"), since many artifacts share a file name.
+    static QString recentTitle(const QString& path);
+    QListWidget* recentList() const { return m_recent; }
     MessageBar* messageBar() const { return m_message; }
     QPushButton* demoButton() const { return m_demo; }
 

@@ -2,7 +2,9 @@
 
 #include "io/dtype.h"
 #include "io/element.h"
+#include "io/variable_tree.h"
 #include "model/items/value_table_model.h"
+#include "model/items/variable_title.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/heatmap_view.h"
@@ -10,11 +12,26 @@
 #include "widgets/message_bar.h"
 #include "widgets/slice_selector.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextDocument>
 #include <QVBoxLayout>
+#include <map>
 
 namespace tscope::ui {
 
@@ -42,21 +59,55 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_details->setWordWrap(true);
     m_stats = new QLabel(this);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stats->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* copyStats = new QAction(tr("Copy Statistics"), m_stats);
+    copyStats->setToolTip(tr("The statistics as tab-separated name and value lines"));
+    connect(copyStats, &QAction::triggered, this, [this] {
+        if (!m_statsTsv.isEmpty()) QApplication::clipboard()->setText(m_statsTsv);
+    });
+    m_stats->addAction(copyStats);
     m_message = new MessageBar(this);
 
     m_histogram = new HistogramPlot(this);
     m_values = new model::ValueTableModel(this);
     m_valueView = new QTableView(this);
     m_valueView->setModel(m_values);
-    m_valueView->horizontalHeader()->setDefaultSectionSize(96);
+    m_valueView->setTextElideMode(Qt::ElideNone); // columns are sized to the longest value instead
     m_valueView->verticalHeader()->setDefaultSectionSize(m_valueView->fontMetrics().height() + 6);
     m_valueView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_valueView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_valueSlice = new SliceSelector(this);
+    m_precision = new QSpinBox(this);
+    m_precision->setRange(0, 17);
+    m_precision->setPrefix(tr("Digits: "));
+    m_precision->setSpecialValueText(tr("Digits: exact"));
+    m_precision->setToolTip(tr("Significant digits of real numbers; 'exact' shows the shortest text that "
+                               "reads back as the stored value"));
+    auto* copyValues = new QAction(tr("Copy Cells"), m_valueView);
+    copyValues->setShortcut(QKeySequence::Copy);
+    copyValues->setShortcutContext(Qt::WidgetShortcut);
+    m_valueView->addAction(copyValues);
+    m_valueView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_valueView->setSelectionMode(QAbstractItemView::ContiguousSelection);
+    connect(copyValues, &QAction::triggered, this, &TensorInspector::copySelectedValues);
+    auto* exportValues = new QPushButton(tr("Export CSV…"), this);
+    exportValues->setToolTip(tr("Save the values shown (this slice) as CSV"));
+    connect(exportValues, &QPushButton::clicked, this, &TensorInspector::exportValues);
+    // Two rows: at QT_SCALE_FACTOR=2 on a 1600 px screen one row would not fit beside the tree.
+    auto* valueBar = new QHBoxLayout;
+    valueBar->addWidget(m_precision);
+    valueBar->addStretch();
+    valueBar->addWidget(exportValues);
     auto* valuesPage = new QWidget(this);
     auto* vl = new QVBoxLayout(valuesPage);
     vl->addWidget(m_valueSlice);
+    vl->addLayout(valueBar);
     vl->addWidget(m_valueView, 1);
+    connect(m_precision, &QSpinBox::valueChanged, this, [this](int digits) {
+        m_values->setPrecision(digits);
+        fitValueColumns();
+    });
+    connect(m_values, &QAbstractItemModel::modelReset, this, &TensorInspector::fitValueColumns);
 
     m_heatSlice = new SliceSelector(this);
     m_heatmap = new HeatmapView(this);
@@ -66,8 +117,8 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     hl->addWidget(m_heatmap, 1);
 
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_histogram, tr("&Histogram"));
-    m_tabs->addTab(valuesPage, tr("&Values"));
+    m_tabs->addTab(m_histogram, tr("Hi&stogram")); // Alt+H is Help
+    m_tabs->addTab(valuesPage, tr("Va&lues")); // Alt+V is View
     m_tabs->addTab(heatPage, tr("Heat&map"));
 
     auto* layout = new QVBoxLayout(this);
@@ -120,6 +171,7 @@ QString TensorInspector::statsText() const
 void TensorInspector::showTensor(const model::TensorRef& ref)
 {
     m_ref = ref;
+    m_statsTsv.clear();
     m_message->hide();
     m_values->setTensor(nullptr);
     const auto artifact = m_controller->artifact();
@@ -128,6 +180,7 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         m_title->setText(tr("No variable selected"));
         m_details->setText(tr("Select a variable in the tree to see its statistics, histogram and values."));
         m_stats->clear();
+        m_histogram->setTitle({});
         m_histogram->clear(tr("Select a variable to see its histogram"));
         m_heatmap->clear(tr("Select a variable with at least one dimension"));
         m_valueSlice->setShape({});
@@ -136,11 +189,11 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         return;
     }
     const auto& e = artifact->bundle->entries()[static_cast<size_t>(index)];
-    const auto& an = artifact->tree.annotations[static_cast<size_t>(index)];
-    QString name = QString::fromStdString(an.objectPath.empty() ? e.key : an.objectPath);
-    m_title->setText(name);
-    QString details = QStringLiteral("<b>%1</b>%2 &nbsp; %3 parameters &nbsp; %4")
-                          .arg(QString::fromStdString(io::dtypeName(e.dtype)),
+    const auto title = model::variableTitle(*artifact, index);
+    m_title->setText(title.title);
+    m_histogram->setTitle(title.title);
+    QString details = QStringLiteral("%1<br><b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
+                          .arg(title.role.toHtmlEscaped(), QString::fromStdString(io::dtypeName(e.dtype)),
                               QString::fromStdString(io::shapeToString(e.shape)),
                               model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
     details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
@@ -148,11 +201,6 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         details += tr("<br>partitioned into %1 slices").arg(e.slices.size());
     else
         details += tr("<br>shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
-    if (an.role == io::EntryRole::Slot)
-        details += tr("<br>optimizer slot <b>%1</b> of <tt>%2</tt> (optimizer %3)")
-                       .arg(QString::fromStdString(an.slotName),
-                           QString::fromStdString(an.slotOfKey).toHtmlEscaped(),
-                           QString::fromStdString(an.optimizerPath).toHtmlEscaped());
     m_details->setText(details);
     setStatsPlaceholder(tr("Computing statistics…"));
     m_histogram->clear();
@@ -163,12 +211,133 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_controller->inspect(ref, m_histogram->bins());
 }
 
+void TensorInspector::fitValueColumns()
+{
+    // Fixed-width digits: the longest text times one digit's advance, plus the cell's margins.
+    const QFontMetrics fm(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    const int width
+        = m_values->maxTextLength() * fm.horizontalAdvance(QLatin1Char('0')) + 2 * fm.averageCharWidth() + 8;
+    auto* header = m_valueView->horizontalHeader();
+    header->setMinimumSectionSize(std::min(width, header->minimumSectionSize()));
+    header->setDefaultSectionSize(std::max(width, fm.horizontalAdvance(QStringLiteral("00000")) + 8));
+    for (int c = 0; c < header->count(); ++c)
+        header->resizeSection(c, header->defaultSectionSize());
+}
+
+void TensorInspector::copySelectedValues()
+{
+    const auto ranges = m_valueView->selectionModel()->selection();
+    if (ranges.isEmpty()) return;
+    const auto& r = ranges.first(); // contiguous selection: one rectangle
+    QApplication::clipboard()->setText(
+        m_values->toText(r.top(), r.left(), r.bottom(), r.right(), QLatin1Char('\t')));
+}
+
+void TensorInspector::exportValues()
+{
+    if (m_values->rowCount() == 0) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Values"),
+        QDir::home().filePath(safeFileName(m_title->text()) + QStringLiteral(".csv")), tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    if (!saveValuesCsv(path))
+        QMessageBox::warning(
+            this, tr("Export Values"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+}
+
+bool TensorInspector::saveValuesCsv(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+    file.write(
+        m_values->toText(0, 0, m_values->rowCount() - 1, m_values->columnCount() - 1, QLatin1Char(','), true)
+            .toUtf8());
+    return file.commit();
+}
+
+QString TensorInspector::safeFileName(const QString& name)
+{
+    QString s = name;
+    static const QRegularExpression bad(QStringLiteral("[^A-Za-z0-9_.-]+"));
+    s.replace(bad, QStringLiteral("_"));
+    return s.isEmpty() ? QStringLiteral("values") : s;
+}
+
+QString TensorInspector::titleText() const
+{
+    return m_title->text();
+}
+
+QString TensorInspector::detailsText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_details->text());
+    return doc.toPlainText();
+}
+
+void TensorInspector::showGroup(int nodeId)
+{
+    const auto artifact = m_controller->artifact();
+    if (!artifact || nodeId <= 0 || static_cast<size_t>(nodeId) >= artifact->tree.nodes.size()) {
+        showTensor({});
+        return;
+    }
+    showTensor({}); // drops the previous tensor and its running analysis
+    const auto& nodes = artifact->tree.nodes;
+    const auto& group = nodes[static_cast<size_t>(nodeId)];
+    // One walk over the subtree: variables and slots apart (slots are not the model's parameters).
+    uint64_t variables = 0, slotCount = 0, parameters = 0, bytes = 0, slotBytes = 0;
+    std::map<std::string, uint64_t> dtypes;
+    std::vector<int> todo { nodeId };
+    while (!todo.empty()) {
+        const auto& n = nodes[static_cast<size_t>(todo.back())];
+        todo.pop_back();
+        todo.insert(todo.end(), n.children.begin(), n.children.end());
+        if (n.entry < 0 || !artifact->bundle) continue;
+        const auto& e = artifact->bundle->entries()[static_cast<size_t>(n.entry)];
+        if (n.kind == io::NodeKind::Slot) {
+            ++slotCount;
+            slotBytes += e.byteSize();
+            continue;
+        }
+        ++variables;
+        parameters += e.elementCount();
+        bytes += e.byteSize();
+        ++dtypes[io::dtypeName(e.dtype)];
+    }
+    const QLocale locale;
+    QString name = QString::fromStdString(group.path.empty() ? group.name : group.path);
+    m_title->setText(name);
+    QString details = variables == 1
+        ? tr("group of 1 variable")
+        : tr("group of %1 variables").arg(locale.toString(static_cast<qulonglong>(variables)));
+    if (!group.label.empty())
+        details += QStringLiteral(" — ") + QString::fromStdString(group.label).toHtmlEscaped();
+    details += QStringLiteral("<br>")
+        + tr("<b>%1</b> parameters &nbsp; %2 &nbsp; %3 direct children")
+              .arg(model::formatCount(parameters), model::formatBytes(bytes),
+                  locale.toString(static_cast<qulonglong>(group.children.size())));
+    if (slotCount)
+        details += QStringLiteral("<br>")
+            + tr("plus %1 optimizer slot variables (%2), not counted as parameters")
+                  .arg(locale.toString(static_cast<qulonglong>(slotCount)), model::formatBytes(slotBytes));
+    m_details->setText(details);
+    QStringList mix;
+    for (const auto& [dtype, count] : dtypes)
+        mix << QStringLiteral("%1 × %2").arg(
+            QString::fromStdString(dtype), locale.toString(static_cast<qulonglong>(count)));
+    m_stats->setText(mix.isEmpty() ? tr("<i>No variables under this node.</i>")
+                                   : tr("dtypes: %1").arg(mix.join(QStringLiteral(", ")).toHtmlEscaped()));
+    const QString hint = tr("A group: select one of its variables to see its values");
+    m_histogram->clear(hint);
+    m_heatmap->clear(hint);
+}
+
 void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> a)
 {
     if (!a || a->ref != m_ref) return; // a late result for another variable
     if (!a->status.isOk()) {
         if (a->status.code() == io::ErrorCode::Cancelled) return;
-        m_message->showMessage(MessageBar::Kind::Error, QString::fromStdString(a->status.toString()));
+        m_message->showMessage(MessageBar::Kind::Error, model::statusToText(a->status));
         m_stats->setText(tr("<i>No statistics: the values cannot be read.</i>"));
         m_histogram->clear(tr("No values"));
         m_heatmap->clear(tr("No values"));
@@ -185,8 +354,13 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
         return;
     }
     QString t = QStringLiteral("<table cellspacing='6'><tr>");
-    auto cell
-        = [&](const QString& k, const QString& v) { t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v); };
+    m_statsTsv = tr("variable") + QLatin1Char('\t') + m_title->text() + QLatin1Char('\n');
+    auto cell = [&](const QString& k, const QString& v) {
+        t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v);
+        QTextDocument plain;
+        plain.setHtml(v);
+        m_statsTsv += k + QLatin1Char('\t') + plain.toPlainText() + QLatin1Char('\n');
+    };
     const bool have = s.finite > 0;
     cell(tr("min"), have ? num(s.min) : QStringLiteral("–"));
     cell(tr("max"), have ? num(s.max) : QStringLiteral("–"));

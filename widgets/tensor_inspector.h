@@ -10,6 +10,7 @@
 
 class QLabel;
 class QTabWidget;
+class QSpinBox;
 class QTableView;
 class QFormLayout;
 
@@ -33,16 +34,29 @@ public:
     // session: opening, failing or closing clears it.
     void showTensor(const model::TensorRef& ref);
     const model::TensorRef& tensor() const { return m_ref; }
+    // Shows what an inner node of the tree holds (variables, parameters, bytes, dtypes, children)
+    // instead of a tensor; `nodeId` indexes io::VariableTree::nodes of the controller's artifact.
+    void showGroup(int nodeId);
+    QString titleText() const; // for tests: the title and the line under it, as plain text
+    QString detailsText() const;
 
     HistogramPlot* histogram() const { return m_histogram; }
     QTabWidget* tabs() const { return m_tabs; }
     QString statsText() const; // for tests: the statistics as displayed
+    QString statsTsv() const { return m_statsTsv; } // what Copy Statistics puts on the clipboard
     model::ValueTableModel* valueModel() const { return m_values; }
+    QTableView* valueView() const { return m_valueView; }
+    QSpinBox* precisionBox() const { return m_precision; }
+    void copySelectedValues(); // the selected cells to the clipboard as TSV (Ctrl+C in the grid)
+    bool saveValuesCsv(const QString& path) const; // the shown plane, with row/column numbers
+    static QString safeFileName(const QString& name); // a variable path as a file name
 
 private:
     void onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> analysis);
     void setStatsPlaceholder(const QString& text);
     void requestHeatmap();
+    void fitValueColumns();
+    void exportValues();
 
     model::InspectionController* m_controller;
     model::TensorRef m_ref;
@@ -54,6 +68,8 @@ private:
     HistogramPlot* m_histogram;
     SliceSelector* m_valueSlice;
     QTableView* m_valueView;
+    QSpinBox* m_precision;
+    QString m_statsTsv; // "Copy Statistics": name<TAB>value lines of the shown statistics
     model::ValueTableModel* m_values;
     SliceSelector* m_heatSlice;
     HeatmapView* m_heatmap;

@@ -12,9 +12,13 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
+#include <QResizeEvent>
 #include <QSet>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -45,6 +49,15 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     m_slots->setChecked(true);
     m_slots->setToolTip(tr("Show optimizer slot variables (Adam m/v, momentum...) under their variables"));
 
+    m_matchLabel = new QLabel(this);
+    m_matchLabel->setWordWrap(true);
+    m_matchLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Typing waits for a pause: each pass is fast, but re-laying out a big tree per key is not.
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);
+    connect(m_debounce, &QTimer::timeout, this, &VariableTreeView::applyFilterNow);
+
     m_tree = new QTreeView(this);
     m_tree->setModel(m_proxy);
     m_tree->setSortingEnabled(true);
@@ -53,19 +66,18 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(model::VariableTreeModel::NameColumn, QHeaderView::Stretch);
-    for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c)
-        m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Names: sized to their text once per artifact and on resize (re-measuring on every filter would
+    // cost each keystroke), within what the numeric columns leave; a narrow pane scrolls sideways.
+    m_tree->header()->setStretchLastSection(false); // fitNameColumn() fills the width instead
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive); // sized by fitNameColumn()
 
-    auto* copy = new QAction(tr("Copy Variable Name"), this);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_tree->addAction(copy);
-    connect(copy, &QAction::triggered, this, &VariableTreeView::copyCurrentName);
-    connect(m_tree, &QTreeView::customContextMenuRequested, this, [this, copy](const QPoint& pos) {
+    // One action for the context menu and Edit: the same words and the same shortcut in both places.
+    m_copyName = new QAction(tr("&Copy Variable Name"), this);
+    m_copyName->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    connect(m_copyName, &QAction::triggered, this, &VariableTreeView::copyCurrentName);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);
-        menu.addAction(copy);
+        menu.addAction(m_copyName);
         menu.addAction(tr("Expand All"), m_tree, &QTreeView::expandAll);
         menu.addAction(tr("Collapse All"), m_tree, &QTreeView::collapseAll);
         menu.exec(m_tree->viewport()->mapToGlobal(pos));
@@ -82,18 +94,28 @@ VariableTreeView::VariableTreeView(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row1);
     layout->addLayout(row2);
+    layout->addWidget(m_matchLabel);
     layout->addWidget(m_tree, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, &VariableTreeView::applyFilter);
-    connect(m_regex, &QCheckBox::toggled, this, &VariableTreeView::applyFilter);
+    connect(m_regex, &QCheckBox::toggled, this, &VariableTreeView::applyFilterNow);
     connect(m_shape, &QLineEdit::textChanged, this, &VariableTreeView::applyFilter);
-    connect(m_dtype, &QComboBox::currentIndexChanged, this, &VariableTreeView::applyFilter);
-    connect(m_slots, &QCheckBox::toggled, m_proxy, &model::VariableFilterProxy::setShowSlots);
+    connect(m_dtype, &QComboBox::currentIndexChanged, this, &VariableTreeView::applyFilterNow);
+    connect(m_slots, &QCheckBox::toggled, this, [this](bool on) {
+        const auto expanded = expandedNodes();
+        m_proxy->setShowSlots(on);
+        for (int id : expanded)
+            m_tree->expand(m_proxy->indexOfNode(id));
+        updateMatchLabel();
+    });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& current) {
-            emit tensorSelected(current.isValid()
-                    ? current.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>()
-                    : model::TensorRef {});
+            const auto ref = current.isValid()
+                ? current.data(model::VariableTreeModel::TensorRefRole).value<model::TensorRef>()
+                : model::TensorRef {};
+            emit tensorSelected(ref);
+            if (current.isValid() && !ref.isValid())
+                emit groupSelected(model::VariableFilterProxy::nodeIdOf(current));
         });
     fillDTypes();
 }
@@ -131,23 +153,142 @@ void VariableTreeView::setSession(model::ArtifactSession* session)
 
 void VariableTreeView::reset()
 {
+    m_debounce->stop();
+    m_savedExpansion.clear();
+    m_wasFiltering = false;
     fillDTypes();
-    applyFilter();
-    // Expand the first levels so a person sees layers and their variables at once.
-    m_tree->expandToDepth(1);
+    // A tree built from key names is in the index's byte order (layer_10 before layer_2): sort it
+    // naturally. An object graph's order is the model's own (layer order): keep it.
+    const auto artifact = m_model->artifact();
+    const bool byName = artifact && !artifact->tree.objectBased;
+    m_tree->sortByColumn(byName ? model::VariableTreeModel::NameColumn : -1, Qt::AscendingOrder);
+    applyFilterNow();
+    if (!m_proxy->isFiltering()) expandFirstLevels();
+    QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn); // after the columns fit their text
+}
+
+void VariableTreeView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // The pane's width decides how much the names may take; measured once the view has laid out.
+    if (m_model->artifact() && event->oldSize().width() != width())
+        QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn);
+}
+
+void VariableTreeView::fitNameColumn()
+{
+    // As wide as the names, but leaving the numeric columns in view when the pane allows a readable
+    // name column (then only long layer labels elide; their tooltip has them whole).
+    m_tree->resizeColumnToContents(model::VariableTreeModel::NameColumn);
+    int others = 0;
+    for (int c = 1; c < model::VariableTreeModel::ColumnCount; ++c) {
+        m_tree->resizeColumnToContents(c);
+        others += m_tree->header()->sectionSize(c);
+    }
+    const int available = m_tree->viewport()->width() - others;
+    const int minimum = fontMetrics().averageCharWidth() * 28;
+    const int names = m_tree->columnWidth(model::VariableTreeModel::NameColumn);
+    // Fill the pane; when the names need more, take what is left down to `minimum` (then scroll).
+    m_tree->setColumnWidth(
+        model::VariableTreeModel::NameColumn, names > available ? std::max(available, minimum) : available);
+}
+
+void VariableTreeView::expandFirstLevels()
+{
+    // Layers and their variables at once, as long as that stays a list a person can scroll (and the
+    // view can lay out without stalling): 250 layers of 100 sublayers open only the layers.
+    int depth = -1;
+    qsizetype rows = m_proxy->rowCount();
+    std::vector<QModelIndex> level { QModelIndex() };
+    while (depth < 1 && !level.empty()) {
+        std::vector<QModelIndex> next;
+        qsizetype more = 0;
+        for (const auto& parent : level)
+            for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+                const QModelIndex child = m_proxy->index(r, 0, parent);
+                more += m_proxy->rowCount(child);
+                next.push_back(child);
+            }
+        if (rows + more > kFirstLevelsLimit) break;
+        rows += more;
+        ++depth;
+        level = std::move(next);
+    }
+    if (depth >= 0) m_tree->expandToDepth(depth);
 }
 
 void VariableTreeView::applyFilter()
 {
+    m_debounce->start(); // restarts while typing
+}
+
+std::vector<int> VariableTreeView::expandedNodes() const
+{
+    std::vector<int> ids;
+    std::vector<QModelIndex> todo { QModelIndex() };
+    while (!todo.empty()) {
+        const QModelIndex parent = todo.back();
+        todo.pop_back();
+        for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+            const QModelIndex child = m_proxy->index(r, 0, parent);
+            if (m_tree->isExpanded(child)) {
+                ids.push_back(model::VariableFilterProxy::nodeIdOf(child));
+                todo.push_back(child);
+            }
+        }
+    }
+    return ids;
+}
+
+void VariableTreeView::applyFilterNow()
+{
+    m_debounce->stop();
+    if (!m_wasFiltering && m_model->artifact()) m_savedExpansion = expandedNodes(); // before a filter starts
     const bool shapeOk = m_proxy->setShapePattern(m_shape->text());
     m_shape->setStyleSheet(shapeOk ? QString() : QStringLiteral("color: red"));
     m_proxy->setDType(m_dtype->currentData().toString());
     m_proxy->setText(m_filter->text(), m_regex->isChecked());
-    m_filter->setStyleSheet(m_proxy->errorString().isEmpty() ? QString() : QStringLiteral("color: red"));
-    m_filter->setToolTip(m_proxy->errorString().isEmpty()
-            ? tr("Matches the full object path and checkpoint key")
-            : tr("Invalid regular expression: %1").arg(m_proxy->errorString()));
-    if (m_proxy->isFiltering()) m_tree->expandAll();
+    const bool filtering = m_proxy->isFiltering();
+    if (filtering) {
+        // A short result is shown whole; a huge one as its first levels (laying out 100,000 rows
+        // stalls the view for seconds), its count in the label says how much matched.
+        if (m_proxy->visibleNodeCount() <= kExpandAllLimit)
+            m_tree->expandAll();
+        else
+            expandFirstLevels();
+    } else if (m_wasFiltering) {
+        // Back to the tree as it was before the filter; expanding right after the proxy's reset only
+        // records the indexes (the view lays them out once, later).
+        for (int id : m_savedExpansion)
+            m_tree->expand(m_proxy->indexOfNode(id));
+        m_savedExpansion.clear();
+    }
+    m_wasFiltering = filtering;
+    updateMatchLabel();
+}
+
+void VariableTreeView::updateMatchLabel()
+{
+    const QLocale locale;
+    const QString error = m_proxy->errorString();
+    QString text;
+    if (!error.isEmpty()) {
+        text = tr("Invalid regular expression: %1. The tree still shows the previous filter.").arg(error);
+    } else if (m_proxy->isFiltering()) {
+        text = tr("%1 of %2 variables match")
+                   .arg(locale.toString(m_proxy->matchCount()), locale.toString(m_proxy->variableCount()));
+    } else {
+        text = m_proxy->variableCount() == 1
+            ? tr("1 variable")
+            : tr("%1 variables").arg(locale.toString(m_proxy->variableCount()));
+    }
+    m_matchLabel->setText(text);
+    QPalette pal = palette();
+    if (!error.isEmpty() || (m_proxy->isFiltering() && m_proxy->matchCount() == 0))
+        pal.setColor(QPalette::WindowText, model::damagedColor());
+    m_matchLabel->setPalette(pal);
+    m_filter->setToolTip(error.isEmpty() ? tr("Matches the full object path and checkpoint key")
+                                         : tr("Invalid regular expression: %1").arg(error));
 }
 
 void VariableTreeView::focusFilter()
@@ -158,6 +299,7 @@ void VariableTreeView::focusFilter()
 
 void VariableTreeView::selectTensor(const model::TensorRef& ref)
 {
+    if (m_debounce->isActive()) applyFilterNow(); // select in the tree as it is about to be
     QModelIndex src = m_model->indexForRef(ref);
     QModelIndex idx = m_proxy->mapFromSource(src);
     if (!idx.isValid()) return;
@@ -178,6 +320,23 @@ bool VariableTreeView::selectVariable(const QString& nameOrPath)
     if (entry < 0) return false;
     selectTensor({ m_model->artifactId(), artifact->bundle->entries()[static_cast<size_t>(entry)].key });
     return true;
+}
+
+bool VariableTreeView::selectGroup(const QString& path)
+{
+    const auto artifact = m_model->artifact();
+    if (!artifact) return false;
+    const std::string wanted = path.toStdString();
+    const auto& nodes = artifact->tree.nodes;
+    for (size_t id = 1; id < nodes.size(); ++id)
+        if (nodes[id].entry < 0 && (nodes[id].path.empty() ? nodes[id].name : nodes[id].path) == wanted) {
+            const QModelIndex idx = m_proxy->indexOfNode(static_cast<int>(id));
+            if (!idx.isValid()) return false; // filtered out
+            m_tree->setCurrentIndex(idx);
+            m_tree->scrollTo(idx);
+            return true;
+        }
+    return false;
 }
 
 QString VariableTreeView::currentKey() const

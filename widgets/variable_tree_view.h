@@ -5,10 +5,14 @@
 #include "model/tensor_ref.h"
 
 #include <QWidget>
+#include <vector>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
+class QTimer;
 class QTreeView;
 
 namespace tscope::model {
@@ -29,6 +33,14 @@ public:
     QTreeView* tree() const { return m_tree; }
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* slotsToggle() const { return m_slots; }
+    QLabel* matchLabel() const { return m_matchLabel; } // "12 of 3,400 variables match", or why not
+    QAction* copyNameAction() const { return m_copyName; } // Ctrl+Shift+C, also in the Edit menu
+    // Filters now instead of after the typing pause (tests, benchmarks).
+    void applyFilterNow();
+    // Above this many rows a filter result is not expanded fully (the view would stall laying it out).
+    static constexpr int kExpandAllLimit = 20000;
+    // The first levels are expanded (after opening, for a huge filter result) up to this many rows.
+    static constexpr int kFirstLevelsLimit = 5000;
 
     // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
     void setSession(model::ArtifactSession* session);
@@ -38,15 +50,30 @@ public:
     void revealTensor(const model::TensorRef& ref); // expands to it and scrolls, keeping the selection
     // Selects a variable by checkpoint key or TF2 object path (`dense/kernel`); false if there is none.
     bool selectVariable(const QString& nameOrPath);
+    // Selects an inner node (a layer, a scope) by its path, e.g. `layer_with_weights-2`; false if none.
+    bool selectGroup(const QString& path);
     QString currentKey() const;
     void copyCurrentName();
 
 signals:
     void tensorSelected(const tscope::model::TensorRef& ref); // invalid for an inner node or nothing
+    void groupSelected(int nodeId); // an inner node (a layer, a scope): io::VariableTree node id
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void applyFilter();
     void fillDTypes();
+    void updateMatchLabel();
+    void expandFirstLevels();
+    void fitNameColumn();
+    std::vector<int> expandedNodes() const; // node ids, walking only what is expanded
+    std::vector<int> m_savedExpansion; // from before a filter was typed, restored when it is cleared
+    bool m_wasFiltering = false;
+    QTimer* m_debounce;
+    QLabel* m_matchLabel;
+    QAction* m_copyName;
     model::VariableTreeModel* m_model;
     model::VariableFilterProxy* m_proxy;
     QLineEdit* m_filter;

@@ -1,5 +1,7 @@
 #include "widgets/verify_report_dialog.h"
 
+#include "model/session/artifact_session.h"
+
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -72,7 +74,7 @@ void VerifyReportDialog::setReport(const QString& artifactName, const io::Verify
         } else
             tensor->setForeground(palette().color(QPalette::PlaceholderText));
         auto* problem = new QTableWidgetItem(QString::fromStdString(p.message()));
-        problem->setToolTip(QString::fromStdString(p.toString()));
+        problem->setToolTip(model::statusToText(p));
         const QString path = QString::fromStdString(p.path());
         auto* file = new QTableWidgetItem(QFileInfo(path).fileName());
         file->setToolTip(path);

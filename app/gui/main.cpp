@@ -62,6 +62,10 @@ int main(int argc, char** argv)
         QStringLiteral("Compare artifact A with the artifact given as the path argument (B)."),
         QStringLiteral("A"));
     parser.addOption(compare);
+    QCommandLineOption filter(QStringLiteral("filter"),
+        QStringLiteral("With --screenshot: type TEXT into the variable filter first."),
+        QStringLiteral("TEXT"));
+    parser.addOption(filter);
     parser.addOption(view);
     parser.addOption(verify);
     parser.addOption(dark);
@@ -109,12 +113,15 @@ int main(int argc, char** argv)
     } else {
         windows = opener.openFiles(parser.positionalArguments());
     }
+    if (parser.isSet(select) && !parser.isSet(screenshot) && !windows.isEmpty())
+        windows.first()->selectWhenOpen(parser.value(select));
 
     if (parser.isSet(screenshot) && !windows.isEmpty()) {
         // Scripted screenshots (README): wait for the artifact, select a variable, wait for its
         // statistics, grab the window, quit.
         auto* driver = new tscope::app::ScreenshotDriver(windows.first(), parser.value(screenshot),
             parser.value(select), parser.value(view), parser.isSet(verify));
+        driver->setFilter(parser.value(filter));
         driver->start();
     }
     const int rc = app.exec();

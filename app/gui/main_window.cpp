@@ -1,5 +1,6 @@
 #include "app/gui/main_window.h"
 
+#include "app/gui/about_text.h"
 #include "app/gui/compare_window.h"
 #include "app/gui/export_dialog.h"
 #include "model/items/artifact_summary.h"
@@ -11,6 +12,7 @@
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
+#include "widgets/plot_export.h"
 #include "widgets/saved_model_view.h"
 #include "widgets/start_page.h"
 #include "widgets/tensor_inspector.h"
@@ -32,6 +34,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -64,7 +67,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_openingLabel->setAlignment(Qt::AlignCenter);
     m_openingProgress = new QProgressBar(m_openingPage);
     m_openingProgress->setRange(0, 0);
-    m_openingProgress->setMaximumWidth(400);
+    m_openingProgress->setMinimumWidth(m_openingProgress->fontMetrics().averageCharWidth() * 48);
+    m_openingProgress->setMaximumWidth(m_openingProgress->minimumWidth() * 2);
     auto* cancel = new QPushButton(tr("Cancel"), m_openingPage);
     auto* ol = new QVBoxLayout(m_openingPage);
     ol->addStretch();
@@ -120,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_start, &ui::StartPage::openRequested, this, &MainWindow::openPath);
     connect(m_session, &model::ArtifactSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &model::ArtifactSession::failed, this, &MainWindow::onFailed);
+    connect(m_session, &model::ArtifactSession::reopenFailed, this, &MainWindow::onReopenFailed);
     connect(m_session, &model::ArtifactSession::progressChanged, this, [this](int percent) {
         m_openingProgress->setRange(0, percent < 0 ? 0 : 100);
         m_openingProgress->setValue(std::max(percent, 0));
@@ -129,8 +134,10 @@ MainWindow::MainWindow(QWidget* parent)
             m_openingLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_session->path())));
             m_stack->setCurrentIndex(OpeningPageIndex);
         } else if (s == model::ArtifactSession::State::Empty) {
-            m_stack->setCurrentIndex(StartPageIndex);
+            m_stack->setCurrentIndex(StartPageIndex); // closed, or a cancelled first open
             m_start->setRecent(m_settings.recentPaths());
+            setWindowTitle(tr("Tensorscope"));
+            m_statusLabel->clear();
         } else if (s == model::ArtifactSession::State::Open && m_stack->currentIndex() == OpeningPageIndex) {
             m_stack->setCurrentIndex(ArtifactPageIndex); // a cancelled re-open returns to the open artifact
         }
@@ -140,6 +147,15 @@ MainWindow::MainWindow(QWidget* parent)
         if (!ref.isValid()) return;
         m_inspector->showTensor(ref);
         if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
+    });
+    connect(m_tree, &ui::VariableTreeView::groupSelected, this, [this](int nodeId) {
+        m_inspector->showGroup(nodeId);
+        if (m_pages->isTabEnabled(TensorTab) && m_pages->currentIndex() != TensorTab)
+            m_pages->setCurrentIndex(TensorTab);
+    });
+    // The Summary lists a training run's checkpoints as links: a click opens that checkpoint.
+    connect(m_summary, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.isLocalFile()) openPath(url.toLocalFile());
     });
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
         [this](int bins) { m_settings.setHistogramBins(bins); });
@@ -164,13 +180,43 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_start->setRecent(m_settings.recentPaths());
     m_tree->slotsToggle()->setChecked(m_settings.showOptimizerSlots());
+    m_inspector->histogram()->setBins(m_settings.histogramBins());
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 820);
+    fitToScreen();
     restoreState(m_settings.windowState());
-    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 560, 720 });
+    // The tree gets 48%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
+    // are the longest text in the window.
+    if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 48000, 52000 });
     updateActions();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::fitToScreen()
+{
+    // The default (or a size saved on a bigger screen) may not fit, e.g. at QT_SCALE_FACTOR=2.
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s) return;
+    const QRect avail = s->availableGeometry();
+    const QSize fitted = size().boundedTo(avail.size() * 0.95);
+    if (fitted != size()) resize(fitted);
+    if (!avail.contains(frameGeometry())) move(avail.center() - rect().center());
+}
+
+void MainWindow::selectWhenOpen(const QString& variable)
+{
+    // A command-line --select: applied to the artifact being opened, once it is open.
+    if (variable.isEmpty()) return;
+    auto select = [this, variable] {
+        if (!m_tree->selectVariable(variable))
+            m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+                tr("No variable %1 in %2.").arg(variable, m_session->displayName()));
+    };
+    if (m_session->state() == model::ArtifactSession::State::Open)
+        select();
+    else
+        connect(m_session, &model::ArtifactSession::opened, this, select, Qt::SingleShotConnection);
+}
 
 void MainWindow::createActions()
 {
@@ -212,9 +258,7 @@ void MainWindow::createActions()
     m_find = new QAction(tr("&Find Variable"), this);
     m_find->setShortcut(QKeySequence::Find);
     connect(m_find, &QAction::triggered, m_tree, &ui::VariableTreeView::focusFilter);
-    m_copyName = new QAction(tr("&Copy Variable Name"), this);
-    m_copyName->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    connect(m_copyName, &QAction::triggered, m_tree, &ui::VariableTreeView::copyCurrentName);
+    m_copyName = m_tree->copyNameAction(); // the tree's context menu shows the same action
 
     m_showSlots = new QAction(tr("Show &Optimizer Slots"), this);
     m_showSlots->setCheckable(true);
@@ -231,12 +275,8 @@ void MainWindow::createActions()
     m_collapseAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
     connect(m_collapseAll, &QAction::triggered, m_tree->tree(), &QTreeView::collapseAll);
     m_about = new QAction(tr("&About Tensorscope"), this);
-    connect(m_about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Tensorscope"),
-            tr("<h3>Tensorscope %1</h3><p>A fast native browser for TensorFlow checkpoints and "
-               "SavedModels.</p>")
-                .arg(QCoreApplication::applicationVersion()));
-    });
+    connect(m_about, &QAction::triggered, this,
+        [this] { QMessageBox::about(this, tr("About Tensorscope"), aboutHtml()); });
 }
 
 void MainWindow::createMenus()
@@ -338,6 +378,11 @@ void MainWindow::onOpened()
     // window's own part: recent files, summary, tabs, title and status line.
     auto artifact = m_session->artifact();
     m_settings.addRecentPath(m_session->path());
+    {
+        const QFileInfo opened(m_session->path());
+        m_settings.setLastDirectory(
+            opened.isDir() ? opened.absoluteDir().absolutePath() : opened.absolutePath());
+    }
     m_summary->setHtml(model::summaryHtml(*artifact));
     m_pages->setTabEnabled(SavedModelTab, artifact->savedModel.has_value());
     m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
@@ -355,7 +400,7 @@ void MainWindow::onOpened()
     setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
                                .arg(QString::fromStdString(artifact->format()))
-                               .arg(totals.variables)
+                               .arg(QLocale().toString(static_cast<qulonglong>(totals.variables)))
                                .arg(model::formatCount(totals.parameters), model::formatBytes(totals.bytes)));
     m_stack->setCurrentIndex(ArtifactPageIndex);
     updateActions();
@@ -371,6 +416,18 @@ void MainWindow::onFailed(const io::Status& status)
     m_stack->setCurrentIndex(StartPageIndex);
     setWindowTitle(tr("Tensorscope"));
     m_statusLabel->clear();
+    updateActions();
+}
+
+void MainWindow::onReopenFailed(const io::Status& status)
+{
+    // The artifact that was open stays open (the panels never left it); the error goes beside it.
+    m_artifactMessage->showMessage(ui::MessageBar::Kind::Error,
+        tr("Cannot open %1: %2 — still showing %3.")
+            .arg(QDir::toNativeSeparators(m_session->lastOpenAttempt()), model::statusToText(status),
+                m_session->displayName()));
+    m_messageIsVerifyResult = false;
+    m_stack->setCurrentIndex(ArtifactPageIndex);
     updateActions();
 }
 
@@ -434,7 +491,8 @@ void MainWindow::showVerifyReport()
 
 void MainWindow::chooseFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open TensorFlow Artifact"),
+        m_settings.lastDirectory(),
         tr("TensorFlow artifacts (*.index *.data-* checkpoint saved_model.pb saved_model.pbtxt *.meta);;All "
            "files (*)"));
     openPath(path);
@@ -442,15 +500,23 @@ void MainWindow::chooseFile()
 
 void MainWindow::chooseFolder()
 {
-    const QString path = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or Training Directory"));
+    const QString path = QFileDialog::getExistingDirectory(
+        this, tr("Open SavedModel or Training Directory"), m_settings.lastDirectory());
     openPath(path);
 }
 
 void MainWindow::exportHistogram()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Histogram"),
-        QStringLiteral("histogram.png"), tr("PNG image (*.png);;PDF (vector) (*.pdf)"));
+    const QString name
+        = ui::TensorInspector::safeFileName(m_inspector->titleText()) + QStringLiteral("-histogram.png");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Histogram"), QDir(m_settings.lastDirectory()).filePath(name), ui::plotFileFilters());
     if (path.isEmpty()) return;
+    if (const QString state = m_inspector->histogram()->stateMessage(); !state.isEmpty()) {
+        QMessageBox::information(
+            this, tr("Export Histogram"), tr("There is no histogram to export: %1").arg(state));
+        return;
+    }
     if (!m_inspector->histogram()->saveImage(path))
         QMessageBox::warning(
             this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));

@@ -50,6 +50,8 @@ public:
 
     void openPath(const QString& path);
     void openDemo();
+    void selectWhenOpen(const QString& variable); // --select VAR: selects it once the artifact is open
+    void fitToScreen(); // shrinks and moves the window onto the available screen area
     static QString demoPath(const QString& which = QStringLiteral("saved_model"));
 
     // For tests and screenshots.
@@ -79,6 +81,7 @@ private:
     void updateRecentMenu();
     void onOpened();
     void onFailed(const io::Status& status);
+    void onReopenFailed(const io::Status& status);
     void chooseFile();
     void chooseFolder();
     void exportHistogram();

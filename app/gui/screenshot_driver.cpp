@@ -6,12 +6,14 @@
 #include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
+#include "widgets/saved_model_view.h"
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 #include "widgets/verify_report_dialog.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -36,7 +38,11 @@ void ScreenshotDriver::showView()
         m_window->pages()->setCurrentIndex(0);
     else if (m_view == QLatin1String("savedmodel"))
         m_window->pages()->setCurrentIndex(2);
-    else if (m_view == QLatin1String("histogram"))
+    else if (m_view == QLatin1String("functions")) {
+        m_window->pages()->setCurrentIndex(2);
+        if (auto* tabs = m_window->savedModelView()->findChild<QTabWidget*>())
+            tabs->setCurrentIndex(tabs->count() - 1);
+    } else if (m_view == QLatin1String("histogram"))
         m_window->inspector()->tabs()->setCurrentIndex(0);
     else if (m_view == QLatin1String("values"))
         m_window->inspector()->tabs()->setCurrentIndex(1);
@@ -46,6 +52,8 @@ void ScreenshotDriver::showView()
 
 void ScreenshotDriver::start()
 {
+    const double dpr = m_window->devicePixelRatioF();
+    m_window->resize(static_cast<int>(kScreenWidth / dpr), static_cast<int>(kScreenHeight / dpr));
     connect(m_window->session(), &model::ArtifactSession::opened, this, &ScreenshotDriver::onOpened);
     connect(m_window->session(), &model::ArtifactSession::failed, this,
         [this] { QTimer::singleShot(200, this, &ScreenshotDriver::grabAndQuit); });
@@ -60,12 +68,20 @@ void ScreenshotDriver::start()
 
 void ScreenshotDriver::onOpened()
 {
+    if (!m_filter.isEmpty()) {
+        m_window->treeView()->filterEdit()->setText(m_filter);
+        m_window->treeView()->applyFilterNow();
+    }
     auto artifact = m_window->session()->artifact();
     if (m_variable.isEmpty() || !artifact) {
         ready(300);
         return;
     }
     if (artifact->findEntry(m_variable.toStdString()) < 0) {
+        if (m_window->treeView()->selectGroup(m_variable)) { // a layer: its aggregate, nothing to compute
+            ready(300);
+            return;
+        }
         std::fprintf(stderr, "tensorscope: no variable '%s'\n", qPrintable(m_variable));
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;

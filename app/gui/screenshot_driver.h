@@ -2,6 +2,7 @@
 // artifact is open and the selected variable's statistics are shown, grabs the window, quits.
 // With `verify`, it then runs Verify Checksums and grabs its result (view "problems": the problems
 // dialog; view "verifying": the window while the status bar shows the verification's progress).
+// Views: summary, savedmodel, functions (the SavedModel's functions tab), histogram, values, heatmap.
 #pragma once
 
 #include <QObject>
@@ -19,6 +20,10 @@ public:
     ScreenshotDriver(
         MainWindow* window, QString file, QString variable, QString view = {}, bool verify = false);
     void start();
+    // Typed into the tree's filter box once the artifact is open (before the variable is selected).
+    void setFilter(const QString& text) { m_filter = text; }
+    // The review's screen: 1600x1000 device pixels, so QT_SCALE_FACTOR=2 shoots an 800x500 window.
+    static constexpr int kScreenWidth = 1600, kScreenHeight = 1000;
 
 private:
     void onOpened();
@@ -32,6 +37,7 @@ private:
     QString m_variable;
     QString m_view;
     bool m_verify = false;
+    QString m_filter;
 };
 
 } // namespace tscope::app

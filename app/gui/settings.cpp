@@ -12,6 +12,7 @@ const QString kSplitter = QStringLiteral("window/splitter");
 const QString kBins = QStringLiteral("inspector/histogramBins");
 const QString kSlots = QStringLiteral("tree/showOptimizerSlots");
 const QString kRecent = QStringLiteral("recent/paths");
+const QString kLastDir = QStringLiteral("recent/lastDirectory");
 } // namespace
 
 Settings::Settings()
@@ -42,9 +43,18 @@ void Settings::setSplitterState(const QByteArray& v)
 {
     m_settings.setValue(kSplitter, v);
 }
+QString Settings::lastDirectory() const
+{
+    const QString dir = m_settings.value(kLastDir).toString();
+    return QFileInfo(dir).isDir() ? dir : QDir::homePath();
+}
+void Settings::setLastDirectory(const QString& dir)
+{
+    m_settings.setValue(kLastDir, dir);
+}
 int Settings::histogramBins() const
 {
-    return std::clamp(m_settings.value(kBins, 64).toInt(), 2, 1000);
+    return std::clamp(m_settings.value(kBins, 0).toInt(), 0, 1000); // 0 = auto
 }
 void Settings::setHistogramBins(int bins)
 {

@@ -18,10 +18,14 @@ public:
     QByteArray splitterState() const;
     void setSplitterState(const QByteArray& v);
 
-    int histogramBins() const; // default 64
+    int histogramBins() const; // default 0: chosen from the data
     void setHistogramBins(int bins);
     bool showOptimizerSlots() const; // default true
     void setShowOptimizerSlots(bool show);
+
+    // Where the open dialogs start: the folder of the last artifact opened ("" = the home folder).
+    QString lastDirectory() const;
+    void setLastDirectory(const QString& dir);
 
     // Most recent first, duplicates removed, capped at kMaxRecent; paths that no longer exist are pruned.
     QStringList recentPaths() const;

@@ -4,6 +4,7 @@
 #include "model/items/variable_tree_model.h"
 
 #include <QDateTime>
+#include <QUrl>
 #include <algorithm>
 #include <array>
 
@@ -144,10 +145,19 @@ QString summaryHtml(const io::Artifact& a)
                 ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(*c.timestamp * 1000))
                       .toString(Qt::ISODate)
                 : QString();
-            h += QStringLiteral("<li>%1%2%3%4</li>")
-                     .arg(esc(c.prefix.filename().string()),
-                         when.isEmpty() ? QString() : QStringLiteral(" — ") + when,
+            // Each existing checkpoint is a link (file URL of its prefix): the window opens it.
+            const bool shown = c.prefix == a.location.checkpointPrefix;
+            const QString name = esc(c.prefix.filename().string());
+            const QString link = shown || !c.exists
+                ? (shown ? QStringLiteral("<b>%1</b>").arg(name) : name)
+                : QStringLiteral("<a href=\"%1\">%2</a>")
+                      .arg(QUrl::fromLocalFile(QString::fromStdString(c.prefix.string()))
+                               .toString(QUrl::FullyEncoded),
+                          name);
+            h += QStringLiteral("<li>%1%2%3%4%5</li>")
+                     .arg(link, when.isEmpty() ? QString() : QStringLiteral(" — ") + when,
                          c.latest ? QObject::tr(" (latest)") : QString(),
+                         shown ? QObject::tr(" — shown") : QString(),
                          c.exists ? QString() : QObject::tr(" <i>missing</i>"));
         }
         h += QStringLiteral("</ul>");

@@ -19,6 +19,17 @@ public:
     void setTensor(std::shared_ptr<const io::Tensor> tensor);
     void setSelection(const PlaneSelection& selection);
     std::shared_ptr<const io::Tensor> tensor() const { return m_tensor; }
+    // Significant digits of real numbers: 0 = shortest text that reads back exactly (the default).
+    void setPrecision(int significantDigits);
+    int precision() const { return m_precision; }
+    // The longest text a cell of the current plane has (measured when the plane is small, else the
+    // dtype's worst case at this precision): the grid sizes its columns by it and never elides.
+    int maxTextLength() const;
+    // Cells [top..bottom] x [left..right] as text lines joined by `separator` (TSV for the clipboard,
+    // CSV for files); a cell holding the separator, a quote or a line break is quoted, CSV style.
+    // `headers` adds the row and column numbers.
+    QString toText(int top, int left, int bottom, int right, QChar separator, bool headers = false) const;
+    QString cellText(int row, int column) const;
     const PlaneSelection& selection() const { return m_selection; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -29,6 +40,7 @@ public:
 private:
     std::shared_ptr<const io::Tensor> m_tensor;
     PlaneSelection m_selection;
+    int m_precision = 0;
 };
 
 // Python-like bytes literal of a string element, shortened to `maxChars`.

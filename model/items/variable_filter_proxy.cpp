@@ -1,17 +1,91 @@
 #include "model/items/variable_filter_proxy.h"
 
+#include "io/artifact.h"
 #include "io/variable_tree.h"
+#include "model/items/natural_compare.h"
 #include "model/items/variable_tree_model.h"
+
+#include <algorithm>
 
 namespace tscope::model {
 
 VariableFilterProxy::VariableFilterProxy(QObject* parent)
-    : QSortFilterProxyModel(parent)
+    : QAbstractProxyModel(parent)
 {
-    setRecursiveFilteringEnabled(true);
-    setDynamicSortFilter(true);
-    setSortRole(VariableTreeModel::SortRole);
-    setFilterRole(VariableTreeModel::FilterRole);
+    m_matcher.setCaseSensitivity(Qt::CaseSensitive);
+}
+
+void VariableFilterProxy::setSourceModel(QAbstractItemModel* source)
+{
+    if (m_source) disconnect(m_source, nullptr, this, nullptr);
+    beginResetModel();
+    m_source = qobject_cast<VariableTreeModel*>(source);
+    QAbstractProxyModel::setSourceModel(m_source);
+    if (m_source) {
+        connect(m_source, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
+        connect(m_source, &QAbstractItemModel::modelReset, this, [this] {
+            rebuildCaches();
+            endResetModel();
+        });
+        connect(m_source, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& tl, const QModelIndex& br, const QList<int>& roles) {
+                const QModelIndex a = mapFromSource(tl), b = mapFromSource(br);
+                if (a.isValid() && b.isValid()) emit dataChanged(a, b, roles);
+            });
+    }
+    rebuildCaches();
+    endResetModel();
+}
+
+void VariableFilterProxy::rebuildCaches()
+{
+    m_artifact = m_source ? m_source->artifact() : nullptr;
+    const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
+    m_hay.assign(n, {});
+    for (size_t id = 0; id < n; ++id) {
+        const auto& node = m_artifact->tree.nodes[id];
+        if (id > 0 && node.entry >= 0) // only variables and slots match by themselves
+            m_hay[id] = m_source->indexOfNode(static_cast<int>(id))
+                            .data(VariableTreeModel::FilterRole)
+                            .toString()
+                            .toCaseFolded();
+    }
+    computeOrder();
+    computeVisibility(); // the callers reset the model
+}
+
+void VariableFilterProxy::computeOrder()
+{
+    const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
+    m_order.assign(n, {});
+    for (size_t id = 0; id < n; ++id)
+        m_order[id] = m_artifact->tree.nodes[id].children;
+    if (m_sortColumn < 0 || n == 0) return;
+    // Sort keys fetched once per node: numbers for numeric columns, text otherwise.
+    std::vector<QString> text(n);
+    std::vector<quint64> number(n, 0);
+    bool numeric = true;
+    for (size_t id = 1; id < n; ++id) {
+        const QVariant key
+            = m_source->indexOfNode(static_cast<int>(id), m_sortColumn).data(VariableTreeModel::SortRole);
+        if (key.typeId() == QMetaType::QString) {
+            numeric = false;
+            text[id] = key.toString();
+        } else {
+            number[id] = key.toULongLong();
+        }
+    }
+    const bool descending = m_sortOrder == Qt::DescendingOrder;
+    auto less = [&](int a, int b) {
+        const auto ia = static_cast<size_t>(a), ib = static_cast<size_t>(b);
+        const int c = numeric ? (number[ia] < number[ib] ? -1
+                              : number[ia] > number[ib]  ? 1
+                                                         : 0)
+                              : naturalCompare(text[ia], text[ib]);
+        return descending ? c > 0 : c < 0;
+    };
+    for (auto& children : m_order)
+        std::stable_sort(children.begin(), children.end(), less); // ties keep the file's order
 }
 
 bool VariableFilterProxy::isFiltering() const
@@ -19,39 +93,140 @@ bool VariableFilterProxy::isFiltering() const
     return !m_text.isEmpty() || !m_dtype.isEmpty() || m_hasShape;
 }
 
+bool VariableFilterProxy::shapeMatches(int node) const
+{
+    const auto& e
+        = m_artifact->bundle
+              ->entries()[static_cast<size_t>(m_artifact->tree.nodes[static_cast<size_t>(node)].entry)];
+    const qsizetype rank = static_cast<qsizetype>(e.shape.size());
+    if (m_rank >= 0) return rank == m_rank;
+    if (rank != m_shape.size()) return false;
+    for (qsizetype i = 0; i < rank; ++i)
+        if (m_shape[i] >= 0 && m_shape[i] != static_cast<qint64>(e.shape[static_cast<size_t>(i)]))
+            return false;
+    return true;
+}
+
+bool VariableFilterProxy::selfMatches(int node) const
+{
+    const auto& n = m_artifact->tree.nodes[static_cast<size_t>(node)];
+    if (n.entry < 0 || !m_artifact->bundle) return false; // inner nodes show only for a descendant
+    if (!m_dtype.isEmpty()) {
+        const auto& e = m_artifact->bundle->entries()[static_cast<size_t>(n.entry)];
+        if (io::dtypeName(e.dtype) != m_dtypeName) return false;
+    }
+    if (m_hasShape && !shapeMatches(node)) return false;
+    if (!m_text.isEmpty()) {
+        const QString& hay = m_hay[static_cast<size_t>(node)];
+        if (m_useRegex) return m_regex.match(hay).hasMatch();
+        // Both sides are folded. Boyer-Moore skips ahead on long needles; Qt's vectorised search
+        // wins on short ones (a 1-character needle would step one by one).
+        return m_foldedText.size() >= 4 ? m_matcher.indexIn(hay) >= 0 : hay.contains(m_foldedText);
+    }
+    return true;
+}
+
+void VariableFilterProxy::refilter()
+{
+    beginResetModel();
+    computeVisibility();
+    endResetModel();
+}
+
+void VariableFilterProxy::computeVisibility()
+{
+    const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
+    m_visibleRow.assign(n, -1);
+    m_childStart.assign(n, 0);
+    m_childCount.assign(n, 0);
+    m_visibleFlat.clear();
+    m_matches = m_candidates = m_visibleNodes = 0;
+    if (n == 0) return;
+    m_visibleFlat.reserve(n);
+    const bool filtering = isFiltering();
+    const auto& nodes = m_artifact->tree.nodes;
+    // Post-order walk (explicit stack: trees can be deep): a node is shown if it matches itself, or,
+    // while filtering, if a descendant is shown; without filters everything but hidden slots. A node's
+    // shown children are known when it is finished, so they go to the flat array as one run.
+    std::vector<std::pair<int, size_t>> stack { { 0, 0 } };
+    stack.reserve(64);
+    while (!stack.empty()) {
+        auto& [id, next] = stack.back();
+        const auto& order = m_order[static_cast<size_t>(id)];
+        if (next < order.size()) {
+            const int child = order[next++];
+            stack.emplace_back(child, 0);
+            continue;
+        }
+        const auto uid = static_cast<size_t>(id);
+        const auto& node = nodes[uid];
+        const auto start = static_cast<int>(m_visibleFlat.size());
+        for (int child : order)
+            if (m_visibleRow[static_cast<size_t>(child)] >= 0) {
+                m_visibleRow[static_cast<size_t>(child)] = static_cast<int>(m_visibleFlat.size()) - start;
+                m_visibleFlat.push_back(child);
+            }
+        m_childStart[uid] = start;
+        m_childCount[uid] = static_cast<int>(m_visibleFlat.size()) - start;
+        const bool hiddenSlot = node.kind == io::NodeKind::Slot && !m_showSlots;
+        const bool candidate = id > 0 && node.entry >= 0 && !hiddenSlot;
+        const bool self = candidate && (!filtering || selfMatches(id));
+        m_candidates += candidate;
+        m_matches += self;
+        const bool shown = !hiddenSlot && (id == 0 || !filtering || self || m_childCount[uid] > 0);
+        // Marked shown (the row is set when the parent finishes); the root has no row.
+        if (shown && id > 0) {
+            m_visibleRow[uid] = 0;
+            ++m_visibleNodes;
+        }
+        stack.pop_back();
+    }
+}
+
 void VariableFilterProxy::setText(const QString& text, bool regularExpression)
 {
-    m_text = text;
-    m_useRegex = regularExpression;
     m_error.clear();
     if (regularExpression && !text.isEmpty()) {
-        m_regex = QRegularExpression(text, QRegularExpression::CaseInsensitiveOption);
-        if (!m_regex.isValid()) m_error = m_regex.errorString();
+        QRegularExpression re(text.toCaseFolded());
+        if (!re.isValid()) {
+            m_error = re.errorString();
+            return; // keep showing the last valid result
+        }
+        re.optimize();
+        m_regex = re;
     }
-    invalidateFilter();
+    if (text == m_text && regularExpression == m_useRegex) return;
+    m_text = text;
+    m_useRegex = regularExpression;
+    m_foldedText = text.toCaseFolded();
+    m_matcher.setPattern(m_foldedText);
+    refilter();
 }
 
 void VariableFilterProxy::setDType(const QString& dtype)
 {
+    if (dtype == m_dtype) return;
     m_dtype = dtype;
-    invalidateFilter();
+    m_dtypeName = dtype.toStdString();
+    refilter();
 }
 
 bool VariableFilterProxy::setShapePattern(const QString& raw)
 {
+    const bool had = m_hasShape;
+    const int oldRank = m_rank;
+    const QList<qint64> oldShape = m_shape;
     QString p = raw.trimmed().toLower();
     m_hasShape = false;
     m_rank = -1;
     m_shape.clear();
     bool ok = true;
+    static const QRegularExpression rankRe(QStringLiteral("^(?:rank\\s*=?\\s*(\\d+)|(\\d+)\\s*-?d)$"));
     if (p.isEmpty()) {
     } else if (p == QLatin1String("scalar") || p == QLatin1String("[]") || p == QLatin1String("()")) {
         m_hasShape = true;
         m_rank = 0;
-    } else if (static const QRegularExpression rankRe(
-                   QStringLiteral("^(?:rank\\s*=?\\s*(\\d+)|(\\d+)\\s*-?d)$"));
-               rankRe.match(p).hasMatch()) {
-        auto m = rankRe.match(p);
+    } else if (const auto m = rankRe.match(p); m.hasMatch()) {
         m_hasShape = true;
         m_rank = (m.captured(1).isEmpty() ? m.captured(2) : m.captured(1)).toInt();
     } else {
@@ -70,43 +245,107 @@ bool VariableFilterProxy::setShapePattern(const QString& raw)
         m_hasShape = ok && !m_shape.isEmpty();
         if (!ok) m_shape.clear();
     }
-    invalidateFilter();
+    if (had != m_hasShape || oldRank != m_rank || oldShape != m_shape) refilter();
     return ok;
 }
 
 void VariableFilterProxy::setShowSlots(bool show)
 {
+    if (show == m_showSlots) return;
     m_showSlots = show;
-    invalidateFilter();
+    refilter();
 }
 
-bool VariableFilterProxy::shapeMatches(const QList<qint64>& dims) const
+void VariableFilterProxy::sort(int column, Qt::SortOrder order)
 {
-    if (m_rank >= 0) return dims.size() == m_rank;
-    if (dims.size() != m_shape.size()) return false;
-    for (qsizetype i = 0; i < dims.size(); ++i)
-        if (m_shape[i] >= 0 && m_shape[i] != dims[i]) return false;
-    return true;
-}
-
-bool VariableFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
-{
-    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    const auto kind = static_cast<io::NodeKind>(idx.data(VariableTreeModel::KindRole).toInt());
-    if (kind == io::NodeKind::Slot && !m_showSlots) return false;
-    const bool hasEntry = idx.data(VariableTreeModel::TensorRefRole).value<TensorRef>().isValid();
-    if (!isFiltering()) return true;
-    // Inner nodes are shown only because a descendant matches (recursive filtering).
-    if (!hasEntry) return false;
-    if (!m_dtype.isEmpty() && idx.data(VariableTreeModel::DTypeNameRole).toString() != m_dtype) return false;
-    if (m_hasShape && !shapeMatches(idx.data(VariableTreeModel::ShapeRole).value<QList<qint64>>()))
-        return false;
-    if (!m_text.isEmpty()) {
-        const QString hay = idx.data(VariableTreeModel::FilterRole).toString();
-        if (m_useRegex) return m_regex.isValid() && m_regex.match(hay).hasMatch();
-        return hay.contains(m_text, Qt::CaseInsensitive);
+    if (column == m_sortColumn && order == m_sortOrder) return;
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<int> ids;
+    ids.reserve(static_cast<size_t>(before.size()));
+    for (const auto& i : before)
+        ids.push_back(nodeIdOf(i));
+    m_sortColumn = column;
+    m_sortOrder = order;
+    computeOrder();
+    // Same visibility, new order: rebuild the visible children without a reset (selection and
+    // expansion survive), then move the persistent indexes.
+    for (size_t id = 0; id < m_order.size(); ++id) {
+        int row = 0;
+        const auto start = static_cast<size_t>(m_childStart[id]);
+        for (int child : m_order[id])
+            if (m_visibleRow[static_cast<size_t>(child)] >= 0) {
+                m_visibleRow[static_cast<size_t>(child)] = row;
+                m_visibleFlat[start + static_cast<size_t>(row++)] = child;
+            }
     }
-    return true;
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (qsizetype k = 0; k < before.size(); ++k)
+        after << indexOfNode(ids[static_cast<size_t>(k)], before[k].column());
+    changePersistentIndexList(before, after);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+int VariableFilterProxy::nodeIdOf(const QModelIndex& index)
+{
+    return index.isValid() ? static_cast<int>(index.internalId()) : 0;
+}
+
+QModelIndex VariableFilterProxy::indexOfNode(int nodeId, int column) const
+{
+    if (nodeId <= 0 || nodeId >= static_cast<int>(m_visibleRow.size())) return {};
+    const int row = m_visibleRow[static_cast<size_t>(nodeId)];
+    if (row < 0) return {};
+    return createIndex(row, column, static_cast<quintptr>(nodeId));
+}
+
+QModelIndex VariableFilterProxy::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= columnCount() || parent.column() > 0) return {};
+    const int p = nodeIdOf(parent);
+    if (p >= static_cast<int>(m_childCount.size()) || row >= m_childCount[static_cast<size_t>(p)]) return {};
+    const int child = m_visibleFlat[static_cast<size_t>(m_childStart[static_cast<size_t>(p)] + row)];
+    return createIndex(row, column, static_cast<quintptr>(child));
+}
+
+QModelIndex VariableFilterProxy::parent(const QModelIndex& child) const
+{
+    if (!child.isValid() || !m_artifact) return {};
+    return indexOfNode(m_artifact->tree.nodes[static_cast<size_t>(nodeIdOf(child))].parent);
+}
+
+int VariableFilterProxy::rowCount(const QModelIndex& parent) const
+{
+    if (parent.column() > 0) return 0;
+    const int p = nodeIdOf(parent);
+    return p < static_cast<int>(m_childCount.size()) ? m_childCount[static_cast<size_t>(p)] : 0;
+}
+
+int VariableFilterProxy::columnCount(const QModelIndex&) const
+{
+    return m_source ? m_source->columnCount() : 0;
+}
+
+bool VariableFilterProxy::hasChildren(const QModelIndex& parent) const
+{
+    return rowCount(parent) > 0;
+}
+
+QModelIndex VariableFilterProxy::mapToSource(const QModelIndex& proxyIndex) const
+{
+    if (!proxyIndex.isValid() || !m_source) return {};
+    return m_source->indexOfNode(nodeIdOf(proxyIndex), proxyIndex.column());
+}
+
+QModelIndex VariableFilterProxy::mapFromSource(const QModelIndex& sourceIndex) const
+{
+    return indexOfNode(nodeIdOf(sourceIndex), sourceIndex.column());
+}
+
+QVariant VariableFilterProxy::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    return m_source ? m_source->headerData(section, orientation, role) : QVariant();
 }
 
 } // namespace tscope::model

@@ -113,6 +113,12 @@ const io::TreeNode* VariableTreeModel::node(const QModelIndex& index) const
     return &m_artifact->tree.nodes[static_cast<size_t>(nodeId(index))];
 }
 
+QModelIndex VariableTreeModel::indexOfNode(int nodeId, int column) const
+{
+    if (!m_artifact || nodeId <= 0 || nodeId >= static_cast<int>(m_rowInParent.size())) return {};
+    return createIndex(m_rowInParent[static_cast<size_t>(nodeId)], column, static_cast<quintptr>(nodeId));
+}
+
 QModelIndex VariableTreeModel::index(int row, int column, const QModelIndex& parent) const
 {
     if (!m_artifact || row < 0 || column < 0 || column >= ColumnCount) return {};

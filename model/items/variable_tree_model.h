@@ -56,6 +56,8 @@ public:
 
     QModelIndex indexForRef(const TensorRef& ref) const; // invalid for a ref of another artifact
     const io::TreeNode* node(const QModelIndex& index) const;
+    // The index of tree node `nodeId` (an id into io::VariableTree::nodes; 0, the root, is invalid).
+    QModelIndex indexOfNode(int nodeId, int column = 0) const;
 
 private:
     int nodeId(const QModelIndex& index) const;

@@ -81,6 +81,35 @@ void binFloats(const float* p, uint64_t n, double lo, double scale, int bins, Pa
 
 } // namespace
 
+HistogramLayout histogramLayout(
+    uint64_t finite, double min, double max, double std, int requestedBins, bool integer)
+{
+    HistogramLayout l;
+    if (finite == 0 || !(max >= min)) return l;
+    int bins = requestedBins;
+    if (bins <= 0) {
+        const double width = 3.49 * std / std::cbrt(static_cast<double>(finite));
+        const double range = integer ? max - min + 1 : max - min;
+        bins = width > 0 && range > 0
+            ? static_cast<int>(std::min<double>(std::ceil(range / width), kMaxAutoBins))
+            : 1;
+        bins = static_cast<int>(std::clamp<uint64_t>(static_cast<uint64_t>(std::max(bins, 1)), 1, finite));
+    }
+    if (integer) {
+        // Whole-number widths: as many bins as asked at most, each covering the same count of integers.
+        const double values = max - min + 1;
+        const double width = std::max(1.0, std::ceil(values / bins));
+        l.bins = static_cast<int>(std::ceil(values / width));
+        l.lo = min - 0.5;
+        l.hi = l.lo + l.bins * width;
+        return l;
+    }
+    l.bins = bins;
+    l.lo = min;
+    l.hi = max;
+    return l;
+}
+
 io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
     const io::CancelToken* cancel, int threads, io::Executor* executor)
 {

@@ -1,5 +1,7 @@
 #include "model/kernels/tensor_analysis.h"
 
+#include "io/dtype.h"
+
 namespace tscope::model {
 
 TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref, int bins,
@@ -41,7 +43,11 @@ io::Result<HistogramData> rebin(
     const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel)
 {
     if (!stats.numeric) return HistogramData {};
-    return computeHistogram(tensor, bins, stats.min, stats.max, &cancel);
+    const auto kind = io::dtypeInfo(tensor.dtype()).kind;
+    const bool integer = kind == io::DTypeKind::SignedInt || kind == io::DTypeKind::UnsignedInt
+        || kind == io::DTypeKind::Bool;
+    const auto layout = histogramLayout(stats.finite, stats.min, stats.max, stats.std, bins, integer);
+    return computeHistogram(tensor, layout.bins, layout.lo, layout.hi, &cancel);
 }
 
 } // namespace tscope::model

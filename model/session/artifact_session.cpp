@@ -9,9 +9,55 @@ const QString kOpenJob = QStringLiteral("open");
 using OpenResult = io::Result<std::shared_ptr<io::Artifact>>;
 } // namespace
 
+namespace {
+QString codeHeading(io::ErrorCode code)
+{
+    switch (code) {
+    case io::ErrorCode::Ok:
+        return {};
+    case io::ErrorCode::NotFound:
+        return QObject::tr("Not found");
+    case io::ErrorCode::PermissionDenied:
+        return QObject::tr("Permission denied");
+    case io::ErrorCode::Corrupt:
+        return QObject::tr("Damaged");
+    case io::ErrorCode::ChecksumMismatch:
+        return QObject::tr("Checksum mismatch");
+    case io::ErrorCode::Truncated:
+        return QObject::tr("Truncated");
+    case io::ErrorCode::Unsupported:
+        return QObject::tr("Not supported");
+    case io::ErrorCode::InvalidArgument:
+        return QObject::tr("Invalid");
+    case io::ErrorCode::Cancelled:
+        return QObject::tr("Cancelled");
+    case io::ErrorCode::Io:
+        return QObject::tr("Read error");
+    case io::ErrorCode::OutOfMemory:
+        return QObject::tr("Out of memory");
+    case io::ErrorCode::Note:
+        return QObject::tr("Note");
+    }
+    return {};
+}
+} // namespace
+
 QString statusToText(const io::Status& status)
 {
-    return QString::fromStdString(status.toString());
+    if (status.isOk()) return QObject::tr("OK");
+    QString message = QString::fromStdString(status.message()).trimmed();
+    const QString heading = codeHeading(status.code());
+    if (message.startsWith(heading, Qt::CaseInsensitive))
+        message = heading + message.mid(heading.size()); // "not supported: x" -> "Not supported: x"
+    else if (!heading.isEmpty())
+        message = heading + QStringLiteral(": ") + message;
+    QStringList where;
+    if (!status.tensor().empty())
+        where << QObject::tr("tensor '%1'").arg(QString::fromStdString(status.tensor()));
+    if (!status.path().empty()) where << QObject::tr("file '%1'").arg(QString::fromStdString(status.path()));
+    if (status.offset()) where << QObject::tr("offset %1").arg(*status.offset());
+    if (!where.isEmpty()) message += QStringLiteral(" (%1)").arg(where.join(QStringLiteral(", ")));
+    return message;
 }
 
 ArtifactSession::ArtifactSession(QObject* parent)
@@ -50,7 +96,9 @@ void ArtifactSession::setState(State state)
 
 void ArtifactSession::open(const QString& path)
 {
+    if (m_artifact && m_state == State::Open) m_openPath = m_path;
     m_path = path;
+    m_attempt = path;
     m_error = {};
     setState(State::Opening);
     emit progressChanged(-1);
@@ -66,13 +114,19 @@ void ArtifactSession::open(const QString& path)
         [this](std::shared_ptr<OpenResult> result) {
             if (!*result) {
                 m_error = result->status();
-                m_artifact.reset();
+                if (m_artifact) { // keep what is open; the window shows the error beside it
+                    m_path = m_openPath;
+                    setState(State::Open);
+                    emit reopenFailed(m_error);
+                    return;
+                }
                 m_artifactId = 0;
                 setState(State::Failed);
                 emit failed(m_error);
                 return;
             }
             m_artifact = result->value();
+            m_openPath.clear();
             m_artifactId = newArtifactId();
             setState(State::Open);
             emit opened();
@@ -89,6 +143,7 @@ void ArtifactSession::cancelOpen()
 void ArtifactSession::endCancelledOpen()
 {
     m_error = io::Status(io::ErrorCode::Cancelled, "opening was cancelled");
+    if (m_artifact) m_path = m_openPath;
     setState(m_artifact ? State::Open : State::Empty);
 }
 
@@ -98,6 +153,7 @@ void ArtifactSession::close()
     m_artifact.reset();
     m_artifactId = 0;
     m_path.clear();
+    m_openPath.clear();
     setState(State::Empty);
     emit closed();
 }

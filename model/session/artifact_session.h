@@ -28,7 +28,8 @@ public:
     void close();
 
     State state() const { return m_state; }
-    QString path() const { return m_path; }
+    QString path() const { return m_path; } // of the open artifact (or the one being opened)
+    QString lastOpenAttempt() const { return m_attempt; } // the path open() was last given
     std::shared_ptr<const io::Artifact> artifact() const { return m_artifact; }
     ArtifactId artifactId() const { return m_artifactId; } // 0 while nothing is open
     const io::Status& lastError() const { return m_error; }
@@ -44,7 +45,10 @@ public:
 signals:
     void stateChanged(tscope::model::ArtifactSession::State state);
     void opened();
-    void failed(const tscope::io::Status& status);
+    void failed(const tscope::io::Status& status); // nothing is open now
+    // Opening another artifact failed while one was open: that one stays open (state Open, same
+    // artifactId), so panels keep showing it; `status` says why the new one could not be opened.
+    void reopenFailed(const tscope::io::Status& status);
     void progressChanged(int percent); // -1 when the total is unknown
     void closed();
 
@@ -54,11 +58,16 @@ private:
     JobRunner m_jobs;
     State m_state = State::Empty;
     QString m_path;
+    QString m_attempt;
+    QString m_openPath; // of m_artifact, while another path is being opened
     std::shared_ptr<const io::Artifact> m_artifact;
     ArtifactId m_artifactId = 0;
     io::Status m_error;
 };
 
+// A Status for people: "Not supported: legacy V1 checkpoint … — file 'x'". The code becomes a
+// readable heading unless the message already starts with it (io messages often do), so no
+// "Unsupported: not supported: …".
 QString statusToText(const io::Status& status);
 
 } // namespace tscope::model

@@ -13,11 +13,16 @@
 #include "widgets/tensor_inspector.h"
 #include "widgets/variable_tree_view.h"
 
+#include <QAbstractButton>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -104,6 +109,23 @@ private slots:
         QVERIFY(!w.savedModelView()->banner()->isVisibleTo(w.savedModelView()));
     }
 
+    void functionsTabListsConcreteSignatures()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("keras-tf27-heart-savedmodel"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const QString text = w.savedModelView()->details()->toPlainText();
+        int signatures = 0;
+        for (const auto& n : w.session()->artifact()->savedModel->metaGraphs[0].objects)
+            if (n.kind == "function" && !n.path.empty())
+                for (const auto& sig : n.functionSignatures) {
+                    ++signatures;
+                    QVERIFY2(text.contains(QString::fromStdString(n.path + sig)), (n.path + sig).c_str());
+                }
+        QVERIFY(signatures > 0);
+    }
+
     void failureIsShownInline_data()
     {
         QTest::addColumn<QString>("path");
@@ -126,6 +148,98 @@ private slots:
             qPrintable(w.startPage()->messageBar()->text()));
     }
 
+    void failedOpenKeepsTheOpenArtifact()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto artifact = w.session()->artifact();
+        const auto id = w.session()->artifactId();
+        const QString title = w.windowTitle();
+        const int rows = w.treeView()->tree()->model()->rowCount();
+        w.openPath(QStringLiteral("/nonexistent/ckpt-1"));
+        QTRY_COMPARE(w.stack()->currentIndex(), 2);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        QCOMPARE(w.session()->artifact(), artifact);
+        QCOMPARE(w.session()->artifactId(), id);
+        QCOMPARE(w.treeView()->tree()->model()->rowCount(), rows);
+        QCOMPARE(w.windowTitle(), title);
+        QVERIFY(w.artifactMessage()->isVisibleTo(&w));
+        QVERIFY2(w.artifactMessage()->text().contains(QStringLiteral("/nonexistent/ckpt-1"))
+                && w.artifactMessage()->text().contains(QStringLiteral("no such file"), Qt::CaseInsensitive),
+            qPrintable(w.artifactMessage()->text()));
+        QVERIFY(!w.artifactMessage()->text().contains(QStringLiteral("NotFound")));
+        // Close, then the start page has the plain title again (defect 7).
+        w.session()->close();
+        QCOMPARE(w.stack()->currentIndex(), 0);
+        QCOMPARE(w.windowTitle(), QStringLiteral("Tensorscope"));
+    }
+
+    void summaryCheckpointListSwitchesCheckpoints()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto first = w.session()->artifact();
+        QVERIFY(first->location.run && first->location.run->checkpoints.size() > 1);
+        auto* summary = w.findChild<QTextBrowser*>();
+        QVERIFY(summary);
+        // Every other existing checkpoint of the run is a link; the shown one is not.
+        static const QRegularExpression href(QStringLiteral("href=\"([^\"]+)\""));
+        QStringList links;
+        for (auto it = href.globalMatch(summary->toHtml()); it.hasNext();)
+            links << it.next().captured(1);
+        int others = 0;
+        for (const auto& c : first->location.run->checkpoints)
+            others += c.exists && c.prefix != first->location.checkpointPrefix;
+        QCOMPARE(links.size(), others);
+        const QUrl target(links.first());
+        emit summary->anchorClicked(target);
+        QTRY_VERIFY(w.session()->artifact() != first);
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        QCOMPARE(QString::fromStdString(w.session()->artifact()->location.checkpointPrefix.string()),
+            target.toLocalFile());
+    }
+
+    void mnemonicsAreUniqueAndWindowFitsTheScreen()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        // Every Alt+letter reachable at once in the window: menu titles, tabs, buttons and boxes.
+        QStringList texts;
+        for (QAction* a : w.menuBar()->actions())
+            texts << a->text();
+        for (QTabBar* bar : w.findChildren<QTabBar*>())
+            for (int i = 0; i < bar->count(); ++i)
+                texts << bar->tabText(i);
+        for (QAbstractButton* b : w.findChildren<QAbstractButton*>())
+            if (b->isVisibleTo(&w)) texts << b->text();
+        QMap<QChar, QString> seen;
+        static const QRegularExpression mnemonic(QStringLiteral("&([^&])"));
+        for (const auto& t : texts) {
+            const auto m = mnemonic.match(t);
+            if (!m.hasMatch()) continue;
+            const QChar key = m.captured(1).at(0).toLower();
+            QVERIFY2(!seen.contains(key),
+                qPrintable(QStringLiteral("Alt+%1: '%2' and '%3'").arg(key).arg(seen[key], t)));
+            seen[key] = t;
+        }
+        QVERIFY(seen.size() >= 5);
+        // The window is sized to the screen it is on (QT_SCALE_FACTOR=2 shrinks the available area).
+        // (Never below the layout's minimum: the offscreen screen at scale 2 is only 400x400.)
+        const QSize avail = w.screen()->availableGeometry().size().expandedTo(w.minimumSizeHint());
+        QVERIFY2(w.width() <= avail.width() && w.height() <= avail.height(),
+            qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                           .arg(w.width())
+                           .arg(w.height())
+                           .arg(avail.width())
+                           .arg(avail.height())));
+    }
+
     void missingDataShowsErrorInInspector()
     {
         app::MainWindow w;
@@ -145,7 +259,7 @@ private slots:
         auto* tree = w.treeView()->tree();
         const int before = tree->model()->rowCount();
         QTest::keyClicks(w.treeView()->filterEdit(), QStringLiteral("critic_optimizer"));
-        QVERIFY(tree->model()->rowCount() < before);
+        QTRY_VERIFY(tree->model()->rowCount() < before); // after the typing pause
         // Every visible leaf matches; a non-matching variable shows only as the parent of a matching slot.
         int leaves = 0;
         std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& p) {

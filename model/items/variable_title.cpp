@@ -1,0 +1,63 @@
+#include "model/items/variable_title.h"
+
+#include "io/variable_tree.h"
+
+#include <QObject>
+
+namespace tscope::model {
+
+namespace {
+constexpr std::string_view kAttributes = "/.ATTRIBUTES/";
+
+// The object path of a TF2 key ("a/b/.ATTRIBUTES/VARIABLE_VALUE" -> "a/b"), the key itself otherwise.
+std::string pathOfKey(const std::string& key)
+{
+    const auto at = key.find(kAttributes);
+    return at == std::string::npos ? key : key.substr(0, at);
+}
+
+std::string attributeOfKey(const std::string& key)
+{
+    const auto at = key.find(kAttributes);
+    return at == std::string::npos ? std::string() : key.substr(at + kAttributes.size());
+}
+} // namespace
+
+VariableTitle variableTitle(const io::Artifact& a, int entry)
+{
+    if (!a.bundle || entry < 0 || static_cast<size_t>(entry) >= a.bundle->entries().size()) return {};
+    const auto& e = a.bundle->entries()[static_cast<size_t>(entry)];
+    const io::EntryAnnotation* an = static_cast<size_t>(entry) < a.tree.annotations.size()
+        ? &a.tree.annotations[static_cast<size_t>(entry)]
+        : nullptr;
+    auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    if (an && an->role == io::EntryRole::Slot) {
+        // Named after the variable it belongs to, as that variable's title says it.
+        const int owner = a.bundle->indexOf(an->slotOfKey);
+        std::string owned = owner >= 0 && static_cast<size_t>(owner) < a.tree.annotations.size()
+                && !a.tree.annotations[static_cast<size_t>(owner)].objectPath.empty()
+            ? a.tree.annotations[static_cast<size_t>(owner)].objectPath
+            : pathOfKey(an->slotOfKey);
+        if (owned.empty()) owned = pathOfKey(e.key);
+        const QString slot = q(an->slotName.empty() ? std::string("?") : an->slotName);
+        return { QObject::tr("%1 · slot %2").arg(q(owned), slot),
+            an->optimizerPath.empty() ? QObject::tr("optimizer slot %1 of %2").arg(slot, q(owned))
+                                      : QObject::tr("optimizer slot %1 of %2 (optimizer: %3)")
+                                            .arg(slot, q(owned), q(an->optimizerPath)) };
+    }
+    const std::string path = an && !an->objectPath.empty() ? an->objectPath : pathOfKey(e.key);
+    const std::string attribute = attributeOfKey(e.key);
+    if (an && an->role == io::EntryRole::ObjectGraph)
+        return { q(e.key), QObject::tr("object graph of the checkpoint") };
+    if (!attribute.empty() && attribute != "VARIABLE_VALUE") {
+        QString role = attribute == "table-keys" ? QObject::tr("lookup table keys")
+            : attribute == "table-values"        ? QObject::tr("lookup table values")
+                                                 : QObject::tr("saved attribute %1").arg(q(attribute));
+        return { QObject::tr("%1 · %2").arg(q(path), q(attribute)), role };
+    }
+    if (an && an->optimizerState) return { q(path), QObject::tr("optimizer state") };
+    if (an && an->role == io::EntryRole::Variable) return { q(path), QObject::tr("variable") };
+    return { q(path), QObject::tr("tensor") };
+}
+
+} // namespace tscope::model

@@ -1,0 +1,17 @@
+// Any table model as text: tab-separated for the clipboard (pastes into spreadsheets), comma-separated
+// for files; header row from the model, cells as displayed, quoted CSV-style when needed.
+#pragma once
+
+#include <QString>
+
+class QAbstractItemModel;
+class QTableView;
+class QWidget;
+
+namespace tscope::ui {
+
+QString tableText(const QAbstractItemModel& model, QChar separator);
+// Adds "Copy Table" (TSV to the clipboard) and "Export CSV…" to `view`'s context menu.
+void addTableExportActions(QTableView* view, const QString& defaultName);
+
+} // namespace tscope::ui
