@@ -58,6 +58,9 @@ struct BundleHeader {
 
 struct ReadOptions {
     bool verifyCrc = false;
+    // With verifyCrc: a CRC mismatch still returns the values, marked by Tensor::integrity(), instead of
+    // failing the read (show/stats/the inspector print damaged values and say so).
+    bool keepDamaged = false;
     const CancelToken* cancel = nullptr;
 };
 

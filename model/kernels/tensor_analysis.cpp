@@ -14,6 +14,10 @@ TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref,
     }
     io::ReadOptions options;
     options.cancel = &cancel;
+    // Integrity: the whole tensor is read, so its CRC32C is checked too; damaged values are still
+    // analysed and shown, marked by tensor->integrity().
+    options.verifyCrc = true;
+    options.keepDamaged = true;
     auto tensor = artifact.bundle->read(artifact.bundle->entries()[static_cast<size_t>(entry)], options);
     if (!tensor) {
         a.status = tensor.status();
