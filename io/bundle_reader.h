@@ -58,10 +58,10 @@ struct BundleHeader {
 
 struct ReadOptions {
     bool verifyCrc = false;
+    const CancelToken* cancel = nullptr;
     // With verifyCrc: a CRC mismatch still returns the values, marked by Tensor::integrity(), instead of
     // failing the read (show/stats/the inspector print damaged values and say so).
     bool keepDamaged = false;
-    const CancelToken* cancel = nullptr;
 };
 
 struct VerifyReport {

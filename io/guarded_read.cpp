@@ -23,7 +23,8 @@ Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src)
     try {
         out.resize(src.size());
     } catch (const std::bad_alloc&) {
-        return Status(ErrorCode::OutOfMemory, "not enough memory for " + std::to_string(src.size()) + " bytes");
+        return Status(
+            ErrorCode::OutOfMemory, "not enough memory for " + std::to_string(src.size()) + " bytes");
     }
     TSCOPE_RETURN_IF_ERROR(guardedCopy(src, out.data()));
     return out;

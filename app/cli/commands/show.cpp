@@ -200,7 +200,7 @@ int writeCsv(const Selection& s, std::ostream& out, std::ostream& err)
 
 void writeText(const Selection& s, std::ostream& out)
 {
-    out << s.entry.key << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
+    out << cleanText(s.entry.key) << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
     if (!s.sliceSpec.empty()) out << " [" << s.sliceSpec << "] -> " << io::shapeToString(s.shape);
     out << "\n";
     std::vector<bool> firstAt { true };

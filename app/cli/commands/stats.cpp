@@ -2,6 +2,7 @@
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "model/kernels/compute_pool.h"
@@ -17,6 +18,7 @@ struct Row {
     const io::TensorEntry* entry;
     model::TensorStats stats;
     io::Status error;
+    io::Status problem; // the values were read but fail their CRC32C (integrity): printed, marked damaged
 };
 
 // Reads and summarises each tensor on the shared compute budget; progress counts elements over all of
@@ -33,13 +35,17 @@ std::vector<Row> computeRows(
     for (int i : which) {
         const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
         if (io::shouldStop(&context.cancel, progress, before, total)) break;
-        Row row { &e, {}, {} };
+        Row row { &e, {}, {}, {} };
         io::ReadOptions read;
         read.cancel = &context.cancel;
+        // Every value is read, so the CRC32C is checked too; damaged values still get their statistics.
+        read.verifyCrc = true;
+        read.keepDamaged = true;
         auto t = a.bundle->read(e, read);
         if (!t)
             row.error = t.status();
         else {
+            row.problem = t->integrity();
             model::StatsOptions options;
             options.cancel = &context.cancel;
             options.executor = &model::sharedExecutor();
@@ -86,6 +92,10 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
             w.key("error");
             writeStatusObject(w, r.error);
         }
+        if (!r.problem.isOk()) {
+            w.key("problem");
+            writeStatusObject(w, r.problem);
+        }
         w.endObject();
     }
     w.endArray();
@@ -95,12 +105,13 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
 void writeText(const std::vector<Row>& rows, std::ostream& out)
 {
     for (const auto& r : rows) {
-        out << r.entry->key << "  " << io::dtypeName(r.entry->dtype) << io::shapeToString(r.entry->shape)
-            << "\n";
+        out << cleanText(r.entry->key) << "  " << io::dtypeName(r.entry->dtype)
+            << io::shapeToString(r.entry->shape) << "\n";
         if (!r.error.isOk()) {
-            out << "    error: " << r.error.toString() << "\n";
+            out << "    error: " << cleanText(r.error.toString()) << "\n";
             continue;
         }
+        if (!r.problem.isOk()) out << "    DAMAGED: " << cleanText(r.problem.toString()) << "\n";
         const auto& s = r.stats;
         if (!s.numeric) {
             out << "    (not numeric: " << s.count << " elements)\n";
@@ -150,13 +161,20 @@ protected:
             writeJson(rows, context.out);
         else
             writeText(rows, context.out);
-        bool anyError = false;
-        for (const auto& r : rows)
+        // A partial result: the document lists every tensor, unreadable ones with `error` (exit 3),
+        // damaged ones with `problem` (exit 4 when nothing was unreadable); docs/CLI.md says so.
+        bool anyError = false, anyDamage = false;
+        for (const auto& r : rows) {
             if (!r.error.isOk()) {
                 anyError = true;
-                context.err << "tensorscope-cli: " << r.error.toString() << "\n";
+                context.err << "tensorscope-cli: " << cleanText(r.error.toString()) << "\n";
             }
-        return anyError ? kExitOpenFailed : kExitOk;
+            if (!r.problem.isOk()) {
+                anyDamage = true;
+                context.err << "tensorscope-cli: warning: " << cleanText(r.problem.toString()) << "\n";
+            }
+        }
+        return anyError ? kExitOpenFailed : anyDamage ? kExitDamaged : kExitOk;
     }
 
 private:

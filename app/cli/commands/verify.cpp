@@ -35,7 +35,7 @@ void writeText(const io::VerifyReport& report, std::ostream& out)
         << " index blocks, " << report.tensorsChecked << " tensors, " << humanBytes(report.bytesChecked)
         << " checked\n";
     for (const auto& p : report.problems)
-        out << "  " << p.toString() << "\n";
+        out << "  " << cleanText(p.toString()) << "\n";
 }
 
 class VerifyCommand final : public ArtifactCommand {
