@@ -85,8 +85,10 @@ ProcessRun runProcess(const std::vector<std::string>& args, const fs::path& outF
     std::ifstream rss(rssFile);
     std::string line;
     while (std::getline(rss, line)) // "Command exited with non-zero status N" may come first
-        if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0]))) r.peakKiB = std::stol(line);
-        else if (line.find("terminated by signal") != std::string::npos) r.signal = std::stoi(line.substr(line.rfind(' ')));
+        if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])))
+            r.peakKiB = std::stol(line);
+        else if (line.find("terminated by signal") != std::string::npos)
+            r.signal = std::stoi(line.substr(line.rfind(' ')));
     std::error_code ec;
     r.outBytes = fs::file_size(outFile, ec);
     return r;
@@ -152,8 +154,8 @@ private slots:
             QElapsedTimer t;
             t.start();
             const Run r = cli(args);
-            qInfo("SavedModel chain 20000, %s %s: exit %d, %zu bytes out (input %llu), %lld ms", args[0].c_str(),
-                args.size() > 2 ? args[2].c_str() : "", r.exitCode, r.out.size(),
+            qInfo("SavedModel chain 20000, %s %s: exit %d, %zu bytes out (input %llu), %lld ms",
+                args[0].c_str(), args.size() > 2 ? args[2].c_str() : "", r.exitCode, r.out.size(),
                 static_cast<unsigned long long>(input), t.elapsed());
             QVERIFY(r.exitCode == 0);
             QVERIFY(r.out.size() <= 10 * input + (1u << 20));
@@ -202,7 +204,8 @@ private slots:
             QVERIFY(!contains(r.out, "\xc2\x9b"));
             QVERIFY2(contains(r.out, "evil\\n\\x1b[31mred\\x7f\\xc2\\x9b"), r.out.c_str());
         }
-        QCOMPARE(cleanText("caf\xc3\xa9 \xe2\x9c\x93"), std::string("caf\xc3\xa9 \xe2\x9c\x93")); // valid UTF-8 kept
+        QCOMPARE(cleanText("caf\xc3\xa9 \xe2\x9c\x93"),
+            std::string("caf\xc3\xa9 \xe2\x9c\x93")); // valid UTF-8 kept
         QCOMPARE(cleanText("\xff\t"), std::string("\\xff\\t"));
         const Run missing = cli({ "show", prefix, "no\x1b]0;title\x07" });
         QCOMPARE(missing.exitCode, int(kExitNoSuchVariable));
@@ -280,7 +283,8 @@ private slots:
         const unsigned long faultsBefore = tscope::io::guardedFaultCount();
         int correct = 0, clearErrors = 0;
         for (int i = 0; i < 300; ++i) {
-            const Run r = i % 2 ? cli({ "stats", prefix, "a", "--json" }) : cli({ "show", prefix, "b", "--json" });
+            const Run r
+                = i % 2 ? cli({ "stats", prefix, "a", "--json" }) : cli({ "show", prefix, "b", "--json" });
             if (r.exitCode == 0) {
                 if (i % 2) QCOMPARE(r.out, reference.out);
                 ++correct;
@@ -303,7 +307,8 @@ private slots:
     // 200 MB, output under 10 MB per MB of input + 1 MB. Times are printed, not asserted.
     void resourceBounds()
     {
-        if (!fs::exists(kTime)) QSKIP("needs GNU time (/usr/bin/time, Debian package time) to measure peak memory");
+        if (!fs::exists(kTime))
+            QSKIP("needs GNU time (/usr/bin/time, Debian package time) to measure peak memory");
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
         struct Input {
@@ -328,12 +333,13 @@ private slots:
             if (savedModel)
                 commands.push_back({ "signatures", in.path, "--json" });
             else
-                commands.push_back({ "show", in.path, in.name.rfind("rank", 0) == 0 ? "deep" : "v/.ATTRIBUTES/VARIABLE_VALUE", "--json" });
+                commands.push_back({ "show", in.path,
+                    in.name.rfind("rank", 0) == 0 ? "deep" : "v/.ATTRIBUTES/VARIABLE_VALUE", "--json" });
             for (const auto& args : commands) {
                 const ProcessRun r = runProcess(args, root / "out.txt");
                 qInfo("%-15s %-10s %-6s exit %3d  peak %6ld KiB  out %9llu B (input %7llu B)  %5lld ms",
-                    in.name.c_str(), args[0].c_str(), args.back() == "--json" ? "--json" : "",
-                    r.exitCode, r.peakKiB, static_cast<unsigned long long>(r.outBytes),
+                    in.name.c_str(), args[0].c_str(), args.back() == "--json" ? "--json" : "", r.exitCode,
+                    r.peakKiB, static_cast<unsigned long long>(r.outBytes),
                     static_cast<unsigned long long>(input), r.ms);
                 QCOMPARE(r.signal, 0);
                 QVERIFY(r.exitCode >= 0 && r.exitCode <= 5);
