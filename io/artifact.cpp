@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <new>
 
 namespace tscope::io {
 namespace {
@@ -148,7 +149,25 @@ int Artifact::findEntry(const std::string& name) const
     return -1;
 }
 
+namespace {
+Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
+    const std::filesystem::path& path, const OpenOptions& options);
+}
+
 Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path, const OpenOptions& options)
+{
+    // The net under every allocation sized from the files (no bad_alloc crosses the API).
+    try {
+        return openArtifactUnguarded(path, options);
+    } catch (const std::bad_alloc&) {
+        return Status(ErrorCode::OutOfMemory, "not enough memory to open this artifact")
+            .withPath(path.string());
+    }
+}
+
+namespace {
+Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
+    const std::filesystem::path& path, const OpenOptions& options)
 {
     auto located = locateArtifact(path);
     if (!located) return located.status();
@@ -215,5 +234,6 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
     if (progress.stop(progress.total())) return openingCancelled();
     return artifact;
 }
+} // namespace
 
 } // namespace tscope::io

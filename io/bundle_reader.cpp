@@ -54,6 +54,19 @@ std::filesystem::path BundleReader::dataPath(int32_t shard) const
 Result<std::shared_ptr<BundleReader>> BundleReader::open(
     const std::filesystem::path& prefix, const OpenOptions& options)
 {
+    // Sizes come from the file and are checked before allocating; this is the net for what remains
+    // (a huge index under an address-space limit), so no bad_alloc crosses the API.
+    try {
+        return openUnguarded(prefix, options);
+    } catch (const std::bad_alloc&) {
+        return Status(ErrorCode::OutOfMemory, "not enough memory to read this checkpoint's index")
+            .withPath(prefix.string() + ".index");
+    }
+}
+
+Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
+    const std::filesystem::path& prefix, const OpenOptions& options)
+{
     auto reader = std::shared_ptr<BundleReader>(new BundleReader());
     reader->m_prefix = prefix;
     const std::string indexName = reader->indexPath().string();
@@ -75,7 +88,10 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(
     // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
     google::protobuf::Arena arena;
     uint64_t row = 0;
-    reader->m_entries.reserve(static_cast<size_t>((*file)->size() / 64)); // ~40-byte entries: avoids regrowth
+    // ~40-byte entries: avoids regrowth. Capped: a huge (or sparse) index must not reserve gigabytes before
+    // a single entry has been seen to exist.
+    reader->m_entries.reserve(
+        static_cast<size_t>(std::min<uint64_t>((*file)->size() / 64, uint64_t(1) << 20)));
     auto visit = [&](std::string_view key, std::string_view value) -> bool {
         if (!sawHeader) {
             sawHeader = true;

@@ -33,7 +33,8 @@ std::vector<float> values()
 }
 
 // Truncates `path` in place to a varying fraction and writes `good` back, until `stop`.
-void rewriteUntil(const fs::path& path, const std::string& good, std::atomic<bool>& stop, std::atomic<int>& count)
+void rewriteUntil(
+    const fs::path& path, const std::string& good, std::atomic<bool>& stop, std::atomic<int>& count)
 {
     const int fd = ::open(path.c_str(), O_WRONLY);
     unsigned k = 0;
@@ -120,8 +121,8 @@ private slots:
         }
         stop = true;
         rewriter.join();
-        qInfo("300 reads under %d in-place rewrites: %d correct, %d errors, %lu faults caught", rewrites.load(),
-            correct, errors, io::guardedFaultCount() - faultsBefore);
+        qInfo("300 reads under %d in-place rewrites: %d correct, %d errors, %lu faults caught",
+            rewrites.load(), correct, errors, io::guardedFaultCount() - faultsBefore);
         QCOMPARE(correct + errors, 300);
         QVERIFY(rewrites > 10);
         QVERIFY(errors > 0); // the reads did meet a changing file

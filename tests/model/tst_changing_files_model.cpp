@@ -126,7 +126,8 @@ private slots:
         }
         stop = true;
         rewriter.join();
-        qInfo("300 analyses under %d in-place rewrites: %d correct, %d Truncated", rewrites.load(), correct, errors);
+        qInfo("300 analyses under %d in-place rewrites: %d correct, %d Truncated", rewrites.load(), correct,
+            errors);
         QCOMPARE(correct + errors, 300);
     }
 };
