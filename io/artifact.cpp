@@ -1,6 +1,7 @@
 #include "io/artifact.h"
 
 #include "io/dtype.h"
+#include "io/proto_log.h"
 #include "meta_graph.pb.h"
 
 #include <algorithm>
@@ -158,7 +159,12 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
 {
     // The net under every allocation sized from the files (no bad_alloc crosses the API).
     try {
-        return openArtifactUnguarded(path, options);
+        ProtoLogCapture protobufLog; // protobuf's own complaints become warnings, not stderr lines
+        auto artifact = openArtifactUnguarded(path, options);
+        if (artifact)
+            for (auto& w : protobufLog.warnings())
+                (*artifact)->warnings.push_back(std::move(w));
+        return artifact;
     } catch (const std::bad_alloc&) {
         return Status(ErrorCode::OutOfMemory, "not enough memory to open this artifact")
             .withPath(path.string());

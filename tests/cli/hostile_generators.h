@@ -42,7 +42,7 @@ inline uint64_t sizeOnDisk(const fs::path& dir)
 
 // A TF2 checkpoint whose object graph is one chain of `depth` nodes; the last one owns the variable
 // "v/.ATTRIBUTES/VARIABLE_VALUE" (4 floats). Returns the prefix.
-inline fs::path chainCheckpoint(const fs::path& dir, int depth)
+inline fs::path chainCheckpoint(const fs::path& dir, int depth, const std::string& edgeName = "c")
 {
     tensorflow::TrackableObjectGraph graph;
     for (int i = 0; i < depth; ++i) {
@@ -50,7 +50,7 @@ inline fs::path chainCheckpoint(const fs::path& dir, int depth)
         if (i + 1 < depth) {
             auto* child = node->add_children();
             child->set_node_id(i + 1);
-            child->set_local_name("c");
+            child->set_local_name(edgeName);
         }
     }
     auto* attr = graph.mutable_nodes(depth - 1)->add_attributes();

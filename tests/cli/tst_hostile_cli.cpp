@@ -57,7 +57,8 @@ struct ProcessRun {
 // test's own high-water mark, which exec keeps.
 constexpr const char* kTime = "/usr/bin/time";
 
-ProcessRun runProcess(const std::vector<std::string>& args, const fs::path& outFile)
+ProcessRun runProcess(
+    const std::vector<std::string>& args, const fs::path& outFile, const char* errFile = "/dev/null")
 {
     ProcessRun r;
     const fs::path rssFile = outFile.string() + ".rss";
@@ -66,9 +67,9 @@ ProcessRun runProcess(const std::vector<std::string>& args, const fs::path& outF
     const pid_t pid = fork();
     if (pid == 0) {
         const int fd = ::open(outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int null = ::open("/dev/null", O_WRONLY);
+        const int errFd = ::open(errFile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 1);
-        dup2(null, 2);
+        dup2(errFd, 2);
         std::vector<std::string> all { kTime, "-f", "%M", "-o", rssFile.string(), TSCOPE_CLI_PATH };
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
@@ -301,6 +302,26 @@ private slots:
         qInfo("300 reads under %d rewrites: %d correct, %d clear errors, %lu faults caught by the guard",
             rewrites.load(), correct, clearErrors, tscope::io::guardedFaultCount() - faultsBefore);
         QCOMPARE(correct + clearErrors, 300);
+    }
+
+    // Finding 7: protobuf's own log lines (invalid UTF-8 in a proto3 string) become warnings, never raw
+    // stderr lines.
+    void protobufLogIsAWarning()
+    {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const auto prefix = hostile::chainCheckpoint(root / "u", 3, "bad\xff\xfename");
+        const Run info = cli({ "info", prefix, "--json" });
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY2(contains(info.out, "protobuf: "), info.out.c_str());
+        if (fs::exists(kTime)) {
+            const fs::path err = root / "err.txt";
+            const ProcessRun r = runProcess({ "info", prefix }, root / "out.txt", err.c_str());
+            QCOMPARE(r.exitCode, 0);
+            std::ifstream in(err);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            QVERIFY2(!contains(text, "libprotobuf"), text.c_str());
+        }
     }
 
     // The resource test: every command on crafted inputs up to 1 MB as its own process; peak memory under
