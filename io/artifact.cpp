@@ -2,6 +2,7 @@
 
 #include "io/dtype.h"
 #include "io/proto_log.h"
+#include "io/saved_model_variables.h"
 #include "meta_graph.pb.h"
 
 #include <algorithm>
@@ -232,6 +233,14 @@ Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
         }
         if (artifact->tensorflowVersion.empty())
             artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);
+    }
+    // A SavedModel whose graph has variables but whose variables/ cannot be read is damaged, not empty.
+    if (artifact->savedModel && !artifact->bundle && artifact->bundleStatus.isOk()) {
+        Status missing = savedModelVariablesProblem(*artifact->savedModel, loc.savedModelDir);
+        if (!missing.isOk()) {
+            artifact->bundleStatus = missing;
+            artifact->warnings.push_back(std::move(missing));
+        }
     }
     if (!artifact->bundle) {
         artifact->tree.nodes.resize(1);

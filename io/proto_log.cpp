@@ -55,7 +55,8 @@ std::vector<Status> ProtoLogCapture::warnings() const
     for (const auto& m : m_messages)
         out.push_back(Status(ErrorCode::Corrupt, "protobuf: " + m));
     if (m_dropped > 0)
-        out.push_back(Status(ErrorCode::Corrupt, "protobuf: " + std::to_string(m_dropped) + " more messages"));
+        out.push_back(
+            Status(ErrorCode::Corrupt, "protobuf: " + std::to_string(m_dropped) + " more messages"));
     return out;
 }
 

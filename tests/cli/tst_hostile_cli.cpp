@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <sstream>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -322,6 +323,93 @@ private slots:
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             QVERIFY2(!contains(text, "libprotobuf"), text.c_str());
         }
+    }
+
+    // Finding 4: a SavedModel whose graph has variables but whose variables/ is missing or unusable is
+    // damaged (verify exits 4, info warns), never "OK: 0 tensors".
+    void savedModelWithUnusableVariables_data()
+    {
+        QTest::addColumn<QString>("how");
+        for (const char* how :
+            { "intact", "missing", "symlink loop", "directory", "fifo", "variables is /", "unreadable" })
+            QTest::newRow(how) << QString(how);
+    }
+    void savedModelWithUnusableVariables()
+    {
+        QFETCH(QString, how);
+        if (how == "unreadable" && geteuid() == 0) QSKIP("root reads a mode-000 directory anyway");
+        QTemporaryDir tmp;
+        const fs::path source
+            = fs::path(TSCOPE_FIXTURES_DIR) / "tf215/sm_keras_sequential_export/saved_model";
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "sm";
+        fs::create_directories(dir);
+        fs::copy_file(source / "saved_model.pb", dir / "saved_model.pb");
+        const fs::path vars = dir / "variables";
+        if (how == "intact") {
+            fs::copy(source / "variables", vars);
+        } else if (how == "symlink loop") {
+            fs::create_directories(vars);
+            fs::create_symlink("variables.index", vars / "variables.index");
+        } else if (how == "directory") {
+            fs::create_directories(vars / "variables.index");
+        } else if (how == "fifo") {
+            fs::create_directories(vars);
+            QCOMPARE(mkfifo((vars / "variables.index").c_str(), 0600), 0);
+        } else if (how == "variables is /") {
+            fs::create_directory_symlink("/", vars);
+        } else if (how == "unreadable") {
+            fs::copy(source / "variables", vars);
+            fs::permissions(vars, fs::perms::none);
+        }
+        const Run verify = cli({ "verify", dir.string() });
+        const Run info = cli({ "info", dir.string() });
+        if (how == "unreadable") fs::permissions(vars, fs::perms::owner_all);
+        if (how == "intact") {
+            QCOMPARE(verify.exitCode, 0);
+            QVERIFY(!contains(info.out, "cannot be read"));
+            return;
+        }
+        QCOMPARE(verify.exitCode, int(kExitDamaged));
+        QVERIFY2(contains(verify.out, "DAMAGED"), verify.out.c_str());
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY2(contains(info.out, "variables/variables.index cannot be read"), info.out.c_str());
+    }
+
+    // Finding 5 (the parts that can be checked): assets the graph lists must exist; checkpoint state
+    // entries must point at checkpoints, except absolute paths from another machine (a warning).
+    void verifyCoversAssetsAndStateFile()
+    {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString();
+        const fs::path source
+            = fs::path(TSCOPE_FIXTURES_DIR) / "tf215/sm_keras_stringlookup_assets/saved_model";
+        const fs::path sm = root / "sm";
+        fs::copy(source, sm, fs::copy_options::recursive);
+        const Run intact = cli({ "verify", sm.string(), "--json" });
+        QCOMPARE(intact.exitCode, 0);
+        QVERIFY2(contains(intact.out, "fingerprint.pb not checked"), intact.out.c_str());
+        for (const auto& asset : fs::directory_iterator(sm / "assets"))
+            fs::remove(asset.path());
+        const Run noAssets = cli({ "verify", sm.string() });
+        QCOMPARE(noAssets.exitCode, int(kExitDamaged));
+        QVERIFY2(contains(noAssets.out, "listed by the graph is missing"), noAssets.out.c_str());
+
+        const auto prefix = hostile::keysCheckpoint(root / "run", { "a" });
+        auto state = [&](const std::string& paths) {
+            std::ofstream(root / "run" / "checkpoint") << "model_checkpoint_path: \"ckpt\"\n" << paths;
+            return cli({ "verify", (root / "run").string() });
+        };
+        const Run fine = state("all_model_checkpoint_paths: \"ckpt\"\n");
+        QCOMPARE(fine.exitCode, 0);
+        const Run otherMachine = state("all_model_checkpoint_paths: \"/other/machine/gone\"\n"
+                                       "all_model_checkpoint_paths: \"ckpt\"\n");
+        QCOMPARE(otherMachine.exitCode, 0);
+        QVERIFY2(contains(otherMachine.out, "Warning: ") && contains(otherMachine.out, "/other/machine/gone"),
+            otherMachine.out.c_str());
+        const Run gone
+            = state("all_model_checkpoint_paths: \"gone\"\nall_model_checkpoint_paths: \"ckpt\"\n");
+        QCOMPARE(gone.exitCode, int(kExitDamaged));
+        QVERIFY2(contains(gone.out, "lists 'gone', which does not exist"), gone.out.c_str());
     }
 
     // The resource test: every command on crafted inputs up to 1 MB as its own process; peak memory under
