@@ -12,8 +12,8 @@ uint64_t savedModelVariableCount(const SavedModelInfo& info)
     for (const auto& mg : info.metaGraphs) {
         uint64_t here = 0;
         if (mg.hasObjectGraph) {
-            here = static_cast<uint64_t>(std::count_if(
-                mg.objects.begin(), mg.objects.end(), [](const ObjectNodeInfo& o) { return o.kind == "variable"; }));
+            here = static_cast<uint64_t>(std::count_if(mg.objects.begin(), mg.objects.end(),
+                [](const ObjectNodeInfo& o) { return o.kind == "variable"; }));
         } else {
             for (const char* op : { "VarHandleOp", "VariableV2", "Variable" })
                 if (auto it = mg.opCounts.find(op); it != mg.opCounts.end()) here += it->second;
