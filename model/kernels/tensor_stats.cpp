@@ -1,5 +1,6 @@
 #include "model/kernels/tensor_stats.h"
 
+#include "io/crc32c.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "model/kernels/compute_pool.h"
@@ -231,6 +232,8 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
     std::vector<std::vector<Scalar>> buffers(executor.maxWorkers());
     std::vector<std::vector<std::byte>> raw(executor.maxWorkers());
     std::vector<io::Status> errors(executor.maxWorkers());
+    std::vector<uint32_t> chunkCrc(options.computeCrc ? chunks : 0); // combined in order at the end
+    const size_t esize = io::dtypeInfo(t.dtype()).elementSize;
     std::atomic<uint64_t> done { 0 };
     const bool complete = executor.parallelFor(
         chunks,
@@ -240,6 +243,7 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
             const Scalar* block
                 = convertBlock<Scalar>(t, begin, n, raw[worker], buffers[worker], errors[worker]);
             if (!block) return false;
+            if (options.computeCrc) chunkCrc[c] = io::crc32c::value(raw[worker].data(), n * esize);
             partial[worker].merge(blockStats(block, static_cast<int64_t>(n)));
             const uint64_t sofar = done += n;
             // Worker 0 is the calling thread: the one that may report progress.
@@ -254,7 +258,15 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
     PartialStats all;
     for (const auto& p : partial)
         all.merge(p);
-    return all.finish();
+    TensorStats result = all.finish();
+    if (options.computeCrc) {
+        uint32_t crc = 0;
+        for (uint64_t c = 0; c < chunks; ++c)
+            crc = io::crc32c::combine(
+                crc, chunkCrc[c], std::min(kStatsChunkElements, total - c * kStatsChunkElements) * esize);
+        result.crc32c = crc;
+    }
+    return result;
 }
 
 } // namespace

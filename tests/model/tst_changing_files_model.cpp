@@ -4,6 +4,7 @@
 // analysis (read + CRC + stats + histogram) run 300 times while the shard is rewritten in place.
 #include "io/artifact.h"
 #include "io/bundle_writer.h"
+#include "io/crc32c.h"
 #include "io/guarded_read.h"
 #include "model/items/value_table_model.h"
 #include "model/kernels/histogram.h"
@@ -45,6 +46,34 @@ fs::path writeCheckpoint(const fs::path& dir)
 class TestChangingFilesModel : public QObject {
     Q_OBJECT
 private slots:
+    // Integrity in the same pass: the statistics pass combines per-chunk CRCs into the CRC32C of every
+    // byte it summarised (several chunks, a partial last one, 1 and 2 threads).
+    void statsComputeTheCrcOfWhatTheyRead_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1 thread") << 1;
+        QTest::newRow("2 threads") << 2;
+    }
+    void statsComputeTheCrcOfWhatTheyRead()
+    {
+        QFETCH(int, threads);
+        const size_t n = 3 * model::kStatsChunkElements + 12345;
+        std::vector<double> v(n);
+        for (size_t i = 0; i < n; ++i)
+            v[i] = static_cast<double>(i % 977) * 0.125;
+        const auto bytes = std::as_bytes(std::span(v));
+        auto t = io::Tensor::owned(io::DType::Double, { int64_t(n) }, { bytes.begin(), bytes.end() });
+        model::StatsOptions options;
+        options.computeCrc = true;
+        options.threads = threads;
+        auto s = model::computeStats(t, options);
+        QVERIFY(s.isOk());
+        QVERIFY(s->crc32c.has_value());
+        QCOMPARE(*s->crc32c, io::crc32c::value(bytes.data(), bytes.size()));
+        options.computeCrc = false;
+        QVERIFY(!model::computeStats(t, options)->crc32c.has_value());
+    }
+
     void kernelsReportATruncatedShard()
     {
         QTemporaryDir tmp;

@@ -5,6 +5,7 @@
 #include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
+#include "io/integrity.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/tensor_stats.h"
 
@@ -38,8 +39,10 @@ std::vector<Row> computeRows(
         Row row { &e, {}, {}, {} };
         io::ReadOptions read;
         read.cancel = &context.cancel;
-        // Every value is read, so the CRC32C is checked too; damaged values still get their statistics.
-        read.verifyCrc = true;
+        // Every value is read, so the CRC32C is checked too (borrowed bytes in the statistics pass itself);
+        // damaged values still get their statistics.
+        const bool crcInStats = io::crcCheckedByConsumer(*a.bundle, e);
+        read.verifyCrc = !crcInStats;
         read.keepDamaged = true;
         auto t = a.bundle->read(e, read);
         if (!t)
@@ -50,10 +53,13 @@ std::vector<Row> computeRows(
             options.cancel = &context.cancel;
             options.executor = &model::sharedExecutor();
             options.progress = [&](uint64_t done, uint64_t) { return progress(before + done, total); };
-            if (auto s = model::computeStats(*t, options))
+            options.computeCrc = crcInStats;
+            if (auto s = model::computeStats(*t, options)) {
                 row.stats = *s;
-            else
+                if (crcInStats && s->crc32c) row.problem = io::checkConsumerCrc(*a.bundle, e, *s->crc32c);
+            } else {
                 row.error = s.status();
+            }
         }
         before += e.elementCount();
         rows.push_back(std::move(row));
