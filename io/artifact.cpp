@@ -1,12 +1,15 @@
 #include "io/artifact.h"
 
 #include "io/dtype.h"
+#include "io/proto_log.h"
 #include "io/saved_model_names.h"
+#include "io/saved_model_variables.h"
 #include "meta_graph.pb.h"
 
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <new>
 
 namespace tscope::io {
 namespace {
@@ -164,7 +167,30 @@ int Artifact::findEntry(const std::string& name) const
     return -1;
 }
 
+namespace {
+Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
+    const std::filesystem::path& path, const OpenOptions& options);
+}
+
 Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path, const OpenOptions& options)
+{
+    // The net under every allocation sized from the files (no bad_alloc crosses the API).
+    try {
+        ProtoLogCapture protobufLog; // protobuf's own complaints become warnings, not stderr lines
+        auto artifact = openArtifactUnguarded(path, options);
+        if (artifact)
+            for (auto& w : protobufLog.warnings())
+                (*artifact)->warnings.push_back(std::move(w));
+        return artifact;
+    } catch (const std::bad_alloc&) {
+        return Status(ErrorCode::OutOfMemory, "not enough memory to open this artifact")
+            .withPath(path.string());
+    }
+}
+
+namespace {
+Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
+    const std::filesystem::path& path, const OpenOptions& options)
 {
     auto located = locateArtifact(path);
     if (!located) return located.status();
@@ -226,6 +252,14 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
         if (artifact->tensorflowVersion.empty())
             artifact->tensorflowVersion = versionFromMeta(loc.checkpointPrefix);
     }
+    // A SavedModel whose graph has variables but whose variables/ cannot be read is damaged, not empty.
+    if (artifact->savedModel && !artifact->bundle && artifact->bundleStatus.isOk()) {
+        Status missing = savedModelVariablesProblem(*artifact->savedModel, loc.savedModelDir);
+        if (!missing.isOk()) {
+            artifact->bundleStatus = missing;
+            artifact->warnings.push_back(std::move(missing));
+        }
+    }
     if (!artifact->bundle) {
         artifact->tree.nodes.resize(1);
         artifact->tree.nodes[0].kind = NodeKind::Root;
@@ -233,5 +267,6 @@ Result<std::shared_ptr<Artifact>> openArtifact(const std::filesystem::path& path
     if (progress.stop(progress.total())) return openingCancelled();
     return artifact;
 }
+} // namespace
 
 } // namespace tscope::io

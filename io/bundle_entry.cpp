@@ -40,6 +40,10 @@ StoredBytes storedFromProto(const tensorflow::BundleEntryProto& proto, Status& p
 // Everything that can be checked without touching the data file.
 Status checkStored(const StoredBytes& s, int32_t numShards)
 {
+    if (s.shape.size() > kMaxRank)
+        return Status(ErrorCode::Unsupported,
+            "rank " + std::to_string(s.shape.size()) + " is above TensorFlow's limit of "
+                + std::to_string(kMaxRank) + " dimensions");
     auto count = shapeElementCount(s.shape);
     if (!count)
         return Status(

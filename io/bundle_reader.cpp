@@ -7,6 +7,7 @@
 #include "io/byte_order.h"
 #include "io/crc32c.h"
 #include "io/dtype.h"
+#include "io/guarded_read.h"
 #include "io/table_reader.h"
 #include "io/tensor_encoding.h"
 #include "tensor_bundle.pb.h"
@@ -53,6 +54,19 @@ std::filesystem::path BundleReader::dataPath(int32_t shard) const
 Result<std::shared_ptr<BundleReader>> BundleReader::open(
     const std::filesystem::path& prefix, const OpenOptions& options)
 {
+    // Sizes come from the file and are checked before allocating; this is the net for what remains
+    // (a huge index under an address-space limit), so no bad_alloc crosses the API.
+    try {
+        return openUnguarded(prefix, options);
+    } catch (const std::bad_alloc&) {
+        return Status(ErrorCode::OutOfMemory, "not enough memory to read this checkpoint's index")
+            .withPath(prefix.string() + ".index");
+    }
+}
+
+Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
+    const std::filesystem::path& prefix, const OpenOptions& options)
+{
     auto reader = std::shared_ptr<BundleReader>(new BundleReader());
     reader->m_prefix = prefix;
     const std::string indexName = reader->indexPath().string();
@@ -74,7 +88,10 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(
     // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
     google::protobuf::Arena arena;
     uint64_t row = 0;
-    reader->m_entries.reserve(static_cast<size_t>((*file)->size() / 64)); // ~40-byte entries: avoids regrowth
+    // ~40-byte entries: avoids regrowth. Capped: a huge (or sparse) index must not reserve gigabytes before
+    // a single entry has been seen to exist.
+    reader->m_entries.reserve(
+        static_cast<size_t>(std::min<uint64_t>((*file)->size() / 64, uint64_t(1) << 20)));
     auto visit = [&](std::string_view key, std::string_view value) -> bool {
         if (!sawHeader) {
             sawHeader = true;
@@ -129,6 +146,10 @@ Result<std::shared_ptr<BundleReader>> BundleReader::open(
         } else if (entry.problem.isOk()) {
             entry.problem = checkStored(entry.stored, h.numShards);
         }
+        if (entry.problem.isOk() && entry.shape.size() > kMaxRank)
+            entry.problem = Status(ErrorCode::Unsupported,
+                "rank " + std::to_string(entry.shape.size()) + " is above TensorFlow's limit of "
+                    + std::to_string(kMaxRank) + " dimensions");
         if (entry.problem.isOk() && !shapeElementCount(entry.shape))
             entry.problem = Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(entry.shape));
         if (!entry.problem.isOk()) entry.problem.withTensor(entry.key).withPath(indexName);
@@ -236,29 +257,53 @@ Result<Tensor> BundleReader::readStored(
     auto bytes = (*file)->bytes(stored.offset, stored.size);
     if (!bytes) return fail(bytes.status());
     const uint64_t count = *shapeElementCount(stored.shape);
+    const std::string path = (*file)->path().string();
+    auto failAt = [&](Status s) -> Result<Tensor> {
+        return fail(std::move(s).withPath(path).withOffset(stored.offset));
+    };
+    const Status mismatch
+        = Status(ErrorCode::ChecksumMismatch, "tensor bytes do not match their CRC32C checksum")
+              .withTensor(key)
+              .withPath(path)
+              .withOffset(stored.offset);
 
     if (isDType(stored.dtype, DType::String)) {
-        auto strings = decodeStringTensor(*bytes, count, stored.maskedCrc, options.verifyCrc);
-        if (!strings)
-            return fail(
-                std::move(strings).status().withPath((*file)->path().string()).withOffset(stored.offset));
-        return Tensor::strings(stored.shape, std::move(strings.value()));
+        // Strings are decoded into owned values anyway: copy their bytes once, under the guard.
+        auto copy = guardedCopyAll(*bytes);
+        if (!copy) return failAt(copy.status());
+        auto strings = decodeStringTensor(*copy, count, stored.maskedCrc, options.verifyCrc);
+        Status integrity;
+        if (!strings && strings.status().code() == ErrorCode::ChecksumMismatch && options.keepDamaged) {
+            integrity = mismatch;
+            strings = decodeStringTensor(*copy, count, stored.maskedCrc, false);
+        }
+        if (!strings) return failAt(std::move(strings).status());
+        Tensor t = Tensor::strings(stored.shape, std::move(strings.value()));
+        t.setIntegrity(std::move(integrity));
+        return t;
     }
+    Status integrity;
     if (options.verifyCrc) {
-        auto c = crc32cCancellable(*bytes, options.cancel);
-        if (!c) return fail(c.status());
-        if (crc32c::mask(*c) != stored.maskedCrc)
-            return fail(Status(ErrorCode::ChecksumMismatch, "tensor bytes do not match their CRC32C checksum")
-                            .withPath((*file)->path().string())
-                            .withOffset(stored.offset));
+        auto c = guardedCrc32c(*bytes, options.cancel);
+        if (!c) return failAt(c.status());
+        if (crc32c::mask(*c) != stored.maskedCrc) {
+            if (!options.keepDamaged) return mismatch;
+            integrity = mismatch;
+        }
     }
     if (m_header.bigEndian && info.elementSize > 1) {
-        std::vector<std::byte> swapped(bytes->begin(), bytes->end());
+        auto swapped = guardedCopyAll(*bytes);
+        if (!swapped) return failAt(swapped.status());
         size_t unit = info.kind == DTypeKind::Complex ? info.elementSize / 2 : info.elementSize;
-        byteSwapInPlace(swapped, unit);
-        return Tensor::owned(stored.dtype, stored.shape, std::move(swapped));
+        byteSwapInPlace(*swapped, unit);
+        Tensor t = Tensor::owned(stored.dtype, stored.shape, std::move(swapped.value()));
+        t.setIntegrity(std::move(integrity));
+        return t;
     }
-    return Tensor::borrowed(stored.dtype, stored.shape, *bytes, *file);
+    Tensor t = Tensor::borrowed(stored.dtype, stored.shape, *bytes, *file);
+    t.setSource(path, stored.offset);
+    t.setIntegrity(std::move(integrity));
+    return t;
 }
 
 Result<Tensor> BundleReader::read(const TensorEntry& entry, const ReadOptions& options) const

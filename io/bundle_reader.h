@@ -59,6 +59,9 @@ struct BundleHeader {
 struct ReadOptions {
     bool verifyCrc = false;
     const CancelToken* cancel = nullptr;
+    // With verifyCrc: a CRC mismatch still returns the values, marked by Tensor::integrity(), instead of
+    // failing the read (show/stats/the inspector print damaged values and say so).
+    bool keepDamaged = false;
 };
 
 struct VerifyReport {
@@ -113,6 +116,9 @@ public:
 
 private:
     BundleReader() = default;
+    // open() without its net: open() turns any allocation failure in here into OutOfMemory.
+    static Result<std::shared_ptr<BundleReader>> openUnguarded(
+        const std::filesystem::path& prefix, const OpenOptions& options);
     Result<Tensor> readStored(
         const std::string& key, const StoredBytes& stored, const ReadOptions& options) const;
     Result<Tensor> assemble(const TensorEntry& entry, const ReadOptions& options) const;

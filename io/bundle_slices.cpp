@@ -69,6 +69,7 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
     try {
         std::vector<std::byte> full;
         std::vector<std::string> strings;
+        Status integrity; // the first damaged slice, when reading with keepDamaged
         if (isDType(entry.dtype, DType::String))
             strings.resize(count);
         else
@@ -87,19 +88,25 @@ Result<Tensor> BundleReader::assemble(const TensorEntry& entry, const ReadOption
                         .withTensor(entry.key);
             }
             auto part = readStored(entry.key, s.stored, options);
+            Status copied;
             if (!part) return part.status();
             forEachSliceRun(entry.shape, s.extents, [&](uint64_t src, uint64_t dst, uint64_t run) {
                 if (isDType(entry.dtype, DType::String)) {
                     for (uint64_t k = 0; k < run; ++k)
                         strings[dst + k] = part->stringValues()[src + k];
-                } else {
-                    std::memcpy(full.data() + dst * info.elementSize,
-                        part->bytes().data() + src * info.elementSize, run * info.elementSize);
+                } else if (copied.isOk()) {
+                    copied = part->copyTo(src * info.elementSize,
+                        std::span<std::byte>(full.data() + dst * info.elementSize, run * info.elementSize));
                 }
             });
+            if (!copied.isOk()) return std::move(copied).withTensor(entry.key);
+            if (integrity.isOk() && !part->integrity().isOk()) integrity = part->integrity();
         }
-        if (isDType(entry.dtype, DType::String)) return Tensor::strings(entry.shape, std::move(strings));
-        return Tensor::owned(entry.dtype, entry.shape, std::move(full));
+        Tensor t = isDType(entry.dtype, DType::String)
+            ? Tensor::strings(entry.shape, std::move(strings))
+            : Tensor::owned(entry.dtype, entry.shape, std::move(full));
+        t.setIntegrity(std::move(integrity));
+        return t;
     } catch (const std::bad_alloc&) {
         return Status(ErrorCode::OutOfMemory, "not enough memory to assemble this partitioned variable")
             .withTensor(entry.key);

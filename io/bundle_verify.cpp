@@ -3,6 +3,7 @@
 // report and the parts are merged in entry order, so the report is the serial one whatever the threads.
 #include "io/bundle_reader.h"
 #include "io/dtype.h"
+#include "io/guarded_read.h"
 #include "io/table_reader.h"
 #include "io/tensor_encoding.h"
 
@@ -84,8 +85,10 @@ VerifyReport BundleReader::verify(
             if (!file) return problem(std::move(file).status().withTensor(key));
             auto bytes = (*file)->bytes(stored.offset, stored.size);
             if (!bytes) return problem(std::move(bytes).status().withTensor(key));
-            Status s
-                = verifyVariantBytes(*bytes, shapeElementCount(stored.shape).value_or(0), stored.maskedCrc);
+            auto copy = guardedCopyAll(*bytes); // the file may shrink under the mapping
+            Status s = copy
+                ? verifyVariantBytes(*copy, shapeElementCount(stored.shape).value_or(0), stored.maskedCrc)
+                : copy.status();
             if (!s.isOk())
                 problem(std::move(s)
                             .withTensor(key)

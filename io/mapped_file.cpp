@@ -19,6 +19,8 @@ Status statusFromErrno(int err, const std::string& what, const std::filesystem::
         code = ErrorCode::PermissionDenied;
     else if (err == EISDIR)
         code = ErrorCode::InvalidArgument;
+    else if (err == ENOMEM)
+        code = ErrorCode::OutOfMemory; // e.g. mapping a huge file under an address-space limit
     return Status(code, what + ": " + std::strerror(err)).withPath(path.string());
 }
 

@@ -2,6 +2,9 @@
 // every object by the first path that reaches it breadth-first from node 0 (FORMATS.md §3.3).
 #pragma once
 
+#include "io/status.h"
+
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,9 +18,21 @@ struct BreadthFirstWalk {
     std::vector<int> order; // reached nodes, every parent before its children, siblings in edge order
     std::vector<int> parent; // per node: the node it was first reached from
     std::vector<std::string> edgeName; // per node: the local name of that edge
+    // Unsupported when the graph exceeds the bounds below: the nodes past them stay unreached, so every
+    // consumer that builds a path string per node does bounded work. Ok otherwise.
+    Status problem;
 
     bool reached(int id) const { return parent[static_cast<size_t>(id)] != kUnreached; }
 };
+
+// Bounds on an object graph, far above any real model (Keras nests layers a few dozen deep; the largest
+// models in the corpus have paths of a few hundred bytes): a hostile chain of 100,000 nodes would
+// otherwise cost memory quadratic in its depth wherever full paths are built.
+inline constexpr size_t kMaxObjectDepth = 1000;
+// The sum of the lengths of every node's full path ("a/b/c"): at most this many bytes, and at most
+// kMaxPathAmplification times the bytes of the local names themselves plus 1 MiB.
+inline constexpr size_t kMaxObjectPathBytes = size_t(64) << 20;
+inline constexpr size_t kMaxPathAmplification = 32;
 
 // Calls `visit(child, localName)` for each outgoing edge of `id`, in stored order.
 using ChildVisitor = std::function<void(int child, const std::string& localName)>;

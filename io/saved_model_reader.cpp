@@ -218,6 +218,7 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
         for (const auto& ref : graph.nodes(id).children())
             visit(ref.node_id(), ref.local_name());
     });
+    info.objectGraphProblem = walk.problem;
     std::vector<std::string> path(static_cast<size_t>(n)); // dotted, without the leading "root"
     for (int id : walk.order) {
         if (id == 0) continue;
@@ -389,6 +390,8 @@ Result<SavedModelInfo> readSavedModel(const fs::path& directory, const CancelTok
             .withPath(info.file.string());
     for (const auto& mg : proto->meta_graphs()) {
         info.metaGraphs.push_back(summarize(mg, directory));
+        if (!info.metaGraphs.back().objectGraphProblem.isOk())
+            info.warnings.push_back(info.metaGraphs.back().objectGraphProblem);
         const auto& sigs = info.metaGraphs.back().signatures;
         bool anyServing
             = std::any_of(sigs.begin(), sigs.end(), [](const auto& s) { return !s.key.starts_with("__"); });

@@ -67,6 +67,7 @@ struct MetaGraphInfo {
     std::vector<ObjectNodeInfo> objects;
     uint64_t concreteFunctionCount = 0;
     bool hasSaverDef = false;
+    Status objectGraphProblem; // the object graph exceeds the walk's bounds (object_graph_walk.h)
 };
 
 struct FingerprintInfo {

@@ -1,6 +1,7 @@
 #include "io/table_reader.h"
 
 #include "io/crc32c.h"
+#include "io/guarded_read.h"
 #include "io/varint.h"
 
 #include <algorithm>
@@ -16,7 +17,7 @@ namespace {
 
 constexpr uint64_t kFooterSize = kTableFooterSize;
 
-// LevelDB reads through this: zero-copy slices into our mapping, plus a sanity check on snappy
+// LevelDB reads through this: copies into its scratch buffer (guarded), plus a sanity check on snappy
 // blocks so a hostile length prefix cannot make LevelDB allocate gigabytes.
 class MappedRandomAccessFile final : public leveldb::RandomAccessFile {
 public:
@@ -24,7 +25,7 @@ public:
         : m_file(std::move(file))
     { }
 
-    leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result, char*) const override
+    leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result, char* scratch) const override
     {
         const bool footer = n == kFooterSize && offset + n == m_file->size();
         if (!footer) {
@@ -45,13 +46,18 @@ public:
                 ErrorCode::Truncated, "the index file ends before a block it refers to (file truncated?)")
                               .withOffset(offset));
         }
-        const auto* p = reinterpret_cast<const char*>(span->data());
+        // Copied into LevelDB's scratch under the SIGBUS guard: the file may shrink while we scan it.
+        if (Status copied = guardedCopy(*span, reinterpret_cast<std::byte*>(scratch)); !copied.isOk()) {
+            *result = leveldb::Slice();
+            return refuse(std::move(copied).withOffset(offset));
+        }
+        const auto* p = scratch;
         *result = leveldb::Slice(p, n);
         if (n > 5 && !footer && static_cast<uint8_t>(p[n - 5]) == 1) {
             // Snappy's uncompressed length (a varint of at most 5 bytes) leads the block; an unterminated
             // one is left to snappy, which rejects it without allocating.
             uint64_t claimed = 0;
-            const std::byte* length = span->data();
+            const auto* length = reinterpret_cast<const std::byte*>(scratch);
             if (readVarint64(length, length + std::min<size_t>(n - 5, 5), claimed)
                 && claimed > kMaxSnappyExpansion * (n - 5) + 1024)
                 return refuse(Status(

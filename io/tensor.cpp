@@ -1,6 +1,9 @@
 #include "io/tensor.h"
 
 #include "io/dtype.h"
+#include "io/guarded_read.h"
+
+#include <cstring>
 
 namespace tscope::io {
 
@@ -65,6 +68,26 @@ Tensor Tensor::strings(Shape shape, std::vector<std::string> values)
     t.m_shape = std::move(shape);
     t.m_strings = std::move(values);
     return t;
+}
+
+Status Tensor::copyTo(uint64_t byteOffset, std::span<std::byte> dst) const
+{
+    if (byteOffset > m_bytes.size() || dst.size() > m_bytes.size() - byteOffset)
+        return Status(ErrorCode::InvalidArgument, "read past the end of the tensor's values");
+    const auto src = m_bytes.subspan(static_cast<size_t>(byteOffset), dst.size());
+    if (!isBorrowed()) {
+        if (!dst.empty()) std::memcpy(dst.data(), src.data(), dst.size());
+        return {};
+    }
+    Status s = guardedCopy(src, dst.data());
+    if (!s.isOk() && !m_sourcePath.empty()) s.withPath(m_sourcePath).withOffset(m_sourceOffset + byteOffset);
+    return s;
+}
+
+void Tensor::setSource(std::string path, uint64_t offset)
+{
+    m_sourcePath = std::move(path);
+    m_sourceOffset = offset;
 }
 
 } // namespace tscope::io

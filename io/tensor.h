@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/dtype.h"
+#include "io/status.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,10 @@
 namespace tscope::io {
 
 using Shape = std::vector<int64_t>;
+
+// TensorFlow's TensorShape holds at most 254 dimensions; a stored shape with more is refused
+// (Unsupported), which also keeps printed values linear in their count.
+inline constexpr size_t kMaxRank = 254;
 
 // Product of dims, or nullopt on a negative dim or overflow past 2^62.
 std::optional<uint64_t> shapeElementCount(const Shape& shape);
@@ -47,8 +52,22 @@ public:
     uint64_t elementCount() const { return m_elements; }
     bool isString() const { return m_isString; }
 
-    // Fixed-size dtypes: row-major little-endian element bytes.
+    // Fixed-size dtypes: row-major little-endian element bytes. A borrowed span points into a mapped
+    // file that another process may truncate (SIGBUS on touch): read it through copyTo instead.
     std::span<const std::byte> bytes() const { return m_bytes; }
+    bool isBorrowed() const { return m_keepAlive != nullptr; }
+
+    // Copies bytes [byteOffset, byteOffset + dst.size()) of the values into `dst`. For a borrowed tensor
+    // the copy is guarded: a file that shrank under the mapping gives Truncated naming the file and offset.
+    Status copyTo(uint64_t byteOffset, std::span<std::byte> dst) const;
+
+    // Where borrowed bytes come from (for error messages): the file and the offset of byte 0.
+    void setSource(std::string path, uint64_t offset);
+
+    // Ok, or why these values are known to be damaged (ChecksumMismatch): the reader still returns them
+    // when asked to (ReadOptions::keepDamaged), marked by this status.
+    const Status& integrity() const { return m_integrity; }
+    void setIntegrity(Status s) { m_integrity = std::move(s); }
     // DT_STRING: the elements in row-major order.
     const std::vector<std::string>& stringValues() const { return m_strings; }
 
@@ -61,6 +80,9 @@ private:
     std::shared_ptr<const void> m_keepAlive;
     std::vector<std::byte> m_owned;
     std::vector<std::string> m_strings;
+    std::string m_sourcePath;
+    uint64_t m_sourceOffset = 0;
+    Status m_integrity;
 };
 
 } // namespace tscope::io

@@ -78,6 +78,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         for (const auto& ref : graph.nodes(id).children())
             visit(ref.node_id(), ref.local_name());
     });
+    if (!walk.problem.isOk()) m_tree.warnings.push_back(walk.problem); // a graph past the walk's bounds
     const std::vector<int>& order = walk.order; // every parent before its children
     const std::vector<int>& bfsParent = walk.parent; // -2: unreached, -1: the root
     const std::vector<std::string>& bfsName = walk.edgeName;

@@ -10,7 +10,7 @@ HARNESSES=("$@")
 [ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(table bundle saved_model checkpoint_state object_graph locator)
 B=build-fuzz
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 # cache hits across clones
-cmake -S . -B $B -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DTSCOPE_FUZZ=ON \
+cmake -S . -B $B -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DTSCOPE_FUZZ=ON \
   -DTSCOPE_BUILD_GUI=OFF -DTSCOPE_BUILD_TESTS=OFF -DTSCOPE_BUILD_BENCH=OFF > $B.configure.log 2>&1 || { cat $B.configure.log; exit 1; }
 ninja -C $B $(printf 'fuzz_%s ' "${HARNESSES[@]}") tensorscope-cli > $B.build.log 2>&1 || { tail -50 $B.build.log; exit 1; }
 [ -d $B/seeds ] || python3 fuzz/make_seeds.py $B/seeds --cli $B/app/tensorscope-cli

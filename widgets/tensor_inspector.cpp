@@ -342,6 +342,10 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
         m_histogram->clear(tr("No values"));
         m_heatmap->clear(tr("No values"));
     }
+    if (a->tensor && !a->tensor->integrity().isOk()) // integrity: values shown as stored, marked damaged
+        m_message->showMessage(MessageBar::Kind::Warning,
+            tr("Damaged: these values do not match their CRC32C checksum; they are shown as stored.\n%1")
+                .arg(QString::fromStdString(a->tensor->integrity().toString())));
     if (a->tensor) m_values->setTensor(a->tensor);
     m_valueSlice->setShape(a->tensor ? a->tensor->shape() : io::Shape {});
     if (!a->status.isOk()) return;

@@ -1,6 +1,7 @@
 // tensorscope-cli: every artifact view of the GUI, headless. See docs/CLI.md.
 #include "app/cli/arguments.h"
 #include "app/cli/interrupt.h"
+#include "io/proto_log.h"
 
 #include <iostream>
 #include <unistd.h>
@@ -9,5 +10,7 @@ int main(int argc, char** argv)
 {
     std::ios::sync_with_stdio(false);
     tscope::cli::installInterruptHandler();
+    tscope::io::installProtobufLogHandler(); // protobuf's log lines become warnings, never raw stderr
+
     return tscope::cli::runCli(argc, argv, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
 }

@@ -3,6 +3,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
 
 #include <ostream>
 
@@ -53,7 +54,7 @@ std::shared_ptr<io::Artifact> CommandContext::openArtifact(const std::filesystem
 
 int CommandContext::reportError(const io::Status& status, int exitCode)
 {
-    err << "tensorscope-cli: " << status.toString() << "\n";
+    err << "tensorscope-cli: " << cleanText(status.toString()) << "\n";
     if (json) {
         json::JsonWriter w(out);
         writeStatusObject(w, status, "tensorscope.error/1");

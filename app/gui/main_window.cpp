@@ -174,8 +174,33 @@ MainWindow::MainWindow(QWidget* parent)
             ui::MessageBar::Kind::Info, tr("Verification cancelled; nothing was marked."));
         m_messageIsVerifyResult = true;
     });
+    // Found while inspecting one tensor: values failing their CRC32C (marked in the tree like Verify does),
+    // and a data file that changed on disk since opening (offer to reload).
+    connect(m_controller, &model::InspectionController::tensorDamaged, this,
+        [this](const model::TensorRef& ref, const io::Status& problem) {
+            auto problems = m_tree->model()->tensorProblems();
+            problems[ref.key] = problem;
+            m_tree->model()->setTensorProblems(ref.artifact, std::move(problems));
+            m_messageIsVerifyResult = m_messageOffersReload = false;
+            m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+                tr("%1 is damaged: its values do not match their checksum (shown as stored, marked in the "
+                   "tree).")
+                    .arg(QString::fromStdString(ref.key)));
+        });
+    connect(m_controller, &model::InspectionController::fileChangedOnDisk, this, [this](const io::Status&) {
+        m_messageIsVerifyResult = false;
+        m_messageOffersReload = true;
+        m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+            tr("%1 changed on disk while it was open (truncated or rewritten).")
+                .arg(m_session->displayName()),
+            tr("Reload"));
+    });
     connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
         if (m_messageIsVerifyResult) showVerifyReport();
+        if (m_messageOffersReload) {
+            m_messageOffersReload = false;
+            openPath(m_session->path());
+        }
     });
 
     m_start->setRecent(m_settings.recentPaths());

@@ -101,6 +101,7 @@ private:
     QWidget* m_artifactPage;
     ui::MessageBar* m_artifactMessage;
     bool m_messageIsVerifyResult = false; // its button then opens the verify problems
+    bool m_messageOffersReload = false; // the artifact message's action reopens (file changed on disk)
     QSplitter* m_splitter;
     ui::VariableTreeView* m_tree;
     QTabWidget* m_pages;

@@ -4,6 +4,7 @@
 #include "io/json/base64.h"
 #include "io/json/utf8.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -11,14 +12,15 @@ namespace tscope::json {
 
 JsonWriter::~JsonWriter()
 {
-    if (m_pretty) m_out << '\n';
+    if (m_prettyAtStart) m_out << '\n';
 }
 
 void JsonWriter::newline()
 {
     if (!m_pretty) return;
     m_out << '\n';
-    for (size_t i = 0; i < m_first.size(); ++i)
+    const size_t depth = std::min(m_first.size(), kMaxIndentDepth);
+    for (size_t i = 0; i < depth; ++i)
         m_out << "  ";
 }
 

@@ -16,6 +16,7 @@ public:
     explicit JsonWriter(std::ostream& out, bool pretty = true)
         : m_out(out)
         , m_pretty(pretty)
+        , m_prettyAtStart(pretty)
     { }
     ~JsonWriter();
 
@@ -45,6 +46,13 @@ public:
         key(k);
         null();
     }
+    // Turns line breaks and indentation off (false) or back on, e.g. around a deep array of values, so
+    // that output stays linear in the data whatever its nesting.
+    void setPretty(bool pretty) { m_pretty = pretty; }
+
+    // Indentation stops growing past this depth: a deeply nested document is not quadratic in size.
+    static constexpr size_t kMaxIndentDepth = 32;
+
     // `k` as display text and, only when `bytes` is not valid UTF-8, `k_base64` with the exact bytes.
     void textField(std::string_view k, std::string_view bytes);
 
@@ -53,6 +61,7 @@ private:
     void newline();
     std::ostream& m_out;
     bool m_pretty;
+    bool m_prettyAtStart;
     std::vector<bool> m_first; // per open container: no element written yet
     bool m_afterKey = false;
     bool m_inKey = false;

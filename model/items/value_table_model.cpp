@@ -74,7 +74,16 @@ QVariant ValueTableModel::data(const QModelIndex& index, int role) const
         return {};
     }
     const io::DType dtype = m_tensor->dtype();
-    const std::byte* p = m_tensor->bytes().data() + i * io::dtypeInfo(dtype).elementSize;
+    const size_t esize = io::dtypeInfo(dtype).elementSize;
+    // One element copied through the guard: the mapped file may have shrunk since the analysis.
+    std::byte p[16];
+    if (esize > sizeof p || !m_tensor->copyTo(i * esize, std::span<std::byte>(p, esize)).isOk()) {
+        if (role == Qt::DisplayRole) return tr("(changed on disk)");
+        if (role == Qt::ToolTipRole)
+            return tr("The file changed on disk while it was open (truncated or rewritten); reopen it.");
+        if (role == RawValueRole) return std::numeric_limits<double>::quiet_NaN();
+        return {};
+    }
     switch (role) {
     case Qt::DisplayRole:
         return cellText(index.row(), index.column());

@@ -130,24 +130,17 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
 
     const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
-    const std::byte* base = t.bytes().data();
     const bool isFloat = dtype == io::DType::Float;
     const bool isComplex = io::dtypeInfo(dtype).kind == io::DTypeKind::Complex;
-    auto get = [&](uint64_t i) -> double {
-        if (isFloat) {
-            float f;
-            std::memcpy(&f, base + 4 * i, 4);
-            return f;
-        }
-        if (isComplex) return std::abs(io::elementAsComplex(dtype, base + esize * i));
-        return io::elementAsDouble(dtype, base + esize * i);
-    };
 
     const uint64_t total = h.total;
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
     io::Executor& pool = executor ? *executor : sharedExecutor();
-    // One partial histogram per worker: no locks while chunks run.
+    // One partial histogram and chunk buffer per worker: no locks while chunks run. Chunks are copied
+    // through the guard, since the mapped file may shrink under us.
     std::vector<Partial> partial(pool.maxWorkers());
+    std::vector<std::vector<std::byte>> raw(pool.maxWorkers());
+    std::vector<io::Status> errors(pool.maxWorkers());
     for (auto& p : partial)
         p.counts.assign(static_cast<size_t>(bins), 0);
     const bool complete = pool.parallelFor(
@@ -155,14 +148,26 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
         [&](uint64_t c, unsigned worker) {
             const uint64_t begin = c * kStatsChunkElements;
             const uint64_t end = std::min(total, begin + kStatsChunkElements);
-            if (isFloat && reinterpret_cast<uintptr_t>(base) % alignof(float) == 0)
-                binFloats(reinterpret_cast<const float*>(base) + begin, end - begin, lo, scale, bins,
-                    partial[worker]);
-            else
-                binRange(begin, end, get, lo, scale, bins, partial[worker]);
+            auto& buffer = raw[worker];
+            buffer.resize((end - begin) * esize);
+            errors[worker] = t.copyTo(begin * esize, buffer);
+            if (!errors[worker].isOk()) return false;
+            const std::byte* base = buffer.data(); // operator new's alignment suits float
+            if (isFloat) {
+                binFloats(
+                    reinterpret_cast<const float*>(base), end - begin, lo, scale, bins, partial[worker]);
+                return true;
+            }
+            auto get = [&](uint64_t i) -> double {
+                if (isComplex) return std::abs(io::elementAsComplex(dtype, base + esize * i));
+                return io::elementAsDouble(dtype, base + esize * i);
+            };
+            binRange(0, end - begin, get, lo, scale, bins, partial[worker]);
             return true;
         },
         cancel, threads > 0 ? static_cast<unsigned>(threads) : 0);
+    for (const auto& e : errors)
+        if (!e.isOk()) return e;
     if (!complete || (cancel && cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
     Partial result;

@@ -71,8 +71,10 @@ PlaneData extractPlane(const io::Tensor& t, const PlaneSelection& sel, int64_t m
     for (int64_t r = 0; r < p.rows; ++r) {
         if (cancel && cancel->isCancelled()) return p;
         for (int64_t c = 0; c < p.cols; ++c) {
-            const std::byte* e
-                = t.bytes().data() + sel.elementIndex(t.shape(), r * p.rowStep, c * p.colStep) * esize;
+            std::byte e[16]; // the largest element (complex128), copied through the guard
+            p.problem = t.copyTo(sel.elementIndex(t.shape(), r * p.rowStep, c * p.colStep) * esize,
+                std::span<std::byte>(e, esize));
+            if (!p.problem.isOk()) return p;
             double v
                 = complex ? std::abs(io::elementAsComplex(t.dtype(), e)) : io::elementAsDouble(t.dtype(), e);
             p.values[static_cast<size_t>(r * p.cols + c)] = v;

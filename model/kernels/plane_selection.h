@@ -30,6 +30,7 @@ struct PlaneData {
     int64_t rowStep = 1, colStep = 1; // stride in the source plane
     std::vector<double> values; // row-major
     double min = 0, max = 0; // over finite values
+    io::Status problem; // a read failed (the file changed on disk): values are incomplete, do not show
 };
 
 // runs on worker thread; stops between rows once `cancel` is set (the partial plane is then dropped

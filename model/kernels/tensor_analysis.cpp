@@ -1,6 +1,7 @@
 #include "model/kernels/tensor_analysis.h"
 
 #include "io/dtype.h"
+#include "io/integrity.h"
 
 namespace tscope::model {
 
@@ -14,23 +15,33 @@ TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref,
         a.status = io::Status(io::ErrorCode::NotFound, "no such variable");
         return a;
     }
+    const io::TensorEntry& e = artifact.bundle->entries()[static_cast<size_t>(entry)];
+    // Integrity: the whole tensor is read, so its CRC32C is checked; damaged values are still analysed
+    // and shown, marked by tensor->integrity(). Borrowed bytes get their CRC in the statistics pass.
+    const bool crcInStats = io::crcCheckedByConsumer(*artifact.bundle, e);
     io::ReadOptions options;
     options.cancel = &cancel;
-    auto tensor = artifact.bundle->read(artifact.bundle->entries()[static_cast<size_t>(entry)], options);
+    options.verifyCrc = !crcInStats;
+    options.keepDamaged = true;
+    auto tensor = artifact.bundle->read(e, options);
     if (!tensor) {
         a.status = tensor.status();
         return a;
     }
-    a.tensor = std::make_shared<const io::Tensor>(std::move(tensor.value()));
+    auto values = std::make_shared<io::Tensor>(std::move(tensor.value()));
+    a.tensor = values;
     StatsOptions so;
     so.cancel = &cancel;
     so.progress = progress;
-    auto stats = computeStats(*a.tensor, so);
+    so.computeCrc = crcInStats;
+    auto stats = computeStats(*values, so);
     if (!stats) {
         a.status = stats.status();
         return a;
     }
     a.stats = *stats;
+    if (crcInStats && stats->crc32c)
+        values->setIntegrity(io::checkConsumerCrc(*artifact.bundle, e, *stats->crc32c));
     auto hist = rebin(*a.tensor, a.stats, bins, cancel);
     if (!hist)
         a.status = hist.status();

@@ -1,5 +1,6 @@
 #include "model/kernels/tensor_stats.h"
 
+#include "io/crc32c.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "model/kernels/compute_pool.h"
@@ -176,19 +177,22 @@ template <typename Scalar> PartialStats blockStats(const Scalar* data, int64_t n
     return s;
 }
 
-// Converts elements [begin, end) of `tensor` into `buffer` as float (or double for 64-bit types).
+// Copies elements [begin, begin+n) of `t` into `raw` (guarded: the mapped file may shrink under us) and
+// converts them into `buffer` as float (or double for 64-bit types); null with `error` set on a fault.
 template <typename Scalar>
-const Scalar* convertBlock(const io::Tensor& t, uint64_t begin, uint64_t n, std::vector<Scalar>& buffer)
+const Scalar* convertBlock(const io::Tensor& t, uint64_t begin, uint64_t n, std::vector<std::byte>& raw,
+    std::vector<Scalar>& buffer, io::Status& error)
 {
     const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
-    const std::byte* p = t.bytes().data() + begin * esize;
+    raw.resize(n * esize);
+    error = t.copyTo(begin * esize, raw);
+    if (!error.isOk()) return nullptr;
+    const std::byte* p = raw.data(); // operator new's alignment suits float and double
     if constexpr (std::is_same_v<Scalar, float>)
-        if (dtype == DType::Float && reinterpret_cast<uintptr_t>(p) % alignof(float) == 0)
-            return reinterpret_cast<const float*>(p);
+        if (dtype == DType::Float) return reinterpret_cast<const float*>(p);
     if constexpr (std::is_same_v<Scalar, double>)
-        if (dtype == DType::Double && reinterpret_cast<uintptr_t>(p) % alignof(double) == 0)
-            return reinterpret_cast<const double*>(p);
+        if (dtype == DType::Double) return reinterpret_cast<const double*>(p);
     buffer.resize(n);
     switch (dtype) {
     case DType::Half:
@@ -226,26 +230,43 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
     // One partial result and conversion buffer per worker: no locks while chunks run.
     std::vector<PartialStats> partial(executor.maxWorkers());
     std::vector<std::vector<Scalar>> buffers(executor.maxWorkers());
+    std::vector<std::vector<std::byte>> raw(executor.maxWorkers());
+    std::vector<io::Status> errors(executor.maxWorkers());
+    std::vector<uint32_t> chunkCrc(options.computeCrc ? chunks : 0); // combined in order at the end
+    const size_t esize = io::dtypeInfo(t.dtype()).elementSize;
     std::atomic<uint64_t> done { 0 };
     const bool complete = executor.parallelFor(
         chunks,
         [&](uint64_t c, unsigned worker) {
             const uint64_t begin = c * kStatsChunkElements;
             const uint64_t n = std::min(kStatsChunkElements, total - begin);
-            partial[worker].merge(
-                blockStats(convertBlock<Scalar>(t, begin, n, buffers[worker]), static_cast<int64_t>(n)));
+            const Scalar* block
+                = convertBlock<Scalar>(t, begin, n, raw[worker], buffers[worker], errors[worker]);
+            if (!block) return false;
+            if (options.computeCrc) chunkCrc[c] = io::crc32c::value(raw[worker].data(), n * esize);
+            partial[worker].merge(blockStats(block, static_cast<int64_t>(n)));
             const uint64_t sofar = done += n;
             // Worker 0 is the calling thread: the one that may report progress.
             return worker != 0 || !io::shouldStop(options.cancel, options.progress, sofar, total);
         },
         options.cancel, options.threads > 0 ? static_cast<unsigned>(options.threads) : 0);
+    for (const auto& e : errors)
+        if (!e.isOk()) return e;
     if (!complete || (options.cancel && options.cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "statistics cancelled");
     if (options.progress) options.progress(total, total); // the last chunk may have been a helper's
     PartialStats all;
     for (const auto& p : partial)
         all.merge(p);
-    return all.finish();
+    TensorStats result = all.finish();
+    if (options.computeCrc) {
+        uint32_t crc = 0;
+        for (uint64_t c = 0; c < chunks; ++c)
+            crc = io::crc32c::combine(
+                crc, chunkCrc[c], std::min(kStatsChunkElements, total - c * kStatsChunkElements) * esize);
+        result.crc32c = crc;
+    }
+    return result;
 }
 
 } // namespace

@@ -20,6 +20,9 @@ struct TensorStats {
     uint64_t infs = 0;
     double min = 0, max = 0, mean = 0, std = 0, l2 = 0; // over finite values; valid when finite > 0
     bool numeric = true; // false for strings/opaque dtypes
+    // With StatsOptions::computeCrc: the CRC32C (unmasked) of every byte the statistics were computed
+    // from, combined from the chunks, so integrity is checked on exactly the bytes summarised.
+    std::optional<uint32_t> crc32c;
 };
 
 // Statistics of part of a tensor while they are being computed: the sums that merge exactly across
@@ -38,6 +41,7 @@ struct StatsOptions {
     io::ProgressFn progress; // in elements
     int threads = 0; // at most this many threads; 0 = as many as the compute budget has free
     io::Executor* executor = nullptr; // nullptr = the shared compute pool (sharedExecutor())
+    bool computeCrc = false; // also TensorStats::crc32c, in the same pass (numeric tensors)
 };
 
 // Complex tensors use the magnitude; bool counts as 0/1; strings give numeric=false.

@@ -86,6 +86,9 @@ void InspectionController::inspect(const TensorRef& ref, int bins)
             if (ref != m_ref) return;
             m_current = result;
             emit analysisReady(result);
+            if (result->tensor && !result->tensor->integrity().isOk())
+                emit tensorDamaged(ref, result->tensor->integrity());
+            if (result->status.code() == io::ErrorCode::Truncated) emit fileChangedOnDisk(result->status);
         });
 }
 

@@ -46,6 +46,10 @@ signals:
     void planeReady(std::shared_ptr<const tscope::model::PlaneData> plane);
     // The analysis of the still-selected `ref` was cancelled from outside (the status bar's Cancel).
     void analysisCancelled(const tscope::model::TensorRef& ref);
+    // Integrity: the analysed values fail their CRC32C (they are still analysed and shown, marked damaged).
+    void tensorDamaged(const tscope::model::TensorRef& ref, const tscope::io::Status& problem);
+    // A read met a data file that changed on disk after opening (truncated or rewritten in place).
+    void fileChangedOnDisk(const tscope::io::Status& status);
 
 private:
     void follow(); // takes the session's current artifact, dropping any inspection

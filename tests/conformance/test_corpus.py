@@ -25,6 +25,9 @@ MUST_FAIL = {
 }
 # The data file is not in the corpus: names/dtypes/shapes only, values unreadable, `verify` exits 4.
 NO_DATA = "tf20alpha-keras-export-3metagraphs-nodata"
+# Parts missing from the corpus copy, which `verify` reports as damage (issue 14): the data file; the
+# variables/ of a graph that declares 9 variables; two asset files the graph lists.
+DAMAGED_PARTS = {NO_DATA, "tf12-savedmodel-pbtxt-novars", "tfdf-rf-assets-missing-nodes"}
 
 MANIFEST = H.read_manifest()
 SLUGS = [row["slug"] for row in MANIFEST]
@@ -287,8 +290,8 @@ def test_corpus_verify(slug, tf):
     problems = []
     for path, live, _ in _live_views(entry):
         res = H.run_cli("verify", str(path), "--json")
-        want = 4 if slug == NO_DATA else 0
-        if live is not None and any(e.unreadable for e in live.expected) and slug != NO_DATA:
+        want = 4 if slug in DAMAGED_PARTS else 0
+        if live is not None and any(e.unreadable for e in live.expected) and slug not in DAMAGED_PARTS:
             continue  # TensorFlow itself could not read everything: no claim either way
         if res.returncode != want or res.doc is None or res.doc.get("ok") != (want == 0):
             problems.append("%s: verify should exit %d; %s" % (path.relative_to(H.CORPUS_DIR), want, res.describe()))

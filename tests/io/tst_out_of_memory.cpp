@@ -6,6 +6,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <fstream>
 
 using namespace tscope::io;
 using namespace iotest;
@@ -43,6 +44,32 @@ private slots:
         QVERIFY(!t.isOk());
         IOTEST_COMPARE_CODE(t.status().code(), ErrorCode::OutOfMemory);
         QCOMPARE(t.status().tensor(), std::string("table"));
+    }
+
+    // Issue 14, finding 6: a 4 GiB sparse index under an address-space limit (as `ulimit -v 6000000`)
+    // ended in "terminate called ... std::bad_alloc". Now it is a Status, whatever the limit allows.
+    void hugeSparseIndexUnderAnAddressSpaceLimit_data()
+    {
+        QTest::addColumn<qulonglong>("headroom");
+        QTest::newRow("5 GiB: the map fits") << qulonglong(5ull << 30);
+        QTest::newRow("1 GiB: the map does not fit") << qulonglong(1ull << 30);
+    }
+    void hugeSparseIndexUnderAnAddressSpaceLimit()
+    {
+        QFETCH(qulonglong, headroom);
+        QTemporaryDir dir;
+        const fs::path prefix = fs::path(dir.path().toStdString()) / "sparse";
+        {
+            std::ofstream(prefix.string() + ".index", std::ios::binary).put('\0');
+            fs::resize_file(prefix.string() + ".index", 4ull << 30); // sparse: no disk used
+        }
+        AddressSpaceCap cap(headroom);
+        if (!cap.active()) QSKIP("the address space cannot be capped here (sanitizer build or hard limit)");
+        auto reader = BundleReader::open(prefix);
+        QVERIFY(!reader.isOk());
+        QVERIFY2(
+            reader.status().code() == ErrorCode::Corrupt || reader.status().code() == ErrorCode::OutOfMemory,
+            reader.status().toString().c_str());
     }
 };
 

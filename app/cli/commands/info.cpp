@@ -136,11 +136,11 @@ void writeText(const io::Artifact& a, std::ostream& out)
     if (a.location.run && a.location.run->checkpoints.size() > 0) {
         out << "Checkpoints in this run (" << a.location.run->checkpoints.size() << "):\n";
         for (const auto& c : a.location.run->checkpoints)
-            out << "  " << (c.latest ? "* " : "  ") << c.prefix.filename().string()
+            out << "  " << (c.latest ? "* " : "  ") << cleanText(c.prefix.filename().string())
                 << (c.exists ? "" : "  (missing)") << "\n";
     }
     for (const auto& s : a.warnings)
-        out << "Warning: " << io::warningText(s) << "\n";
+        out << "Warning: " << cleanText(io::warningText(s)) << "\n";
 }
 
 class InfoCommand final : public ArtifactCommand {

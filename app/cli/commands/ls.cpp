@@ -6,6 +6,7 @@
 #include "io/dtype.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <ostream>
 
@@ -17,25 +18,58 @@ struct LsOptions {
     bool noSlots = false;
 };
 
-void writeTreeJson(json::JsonWriter& w, const io::Artifact& a, int node, bool noSlots)
+// Calls enter(node, depth) in depth-first pre-order and leave(node) after a node's subtree, without
+// recursion (object graphs are bounded in depth, io/object_graph_walk.h, but a C++ stack is smaller).
+// Slots are skipped with `noSlots`.
+void walkTree(const io::Artifact& a, bool noSlots, const std::function<void(int, size_t)>& enter,
+    const std::function<void(int)>& leave)
 {
-    const auto& n = a.tree.nodes[static_cast<size_t>(node)];
-    w.beginObject();
-    w.textField("name", n.name);
-    w.field("kind", io::nodeKindName(n.kind));
-    if (n.entry >= 0)
-        w.textField("key", a.bundle->entries()[static_cast<size_t>(n.entry)].key);
-    else
-        w.nullField("key");
-    w.field("parameters", n.parameters);
-    w.field("bytes", n.bytes);
-    w.key("children");
-    w.beginArray();
-    for (int c : n.children)
-        if (!(noSlots && a.tree.nodes[static_cast<size_t>(c)].kind == io::NodeKind::Slot))
-            writeTreeJson(w, a, c, noSlots);
-    w.endArray();
-    w.endObject();
+    struct Frame {
+        int node;
+        size_t next; // index of the next child to visit
+    };
+    auto skipped
+        = [&](int c) { return noSlots && a.tree.nodes[static_cast<size_t>(c)].kind == io::NodeKind::Slot; };
+    if (a.tree.nodes.empty()) return;
+    std::vector<Frame> stack { { 0, 0 } };
+    enter(0, 0);
+    while (!stack.empty()) {
+        Frame& f = stack.back();
+        const auto& children = a.tree.nodes[static_cast<size_t>(f.node)].children;
+        if (f.next < children.size()) {
+            const int c = children[f.next++];
+            if (skipped(c)) continue;
+            enter(c, stack.size());
+            stack.push_back({ c, 0 });
+            continue;
+        }
+        leave(f.node);
+        stack.pop_back();
+    }
+}
+
+void writeTreeJson(json::JsonWriter& w, const io::Artifact& a, bool noSlots)
+{
+    walkTree(
+        a, noSlots,
+        [&](int node, size_t) {
+            const auto& n = a.tree.nodes[static_cast<size_t>(node)];
+            w.beginObject();
+            w.textField("name", n.name);
+            w.field("kind", io::nodeKindName(n.kind));
+            if (n.entry >= 0)
+                w.textField("key", a.bundle->entries()[static_cast<size_t>(n.entry)].key);
+            else
+                w.nullField("key");
+            w.field("parameters", n.parameters);
+            w.field("bytes", n.bytes);
+            w.key("children");
+            w.beginArray();
+        },
+        [&](int) {
+            w.endArray();
+            w.endObject();
+        });
 }
 
 // How an optimizer slot is linked (also the inferred and undecidable ones); null for non-slots.
@@ -133,7 +167,7 @@ void writeJson(const io::Artifact& a, const LsOptions& o, std::ostream& out)
     }
     w.endArray();
     w.key("tree");
-    writeTreeJson(w, a, 0, o.noSlots);
+    writeTreeJson(w, a, o.noSlots);
     w.endObject();
 }
 
@@ -141,7 +175,7 @@ std::string entrySummary(const io::TensorEntry& e)
 {
     std::string s = io::dtypeName(e.dtype) + io::shapeToString(e.shape);
     if (e.partitioned()) s += " partitioned(" + std::to_string(e.slices.size()) + ")";
-    if (!e.problem.isOk()) s += "  [damaged: " + e.problem.message() + "]";
+    if (!e.problem.isOk()) s += "  [damaged: " + cleanText(e.problem.message()) + "]";
     return s;
 }
 
@@ -156,32 +190,35 @@ void writeText(const io::Artifact& a, const LsOptions& o, std::ostream& out)
         for (size_t i = 0; i < entries.size(); ++i) {
             const auto& e = entries[i];
             if (o.noSlots && a.tree.annotations[i].role == io::EntryRole::Slot) continue;
-            out << e.key << "  " << entrySummary(e) << "  " << humanBytes(e.byteSize()) << "\n";
+            out << cleanText(e.key) << "  " << entrySummary(e) << "  " << humanBytes(e.byteSize()) << "\n";
         }
         return;
     }
-    std::function<void(int, int)> print = [&](int node, int depth) {
-        const auto& n = a.tree.nodes[static_cast<size_t>(node)];
-        if (o.noSlots && n.kind == io::NodeKind::Slot) return;
-        std::string line(static_cast<size_t>(depth) * 2, ' ');
-        if (n.kind == io::NodeKind::Slot)
-            line += "[slot " + n.name + " of " + n.optimizerPath + "]";
-        else
-            line += n.name.empty() ? "(root)" : n.name;
-        if (!n.label.empty()) line += "  [" + n.label + "]";
-        if (n.entry >= 0) {
-            const auto& e = entries[static_cast<size_t>(n.entry)];
-            line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
-        } else if (node != 0) {
-            line += "/  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
-        } else {
-            line += "  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
-        }
-        out << line << "\n";
-        for (int c : n.children)
-            print(c, depth + 1);
-    };
-    print(0, 0);
+    // Indentation stops growing at kMaxIndent levels (deeper lines say their depth), so the output stays
+    // linear in the tree however deep it is.
+    constexpr size_t kMaxIndent = 32;
+    walkTree(
+        a, o.noSlots,
+        [&](int node, size_t depth) {
+            const auto& n = a.tree.nodes[static_cast<size_t>(node)];
+            std::string line(std::min(depth, kMaxIndent) * 2, ' ');
+            if (depth > kMaxIndent) line += "[depth " + std::to_string(depth) + "] ";
+            if (n.kind == io::NodeKind::Slot)
+                line += "[slot " + cleanText(n.name) + " of " + cleanText(n.optimizerPath) + "]";
+            else
+                line += n.name.empty() ? "(root)" : cleanText(n.name);
+            if (!n.label.empty()) line += "  [" + cleanText(n.label) + "]";
+            if (n.entry >= 0) {
+                const auto& e = entries[static_cast<size_t>(n.entry)];
+                line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
+            } else if (node != 0) {
+                line += "/  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
+            } else {
+                line += "  (" + withThousands(n.parameters) + " params, " + humanBytes(n.bytes) + ")";
+            }
+            out << line << "\n";
+        },
+        [](int) {});
 }
 
 class LsCommand final : public ArtifactCommand {

@@ -2,6 +2,7 @@
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
 #include "io/json/base64.h"
@@ -11,12 +12,16 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <new>
 #include <ostream>
+#include <span>
 
 namespace tscope::cli {
 namespace {
 
-void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index)
+// The selection's k-th element; `raw` holds the selected fixed-size elements, copied out of the mapping
+// under the guard (the file may shrink while we print).
+void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index, const std::byte* p)
 {
     if (t.isString()) {
         const auto& s = t.stringValues()[index];
@@ -30,8 +35,6 @@ void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index)
         return;
     }
     const io::DType dtype = t.dtype();
-    const size_t esize = io::dtypeInfo(dtype).elementSize;
-    const std::byte* p = t.bytes().data() + index * esize;
     int64_t i;
     uint64_t u;
     if (dtype == io::DType::Bool)
@@ -51,18 +54,34 @@ void writeElementJson(json::JsonWriter& w, const io::Tensor& t, uint64_t index)
     }
 }
 
-// Calls leaf(i) for each element in row-major order, open()/close() around each nested dimension.
-void walkNested(const io::Shape& shape, size_t dim, uint64_t& next, const std::function<void()>& open,
-    const std::function<void()>& close, const std::function<void(uint64_t)>& leaf)
+// Calls leaf(k) for each element in row-major order, open()/close() around each nested dimension.
+// Iterative (a stack of counters, one per open dimension): rank is bounded, but never by the C++ stack.
+void walkNested(const io::Shape& shape, const std::function<void()>& open, const std::function<void()>& close,
+    const std::function<void(uint64_t)>& leaf)
 {
-    if (dim == shape.size()) {
-        leaf(next++);
-        return;
+    const size_t rank = shape.size();
+    std::vector<int64_t> done; // per open dimension: children finished
+    done.reserve(rank);
+    uint64_t next = 0;
+    for (;;) {
+        // Enter: open dimensions down to a leaf or an empty dimension.
+        if (done.size() == rank) {
+            leaf(next++);
+        } else {
+            open();
+            done.push_back(0);
+            if (shape[done.size() - 1] > 0) continue;
+            close();
+            done.pop_back();
+        }
+        // A child finished: step to the next sibling or close finished dimensions.
+        for (;;) {
+            if (done.empty()) return;
+            if (++done.back() < shape[done.size() - 1]) break;
+            close();
+            done.pop_back();
+        }
     }
-    open();
-    for (int64_t k = 0; k < shape[dim]; ++k)
-        walkNested(shape, dim + 1, next, open, close, leaf);
-    close();
 }
 
 // One selected tensor, ready to print.
@@ -72,7 +91,29 @@ struct Selection {
     std::string sliceSpec;
     std::vector<uint64_t> indices;
     io::Shape shape;
+    std::vector<std::byte> raw; // fixed-size dtypes: the selected elements' bytes, in selection order
+
+    const std::byte* element(uint64_t k) const
+    {
+        return raw.data() + k * io::dtypeInfo(entry.dtype).elementSize;
+    }
 };
+
+// Copies the selected elements out of the (possibly mapped) tensor; a file that shrank is an error.
+io::Status gather(Selection& s)
+{
+    if (s.tensor.isString()) return {};
+    const size_t esize = io::dtypeInfo(s.entry.dtype).elementSize;
+    try {
+        s.raw.resize(s.indices.size() * esize);
+    } catch (const std::bad_alloc&) {
+        return io::Status(io::ErrorCode::OutOfMemory, "not enough memory for the selected values");
+    }
+    for (uint64_t k = 0; k < s.indices.size(); ++k)
+        TSCOPE_RETURN_IF_ERROR(
+            s.tensor.copyTo(s.indices[k] * esize, std::span<std::byte>(s.raw.data() + k * esize, esize)));
+    return {};
+}
 
 void writeJson(const Selection& s, std::ostream& out)
 {
@@ -89,11 +130,15 @@ void writeJson(const Selection& s, std::ostream& out)
         w.field("slice", s.sliceSpec);
     w.key("result_shape");
     writeShape(w, s.shape);
+    // Values on one line: pretty-printing would indent each element by its nesting depth.
     w.key("values");
-    uint64_t next = 0;
+    w.setPretty(false);
     walkNested(
-        s.shape, 0, next, [&] { w.beginArray(); }, [&] { w.endArray(); },
-        [&](uint64_t k) { writeElementJson(w, s.tensor, s.indices[k]); });
+        s.shape, [&] { w.beginArray(); }, [&] { w.endArray(); },
+        [&](uint64_t k) {
+            writeElementJson(w, s.tensor, s.indices[k], s.tensor.isString() ? nullptr : s.element(k));
+        });
+    w.setPretty(true);
     if (s.tensor.isString()) {
         w.key("strings_base64");
         w.beginArray();
@@ -101,22 +146,20 @@ void writeJson(const Selection& s, std::ostream& out)
             w.value(json::base64Encode(s.tensor.stringValues()[i]));
         w.endArray();
     } else {
-        const size_t esize = io::dtypeInfo(s.entry.dtype).elementSize;
-        std::vector<std::byte> raw;
-        raw.reserve(s.indices.size() * esize);
-        for (auto i : s.indices) {
-            auto b = s.tensor.bytes().subspan(i * esize, esize);
-            raw.insert(raw.end(), b.begin(), b.end());
-        }
-        w.field("raw_base64", json::base64Encode(raw));
+        w.field("raw_base64", json::base64Encode(s.raw));
+    }
+    if (!s.tensor.integrity().isOk()) {
+        w.key("problem");
+        writeStatusObject(w, s.tensor.integrity());
     }
     w.endObject();
 }
 
-std::string elementText(const Selection& s, uint64_t i)
+// The k-th selected element as text.
+std::string elementText(const Selection& s, uint64_t k)
 {
     if (s.tensor.isString()) {
-        const auto& str = s.tensor.stringValues()[i];
+        const auto& str = s.tensor.stringValues()[s.indices[k]];
         std::string q = "b'";
         for (unsigned char c : str) {
             if (c == '\'' || c == '\\')
@@ -131,8 +174,7 @@ std::string elementText(const Selection& s, uint64_t i)
         }
         return q + "'";
     }
-    const size_t esize = io::dtypeInfo(s.entry.dtype).elementSize;
-    return io::formatElement(s.entry.dtype, s.tensor.bytes().data() + i * esize);
+    return io::formatElement(s.entry.dtype, s.element(k));
 }
 
 int writeCsv(const Selection& s, std::ostream& out, std::ostream& err)
@@ -144,7 +186,7 @@ int writeCsv(const Selection& s, std::ostream& out, std::ostream& err)
     }
     const uint64_t cols = s.shape.empty() ? 1 : static_cast<uint64_t>(s.shape.back());
     for (uint64_t k = 0; k < s.indices.size(); ++k) {
-        std::string cell = elementText(s, s.indices[k]);
+        std::string cell = elementText(s, k);
         if (s.tensor.isString()) {
             std::string q = "\"";
             for (char c : s.tensor.stringValues()[s.indices[k]])
@@ -158,13 +200,12 @@ int writeCsv(const Selection& s, std::ostream& out, std::ostream& err)
 
 void writeText(const Selection& s, std::ostream& out)
 {
-    out << s.entry.key << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
+    out << cleanText(s.entry.key) << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
     if (!s.sliceSpec.empty()) out << " [" << s.sliceSpec << "] -> " << io::shapeToString(s.shape);
     out << "\n";
-    uint64_t next = 0;
     std::vector<bool> firstAt { true };
     walkNested(
-        s.shape, 0, next,
+        s.shape,
         [&] {
             if (!firstAt.back()) out << ",\n" << std::string(firstAt.size() - 1, ' ');
             firstAt.back() = false;
@@ -178,7 +219,7 @@ void writeText(const Selection& s, std::ostream& out)
         [&](uint64_t k) {
             if (!firstAt.back()) out << ", ";
             firstAt.back() = false;
-            out << elementText(s, s.indices[k]);
+            out << elementText(s, k);
         });
     out << "\n";
 }
@@ -208,18 +249,35 @@ protected:
                 io::Status(io::ErrorCode::NotFound, "no variable named '" + m_name + "'"),
                 kExitNoSuchVariable);
         const auto& entry = a.bundle->entries()[static_cast<size_t>(idx)];
-        auto tensor = a.bundle->read(entry);
-        if (!tensor) return context.reportError(tensor.status(), kExitOpenFailed);
+        // The whole tensor is read, so its CRC32C is checked (integrity); damaged values are still printed.
+        io::ReadOptions options;
+        options.verifyCrc = true;
+        options.keepDamaged = true;
+        options.cancel = &context.cancel;
+        auto tensor = a.bundle->read(entry, options);
+        if (!tensor) {
+            if (tensor.status().code() == io::ErrorCode::Cancelled) return context.reportCancelled();
+            return context.reportError(tensor.status(), kExitOpenFailed);
+        }
         auto sel = io::parseSelection(m_slice, entry.shape);
         if (!sel) return context.reportError(sel.status(), kExitUsage);
-        const Selection s { entry, *tensor, m_slice, sel->elementIndices(entry.shape), sel->resultShape() };
+        Selection s { entry, *tensor, m_slice, sel->elementIndices(entry.shape), sel->resultShape(), {} };
+        if (io::Status read = gather(s); !read.isOk())
+            return context.reportError(std::move(read).withTensor(entry.key), kExitOpenFailed);
+        const io::Status& damage = tensor->integrity();
+        int code = kExitOk;
         if (json()) {
             writeJson(s, context.out);
-            return kExitOk;
+        } else if (m_format == "csv") {
+            code = writeCsv(s, context.out, context.err);
+        } else {
+            writeText(s, context.out);
         }
-        if (m_format == "csv") return writeCsv(s, context.out, context.err);
-        writeText(s, context.out);
-        return kExitOk;
+        if (!damage.isOk() && code == kExitOk) {
+            context.err << "tensorscope-cli: warning: " << cleanText(damage.toString()) << "\n";
+            code = kExitDamaged;
+        }
+        return code;
     }
 
 private:

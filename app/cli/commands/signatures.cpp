@@ -2,6 +2,7 @@
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/tensor.h"
 
@@ -150,20 +151,21 @@ void writeText(const io::SavedModelInfo& sm, std::ostream& out)
             << mg.functionCount << " functions\n";
         if (mg.signatures.empty()) out << "  WARNING: no signatures\n";
         for (const auto& s : mg.signatures) {
-            out << "\n  signature '" << s.key
+            out << "\n  signature '" << cleanText(s.key)
                 << "'  method: " << (s.methodName.empty() ? "(none)" : s.methodName) << "\n";
             for (auto [label, args] : { std::pair { "inputs", &s.inputs }, { "outputs", &s.outputs } }) {
                 out << "    " << label << ":" << (args->empty() ? " (none)" : "") << "\n";
                 for (const auto& arg : *args)
-                    out << "      " << arg.name << ": " << io::dtypeName(arg.dtype) << " "
-                        << io::shapeToString(arg.shape, io::ShapeStyle::Parentheses) << "  <- " << arg.tensor
-                        << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")") << "\n";
+                    out << "      " << cleanText(arg.name) << ": " << io::dtypeName(arg.dtype) << " "
+                        << io::shapeToString(arg.shape, io::ShapeStyle::Parentheses) << "  <- "
+                        << cleanText(arg.tensor) << (arg.encoding == "name" ? "" : " (" + arg.encoding + ")")
+                        << "\n";
             }
         }
         if (!mg.assets.empty()) {
             out << "\n  assets:\n";
             for (const auto& as : mg.assets)
-                out << "    " << as.filename << (as.exists ? "" : "  (MISSING)") << "\n";
+                out << "    " << cleanText(as.filename) << (as.exists ? "" : "  (MISSING)") << "\n";
         }
         if (mg.hasObjectGraph) {
             out << "\n  object graph: " << mg.objects.size() << " objects, " << mg.concreteFunctionCount
@@ -171,14 +173,14 @@ void writeText(const io::SavedModelInfo& sm, std::ostream& out)
             for (const auto& n : mg.objects)
                 if ((n.kind == "function" || n.kind == "bare_concrete_function") && !n.path.empty())
                     for (const auto& fs : n.functionSignatures)
-                        out << "    " << n.path << fs << "\n";
+                        out << "    " << cleanText(n.path) << cleanText(fs) << "\n";
         }
     }
     if (sm.fingerprint)
         out << "\nfingerprint: saved_model_checksum " << sm.fingerprint->savedModelChecksum << "\n";
     out << "keras_metadata.pb: " << (sm.hasKerasMetadata ? "present" : "absent") << "\n";
     for (const auto& s : sm.warnings)
-        out << "Warning: " << io::warningText(s) << "\n";
+        out << "Warning: " << cleanText(io::warningText(s)) << "\n";
 }
 
 class SignaturesCommand final : public ArtifactCommand {

@@ -2,8 +2,10 @@
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
+#include "app/cli/text_output.h"
 #include "io/dtype.h"
 #include "io/element.h"
+#include "io/integrity.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/tensor_stats.h"
 
@@ -17,6 +19,7 @@ struct Row {
     const io::TensorEntry* entry;
     model::TensorStats stats;
     io::Status error;
+    io::Status problem; // the values were read but fail their CRC32C (integrity): printed, marked damaged
 };
 
 // Reads and summarises each tensor on the shared compute budget; progress counts elements over all of
@@ -33,21 +36,30 @@ std::vector<Row> computeRows(
     for (int i : which) {
         const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
         if (io::shouldStop(&context.cancel, progress, before, total)) break;
-        Row row { &e, {}, {} };
+        Row row { &e, {}, {}, {} };
         io::ReadOptions read;
         read.cancel = &context.cancel;
+        // Every value is read, so the CRC32C is checked too (borrowed bytes in the statistics pass itself);
+        // damaged values still get their statistics.
+        const bool crcInStats = io::crcCheckedByConsumer(*a.bundle, e);
+        read.verifyCrc = !crcInStats;
+        read.keepDamaged = true;
         auto t = a.bundle->read(e, read);
         if (!t)
             row.error = t.status();
         else {
+            row.problem = t->integrity();
             model::StatsOptions options;
             options.cancel = &context.cancel;
             options.executor = &model::sharedExecutor();
             options.progress = [&](uint64_t done, uint64_t) { return progress(before + done, total); };
-            if (auto s = model::computeStats(*t, options))
+            options.computeCrc = crcInStats;
+            if (auto s = model::computeStats(*t, options)) {
                 row.stats = *s;
-            else
+                if (crcInStats && s->crc32c) row.problem = io::checkConsumerCrc(*a.bundle, e, *s->crc32c);
+            } else {
                 row.error = s.status();
+            }
         }
         before += e.elementCount();
         rows.push_back(std::move(row));
@@ -86,6 +98,10 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
             w.key("error");
             writeStatusObject(w, r.error);
         }
+        if (!r.problem.isOk()) {
+            w.key("problem");
+            writeStatusObject(w, r.problem);
+        }
         w.endObject();
     }
     w.endArray();
@@ -95,12 +111,13 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
 void writeText(const std::vector<Row>& rows, std::ostream& out)
 {
     for (const auto& r : rows) {
-        out << r.entry->key << "  " << io::dtypeName(r.entry->dtype) << io::shapeToString(r.entry->shape)
-            << "\n";
+        out << cleanText(r.entry->key) << "  " << io::dtypeName(r.entry->dtype)
+            << io::shapeToString(r.entry->shape) << "\n";
         if (!r.error.isOk()) {
-            out << "    error: " << r.error.toString() << "\n";
+            out << "    error: " << cleanText(r.error.toString()) << "\n";
             continue;
         }
+        if (!r.problem.isOk()) out << "    DAMAGED: " << cleanText(r.problem.toString()) << "\n";
         const auto& s = r.stats;
         if (!s.numeric) {
             out << "    (not numeric: " << s.count << " elements)\n";
@@ -150,13 +167,20 @@ protected:
             writeJson(rows, context.out);
         else
             writeText(rows, context.out);
-        bool anyError = false;
-        for (const auto& r : rows)
+        // A partial result: the document lists every tensor, unreadable ones with `error` (exit 3),
+        // damaged ones with `problem` (exit 4 when nothing was unreadable); docs/CLI.md says so.
+        bool anyError = false, anyDamage = false;
+        for (const auto& r : rows) {
             if (!r.error.isOk()) {
                 anyError = true;
-                context.err << "tensorscope-cli: " << r.error.toString() << "\n";
+                context.err << "tensorscope-cli: " << cleanText(r.error.toString()) << "\n";
             }
-        return anyError ? kExitOpenFailed : kExitOk;
+            if (!r.problem.isOk()) {
+                anyDamage = true;
+                context.err << "tensorscope-cli: warning: " << cleanText(r.problem.toString()) << "\n";
+            }
+        }
+        return anyError ? kExitOpenFailed : anyDamage ? kExitDamaged : kExitOk;
     }
 
 private:

@@ -3,6 +3,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
 #include "app/cli/text_output.h"
+#include "io/artifact_verify.h"
 #include "model/kernels/compute_pool.h"
 
 #include <CLI/CLI.hpp>
@@ -11,7 +12,7 @@
 namespace tscope::cli {
 namespace {
 
-void writeJson(const io::VerifyReport& report, std::ostream& out)
+void writeJson(const io::VerifyReport& report, const std::vector<io::Status>& warnings, std::ostream& out)
 {
     json::JsonWriter w(out);
     w.beginObject();
@@ -26,16 +27,23 @@ void writeJson(const io::VerifyReport& report, std::ostream& out)
     for (const auto& p : report.problems)
         writeStatusObject(w, p);
     w.endArray();
+    w.key("warnings");
+    w.beginArray();
+    for (const auto& warning : warnings)
+        w.value(io::warningText(warning));
+    w.endArray();
     w.endObject();
 }
 
-void writeText(const io::VerifyReport& report, std::ostream& out)
+void writeText(const io::VerifyReport& report, const std::vector<io::Status>& warnings, std::ostream& out)
 {
     out << (report.ok ? "OK" : "DAMAGED") << ": " << report.filesChecked << " files, " << report.blocksChecked
         << " index blocks, " << report.tensorsChecked << " tensors, " << humanBytes(report.bytesChecked)
         << " checked\n";
     for (const auto& p : report.problems)
-        out << "  " << p.toString() << "\n";
+        out << "  " << cleanText(p.toString()) << "\n";
+    for (const auto& w : warnings)
+        out << "Warning: " << cleanText(io::warningText(w)) << "\n";
 }
 
 class VerifyCommand final : public ArtifactCommand {
@@ -55,14 +63,13 @@ protected:
             report = artifact.bundle->verify(
                 &context.cancel, context.progressCallback(bar), model::sharedExecutor());
             if (context.cancelled()) return context.reportCancelled();
-        } else if (!artifact.bundleStatus.isOk()) {
-            report.ok = false;
-            report.problems.push_back(artifact.bundleStatus);
         }
+        std::vector<io::Status> warnings; // the rest of the artifact: variables/, assets, the state file
+        io::verifyArtifactParts(artifact, report, warnings);
         if (json())
-            writeJson(report, context.out);
+            writeJson(report, warnings, context.out);
         else
-            writeText(report, context.out);
+            writeText(report, warnings, context.out);
         return report.ok ? kExitOk : kExitDamaged;
     }
 };

@@ -1,0 +1,59 @@
+#include "io/guarded_read.h"
+
+#include "io/crc32c.h"
+#include "io/guarded_copy.h"
+
+#include <algorithm>
+#include <new>
+
+namespace tscope::io {
+
+Status guardedCopy(std::span<const std::byte> src, std::byte* dst)
+{
+    if (src.empty()) return {};
+    if (tscope_guarded_copy(dst, src.data(), src.size()) != 0)
+        return Status(ErrorCode::Truncated,
+            "the file changed on disk while it was being read (truncated or rewritten); reopen it");
+    return {};
+}
+
+Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src)
+{
+    std::vector<std::byte> out;
+    try {
+        out.resize(src.size());
+    } catch (const std::bad_alloc&) {
+        return Status(
+            ErrorCode::OutOfMemory, "not enough memory for " + std::to_string(src.size()) + " bytes");
+    }
+    TSCOPE_RETURN_IF_ERROR(guardedCopy(src, out.data()));
+    return out;
+}
+
+Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel)
+{
+    // One buffer per thread, reused by every CRC that thread computes.
+    thread_local std::vector<std::byte> buffer;
+    if (buffer.size() < kGuardedChunkBytes) {
+        try {
+            buffer.resize(kGuardedChunkBytes);
+        } catch (const std::bad_alloc&) {
+            return Status(ErrorCode::OutOfMemory, "not enough memory for a read buffer");
+        }
+    }
+    uint32_t crc = 0;
+    for (size_t pos = 0; pos < src.size(); pos += kGuardedChunkBytes) {
+        if (cancel && cancel->isCancelled()) return Status(ErrorCode::Cancelled, "cancelled");
+        const size_t n = std::min(kGuardedChunkBytes, src.size() - pos);
+        TSCOPE_RETURN_IF_ERROR(guardedCopy(src.subspan(pos, n), buffer.data()));
+        crc = crc32c::extend(crc, buffer.data(), n);
+    }
+    return crc;
+}
+
+unsigned long guardedFaultCount()
+{
+    return tscope_guarded_faults();
+}
+
+} // namespace tscope::io

@@ -1,0 +1,165 @@
+// Files that change while mapped, in the model layer (issue 14, finding 3): the kernels (stats,
+// histogram, heatmap plane) and the value grid read a borrowed tensor through the guarded reader, so a
+// data shard truncated under them is a Truncated status or a marked cell, never a SIGBUS; and the whole
+// analysis (read + CRC + stats + histogram) run 300 times while the shard is rewritten in place.
+#include "io/artifact.h"
+#include "io/bundle_writer.h"
+#include "io/crc32c.h"
+#include "io/guarded_read.h"
+#include "model/items/value_table_model.h"
+#include "model/kernels/histogram.h"
+#include "model/kernels/plane_selection.h"
+#include "model/kernels/tensor_analysis.h"
+#include "model/kernels/tensor_stats.h"
+
+#include <QAbstractItemModelTester>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <atomic>
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace tscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kRows = 1024, kCols = 1024; // 4 MiB of float32
+
+fs::path writeCheckpoint(const fs::path& dir)
+{
+    std::vector<float> v(static_cast<size_t>(kRows * kCols));
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = static_cast<float>(i % 211) - 100.0f;
+    const fs::path prefix = dir / "ckpt";
+    io::BundleWriter w(prefix);
+    (void)w.add("m", io::DType::Float, { kRows, kCols }, std::as_bytes(std::span(v)));
+    (void)w.finish();
+    return prefix;
+}
+
+} // namespace
+
+class TestChangingFilesModel : public QObject {
+    Q_OBJECT
+private slots:
+    // Integrity in the same pass: the statistics pass combines per-chunk CRCs into the CRC32C of every
+    // byte it summarised (several chunks, a partial last one, 1 and 2 threads).
+    void statsComputeTheCrcOfWhatTheyRead_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1 thread") << 1;
+        QTest::newRow("2 threads") << 2;
+    }
+    void statsComputeTheCrcOfWhatTheyRead()
+    {
+        QFETCH(int, threads);
+        const size_t n = 3 * model::kStatsChunkElements + 12345;
+        std::vector<double> v(n);
+        for (size_t i = 0; i < n; ++i)
+            v[i] = static_cast<double>(i % 977) * 0.125;
+        const auto bytes = std::as_bytes(std::span(v));
+        auto t = io::Tensor::owned(io::DType::Double, { int64_t(n) }, { bytes.begin(), bytes.end() });
+        model::StatsOptions options;
+        options.computeCrc = true;
+        options.threads = threads;
+        auto s = model::computeStats(t, options);
+        QVERIFY(s.isOk());
+        QVERIFY(s->crc32c.has_value());
+        QCOMPARE(*s->crc32c, io::crc32c::value(bytes.data(), bytes.size()));
+        options.computeCrc = false;
+        QVERIFY(!model::computeStats(t, options)->crc32c.has_value());
+    }
+
+    void kernelsReportATruncatedShard()
+    {
+        QTemporaryDir tmp;
+        const auto prefix = writeCheckpoint(tmp.path().toStdString());
+        auto artifact = io::openArtifact(prefix);
+        QVERIFY(artifact.isOk());
+        const auto& bundle = *(*artifact)->bundle;
+        auto tensor = bundle.read(bundle.entries()[0]);
+        QVERIFY(tensor.isOk());
+        QVERIFY(tensor->isBorrowed());
+        auto shared = std::make_shared<const io::Tensor>(std::move(tensor.value()));
+        QVERIFY(model::computeStats(*shared).isOk()); // intact: fine
+
+        fs::resize_file(prefix.string() + ".data-00000-of-00001", 4096); // most of the mapping is gone
+        auto stats = model::computeStats(*shared);
+        QVERIFY(!stats.isOk());
+        QCOMPARE(stats.status().code(), io::ErrorCode::Truncated);
+        auto hist = model::computeHistogram(*shared, 16, -100, 110);
+        QVERIFY(!hist.isOk());
+        QCOMPARE(hist.status().code(), io::ErrorCode::Truncated);
+        model::PlaneSelection sel;
+        sel.rowDim = 0;
+        sel.colDim = 1;
+        sel.fixed = { 0, 0 };
+        auto plane = model::extractPlane(*shared, sel, 64, 64);
+        QCOMPARE(plane.problem.code(), io::ErrorCode::Truncated);
+
+        model::ValueTableModel grid;
+        QAbstractItemModelTester tester(&grid, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        grid.setTensor(shared);
+        grid.setSelection(sel);
+        QCOMPARE(grid.data(grid.index(0, 0)).toString(), QStringLiteral("-100")); // first page is still there
+        QCOMPARE(grid.data(grid.index(kRows - 1, 0)).toString(), QStringLiteral("(changed on disk)"));
+    }
+
+    void analysisUnder300Rewrites()
+    {
+        QTemporaryDir tmp;
+        const auto prefix = writeCheckpoint(tmp.path().toStdString());
+        const fs::path data = prefix.string() + ".data-00000-of-00001";
+        std::string good;
+        {
+            std::ifstream in(data, std::ios::binary);
+            good.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        auto artifact = io::openArtifact(prefix);
+        QVERIFY(artifact.isOk());
+        const model::TensorRef ref = model::TensorRef { 1, (*artifact)->bundle->entries()[0].key };
+        io::CancelToken cancel;
+        const auto reference = model::analyzeTensor(**artifact, ref, 32, cancel);
+        QVERIFY(reference.status.isOk());
+
+        std::atomic<bool> stop { false };
+        std::atomic<int> rewrites { 0 };
+        std::thread rewriter([&] {
+            const int fd = ::open(data.c_str(), O_WRONLY);
+            unsigned k = 0;
+            while (!stop) {
+                if (ftruncate(fd, static_cast<off_t>((k++ % 4) * good.size() / 4)) != 0) break;
+                if (pwrite(fd, good.data(), good.size(), 0) != static_cast<ssize_t>(good.size())) break;
+                ++rewrites;
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+            ::close(fd);
+        });
+        int correct = 0, errors = 0;
+        for (int i = 0; i < 300; ++i) {
+            const auto a = model::analyzeTensor(**artifact, ref, 32, cancel);
+            if (a.status.isOk()) {
+                QCOMPARE(a.stats.mean, reference.stats.mean);
+                QCOMPARE(a.stats.min, reference.stats.min);
+                QCOMPARE(a.histogram.counts, reference.histogram.counts);
+                ++correct;
+            } else {
+                QVERIFY2(a.status.code() == io::ErrorCode::Truncated, a.status.toString().c_str());
+                ++errors;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        stop = true;
+        rewriter.join();
+        qInfo("300 analyses under %d in-place rewrites: %d correct, %d Truncated", rewrites.load(), correct,
+            errors);
+        QCOMPARE(correct + errors, 300);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChangingFilesModel)
+#include "tst_changing_files_model.moc"
