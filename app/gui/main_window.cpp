@@ -443,7 +443,12 @@ void MainWindow::onOpened()
     }
     m_messageIsVerifyResult = false;
     const auto totals = artifact->totals();
-    setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
+    // "variables" alone would not say which model (GUI-REVIEW: a meaningful window title).
+    if (!m_enclosingSavedModel.isEmpty())
+        setWindowTitle(tr("%1 of %2 — Tensorscope")
+                           .arg(m_session->displayName(), QFileInfo(m_enclosingSavedModel).fileName()));
+    else
+        setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
                                .arg(QString::fromStdString(artifact->format()))
                                .arg(QLocale().toString(static_cast<qulonglong>(totals.variables)))

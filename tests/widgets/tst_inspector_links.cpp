@@ -15,6 +15,7 @@
 #include "widgets/variable_tree_view.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTreeView>
@@ -32,7 +33,8 @@ QString fixture(const char* rel)
 bool openIn(app::MainWindow& w, const QString& path)
 {
     w.openPath(path);
-    if (!QTest::qWaitFor([&] { return w.session()->state() != model::ArtifactSession::State::Opening; }, 30000))
+    if (!QTest::qWaitFor(
+            [&] { return w.session()->state() != model::ArtifactSession::State::Opening; }, 30000))
         return false;
     return w.session()->state() == model::ArtifactSession::State::Open;
 }
@@ -74,8 +76,9 @@ private slots:
         w.show();
         QVERIFY(openIn(w, fixture("tf215/ckpt_optimizers_defaults/adam/ckpt")));
         const auto a = w.session()->artifact();
-        const int slot = findEntry(*a,
-            [](const io::EntryAnnotation& an) { return an.slotLink.confidence == io::SlotLinkConfidence::Inferred; });
+        const int slot = findEntry(*a, [](const io::EntryAnnotation& an) {
+            return an.slotLink.confidence == io::SlotLinkConfidence::Inferred;
+        });
         QVERIFY(slot >= 0);
         const auto& link = a->tree.annotations[size_t(slot)].slotLink;
         QVERIFY(select(w, slot));
@@ -84,6 +87,8 @@ private slots:
         QVERIFY2(text.contains(QString::fromStdString(link.reason)), qPrintable(text));
         QVERIFY2(text.contains(QString::fromStdString(link.variablePath)), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("≈")), qPrintable(text)); // inferred looks different
+        QVERIFY2(w.inspector()->detailsText().startsWith(QStringLiteral("optimizer slot")),
+            qPrintable(w.inspector()->detailsText()));
         QCOMPARE(w.inspector()->linkedKeys().value(0), QString::fromStdString(link.variableKey));
 
         // The link selects the variable, which lists this slot among its own.
@@ -118,7 +123,8 @@ private slots:
         QVERIFY(slot >= 0);
         QVERIFY(select(w, slot));
         const QString text = w.inspector()->linksText();
-        QVERIFY2(text.contains(model::confidenceInWords(io::SlotLinkConfidence::LinkedByGraph)), qPrintable(text));
+        QVERIFY2(
+            text.contains(model::confidenceInWords(io::SlotLinkConfidence::LinkedByGraph)), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("≈")), qPrintable(text));
         QCOMPARE(w.inspector()->linkedKeys().value(0),
             QString::fromStdString(a->tree.annotations[size_t(slot)].slotLink.variableKey));
@@ -131,7 +137,8 @@ private slots:
         for (const char* c : { "identical_layers", "two_optimizers", "frozen_layer" }) {
             app::MainWindow w;
             w.show();
-            QVERIFY(openIn(w, fixture("tf215/ckpt_optimizers_adversarial/") + QLatin1String(c) + QStringLiteral("/ckpt")));
+            QVERIFY(openIn(w,
+                fixture("tf215/ckpt_optimizers_adversarial/") + QLatin1String(c) + QStringLiteral("/ckpt")));
             const auto a = w.session()->artifact();
             const int slot = findEntry(*a, [](const io::EntryAnnotation& an) {
                 return an.slotLink.confidence == io::SlotLinkConfidence::Ambiguous
@@ -159,7 +166,8 @@ private slots:
         QVERIFY(weight >= 0);
         QVERIFY(select(w, weight));
         const QString text = w.inspector()->linksText();
-        QVERIFY2(text.contains(QString::fromStdString(a->tree.annotations[size_t(weight)].foundAt)), qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(a->tree.annotations[size_t(weight)].foundAt)),
+            qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Optimizer slots")), qPrintable(text));
     }
 
@@ -184,7 +192,8 @@ private slots:
     void variablesDirectoryOffersItsSavedModel()
     {
         const QString savedModel = fixture("tfcur/sm_keras_sequential_export/saved_model");
-        for (const QString& part : { QStringLiteral("variables"), QStringLiteral("variables/variables.index") }) {
+        for (const QString& part :
+            { QStringLiteral("variables"), QStringLiteral("variables/variables.index") }) {
             app::MainWindow w;
             w.show();
             QVERIFY(openIn(w, savedModel + QLatin1Char('/') + part));
@@ -192,9 +201,11 @@ private slots:
                 = QString::fromStdString(w.session()->artifact()->location.enclosingSavedModel.string());
             QVERIFY(!enclosing.isEmpty());
             QVERIFY(w.artifactMessage()->isVisible());
-            QVERIFY2(w.artifactMessage()->text().contains(QStringLiteral("variables directory of the SavedModel")),
+            QVERIFY2(
+                w.artifactMessage()->text().contains(QStringLiteral("variables directory of the SavedModel")),
                 qPrintable(w.artifactMessage()->text()));
             QVERIFY(w.artifactMessage()->text().contains(QDir::toNativeSeparators(enclosing)));
+            QVERIFY2(w.windowTitle().contains(QFileInfo(enclosing).fileName()), qPrintable(w.windowTitle()));
             auto* button = w.artifactMessage()->findChild<QPushButton*>();
             QVERIFY(button);
             emit w.artifactMessage()->actionTriggered();
