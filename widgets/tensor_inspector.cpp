@@ -305,7 +305,8 @@ void TensorInspector::showLinks(int entry)
                 + (links.reason.isEmpty() ? QString() : QStringLiteral(" — ") + links.reason.toHtmlEscaped());
     } else {
         if (!links.realName.isEmpty())
-            lines << tr("Name in the SavedModel: <b>%1</b>").arg(links.realName.toHtmlEscaped());
+            lines << tr("Named %1 in the SavedModel, stored at <tt>%2</tt>")
+                         .arg(links.realName.toHtmlEscaped(), links.objectPath.toHtmlEscaped());
         if (!links.foundAt.isEmpty())
             lines << tr("Model weight, found at <tt>%1</tt>").arg(links.foundAt.toHtmlEscaped());
         if (!links.aliases.isEmpty())

@@ -80,7 +80,10 @@ VariableLinks variableLinks(const io::Artifact& a, int entry)
         }
         return out;
     }
-    if (!an.variableName.empty() && an.variableName != an.objectPath) out.realName = q(an.variableName);
+    if (!an.variableName.empty() && an.variableName != an.objectPath) {
+        out.realName = q(an.variableName);
+        out.objectPath = q(an.objectPath);
+    }
     out.foundAt = q(an.foundAt);
     for (const auto& alias : an.aliases)
         out.aliases << q(alias);
@@ -91,9 +94,9 @@ VariableLinks variableLinks(const io::Artifact& a, int entry)
         const bool linked = other.confidence == io::SlotLinkConfidence::LinkedByGraph
             || other.confidence == io::SlotLinkConfidence::Inferred;
         if (!linked || other.variableKey != key) continue;
-        out.ownSlots.push_back({ a.bundle->entries()[i].key,
-            other.slotName.empty() ? QObject::tr("slot") : q(other.slotName),
-            other.confidence == io::SlotLinkConfidence::Inferred });
+        out.ownSlots.push_back(
+            { a.bundle->entries()[i].key, other.slotName.empty() ? QObject::tr("slot") : q(other.slotName),
+                other.confidence == io::SlotLinkConfidence::Inferred });
     }
     return out;
 }

@@ -22,11 +22,13 @@ struct VariableLinks {
     bool isSlot = false;
     io::SlotLinkConfidence confidence = io::SlotLinkConfidence::None;
     QString link; // "Adam m of dense/kernel", "a slot in _momentums of optimizer"
-    QString confidenceWords; // "linked by the checkpoint's object graph", "inferred from order and shapes", ...
+    QString
+        confidenceWords; // "linked by the checkpoint's object graph", "inferred from order and shapes", ...
     QString reason;
     std::string variableKey; // the linked variable's key; empty when ambiguous or unlinked
     // Variables.
     QString realName; // SavedModels: the name in the SavedObjectGraph when it differs from the path
+    QString objectPath; // then the object path (`variables/3`), since the title shows the real name
     QString foundAt; // Keras 3 checkpoints: optimizer/_trainable_variables/K
     QStringList aliases; // twins' object paths (Keras 3 exports)
     QString twinOf; // on a twin: the path of the variable it repeats

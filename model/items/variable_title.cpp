@@ -60,6 +60,10 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
     if (an && an->slotLink.confidence != io::SlotLinkConfidence::None)
         return { q(path), QObject::tr("optimizer slot") };
     if (an && an->optimizerState) return { q(path), QObject::tr("optimizer state") };
+    // SavedModels: the variable's own name (`dense/kernel`) says more than its object path (`variables/3`),
+    // which the inspector shows under the title.
+    if (an && an->role == io::EntryRole::Variable && !an->variableName.empty())
+        return { q(an->variableName), QObject::tr("variable") };
     if (an && an->role == io::EntryRole::Variable) return { q(path), QObject::tr("variable") };
     return { q(path), QObject::tr("tensor") };
 }

@@ -184,7 +184,10 @@ private slots:
         const auto& an = a->tree.annotations[size_t(primary)];
         QVERIFY(select(w, primary));
         const QString text = w.inspector()->linksText();
+        // Titled by its real name; the object path it is stored at is said under it.
+        QCOMPARE(w.inspector()->titleText(), QString::fromStdString(an.variableName));
         QVERIFY2(text.contains(QString::fromStdString(an.variableName)), qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(an.objectPath)), qPrintable(text));
         for (const auto& alias : an.aliases)
             QVERIFY2(text.contains(QString::fromStdString(alias)), qPrintable(text));
     }
