@@ -4,6 +4,7 @@
 #include "io/element.h"
 #include "io/variable_tree.h"
 #include "model/items/value_table_model.h"
+#include "model/items/variable_links.h"
 #include "model/items/variable_title.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
@@ -57,6 +58,16 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_details = new QLabel(this);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setWordWrap(true);
+    m_links = new QLabel(this);
+    m_links->setTextFormat(Qt::RichText);
+    m_links->setWordWrap(true);
+    m_links->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_links->setOpenExternalLinks(false);
+    connect(m_links, &QLabel::linkActivated, this, [this](const QString& href) {
+        bool ok = false;
+        const int i = href.mid(1).toInt(&ok);
+        if (ok) activateLink(i);
+    });
     m_stats = new QLabel(this);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stats->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -124,6 +135,7 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_details);
+    layout->addWidget(m_links);
     layout->addWidget(m_message);
     layout->addWidget(m_stats);
     layout->addWidget(m_tabs, 1);
@@ -176,6 +188,7 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_values->setTensor(nullptr);
     const auto artifact = m_controller->artifact();
     const int index = m_controller->entryIndex(ref);
+    showLinks(index);
     if (index < 0) {
         m_title->setText(tr("No variable selected"));
         m_details->setText(tr("Select a variable in the tree to see its statistics, histogram and values."));
@@ -262,6 +275,78 @@ QString TensorInspector::safeFileName(const QString& name)
     return s.isEmpty() ? QStringLiteral("values") : s;
 }
 
+void TensorInspector::showLinks(int entry)
+{
+    m_linkedKeys.clear();
+    const auto artifact = m_controller->artifact();
+    const auto links
+        = artifact && entry >= 0 ? model::variableLinks(*artifact, entry) : model::VariableLinks {};
+    auto anchor = [this](const std::string& key, const QString& text) {
+        m_linkedKeys << QString::fromStdString(key);
+        return QStringLiteral("<a href=\"#%1\">%2</a>")
+            .arg(m_linkedKeys.size() - 1)
+            .arg(text.toHtmlEscaped());
+    };
+    QStringList lines;
+    if (links.isSlot) {
+        // Recorded links read as fact; inferred ones are set in italics with "≈", so the two never look
+        // alike; undecided ones say so first.
+        using C = io::SlotLinkConfidence;
+        QString link
+            = links.variableKey.empty() ? links.link.toHtmlEscaped() : anchor(links.variableKey, links.link);
+        if (links.confidence == C::Inferred) link = QStringLiteral("≈ <i>%1</i>").arg(link);
+        lines << tr("Slot: %1").arg(link);
+        QString confidence = links.confidenceWords.toHtmlEscaped();
+        if (links.confidence == C::Ambiguous || links.confidence == C::Unlinked)
+            confidence = QStringLiteral("<b>%1</b>").arg(confidence);
+        else if (links.confidence == C::Inferred)
+            confidence = QStringLiteral("<i>%1</i>").arg(confidence);
+        lines << tr("Link: %1").arg(confidence)
+                + (links.reason.isEmpty() ? QString() : QStringLiteral(" — ") + links.reason.toHtmlEscaped());
+    } else {
+        if (!links.realName.isEmpty())
+            lines << tr("Named %1 in the SavedModel, stored at <tt>%2</tt>")
+                         .arg(links.realName.toHtmlEscaped(), links.objectPath.toHtmlEscaped());
+        if (!links.foundAt.isEmpty())
+            lines << tr("Model weight, found at <tt>%1</tt>").arg(links.foundAt.toHtmlEscaped());
+        if (!links.aliases.isEmpty())
+            lines << tr("Also stored as %1 (same name and values, counted once)")
+                         .arg(links.aliases.join(QStringLiteral(", ")).toHtmlEscaped());
+        if (!links.twinOf.isEmpty())
+            lines << tr("A twin of %1 (same name and values, not counted again)")
+                         .arg(links.twinOf.toHtmlEscaped());
+        if (!links.ownSlots.empty()) {
+            QStringList slotLinks;
+            bool anyInferred = false;
+            for (const auto& s : links.ownSlots) {
+                QString a = anchor(s.key, s.name);
+                if (s.inferred) {
+                    a = QStringLiteral("≈ <i>%1</i>").arg(a);
+                    anyInferred = true;
+                }
+                slotLinks << a;
+            }
+            lines << tr("Optimizer slots: %1").arg(slotLinks.join(QStringLiteral(", ")))
+                    + (anyInferred ? tr(" &nbsp;<i>(≈ inferred from order and shapes)</i>") : QString());
+        }
+    }
+    m_links->setText(lines.join(QStringLiteral("<br>")));
+    m_links->setVisible(!lines.isEmpty());
+}
+
+void TensorInspector::activateLink(int i)
+{
+    if (i < 0 || i >= m_linkedKeys.size()) return;
+    emit tensorLinkActivated(m_controller->session()->ref(m_linkedKeys[i].toStdString()));
+}
+
+QString TensorInspector::linksText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_links->text());
+    return doc.toPlainText();
+}
+
 QString TensorInspector::titleText() const
 {
     return m_title->text();
@@ -281,7 +366,7 @@ void TensorInspector::showGroup(int nodeId)
         showTensor({});
         return;
     }
-    showTensor({}); // drops the previous tensor and its running analysis
+    showTensor({}); // drops the previous tensor and its running analysis (and its links)
     const auto& nodes = artifact->tree.nodes;
     const auto& group = nodes[static_cast<size_t>(nodeId)];
     // One walk over the subtree: variables and slots apart (slots are not the model's parameters).

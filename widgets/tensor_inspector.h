@@ -39,6 +39,11 @@ public:
     void showGroup(int nodeId);
     QString titleText() const; // for tests: the title and the line under it, as plain text
     QString detailsText() const;
+    // For tests: the link lines (a slot's variable with the confidence and reason; a variable's real name,
+    // where it was found, its twins and its slots) as plain text, and the keys they link to, in order.
+    QString linksText() const;
+    QStringList linkedKeys() const { return m_linkedKeys; }
+    void activateLink(int i); // as a click on the i-th link does
 
     HistogramPlot* histogram() const { return m_histogram; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -51,7 +56,12 @@ public:
     bool saveValuesCsv(const QString& path) const; // the shown plane, with row/column numbers
     static QString safeFileName(const QString& name); // a variable path as a file name
 
+signals:
+    // A link in the inspector was clicked: the slot's variable, or one of the variable's slots.
+    void tensorLinkActivated(const tscope::model::TensorRef& ref);
+
 private:
+    void showLinks(int entry);
     void onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> analysis);
     void setStatsPlaceholder(const QString& text);
     void requestHeatmap();
@@ -62,6 +72,8 @@ private:
     model::TensorRef m_ref;
     QLabel* m_title;
     QLabel* m_details;
+    QLabel* m_links;
+    QStringList m_linkedKeys; // checkpoint keys behind m_links' anchors ("#<i>")
     QLabel* m_stats;
     MessageBar* m_message;
     QTabWidget* m_tabs;

@@ -5,6 +5,7 @@
 #include "app/gui/export_dialog.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
+#include "model/items/variable_title.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
 #include "model/session/checksum_verifier.h"
@@ -148,6 +149,9 @@ MainWindow::MainWindow(QWidget* parent)
         m_inspector->showTensor(ref);
         if (m_pages->currentIndex() != TensorTab) m_pages->setCurrentIndex(TensorTab);
     });
+    // The inspector's links (a slot's variable, a variable's slots) select in the tree like a click there.
+    connect(m_inspector, &ui::TensorInspector::tensorLinkActivated, this,
+        [this](const model::TensorRef& ref) { m_tree->selectTensor(ref); });
     connect(m_tree, &ui::VariableTreeView::groupSelected, this, [this](int nodeId) {
         m_inspector->showGroup(nodeId);
         if (m_pages->isTabEnabled(TensorTab) && m_pages->currentIndex() != TensorTab)
@@ -182,10 +186,16 @@ MainWindow::MainWindow(QWidget* parent)
             problems[ref.key] = problem;
             m_tree->model()->setTensorProblems(ref.artifact, std::move(problems));
             m_messageIsVerifyResult = m_messageOffersReload = false;
+            // Named by its object path, as the tree and the inspector name it (not the raw checkpoint key).
+            QString name = QString::fromStdString(ref.key);
+            if (const auto artifact = m_session->artifact(); artifact && artifact->bundle) {
+                const int entry = artifact->bundle->indexOf(ref.key);
+                if (entry >= 0) name = model::variableTitle(*artifact, entry).title;
+            }
             m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
                 tr("%1 is damaged: its values do not match their checksum (shown as stored, marked in the "
                    "tree).")
-                    .arg(QString::fromStdString(ref.key)));
+                    .arg(name));
         });
     connect(m_controller, &model::InspectionController::fileChangedOnDisk, this, [this](const io::Status&) {
         m_messageIsVerifyResult = false;
@@ -196,6 +206,10 @@ MainWindow::MainWindow(QWidget* parent)
             tr("Reload"));
     });
     connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
+        if (!m_enclosingSavedModel.isEmpty() && m_artifactMessage->text() == m_enclosingSavedModelMessage) {
+            openPath(m_enclosingSavedModel);
+            return;
+        }
         if (m_messageIsVerifyResult) showVerifyReport();
         if (m_messageOffersReload) {
             m_messageOffersReload = false;
@@ -412,7 +426,14 @@ void MainWindow::onOpened()
     m_pages->setTabEnabled(SavedModelTab, artifact->savedModel.has_value());
     m_pages->setTabEnabled(TensorTab, artifact->bundle != nullptr);
     m_pages->setCurrentIndex(SummaryTab);
-    if (!artifact->warnings.empty()) {
+    m_enclosingSavedModel = QString::fromStdString(artifact->location.enclosingSavedModel.string());
+    if (!m_enclosingSavedModel.isEmpty()) {
+        // Its note is on the Summary page too; the bar offers the way to what was most likely meant.
+        m_enclosingSavedModelMessage = tr("This is the variables directory of the SavedModel %1.")
+                                           .arg(QDir::toNativeSeparators(m_enclosingSavedModel));
+        m_artifactMessage->showMessage(
+            ui::MessageBar::Kind::Info, m_enclosingSavedModelMessage, tr("Open the SavedModel"));
+    } else if (!artifact->warnings.empty()) {
         QString text = QString::fromStdString(io::warningText(artifact->warnings.front()));
         if (artifact->warnings.size() > 1)
             text += tr(" (and %1 more on the Summary page)").arg(artifact->warnings.size() - 1);
@@ -422,7 +443,12 @@ void MainWindow::onOpened()
     }
     m_messageIsVerifyResult = false;
     const auto totals = artifact->totals();
-    setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
+    // "variables" alone would not say which model (GUI-REVIEW: a meaningful window title).
+    if (!m_enclosingSavedModel.isEmpty())
+        setWindowTitle(tr("%1 of %2 — Tensorscope")
+                           .arg(m_session->displayName(), QFileInfo(m_enclosingSavedModel).fileName()));
+    else
+        setWindowTitle(tr("%1 — Tensorscope").arg(m_session->displayName()));
     m_statusLabel->setText(tr("%1: %2 variables, %3 parameters, %4")
                                .arg(QString::fromStdString(artifact->format()))
                                .arg(QLocale().toString(static_cast<qulonglong>(totals.variables)))

@@ -102,6 +102,10 @@ private:
     ui::MessageBar* m_artifactMessage;
     bool m_messageIsVerifyResult = false; // its button then opens the verify problems
     bool m_messageOffersReload = false; // the artifact message's action reopens (file changed on disk)
+    // A SavedModel's variables opened alone: the SavedModel the message offers to open, and that message
+    // (its button is ours only while the bar still shows it).
+    QString m_enclosingSavedModel;
+    QString m_enclosingSavedModelMessage;
     QSplitter* m_splitter;
     ui::VariableTreeView* m_tree;
     QTabWidget* m_pages;

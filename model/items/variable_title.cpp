@@ -55,7 +55,15 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
                                                  : QObject::tr("saved attribute %1").arg(q(attribute));
         return { QObject::tr("%1 · %2").arg(q(path), q(attribute)), role };
     }
+    // A Keras optimizer's slot the object graph does not link: a slot all the same (the link line under
+    // the title says to which variable, and how sure that is), not mere optimizer state.
+    if (an && an->slotLink.confidence != io::SlotLinkConfidence::None)
+        return { q(path), QObject::tr("optimizer slot") };
     if (an && an->optimizerState) return { q(path), QObject::tr("optimizer state") };
+    // SavedModels: the variable's own name (`dense/kernel`) says more than its object path (`variables/3`),
+    // which the inspector shows under the title.
+    if (an && an->role == io::EntryRole::Variable && !an->variableName.empty())
+        return { q(an->variableName), QObject::tr("variable") };
     if (an && an->role == io::EntryRole::Variable) return { q(path), QObject::tr("variable") };
     return { q(path), QObject::tr("tensor") };
 }
