@@ -100,6 +100,7 @@ CompareView::CompareView(QWidget* parent)
     m_diffPlot->axisRect()->setRangeZoom(Qt::Horizontal);
     m_diffPlot->axisRect()->setRangeDrag(Qt::Horizontal);
     addSeries(m_diffPlot, QColor(0x59, 0xa1, 0x4f), tr("b − a"));
+    m_diffPlot->setObjectName(QStringLiteral("diffHistogram"));
     styleForPalette(m_diffPlot, palette());
 
     auto* grids = new QWidget(this);
@@ -113,6 +114,8 @@ CompareView::CompareView(QWidget* parent)
         auto* column = new QVBoxLayout;
         column->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(gridNames[i]), grids));
         m_grids[i] = new QTableWidget(grids);
+        m_grids[i]->setObjectName(
+            QStringList { QStringLiteral("gridA"), QStringLiteral("gridB"), QStringLiteral("gridDiff") }[i]);
         m_grids[i]->setEditTriggers(QAbstractItemView::NoEditTriggers);
         m_grids[i]->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
         m_grids[i]->horizontalHeader()->setDefaultSectionSize(
@@ -132,6 +135,7 @@ CompareView::CompareView(QWidget* parent)
     m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_stats->setMinimumWidth(260);
+    m_stats->setObjectName(QStringLiteral("pairStats"));
     m_stats->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_metrics = new QLabel(this);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);

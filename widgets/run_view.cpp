@@ -20,9 +20,10 @@ namespace {
 // Distinct line colours that read on light and dark backgrounds (Tableau 10).
 QColor lineColor(int i)
 {
-    static const QColor colors[] = { QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59),
-        QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1),
-        QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac) };
+    static const QColor colors[] = { QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
+        QColor(0xe1, 0x57, 0x59), QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f),
+        QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7),
+        QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac) };
     return colors[i % 10];
 }
 
@@ -49,11 +50,16 @@ void stylePlot(QCustomPlot* plot)
 double metricValue(const model::SeriesPoint& p, RunView::Metric m)
 {
     switch (m) {
-    case RunView::Metric::L2: return p.stats.l2;
-    case RunView::Metric::Mean: return p.stats.mean;
-    case RunView::Metric::Std: return p.stats.std;
-    case RunView::Metric::MaxAbs: return std::max(std::abs(p.stats.min), std::abs(p.stats.max));
-    case RunView::Metric::All: break;
+    case RunView::Metric::L2:
+        return p.stats.l2;
+    case RunView::Metric::Mean:
+        return p.stats.mean;
+    case RunView::Metric::Std:
+        return p.stats.std;
+    case RunView::Metric::MaxAbs:
+        return std::max(std::abs(p.stats.min), std::abs(p.stats.max));
+    case RunView::Metric::All:
+        break;
     }
     return 0;
 }
@@ -61,11 +67,16 @@ double metricValue(const model::SeriesPoint& p, RunView::Metric m)
 QString metricName(RunView::Metric m)
 {
     switch (m) {
-    case RunView::Metric::L2: return RunView::tr("L2 norm");
-    case RunView::Metric::Mean: return RunView::tr("mean");
-    case RunView::Metric::Std: return RunView::tr("std");
-    case RunView::Metric::MaxAbs: return RunView::tr("max |value|");
-    case RunView::Metric::All: break;
+    case RunView::Metric::L2:
+        return RunView::tr("L2 norm");
+    case RunView::Metric::Mean:
+        return RunView::tr("mean");
+    case RunView::Metric::Std:
+        return RunView::tr("std");
+    case RunView::Metric::MaxAbs:
+        return RunView::tr("max |value|");
+    case RunView::Metric::All:
+        break;
     }
     return {};
 }
@@ -152,7 +163,8 @@ RunView::RunView(QWidget* parent)
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         for (int i = 0; i < m_variables->count(); ++i)
-            m_variables->item(i)->setHidden(!m_variables->item(i)->text().contains(text, Qt::CaseInsensitive));
+            m_variables->item(i)->setHidden(
+                !m_variables->item(i)->text().contains(text, Qt::CaseInsensitive));
     });
     connect(m_variables, &QListWidget::itemSelectionChanged, this,
         [this] { emit variablesSelected(selectedVariables()); });
@@ -170,8 +182,10 @@ void RunView::setStepModel(QAbstractItemModel* model)
 {
     m_steps->setModel(model);
     m_steps->resizeColumnsToContents();
-    connect(m_steps->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunView::updateCompareButton);
-    connect(model, &QAbstractItemModel::rowsInserted, m_steps, [this] { m_steps->resizeColumnsToContents(); });
+    connect(m_steps->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &RunView::updateCompareButton);
+    connect(
+        model, &QAbstractItemModel::rowsInserted, m_steps, [this] { m_steps->resizeColumnsToContents(); });
 }
 
 void RunView::updateCompareButton()
@@ -188,7 +202,8 @@ void RunView::setVariables(const QStringList& keys)
     for (int i = 0; i < m_variables->count(); ++i) {
         QListWidgetItem* item = m_variables->item(i);
         item->setSelected(selected.contains(item->text()));
-        item->setHidden(!m_filter->text().isEmpty() && !item->text().contains(m_filter->text(), Qt::CaseInsensitive));
+        item->setHidden(
+            !m_filter->text().isEmpty() && !item->text().contains(m_filter->text(), Qt::CaseInsensitive));
     }
 }
 

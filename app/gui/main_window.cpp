@@ -312,7 +312,7 @@ void MainWindow::createMenus()
     file->addAction(m_openFolder);
     file->addAction(tr("&Compare…"), this, [this] { openCompareDialog(this); }); // two artifacts side by side
     file->addAction(
-        tr("Open &Training Run…"), this, [this] { openRunDialog(this); }); // steps of one run, live
+        tr("Open Training R&un…"), this, [this] { openRunDialog(this); }); // steps of one run, live
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     file->addSeparator();

@@ -11,8 +11,8 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QStatusBar>
 #include <QListWidget>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <cstdio>
@@ -69,14 +69,16 @@ RunWindow::RunWindow(const QString& path, QWidget* parent)
     connect(m_view, &ui::RunView::compareRequested, this, [this](int a, int b) {
         const auto& steps = m_stepModel->steps();
         if (a < 0 || b >= static_cast<int>(steps.size())) return;
-        auto* window = new CompareWindow(QString::fromStdString(steps[static_cast<size_t>(a)].prefix.string() + ".index"),
+        auto* window = new CompareWindow(
+            QString::fromStdString(steps[static_cast<size_t>(a)].prefix.string() + ".index"),
             QString::fromStdString(steps[static_cast<size_t>(b)].prefix.string() + ".index"));
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->show();
     });
     m_watcher->watch(std::filesystem::path(QFileInfo(path).absoluteFilePath().toStdString()));
     if (m_stepModel->steps().empty())
-        m_view->setMessage(tr("No complete checkpoint in %1 yet; watching for new ones.").arg(path.toHtmlEscaped()));
+        m_view->setMessage(
+            tr("No complete checkpoint in %1 yet; watching for new ones.").arg(path.toHtmlEscaped()));
 }
 
 RunWindow::~RunWindow() = default;
@@ -96,8 +98,9 @@ void RunWindow::onStepsChanged()
     // Deleted steps close their files.
     for (auto it = m_open.begin(); it != m_open.end();)
         it = std::find(sig.begin(), sig.end(), it->first) == sig.end() ? m_open.erase(it) : std::next(it);
-    statusBar()->showMessage(tr("%n complete checkpoint(s) of run '%1'", nullptr, static_cast<int>(sig.size()))
-                                 .arg(QString::fromStdString(m_watcher->runName())));
+    statusBar()->showMessage(
+        tr("%n complete checkpoint(s) of run '%1'", nullptr, static_cast<int>(sig.size()))
+            .arg(QString::fromStdString(m_watcher->runName())));
     listVariables();
 }
 
@@ -207,8 +210,8 @@ void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
     for (size_t i = 0; i < steps.size(); ++i)
         x.push_back(steps[i].step ? static_cast<double>(*steps[i].step) : static_cast<double>(i));
     m_view->setSeries(x, shown);
-    m_view->setMessage(shown.empty() ? tr("Select one or more variables to plot them against the step.")
-                                     : QString());
+    m_view->setMessage(
+        shown.empty() ? tr("Select one or more variables to plot them against the step.") : QString());
     emit seriesShown();
 }
 

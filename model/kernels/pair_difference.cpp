@@ -32,13 +32,14 @@ double difference(io::DType dtype, io::DTypeKind kind, const std::byte* a, const
 
 // Visits the elements of both tensors chunk by chunk: fn(index, ptrA, ptrB).
 template <typename Fn>
-io::Status forEachPair(const io::Tensor& a, const io::Tensor& b, size_t elementSize,
-    const io::CancelToken* cancel, Fn&& fn)
+io::Status forEachPair(
+    const io::Tensor& a, const io::Tensor& b, size_t elementSize, const io::CancelToken* cancel, Fn&& fn)
 {
     std::vector<std::byte> bufA(kChunkElements * elementSize), bufB(kChunkElements * elementSize);
     const uint64_t n = a.elementCount();
     for (uint64_t start = 0; start < n; start += kChunkElements) {
-        if (cancel && cancel->isCancelled()) return io::Status(io::ErrorCode::Cancelled, "pair difference cancelled");
+        if (cancel && cancel->isCancelled())
+            return io::Status(io::ErrorCode::Cancelled, "pair difference cancelled");
         const uint64_t count = std::min<uint64_t>(kChunkElements, n - start);
         const auto bytes = static_cast<size_t>(count * elementSize);
         if (auto s = a.copyTo(start * elementSize, std::span(bufA.data(), bytes)); !s.isOk()) return s;
@@ -51,8 +52,8 @@ io::Status forEachPair(const io::Tensor& a, const io::Tensor& b, size_t elementS
 
 } // namespace
 
-io::Result<PairDifference> computePairDifference(
-    const io::Tensor& a, const io::Tensor& b, int bins, int gridRows, int gridCols, const io::CancelToken* cancel)
+io::Result<PairDifference> computePairDifference(const io::Tensor& a, const io::Tensor& b, int bins,
+    int gridRows, int gridCols, const io::CancelToken* cancel)
 {
     const io::DType dtype = a.dtype();
     const io::DTypeKind kind = io::dtypeInfo(dtype).kind;
@@ -74,21 +75,22 @@ io::Result<PairDifference> computePairDifference(
     // Pass 1: the range of the finite differences and the grid cells.
     double lo = 0, hi = 0;
     uint64_t finite = 0;
-    auto status = forEachPair(a, b, elementSize, cancel, [&](uint64_t i, const std::byte* pa, const std::byte* pb) {
-        const double d = difference(dtype, kind, pa, pb);
-        if (std::isfinite(d)) {
-            lo = finite ? std::min(lo, d) : d;
-            hi = finite ? std::max(hi, d) : d;
-            ++finite;
-        }
-        const auto r = static_cast<int64_t>(i) / g.totalCols, c = static_cast<int64_t>(i) % g.totalCols;
-        if (r < g.rows && c < g.cols) {
-            g.a.push_back(io::formatElement(dtype, pa));
-            g.b.push_back(io::formatElement(dtype, pb));
-            g.diff.push_back(io::formatDouble(d));
-            g.changed.push_back(std::memcmp(pa, pb, elementSize) != 0);
-        }
-    });
+    auto status
+        = forEachPair(a, b, elementSize, cancel, [&](uint64_t i, const std::byte* pa, const std::byte* pb) {
+              const double d = difference(dtype, kind, pa, pb);
+              if (std::isfinite(d)) {
+                  lo = finite ? std::min(lo, d) : d;
+                  hi = finite ? std::max(hi, d) : d;
+                  ++finite;
+              }
+              const auto r = static_cast<int64_t>(i) / g.totalCols, c = static_cast<int64_t>(i) % g.totalCols;
+              if (r < g.rows && c < g.cols) {
+                  g.a.push_back(io::formatElement(dtype, pa));
+                  g.b.push_back(io::formatElement(dtype, pb));
+                  g.diff.push_back(io::formatDouble(d));
+                  g.changed.push_back(std::memcmp(pa, pb, elementSize) != 0);
+              }
+          });
     if (!status.isOk()) return status;
 
     // Pass 2: the histogram on `bins` equal bins over [lo, hi] (a unit-wide bin around a single value).

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <algorithm>
+#include <chrono>
 
 namespace tscope::model {
 namespace fs = std::filesystem;
@@ -49,6 +50,9 @@ bool RunWatcher::isComplete(const io::RunStep& step, const std::vector<fs::path>
     // Already reported once: it stays (a rewrite in place is the hostile-file guards' business).
     for (const auto& known : m_steps)
         if (known.prefix == step.prefix) return true;
+    // Untouched for a while: written long before we looked (opening an old run needs no second scan).
+    const auto age = fs::file_time_type::clock::now() - fs::last_write_time(index, ec);
+    if (!ec && age > std::chrono::seconds(2)) return true;
     auto it = m_indexSizes.find(step.prefix);
     const bool settled = it != m_indexSizes.end() && it->second == size;
     m_indexSizes[step.prefix] = size;
@@ -96,7 +100,8 @@ void RunWatcher::rescan()
     }
     // Forget sizes of indexes that are gone or complete.
     for (auto it = m_indexSizes.begin(); it != m_indexSizes.end();) {
-        const bool keep = std::any_of(found.begin(), found.end(), [&](const io::RunStep& s) { return s.prefix == it->first; });
+        const bool keep = std::any_of(
+            found.begin(), found.end(), [&](const io::RunStep& s) { return s.prefix == it->first; });
         std::error_code ec;
         if (keep || !fs::exists(fs::path(it->first.string() + ".index"), ec))
             it = m_indexSizes.erase(it);
@@ -108,7 +113,8 @@ void RunWatcher::rescan()
     const auto same = [](const io::RunStep& a, const io::RunStep& b) {
         return a.prefix == b.prefix && a.timestamp == b.timestamp;
     };
-    if (found.size() == m_steps.size() && std::equal(found.begin(), found.end(), m_steps.begin(), same)) return;
+    if (found.size() == m_steps.size() && std::equal(found.begin(), found.end(), m_steps.begin(), same))
+        return;
     m_steps = std::move(found);
     emit stepsChanged();
 }

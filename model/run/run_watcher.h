@@ -1,7 +1,8 @@
 // Follows a training run's directory while training writes into it: QFileSystemWatcher on the directory
 // (and its `checkpoint` state file), a short debounce, then a rescan. TensorFlow writes the data files
 // first and the `.index` last, so a step is only reported once it is complete: named by the state file
-// (written after the checkpoint), or with an `.index` whose size stayed the same over two scans.
+// (written after the checkpoint), or with an `.index` whose size stayed the same over two scans or that
+// was last written more than 2 s ago.
 // Deleted steps (CheckpointManager's max_to_keep) disappear at the next scan.
 #pragma once
 

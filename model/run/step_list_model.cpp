@@ -9,13 +9,13 @@ namespace tscope::model {
 
 StepListModel::StepListModel(QObject* parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void StepListModel::setSteps(const std::vector<io::RunStep>& steps)
 {
     const auto contains = [](const std::vector<io::RunStep>& list, const io::RunStep& s) {
-        return std::any_of(list.begin(), list.end(), [&](const io::RunStep& x) { return x.prefix == s.prefix; });
+        return std::any_of(
+            list.begin(), list.end(), [&](const io::RunStep& x) { return x.prefix == s.prefix; });
     };
     // Removals first (from the end, so row numbers stay valid), then insertions at their sorted place.
     for (int row = rowCount() - 1; row >= 0; --row) {
@@ -57,14 +57,16 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
     if (role == Qt::TextAlignmentRole && index.column() == StepColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == TimeColumn)
-        return s.timestampFromStateFile ? tr("From the checkpoint state file") : tr("The .index file's modification time");
+        return s.timestampFromStateFile ? tr("From the checkpoint state file")
+                                        : tr("The .index file's modification time");
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
     case StepColumn:
         return s.step ? QVariant(static_cast<qlonglong>(*s.step)) : QVariant(QStringLiteral("—"));
     case TimeColumn: {
         // UTC, so what a person reads does not depend on the machine's time zone.
-        const auto t = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(s.timestamp * 1000.0), QTimeZone::utc());
+        const auto t
+            = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(s.timestamp * 1000.0), QTimeZone::utc());
         return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
     }
     case FileColumn:
@@ -78,10 +80,14 @@ QVariant StepListModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case StepColumn: return tr("Step");
-    case TimeColumn: return tr("Time");
-    case FileColumn: return tr("Checkpoint");
-    default: return {};
+    case StepColumn:
+        return tr("Step");
+    case TimeColumn:
+        return tr("Time");
+    case FileColumn:
+        return tr("Checkpoint");
+    default:
+        return {};
     }
 }
 

@@ -13,8 +13,7 @@ using namespace tscope;
 
 namespace {
 
-template <typename T>
-io::Tensor tensorOf(io::DType dtype, io::Shape shape, const std::vector<T>& values)
+template <typename T> io::Tensor tensorOf(io::DType dtype, io::Shape shape, const std::vector<T>& values)
 {
     std::vector<std::byte> bytes(values.size() * sizeof(T));
     std::memcpy(bytes.data(), values.data(), bytes.size());
@@ -42,8 +41,8 @@ void TestPairDifference::floatHistogramAndGrid()
     b[3] = std::numeric_limits<float>::quiet_NaN(); // a NaN difference is counted, not binned
     a[7] = 0.0f, b[7] = -0.0f; // equal values, different bits: changed, difference 0
     const int bins = 16;
-    auto r = model::computePairDifference(
-        tensorOf(io::DType::Float, { rows, cols }, a), tensorOf(io::DType::Float, { rows, cols }, b), bins, 4, 10);
+    auto r = model::computePairDifference(tensorOf(io::DType::Float, { rows, cols }, a),
+        tensorOf(io::DType::Float, { rows, cols }, b), bins, 4, 10);
     QVERIFY2(r, r ? "" : r.status().toString().c_str());
 
     double lo = 0, hi = 0;
@@ -63,7 +62,8 @@ void TestPairDifference::floatHistogramAndGrid()
     std::vector<uint64_t> counts(bins, 0);
     for (double v : d)
         if (!std::isnan(v))
-            ++counts[static_cast<size_t>(std::clamp(static_cast<int>((v - lo) / (hi - lo) * bins), 0, bins - 1))];
+            ++counts[static_cast<size_t>(
+                std::clamp(static_cast<int>((v - lo) / (hi - lo) * bins), 0, bins - 1))];
     const auto& h = r->histogram;
     QCOMPARE(h.lo, lo);
     QCOMPARE(h.hi, hi);
@@ -107,9 +107,11 @@ void TestPairDifference::rejectsMismatchedPairs()
 {
     const std::vector<float> a { 1, 2 };
     const std::vector<float> b { 1, 2, 3 };
-    QVERIFY(!model::computePairDifference(tensorOf(io::DType::Float, { 2 }, a), tensorOf(io::DType::Float, { 3 }, b)));
+    QVERIFY(!model::computePairDifference(
+        tensorOf(io::DType::Float, { 2 }, a), tensorOf(io::DType::Float, { 3 }, b)));
     const std::vector<int32_t> c { 1, 2 };
-    QVERIFY(!model::computePairDifference(tensorOf(io::DType::Float, { 2 }, a), tensorOf(io::DType::Int32, { 2 }, c)));
+    QVERIFY(!model::computePairDifference(
+        tensorOf(io::DType::Float, { 2 }, a), tensorOf(io::DType::Int32, { 2 }, c)));
 }
 
 QTEST_GUILESS_MAIN(TestPairDifference)
