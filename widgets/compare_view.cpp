@@ -81,6 +81,7 @@ CompareView::CompareView(QWidget* parent)
     m_pairTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_pairTitle->setWordWrap(true);
     m_plot = new QCustomPlot(this);
+    m_plot->setObjectName(QStringLiteral("overlayHistogram"));
     m_plot->setMinimumHeight(160);
     m_plot->xAxis->setLabel(tr("value"));
     m_plot->yAxis->setLabel(tr("count"));

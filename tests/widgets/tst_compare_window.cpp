@@ -67,7 +67,7 @@ private slots:
         QSignalSpy shown(&window, &app::CompareWindow::pairShown);
         tree->setCurrentIndex(leaf);
         QVERIFY(shown.wait(30000));
-        auto* plot = view->findChild<QCustomPlot*>();
+        auto* plot = view->findChild<QCustomPlot*>(QStringLiteral("overlayHistogram"));
         QVERIFY(plot && plot->graphCount() == 2);
         QVERIFY(!plot->graph(0)->data()->isEmpty() && !plot->graph(1)->data()->isEmpty());
         // Shared bins: both series start at the same edge.

@@ -28,7 +28,8 @@ private slots:
 void TestRunWindow::plotsTheSeriesOfTheDemoRun()
 {
     app::RunWindow window(kDemoRun);
-    QAbstractItemModelTester tester(window.stepModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(
+        window.stepModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy listed(&window, &app::RunWindow::variablesListed);
     QVERIFY(listed.wait(20000) || listed.count() > 0);
     const auto& steps = window.stepModel()->steps();
@@ -43,7 +44,8 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
     }
     auto all = model::computeVariableSeries({ opened.begin(), opened.end() });
     QVERIFY(all && all->size() >= 2);
-    const QString first = QString::fromStdString((*all)[0].key), second = QString::fromStdString((*all)[1].key);
+    const QString first = QString::fromStdString((*all)[0].key),
+                  second = QString::fromStdString((*all)[1].key);
 
     QSignalSpy shown(&window, &app::RunWindow::seriesShown);
     window.view()->selectVariables({ first, second });
@@ -55,7 +57,8 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
         QCOMPARE(plot->graph(g)->name(), QString::fromStdString(expected.key));
         QCOMPARE(plot->graph(g)->data()->size(), static_cast<int>(steps.size()));
         int i = 0;
-        for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd(); ++it, ++i) {
+        for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd();
+             ++it, ++i) {
             QCOMPARE(it->key, static_cast<double>(*steps[static_cast<size_t>(i)].step));
             QCOMPARE(it->value, expected.points[static_cast<size_t>(i)].stats.l2); // bit-exact
         }
