@@ -40,7 +40,9 @@ void stylePlot(QCustomPlot* plot)
         axis->setLabelColor(pal.color(QPalette::Text));
         axis->grid()->setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
     }
-    plot->legend->setBrush(pal.color(QPalette::Base));
+    QColor legendBack = pal.color(QPalette::Base);
+    legendBack.setAlpha(200); // lines behind the legend stay visible
+    plot->legend->setBrush(legendBack);
     plot->legend->setTextColor(pal.color(QPalette::Text));
     plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
     plot->legend->setVisible(true);
@@ -79,6 +81,14 @@ QString metricName(RunView::Metric m)
         break;
     }
     return {};
+}
+
+// What a person reads: TF2 keys without their "/.ATTRIBUTES/VARIABLE_VALUE" tail (the full key stays in
+// the item's data and the tooltip).
+QString shortName(const QString& key)
+{
+    static const QString tail = QStringLiteral("/.ATTRIBUTES/VARIABLE_VALUE");
+    return key.endsWith(tail) ? key.left(key.size() - tail.size()) : key;
 }
 
 bool usable(const model::SeriesPoint& p)
@@ -154,6 +164,10 @@ RunView::RunView(QWidget* parent)
     for (QCustomPlot* plot : { m_metricPlot, m_ratioPlot }) {
         stylePlot(plot);
         plot->xAxis->setLabel(tr("step"));
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create(); // steps are whole numbers
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        plot->xAxis->setTicker(ticker);
         plot->setMinimumHeight(160);
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     }
@@ -164,7 +178,7 @@ RunView::RunView(QWidget* parent)
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         for (int i = 0; i < m_variables->count(); ++i)
             m_variables->item(i)->setHidden(
-                !m_variables->item(i)->text().contains(text, Qt::CaseInsensitive));
+                !m_variables->item(i)->data(Qt::UserRole).toString().contains(text, Qt::CaseInsensitive));
     });
     connect(m_variables, &QListWidget::itemSelectionChanged, this,
         [this] { emit variablesSelected(selectedVariables()); });
@@ -198,12 +212,12 @@ void RunView::setVariables(const QStringList& keys)
     const QStringList selected = selectedVariables();
     QSignalBlocker block(m_variables);
     m_variables->clear();
-    m_variables->addItems(keys);
-    for (int i = 0; i < m_variables->count(); ++i) {
-        QListWidgetItem* item = m_variables->item(i);
-        item->setSelected(selected.contains(item->text()));
-        item->setHidden(
-            !m_filter->text().isEmpty() && !item->text().contains(m_filter->text(), Qt::CaseInsensitive));
+    for (const QString& key : keys) {
+        auto* item = new QListWidgetItem(shortName(key), m_variables);
+        item->setData(Qt::UserRole, key);
+        item->setToolTip(key);
+        item->setSelected(selected.contains(key));
+        item->setHidden(!m_filter->text().isEmpty() && !key.contains(m_filter->text(), Qt::CaseInsensitive));
     }
 }
 
@@ -212,7 +226,8 @@ void RunView::selectVariables(const QStringList& keys)
     {
         QSignalBlocker block(m_variables);
         for (int i = 0; i < m_variables->count(); ++i)
-            m_variables->item(i)->setSelected(keys.contains(m_variables->item(i)->text()));
+            m_variables->item(i)->setSelected(
+                keys.contains(m_variables->item(i)->data(Qt::UserRole).toString()));
     }
     emit variablesSelected(selectedVariables());
 }
@@ -221,7 +236,7 @@ QStringList RunView::selectedVariables() const
 {
     QStringList out;
     for (int i = 0; i < m_variables->count(); ++i)
-        if (m_variables->item(i)->isSelected()) out << m_variables->item(i)->text();
+        if (m_variables->item(i)->isSelected()) out << m_variables->item(i)->data(Qt::UserRole).toString();
     return out;
 }
 
@@ -265,14 +280,14 @@ void RunView::replot()
                 if (usable(s.points[i])) x << m_x[i], y << metricValue(s.points[i], m);
             addLine(m_metricPlot, metricName(m), colour++, x, y);
         }
-        m_metricPlot->yAxis->setLabel(QString::fromStdString(s.key));
+        m_metricPlot->yAxis->setLabel(shortName(QString::fromStdString(s.key)));
     } else {
         int colour = 0;
         for (const auto& s : m_series) {
             QVector<double> x, y;
             for (size_t i = 0; i < s.points.size() && i < m_x.size(); ++i)
                 if (usable(s.points[i])) x << m_x[i], y << metricValue(s.points[i], metric);
-            addLine(m_metricPlot, QString::fromStdString(s.key), colour++, x, y);
+            addLine(m_metricPlot, shortName(QString::fromStdString(s.key)), colour++, x, y);
         }
         m_metricPlot->yAxis->setLabel(metricName(metric == Metric::All ? Metric::L2 : metric));
     }
@@ -284,7 +299,7 @@ void RunView::replot()
         for (size_t i = 0; i < s.points.size() && i < m_x.size(); ++i)
             if (s.points[i].relChange && *s.points[i].relChange > 0) x << m_x[i], y << *s.points[i].relChange;
         anyRatio = anyRatio || !x.isEmpty();
-        addLine(m_ratioPlot, QString::fromStdString(s.key), colour++, x, y);
+        addLine(m_ratioPlot, shortName(QString::fromStdString(s.key)), colour++, x, y);
     }
     for (QCustomPlot* plot : { m_metricPlot, m_ratioPlot }) {
         plot->legend->setVisible(plot->graphCount() > 0);

@@ -235,7 +235,7 @@ void RunWindow::screenshotWhenReady(const QString& file, const QString& keys)
             // The first three variables of the list.
             auto* list = m_view->findChild<QListWidget*>();
             for (int i = 0; list && i < list->count() && wanted.size() < 3; ++i)
-                wanted << list->item(i)->text();
+                wanted << list->item(i)->data(Qt::UserRole).toString();
         }
         if (m_stepModel->rowCount() >= 2) {
             auto* sel = m_view->stepTable()->selectionModel();

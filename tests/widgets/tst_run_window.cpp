@@ -50,11 +50,12 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
     QSignalSpy shown(&window, &app::RunWindow::seriesShown);
     window.view()->selectVariables({ first, second });
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 0, 20000);
+    QCOMPARE(window.view()->selectedVariables(), QStringList({ first, second }));
     QCustomPlot* plot = window.view()->metricPlot();
     QCOMPARE(plot->graphCount(), 2);
     for (int g = 0; g < 2; ++g) {
         const auto& expected = (*all)[static_cast<size_t>(g)];
-        QCOMPARE(plot->graph(g)->name(), QString::fromStdString(expected.key));
+        QVERIFY(QString::fromStdString(expected.key).startsWith(plot->graph(g)->name()));
         QCOMPARE(plot->graph(g)->data()->size(), static_cast<int>(steps.size()));
         int i = 0;
         for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd();
@@ -71,7 +72,7 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
     window.view()->selectVariables({ second });
     QCOMPARE(static_cast<int>(shown.count()), before + 1);
     QCOMPARE(plot->graphCount(), 1);
-    QCOMPARE(plot->graph(0)->name(), second);
+    QVERIFY(second.startsWith(plot->graph(0)->name()));
 
     // Two steps → a compare window.
     auto* sel = window.view()->stepTable()->selectionModel();
