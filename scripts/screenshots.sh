@@ -85,4 +85,9 @@ if [ -d resources/demo/training_run ]; then
 fi
 shoot run-a2c "" --run "$CORPUS/ckpt-tf2-a2c-3ckpts"
 shoot run-widedeep "" --run "$CORPUS/tf1-estimator-widedeep-5ckpts"
+# Pair details: the value grids of a, b and b−a, and the histogram of b−a (dark, scale 2).
+shoot compare-pair-values "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" \
+  --view values --select actor/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
+QT_SCALE_FACTOR=2 shoot compare-pair-difference-dark "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" \
+  --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" --view difference --dark
 echo "screenshots in $OUT"

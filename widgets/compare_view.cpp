@@ -190,6 +190,16 @@ void CompareView::setModel(QAbstractItemModel* model)
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CompareView::onCurrentChanged);
 }
 
+bool CompareView::showDetailsTab(const QString& name)
+{
+    const QStringList names { QStringLiteral("histograms"), QStringLiteral("difference"),
+        QStringLiteral("values") };
+    const int i = static_cast<int>(names.indexOf(name));
+    if (i < 0) return false;
+    m_tabs->setCurrentIndex(i);
+    return true;
+}
+
 void CompareView::setSummary(const QString& html)
 {
     m_summary->setText(html);
@@ -257,6 +267,15 @@ void CompareView::showDifference(const std::optional<model::PairDifference>& dif
                 if (g.changed[i]) item->setBackground(mark);
                 table->setItem(static_cast<int>(r), static_cast<int>(c), item);
             }
+        // Indexes from 0, as in the note and everywhere else in Tensorscope.
+        QStringList rowLabels, colLabels;
+        for (int64_t r = 0; r < g.rows; ++r)
+            rowLabels << QString::number(r);
+        for (int64_t c = 0; c < g.cols; ++c)
+            colLabels << QString::number(c);
+        table->setVerticalHeaderLabels(rowLabels);
+        table->setHorizontalHeaderLabels(colLabels);
+        table->resizeColumnsToContents();
     }
     if (!difference) {
         m_gridNote->setText(tr("b − a needs both sides with the same numeric dtype and shape."));

@@ -43,6 +43,8 @@ public:
     void setSummary(const QString& html);
     void setPairDetails(const PairDetails& details);
     void setPairMessage(const QString& message); // busy or nothing selected
+    // The details tab: "histograms", "difference" (of b−a) or "values" (grids); false when unknown.
+    bool showDetailsTab(const QString& name);
 
     QTreeView* tree() const { return m_tree; }
     QCheckBox* changedOnly() const { return m_changedOnly; }

@@ -8,6 +8,7 @@
 #include "app/gui/single_instance.h"
 #include "app/gui/window_opener.h"
 #include "tscope_version.h"
+#include "widgets/compare_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -94,6 +95,11 @@ int main(int argc, char** argv)
         if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
         tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
         window.show();
+        // --view histograms|difference|values picks the pair details tab.
+        if (parser.isSet(view)) {
+            auto* compareView = window.findChild<tscope::ui::CompareView*>();
+            if (!compareView || !compareView->showDetailsTab(parser.value(view))) parser.showHelp(2);
+        }
         if (parser.isSet(screenshot))
             window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
         return app.exec();
