@@ -46,7 +46,15 @@ void stylePlot(QCustomPlot* plot)
     plot->legend->setTextColor(pal.color(QPalette::Text));
     plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // The legend beside the axes, at the top: inside it would hide the first steps' points.
+    auto* side = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(0, 1, side);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    side->addElement(0, 0, plot->legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot)); // takes the rest of the height
+    side->setRowStretchFactor(0, 0.001);
+    side->setMargins(QMargins(0, 8, 8, 0));
+    plot->plotLayout()->setColumnStretchFactor(1, 0.001);
 }
 
 double metricValue(const model::SeriesPoint& p, RunView::Metric m)
