@@ -76,4 +76,18 @@ QT_SCALE_FACTOR=2 shoot verify-intact-dark "$CORPUS/ckpt-tf2-a2c-3ckpts" --verif
 if [ -n "${TSCOPE_BIG_CHECKPOINT:-}" ]; then
   QT_SCALE_FACTOR=2 shoot verify-progress-dark "$TSCOPE_BIG_CHECKPOINT" --verify --view verifying --dark
 fi
+# Training run view (issue 11): the demo run (several variables, one line each), a corpus TF2 run and a
+# TF1 Estimator run, normal, dark and at scale 2.
+if [ -d resources/demo/training_run ]; then
+  shoot run-demo "" --run resources/demo/training_run
+  shoot run-demo-dark "" --run resources/demo/training_run --dark
+  QT_SCALE_FACTOR=2 shoot run-demo-2x "" --run resources/demo/training_run
+fi
+shoot run-a2c "" --run "$CORPUS/ckpt-tf2-a2c-3ckpts"
+shoot run-widedeep "" --run "$CORPUS/tf1-estimator-widedeep-5ckpts"
+# Pair details: the value grids of a, b and b−a, and the histogram of b−a (dark, scale 2).
+shoot compare-pair-values "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" \
+  --view values --select actor/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
+QT_SCALE_FACTOR=2 shoot compare-pair-difference-dark "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" \
+  --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" --view difference --dark
 echo "screenshots in $OUT"

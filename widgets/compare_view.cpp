@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -80,6 +81,7 @@ CompareView::CompareView(QWidget* parent)
     m_pairTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_pairTitle->setWordWrap(true);
     m_plot = new QCustomPlot(this);
+    m_plot->setObjectName(QStringLiteral("overlayHistogram"));
     m_plot->setMinimumHeight(160);
     m_plot->xAxis->setLabel(tr("value"));
     m_plot->yAxis->setLabel(tr("count"));
@@ -91,11 +93,50 @@ CompareView::CompareView(QWidget* parent)
     addSeries(m_plot, QColor(0xe0, 0x8a, 0x2e), tr("B"));
     styleForPalette(m_plot, palette());
 
+    m_diffPlot = new QCustomPlot(this);
+    m_diffPlot->xAxis->setLabel(tr("b − a"));
+    m_diffPlot->yAxis->setLabel(tr("count"));
+    m_diffPlot->legend->setVisible(true);
+    m_diffPlot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_diffPlot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_diffPlot->axisRect()->setRangeDrag(Qt::Horizontal);
+    addSeries(m_diffPlot, QColor(0x59, 0xa1, 0x4f), tr("b − a"));
+    m_diffPlot->setObjectName(QStringLiteral("diffHistogram"));
+    styleForPalette(m_diffPlot, palette());
+
+    auto* grids = new QWidget(this);
+    auto* gridsLayout = new QVBoxLayout(grids);
+    m_gridNote = new QLabel(grids);
+    m_gridNote->setWordWrap(true);
+    gridsLayout->addWidget(m_gridNote);
+    auto* gridRow = new QHBoxLayout;
+    const QString gridNames[3] = { tr("a"), tr("b"), tr("b − a") };
+    for (int i = 0; i < 3; ++i) {
+        auto* column = new QVBoxLayout;
+        column->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(gridNames[i]), grids));
+        m_grids[i] = new QTableWidget(grids);
+        m_grids[i]->setObjectName(
+            QStringList { QStringLiteral("gridA"), QStringLiteral("gridB"), QStringLiteral("gridDiff") }[i]);
+        m_grids[i]->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        m_grids[i]->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+        m_grids[i]->horizontalHeader()->setDefaultSectionSize(
+            fontMetrics().horizontalAdvance(QStringLiteral("-0.0000000")) + 8);
+        column->addWidget(m_grids[i], 1);
+        gridRow->addLayout(column, 1);
+    }
+    gridsLayout->addLayout(gridRow, 1);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_plot, tr("&Histograms"));
+    m_tabs->addTab(m_diffPlot, tr("Histogram of &b − a"));
+    m_tabs->addTab(grids, tr("&Values"));
+
     m_stats = new QTableWidget(0, 2, this);
     m_stats->setHorizontalHeaderLabels({ tr("A"), tr("B") });
     m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_stats->setMinimumWidth(260);
+    m_stats->setObjectName(QStringLiteral("pairStats"));
     m_stats->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_metrics = new QLabel(this);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -122,7 +163,7 @@ CompareView::CompareView(QWidget* parent)
     detailsLayout->setContentsMargins(0, 0, 0, 0);
     detailsLayout->addWidget(m_pairTitle);
     auto* row = new QHBoxLayout;
-    row->addWidget(m_plot, 3);
+    row->addWidget(m_tabs, 3);
     row->addWidget(side, 2);
     detailsLayout->addLayout(row, 1);
 
@@ -149,6 +190,16 @@ void CompareView::setModel(QAbstractItemModel* model)
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CompareView::onCurrentChanged);
 }
 
+bool CompareView::showDetailsTab(const QString& name)
+{
+    const QStringList names { QStringLiteral("histograms"), QStringLiteral("difference"),
+        QStringLiteral("values") };
+    const int i = static_cast<int>(names.indexOf(name));
+    if (i < 0) return false;
+    m_tabs->setCurrentIndex(i);
+    return true;
+}
+
 void CompareView::setSummary(const QString& html)
 {
     m_summary->setText(html);
@@ -168,6 +219,76 @@ void CompareView::setPairMessage(const QString& message)
     m_plot->replot();
     m_stats->setRowCount(0);
     m_metrics->clear();
+    showDifference(std::nullopt);
+}
+
+void CompareView::showDifference(const std::optional<model::PairDifference>& difference)
+{
+    QVector<double> x, y;
+    double top = 0;
+    if (difference) {
+        const auto& h = difference->histogram;
+        for (size_t i = 0; i < h.counts.size(); ++i) {
+            x.push_back(h.edges[i]);
+            y.push_back(static_cast<double>(h.counts[i]));
+            top = std::max(top, y.back());
+        }
+        if (!h.counts.empty()) {
+            x.push_back(h.edges.back());
+            y.push_back(y.back());
+            const double pad = (h.hi - h.lo) * 0.02;
+            m_diffPlot->xAxis->setRange(h.lo - pad, h.hi + pad);
+        }
+    }
+    m_diffPlot->graph(0)->setData(x, y, true);
+    m_diffPlot->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
+    m_diffPlot->replot();
+
+    // Changed cells: the highlight colour at low alpha reads on light and dark palettes.
+    QColor mark = palette().color(QPalette::Highlight);
+    mark.setAlpha(90);
+    for (int t = 0; t < 3; ++t) {
+        QTableWidget* table = m_grids[t];
+        table->clear();
+        if (!difference) {
+            table->setRowCount(0);
+            table->setColumnCount(0);
+            continue;
+        }
+        const auto& g = difference->grid;
+        table->setRowCount(static_cast<int>(g.rows));
+        table->setColumnCount(static_cast<int>(g.cols));
+        const auto& cells = t == 0 ? g.a : t == 1 ? g.b : g.diff;
+        for (int64_t r = 0; r < g.rows; ++r)
+            for (int64_t c = 0; c < g.cols; ++c) {
+                const auto i = static_cast<size_t>(r * g.cols + c);
+                auto* item = new QTableWidgetItem(QString::fromStdString(cells[i]));
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                if (g.changed[i]) item->setBackground(mark);
+                table->setItem(static_cast<int>(r), static_cast<int>(c), item);
+            }
+        // Indexes from 0, as in the note and everywhere else in Tensorscope.
+        QStringList rowLabels, colLabels;
+        for (int64_t r = 0; r < g.rows; ++r)
+            rowLabels << QString::number(r);
+        for (int64_t c = 0; c < g.cols; ++c)
+            colLabels << QString::number(c);
+        table->setVerticalHeaderLabels(rowLabels);
+        table->setHorizontalHeaderLabels(colLabels);
+        table->resizeColumnsToContents();
+    }
+    if (!difference) {
+        m_gridNote->setText(tr("b − a needs both sides with the same numeric dtype and shape."));
+        return;
+    }
+    const auto& g = difference->grid;
+    m_gridNote->setText(
+        tr("Rows 0–%1 of %2 and columns 0–%3 of %4 (the tensor seen as a matrix over its last "
+           "dimension); highlighted cells differ in their bits.")
+            .arg(g.rows - 1)
+            .arg(g.totalRows)
+            .arg(g.cols - 1)
+            .arg(g.totalCols));
 }
 
 void CompareView::setPairDetails(const PairDetails& d)
@@ -203,6 +324,7 @@ void CompareView::setPairDetails(const PairDetails& d)
     m_plot->xAxis->setRange(lo - pad, hi + pad);
     m_plot->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     m_plot->replot();
+    showDifference(d.difference);
 
     const std::optional<model::TensorStats>* stats[2] = { &d.statsA, &d.statsB };
     const QStringList names { tr("elements"), tr("min"), tr("max"), tr("mean"), tr("std"), tr("L2 norm"),

@@ -1,11 +1,13 @@
 // The compare view: the aligned tree of two artifacts (status and metric columns, sortable, "changed
 // only" and "hide optimizer state" filters), a summary line, and for the selected pair both histograms
-// overlaid on the same bins with a legend, both statistics side by side and the pair's metrics. It only
+// overlaid on the same bins with a legend, the histogram of b−a, the value grids of a, b and b−a on the
+// same slice with changed cells highlighted, both statistics side by side and the pair's metrics. It only
 // shows models and result structs; the window (app/gui/compare_window) computes them.
 #pragma once
 
 #include "model/kernels/diff_metrics.h"
 #include "model/kernels/histogram.h"
+#include "model/kernels/pair_difference.h"
 #include "model/kernels/tensor_stats.h"
 
 #include <QWidget>
@@ -15,6 +17,7 @@ class QAbstractItemModel;
 class QCheckBox;
 class QCustomPlot;
 class QLabel;
+class QTabWidget;
 class QTableWidget;
 class QTreeView;
 
@@ -26,6 +29,7 @@ struct PairDetails {
     std::optional<model::TensorStats> statsA, statsB;
     model::HistogramData histogramA, histogramB;
     std::optional<model::DiffMetrics> metrics;
+    std::optional<model::PairDifference> difference; // b−a histogram and value grids (same dtype and shape)
     QString note; // e.g. why a side is missing
 };
 
@@ -39,6 +43,8 @@ public:
     void setSummary(const QString& html);
     void setPairDetails(const PairDetails& details);
     void setPairMessage(const QString& message); // busy or nothing selected
+    // The details tab: "histograms", "difference" (of b−a) or "values" (grids); false when unknown.
+    bool showDetailsTab(const QString& name);
 
     QTreeView* tree() const { return m_tree; }
     QCheckBox* changedOnly() const { return m_changedOnly; }
@@ -55,7 +61,12 @@ private:
     QCheckBox* m_hideOptimizer;
     QTreeView* m_tree;
     QLabel* m_pairTitle;
+    void showDifference(const std::optional<model::PairDifference>& difference);
+    QTabWidget* m_tabs;
     QCustomPlot* m_plot;
+    QCustomPlot* m_diffPlot; // histogram of b−a
+    QTableWidget* m_grids[3]; // a, b, b−a on the same slice
+    QLabel* m_gridNote;
     QTableWidget* m_stats;
     QLabel* m_metrics;
 };

@@ -6,6 +6,7 @@
 #include "model/items/diff_tree_model.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/histogram.h"
+#include "model/kernels/pair_difference.h"
 #include "model/kernels/tensor_stats.h"
 #include "model/session/job_runner.h"
 #include "widgets/activity_indicator.h"
@@ -217,6 +218,9 @@ void CompareWindow::showPair(int diffRow)
                 if (tb && d->statsB && d->statsB->numeric)
                     if (auto h = model::computeHistogram(*tb, kPairBins, lo, hi, &cancel)) d->histogramB = *h;
             }
+            if (ta && tb && ta->dtype() == tb->dtype() && ta->shape() == tb->shape())
+                if (auto p = model::computePairDifference(*ta, *tb, kPairBins, 12, 8, &cancel))
+                    d->difference = *p;
             return d;
         },
         [this](std::shared_ptr<ui::PairDetails> d) {

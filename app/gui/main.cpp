@@ -3,10 +3,12 @@
 #include "app/gui/compare_window.h"
 #include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
+#include "app/gui/run_window.h"
 #include "app/gui/screenshot_driver.h"
 #include "app/gui/single_instance.h"
 #include "app/gui/window_opener.h"
 #include "tscope_version.h"
+#include "widgets/compare_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -62,6 +64,11 @@ int main(int argc, char** argv)
         QStringLiteral("Compare artifact A with the artifact given as the path argument (B)."),
         QStringLiteral("A"));
     parser.addOption(compare);
+    QCommandLineOption run(QStringLiteral("run"),
+        QStringLiteral("Open DIR (or one of its checkpoints) as a training run and follow it live; with "
+                       "--screenshot, --select names the variables to plot (comma-separated)."),
+        QStringLiteral("DIR"));
+    parser.addOption(run);
     QCommandLineOption filter(QStringLiteral("filter"),
         QStringLiteral("With --screenshot: type TEXT into the variable filter first."),
         QStringLiteral("TEXT"));
@@ -87,6 +94,19 @@ int main(int argc, char** argv)
     if (parser.isSet(compare)) {
         if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
         tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
+        window.show();
+        // --view histograms|difference|values picks the pair details tab.
+        if (parser.isSet(view)) {
+            auto* compareView = window.findChild<tscope::ui::CompareView*>();
+            if (!compareView || !compareView->showDetailsTab(parser.value(view))) parser.showHelp(2);
+        }
+        if (parser.isSet(screenshot))
+            window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
+        return app.exec();
+    }
+
+    if (parser.isSet(run)) {
+        tscope::app::RunWindow window(parser.value(run));
         window.show();
         if (parser.isSet(screenshot))
             window.screenshotWhenReady(parser.value(screenshot), parser.value(select));

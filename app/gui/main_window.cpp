@@ -3,6 +3,7 @@
 #include "app/gui/about_text.h"
 #include "app/gui/compare_window.h"
 #include "app/gui/export_dialog.h"
+#include "app/gui/run_window.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_title.h"
@@ -324,6 +325,8 @@ void MainWindow::createMenus()
     file->addAction(m_openFile);
     file->addAction(m_openFolder);
     file->addAction(tr("&Compare…"), this, [this] { openCompareDialog(this); }); // two artifacts side by side
+    file->addAction(
+        tr("Open Training R&un…"), this, [this] { openRunDialog(this); }); // steps of one run, live
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     file->addSeparator();

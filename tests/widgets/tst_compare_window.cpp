@@ -67,14 +67,30 @@ private slots:
         QSignalSpy shown(&window, &app::CompareWindow::pairShown);
         tree->setCurrentIndex(leaf);
         QVERIFY(shown.wait(30000));
-        auto* plot = view->findChild<QCustomPlot*>();
+        auto* plot = view->findChild<QCustomPlot*>(QStringLiteral("overlayHistogram"));
         QVERIFY(plot && plot->graphCount() == 2);
         QVERIFY(!plot->graph(0)->data()->isEmpty() && !plot->graph(1)->data()->isEmpty());
         // Shared bins: both series start at the same edge.
         QCOMPARE(plot->graph(0)->data()->begin()->key, plot->graph(1)->data()->begin()->key);
-        auto* stats = view->findChild<QTableWidget*>();
+        auto* stats = view->findChild<QTableWidget*>(QStringLiteral("pairStats"));
         QVERIFY(stats && stats->rowCount() > 0);
         QCOMPARE(stats->item(0, 0)->text(), QStringLiteral("6")); // elements of dense2/kernel [3, 2]
+        // Pair details: the histogram of b−a and the value grids on the same slice, changed cells marked.
+        auto* diffPlot = view->findChild<QCustomPlot*>(QStringLiteral("diffHistogram"));
+        QVERIFY(diffPlot && !diffPlot->graph(0)->data()->isEmpty());
+        auto* gridA = view->findChild<QTableWidget*>(QStringLiteral("gridA"));
+        auto* gridDiff = view->findChild<QTableWidget*>(QStringLiteral("gridDiff"));
+        QVERIFY(gridA && gridDiff);
+        QCOMPARE(gridA->rowCount(), 3);
+        QCOMPARE(gridA->columnCount(), 2);
+        int marked = 0, nonzero = 0;
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 2; ++c) {
+                marked += gridDiff->item(r, c)->background().style() != Qt::NoBrush;
+                nonzero += gridDiff->item(r, c)->text() != QStringLiteral("0");
+            }
+        QVERIFY(marked > 0);
+        QCOMPARE(marked, nonzero); // a perturbed value changes its bits and its difference together
         view->changedOnly()->setChecked(false);
         QCOMPARE(countLeaves(*tree->model()), all);
     }

@@ -1,0 +1,263 @@
+#include "app/gui/run_window.h"
+
+#include "app/gui/compare_window.h"
+#include "model/kernels/compute_pool.h"
+#include "model/run/run_watcher.h"
+#include "model/run/step_list_model.h"
+#include "model/session/job_runner.h"
+#include "widgets/activity_indicator.h"
+#include "widgets/run_view.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QListWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <cstdio>
+
+namespace tscope::app {
+
+struct RunWindow::Computed {
+    std::vector<std::string> steps; // the prefixes computed over
+    std::map<std::string, std::shared_ptr<io::Artifact>> opened; // every step, opened
+    std::vector<model::VariableSeries> series;
+    QStringList variables; // of the last step, when listed
+    QStringList requested;
+    io::Status error;
+};
+
+namespace {
+
+std::shared_ptr<io::Artifact> openStep(std::map<std::string, std::shared_ptr<io::Artifact>>& open,
+    const std::string& prefix, const io::CancelToken& cancel, io::Status& error)
+{
+    if (auto it = open.find(prefix); it != open.end()) return it->second;
+    io::OpenOptions options;
+    options.cancel = &cancel;
+    auto a = io::openArtifact(prefix + ".index", options);
+    if (!a) {
+        error = a.status();
+        return nullptr;
+    }
+    open[prefix] = *a;
+    return *a;
+}
+
+} // namespace
+
+RunWindow::RunWindow(const QString& path, QWidget* parent)
+    : QMainWindow(parent)
+    , m_path(path)
+    , m_watcher(new model::RunWatcher(this))
+    , m_stepModel(new model::StepListModel(this))
+    , m_jobs(new model::JobRunner(this))
+    , m_view(new ui::RunView(this))
+{
+    setWindowTitle(tr("Training run %1 — Tensorscope").arg(QFileInfo(path).fileName()));
+    m_view->setStepModel(m_stepModel);
+    setCentralWidget(m_view);
+    auto* activity = new ui::ActivityIndicator(this);
+    activity->watch(m_jobs);
+    statusBar()->addPermanentWidget(activity);
+    resize(1280, 820);
+    connect(m_watcher, &model::RunWatcher::stepsChanged, this, &RunWindow::onStepsChanged);
+    connect(m_watcher, &model::RunWatcher::scanFailed, this,
+        [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(m_view, &ui::RunView::variablesSelected, this, &RunWindow::showSeries);
+    connect(m_view, &ui::RunView::compareRequested, this, [this](int a, int b) {
+        const auto& steps = m_stepModel->steps();
+        if (a < 0 || b >= static_cast<int>(steps.size())) return;
+        auto* window = new CompareWindow(
+            QString::fromStdString(steps[static_cast<size_t>(a)].prefix.string() + ".index"),
+            QString::fromStdString(steps[static_cast<size_t>(b)].prefix.string() + ".index"));
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->show();
+    });
+    m_watcher->watch(std::filesystem::path(QFileInfo(path).absoluteFilePath().toStdString()));
+    if (m_stepModel->steps().empty())
+        m_view->setMessage(
+            tr("No complete checkpoint in %1 yet; watching for new ones.").arg(path.toHtmlEscaped()));
+}
+
+RunWindow::~RunWindow() = default;
+
+std::vector<std::string> RunWindow::stepSignature() const
+{
+    std::vector<std::string> out;
+    for (const auto& s : m_stepModel->steps())
+        out.push_back(s.prefix.string());
+    return out;
+}
+
+void RunWindow::onStepsChanged()
+{
+    m_stepModel->setSteps(m_watcher->steps());
+    const auto sig = stepSignature();
+    // Deleted steps close their files.
+    for (auto it = m_open.begin(); it != m_open.end();)
+        it = std::find(sig.begin(), sig.end(), it->first) == sig.end() ? m_open.erase(it) : std::next(it);
+    statusBar()->showMessage(
+        tr("%n complete checkpoint(s) of run '%1'", nullptr, static_cast<int>(sig.size()))
+            .arg(QString::fromStdString(m_watcher->runName())));
+    listVariables();
+}
+
+void RunWindow::listVariables()
+{
+    const auto sig = stepSignature();
+    if (sig.empty()) {
+        m_view->setVariables({});
+        m_view->setSeries({}, {});
+        return;
+    }
+    auto open = m_open;
+    const std::string last = sig.back();
+    const QStringList requested = m_view->selectedVariables();
+    m_jobs->run<std::shared_ptr<Computed>>(
+        QStringLiteral("variables"), this,
+        [open, last](const io::CancelToken& cancel) mutable {
+            auto out = std::make_shared<Computed>();
+            auto a = openStep(open, last, cancel, out->error);
+            out->opened = std::move(open);
+            if (!a || !a->bundle) return out;
+            for (size_t i = 0; i < a->bundle->entries().size(); ++i) {
+                const auto& note = a->tree.annotations[i];
+                if (note.role == io::EntryRole::Variable && !note.optimizerState)
+                    out->variables << QString::fromStdString(a->bundle->entries()[i].key);
+            }
+            return out;
+        },
+        [this, requested](std::shared_ptr<Computed> c) {
+            m_open.insert(c->opened.begin(), c->opened.end());
+            if (!c->error.isOk()) {
+                m_view->setMessage(tr("Cannot open the last step: %1")
+                                       .arg(QString::fromStdString(c->error.toString()).toHtmlEscaped()));
+                return;
+            }
+            m_view->setVariables(c->variables);
+            emit variablesListed();
+            showSeries(m_view->selectedVariables());
+        });
+}
+
+void RunWindow::showSeries(const QStringList& keys)
+{
+    const auto sig = stepSignature();
+    if (sig != m_cacheSteps) {
+        m_cache.clear();
+        m_cacheSteps = sig;
+    }
+    QStringList missing;
+    for (const auto& k : keys)
+        if (!m_cache.contains(k)) missing << k;
+    if (missing.isEmpty() || sig.empty()) {
+        auto c = std::make_shared<Computed>();
+        c->steps = sig;
+        c->requested = keys;
+        onComputed(c);
+        return;
+    }
+    auto open = m_open;
+    m_view->setMessage(tr("Reading %n variable(s) over %1 steps…", nullptr, static_cast<int>(missing.size()))
+                           .arg(sig.size()));
+    m_jobs->runWithProgress<std::shared_ptr<Computed>>(
+        QStringLiteral("series"), tr("Computing the run's series"), this,
+        [open, sig, missing, keys](const io::CancelToken& cancel, const io::ProgressFn& progress) mutable {
+            auto out = std::make_shared<Computed>();
+            out->steps = sig;
+            out->requested = keys;
+            std::vector<std::shared_ptr<io::Artifact>> steps;
+            for (const auto& p : sig) {
+                auto a = openStep(open, p, cancel, out->error);
+                if (!a) return out;
+                steps.push_back(a);
+            }
+            out->opened = std::move(open);
+            model::SeriesOptions options;
+            for (const auto& k : missing)
+                options.variables.push_back(k.toStdString());
+            options.cancel = &cancel;
+            options.progress = progress;
+            options.executor = &model::sharedExecutor();
+            auto series = model::computeVariableSeries({ steps.begin(), steps.end() }, options);
+            if (!series)
+                out->error = series.status();
+            else
+                out->series = std::move(*series);
+            return out;
+        },
+        [this](std::shared_ptr<Computed> c) { onComputed(c); });
+}
+
+void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
+{
+    if (c->steps != stepSignature()) return; // steps changed meanwhile: the new scan recomputes
+    m_open.insert(c->opened.begin(), c->opened.end());
+    if (!c->error.isOk()) {
+        m_view->setMessage(QString::fromStdString(c->error.toString()).toHtmlEscaped());
+        return;
+    }
+    for (auto& s : c->series)
+        m_cache.insert(QString::fromStdString(s.key), std::move(s));
+    std::vector<model::VariableSeries> shown;
+    for (const auto& k : c->requested)
+        if (m_cache.contains(k)) shown.push_back(m_cache.value(k));
+    // x: the step number, or the row for checkpoints without one in their name.
+    std::vector<double> x;
+    const auto& steps = m_stepModel->steps();
+    for (size_t i = 0; i < steps.size(); ++i)
+        x.push_back(steps[i].step ? static_cast<double>(*steps[i].step) : static_cast<double>(i));
+    m_view->setSeries(x, shown);
+    m_view->setMessage(
+        shown.empty() ? tr("Select one or more variables to plot them against the step.") : QString());
+    emit seriesShown();
+}
+
+void RunWindow::screenshotWhenReady(const QString& file, const QString& keys)
+{
+    auto shoot = [this, file] {
+        QTimer::singleShot(300, this, [this, file] {
+            const bool ok = grab().save(file);
+            std::fprintf(stderr, "tensorscope: %s %s\n", ok ? "saved" : "could not save", qPrintable(file));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    };
+    connect(this, &RunWindow::variablesListed, this, [this, keys, shoot] {
+        disconnect(this, &RunWindow::variablesListed, nullptr, nullptr);
+        connect(this, &RunWindow::seriesShown, this, [this, shoot] {
+            disconnect(this, &RunWindow::seriesShown, nullptr, nullptr);
+            shoot();
+        });
+        QStringList wanted = keys.isEmpty() ? QStringList() : keys.split(QLatin1Char(','));
+        if (wanted.isEmpty()) {
+            // The first three variables of the list.
+            auto* list = m_view->findChild<QListWidget*>();
+            for (int i = 0; list && i < list->count() && wanted.size() < 3; ++i)
+                wanted << list->item(i)->data(Qt::UserRole).toString();
+        }
+        if (m_stepModel->rowCount() >= 2) {
+            auto* sel = m_view->stepTable()->selectionModel();
+            sel->select(m_stepModel->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            sel->select(m_stepModel->index(m_stepModel->rowCount() - 1, 0),
+                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        }
+        m_view->selectVariables(wanted);
+    });
+    QTimer::singleShot(60000, this, [] {
+        std::fprintf(stderr, "tensorscope: the run's series did not finish within 60 s\n");
+        QApplication::exit(1);
+    });
+}
+
+void openRunDialog(QWidget* parent)
+{
+    const QString dir = QFileDialog::getExistingDirectory(parent, QObject::tr("Open Training Run"));
+    if (dir.isEmpty()) return;
+    auto* window = new RunWindow(dir);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+}
+
+} // namespace tscope::app

@@ -1,0 +1,95 @@
+// The training run window on the bundled demo run (issue 11): the step list, the plotted series equal
+// computeVariableSeries over the same checkpoints, re-selecting a variable is served from the cache
+// (shown synchronously, no job), and two selected steps open a compare window.
+#include "app/gui/compare_window.h"
+#include "app/gui/run_window.h"
+#include "model/run/step_list_model.h"
+#include "widgets/run_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QtTest>
+#include <qcustomplot.h>
+
+using namespace tscope;
+
+namespace {
+const QString kDemoRun = QStringLiteral(TSCOPE_FIXTURES_DIR "/../../resources/demo/training_run");
+}
+
+class TestRunWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void plotsTheSeriesOfTheDemoRun();
+};
+
+void TestRunWindow::plotsTheSeriesOfTheDemoRun()
+{
+    app::RunWindow window(kDemoRun);
+    QAbstractItemModelTester tester(
+        window.stepModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy listed(&window, &app::RunWindow::variablesListed);
+    QVERIFY(listed.wait(20000) || listed.count() > 0);
+    const auto& steps = window.stepModel()->steps();
+    QVERIFY(steps.size() >= 2);
+
+    // The expected series, computed directly over the same checkpoints.
+    std::vector<std::shared_ptr<io::Artifact>> opened;
+    for (const auto& s : steps) {
+        auto a = io::openArtifact(s.prefix.string() + ".index");
+        QVERIFY(a);
+        opened.push_back(*a);
+    }
+    auto all = model::computeVariableSeries({ opened.begin(), opened.end() });
+    QVERIFY(all && all->size() >= 2);
+    const QString first = QString::fromStdString((*all)[0].key),
+                  second = QString::fromStdString((*all)[1].key);
+
+    QSignalSpy shown(&window, &app::RunWindow::seriesShown);
+    window.view()->selectVariables({ first, second });
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 0, 20000);
+    QCOMPARE(window.view()->selectedVariables(), QStringList({ first, second }));
+    QCustomPlot* plot = window.view()->metricPlot();
+    QCOMPARE(plot->graphCount(), 2);
+    for (int g = 0; g < 2; ++g) {
+        const auto& expected = (*all)[static_cast<size_t>(g)];
+        QVERIFY(QString::fromStdString(expected.key).startsWith(plot->graph(g)->name()));
+        QCOMPARE(plot->graph(g)->data()->size(), static_cast<int>(steps.size()));
+        int i = 0;
+        for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd();
+             ++it, ++i) {
+            QCOMPARE(it->key, static_cast<double>(*steps[static_cast<size_t>(i)].step));
+            QCOMPARE(it->value, expected.points[static_cast<size_t>(i)].stats.l2); // bit-exact
+        }
+    }
+    QCOMPARE(window.view()->ratioPlot()->graphCount(), 2);
+
+    // Cached: selecting one of them again is shown at once, inside the call.
+    window.view()->selectVariables({ first });
+    const int before = static_cast<int>(shown.count());
+    window.view()->selectVariables({ second });
+    QCOMPARE(static_cast<int>(shown.count()), before + 1);
+    QCOMPARE(plot->graphCount(), 1);
+    QVERIFY(second.startsWith(plot->graph(0)->name()));
+
+    // Two steps → a compare window.
+    auto* sel = window.view()->stepTable()->selectionModel();
+    sel->select(window.stepModel()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    sel->select(window.stepModel()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QPushButton* compare = nullptr;
+    for (auto* b : window.findChildren<QPushButton*>())
+        if (b->text().contains(QStringLiteral("Compare"))) compare = b;
+    QVERIFY(compare && compare->isEnabled());
+    compare->click();
+    app::CompareWindow* opened_ = nullptr;
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* c = qobject_cast<app::CompareWindow*>(w)) opened_ = c;
+    QVERIFY(opened_);
+    QVERIFY(opened_->windowTitle().contains(QStringLiteral("ckpt-1")));
+    delete opened_;
+}
+
+QTEST_MAIN(TestRunWindow)
+#include "tst_run_window.moc"
