@@ -1,0 +1,129 @@
+"""`tensorscope-cli export savedmodel CKPT OUT --template SM` on the bundled demo, checked by TensorFlow:
+the result loads with `tf.saved_model.load`, holds exactly the checkpoint's values under the template's keys
+(`tf.train.load_checkpoint`), and its signature gives, bit for bit, what TensorFlow computes when it restores
+the same checkpoint into the loaded template itself (`tf.train.Checkpoint(model=loaded).restore`). A layer of
+another shape makes the mapping refuse (exit 6, the variable named, nothing written)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import conftest as H
+import test_schemas
+
+tf = pytest.importorskip("tensorflow")
+
+DEMO = H.REPO_ROOT / "resources" / "demo"
+TEMPLATE = DEMO / "saved_model"
+OLD_STEP = DEMO / "training_run" / "ckpt-1"
+OBJECT_GRAPH = "_CHECKPOINTABLE_OBJECT_GRAPH"
+
+
+def export(*args) -> H.CliResult:
+    return H.run_cli_uncached("export", "savedmodel", *[str(a) for a in args])
+
+
+def valid(doc: dict):
+    problems = [e.message for e in test_schemas.validators()["tensorscope.export/1"].iter_errors(doc)]
+    assert not problems, problems
+
+
+def fixed_images():
+    return tf.constant(np.random.default_rng(11).normal(size=(5, 12, 12, 1)).astype("float32"))
+
+
+def run_signature(loaded):
+    fn = loaded.signatures["serving_default"]
+    (name,) = fn.structured_input_signature[1].keys()
+    return {k: v.numpy() for k, v in fn(**{name: fixed_images()}).items()}
+
+
+def tf_restored_outputs(prefix: Path):
+    """The template loaded by TensorFlow, the checkpoint restored into it by TensorFlow's own object-graph
+    matching (a training checkpoint holds the model under `model`)."""
+    loaded = tf.saved_model.load(str(TEMPLATE))
+    status = tf.train.Checkpoint(model=loaded).restore(str(prefix))
+    status.expect_partial()
+    return run_signature(loaded)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sm") / "exported"
+    res = export(OLD_STEP, out, "--template", TEMPLATE, "--json")
+    assert res.returncode == 0, res.describe()
+    valid(res.doc)
+    return out, res.doc
+
+
+def test_export_holds_the_checkpoints_values_under_the_templates_keys(exported):
+    out, doc = exported
+    mapping = doc["mapping"]
+    assert not mapping["refused"] and not mapping["missing"] and not mapping["mismatched"]
+    assert mapping["checkpoint_root"] == "model"
+    ours = tf.train.load_checkpoint(str(out / "variables" / "variables"))
+    ckpt = tf.train.load_checkpoint(str(OLD_STEP))
+    template = tf.train.load_checkpoint(str(TEMPLATE / "variables" / "variables"))
+    keys = set(template.get_variable_to_shape_map()) - {OBJECT_GRAPH}
+    assert set(ours.get_variable_to_shape_map()) - {OBJECT_GRAPH} == keys
+    assert {m["template_key"] for m in mapping["matched"]} == keys
+    for m in mapping["matched"]:
+        assert m["method"] == "object_graph", m
+        mine, theirs = ours.get_tensor(m["template_key"]), ckpt.get_tensor(m["checkpoint_key"])
+        assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes(), m
+    assert ours.get_tensor(OBJECT_GRAPH) == template.get_tensor(OBJECT_GRAPH)
+    assert (out / "saved_model.pb").read_bytes() == (TEMPLATE / "saved_model.pb").read_bytes()
+    assert not (out / "fingerprint.pb").exists()
+
+
+def test_signatures_match_tensorflow_restoring_the_checkpoint_itself(exported):
+    out, _ = exported
+    ours = run_signature(tf.saved_model.load(str(out)))
+    theirs = tf_restored_outputs(OLD_STEP)
+    template = run_signature(tf.saved_model.load(str(TEMPLATE)))
+    assert ours.keys() == theirs.keys()
+    for k in ours:
+        assert ours[k].tobytes() == theirs[k].tobytes(), k
+        # The template was saved after step 4: step 1's weights give other outputs.
+        assert ours[k].tobytes() != template[k].tobytes(), k
+
+
+def test_our_verify_passes_on_the_export(exported):
+    out, _ = exported
+    res = H.run_cli_uncached("verify", str(out))
+    assert res.returncode == 0, res.describe()
+
+
+def test_existing_output_needs_force(exported, tmp_path):
+    out = tmp_path / "again"
+    out.mkdir()
+    res = export(OLD_STEP, out, "--template", TEMPLATE)
+    assert res.returncode == 7, res.describe()
+    res = export(OLD_STEP, out, "--template", TEMPLATE, "--force")
+    assert res.returncode == 0, res.describe()
+    assert (out / "variables" / "variables.index").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["again"]
+
+
+def test_a_layer_of_another_shape_is_refused_and_named(tmp_path):
+    # The demo's architecture with a wider hidden layer, saved the way a training run saves.
+    inputs = tf.keras.Input(shape=(12, 12, 1), name="image")
+    x = tf.keras.layers.Conv2D(8, 3, activation="relu", name="conv")(inputs)
+    x = tf.keras.layers.MaxPooling2D(name="pool")(x)
+    x = tf.keras.layers.Flatten(name="flatten")(x)
+    x = tf.keras.layers.Dense(25, activation="relu", name="hidden")(x)
+    outputs = tf.keras.layers.Dense(3, activation="softmax", name="classes")(x)
+    model = tf.keras.Model(inputs, outputs)
+    prefix = tf.train.Checkpoint(model=model).write(str(tmp_path / "wider"))
+    out = tmp_path / "exported"
+    res = export(prefix, out, "--template", TEMPLATE, "--json")
+    assert res.returncode == 6, res.describe()
+    valid(res.doc)
+    mismatched = {m["template_key"] for m in res.doc["mapping"]["mismatched"]}
+    assert mismatched and all("layer_with_weights-1" in k or "layer_with_weights-2" in k for k in mismatched)
+    assert res.doc["mapping"]["refused"] and res.doc["files"] == []
+    for key in mismatched:
+        assert key in res.stderr
+    assert not out.exists()
