@@ -34,6 +34,20 @@ def fixed_images():
     return tf.constant(np.random.default_rng(11).normal(size=(5, 12, 12, 1)).astype("float32"))
 
 
+def load(path: Path):
+    """tf.saved_model.load, or a skip when this TensorFlow cannot load the demo template itself (TF 2.16+
+    without tf_keras cannot revive the legacy Keras 2 optimizer the demo was saved with: add_slot)."""
+    try:
+        return tf.saved_model.load(str(path))
+    except AttributeError as e:
+        if path != TEMPLATE:
+            try:
+                tf.saved_model.load(str(TEMPLATE))
+            except AttributeError:
+                pytest.skip(f"TensorFlow {tf.__version__} cannot load the template itself either: {e}")
+        raise
+
+
 def run_signature(loaded):
     fn = loaded.signatures["serving_default"]
     (name,) = fn.structured_input_signature[1].keys()
@@ -43,7 +57,7 @@ def run_signature(loaded):
 def tf_restored_outputs(prefix: Path):
     """The template loaded by TensorFlow, the checkpoint restored into it by TensorFlow's own object-graph
     matching (a training checkpoint holds the model under `model`)."""
-    loaded = tf.saved_model.load(str(TEMPLATE))
+    loaded = load(TEMPLATE)
     status = tf.train.Checkpoint(model=loaded).restore(str(prefix))
     status.expect_partial()
     return run_signature(loaded)
@@ -68,9 +82,16 @@ def test_export_holds_the_checkpoints_values_under_the_templates_keys(exported):
     template = tf.train.load_checkpoint(str(TEMPLATE / "variables" / "variables"))
     keys = set(template.get_variable_to_shape_map()) - {OBJECT_GRAPH}
     assert set(ours.get_variable_to_shape_map()) - {OBJECT_GRAPH} == keys
-    assert {m["template_key"] for m in mapping["matched"]} == keys
+    # The template was saved after compile(): its Keras metrics state is not in a training checkpoint and
+    # keeps the template's values; everything else comes from the checkpoint.
+    kept = {m["template_key"] for m in mapping["kept"]}
+    assert kept and all(k.startswith("keras_api/metrics/") for k in kept)
+    assert {m["template_key"] for m in mapping["matched"]} | kept == keys
+    for k in kept:
+        assert ours.get_tensor(k).tobytes() == template.get_tensor(k).tobytes(), k
     for m in mapping["matched"]:
-        assert m["method"] == "object_graph", m
+        if m["template_key"].startswith("layer_with_weights-"):
+            assert m["method"] == "object_graph", m
         mine, theirs = ours.get_tensor(m["template_key"]), ckpt.get_tensor(m["checkpoint_key"])
         assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes(), m
     assert ours.get_tensor(OBJECT_GRAPH) == template.get_tensor(OBJECT_GRAPH)
@@ -80,9 +101,9 @@ def test_export_holds_the_checkpoints_values_under_the_templates_keys(exported):
 
 def test_signatures_match_tensorflow_restoring_the_checkpoint_itself(exported):
     out, _ = exported
-    ours = run_signature(tf.saved_model.load(str(out)))
+    ours = run_signature(load(out))
     theirs = tf_restored_outputs(OLD_STEP)
-    template = run_signature(tf.saved_model.load(str(TEMPLATE)))
+    template = run_signature(load(TEMPLATE))
     assert ours.keys() == theirs.keys()
     for k in ours:
         assert ours[k].tobytes() == theirs[k].tobytes(), k
@@ -121,9 +142,15 @@ def test_a_layer_of_another_shape_is_refused_and_named(tmp_path):
     res = export(prefix, out, "--template", TEMPLATE, "--json")
     assert res.returncode == 6, res.describe()
     valid(res.doc)
-    mismatched = {m["template_key"] for m in res.doc["mapping"]["mismatched"]}
-    assert mismatched and all("layer_with_weights-1" in k or "layer_with_weights-2" in k for k in mismatched)
-    assert res.doc["mapping"]["refused"] and res.doc["files"] == []
-    for key in mismatched:
+    mapping = res.doc["mapping"]
+    mismatched = {m["template_key"] for m in mapping["mismatched"]}
+    refused = mismatched | {m["template_key"] for m in mapping["missing"]}
+    if H.TF_TAG == "tf215":  # Keras 2 saves the same object layout as the template: only the wider layer differs
+        assert mismatched and all("layer_with_weights-1" in k or "layer_with_weights-2" in k for k in mismatched)
+        assert not mapping["missing"]
+    else:  # a Keras 3 model's checkpoint has another object layout: its weights are not found where expected
+        assert refused
+    assert mapping["refused"] and res.doc["files"] == []
+    for key in refused:
         assert key in res.stderr
     assert not out.exists()
