@@ -46,7 +46,8 @@ Status copyTemplateFiles(const std::filesystem::path& from, const std::filesyste
             TSCOPE_RETURN_IF_ERROR(copyTemplateFiles(item.path(), target, cancel, copied));
         } else if (item.is_regular_file(ec)) {
             std::filesystem::copy_file(item.path(), target, ec);
-            if (ec) return Status(ErrorCode::Io, "cannot copy: " + ec.message()).withPath(item.path().string());
+            if (ec)
+                return Status(ErrorCode::Io, "cannot copy: " + ec.message()).withPath(item.path().string());
             ++copied;
         }
     }
@@ -57,10 +58,12 @@ Status copyTemplateFiles(const std::filesystem::path& from, const std::filesyste
 // The finished directory into place: never over an existing OUT unless `replace`, then the old one goes.
 Status renameIntoPlace(const std::filesystem::path& temp, const std::filesystem::path& out, bool replace)
 {
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) == 0) return Status::ok();
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) == 0)
+        return Status::ok();
     if (errno != EEXIST || !replace)
         return Status(ErrorCode::Io,
-            errno == EEXIST ? "the output exists (use --force to replace it)" : "cannot rename the output into place")
+            errno == EEXIST ? "the output exists (use --force to replace it)"
+                            : "cannot rename the output into place")
             .withPath(out.string());
     // RENAME_EXCHANGE swaps both names atomically: readers see the old or the new SavedModel, never none.
     if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0)
@@ -87,15 +90,16 @@ std::string SavedModelExportPlan::refusalText() const
     return text;
 }
 
-SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint, const BundleReader& templateVariables,
-    const MappingOptions& mapping, bool acceptFallback)
+SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint,
+    const BundleReader& templateVariables, const MappingOptions& mapping, bool acceptFallback)
 {
     const VariableMapping m = mapVariables(checkpoint, templateVariables, mapping);
     // Template keys that are not model weights: what only an optimizer edge reaches, and Keras metrics.
     std::set<std::string> notWeights;
     if (const TensorEntry* g = templateVariables.find(kObjectGraphKey)) {
         auto t = templateVariables.read(*g);
-        if (t && t->isString() && t->stringValues().size() == 1) notWeights = optimizerOnlyKeys(t->stringValues()[0]);
+        if (t && t->isString() && t->stringValues().size() == 1)
+            notWeights = optimizerOnlyKeys(t->stringValues()[0]);
     }
     auto isWeight = [&](const std::string& key) {
         return !notWeights.count(key) && !key.starts_with("keras_api/metrics/");
@@ -147,7 +151,9 @@ SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint, const 
     }
     for (size_t i = 0; i < a.size(); ++i)
         if (takesPartInMapping(a[i]) && !used.count(static_cast<int>(i))) plan.unused.push_back(a[i].key);
-    auto byKey = [](const SavedModelVariable& x, const SavedModelVariable& y) { return x.templateKey < y.templateKey; };
+    auto byKey = [](const SavedModelVariable& x, const SavedModelVariable& y) {
+        return x.templateKey < y.templateKey;
+    };
     std::sort(plan.matched.begin(), plan.matched.end(), byKey);
     std::sort(plan.fallback.begin(), plan.fallback.end(), byKey);
     std::sort(plan.mismatched.begin(), plan.mismatched.end(), byKey);
@@ -155,8 +161,8 @@ SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint, const 
 }
 
 Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader& templateVariables,
-    const std::filesystem::path& templateDir, const SavedModelExportPlan& plan, const std::filesystem::path& out,
-    const ExportOptions& options, SavedModelExportReport& report)
+    const std::filesystem::path& templateDir, const SavedModelExportPlan& plan,
+    const std::filesystem::path& out, const ExportOptions& options, SavedModelExportReport& report)
 {
     if (plan.refused())
         return Status(ErrorCode::InvalidArgument, "the mapping refuses this export:\n" + plan.refusalText());
@@ -166,18 +172,22 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
     const auto& tentries = templateVariables.entries();
     for (const auto& e : tentries)
         if (e.partitioned() || e.dtype == DType::Variant)
-            return Status(ErrorCode::Unsupported, "partitioned and variant variables in a template are not supported")
+            return Status(
+                ErrorCode::Unsupported, "partitioned and variant variables in a template are not supported")
                 .withTensor(e.key);
     const TensorEntry* graph = templateVariables.find(kObjectGraphKey);
     if (!graph)
-        return Status(ErrorCode::Unsupported, "the template's variables have no object graph (not a TF2 SavedModel)");
+        return Status(
+            ErrorCode::Unsupported, "the template's variables have no object graph (not a TF2 SavedModel)");
 
     TempDirGuard temp { temporaryPathFor(out) };
     if (!std::filesystem::create_directory(temp.dir, ec))
-        return Status(ErrorCode::Io, "cannot create a temporary directory: " + ec.message()).withPath(temp.dir.string());
+        return Status(ErrorCode::Io, "cannot create a temporary directory: " + ec.message())
+            .withPath(temp.dir.string());
     TSCOPE_RETURN_IF_ERROR(copyTemplateFiles(templateDir, temp.dir, options.cancel, report.filesCopied));
     std::filesystem::create_directory(temp.dir / "variables", ec);
-    if (ec) return Status(ErrorCode::Io, "cannot create variables/: " + ec.message()).withPath(temp.dir.string());
+    if (ec)
+        return Status(ErrorCode::Io, "cannot create variables/: " + ec.message()).withPath(temp.dir.string());
 
     // Template entry -> checkpoint entry; written in the template's data order (as TF added them).
     std::vector<int> source(tentries.size(), -1);
@@ -222,7 +232,8 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
             if (source[i] < 0) continue; // not a variable (takesPartInMapping); refused plans never get here
             const TensorEntry& ce = centries[static_cast<size_t>(source[i])];
             if (checkpoint.header().bigEndian)
-                return Status(ErrorCode::Unsupported, "big-endian checkpoints are not supported here").withTensor(ce.key);
+                return Status(ErrorCode::Unsupported, "big-endian checkpoints are not supported here")
+                    .withTensor(ce.key);
             auto t = checkpoint.read(ce, ro);
             if (!t) return t.status();
             TSCOPE_RETURN_IF_ERROR(writer.addTensor(te.key, *t, te.stored.shard));
@@ -231,7 +242,8 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
         ++report.tensors;
     }
     TSCOPE_RETURN_IF_ERROR(writer.finish());
-    if (options.cancel && options.cancel->isCancelled()) return Status(ErrorCode::Cancelled, "export cancelled");
+    if (options.cancel && options.cancel->isCancelled())
+        return Status(ErrorCode::Cancelled, "export cancelled");
     TSCOPE_RETURN_IF_ERROR(renameIntoPlace(temp.dir, out, options.replaceExisting));
     temp.keep = true;
     if (options.progress) options.progress(total, total);

@@ -3,7 +3,8 @@
 // The template's variables are matched to the checkpoint's by the one mapping engine (object graph walk,
 // then names, then --map rules). Missing variables and dtype/shape mismatches refuse the export; name
 // matches of model variables are fallbacks the user has to accept; template state that is not model weights
-// (optimizer, Keras metrics) keeps the template's values when the checkpoint lacks it. fingerprint.pb is left out (docs/CLI.md says why).
+// (optimizer, Keras metrics) keeps the template's values when the checkpoint lacks it. fingerprint.pb is left
+// out (docs/CLI.md says why).
 #pragma once
 
 #include "io/bundle_reader.h"
@@ -33,8 +34,8 @@ struct SavedModelExportPlan {
     std::vector<SavedModelVariable> matched; // dtype and shape agree (fallbacks included)
     std::vector<SavedModelVariable> fallback; // matched by name only: written only when accepted
     std::vector<SavedModelVariable> missing; // a model variable of the template the checkpoint does not have
-    // Template state that is not model weights (optimizer-only objects, Keras metrics) and that the checkpoint
-    // does not have: written with the template's own values.
+    // Template state that is not model weights (optimizer-only objects, Keras metrics) and that the
+    // checkpoint does not have: written with the template's own values.
     std::vector<SavedModelVariable> kept;
     std::vector<SavedModelVariable> mismatched; // matched, but dtype or shape differ
     std::vector<std::string> unused; // checkpoint keys the template does not need (optimizer, counters)
@@ -43,13 +44,16 @@ struct SavedModelExportPlan {
     bool acceptFallback = false;
     std::vector<Status> warnings;
 
-    bool refused() const { return !missing.empty() || !mismatched.empty() || (!fallback.empty() && !acceptFallback); }
+    bool refused() const
+    {
+        return !missing.empty() || !mismatched.empty() || (!fallback.empty() && !acceptFallback);
+    }
     std::string refusalText() const; // one line per reason, for the CLI and the GUI
 };
 
 // Reads only the two indexes and object graphs.
-SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint, const BundleReader& templateVariables,
-    const MappingOptions& mapping, bool acceptFallback);
+SavedModelExportPlan planSavedModelExport(const BundleReader& checkpoint,
+    const BundleReader& templateVariables, const MappingOptions& mapping, bool acceptFallback);
 
 struct SavedModelExportReport {
     uint64_t tensors = 0; // variables written (the object graph included)
@@ -60,7 +64,7 @@ struct SavedModelExportReport {
 // Writes OUT (a directory) from a plan that is not refused: everything is built in a temporary directory
 // beside OUT and renamed into place when complete; an existing OUT is replaced only with replaceExisting.
 Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader& templateVariables,
-    const std::filesystem::path& templateDir, const SavedModelExportPlan& plan, const std::filesystem::path& out,
-    const ExportOptions& options, SavedModelExportReport& report);
+    const std::filesystem::path& templateDir, const SavedModelExportPlan& plan,
+    const std::filesystem::path& out, const ExportOptions& options, SavedModelExportReport& report);
 
 } // namespace tscope::io

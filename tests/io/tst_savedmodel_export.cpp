@@ -69,7 +69,8 @@ private slots:
         const fs::path out = fs::path(tmp.path().toStdString()) / "exported";
         io::SavedModelExportReport report;
         io::ExportOptions options;
-        QVERIFY(io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, options, report).isOk());
+        QVERIFY(io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, options, report)
+                    .isOk());
         QCOMPARE(report.tensors, static_cast<uint64_t>(variables + 1));
         QCOMPARE(fileBytes(out / "saved_model.pb"), fileBytes(kDemo / "saved_model" / "saved_model.pb"));
         QVERIFY(!fs::exists(out / "fingerprint.pb"));
@@ -131,7 +132,8 @@ private slots:
         QVERIFY(plan.refusalText().find(changed) != std::string::npos);
         io::SavedModelExportReport report;
         const fs::path out = dir / "exported";
-        QVERIFY(!io::writeSavedModelExport(*other, *templ, kDemo / "saved_model", plan, out, {}, report).isOk());
+        QVERIFY(
+            !io::writeSavedModelExport(*other, *templ, kDemo / "saved_model", plan, out, {}, report).isOk());
         QVERIFY(!fs::exists(out));
     }
 
@@ -148,7 +150,8 @@ private slots:
         io::ExportOptions options;
         options.cancel = &cancel;
         io::SavedModelExportReport report;
-        QCOMPARE(io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, options, report).code(),
+        QCOMPARE(io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, options, report)
+                     .code(),
             io::ErrorCode::Cancelled);
         QVERIFY(!fs::exists(out));
         QVERIFY(fs::is_empty(dir));
@@ -156,10 +159,12 @@ private slots:
         fs::create_directory(out);
         std::ofstream(out / "old.txt") << "old";
         io::ExportOptions plain;
-        QVERIFY(!io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, plain, report).isOk());
+        QVERIFY(!io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, plain, report)
+                     .isOk());
         QVERIFY(fs::exists(out / "old.txt"));
         plain.replaceExisting = true;
-        QVERIFY(io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, plain, report).isOk());
+        QVERIFY(
+            io::writeSavedModelExport(*ckpt, *templ, kDemo / "saved_model", plan, out, plain, report).isOk());
         QVERIFY(!fs::exists(out / "old.txt"));
         QVERIFY(fs::exists(out / "variables" / "variables.index"));
         QCOMPARE(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1L);
