@@ -154,3 +154,12 @@ def test_a_layer_of_another_shape_is_refused_and_named(tmp_path):
     for key in refused:
         assert key in res.stderr
     assert not out.exists()
+
+
+def test_the_last_checkpoint_reproduces_tensorflows_own_variables_byte_for_byte(tmp_path):
+    # make_demo.py saved the template right after ckpt-4: TF's own variables files are what we must write.
+    out = tmp_path / "last"
+    res = export(DEMO / "training_run" / "ckpt-4", out, "--template", TEMPLATE)
+    assert res.returncode == 0, res.describe()
+    for name in ("variables.index", "variables.data-00000-of-00001"):
+        assert (out / "variables" / name).read_bytes() == (TEMPLATE / "variables" / name).read_bytes(), name
