@@ -96,9 +96,12 @@ ExportDialog::ExportDialog(
     templateRow->addWidget(m_template, 1);
     templateRow->addWidget(m_templateBrowse);
     m_acceptFallback = new QCheckBox(tr("Accept variables matched by name only"), this);
+    m_mappingSummary = new QLabel(this);
+    m_mappingSummary->setWordWrap(true);
     m_mapping = new QPlainTextEdit(this);
     m_mapping->setReadOnly(true);
     m_mapping->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_mapping->setMinimumHeight(m_mapping->fontMetrics().lineSpacing() * 8); // enough rows at any scale
     m_mapping->setPlaceholderText(tr("The mapping of the template's variables appears here."));
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -122,6 +125,7 @@ ExportDialog::ExportDialog(
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_note);
+    layout->addWidget(m_mappingSummary);
     layout->addWidget(m_mapping, 1);
     layout->addWidget(buttons);
 
@@ -151,6 +155,7 @@ void ExportDialog::updateFields()
     m_templateBrowse->setEnabled(savedModel);
     m_acceptFallback->setEnabled(savedModel);
     m_mapping->setVisible(savedModel);
+    m_mappingSummary->setVisible(savedModel);
     // A default output next to the input, named after it.
     const QFileInfo input(
         QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
@@ -205,6 +210,7 @@ void ExportDialog::updateMapping()
     m_refused = false;
     if (format() == io::ExportFormat::SavedModel) {
         m_refused = true; // until a template maps
+        m_mappingSummary->clear();
         if (m_template->text().trimmed().isEmpty()) {
             m_mapping->clear();
         } else if (auto plan = io::planSavedModelRequest(*m_artifact, request()); !plan) {
@@ -220,6 +226,8 @@ void ExportDialog::updateMapping()
                       .arg(plan->mismatched.size())
                       .arg(plan->fallback.size())
                       .arg(plan->unused.size());
+            m_mappingSummary->setText(text.trimmed());
+            text.clear();
             if (m_refused) text += tr("Refused:\n") + QString::fromStdString(plan->refusalText());
             auto line = [&](const char* what, const io::SavedModelVariable& v) {
                 text += QStringLiteral("%1  %2  <-  %3  (%4)\n")

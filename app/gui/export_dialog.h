@@ -56,6 +56,7 @@ private:
     QLineEdit* m_template = nullptr;
     QPushButton* m_templateBrowse = nullptr;
     QCheckBox* m_acceptFallback = nullptr;
+    QLabel* m_mappingSummary = nullptr;
     QPlainTextEdit* m_mapping = nullptr;
     bool m_refused = false;
     QPushButton* m_export = nullptr;
