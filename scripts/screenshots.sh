@@ -28,6 +28,8 @@ shoot tf1-checkpoint "$CORPUS/tf1-estimator-widedeep-5ckpts" --select linear/lin
 shoot no-signatures-warning "$CORPUS/tf115-savedmodel-2shards" --view savedmodel
 shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 shoot export-dialog "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel --view export
+TSCOPE_EXPORT_TEMPLATE="$PWD/resources/demo/saved_model" shoot export-savedmodel-dialog \
+  "$PWD/resources/demo/training_run/ckpt-2" --select model/layer_with_weights-0/kernel --view export-savedmodel
 # The GUI review's set (issue 10): start page, a 4-D kernel in every inspector tab, the SavedModel's
 # functions, a group row's aggregate, dark palette and scale 2 (the driver shoots a 1600x1000 screen).
 shoot start-page ""

@@ -10,6 +10,7 @@ enum ExitCode {
     kExitOpenFailed = 3,
     kExitDamaged = 4,
     kExitNoSuchVariable = 5,
+    kExitMappingRefused = 6, // export savedmodel: missing or mismatched variables, unaccepted fallbacks
     kExitNotWritten = 7, // export: the output exists (no --force), cannot be written, or cannot hold a dtype
     kExitInterrupted = 130, // Ctrl-C, as shells report a process that SIGINT ended (128 + 2)
 };

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -38,6 +39,8 @@ const Choice kChoices[] = {
     { QT_TRANSLATE_NOOP("ExportDialog", "Smaller checkpoint without optimizer state"),
         io::ExportFormat::Checkpoint, true, ".index",
         QT_TRANSLATE_NOOP("ExportDialog", "checkpoint index (*.index)") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "SavedModel (with a template)…"), io::ExportFormat::SavedModel, false,
+        "-savedmodel", QT_TRANSLATE_NOOP("ExportDialog", "SavedModel directory") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .npy"), io::ExportFormat::Npy, false, ".npy",
         QT_TRANSLATE_NOOP("ExportDialog", "numpy array (*.npy)") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .csv"), io::ExportFormat::Csv, false, ".csv",
@@ -85,6 +88,21 @@ ExportDialog::ExportDialog(
     outRow->addWidget(m_out, 1);
     outRow->addWidget(browse);
     m_replace = new QCheckBox(tr("Replace an existing file"), this);
+    m_template = new QLineEdit(this);
+    m_template->setPlaceholderText(tr("a SavedModel of the same model (its graph, signatures, assets)"));
+    m_templateBrowse = new QPushButton(tr("Browse…"), this);
+    connect(m_templateBrowse, &QPushButton::clicked, this, &ExportDialog::browseTemplate);
+    auto* templateRow = new QHBoxLayout;
+    templateRow->addWidget(m_template, 1);
+    templateRow->addWidget(m_templateBrowse);
+    m_acceptFallback = new QCheckBox(tr("Accept variables matched by name only"), this);
+    m_mappingSummary = new QLabel(this);
+    m_mappingSummary->setWordWrap(true);
+    m_mapping = new QPlainTextEdit(this);
+    m_mapping->setReadOnly(true);
+    m_mapping->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_mapping->setMinimumHeight(m_mapping->fontMetrics().lineSpacing() * 8); // enough rows at any scale
+    m_mapping->setPlaceholderText(tr("The mapping of the template's variables appears here."));
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
     m_note->setForegroundRole(QPalette::PlaceholderText);
@@ -96,6 +114,8 @@ ExportDialog::ExportDialog(
     form->addRow(tr("Names:"), m_names);
     form->addRow(QString(), m_skip);
     form->addRow(tr("Slice:"), m_slice);
+    form->addRow(tr("Template:"), templateRow);
+    form->addRow(QString(), m_acceptFallback);
     form->addRow(tr("Save as:"), outRow);
     form->addRow(QString(), m_replace);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
@@ -105,11 +125,15 @@ ExportDialog::ExportDialog(
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_note);
-    layout->addStretch(1);
+    layout->addWidget(m_mappingSummary);
+    layout->addWidget(m_mapping, 1);
     layout->addWidget(buttons);
 
     connect(m_what, &QComboBox::currentIndexChanged, this, &ExportDialog::updateFields);
-    connect(m_out, &QLineEdit::textChanged, this, [this] { m_export->setEnabled(!m_out->text().isEmpty()); });
+    connect(m_out, &QLineEdit::textChanged, this,
+        [this] { m_export->setEnabled(!m_out->text().isEmpty() && !m_refused); });
+    connect(m_template, &QLineEdit::editingFinished, this, &ExportDialog::updateMapping);
+    connect(m_acceptFallback, &QCheckBox::toggled, this, &ExportDialog::updateMapping);
     updateFields();
     setMinimumWidth(560);
 }
@@ -126,6 +150,12 @@ void ExportDialog::updateFields()
     m_names->setEnabled(archive);
     m_skip->setEnabled(archive);
     m_slice->setEnabled(isTensorFormat(c.format));
+    const bool savedModel = c.format == io::ExportFormat::SavedModel;
+    m_template->setEnabled(savedModel);
+    m_templateBrowse->setEnabled(savedModel);
+    m_acceptFallback->setEnabled(savedModel);
+    m_mapping->setVisible(savedModel);
+    m_mappingSummary->setVisible(savedModel);
     // A default output next to the input, named after it.
     const QFileInfo input(
         QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
@@ -146,9 +176,78 @@ void ExportDialog::updateFields()
         m_note->setText(tr("Writes <prefix>.index and its data files; the object graph is rewritten so "
                            "TensorFlow restores the model from it."));
         break;
+    case io::ExportFormat::SavedModel:
+        m_note->setText(
+            tr("A new SavedModel directory: the template's graph, signatures and assets with this "
+               "checkpoint's values. Missing or mismatched variables refuse the export; "
+               "fingerprint.pb is left out."));
+        break;
     default:
         m_note->setText(tr("The selected tensor, or the slice of it."));
     }
+    updateMapping();
+}
+
+void ExportDialog::chooseSavedModel(const QString& templateDir)
+{
+    m_template->setText(templateDir);
+    for (int i = 0; i < m_what->count(); ++i)
+        if (kChoices[i].format == io::ExportFormat::SavedModel) m_what->setCurrentIndex(i);
+    updateMapping();
+}
+
+void ExportDialog::browseTemplate()
+{
+    const QString dir
+        = QFileDialog::getExistingDirectory(this, tr("Template SavedModel"), m_template->text());
+    if (dir.isEmpty()) return;
+    m_template->setText(dir);
+    updateMapping();
+}
+
+void ExportDialog::updateMapping()
+{
+    m_refused = false;
+    if (format() == io::ExportFormat::SavedModel) {
+        m_refused = true; // until a template maps
+        m_mappingSummary->clear();
+        if (m_template->text().trimmed().isEmpty()) {
+            m_mapping->clear();
+        } else if (auto plan = io::planSavedModelRequest(*m_artifact, request()); !plan) {
+            m_mapping->setPlainText(QString::fromStdString(plan.status().toString()));
+        } else {
+            m_refused = plan->refused();
+            QString text
+                = tr("%1 matched, %2 kept from the template, %3 missing, %4 mismatched, %5 by name only "
+                     "(fallbacks); %6 checkpoint tensors not needed.\n")
+                      .arg(plan->matched.size())
+                      .arg(plan->kept.size())
+                      .arg(plan->missing.size())
+                      .arg(plan->mismatched.size())
+                      .arg(plan->fallback.size())
+                      .arg(plan->unused.size());
+            m_mappingSummary->setText(text.trimmed());
+            text.clear();
+            if (m_refused) text += tr("Refused:\n") + QString::fromStdString(plan->refusalText());
+            auto line = [&](const char* what, const io::SavedModelVariable& v) {
+                text += QStringLiteral("%1  %2  <-  %3  (%4)\n")
+                            .arg(tr(what), QString::fromStdString(v.templateKey),
+                                v.checkpointKey.empty() ? tr("(none)")
+                                                        : QString::fromStdString(v.checkpointKey),
+                                QString::fromStdString(v.method.empty() ? v.templateType : v.method));
+            };
+            for (const auto& v : plan->mismatched)
+                line(QT_TR_NOOP("mismatched"), v);
+            for (const auto& v : plan->missing)
+                line(QT_TR_NOOP("missing"), v);
+            for (const auto& v : plan->matched)
+                line(QT_TR_NOOP("matched"), v);
+            for (const auto& v : plan->kept)
+                line(QT_TR_NOOP("kept"), v);
+            m_mapping->setPlainText(text);
+        }
+    }
+    m_export->setEnabled(!m_out->text().isEmpty() && !m_refused);
 }
 
 void ExportDialog::browse()
@@ -172,6 +271,8 @@ io::ExportRequest ExportDialog::request() const
     r.names = m_names->currentIndex() == 1 ? io::ExportNames::Path : io::ExportNames::Key;
     r.skipUnsupported = m_skip->isChecked();
     r.subset.stripOptimizer = c.stripOptimizer;
+    r.templatePath = m_template->text().trimmed().toStdString();
+    r.acceptFallback = m_acceptFallback->isChecked();
     return r;
 }
 

@@ -1,6 +1,8 @@
-// File > Export…: what to export (the whole checkpoint as .npz, .safetensors or a smaller checkpoint
-// without optimizer state, or the selected tensor as .npy/.csv), names, output file and whether to
-// replace it. The export itself runs as a session job (status bar progress, Cancel) through
+// File > Export…: what to export (the whole checkpoint as .npz, .safetensors, a smaller checkpoint
+// without optimizer state or a SavedModel with a template, or the selected tensor as .npy/.csv), names,
+// output file and whether to replace it. For a SavedModel the mapping report (matched, kept, missing,
+// mismatched, fallbacks and how each was matched) is shown before anything is written, and a refusing mapping
+// disables Export. The export itself runs as a session job (status bar progress, Cancel) through
 // io::runExport, the same code as `tensorscope-cli export`.
 #pragma once
 
@@ -14,6 +16,7 @@ class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QLabel;
+class QPlainTextEdit;
 class QPushButton;
 
 namespace tscope::model {
@@ -30,11 +33,15 @@ public:
         std::shared_ptr<const io::Artifact> artifact, const QString& tensorKey, QWidget* parent = nullptr);
 
     io::ExportRequest request() const;
+    // Chooses "SavedModel (with a template)" with `templateDir` and shows its mapping (screenshots, tests).
+    void chooseSavedModel(const QString& templateDir);
     bool replaceExisting() const;
 
 private:
     void updateFields();
     void browse();
+    void browseTemplate();
+    void updateMapping(); // SavedModel: plans the mapping (indexes and object graphs only) and shows it
     io::ExportFormat format() const;
 
     std::shared_ptr<const io::Artifact> m_artifact;
@@ -46,6 +53,12 @@ private:
     QLineEdit* m_out = nullptr;
     QCheckBox* m_replace = nullptr;
     QLabel* m_note = nullptr;
+    QLineEdit* m_template = nullptr;
+    QPushButton* m_templateBrowse = nullptr;
+    QCheckBox* m_acceptFallback = nullptr;
+    QLabel* m_mappingSummary = nullptr;
+    QPlainTextEdit* m_mapping = nullptr;
+    bool m_refused = false;
     QPushButton* m_export = nullptr;
 };
 

@@ -94,13 +94,17 @@ void ScreenshotDriver::onOpened()
 
 void ScreenshotDriver::ready(int settleMs)
 {
-    if (m_view == QLatin1String("export")) { // the File > Export… dialog for the selected variable
+    // the File > Export… dialog for the selected variable; export-savedmodel: with the SavedModel choice and
+    // the template in TSCOPE_EXPORT_TEMPLATE
+    if (m_view == QLatin1String("export") || m_view == QLatin1String("export-savedmodel")) {
         auto artifact = m_window->session()->artifact();
         const int entry = artifact ? artifact->findEntry(m_variable.toStdString()) : -1;
         const QString key = entry >= 0 && artifact->bundle
             ? QString::fromStdString(artifact->bundle->entries()[static_cast<size_t>(entry)].key)
             : QString();
         auto* dialog = new ExportDialog(artifact, key, m_window);
+        if (m_view == QLatin1String("export-savedmodel"))
+            dialog->chooseSavedModel(qEnvironmentVariable("TSCOPE_EXPORT_TEMPLATE"));
         dialog->show();
         QTimer::singleShot(settleMs, this, [this, dialog] { grabWidgetAndQuit(dialog); });
         return;

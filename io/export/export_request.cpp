@@ -8,6 +8,8 @@
 #include "io/export/safetensors_writer.h"
 #include "io/export/tensor_select.h"
 
+#include <algorithm>
+
 namespace tscope::io {
 namespace {
 
@@ -81,7 +83,104 @@ Status exportTensor(
                                                : writeCsv(*part, request.out, options);
 }
 
+// OUT is a directory: it may not be (or lie inside) the template or the checkpoint's directory.
+Status checkSavedModelOutput(const ExportRequest& request, const BundleReader& input, bool replaceExisting)
+{
+    std::error_code ec;
+    const auto out = std::filesystem::weakly_canonical(std::filesystem::absolute(request.out), ec);
+    auto inside = [&](const std::filesystem::path& dir) {
+        const auto d
+            = std::filesystem::weakly_canonical(std::filesystem::absolute(dir.empty() ? "." : dir), ec);
+        auto [di, oi] = std::mismatch(d.begin(), d.end(), out.begin(), out.end());
+        return di == d.end();
+    };
+    auto within = [&](const std::filesystem::path& dir) {
+        const auto d
+            = std::filesystem::weakly_canonical(std::filesystem::absolute(dir.empty() ? "." : dir), ec);
+        auto [oi, di] = std::mismatch(out.begin(), out.end(), d.begin(), d.end());
+        return oi == out.end();
+    };
+    if (!request.templatePath.empty() && (inside(request.templatePath) || within(request.templatePath)))
+        return Status(ErrorCode::Io, "the output would overwrite the template (never overwritten)")
+            .withPath(request.out.string());
+    if (within(input.indexPath().parent_path()))
+        return Status(
+            ErrorCode::Io, "the output would replace the checkpoint's directory (never overwritten)")
+            .withPath(request.out.string());
+    if (std::filesystem::exists(request.out, ec) && !replaceExisting)
+        return Status(ErrorCode::Io, "the output exists (use --force to replace it)")
+            .withPath(request.out.string());
+    if (std::filesystem::exists(request.out, ec) && !std::filesystem::is_directory(request.out, ec))
+        return Status(ErrorCode::Io, "the output exists and is not a directory")
+            .withPath(request.out.string());
+    const auto dir = request.out.parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        return Status(ErrorCode::Io, "the output directory does not exist").withPath(dir.string());
+    return Status::ok();
+}
+
+struct OpenedTemplate {
+    std::shared_ptr<Artifact> artifact;
+    std::filesystem::path dir;
+};
+
+Result<OpenedTemplate> openTemplate(const ExportRequest& request)
+{
+    if (request.templatePath.empty())
+        return Status(ErrorCode::InvalidArgument, "savedmodel needs --template SM");
+    auto t = openArtifact(request.templatePath);
+    if (!t) return t.status();
+    const Artifact& a = **t;
+    if (a.location.kind != ArtifactKind::SavedModel || a.location.savedModelDir.empty())
+        return Status(ErrorCode::InvalidArgument, "the template is not a SavedModel directory")
+            .withPath(request.templatePath.string());
+    if (!a.bundle)
+        return a.bundleStatus.isOk() ? Status(ErrorCode::InvalidArgument, "the template has no variables")
+                                           .withPath(request.templatePath.string())
+                                     : a.bundleStatus;
+    return OpenedTemplate { *t, a.location.savedModelDir };
+}
+
+Result<SavedModelExportPlan> planWith(
+    const Artifact& checkpoint, const Artifact& templ, const ExportRequest& request)
+{
+    MappingOptions mo;
+    for (const auto& text : request.mapRules) {
+        auto rule = parseMappingRule(text);
+        if (!rule) return rule.status();
+        mo.rules.push_back(std::move(rule.value()));
+    }
+    return planSavedModelExport(*checkpoint.bundle, *templ.bundle, mo, request.acceptFallback);
+}
+
+Status exportSavedModel(
+    const Artifact& a, const ExportRequest& request, const ExportOptions& options, ExportResult& result)
+{
+    auto templ = openTemplate(request);
+    if (!templ) return templ.status();
+    auto plan = planWith(a, *templ->artifact, request);
+    if (!plan) return plan.status();
+    result.savedModel = plan.value();
+    if (plan->refused())
+        return Status(ErrorCode::InvalidArgument, "the mapping refuses this export:\n" + plan->refusalText());
+    SavedModelExportReport report;
+    TSCOPE_RETURN_IF_ERROR(writeSavedModelExport(
+        *a.bundle, *templ->artifact->bundle, templ->dir, *plan, request.out, options, report));
+    result.tensors = report.tensors;
+    result.bytes = report.bytes;
+    result.filesCopied = report.filesCopied;
+    return Status::ok();
+}
+
 } // namespace
+
+Result<SavedModelExportPlan> planSavedModelRequest(const Artifact& checkpoint, const ExportRequest& request)
+{
+    if (!checkpoint.bundle) return Status(ErrorCode::NotFound, "this artifact has no variables");
+    auto templ = openTemplate(request);
+    if (!templ) return templ.status();
+    return planWith(checkpoint, *templ->artifact, request);
+}
 
 const char* exportFormatName(ExportFormat format)
 {
@@ -96,12 +195,16 @@ const char* exportFormatName(ExportFormat format)
         return "npy";
     case ExportFormat::Csv:
         return "csv";
+    case ExportFormat::SavedModel:
+        return "savedmodel";
     }
     return "?";
 }
 
 std::vector<std::filesystem::path> exportOutputFiles(const ExportRequest& request, const BundleReader& bundle)
 {
+    if (request.format == ExportFormat::SavedModel)
+        return { request.out / "saved_model.pb", request.out / "variables" / "variables.index" };
     if (request.format != ExportFormat::Checkpoint) return { request.out };
     std::vector<std::filesystem::path> files;
     const int32_t n = bundle.header().numShards;
@@ -113,6 +216,8 @@ std::vector<std::filesystem::path> exportOutputFiles(const ExportRequest& reques
 
 Status checkExportOutputs(const ExportRequest& request, const BundleReader& input, bool replaceExisting)
 {
+    if (request.format == ExportFormat::SavedModel)
+        return checkSavedModelOutput(request, input, replaceExisting);
     const auto outputs = exportOutputFiles(request, input);
     std::vector<std::filesystem::path> inputs { input.indexPath() };
     for (int32_t i = 0; i < input.header().numShards; ++i)
@@ -149,6 +254,8 @@ Status runExport(const Artifact& artifact, const ExportRequest& request, const E
     case ExportFormat::Npy:
     case ExportFormat::Csv:
         return exportTensor(artifact, request, options, result);
+    case ExportFormat::SavedModel:
+        return exportSavedModel(artifact, request, options, result);
     }
     return Status(ErrorCode::InvalidArgument, "unknown export format");
 }

@@ -6,6 +6,7 @@
 #include "io/export/checkpoint_subset.h"
 #include "io/export/export_items.h"
 #include "io/export/export_options.h"
+#include "io/export/savedmodel_export.h"
 
 #include <filesystem>
 #include <optional>
@@ -14,7 +15,7 @@
 
 namespace tscope::io {
 
-enum class ExportFormat { Checkpoint, Npz, Safetensors, Npy, Csv };
+enum class ExportFormat { Checkpoint, Npz, Safetensors, Npy, Csv, SavedModel };
 const char* exportFormatName(ExportFormat format); // "checkpoint", "npz", ...
 
 struct ExportRequest {
@@ -25,6 +26,9 @@ struct ExportRequest {
     ExportNames names = ExportNames::Key; // npz/safetensors
     bool skipUnsupported = false; // npz/safetensors
     SubsetOptions subset; // checkpoint
+    std::filesystem::path templatePath; // savedmodel: the template SavedModel
+    std::vector<std::string> mapRules; // savedmodel: REGEX=REPLACEMENT, checkpoint key -> template key
+    bool acceptFallback = false; // savedmodel: write variables matched by name only
 };
 
 struct ExportResult {
@@ -33,6 +37,8 @@ struct ExportResult {
     std::vector<std::string> skipped; // "<key>: <reason>"
     std::optional<SubsetPlan> subset; // checkpoint
     bool noSuchVariable = false; // the NotFound was the requested variable
+    std::optional<SavedModelExportPlan> savedModel; // savedmodel: the mapping, also when it refused
+    uint64_t filesCopied = 0; // savedmodel: template files copied byte for byte
 };
 
 // The files an export writes (a checkpoint: its data shards and index).
@@ -43,6 +49,11 @@ std::vector<std::filesystem::path> exportOutputFiles(
 // files is refused even then, and the output directory must exist.
 Status checkExportOutputs(const ExportRequest& request, const BundleReader& input, bool replaceExisting);
 
+// savedmodel: the mapping between the checkpoint and the template, before anything is written (the GUI
+// shows it; runExport computes it again). Opens the template; reads only indexes and object graphs.
+Result<SavedModelExportPlan> planSavedModelRequest(const Artifact& checkpoint, const ExportRequest& request);
+
+// A savedmodel export whose mapping refuses returns InvalidArgument with result.savedModel->refused().
 Status runExport(const Artifact& artifact, const ExportRequest& request, const ExportOptions& options,
     ExportResult& result);
 

@@ -1,4 +1,4 @@
-// `export checkpoint|npz|safetensors|npy|csv`: writes what an artifact holds in another form
+// `export checkpoint|npz|safetensors|npy|csv|savedmodel`: writes what an artifact holds in another form
 // (tensorscope.export/1). The output is written under a temporary name in its directory and renamed into
 // place when complete; an existing output is replaced only with --force; the inputs are never written.
 #include "app/cli/command.h"
@@ -33,7 +33,9 @@ public:
     const char* name() const override { return "export"; }
     const char* summary() const override
     {
-        return "write a smaller checkpoint, .npz, .safetensors, or one tensor as .npy/.csv";
+        return "write a smaller checkpoint, a SavedModel from a template, .npz, .safetensors, or one tensor "
+               "as "
+               ".npy/.csv";
     }
 
     void addArguments(CLI::App& app) override
@@ -56,6 +58,16 @@ public:
         ckpt->add_option("--keep", m_keep, "keep only tensors whose key or object path matches (repeatable)")
             ->expected(1)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        auto* sm = common(app.add_subcommand("savedmodel",
+                              "a TF2 SavedModel: the template's graph, signatures and assets with the "
+                              "checkpoint's values (exit 6 when the mapping refuses)"),
+            "savedmodel", false);
+        sm->add_option("--template", m_template, "a SavedModel of the same model (the computation)")
+            ->required();
+        sm->add_option("--map", m_map, "REGEX=REPLACEMENT: checkpoint key -> template key (repeatable)")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        sm->add_flag("--accept-fallback", m_acceptFallback, "write variables matched by name only");
         for (const char* archive : { "npz", "safetensors" }) {
             auto* sub
                 = common(app.add_subcommand(archive,
@@ -98,6 +110,12 @@ public:
         io::Status s = io::runExport(*artifact, request, options, result);
         bar.finish();
         if (s.code() == io::ErrorCode::Cancelled) return context.reportCancelled();
+        if (result.savedModel && result.savedModel->refused()) {
+            context.err << "tensorscope-cli: the mapping refuses this export\n"
+                        << result.savedModel->refusalText();
+            if (m_json) report(context, request, result, {}, stale);
+            return kExitMappingRefused;
+        }
         if (!s.isOk())
             return context.reportError(s, result.noSuchVariable ? kExitNoSuchVariable : exitCodeFor(s));
         report(context, request, result, io::exportOutputFiles(request, *artifact->bundle), stale);
@@ -109,7 +127,7 @@ private:
     {
         io::ExportRequest r;
         for (auto f : { io::ExportFormat::Checkpoint, io::ExportFormat::Npz, io::ExportFormat::Safetensors,
-                 io::ExportFormat::Npy, io::ExportFormat::Csv })
+                 io::ExportFormat::Npy, io::ExportFormat::Csv, io::ExportFormat::SavedModel })
             if (m_mode == io::exportFormatName(f)) r.format = f;
         r.out = m_out;
         r.variable = m_variable;
@@ -118,6 +136,9 @@ private:
         r.skipUnsupported = m_skipUnsupported;
         r.subset.stripOptimizer = m_strip;
         r.subset.keep = m_keep;
+        r.templatePath = m_template;
+        r.mapRules = m_map;
+        r.acceptFallback = m_acceptFallback;
         return r;
     }
 
@@ -129,6 +150,10 @@ private:
         if (!m_json) {
             context.out << "wrote " << m_out << " (" << m_mode << "): " << w.tensors << " tensors, "
                         << w.bytes << " bytes";
+            if (w.savedModel)
+                context.out << "; " << w.savedModel->matched.size() << " variables matched, "
+                            << w.savedModel->unused.size() << " checkpoint tensors not needed, "
+                            << w.filesCopied << " template files copied";
             if (w.subset)
                 context.out << "; left out " << w.subset->droppedEntries << " tensors, "
                             << w.subset->droppedBytes << " bytes, " << w.subset->droppedObjects << " objects";
@@ -167,11 +192,63 @@ private:
             j.nullField("left_out");
         }
         j.field("stale_temporaries_removed", static_cast<int64_t>(stale));
+        if (w.savedModel) {
+            j.key("mapping");
+            writeMapping(j, *w.savedModel, w.filesCopied);
+        }
         j.endObject();
         context.out << "\n";
     }
 
+    static void writeVariable(json::JsonWriter& j, const io::SavedModelVariable& v)
+    {
+        j.beginObject();
+        j.field("template_key", v.templateKey);
+        j.field("template_type", v.templateType);
+        auto optional = [&](const char* k, const std::string& s) {
+            if (s.empty())
+                j.nullField(k);
+            else
+                j.field(k, s);
+        };
+        optional("checkpoint_key", v.checkpointKey);
+        optional("checkpoint_type", v.checkpointType);
+        optional("method", v.method);
+        optional("template_path", v.templatePath);
+        optional("checkpoint_path", v.checkpointPath);
+        optional("rule", v.rule);
+        j.endObject();
+    }
+
+    static void writeMapping(json::JsonWriter& j, const io::SavedModelExportPlan& plan, uint64_t filesCopied)
+    {
+        j.beginObject();
+        j.field("refused", plan.refused());
+        j.field("accept_fallback", plan.acceptFallback);
+        j.field("checkpoint_root", plan.checkpointRoot);
+        j.field("template_root", plan.templateRoot);
+        j.field("template_files_copied", filesCopied);
+        j.field("fingerprint", "left out");
+        for (auto [name, list] : { std::pair { "matched", &plan.matched }, { "fallback", &plan.fallback },
+                 { "missing", &plan.missing }, { "mismatched", &plan.mismatched }, { "kept", &plan.kept } }) {
+            j.key(name);
+            j.beginArray();
+            for (const auto& v : *list)
+                writeVariable(j, v);
+            j.endArray();
+        }
+        j.key("unused");
+        j.beginArray();
+        for (const auto& k : plan.unused)
+            j.value(k);
+        j.endArray();
+        j.endObject();
+    }
+
     std::string m_mode;
+    std::string m_template;
+    std::vector<std::string> m_map;
+    bool m_acceptFallback = false;
     std::string m_path;
     std::string m_variable;
     std::string m_out;
