@@ -1,6 +1,7 @@
 #include "io/tensor_encoding.h"
 
 #include "io/crc32c.h"
+#include "io/variant_encoding.h"
 #include "io/varint.h"
 
 #include <algorithm>
@@ -99,27 +100,10 @@ Result<std::vector<std::string>> decodeStringTensor(
 
 Status verifyVariantBytes(std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc)
 {
-    const std::byte* p = bytes.data();
-    const std::byte* end = p + bytes.size();
-    uint32_t c = 0;
-    for (uint64_t i = 0; i < count; ++i) {
-        uint64_t len = 0;
-        if (!readVarint64(p, end, len) || len > static_cast<uint64_t>(end - p)
-            || static_cast<uint64_t>(end - p) - len < 4)
-            return Status(
-                ErrorCode::Corrupt, "variant element " + std::to_string(i) + " runs past the stored bytes");
-        extendLe(c, len, 8);
-        c = crc32c::extend(c, p, len);
-        p += len;
-        uint32_t stored = 0;
-        std::memcpy(&stored, p, 4);
-        if (stored != crc32c::mask(c))
-            return Status(
-                ErrorCode::ChecksumMismatch, "variant element " + std::to_string(i) + " checksum mismatch");
-        c = crc32c::extend(c, p, 4);
-        p += 4;
-    }
-    if (crc32c::mask(c) != maskedCrc)
+    size_t consumed = 0;
+    auto c = walkVariantElements(bytes, count, consumed, [](std::span<const std::byte>) {});
+    if (!c) return c.status();
+    if (crc32c::mask(*c) != maskedCrc)
         return Status(ErrorCode::ChecksumMismatch, "variant tensor CRC32C mismatch");
     return Status::ok();
 }

@@ -19,9 +19,9 @@ uint32_t extendLength(uint32_t c, uint64_t len)
 
 } // namespace
 
-Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> bytes, uint64_t count)
+Result<uint32_t> walkVariantElements(std::span<const std::byte> bytes, uint64_t count, size_t& consumed,
+    const std::function<void(std::span<const std::byte>)>& onElement)
 {
-    std::vector<std::string> out;
     const std::byte* p = bytes.data();
     const std::byte* end = p + bytes.size();
     uint32_t c = 0;
@@ -32,7 +32,7 @@ Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> 
             return Status(
                 ErrorCode::Corrupt, "variant element " + std::to_string(i) + " runs past the stored bytes");
         c = crc32c::extend(extendLength(c, len), p, len);
-        out.emplace_back(reinterpret_cast<const char*>(p), len);
+        onElement({ p, static_cast<size_t>(len) });
         p += len;
         uint32_t stored = 0;
         std::memcpy(&stored, p, 4);
@@ -42,7 +42,20 @@ Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> 
         c = crc32c::extend(c, p, 4);
         p += 4;
     }
-    if (p != end) return Status(ErrorCode::Corrupt, "variant tensor has bytes after its last element");
+    consumed = static_cast<size_t>(p - bytes.data());
+    return c;
+}
+
+Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> bytes, uint64_t count)
+{
+    std::vector<std::string> out;
+    size_t consumed = 0;
+    auto walked = walkVariantElements(bytes, count, consumed, [&out](std::span<const std::byte> payload) {
+        out.emplace_back(reinterpret_cast<const char*>(payload.data()), payload.size());
+    });
+    if (!walked) return walked.status();
+    if (consumed != bytes.size())
+        return Status(ErrorCode::Corrupt, "variant tensor has bytes after its last element");
     return out;
 }
 

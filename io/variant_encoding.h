@@ -7,11 +7,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace tscope::io {
+
+// Walks the `count` elements at the start of `bytes`, checking each element's checksum, and hands each
+// payload to `onElement`. Returns the running CRC (unmasked) over everything walked, and through
+// `consumed` how many bytes that was. The one parser behind decoding and verifying.
+Result<uint32_t> walkVariantElements(std::span<const std::byte> bytes, uint64_t count, size_t& consumed,
+    const std::function<void(std::span<const std::byte>)>& onElement);
 
 // The serialized element payloads of a variant tensor's stored bytes, every element checksum verified.
 Result<std::vector<std::string>> decodeVariantTensor(std::span<const std::byte> bytes, uint64_t count);

@@ -5,6 +5,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
+#include "cli_runner.h"
 #include "tscope_version.h"
 
 #include <QTest>
@@ -16,22 +17,8 @@ using namespace tscope::cli;
 
 namespace {
 
-struct Run {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-Run cli(std::vector<std::string> args)
-{
-    args.insert(args.begin(), "tensorscope-cli");
-    std::vector<const char*> argv;
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = runCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
-    return { code, out.str(), err.str() };
-}
+using test::cli;
+using test::Run;
 
 const std::string kCheckpoint = std::string(TSCOPE_FIXTURES_DIR) + "/tf215/ckpt_train_adam/train/ckpt-1";
 const std::string kBias = "model/layer_with_weights-0/bias"; // a 1-D variable of that checkpoint

@@ -5,6 +5,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/text_output.h"
+#include "cli_runner.h"
 #include "hostile_generators.h"
 #include "io/guarded_read.h"
 
@@ -28,22 +29,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-Run cli(std::vector<std::string> args)
-{
-    args.insert(args.begin(), "tensorscope-cli");
-    std::vector<const char*> argv;
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = runCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
-    return { code, out.str(), err.str() };
-}
+using test::cli;
+using test::Run;
 
 // The CLI as its own process: exit code, stdout bytes, peak RSS (KiB) and wall time.
 struct ProcessRun {
