@@ -245,7 +245,10 @@ bool VariableFilterProxy::setShapePattern(const QString& raw)
         m_hasShape = ok && !m_shape.isEmpty();
         if (!ok) m_shape.clear();
     }
-    if (had != m_hasShape || oldRank != m_rank || oldShape != m_shape) refilter();
+    // std::equal, not QList's operator==: Qt 6.4 passes a null pointer to memcmp for an empty list that
+    // never allocated (undefined behaviour, reported by UBSan).
+    const bool sameShape = std::equal(oldShape.begin(), oldShape.end(), m_shape.begin(), m_shape.end());
+    if (had != m_hasShape || oldRank != m_rank || !sameShape) refilter();
     return ok;
 }
 
