@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <ostream>
 
 namespace tscope::cli {
@@ -101,13 +102,26 @@ void writeJson(const std::vector<RunResult>& runs, std::ostream& out)
     w.endObject();
 }
 
+// A step's time for people: UTC, to the second (JSON keeps the exact seconds since the epoch). The same
+// for every user and time zone.
+std::string utcTime(double secondsSinceEpoch)
+{
+    if (!std::isfinite(secondsSinceEpoch)) return "unknown time";
+    const auto t = static_cast<std::time_t>(std::floor(secondsSinceEpoch));
+    std::tm tm {};
+    if (!gmtime_r(&t, &tm)) return "unknown time";
+    char text[32];
+    if (std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) return "unknown time";
+    return text;
+}
+
 void writeText(const std::vector<RunResult>& runs, std::ostream& out)
 {
     for (const auto& r : runs) {
         out << "run " << (r.run.directory / r.run.name).string() << (r.run.current ? "  (current)" : "")
             << ": " << r.run.steps.size() << " steps\n";
         for (const auto& s : r.run.steps)
-            out << "  " << s.prefix.filename().string() << "  t=" << io::formatDouble(s.timestamp)
+            out << "  " << s.prefix.filename().string() << "  " << utcTime(s.timestamp)
                 << (s.timestampFromStateFile ? "" : " (file time)") << "\n";
         for (const auto& v : r.series) {
             out << "  " << v.key << "  " << io::dtypeName(v.dtype) << io::shapeToString(v.shape) << "\n";
