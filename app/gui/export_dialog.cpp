@@ -18,7 +18,9 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace tscope::app {
 namespace {
@@ -156,6 +158,13 @@ void ExportDialog::updateFields()
     m_acceptFallback->setEnabled(savedModel);
     m_mapping->setVisible(savedModel);
     m_mappingSummary->setVisible(savedModel);
+    if (savedModel) {
+        // Mapping lines pair two checkpoint keys: room for ~130 characters, within the screen.
+        const int wanted = m_mapping->fontMetrics().averageCharWidth() * 130;
+        const QScreen* s = screen();
+        const int room = s ? s->availableGeometry().width() * 9 / 10 : wanted;
+        if (width() < std::min(wanted, room)) resize(std::min(wanted, room), height());
+    }
     // A default output next to the input, named after it.
     const QFileInfo input(
         QString::fromStdString(m_artifact->bundle ? m_artifact->bundle->prefix().string() : ""));
