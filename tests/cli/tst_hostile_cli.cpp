@@ -8,6 +8,7 @@
 #include "cli_runner.h"
 #include "hostile_generators.h"
 #include "io/guarded_read.h"
+#include "io/shard_rewriter.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -254,21 +255,7 @@ private slots:
         const Run reference = cli({ "stats", prefix, "a", "--json" });
         QCOMPARE(reference.exitCode, 0);
 
-        std::atomic<bool> stop { false };
-        std::atomic<int> rewrites { 0 };
-        std::thread rewriter([&] {
-            const int fd = ::open(data.c_str(), O_WRONLY);
-            unsigned k = 0;
-            while (!stop) {
-                // In place: the same inode the readers have mapped shrinks, then grows back.
-                if (ftruncate(fd, static_cast<off_t>((k++ % 4) * good.size() / 8)) != 0) break;
-                if (pwrite(fd, good.data(), good.size(), 0) != static_cast<ssize_t>(good.size())) break;
-                ++rewrites;
-                // Intact for a while, so that reads start on a whole file and some meet the next cut.
-                std::this_thread::sleep_for(std::chrono::milliseconds(3));
-            }
-            ::close(fd);
-        });
+        tscope::test::ShardRewriter rewriter(data, good, 8, std::chrono::milliseconds(3));
         const unsigned long faultsBefore = tscope::io::guardedFaultCount();
         int correct = 0, clearErrors = 0;
         for (int i = 0; i < 300; ++i) {
@@ -285,10 +272,9 @@ private slots:
                 ++clearErrors;
             }
         }
-        stop = true;
-        rewriter.join();
+        const int rewrites = rewriter.stop();
         qInfo("300 reads under %d rewrites: %d correct, %d clear errors, %lu faults caught by the guard",
-            rewrites.load(), correct, clearErrors, tscope::io::guardedFaultCount() - faultsBefore);
+            rewrites, correct, clearErrors, tscope::io::guardedFaultCount() - faultsBefore);
         QCOMPARE(correct + clearErrors, 300);
     }
 

@@ -6,6 +6,7 @@
 #include "io/bundle_writer.h"
 #include "io/crc32c.h"
 #include "io/guarded_read.h"
+#include "io/shard_rewriter.h"
 #include "model/items/value_table_model.h"
 #include "model/kernels/histogram.h"
 #include "model/kernels/plane_selection.h"
@@ -126,19 +127,7 @@ private slots:
         const auto reference = model::analyzeTensor(**artifact, ref, 32, cancel);
         QVERIFY(reference.status.isOk());
 
-        std::atomic<bool> stop { false };
-        std::atomic<int> rewrites { 0 };
-        std::thread rewriter([&] {
-            const int fd = ::open(data.c_str(), O_WRONLY);
-            unsigned k = 0;
-            while (!stop) {
-                if (ftruncate(fd, static_cast<off_t>((k++ % 4) * good.size() / 4)) != 0) break;
-                if (pwrite(fd, good.data(), good.size(), 0) != static_cast<ssize_t>(good.size())) break;
-                ++rewrites;
-                std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            }
-            ::close(fd);
-        });
+        tscope::test::ShardRewriter rewriter(data, good, 4, std::chrono::milliseconds(2));
         int correct = 0, errors = 0;
         for (int i = 0; i < 300; ++i) {
             const auto a = model::analyzeTensor(**artifact, ref, 32, cancel);
@@ -153,10 +142,8 @@ private slots:
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-        stop = true;
-        rewriter.join();
-        qInfo("300 analyses under %d in-place rewrites: %d correct, %d Truncated", rewrites.load(), correct,
-            errors);
+        const int rewrites = rewriter.stop();
+        qInfo("300 analyses under %d in-place rewrites: %d correct, %d Truncated", rewrites, correct, errors);
         QCOMPARE(correct + errors, 300);
     }
 };
