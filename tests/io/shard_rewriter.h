@@ -1,6 +1,6 @@
-// Rewrites a file in place from a background thread, as a training job rewriting a shard under a reader would:
-// the same inode shrinks to a cut (k % 4 eighths or quarters of its size), gets its bytes back, stays intact
-// for a pause, and again, until destroyed. Used by the changing-file tests of every layer.
+// Rewrites a file in place from a background thread, as a training job rewriting a shard under a reader
+// would: the same inode shrinks to a cut (k % 4 eighths or quarters of its size), gets its bytes back, stays
+// intact for a pause, and again, until destroyed. Used by the changing-file tests of every layer.
 #pragma once
 
 #include <atomic>
