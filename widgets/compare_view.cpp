@@ -2,6 +2,7 @@
 
 #include "io/element.h"
 #include "model/items/diff_tree_model.h"
+#include "widgets/heatmap_view.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -104,6 +105,9 @@ CompareView::CompareView(QWidget* parent)
     m_diffPlot->setObjectName(QStringLiteral("diffHistogram"));
     styleForPalette(m_diffPlot, palette());
 
+    m_heatmap = new HeatmapView(this);
+    m_heatmap->setObjectName(QStringLiteral("diffHeatmap"));
+
     auto* grids = new QWidget(this);
     auto* gridsLayout = new QVBoxLayout(grids);
     m_gridNote = new QLabel(grids);
@@ -129,6 +133,7 @@ CompareView::CompareView(QWidget* parent)
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_plot, tr("&Histograms"));
     m_tabs->addTab(m_diffPlot, tr("Histogram of &b − a"));
+    m_tabs->addTab(m_heatmap, tr("Heat&map of b − a"));
     m_tabs->addTab(grids, tr("&Values"));
 
     m_stats = new QTableWidget(0, 2, this);
@@ -193,7 +198,7 @@ void CompareView::setModel(QAbstractItemModel* model)
 bool CompareView::showDetailsTab(const QString& name)
 {
     const QStringList names { QStringLiteral("histograms"), QStringLiteral("difference"),
-        QStringLiteral("values") };
+        QStringLiteral("heatmap"), QStringLiteral("values") };
     const int i = static_cast<int>(names.indexOf(name));
     if (i < 0) return false;
     m_tabs->setCurrentIndex(i);
@@ -243,6 +248,13 @@ void CompareView::showDifference(const std::optional<model::PairDifference>& dif
     m_diffPlot->graph(0)->setData(x, y, true);
     m_diffPlot->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     m_diffPlot->replot();
+    if (difference) {
+        const auto& g = difference->grid;
+        m_heatmap->setPlane(std::make_shared<model::PlaneData>(difference->heatmap),
+            tr("row (of %1)").arg(g.totalRows), tr("column (last dimension, %1)").arg(g.totalCols));
+    } else {
+        m_heatmap->clear(tr("b − a needs both sides with the same numeric dtype and shape."));
+    }
 
     // Changed cells: the highlight colour at low alpha reads on light and dark palettes.
     QColor mark = palette().color(QPalette::Highlight);

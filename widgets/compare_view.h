@@ -1,7 +1,8 @@
 // The compare view: the aligned tree of two artifacts (status and metric columns, sortable, "changed
 // only" and "hide optimizer state" filters), a summary line, and for the selected pair both histograms
 // overlaid on the same bins with a legend, the histogram of b−a, the value grids of a, b and b−a on the
-// same slice with changed cells highlighted, both statistics side by side and the pair's metrics. It only
+// same slice with changed cells highlighted, a heatmap of b−a over the whole tensor (seen as a matrix over
+// its last dimension), both statistics side by side and the pair's metrics. It only
 // shows models and result structs; the window (app/gui/compare_window) computes them.
 #pragma once
 
@@ -23,6 +24,8 @@ class QTreeView;
 
 namespace tscope::ui {
 
+class HeatmapView;
+
 // What the details pane shows for one pair; the histograms share their edges.
 struct PairDetails {
     QString keyA, keyB;
@@ -43,10 +46,12 @@ public:
     void setSummary(const QString& html);
     void setPairDetails(const PairDetails& details);
     void setPairMessage(const QString& message); // busy or nothing selected
-    // The details tab: "histograms", "difference" (of b−a) or "values" (grids); false when unknown.
+    // The details tab: "histograms", "difference" (histogram of b−a), "heatmap" (of b−a) or "values"
+    // (grids); false when unknown.
     bool showDetailsTab(const QString& name);
 
     QTreeView* tree() const { return m_tree; }
+    HeatmapView* differenceHeatmap() const { return m_heatmap; }
     QCheckBox* changedOnly() const { return m_changedOnly; }
     QCheckBox* hideOptimizer() const { return m_hideOptimizer; }
 
@@ -65,6 +70,7 @@ private:
     QTabWidget* m_tabs;
     QCustomPlot* m_plot;
     QCustomPlot* m_diffPlot; // histogram of b−a
+    HeatmapView* m_heatmap; // b−a
     QTableWidget* m_grids[3]; // a, b, b−a on the same slice
     QLabel* m_gridNote;
     QTableWidget* m_stats;

@@ -108,6 +108,8 @@ bool usable(const model::SeriesPoint& p)
 
 RunView::RunView(QWidget* parent)
     : QWidget(parent)
+    , m_runs(new QComboBox(this))
+    , m_runsLabel(new QLabel(tr("&Run:"), this))
     , m_steps(new QTableView(this))
     , m_compare(new QPushButton(tr("&Compare Selected Steps"), this))
     , m_filter(new QLineEdit(this))
@@ -136,6 +138,15 @@ RunView::RunView(QWidget* parent)
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
+    // Two Savers writing into one directory give two runs; the chooser switches between them.
+    auto* runRow = new QHBoxLayout;
+    m_runsLabel->setBuddy(m_runs);
+    m_runs->setToolTip(tr("This directory holds several runs (checkpoint prefixes); pick the one to show"));
+    runRow->addWidget(m_runsLabel);
+    runRow->addWidget(m_runs, 1);
+    leftLayout->addLayout(runRow);
+    m_runs->hide();
+    m_runsLabel->hide();
     auto* stepsLabel = new QLabel(tr("&Steps"), left);
     stepsLabel->setBuddy(m_steps);
     leftLayout->addWidget(stepsLabel);
@@ -191,6 +202,7 @@ RunView::RunView(QWidget* parent)
     connect(m_variables, &QListWidget::itemSelectionChanged, this,
         [this] { emit variablesSelected(selectedVariables()); });
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this] { replot(); });
+    connect(m_runs, &QComboBox::activated, this, [this](int i) { emit runChosen(m_runs->itemText(i)); });
     connect(m_compare, &QPushButton::clicked, this, [this] {
         const auto rows = m_steps->selectionModel()->selectedRows();
         if (rows.size() != 2) return;
@@ -208,6 +220,16 @@ void RunView::setStepModel(QAbstractItemModel* model)
         &RunView::updateCompareButton);
     connect(
         model, &QAbstractItemModel::rowsInserted, m_steps, [this] { m_steps->resizeColumnsToContents(); });
+}
+
+void RunView::setRuns(const QStringList& names, const QString& current)
+{
+    QSignalBlocker block(m_runs);
+    m_runs->clear();
+    m_runs->addItems(names);
+    m_runs->setCurrentIndex(static_cast<int>(names.indexOf(current)));
+    m_runs->setVisible(names.size() > 1);
+    m_runsLabel->setVisible(names.size() > 1);
 }
 
 void RunView::updateCompareButton()

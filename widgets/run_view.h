@@ -1,4 +1,5 @@
-// The training run view: the step list (step, time, file), the variables of the last step (several can be
+// The training run view: a chooser of the directory's runs (shown when it holds several prefixes), the
+// step list (step, time, file), the variables of the last step (several can be
 // selected, with a filter), a plot of one metric of the selected variables against the step (L2 norm,
 // mean, std, max |value|, or all four of one variable), and the per-layer "update ratio" plot
 // (rel_change from the previous step, log y axis). Only shows models and series; the window
@@ -29,6 +30,9 @@ public:
     explicit RunView(QWidget* parent = nullptr);
 
     void setStepModel(QAbstractItemModel* model); // a model::StepListModel
+    // The runs (prefixes) of the directory and the one shown; the chooser is hidden for a single run.
+    void setRuns(const QStringList& names, const QString& current);
+    QComboBox* runChooser() const { return m_runs; }
     void setVariables(const QStringList& keys); // keeps the selection of keys still present
     void selectVariables(const QStringList& keys);
     QStringList selectedVariables() const;
@@ -43,6 +47,7 @@ public:
 
 signals:
     void variablesSelected(const QStringList& keys);
+    void runChosen(const QString& name);
     // Two step rows picked (the older first).
     void compareRequested(int rowA, int rowB);
 
@@ -50,6 +55,8 @@ private:
     void replot();
     void updateCompareButton();
 
+    QComboBox* m_runs;
+    QLabel* m_runsLabel;
     QTableView* m_steps;
     QPushButton* m_compare;
     QLineEdit* m_filter;

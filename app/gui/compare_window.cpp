@@ -26,6 +26,8 @@ namespace tscope::app {
 struct CompareWindow::Opened {
     std::shared_ptr<const io::Artifact> a, b;
     model::ArtifactDiff plan;
+    std::optional<model::FitReport> fit;
+    bool fitReversed = false;
     io::Status error;
 };
 
@@ -94,6 +96,10 @@ void CompareWindow::start()
             out->a = *ra;
             out->b = *rb;
             out->plan = model::planDiff(out->a->bundle.get(), out->b->bundle.get());
+            // Which fits which: a SavedModel is what a checkpoint is restored into.
+            out->fitReversed = out->a->savedModel.has_value() && !out->b->savedModel.has_value();
+            out->fit
+                = out->fitReversed ? model::checkFit(*out->b, *out->a) : model::checkFit(*out->a, *out->b);
             return out;
         },
         [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
@@ -108,6 +114,8 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     }
     m_a = opened->a;
     m_b = opened->b;
+    m_fit = opened->fit;
+    m_fitReversed = opened->fitReversed;
     m_model->setDiff(m_a, m_b, opened->plan);
     m_view->tree()->expandToDepth(1);
     updateSummary();
@@ -165,7 +173,54 @@ void CompareWindow::updateSummary()
                            .arg(m_pathA.toHtmlEscaped(), m_pathB.toHtmlEscaped(), how)
                            .arg(diff.rows.size())
                            .arg(parts.join(QStringLiteral(", ")),
-                               m_metricsDone ? tr("; elements changed: %1").arg(elements) : QString()));
+                               (m_metricsDone ? tr("; elements changed: %1").arg(elements) : QString())
+                                   + (m_fit ? QStringLiteral("<br>") + fitVerdict() : QString())));
+}
+
+QString CompareWindow::fitVerdict() const
+{
+    if (!m_fit || !m_a || !m_b) return {};
+    const auto& r = *m_fit;
+    const io::Artifact& ckpt = m_fitReversed ? *m_b : *m_a;
+    const io::Artifact& target = m_fitReversed ? *m_a : *m_b;
+    const QString c = m_fitReversed ? QStringLiteral("B") : QStringLiteral("A");
+    const QString t = m_fitReversed ? QStringLiteral("A") : QStringLiteral("B");
+    auto key = [](const io::Artifact& art, int i) {
+        return QString::fromStdString(art.bundle->entries()[static_cast<size_t>(i)].key).toHtmlEscaped();
+    };
+    auto firstFew = [](const QStringList& names) { // at most three names, then "…"
+        return names.size() <= 3 ? names.join(QStringLiteral(", "))
+                                 : names.mid(0, 3).join(QStringLiteral(", ")) + QStringLiteral(", …");
+    };
+    if (r.fits())
+        return tr(
+            "<b>%1 fits %2</b>: every one of %2's %3 variables has a match in %1 with the same dtype and "
+            "shape (%4 more in %1, e.g. optimizer state, not needed).")
+            .arg(c, t)
+            .arg(r.targetVariables)
+            .arg(r.unexpected.size());
+    QStringList parts;
+    if (!r.missing.empty()) {
+        QStringList names;
+        for (int j : r.missing)
+            names << key(target, j);
+        parts
+            << tr("%1 of %2's variables missing in %3 (%4)").arg(r.missing.size()).arg(t, c, firstFew(names));
+    }
+    if (!r.mismatched.empty()) {
+        QStringList names;
+        for (const auto& m : r.mismatched) {
+            const auto& ea = ckpt.bundle->entries()[static_cast<size_t>(m.match.a)];
+            const auto& eb = target.bundle->entries()[static_cast<size_t>(m.match.b)];
+            names << QStringLiteral("%1: %2 vs %3")
+                         .arg(key(target, m.match.b),
+                             QString::fromStdString(io::dtypeName(ea.dtype) + io::shapeToString(ea.shape)),
+                             QString::fromStdString(io::dtypeName(eb.dtype) + io::shapeToString(eb.shape)));
+        }
+        parts << tr("%1 with another dtype or shape (%2)").arg(r.mismatched.size()).arg(firstFew(names));
+    }
+    return tr("<b>%1 does not fit %2</b> (a restore would fail): %3.")
+        .arg(c, t, parts.join(QStringLiteral("; ")));
 }
 
 void CompareWindow::showPair(int diffRow)

@@ -1,14 +1,18 @@
 // The compare window (File > Compare…, `tensorscope --compare A B`): opens both artifacts in the
 // background, shows the mapping engine's rows at once (statuses from metadata), fills the metrics in a
 // job with progress and cancel (status bar), and computes the selected pair's statistics and shared-bin
-// histograms in another keyed job. Screenshots (`--screenshot`) wait for the metrics and the pair.
+// histograms in another keyed job. The summary also says whether one side fits the other as a restore
+// target (model::checkFit, as `tensorscope-cli check`): a SavedModel is the target, else B. Screenshots
+// (`--screenshot`) wait for the metrics and the pair.
 #pragma once
 
 #include "io/artifact.h"
 #include "model/compare/artifact_diff.h"
+#include "model/compare/checkpoint_fit.h"
 
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 namespace tscope::model {
 class DiffFilterProxy;
@@ -28,6 +32,10 @@ class CompareWindow : public QMainWindow {
 public:
     CompareWindow(QString pathA, QString pathB, QWidget* parent = nullptr);
     ~CompareWindow() override;
+
+    // Whether the checkpoint side fits the target side (set once both are open), and that verdict as text.
+    const std::optional<model::FitReport>& fit() const { return m_fit; }
+    QString fitVerdict() const;
 
     // Saves a screenshot once the metrics are in and `select` (a key of A or B; empty: the pair that
     // moved most) is shown, then quits the application.
@@ -53,6 +61,8 @@ private:
     model::DiffFilterProxy* m_proxy;
     ui::CompareView* m_view;
     bool m_metricsDone = false;
+    std::optional<model::FitReport> m_fit;
+    bool m_fitReversed = false; // the checkpoint is B and the target A (A is a SavedModel, B is not)
     QString m_screenshotFile, m_screenshotSelect;
 };
 

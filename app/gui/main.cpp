@@ -3,6 +3,7 @@
 #include "app/gui/compare_window.h"
 #include "app/gui/dark_palette.h"
 #include "app/gui/main_window.h"
+#include "app/gui/run_step_reporter.h"
 #include "app/gui/run_window.h"
 #include "app/gui/screenshot_driver.h"
 #include "app/gui/single_instance.h"
@@ -54,7 +55,8 @@ int main(int argc, char** argv)
         QStringLiteral(
             "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap; "
             "export (the File > Export… dialog); with --verify also problems (the problems dialog) or "
-            "verifying (the status bar mid-way)."),
+            "verifying (the status bar mid-way); with --compare the pair tab: histograms, difference, "
+            "heatmap or values."),
         QStringLiteral("VIEW"));
     QCommandLineOption verify(QStringLiteral("verify"),
         QStringLiteral("With --screenshot: run Tools > Verify Checksums and shoot its result."));
@@ -69,6 +71,10 @@ int main(int argc, char** argv)
                        "--screenshot, --select names the variables to plot (comma-separated)."),
         QStringLiteral("DIR"));
     parser.addOption(run);
+    QCommandLineOption reportSteps(QStringLiteral("report-steps"),
+        QStringLiteral("With --run: print the step list as a JSON line on stdout at every change (tests)."));
+    reportSteps.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(reportSteps);
     QCommandLineOption filter(QStringLiteral("filter"),
         QStringLiteral("With --screenshot: type TEXT into the variable filter first."),
         QStringLiteral("TEXT"));
@@ -95,7 +101,7 @@ int main(int argc, char** argv)
         if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
         tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
         window.show();
-        // --view histograms|difference|values picks the pair details tab.
+        // --view histograms|difference|heatmap|values picks the pair details tab.
         if (parser.isSet(view)) {
             auto* compareView = window.findChild<tscope::ui::CompareView*>();
             if (!compareView || !compareView->showDetailsTab(parser.value(view))) parser.showHelp(2);
@@ -108,6 +114,7 @@ int main(int argc, char** argv)
     if (parser.isSet(run)) {
         tscope::app::RunWindow window(parser.value(run));
         window.show();
+        if (parser.isSet(reportSteps)) new tscope::app::RunStepReporter(&window, stdout);
         if (parser.isSet(screenshot))
             window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
         return app.exec();

@@ -4,6 +4,7 @@
 #include "app/gui/compare_window.h"
 #include "app/gui/export_dialog.h"
 #include "app/gui/run_window.h"
+#include "io/run/training_run.h"
 #include "model/items/artifact_summary.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_title.h"
@@ -158,9 +159,19 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_pages->isTabEnabled(TensorTab) && m_pages->currentIndex() != TensorTab)
             m_pages->setCurrentIndex(TensorTab);
     });
-    // The Summary lists a training run's checkpoints as links: a click opens that checkpoint.
+    // The Summary lists a training run's checkpoints as links: a click opens that checkpoint; "#compare"
+    // links compare it with the shown one, the "#run" link opens the run view on the directory.
     connect(m_summary, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
-        if (url.isLocalFile()) openPath(url.toLocalFile());
+        if (!url.isLocalFile()) return;
+        if (url.fragment() == QLatin1String("compare")) {
+            compareWithShown(url.toLocalFile());
+        } else if (url.fragment() == QLatin1String("run")) {
+            auto* window = new RunWindow(url.toLocalFile());
+            window->setAttribute(Qt::WA_DeleteOnClose);
+            window->show();
+        } else {
+            openPath(url.toLocalFile());
+        }
     });
     connect(m_inspector->histogram(), &ui::HistogramPlot::binsChanged, this,
         [this](int bins) { m_settings.setHistogramBins(bins); });
@@ -591,9 +602,49 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
     if (event->mimeData()->hasUrls()) event->acceptProposedAction();
 }
 
+QMainWindow* MainWindow::compareWithShown(const QString& other)
+{
+    auto artifact = m_session->artifact();
+    if (!artifact) return nullptr;
+    // Two steps of one run compare older → newer (b − a is the update), whichever was clicked.
+    QString shown = m_session->path(), with = other;
+    const auto& prefix = artifact->location.checkpointPrefix;
+    if (!prefix.empty()) {
+        shown = QString::fromStdString(prefix.string() + ".index");
+        const auto stepShown = io::splitStepNumber(prefix.filename().string());
+        QString otherName = QFileInfo(other).fileName(); // a prefix, its .index or a data shard
+        if (otherName.endsWith(QLatin1String(".index")))
+            otherName.chop(6);
+        else if (const auto shard = otherName.indexOf(QLatin1String(".data-")); shard > 0)
+            otherName.truncate(shard);
+        const auto o = io::splitStepNumber(otherName.toStdString());
+        if (stepShown.first == o.first && stepShown.second && o.second && *o.second < *stepShown.second)
+            std::swap(shown, with);
+    }
+    auto* window = new CompareWindow(shown, with);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
 void MainWindow::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
+    // Ctrl (Cmd on macOS) while dropping: compare the dropped artifact with the shown one; two artifacts
+    // dropped together: compare them with each other.
+    const bool compare = event->modifiers().testFlag(Qt::ControlModifier) && m_session->artifact();
+    if (urls.size() == 2 && urls[0].isLocalFile() && urls[1].isLocalFile()) {
+        auto* window = new CompareWindow(urls[0].toLocalFile(), urls[1].toLocalFile());
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->show();
+        event->acceptProposedAction();
+        return;
+    }
+    if (compare && !urls.isEmpty() && urls.first().isLocalFile()) {
+        compareWithShown(urls.first().toLocalFile());
+        event->acceptProposedAction();
+        return;
+    }
     if (!urls.isEmpty() && urls.first().isLocalFile()) {
         openPath(urls.first().toLocalFile());
         event->acceptProposedAction();

@@ -49,6 +49,8 @@ public:
     ~MainWindow() override;
 
     void openPath(const QString& path);
+    // Opens a compare window: the shown artifact as A, `other` as B (a Ctrl-drop, a Summary link).
+    QMainWindow* compareWithShown(const QString& other);
     void openDemo();
     void selectWhenOpen(const QString& variable); // --select VAR: selects it once the artifact is open
     void fitToScreen(); // shrinks and moves the window onto the available screen area

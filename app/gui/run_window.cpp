@@ -24,6 +24,7 @@ struct RunWindow::Computed {
     std::map<std::string, std::shared_ptr<io::Artifact>> opened; // every step, opened
     std::vector<model::VariableSeries> series;
     QStringList variables; // of the last step, when listed
+    std::string listedFrom; // that last step's prefix
     QStringList requested;
     io::Status error;
 };
@@ -66,6 +67,7 @@ RunWindow::RunWindow(const QString& path, QWidget* parent)
     connect(m_watcher, &model::RunWatcher::scanFailed, this,
         [this](const QString& message) { statusBar()->showMessage(message); });
     connect(m_view, &ui::RunView::variablesSelected, this, &RunWindow::showSeries);
+    connect(m_view, &ui::RunView::runChosen, this, &RunWindow::showRun);
     connect(m_view, &ui::RunView::compareRequested, this, [this](int a, int b) {
         const auto& steps = m_stepModel->steps();
         if (a < 0 || b >= static_cast<int>(steps.size())) return;
@@ -75,13 +77,37 @@ RunWindow::RunWindow(const QString& path, QWidget* parent)
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->show();
     });
-    m_watcher->watch(std::filesystem::path(QFileInfo(path).absoluteFilePath().toStdString()));
+    const std::filesystem::path input(QFileInfo(path).absoluteFilePath().toStdString());
+    std::error_code ec;
+    m_directory = std::filesystem::is_directory(input, ec) ? input : input.parent_path();
+    m_watcher->watch(input);
     if (m_stepModel->steps().empty())
         m_view->setMessage(
             tr("No complete checkpoint in %1 yet; watching for new ones.").arg(path.toHtmlEscaped()));
 }
 
 RunWindow::~RunWindow() = default;
+
+const std::string& RunWindow::runName() const
+{
+    return m_watcher->runName();
+}
+
+const std::vector<std::string>& RunWindow::runNames() const
+{
+    return m_watcher->runNames();
+}
+
+void RunWindow::showRun(const QString& name)
+{
+    if (name.toStdString() == m_watcher->runName()) return;
+    m_jobs->cancelAll();
+    m_open.clear();
+    m_cache.clear();
+    m_cacheSteps.clear();
+    m_watcher->watch(m_directory, name.toStdString());
+    onStepsChanged(); // also when the new run has no complete step yet (the watcher then stays quiet)
+}
 
 std::vector<std::string> RunWindow::stepSignature() const
 {
@@ -94,6 +120,10 @@ std::vector<std::string> RunWindow::stepSignature() const
 void RunWindow::onStepsChanged()
 {
     m_stepModel->setSteps(m_watcher->steps());
+    QStringList runs;
+    for (const auto& name : m_watcher->runNames())
+        runs << QString::fromStdString(name);
+    m_view->setRuns(runs, QString::fromStdString(m_watcher->runName()));
     const auto sig = stepSignature();
     // Deleted steps close their files.
     for (auto it = m_open.begin(); it != m_open.end();)
@@ -121,6 +151,7 @@ void RunWindow::listVariables()
             auto out = std::make_shared<Computed>();
             auto a = openStep(open, last, cancel, out->error);
             out->opened = std::move(open);
+            out->listedFrom = last;
             if (!a || !a->bundle) return out;
             for (size_t i = 0; i < a->bundle->entries().size(); ++i) {
                 const auto& note = a->tree.annotations[i];
@@ -132,11 +163,14 @@ void RunWindow::listVariables()
         [this, requested](std::shared_ptr<Computed> c) {
             m_open.insert(c->opened.begin(), c->opened.end());
             if (!c->error.isOk()) {
-                m_view->setMessage(tr("Cannot open the last step: %1")
-                                       .arg(QString::fromStdString(c->error.toString()).toHtmlEscaped()));
+                const QString message
+                    = tr("Cannot open the last step: %1").arg(QString::fromStdString(c->error.toString()));
+                m_view->setMessage(message.toHtmlEscaped());
+                emit problem(message);
                 return;
             }
             m_view->setVariables(c->variables);
+            emit lastStepOpened(QString::fromStdString(c->listedFrom), static_cast<int>(c->variables.size()));
             emit variablesListed();
             showSeries(m_view->selectedVariables());
         });
@@ -197,6 +231,7 @@ void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
     m_open.insert(c->opened.begin(), c->opened.end());
     if (!c->error.isOk()) {
         m_view->setMessage(QString::fromStdString(c->error.toString()).toHtmlEscaped());
+        emit problem(QString::fromStdString(c->error.toString()));
         return;
     }
     for (auto& s : c->series)

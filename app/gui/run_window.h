@@ -2,7 +2,8 @@
 // directory live (model::RunWatcher), lists its complete steps, and for the selected variables computes
 // the per-step series in a background job with progress and cancel. Series are cached per variable for
 // the current list of steps, so re-selecting a variable is instant; a new or deleted step recomputes
-// only what is selected. Two selected steps open a CompareWindow.
+// only what is selected. Two selected steps open a CompareWindow. A directory holding several runs (two
+// Savers' prefixes) opens the one its state file names; the view's chooser switches to another.
 #pragma once
 
 #include "io/artifact.h"
@@ -10,6 +11,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,14 +37,23 @@ public:
 
     ui::RunView* view() const { return m_view; }
     model::StepListModel* stepModel() const { return m_stepModel; }
+    const std::string& runName() const; // the run (prefix) shown
+    const std::vector<std::string>& runNames() const; // every run of the directory
 
     // Selects `keys` (comma-separated; empty: the first three variables), waits for their series,
     // saves a screenshot and quits the application.
     void screenshotWhenReady(const QString& file, const QString& keys);
 
+    // Switches to another run (prefix) of the same directory.
+    void showRun(const QString& name);
+
 signals:
     void seriesShown();
+    // The last step was opened and its variables listed (`prefix`: that step's checkpoint prefix).
     void variablesListed();
+    void lastStepOpened(const QString& prefix, int variableCount);
+    // A step could not be opened or its series not computed (shown in the view too).
+    void problem(const QString& message);
 
 private:
     struct Computed;
@@ -53,6 +64,7 @@ private:
     std::vector<std::string> stepSignature() const;
 
     QString m_path;
+    std::filesystem::path m_directory; // the run's directory
     model::RunWatcher* m_watcher;
     model::StepListModel* m_stepModel;
     model::JobRunner* m_jobs;

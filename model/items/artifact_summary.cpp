@@ -139,7 +139,12 @@ QString summaryHtml(const io::Artifact& a)
         h += QStringLiteral("</table>");
     }
     if (a.location.run && !a.location.run->checkpoints.empty()) {
-        h += QStringLiteral("<h3>%1</h3><ul>").arg(QObject::tr("Checkpoints in this training run"));
+        h += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Checkpoints in this training run"));
+        // The run view follows the directory live and plots every step; "#run" tells the window.
+        QUrl runLink = QUrl::fromLocalFile(QString::fromStdString(a.location.checkpointPrefix.string()));
+        runLink.setFragment(QStringLiteral("run"));
+        h += QStringLiteral("<p><a href=\"%1\">%2</a></p><ul>")
+                 .arg(runLink.toString(QUrl::FullyEncoded), QObject::tr("Open the training run view"));
         for (const auto& c : a.location.run->checkpoints) {
             QString when = c.timestamp
                 ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(*c.timestamp * 1000))
@@ -154,11 +159,20 @@ QString summaryHtml(const io::Artifact& a)
                       .arg(QUrl::fromLocalFile(QString::fromStdString(c.prefix.string()))
                                .toString(QUrl::FullyEncoded),
                           name);
-            h += QStringLiteral("<li>%1%2%3%4%5</li>")
+            // Another existing step: a second link compares it with the shown one ("#compare").
+            QString compare;
+            if (!shown && c.exists) {
+                QUrl url = QUrl::fromLocalFile(QString::fromStdString(c.prefix.string()));
+                url.setFragment(QStringLiteral("compare"));
+                compare
+                    = QStringLiteral(" · <a href=\"%1\">%2</a>")
+                          .arg(url.toString(QUrl::FullyEncoded), QObject::tr("compare with the shown one"));
+            }
+            h += QStringLiteral("<li>%1%2%3%4%5%6</li>")
                      .arg(link, when.isEmpty() ? QString() : QStringLiteral(" — ") + when,
                          c.latest ? QObject::tr(" (latest)") : QString(),
                          shown ? QObject::tr(" — shown") : QString(),
-                         c.exists ? QString() : QObject::tr(" <i>missing</i>"));
+                         c.exists ? QString() : QObject::tr(" <i>missing</i>"), compare);
         }
         h += QStringLiteral("</ul>");
     }

@@ -53,7 +53,7 @@ io::Status forEachPair(
 } // namespace
 
 io::Result<PairDifference> computePairDifference(const io::Tensor& a, const io::Tensor& b, int bins,
-    int gridRows, int gridCols, const io::CancelToken* cancel)
+    int gridRows, int gridCols, const io::CancelToken* cancel, int heatmapSide)
 {
     const io::DType dtype = a.dtype();
     const io::DTypeKind kind = io::dtypeInfo(dtype).kind;
@@ -71,6 +71,13 @@ io::Result<PairDifference> computePairDifference(const io::Tensor& a, const io::
     g.totalRows = g.totalCols > 0 ? static_cast<int64_t>(a.elementCount()) / g.totalCols : 0;
     g.rows = std::min<int64_t>(g.totalRows, gridRows);
     g.cols = std::min<int64_t>(g.totalCols, gridCols);
+    auto& p = out.heatmap;
+    const int64_t side = std::max(heatmapSide, 1);
+    p.rowStep = std::max<int64_t>(1, (g.totalRows + side - 1) / side);
+    p.colStep = std::max<int64_t>(1, (g.totalCols + side - 1) / side);
+    p.rows = (g.totalRows + p.rowStep - 1) / p.rowStep;
+    p.cols = (g.totalCols + p.colStep - 1) / p.colStep;
+    p.values.assign(static_cast<size_t>(p.rows * p.cols), 0.0);
 
     // Pass 1: the range of the finite differences and the grid cells.
     double lo = 0, hi = 0;
@@ -84,6 +91,8 @@ io::Result<PairDifference> computePairDifference(const io::Tensor& a, const io::
                   ++finite;
               }
               const auto r = static_cast<int64_t>(i) / g.totalCols, c = static_cast<int64_t>(i) % g.totalCols;
+              if (r % p.rowStep == 0 && c % p.colStep == 0)
+                  p.values[static_cast<size_t>(r / p.rowStep * p.cols + c / p.colStep)] = d;
               if (r < g.rows && c < g.cols) {
                   g.a.push_back(io::formatElement(dtype, pa));
                   g.b.push_back(io::formatElement(dtype, pb));
@@ -92,6 +101,13 @@ io::Result<PairDifference> computePairDifference(const io::Tensor& a, const io::
               }
           });
     if (!status.isOk()) return status;
+    bool anyFinite = false;
+    for (double v : p.values)
+        if (std::isfinite(v)) {
+            p.min = anyFinite ? std::min(p.min, v) : v;
+            p.max = anyFinite ? std::max(p.max, v) : v;
+            anyFinite = true;
+        }
 
     // Pass 2: the histogram on `bins` equal bins over [lo, hi] (a unit-wide bin around a single value).
     auto& h = out.histogram;

@@ -27,6 +27,7 @@ class TestPairDifference : public QObject {
 private slots:
     void floatHistogramAndGrid();
     void integersSubtractExactly();
+    void heatmapStridesTheWholeMatrix();
     void rejectsMismatchedPairs();
 };
 
@@ -101,6 +102,45 @@ void TestPairDifference::integersSubtractExactly()
     QCOMPARE(r->grid.diff[2], io::formatDouble(-1.0));
     QCOMPARE(std::vector<bool>(r->grid.changed), std::vector<bool>({ true, false, true }));
     QCOMPARE(r->histogram.lo, -1.0);
+}
+
+void TestPairDifference::heatmapStridesTheWholeMatrix()
+{
+    // [3, 300, 257] seen as a 900 x 257 matrix; at most 100 per side: every 9th row, every 3rd column.
+    const int64_t rows = 900, cols = 257;
+    std::vector<float> a(static_cast<size_t>(rows * cols)), b(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        a[i] = static_cast<float>(i % 89) * 0.5f;
+        b[i] = a[i] + static_cast<float>(i % 7) - 3.0f;
+    }
+    b[9 * cols] = std::numeric_limits<float>::infinity(); // sampled (row 9, column 0): kept, not in min/max
+    auto r = model::computePairDifference(tensorOf(io::DType::Float, { 3, 300, cols }, a),
+        tensorOf(io::DType::Float, { 3, 300, cols }, b), 8, 2, 2, nullptr, 100);
+    QVERIFY2(r, r ? "" : r.status().toString().c_str());
+    const auto& p = r->heatmap;
+    const int64_t rowStep = (rows + 99) / 100, colStep = (cols + 99) / 100;
+    QCOMPARE(p.rowStep, rowStep);
+    QCOMPARE(p.colStep, colStep);
+    QCOMPARE(p.rows, (rows + rowStep - 1) / rowStep);
+    QCOMPARE(p.cols, (cols + colStep - 1) / colStep);
+    QCOMPARE(p.values.size(), static_cast<size_t>(p.rows * p.cols));
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int64_t row = 0; row < p.rows; ++row)
+        for (int64_t c = 0; c < p.cols; ++c) {
+            const auto src = static_cast<size_t>(row * rowStep * cols + c * colStep);
+            const double d = static_cast<double>(b[src]) - static_cast<double>(a[src]);
+            const double got = p.values[static_cast<size_t>(row * p.cols + c)];
+            if (std::isfinite(d)) {
+                QCOMPARE(got, d);
+                lo = std::min(lo, d);
+                hi = std::max(hi, d);
+            } else {
+                QVERIFY(std::isinf(got));
+            }
+        }
+    QCOMPARE(p.min, lo);
+    QCOMPARE(p.max, hi);
+    QVERIFY(p.problem.isOk());
 }
 
 void TestPairDifference::rejectsMismatchedPairs()

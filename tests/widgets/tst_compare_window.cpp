@@ -1,9 +1,12 @@
 // The compare window under the offscreen platform, on the cmp_variants fixture: both artifacts open in
 // the background, the rows appear, the metrics arrive, "changed only" leaves the one perturbed variable,
-// selecting it shows both statistics and histograms on shared bins; a missing artifact is reported.
+// selecting it shows both statistics and histograms on shared bins, the grids and the heatmap of b−a; a
+// missing artifact is reported.
 #include "app/gui/compare_window.h"
+#include "io/element.h"
 #include "model/items/diff_tree_model.h"
 #include "widgets/compare_view.h"
+#include "widgets/heatmap_view.h"
 
 #include <QCheckBox>
 #include <QLabel>
@@ -91,8 +94,58 @@ private slots:
             }
         QVERIFY(marked > 0);
         QCOMPARE(marked, nonzero); // a perturbed value changes its bits and its difference together
+        // The heatmap of b−a: every cell (3 x 2, nothing skipped) is the b−a the grid shows, same place.
+        ui::HeatmapView* heatmap = view->differenceHeatmap();
+        QVERIFY(heatmap && heatmap->stateMessage().isEmpty());
+        QVERIFY(view->showDetailsTab(QStringLiteral("heatmap")));
+        auto* map = qobject_cast<QCPColorMap*>(heatmap->plot()->plottable(0));
+        QVERIFY(map);
+        QCOMPARE(map->data()->keySize(), 2);
+        QCOMPARE(map->data()->valueSize(), 3);
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 2; ++c)
+                QCOMPARE(QString::fromStdString(io::formatDouble(map->data()->cell(c, r))),
+                    gridDiff->item(r, c)->text());
         view->changedOnly()->setChecked(false);
         QCOMPARE(countLeaves(*tree->model()), all);
+    }
+
+    // The compatibility verdict in the summary (the same model::checkFit as `check`, which the conformance
+    // suite holds against TensorFlow's assert_existing_objects_matched): a SavedModel is the target.
+    void summarySaysWhetherTheCheckpointFits()
+    {
+        const QString savedModel = QStringLiteral(TSCOPE_FIXTURES_DIR "/tf215/cmp_variants/saved_model");
+        {
+            app::CompareWindow window(savedModel, variant("lost_layer"));
+            QSignalSpy metrics(&window, &app::CompareWindow::metricsReady);
+            QVERIFY(metrics.wait(30000));
+            QVERIFY(window.fit() && !window.fit()->fits());
+            const QString verdict = window.fitVerdict();
+            QVERIFY2(verdict.contains(QStringLiteral("B does not fit A")), qPrintable(verdict));
+            QVERIFY2(verdict.contains(QStringLiteral("dense2/kernel"))
+                    && verdict.contains(QStringLiteral("dense2/bias")),
+                qPrintable(verdict));
+            bool shown = false;
+            for (const QLabel* label : window.findChildren<QLabel*>())
+                shown = shown || label->text().contains(verdict);
+            QVERIFY(shown);
+        }
+        {
+            app::CompareWindow window(variant("reshaped"), variant("base"));
+            QSignalSpy metrics(&window, &app::CompareWindow::metricsReady);
+            QVERIFY(metrics.wait(30000));
+            QVERIFY(window.fit() && window.fit()->mismatched.size() == 2);
+            QVERIFY2(window.fitVerdict().contains(QStringLiteral("float32[3, 5] vs float32[3, 2]")),
+                qPrintable(window.fitVerdict()));
+        }
+        {
+            app::CompareWindow window(variant("with_optimizer"), savedModel);
+            QSignalSpy metrics(&window, &app::CompareWindow::metricsReady);
+            QVERIFY(metrics.wait(30000));
+            QVERIFY(window.fit() && window.fit()->fits() && !window.fit()->unexpected.empty());
+            QVERIFY2(
+                window.fitVerdict().contains(QStringLiteral("A fits B")), qPrintable(window.fitVerdict()));
+        }
     }
 
     void missingArtifactIsReported()

@@ -1,9 +1,12 @@
 // The main window under the offscreen platform: opens real artifacts, selects variables, waits for
 // the statistics computed on worker threads, and checks what is shown, including failures.
+#include "app/gui/compare_window.h"
 #include "app/gui/main_window.h"
+#include "app/gui/run_window.h"
 #include "model/items/signature_table_model.h"
 #include "model/items/value_table_model.h"
 #include "model/items/variable_tree_model.h"
+#include "model/run/step_list_model.h"
 #include "model/session/artifact_session.h"
 #include "widgets/activity_indicator.h"
 #include "widgets/histogram_plot.h"
@@ -16,6 +19,7 @@
 #include <QAbstractButton>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -188,19 +192,104 @@ private slots:
         QVERIFY(summary);
         // Every other existing checkpoint of the run is a link; the shown one is not.
         static const QRegularExpression href(QStringLiteral("href=\"([^\"]+)\""));
-        QStringList links;
-        for (auto it = href.globalMatch(summary->toHtml()); it.hasNext();)
-            links << it.next().captured(1);
+        // Besides: one "#run" link (the run view) and a "#compare" link beside each other checkpoint.
+        QStringList links, compareLinks, runLinks;
+        for (auto it = href.globalMatch(summary->toHtml()); it.hasNext();) {
+            const QString link = it.next().captured(1);
+            const QString fragment = QUrl(link).fragment();
+            (fragment == QLatin1String("compare")      ? compareLinks
+                    : fragment == QLatin1String("run") ? runLinks
+                                                       : links)
+                << link;
+        }
         int others = 0;
         for (const auto& c : first->location.run->checkpoints)
             others += c.exists && c.prefix != first->location.checkpointPrefix;
         QCOMPARE(links.size(), others);
+        QCOMPARE(compareLinks.size(), others);
+        QCOMPARE(runLinks.size(), 1);
         const QUrl target(links.first());
         emit summary->anchorClicked(target);
         QTRY_VERIFY(w.session()->artifact() != first);
         QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
         QCOMPARE(QString::fromStdString(w.session()->artifact()->location.checkpointPrefix.string()),
             target.toLocalFile());
+    }
+
+    // Issue 11: from the Summary of a run, "compare with the shown one" opens the two steps older → newer,
+    // and the run link opens the run view on the shown checkpoint's run.
+    void summaryLinksOpenCompareAndRunViews()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts")); // shows the latest, ckpt-4
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const auto shown = w.session()->artifact()->location.checkpointPrefix;
+        QCOMPARE(QString::fromStdString(shown.filename().string()), QStringLiteral("ckpt-4"));
+        auto* summary = w.findChild<QTextBrowser*>();
+        const QUrl older
+            = QUrl::fromLocalFile(QString::fromStdString((shown.parent_path() / "ckpt-2").string()));
+        QVERIFY(summary->toHtml().contains(older.toString(QUrl::FullyEncoded) + QStringLiteral("#compare")));
+        QUrl compareLink = older;
+        compareLink.setFragment(QStringLiteral("compare"));
+        const auto before = QApplication::topLevelWidgets();
+        emit summary->anchorClicked(compareLink);
+        app::CompareWindow* compare = nullptr;
+        app::RunWindow* run = nullptr;
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* c = qobject_cast<app::CompareWindow*>(top); c && !before.contains(top)) compare = c;
+        QVERIFY(compare);
+        // A is the older step: the title names ckpt-2 first.
+        QVERIFY2(compare->windowTitle().indexOf(QStringLiteral("ckpt-2"))
+                < compare->windowTitle().indexOf(QStringLiteral("ckpt-4")),
+            qPrintable(compare->windowTitle()));
+        QUrl runLink = QUrl::fromLocalFile(QString::fromStdString(shown.string()));
+        runLink.setFragment(QStringLiteral("run"));
+        QVERIFY(summary->toHtml().contains(runLink.toString(QUrl::FullyEncoded)));
+        const auto beforeRun = QApplication::topLevelWidgets();
+        emit summary->anchorClicked(runLink);
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* r = qobject_cast<app::RunWindow*>(top); r && !beforeRun.contains(top)) run = r;
+        QVERIFY(run);
+        QTRY_COMPARE_WITH_TIMEOUT(run->stepModel()->rowCount(), 3, 20000);
+        delete compare;
+        delete run;
+    }
+
+    // Issue 11: Ctrl while dropping a second artifact compares it with the shown one; a plain drop opens it.
+    void ctrlDropOpensCompareWindow()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts/ckpt-4.index"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        const QString other = corpus("ckpt-tf2-a2c-3ckpts/ckpt-3.index");
+        QMimeData mime;
+        mime.setUrls({ QUrl::fromLocalFile(other) });
+        const auto before = QApplication::topLevelWidgets();
+        QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::ControlModifier);
+        QApplication::sendEvent(&w, &enter); // Qt delivers a drop to the widget that accepted the enter
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::ControlModifier);
+        QApplication::sendEvent(&w, &drop);
+        app::CompareWindow* compare = nullptr;
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (auto* c = qobject_cast<app::CompareWindow*>(top); c && !before.contains(top)) compare = c;
+        QVERIFY(compare);
+        QVERIFY2(
+            compare->windowTitle().contains(QStringLiteral("ckpt-3")), qPrintable(compare->windowTitle()));
+        delete compare;
+        // Without the modifier the dropped checkpoint replaces the shown one, no new window.
+        const auto beforePlain = QApplication::topLevelWidgets();
+        QDragEnterEvent enterPlain(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enterPlain);
+        QDropEvent plain(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &plain);
+        for (QWidget* top : QApplication::topLevelWidgets())
+            QVERIFY(beforePlain.contains(top) || !qobject_cast<QMainWindow*>(top));
+        QTRY_COMPARE(
+            QString::fromStdString(w.session()->artifact()->location.checkpointPrefix.filename().string()),
+            QStringLiteral("ckpt-3"));
     }
 
     void mnemonicsAreUniqueAndWindowFitsTheScreen()

@@ -7,6 +7,7 @@
 #include "widgets/run_view.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -23,6 +24,7 @@ class TestRunWindow : public QObject {
     Q_OBJECT
 private slots:
     void plotsTheSeriesOfTheDemoRun();
+    void directoryWithTwoRunsOpensTheStateFilesAndSwitches();
 };
 
 void TestRunWindow::plotsTheSeriesOfTheDemoRun()
@@ -64,7 +66,25 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
             QCOMPARE(it->value, expected.points[static_cast<size_t>(i)].stats.l2); // bit-exact
         }
     }
-    QCOMPARE(window.view()->ratioPlot()->graphCount(), 2);
+    // The update ratio ‖Δw‖/‖w‖ on a log axis: each step after the first at its rel_change (bit-exact).
+    QCustomPlot* ratio = window.view()->ratioPlot();
+    QCOMPARE(ratio->graphCount(), 2);
+    QCOMPARE(ratio->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    for (int g = 0; g < 2; ++g) {
+        const auto& expected = (*all)[static_cast<size_t>(g)];
+        std::vector<std::pair<double, double>> want;
+        for (size_t i = 0; i < steps.size(); ++i)
+            if (expected.points[i].relChange && *expected.points[i].relChange > 0)
+                want.emplace_back(static_cast<double>(*steps[i].step), *expected.points[i].relChange);
+        QVERIFY(!want.empty()); // the demo run trains every layer
+        QCOMPARE(ratio->graph(g)->data()->size(), static_cast<int>(want.size()));
+        size_t i = 0;
+        for (auto it = ratio->graph(g)->data()->constBegin(); it != ratio->graph(g)->data()->constEnd();
+             ++it, ++i) {
+            QCOMPARE(it->key, want[i].first);
+            QCOMPARE(it->value, want[i].second);
+        }
+    }
 
     // Cached: selecting one of them again is shown at once, inside the call.
     window.view()->selectVariables({ first });
@@ -89,6 +109,41 @@ void TestRunWindow::plotsTheSeriesOfTheDemoRun()
     QVERIFY(opened_);
     QVERIFY(opened_->windowTitle().contains(QStringLiteral("ckpt-1")));
     delete opened_;
+}
+
+// The corpus's tf1-saver-two-prefixes: two Savers' prefixes (model.ckpt, train_model.ckpt) in one
+// directory, the state file naming model.ckpt. Both are listed, model.ckpt is shown, the chooser switches.
+void TestRunWindow::directoryWithTwoRunsOpensTheStateFilesAndSwitches()
+{
+    const QString dir = QStringLiteral(TSCOPE_CORPUS_DIR "/tf1-saver-two-prefixes");
+    app::RunWindow window(dir);
+    window.show();
+    QAbstractItemModelTester tester(
+        window.stepModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy opened(&window, &app::RunWindow::lastStepOpened);
+    QTRY_VERIFY_WITH_TIMEOUT(opened.count() > 0, 20000);
+    QCOMPARE(window.runNames(), std::vector<std::string>({ "model.ckpt", "train_model.ckpt" }));
+    QCOMPARE(window.runName(), std::string("model.ckpt"));
+    QCOMPARE(window.stepModel()->rowCount(), 1);
+    QCOMPARE(QString::fromStdString(window.stepModel()->steps()[0].prefix.filename().string()),
+        QStringLiteral("model.ckpt"));
+    QComboBox* chooser = window.view()->runChooser();
+    QVERIFY(chooser->isVisible());
+    QCOMPARE(chooser->count(), 2);
+    QCOMPARE(chooser->currentText(), QStringLiteral("model.ckpt"));
+    QVERIFY(opened.last().at(0).toString().endsWith(QStringLiteral("/model.ckpt")));
+
+    // The user picks the other run: its step is listed and its checkpoint opened.
+    opened.clear();
+    chooser->setCurrentIndex(1);
+    emit chooser->activated(1);
+    QCOMPARE(window.runName(), std::string("train_model.ckpt"));
+    QTRY_VERIFY_WITH_TIMEOUT(opened.count() > 0, 20000);
+    QVERIFY(opened.last().at(0).toString().endsWith(QStringLiteral("/train_model.ckpt")));
+    QCOMPARE(window.stepModel()->rowCount(), 1);
+    QCOMPARE(QString::fromStdString(window.stepModel()->steps()[0].prefix.filename().string()),
+        QStringLiteral("train_model.ckpt"));
+    QCOMPARE(chooser->currentText(), QStringLiteral("train_model.ckpt"));
 }
 
 QTEST_MAIN(TestRunWindow)

@@ -14,6 +14,7 @@
 #include "app/cli/json_output.h"
 #include "io/compare/pair_status.h"
 #include "io/compare/variable_mapping.h"
+#include "model/compare/checkpoint_fit.h"
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -21,54 +22,7 @@
 namespace tscope::cli {
 namespace {
 
-struct Mismatch {
-    const io::VariableMatch* match;
-    const char* what; // dtype | shape
-};
-
-struct CheckReport {
-    io::VariableMapping mapping;
-    std::vector<int> missing; // required TARGET entries without a match in CKPT
-    std::vector<int> optionalMissing; // TARGET's optimizer state and keras_api/ entries CKPT lacks
-    std::vector<Mismatch> mismatched;
-    std::vector<int> unexpected; // CKPT entries TARGET does not have
-    uint64_t targetVariables = 0;
-    bool fits() const { return missing.empty() && mismatched.empty(); }
-};
-
-bool requiredInTarget(const io::Artifact& target, int index)
-{
-    const auto& note = target.tree.annotations[static_cast<size_t>(index)];
-    const std::string& key = target.bundle->entries()[static_cast<size_t>(index)].key;
-    return !note.optimizerState && !key.starts_with("keras_api/");
-}
-
-CheckReport checkFit(const io::Artifact& ckpt, const io::Artifact& target, const io::MappingOptions& options)
-{
-    CheckReport r;
-    if (ckpt.bundle && target.bundle) {
-        r.mapping = io::mapVariables(*ckpt.bundle, *target.bundle, options);
-    } else if (target.bundle) {
-        for (size_t j = 0; j < target.bundle->entries().size(); ++j)
-            if (io::takesPartInMapping(target.bundle->entries()[j]))
-                r.mapping.onlyInB.push_back(static_cast<int>(j));
-    } else if (ckpt.bundle) {
-        for (size_t i = 0; i < ckpt.bundle->entries().size(); ++i)
-            if (io::takesPartInMapping(ckpt.bundle->entries()[i]))
-                r.mapping.onlyInA.push_back(static_cast<int>(i));
-    }
-    for (int j : r.mapping.onlyInB)
-        (requiredInTarget(target, j) ? r.missing : r.optionalMissing).push_back(j);
-    r.unexpected = r.mapping.onlyInA;
-    for (const auto& m : r.mapping.matches) {
-        const auto v = io::classifyByMetadata(ckpt.bundle->entries()[static_cast<size_t>(m.a)],
-            target.bundle->entries()[static_cast<size_t>(m.b)]);
-        if (v == io::MetadataVerdict::DtypeChanged) r.mismatched.push_back({ &m, "dtype" });
-        if (v == io::MetadataVerdict::ShapeChanged) r.mismatched.push_back({ &m, "shape" });
-    }
-    r.targetVariables = r.mapping.matches.size() + r.mapping.onlyInB.size();
-    return r;
-}
+using CheckReport = model::FitReport;
 
 void writeEntry(json::JsonWriter& w, const io::Artifact& artifact, int index)
 {
@@ -121,11 +75,11 @@ void writeJson(const CheckReport& r, const CompareSides& sides, std::ostream& ou
         w.beginObject();
         w.field("problem", mm.what);
         w.key("checkpoint");
-        writeEntry(w, sides.a, mm.match->a);
+        writeEntry(w, sides.a, mm.match.a);
         w.key("target");
-        writeEntry(w, sides.b, mm.match->b);
+        writeEntry(w, sides.b, mm.match.b);
         w.key("match");
-        writeMatchJson(w, *mm.match, sides.rules);
+        writeMatchJson(w, mm.match, sides.rules);
         w.endObject();
     }
     w.endArray();
@@ -155,8 +109,8 @@ void writeText(const CheckReport& r, const CompareSides& sides, std::ostream& ou
     for (int j : r.optionalMissing)
         out << "optional    " << line(sides.b, j) << "\n";
     for (const auto& mm : r.mismatched)
-        out << "mismatched  " << mm.what << ": " << line(sides.a, mm.match->a) << "  vs target "
-            << line(sides.b, mm.match->b) << "\n";
+        out << "mismatched  " << mm.what << ": " << line(sides.a, mm.match.a) << "  vs target "
+            << line(sides.b, mm.match.b) << "\n";
     for (int i : r.unexpected)
         out << "unexpected  " << line(sides.a, i)
             << (sides.a.tree.annotations[static_cast<size_t>(i)].optimizerState ? "  (optimizer)" : "")
@@ -193,7 +147,7 @@ public:
         if (!ckpt) return exitCode;
         auto target = context.openArtifact(m_target, exitCode);
         if (!target) return exitCode;
-        const CheckReport report = checkFit(*ckpt, *target, options);
+        const CheckReport report = model::checkFit(*ckpt, *target, options);
         const CompareSides sides { *ckpt, *target, options.rules };
         if (m_json)
             writeJson(report, sides, context.out);
