@@ -92,14 +92,15 @@ shoot compare-pair-values "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" --compare "
   --view values --select actor/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
 QT_SCALE_FACTOR=2 shoot compare-pair-difference-dark "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index" \
   --compare "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-2.index" --view difference --dark
-# The heatmap of b−a for the selected pair (normal, dark, scale 2), and a directory holding two runs (its
-# state file names model.ckpt; the Run chooser lists train_model.ckpt too).
-A2C="$CORPUS/ckpt-tf2-a2c-3ckpts"
-shoot compare-pair-heatmap "$A2C/ckpt-4.index" --compare "$A2C/ckpt-2.index" --view heatmap \
-  --select critic/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
-shoot compare-pair-heatmap-dark "$A2C/ckpt-4.index" --compare "$A2C/ckpt-2.index" --view heatmap --dark \
-  --select critic/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
-QT_SCALE_FACTOR=2 shoot compare-pair-heatmap-2x "$A2C/ckpt-4.index" --compare "$A2C/ckpt-2.index" --view heatmap \
-  --select critic/hidden1/kernel/.ATTRIBUTES/VARIABLE_VALUE
+# The heatmap of b−a for the selected pair (the demo's ckpt-1 against its SavedModel, a [200, 24] kernel:
+# normal, dark, scale 2), and a directory holding two runs (its state file names model.ckpt; the Run
+# chooser lists train_model.ckpt too).
+if [ -d resources/demo/saved_model ]; then
+  DEMO_KERNEL=model/layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE
+  HEAT=(resources/demo/saved_model --compare resources/demo/training_run/ckpt-1.index --view heatmap --select "$DEMO_KERNEL")
+  shoot compare-pair-heatmap "${HEAT[@]}"
+  shoot compare-pair-heatmap-dark "${HEAT[@]}" --dark
+  QT_SCALE_FACTOR=2 shoot compare-pair-heatmap-2x "${HEAT[@]}"
+fi
 shoot run-two-prefixes "" --run "$CORPUS/tf1-saver-two-prefixes"
 echo "screenshots in $OUT"

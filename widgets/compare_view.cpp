@@ -248,7 +248,13 @@ void CompareView::showDifference(const std::optional<model::PairDifference>& dif
     m_diffPlot->graph(0)->setData(x, y, true);
     m_diffPlot->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     m_diffPlot->replot();
-    if (difference) {
+    const auto allZero = [](const model::PlaneData& p) {
+        return std::all_of(p.values.begin(), p.values.end(), [](double v) { return v == 0; });
+    };
+    if (difference && allZero(difference->heatmap)) {
+        // A flat plane would show one end of the colour scale; say what it means instead.
+        m_heatmap->clear(tr("b − a is 0 in every element: the values are equal."));
+    } else if (difference) {
         const auto& g = difference->grid;
         m_heatmap->setPlane(std::make_shared<model::PlaneData>(difference->heatmap),
             tr("row (of %1)").arg(g.totalRows), tr("column (last dimension, %1)").arg(g.totalCols));

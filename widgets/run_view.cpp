@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
 
@@ -335,9 +336,13 @@ void RunView::replot()
         plot->legend->setVisible(plot->graphCount() > 0);
         plot->rescaleAxes();
         // Some room around single points and flat lines.
-        QCPRange xr = plot->xAxis->range();
-        if (xr.size() == 0) xr = QCPRange(xr.lower - 1, xr.upper + 1);
-        plot->xAxis->setRange(xr.lower - xr.size() * 0.03, xr.upper + xr.size() * 0.03);
+        // Both plots span the steps (rescaling would keep the old width around a single step, showing
+        // negative steps, and leave the ratio plot on a made-up range before the second step).
+        if (!m_x.empty()) {
+            const auto [lo, hi] = std::minmax_element(m_x.begin(), m_x.end());
+            const double pad = *hi > *lo ? (*hi - *lo) * 0.03 : 0.5;
+            plot->xAxis->setRange(*lo - pad, *hi + pad);
+        }
         if (plot == m_metricPlot) {
             QCPRange yr = plot->yAxis->range();
             const double pad = yr.size() > 0 ? yr.size() * 0.08 : std::max(1e-6, std::abs(yr.lower) * 0.05);

@@ -195,10 +195,13 @@ QString CompareWindow::fitVerdict() const
     if (r.fits())
         return tr(
             "<b>%1 fits %2</b>: every one of %2's %3 variables has a match in %1 with the same dtype and "
-            "shape (%4 more in %1, e.g. optimizer state, not needed).")
+            "shape%4.")
             .arg(c, t)
             .arg(r.targetVariables)
-            .arg(r.unexpected.size());
+            .arg(r.unexpected.empty() ? QString()
+                                      : tr(" (%1 more in %2, such as optimizer state, are not needed)")
+                                            .arg(r.unexpected.size())
+                                            .arg(c));
     QStringList parts;
     if (!r.missing.empty()) {
         QStringList names;
