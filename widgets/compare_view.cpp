@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -70,6 +71,15 @@ CompareView::CompareView(QWidget* parent)
     m_changedOnly->setToolTip(tr("Hide the variables whose bytes are identical"));
     m_hideOptimizer = new QCheckBox(tr("Hide optimizer state"), this);
     m_hideOptimizer->setToolTip(tr("Hide optimizer slots and optimizer variables"));
+    m_rules = new QLineEdit(this);
+    m_rules->setObjectName(QStringLiteral("mappingRules"));
+    m_rules->setPlaceholderText(
+        tr("Renamed scopes: REGEX=REPLACEMENT on A's keys, e.g. ^model/block1/=model/dense1/"));
+    m_rules->setToolTip(
+        tr("Rules tried after the object graph and the names, like `tensorscope-cli diff --map`; "
+           "several separated by ';'. Press Enter to apply."));
+    m_rules->setClearButtonEnabled(true);
+    connect(m_rules, &QLineEdit::returnPressed, this, [this] { emit mappingRulesEntered(m_rules->text()); });
 
     m_tree = new QTreeView(this);
     m_tree->setSortingEnabled(true);
@@ -150,7 +160,11 @@ CompareView::CompareView(QWidget* parent)
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_changedOnly);
     filters->addWidget(m_hideOptimizer);
-    filters->addStretch();
+    auto* rulesLabel = new QLabel(tr("Ma&p:"), this);
+    rulesLabel->setBuddy(m_rules);
+    filters->addSpacing(12);
+    filters->addWidget(rulesLabel);
+    filters->addWidget(m_rules, 1);
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);

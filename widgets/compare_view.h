@@ -16,6 +16,7 @@
 
 class QAbstractItemModel;
 class QCheckBox;
+class QLineEdit;
 class QCustomPlot;
 class QLabel;
 class QTabWidget;
@@ -54,16 +55,21 @@ public:
     HeatmapView* differenceHeatmap() const { return m_heatmap; }
     QCheckBox* changedOnly() const { return m_changedOnly; }
     QCheckBox* hideOptimizer() const { return m_hideOptimizer; }
+    // Renaming rules for renamed scopes ("REGEX=REPLACEMENT" applied to A's keys, several separated by ';'),
+    // as `diff --map`; Enter applies them.
+    QLineEdit* mappingRules() const { return m_rules; }
 
 signals:
     // A leaf was selected: its index into the diff's rows.
     void pairSelected(int diffRow);
+    void mappingRulesEntered(const QString& text);
 
 private:
     void onCurrentChanged();
     QLabel* m_summary;
     QCheckBox* m_changedOnly;
     QCheckBox* m_hideOptimizer;
+    QLineEdit* m_rules;
     QTreeView* m_tree;
     QLabel* m_pairTitle;
     void showDifference(const std::optional<model::PairDifference>& difference);

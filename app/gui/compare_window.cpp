@@ -19,6 +19,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QTreeView>
+#include <algorithm>
 #include <cstdio>
 
 namespace tscope::app {
@@ -75,6 +76,7 @@ CompareWindow::CompareWindow(QString pathA, QString pathB, QWidget* parent)
     connect(m_view->changedOnly(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setChangedOnly);
     connect(m_view->hideOptimizer(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setHideOptimizer);
     connect(m_view, &ui::CompareView::pairSelected, this, &CompareWindow::showPair);
+    connect(m_view, &ui::CompareView::mappingRulesEntered, this, &CompareWindow::setMappingRules);
     start();
 }
 
@@ -100,6 +102,36 @@ void CompareWindow::start()
             out->fitReversed = out->a->savedModel.has_value() && !out->b->savedModel.has_value();
             out->fit
                 = out->fitReversed ? model::checkFit(*out->b, *out->a) : model::checkFit(*out->a, *out->b);
+            return out;
+        },
+        [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
+}
+
+void CompareWindow::setMappingRules(const QString& text)
+{
+    io::MappingOptions options;
+    for (const QString& part : text.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        auto rule = io::parseMappingRule(part.trimmed().toStdString());
+        if (!rule) {
+            m_view->setSummary(tr("<b>Map rule not applied:</b> %1")
+                                   .arg(QString::fromStdString(rule.status().toString()).toHtmlEscaped()));
+            return;
+        }
+        options.rules.push_back(std::move(*rule));
+    }
+    if (!m_a || !m_b) return;
+    m_mapping = options;
+    m_metricsDone = false;
+    auto a = m_a, b = m_b;
+    m_jobs->run<std::shared_ptr<Opened>>(
+        QStringLiteral("open"), this,
+        [a, b, options](const io::CancelToken&) {
+            auto out = std::make_shared<Opened>();
+            out->a = a;
+            out->b = b;
+            out->plan = model::planDiff(a->bundle.get(), b->bundle.get(), options);
+            out->fitReversed = a->savedModel.has_value() && !b->savedModel.has_value();
+            out->fit = out->fitReversed ? model::checkFit(*b, *a, options) : model::checkFit(*a, *b, options);
             return out;
         },
         [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
@@ -164,6 +196,9 @@ void CompareWindow::updateSummary()
     QString how = m.objectGraph
         ? tr("object graphs matched from A's %1 and B's %2").arg(side(m.rootA), side(m.rootB))
         : tr("variables matched by name");
+    const auto byRule = std::count_if(m.matches.begin(), m.matches.end(),
+        [](const io::VariableMatch& v) { return v.method == io::MatchMethod::Rule; });
+    if (!m_mapping.rules.empty()) how += tr(", %n by your Map rules", nullptr, static_cast<int>(byRule));
     QStringList parts;
     const char* names[7] = { "only in A", "only in B", "dtype changed", "shape changed", "identical",
         "changed", "not read yet" };

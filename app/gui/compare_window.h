@@ -37,6 +37,11 @@ public:
     const std::optional<model::FitReport>& fit() const { return m_fit; }
     QString fitVerdict() const;
 
+    // Re-pairs the two open artifacts with these renaming rules (the view's Map field; `diff --map`
+    // syntax, several separated by ';'), then recomputes the metrics. A rule that does not parse is
+    // reported in the summary and nothing changes.
+    void setMappingRules(const QString& text);
+
     // Saves a screenshot once the metrics are in and `select` (a key of A or B; empty: the pair that
     // moved most) is shown, then quits the application.
     void screenshotWhenReady(const QString& file, const QString& select);
@@ -62,6 +67,7 @@ private:
     ui::CompareView* m_view;
     bool m_metricsDone = false;
     std::optional<model::FitReport> m_fit;
+    io::MappingOptions m_mapping; // the rules in use
     bool m_fitReversed = false; // the checkpoint is B and the target A (A is a SavedModel, B is not)
     QString m_screenshotFile, m_screenshotSelect;
 };

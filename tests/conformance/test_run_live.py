@@ -82,17 +82,17 @@ def test_run_view_follows_a_training_run(tmp_path):
         writer_done = False
         while time.monotonic() < deadline:
             try:
-                name, doc = events.get(timeout=1)
+                name, doc = events.get(timeout=0.2)
+                if doc is None:
+                    writer_done = writer_done or name == "writer"
+                else:
+                    (gui_lines if name == "gui" else writer_lines).append(doc)
+                    if name == "writer" and doc["event"] == "saved":
+                        kept = [int(Path(p).name.split("-")[-1]) for p in doc["kept"]]
             except queue.Empty:
-                continue
-            if doc is None:
-                if name == "writer":
-                    writer_done = True
-                continue
-            (gui_lines if name == "gui" else writer_lines).append(doc)
-            if name == "writer" and doc["event"] == "saved":
-                kept = [int(Path(p).name.split("-")[-1]) for p in doc["kept"]]
-            # Done once the writer finished and the GUI shows exactly what CheckpointManager keeps.
+                pass
+            # Done once the writer finished and the GUI shows exactly what CheckpointManager keeps (checked
+            # also when nothing arrives: the GUI's last list often comes before the writer's end).
             last_steps = [d for d in gui_lines if d["event"] == "steps"]
             if writer_done and kept and last_steps and _step_numbers(last_steps[-1]) == kept:
                 break

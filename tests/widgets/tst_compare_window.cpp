@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QTableWidget>
 #include <QTreeView>
 #include <QtTest>
@@ -146,6 +147,34 @@ private slots:
             QVERIFY2(
                 window.fitVerdict().contains(QStringLiteral("A fits B")), qPrintable(window.fitVerdict()));
         }
+    }
+
+    // The Map field renames A's scope like `diff --map`: a renamed layer then matches, nothing differs,
+    // and the checkpoint fits; a rule that does not parse is reported and changes nothing.
+    void mapRulesMatchARenamedScope()
+    {
+        app::CompareWindow window(variant("renamed"), variant("base"));
+        QSignalSpy metrics(&window, &app::CompareWindow::metricsReady);
+        window.show();
+        QVERIFY(metrics.wait(30000));
+        auto* view = window.findChild<ui::CompareView*>();
+        QVERIFY(window.fit() && !window.fit()->fits());
+        view->changedOnly()->setChecked(true);
+        QCOMPARE(countLeaves(*view->tree()->model()), 4); // two only in A, two only in B
+        QLineEdit* rules = view->mappingRules();
+        rules->setText(QStringLiteral("([=x"));
+        QTest::keyClick(rules, Qt::Key_Return);
+        QLabel* summary = nullptr;
+        for (QLabel* label : view->findChildren<QLabel*>())
+            if (label->text().contains(QStringLiteral("Map rule not applied"))) summary = label;
+        QVERIFY(summary);
+        rules->setText(QStringLiteral("^model/block1/=model/dense1/"));
+        QTest::keyClick(rules, Qt::Key_Return);
+        QVERIFY(metrics.wait(30000));
+        QCOMPARE(countLeaves(*view->tree()->model()), 0);
+        QVERIFY(window.fit() && window.fit()->fits());
+        QVERIFY2(
+            summary->text().contains(QStringLiteral("2 by your Map rules")), qPrintable(summary->text()));
     }
 
     void missingArtifactIsReported()
