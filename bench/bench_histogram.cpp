@@ -8,7 +8,8 @@
 //   BM_StatsCrcHistogram/dtype:D/threads:N     computeStats (computeCrc) + computeHistogram
 //
 // items_per_second counts elements; bytes_per_second the tensor's stored bytes once (for
-// BM_StatsCrcHistogram: both passes together, as the >= 4 GB/s target counts them). Values: normal-ish (mean 0.01, std 0.05), every 997th exactly 0.
+// BM_StatsCrcHistogram: both passes together, as the >= 4 GB/s target counts them). Values: normal-ish (mean
+// 0.01, std 0.05), every 997th exactly 0.
 
 #include "io/tensor.h"
 #include "model/kernels/compute_pool.h"
@@ -84,7 +85,8 @@ void BM_Histogram(benchmark::State& state)
     model::forcePortableKernels(state.range(1) == 0);
     auto stats = model::computeStats(t);
     for (auto _ : state) {
-        auto h = model::computeHistogram(t, 64, stats->min, stats->max, nullptr, static_cast<int>(state.range(2)));
+        auto h = model::computeHistogram(
+            t, 64, stats->min, stats->max, nullptr, static_cast<int>(state.range(2)));
         if (!h) {
             state.SkipWithError(h.status().toString().c_str());
             break;

@@ -33,7 +33,8 @@ inline float halfBits(uint16_t h)
     o += (127u - 15u) << 23; // rebias the exponent
     if (exp == shiftedExp) o += (128u - 16u) << 23; // Inf/NaN: exponent all ones
     float f = std::bit_cast<float>(o);
-    if (exp == 0) f = std::bit_cast<float>(o + (1u << 23)) - std::bit_cast<float>(113u << 23); // zero/subnormal
+    if (exp == 0)
+        f = std::bit_cast<float>(o + (1u << 23)) - std::bit_cast<float>(113u << 23); // zero/subnormal
     return std::bit_cast<float>(std::bit_cast<uint32_t>(f) | ((static_cast<uint32_t>(h) & 0x8000u) << 16));
 }
 
@@ -42,8 +43,8 @@ __attribute__((target("avx2,f16c"))) void halfToFloatF16c(const std::byte* src, 
 {
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(dst + i,
-            _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i))));
+        _mm256_storeu_ps(
+            dst + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i))));
     for (; i < n; ++i)
         dst[i] = halfBits(load16(src + 2 * i));
 }
@@ -52,7 +53,8 @@ __attribute__((target("avx2"))) void bfloat16ToFloatAvx2(const std::byte* src, f
 {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i)));
+        const __m256i wide
+            = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i)));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_slli_epi32(wide, 16));
     }
     for (; i < n; ++i)
@@ -67,9 +69,9 @@ const Table& float8Table(io::DType dtype)
     // One 256-entry table per 8-bit format, filled once from io's element decoder (the reference).
     static const std::array<Table, 6> tables = [] {
         std::array<Table, 6> t {};
-        const io::DType kinds[6] = { io::DType::Float8E5M2, io::DType::Float8E4M3FN,
-            io::DType::Float8E4M3FNUZ, io::DType::Float8E4M3B11FNUZ, io::DType::Float8E5M2FNUZ,
-            io::DType::Float4E2M1FN };
+        const io::DType kinds[6]
+            = { io::DType::Float8E5M2, io::DType::Float8E4M3FN, io::DType::Float8E4M3FNUZ,
+                  io::DType::Float8E4M3B11FNUZ, io::DType::Float8E5M2FNUZ, io::DType::Float4E2M1FN };
         for (size_t k = 0; k < 6; ++k)
             for (unsigned v = 0; v < 256; ++v)
                 t[k][v] = io::float8ToFloat(static_cast<int>(kinds[k]), static_cast<uint8_t>(v));

@@ -41,7 +41,8 @@ inline size_t binOf(float v, double lo, double scale, double maxBin)
     return static_cast<size_t>(t);
 }
 
-inline void binOne(float v, double lo, double scale, double maxBin, uint32_t* c, uint64_t& nans, uint64_t& infs)
+inline void binOne(
+    float v, double lo, double scale, double maxBin, uint32_t* c, uint64_t& nans, uint64_t& infs)
 {
     if (std::isnan(v))
         ++nans;
@@ -64,8 +65,8 @@ void addTables(const uint32_t* t, int tables, int bins, uint64_t* counts)
 #if TSCOPE_BINNING_AVX2
 // Eight values per step: the bin indices in two float64 vectors (the same arithmetic as binOf), then one
 // increment per value into eight tables. A step with a NaN or Inf goes value by value.
-__attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, double lo, double scale, int bins,
-    uint64_t* counts, uint64_t& nans, uint64_t& infs)
+__attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, double lo, double scale,
+    int bins, uint64_t* counts, uint64_t& nans, uint64_t& infs)
 {
     const size_t stride = static_cast<size_t>(bins);
     uint32_t* t = threadTables().reset(stride * 8);
@@ -81,7 +82,8 @@ __attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, dou
     for (; i + 8 <= n; i += 8) {
         const __m256 x = _mm256_loadu_ps(p + i);
         const __m256i e = _mm256_and_si256(_mm256_castps_si256(x), expMask);
-        if (!_mm256_testz_si256(_mm256_cmpeq_epi32(e, expMask), _mm256_cmpeq_epi32(e, expMask))) [[unlikely]] {
+        if (!_mm256_testz_si256(_mm256_cmpeq_epi32(e, expMask), _mm256_cmpeq_epi32(e, expMask)))
+            [[unlikely]] {
             for (uint64_t k = i; k < i + 8; ++k)
                 binOne(p[k], lo, scale, maxBin, t, nans, infs);
             continue;

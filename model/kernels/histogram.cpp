@@ -14,6 +14,9 @@
 namespace tscope::model {
 namespace {
 
+// Elements copied and binned at a time (128 KiB of float32).
+constexpr uint64_t kPieceElements = 32 * 1024;
+
 struct Partial {
     std::vector<uint64_t> counts;
     uint64_t nans = 0, infs = 0;
@@ -110,24 +113,29 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
             const uint64_t begin = c * kStatsChunkElements;
             const uint64_t end = std::min(total, begin + kStatsChunkElements);
             auto& buffer = raw[worker];
+            Partial& out = partial[worker];
+            if (isFloat || widens) {
+                // Copied and binned in pieces that stay in the L2 cache between the copy and the binning.
+                for (uint64_t b = begin; b < end; b += kPieceElements) {
+                    const uint64_t n = std::min(end - b, kPieceElements);
+                    buffer.resize(n * esize);
+                    errors[worker] = t.copyTo(b * esize, buffer);
+                    if (!errors[worker].isOk()) return false;
+                    const float* values = reinterpret_cast<const float*>(buffer.data()); // new's alignment
+                    if (widens) { // exact widening: the same bins as binRange would give, faster
+                        auto& floats = widened[worker];
+                        floats.resize(n);
+                        toFloatBlock(dtype, buffer.data(), floats.data(), n);
+                        values = floats.data();
+                    }
+                    binFloatBlock(values, n, lo, scale, bins, out.counts.data(), out.nans, out.infs);
+                }
+                return true;
+            }
             buffer.resize((end - begin) * esize);
             errors[worker] = t.copyTo(begin * esize, buffer);
             if (!errors[worker].isOk()) return false;
-            const std::byte* base = buffer.data(); // operator new's alignment suits float
-            Partial& out = partial[worker];
-            if (isFloat) {
-                binFloatBlock(reinterpret_cast<const float*>(base), end - begin, lo, scale, bins,
-                    out.counts.data(), out.nans, out.infs);
-                return true;
-            }
-            if (widens) { // exact widening: the same bins as binRange would give, faster
-                auto& floats = widened[worker];
-                floats.resize(end - begin);
-                toFloatBlock(dtype, base, floats.data(), end - begin);
-                binFloatBlock(
-                    floats.data(), end - begin, lo, scale, bins, out.counts.data(), out.nans, out.infs);
-                return true;
-            }
+            const std::byte* base = buffer.data();
             auto get = [&](uint64_t i) -> double {
                 if (isComplex) return std::abs(io::elementAsComplex(dtype, base + esize * i));
                 return io::elementAsDouble(dtype, base + esize * i);
