@@ -120,11 +120,15 @@ private:
     }
 
 private slots:
-    void initTestCase() { qInfo("vector path on this CPU: %s", model::kernelsUseAvx2() ? "avx2" : "portable"); }
+    void initTestCase()
+    {
+        qInfo("vector path on this CPU: %s", model::kernelsUseAvx2() ? "avx2" : "portable");
+    }
 
     void float32StatsAreIdenticalOnEveryPath()
     {
-        checkStatsEverywhere(tensorOf(io::DType::Float, randomFloats(model::kStatsChunkElements * 5 + 13, 1)));
+        checkStatsEverywhere(
+            tensorOf(io::DType::Float, randomFloats(model::kStatsChunkElements * 5 + 13, 1)));
     }
 
     void float32BlockWithNonFiniteValues()
@@ -179,8 +183,9 @@ private slots:
             model::halfToFloatBlock(src, out.data(), all.size());
             for (size_t i = 0; i < all.size(); ++i) {
                 const float want = io::halfToFloat(all[i]);
-                const bool ok = std::isnan(want) ? std::isnan(out[i])
-                                                 : std::bit_cast<uint32_t>(out[i]) == std::bit_cast<uint32_t>(want);
+                const bool ok = std::isnan(want)
+                    ? std::isnan(out[i])
+                    : std::bit_cast<uint32_t>(out[i]) == std::bit_cast<uint32_t>(want);
                 if (!ok)
                     QFAIL(qPrintable(QStringLiteral("portable=%1 pattern 0x%2: %3 vs %4")
                                          .arg(portable)
@@ -271,7 +276,8 @@ private slots:
         std::vector<uint64_t> expected(bins, 0);
         uint64_t nans = 0, infs = 0;
         for (uint16_t h : half) {
-            const double x = io::elementAsDouble(static_cast<int>(io::DType::Half), reinterpret_cast<const std::byte*>(&h));
+            const double x = io::elementAsDouble(
+                static_cast<int>(io::DType::Half), reinterpret_cast<const std::byte*>(&h));
             if (std::isnan(x)) {
                 ++nans;
                 continue;
