@@ -15,6 +15,9 @@
 namespace tscope::model {
 namespace {
 
+// Above this many bins the interleaved tables are not worth clearing per block: one table of 64-bit counts.
+constexpr int kMaxTableBins = 4096;
+
 // Counters per block: several interleaved tables of 32-bit counts break the store-to-load chain when
 // neighbouring values fall into the same bin (the common case for weights). One per thread, reused.
 struct Tables {
@@ -138,9 +141,21 @@ void binFloatBlockPortable(const float* p, uint64_t n, double lo, double scale, 
 void binFloatBlock(const float* p, uint64_t n, double lo, double scale, int bins, uint64_t* counts,
     uint64_t& nans, uint64_t& infs)
 {
+    if (bins > kMaxTableBins) { // clearing and adding up the tables would cost more than they save
+        const double maxBin = bins - 1;
+        for (uint64_t i = 0; i < n; ++i) {
+            const float v = p[i];
+            if (std::isnan(v))
+                ++nans;
+            else if (std::isinf(v))
+                ++infs;
+            else
+                counts[binOf(v, lo, scale, maxBin)]++;
+        }
+        return;
+    }
 #if TSCOPE_BINNING_AVX2
-    // The 32-bit indices hold bins * 8 table entries.
-    if (kernelsUseAvx2() && bins <= (1 << 27)) return binAvx2(p, n, lo, scale, bins, counts, nans, infs);
+    if (kernelsUseAvx2()) return binAvx2(p, n, lo, scale, bins, counts, nans, infs);
 #endif
     binFloatBlockPortable(p, n, lo, scale, bins, counts, nans, infs);
 }

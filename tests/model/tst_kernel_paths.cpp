@@ -222,7 +222,7 @@ private slots:
         v[101] = 2.5f; // below lo: the first bin
         v[102] = 9.0f; // above hi: the last bin
         const auto t = tensorOf(io::DType::Float, v);
-        for (int bins : { 1, 64, 997 }) {
+        for (int bins : { 1, 64, 997, 5000 }) { // 5000: past the interleaved tables
             const double lo = 2.96, hi = 3.04;
             model::forcePortableKernels(true);
             auto reference = model::computeHistogram(t, bins, lo, hi, nullptr, 1, &m_pool);
