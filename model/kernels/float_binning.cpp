@@ -80,7 +80,6 @@ __attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, dou
     // Table offsets per lane, added to the bin index.
     const __m128i offLo = _mm_setr_epi32(0, bins, 2 * bins, 3 * bins);
     const __m128i offHi = _mm_add_epi32(offLo, _mm_set1_epi32(4 * bins));
-    alignas(32) int32_t idx[8];
     uint64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const __m256 x = _mm256_loadu_ps(p + i);
@@ -95,16 +94,22 @@ __attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, dou
         __m256d b = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), vlo), vscale);
         a = _mm256_min_pd(_mm256_max_pd(a, vzero), vmax);
         b = _mm256_min_pd(_mm256_max_pd(b, vzero), vmax);
-        _mm_store_si128(reinterpret_cast<__m128i*>(idx), _mm_add_epi32(_mm256_cvttpd_epi32(a), offLo));
-        _mm_store_si128(reinterpret_cast<__m128i*>(idx + 4), _mm_add_epi32(_mm256_cvttpd_epi32(b), offHi));
-        t[idx[0]]++;
-        t[idx[1]]++;
-        t[idx[2]]++;
-        t[idx[3]]++;
-        t[idx[4]]++;
-        t[idx[5]]++;
-        t[idx[6]]++;
-        t[idx[7]]++;
+        // Indices out through general registers (two per 64-bit move), not a store and eight loads: the
+        // loads compete with the counters' for the load ports.
+        const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(a), offLo);
+        const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(b), offHi);
+        const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
+        const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
+        const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));
+        const uint64_t i67 = static_cast<uint64_t>(_mm_extract_epi64(ib, 1));
+        t[static_cast<uint32_t>(i01)]++;
+        t[i01 >> 32]++;
+        t[static_cast<uint32_t>(i23)]++;
+        t[i23 >> 32]++;
+        t[static_cast<uint32_t>(i45)]++;
+        t[i45 >> 32]++;
+        t[static_cast<uint32_t>(i67)]++;
+        t[i67 >> 32]++;
     }
     for (; i < n; ++i)
         binOne(p[i], lo, scale, maxBin, t, nans, infs);
