@@ -26,10 +26,10 @@ inline bool finishBlock(
         const double x = a[i], y = b[i], d = y - x;
         p.maxAbs = std::max(p.maxAbs, std::fabs(d));
         p.sumAbs += std::fabs(d);
-        p.sumSq = std::fma(d, d, p.sumSq);
-        p.sumA2 = std::fma(x, x, p.sumA2);
-        p.sumB2 = std::fma(y, y, p.sumB2);
-        p.sumAB = std::fma(x, y, p.sumAB);
+        p.sumSq += d * d;
+        p.sumA2 += x * x;
+        p.sumB2 += y * y;
+        p.sumAB += x * y;
         ++p.compared;
     }
     // Squares of finite floats stay finite in double (|x|^2 < 1.2e77), so only a NaN or Inf makes these
@@ -45,33 +45,33 @@ struct Sums {
     __m256d maxAbs, sumAbs, sumSq, a2, b2, ab;
 };
 
-__attribute__((target("avx2,fma"))) inline void addHalf(Sums& s, __m256d x, __m256d y, __m256d signMask)
+__attribute__((target("avx2"))) inline void addHalf(Sums& s, __m256d x, __m256d y, __m256d signMask)
 {
     const __m256d d = _mm256_sub_pd(y, x);
     const __m256d ad = _mm256_andnot_pd(signMask, d);
     s.maxAbs = _mm256_max_pd(s.maxAbs, ad);
     s.sumAbs = _mm256_add_pd(s.sumAbs, ad);
-    s.sumSq = _mm256_fmadd_pd(d, d, s.sumSq);
-    s.a2 = _mm256_fmadd_pd(x, x, s.a2);
-    s.b2 = _mm256_fmadd_pd(y, y, s.b2);
-    s.ab = _mm256_fmadd_pd(x, y, s.ab);
+    s.sumSq = _mm256_add_pd(s.sumSq, _mm256_mul_pd(d, d));
+    s.a2 = _mm256_add_pd(s.a2, _mm256_mul_pd(x, x));
+    s.b2 = _mm256_add_pd(s.b2, _mm256_mul_pd(y, y));
+    s.ab = _mm256_add_pd(s.ab, _mm256_mul_pd(x, y));
 }
 
-__attribute__((target("avx2,fma"))) double horizontalSum(__m256d v)
+__attribute__((target("avx2"))) double horizontalSum(__m256d v)
 {
     alignas(32) double l[4];
     _mm256_store_pd(l, v);
     return (l[0] + l[1]) + (l[2] + l[3]);
 }
 
-__attribute__((target("avx2,fma"))) double horizontalMax(__m256d v)
+__attribute__((target("avx2"))) double horizontalMax(__m256d v)
 {
     alignas(32) double l[4];
     _mm256_store_pd(l, v);
     return std::max(std::max(l[0], l[1]), std::max(l[2], l[3]));
 }
 
-__attribute__((target("avx2,fma"))) bool diffAvx2(
+__attribute__((target("avx2"))) bool diffAvx2(
     const std::byte* pa, const std::byte* pb, uint64_t n, PartialDiff& out)
 {
     const float* a = reinterpret_cast<const float*>(pa);
@@ -125,10 +125,10 @@ bool diffFloat32Portable(const std::byte* pa, const std::byte* pb, uint64_t n, P
             const double x = a[i + k], y = b[i + k], d = y - x, ad = std::fabs(d);
             maxAbs[l] = maxAbs[l] > ad ? maxAbs[l] : ad;
             sumAbs[l] += ad;
-            sumSq[l] = std::fma(d, d, sumSq[l]);
-            a2[l] = std::fma(x, x, a2[l]);
-            b2[l] = std::fma(y, y, b2[l]);
-            ab[l] = std::fma(x, y, ab[l]);
+            sumSq[l] += d * d;
+            a2[l] += x * x;
+            b2[l] += y * y;
+            ab[l] += x * y;
         }
     auto sum = [](const double* l) { return (l[0] + l[1]) + (l[2] + l[3]); };
     PartialDiff p;

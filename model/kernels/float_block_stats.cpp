@@ -35,8 +35,8 @@ inline bool finishBlock(const float* p, int64_t i, int64_t n, double shift, doub
         mx = laneMax(mx, v);
         z += v == 0.0f;
         s1 += d;
-        s2 = std::fma(d, d, s2);
-        sq = std::fma(x, x, sq);
+        s2 += d * d;
+        sq += x * x;
     }
     // sumSq stays finite for any finite float (|x|^2 <= 1.2e77 in double): only NaN/Inf break it.
     if (!std::isfinite(sq)) return false;
@@ -50,7 +50,7 @@ inline bool finishBlock(const float* p, int64_t i, int64_t n, double shift, doub
 }
 
 #if TSCOPE_STATS_AVX2
-__attribute__((target("avx2,fma"))) bool floatBlockSumsAvx2(
+__attribute__((target("avx2"))) bool floatBlockSumsAvx2(
     const float* p, int64_t n, double shift, FloatBlockSums& out)
 {
     const __m256d vshift = _mm256_set1_pd(shift);
@@ -71,10 +71,10 @@ __attribute__((target("avx2,fma"))) bool floatBlockSumsAvx2(
         const __m256d da = _mm256_sub_pd(xa, vshift), db = _mm256_sub_pd(xb, vshift);
         s1a = _mm256_add_pd(s1a, da);
         s1b = _mm256_add_pd(s1b, db);
-        s2a = _mm256_fmadd_pd(da, da, s2a);
-        s2b = _mm256_fmadd_pd(db, db, s2b);
-        qa = _mm256_fmadd_pd(xa, xa, qa);
-        qb = _mm256_fmadd_pd(xb, xb, qb);
+        s2a = _mm256_add_pd(s2a, _mm256_mul_pd(da, da));
+        s2b = _mm256_add_pd(s2b, _mm256_mul_pd(db, db));
+        qa = _mm256_add_pd(qa, _mm256_mul_pd(xa, xa));
+        qb = _mm256_add_pd(qb, _mm256_mul_pd(xb, xb));
     }
     alignas(32) double l1[4], l2[4], lq[4];
     alignas(32) float lmn[8], lmx[8];
@@ -117,8 +117,8 @@ bool floatBlockSumsPortable(const float* p, int64_t n, double shift, FloatBlockS
             lmx[k] = laneMax(lmx[k], v);
             lz[k] += v == 0.0f;
             s1[k] += d;
-            s2[k] = std::fma(d, d, s2[k]);
-            q[k] = std::fma(x, x, q[k]);
+            s2[k] += d * d;
+            q[k] += x * x;
         }
     double l1[4], l2[4], lq[4];
     for (int k = 0; k < 4; ++k) {

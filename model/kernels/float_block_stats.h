@@ -3,9 +3,11 @@
 // summed in float32.
 //
 // The reduction order is fixed so that the AVX2 path and the portable path give bit-identical sums:
-// element i of the block's first 8*floor(n/8) elements goes to lane i % 8 (squares through a fused
-// multiply-add), lanes are combined as l[k] = lane[k] + lane[k+4], then (l0 + l1) + (l2 + l3), and the
-// remaining n % 8 elements are added one by one in order.
+// element i of the block's first 8*floor(n/8) elements goes to lane i % 8, lanes are combined as
+// l[k] = lane[k] + lane[k+4], then (l0 + l1) + (l2 + l3), and the remaining n % 8 elements are added one
+// by one in order. Squares are a multiply then an add, never fused: the file is compiled with
+// -ffp-contract=off (model/CMakeLists.txt), so no compiler turns them into an FMA on one path only, and
+// the portable path needs no software fma() on CPUs without FMA.
 #pragma once
 
 #include <cstdint>
