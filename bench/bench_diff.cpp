@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <time.h>
 #include <vector>
 
 namespace io = tscope::io;
@@ -123,12 +124,20 @@ const Fixture& fixture()
     return f;
 }
 
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 void BM_Diff(benchmark::State& state)
 {
     const Fixture& f = fixture();
     model::DiffOptions options;
     options.threads = static_cast<int>(state.range(0));
     model::DiffMetrics last;
+    const double cpu0 = processCpuSeconds();
     for (auto _ : state) {
         auto m = model::computeDiff(f.a.tensor, f.b.tensor, options);
         if (!m) tb::die("diff: " + m.status().toString());
@@ -139,6 +148,10 @@ void BM_Diff(benchmark::State& state)
         tb::die(
             "changed " + std::to_string(last.changed) + ", expected " + std::to_string(f.expectedChanged));
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
+    // Input bytes per second of process CPU time (all threads): what one core does, whatever the load.
+    const double cpu = processCpuSeconds() - cpu0;
+    state.counters["cpu_bytes_per_second"]
+        = cpu > 0 ? static_cast<double>(state.iterations()) * static_cast<double>(f.bytes) / cpu : 0.0;
     state.counters["max_abs_diff"] = last.maxAbsDiff.value_or(-1);
     state.counters["rel_change"] = last.relChange.value_or(-1);
 }

@@ -4,6 +4,9 @@
 //
 //   BM_ComputeStats/threads:N   computeStats with StatsOptions::threads = N.   Target: >= 4 GB/s at N = 2.
 //   BM_ReadBandwidth/threads:N  the ceiling: summing the same bytes as uint64 words (no statistics).
+//   BM_ComputeHistogram/threads:N   the 64-bin histogram pass alone.         Target: >= 6 GB/s at N = 2.
+//   BM_StatsCrcHistogram/threads:N  statistics with CRC, then the histogram. Target: >= 4 GB/s at N = 2.
+// TSCOPE_PORTABLE_KERNELS=1 measures the portable kernels instead of AVX2.
 //
 // Values are deterministic, normal-ish (mean 0.01, std 0.05, Irwin-Hall of 4 uniforms) with every 997th
 // element exactly 0; no NaN/Inf (a realistic trained weight). Before timing, the result is checked against
@@ -334,6 +337,34 @@ void BM_ComputeHistogram(benchmark::State& state)
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
 }
 
+// The inspector's whole job on the big tensor: statistics with the CRC of the bytes read (what `stats`
+// and the GUI do on a borrowed tensor), then the 64-bin histogram over [min, max]. Bytes counted once
+// (the tensor's size): the target is >= 4 GB/s together at 2 threads.
+void BM_StatsCrcHistogram(benchmark::State& state)
+{
+    const Fixture& f = fixture();
+    const int threads = static_cast<int>(state.range(0));
+    const double cpu0 = processCpuSeconds();
+    for (auto _ : state) {
+        model::StatsOptions options;
+        options.threads = threads;
+        options.computeCrc = true;
+        auto s = model::computeStats(f.tensor, options);
+        if (!s) {
+            state.SkipWithError(s.status().toString().c_str());
+            return;
+        }
+        auto h = model::computeHistogram(f.tensor, 64, s->min, s->max, nullptr, threads);
+        if (!h) {
+            state.SkipWithError(h.status().toString().c_str());
+            return;
+        }
+        benchmark::DoNotOptimize(h->counts.data());
+    }
+    setCpuRate(state, f.bytes, processCpuSeconds() - cpu0);
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
+}
+
 void configure(benchmark::internal::Benchmark* b)
 {
     b->ArgName("threads")
@@ -349,6 +380,7 @@ void configure(benchmark::internal::Benchmark* b)
 BENCHMARK(BM_ComputeStats)->Apply(configure);
 BENCHMARK(BM_ReadBandwidth)->Apply(configure);
 BENCHMARK(BM_ComputeHistogram)->Apply(configure);
+BENCHMARK(BM_StatsCrcHistogram)->Apply(configure);
 
 int main(int argc, char** argv)
 {

@@ -170,7 +170,7 @@ void diffChunk(Kind kind, io::DType dtype, size_t width, const std::byte* a, con
 {
     switch (kind) {
     case Kind::Float32:
-        if (diffFloat32SimdAvailable() && diffFloat32Simd(a, b, n, p)) return;
+        if (diffFloat32Simd(a, b, n, p)) return; // AVX2 or portable, the same sums
         return floatChunk<uint32_t>(
             a, b, n, [](uint32_t u) { return double(std::bit_cast<float>(u)); }, p);
     case Kind::Float64:
@@ -250,6 +250,9 @@ void PartialDiff::merge(const PartialDiff& o)
     sumAB += o.sumAB;
 }
 
+// Elements of each tensor copied and compared at a time within a chunk (2 x 128 KiB of float32).
+constexpr uint64_t kDiffPieceElements = 32 * 1024;
+
 io::Result<DiffMetrics> computeDiff(const io::Tensor& a, const io::Tensor& b, const DiffOptions& options)
 {
     if (a.dtype() != b.dtype() || a.shape() != b.shape() || a.isString() != b.isString())
@@ -264,18 +267,45 @@ io::Result<DiffMetrics> computeDiff(const io::Tensor& a, const io::Tensor& b, co
     std::vector<PartialDiff> partial(chunks); // one per chunk: merged in order, same sums on any thread count
     io::Executor& executor = options.executor ? *options.executor : sharedExecutor();
     std::atomic<uint64_t> done { 0 };
-    const std::byte* pa = a.bytes().data();
-    const std::byte* pb = b.bytes().data();
+    // Mapped (borrowed) bytes are read through the guard, a chunk at a time into per-worker buffers, so a
+    // file truncated under us is an error, not a SIGBUS; owned bytes are read in place.
+    const unsigned workers = executor.maxWorkers();
+    std::vector<std::vector<std::byte>> bufA(a.isBorrowed() ? workers : 0),
+        bufB(b.isBorrowed() ? workers : 0);
+    std::vector<io::Status> errors(workers);
+    auto chunkOf = [&](const io::Tensor& t, std::vector<std::vector<std::byte>>& buffers, uint64_t begin,
+                       uint64_t n, unsigned worker) -> const std::byte* {
+        if (buffers.empty()) return t.bytes().data() + begin * width;
+        auto& buffer = buffers[worker];
+        buffer.resize(n * width);
+        if (io::Status st = t.copyTo(begin * width, buffer); !st.isOk()) {
+            errors[worker] = std::move(st);
+            return nullptr;
+        }
+        return buffer.data();
+    };
     const bool complete = executor.parallelFor(
         chunks,
         [&](uint64_t c, unsigned worker) {
             const uint64_t begin = c * kDiffChunkElements;
             const uint64_t n = std::min(kDiffChunkElements, total - begin);
-            diffChunk(kind, a.dtype(), width, pa + begin * width, pb + begin * width, n, partial[c]);
+            // In pieces that stay in the L2 cache between the guarded copy and the kernel; the pieces
+            // merge in order, so the chunk's sums are the same on every thread.
+            for (uint64_t p = begin; p < begin + n; p += kDiffPieceElements) {
+                const uint64_t m = std::min(begin + n - p, kDiffPieceElements);
+                const std::byte* ca = chunkOf(a, bufA, p, m, worker);
+                const std::byte* cb = ca ? chunkOf(b, bufB, p, m, worker) : nullptr;
+                if (!cb) return false;
+                PartialDiff piece;
+                diffChunk(kind, a.dtype(), width, ca, cb, m, piece);
+                partial[c].merge(piece);
+            }
             const uint64_t sofar = done += n;
             return worker != 0 || !io::shouldStop(options.cancel, options.progress, sofar, total);
         },
         options.cancel, options.threads > 0 ? static_cast<unsigned>(options.threads) : 0);
+    for (const auto& e : errors)
+        if (!e.isOk()) return e;
     if (!complete || (options.cancel && options.cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "diff cancelled");
     if (options.progress) options.progress(total, total);

@@ -1,6 +1,7 @@
 // How far tensor b moved from tensor a (same dtype and shape): max, mean and RMS of |b−a|, relative change
 // ‖b−a‖/‖a‖, cosine similarity and the fraction of elements whose bit patterns differ. Streams over the
-// (memory-mapped) bytes in chunks on the shared compute pool; no copy of either tensor is made.
+// (memory-mapped) bytes in chunks on the shared compute pool, each chunk of a mapped tensor copied
+// through the SIGBUS guard (io/guarded_read.h) into a per-worker buffer; no whole tensor is copied.
 //
 // Definitions (docs/schema/diff.json says the same):
 // - frac_changed: elements whose stored bytes differ / all elements (−0 vs +0 counts as changed, two NaNs

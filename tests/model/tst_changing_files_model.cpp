@@ -8,6 +8,7 @@
 #include "io/guarded_read.h"
 #include "io/shard_rewriter.h"
 #include "model/items/value_table_model.h"
+#include "model/kernels/diff_metrics.h"
 #include "model/kernels/histogram.h"
 #include "model/kernels/plane_selection.h"
 #include "model/kernels/tensor_analysis.h"
@@ -95,6 +96,9 @@ private slots:
         auto hist = model::computeHistogram(*shared, 16, -100, 110);
         QVERIFY(!hist.isOk());
         QCOMPARE(hist.status().code(), io::ErrorCode::Truncated);
+        auto diff = model::computeDiff(*shared, *shared); // read through the guard too, not in place
+        QVERIFY(!diff.isOk());
+        QCOMPARE(diff.status().code(), io::ErrorCode::Truncated);
         model::PlaneSelection sel;
         sel.rowDim = 0;
         sel.colDim = 1;

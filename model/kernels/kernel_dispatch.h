@@ -1,0 +1,21 @@
+// Which instruction set the numeric kernels (statistics, histogram, diff, dtype conversion) run on.
+// Every kernel has a portable path and, on x86-64, an AVX2 path chosen at run time. Both paths reduce in
+// the same order (fixed lanes per block, partial sums combined in a fixed order), so results are
+// bit-identical whichever runs; tests force each path through forcePortableKernels() to check that.
+// The environment variable TSCOPE_PORTABLE_KERNELS=1 forces the portable path for a whole process.
+#pragma once
+
+namespace tscope::model {
+
+// True when the AVX2 + FMA paths run: the CPU has them and the portable path is not forced.
+bool kernelsUseAvx2();
+// True when, in addition, the CPU converts float16 in hardware (F16C).
+bool kernelsUseF16c();
+
+// Forces (true) or releases (false) the portable path for the whole process (tests and benchmarks).
+void forcePortableKernels(bool portable);
+
+// The path name for reports: "avx2" or "portable".
+const char* kernelPathName();
+
+} // namespace tscope::model
