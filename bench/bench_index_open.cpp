@@ -6,6 +6,7 @@
 //                                  CRC) parsed into sorted TensorEntry records.     Target: < 50 ms (plain).
 //   BM_OpenArtifact/<variant>      io::openArtifact: locating + the above + the variable tree (and, for
 //                                  `graph`, reading and decoding the TrackableObjectGraph).
+//   BM_BuildVariableTree/<variant> io::buildVariableTree alone on a reader opened once.
 //
 // Variants: `plain` has no object graph (the tree is built from key names); `graph` also stores a
 // _CHECKPOINTABLE_OBJECT_GRAPH: root -> model -> 250 layer_with_weights-L -> 100 sublayer_S each ->
@@ -203,6 +204,24 @@ void BM_OpenArtifact(benchmark::State& state, Variant variant)
     state.counters["tree_nodes"] = static_cast<double>(nodes);
 }
 
+// The tree alone, on a reader opened once: what buildVariableTree costs on top of BundleReader::open.
+void BM_BuildVariableTree(benchmark::State& state, Variant variant)
+{
+    const auto& prefix = checkpoint(variant);
+    auto r = io::BundleReader::open(prefix);
+    if (!r) {
+        state.SkipWithError(r.status().toString().c_str());
+        return;
+    }
+    size_t nodes = 0;
+    for (auto _ : state) {
+        io::VariableTree tree = io::buildVariableTree(**r);
+        nodes = tree.nodes.size();
+        benchmark::DoNotOptimize(nodes);
+    }
+    state.counters["tree_nodes"] = static_cast<double>(nodes);
+}
+
 void configure(benchmark::internal::Benchmark* b)
 {
     b->Unit(benchmark::kMillisecond)
@@ -215,8 +234,10 @@ void configure(benchmark::internal::Benchmark* b)
 
 BENCHMARK_CAPTURE(BM_BundleReaderOpen, plain, Variant::Plain)->Apply(configure);
 BENCHMARK_CAPTURE(BM_OpenArtifact, plain, Variant::Plain)->Apply(configure);
+BENCHMARK_CAPTURE(BM_BuildVariableTree, plain, Variant::Plain)->Apply(configure);
 BENCHMARK_CAPTURE(BM_BundleReaderOpen, graph, Variant::Graph)->Apply(configure);
 BENCHMARK_CAPTURE(BM_OpenArtifact, graph, Variant::Graph)->Apply(configure);
+BENCHMARK_CAPTURE(BM_BuildVariableTree, graph, Variant::Graph)->Apply(configure);
 
 int main(int argc, char** argv)
 {
