@@ -15,6 +15,19 @@ namespace {
 
 constexpr const char* kVariableValue = "VARIABLE_VALUE";
 
+// "optimizer" anywhere in `name`, ignoring ASCII case (without a lower-cased copy per object).
+bool mentionsOptimizer(std::string_view name)
+{
+    constexpr std::string_view kWord = "optimizer";
+    for (size_t i = 0; i + kWord.size() <= name.size(); ++i) {
+        size_t k = 0;
+        while (k < kWord.size() && std::tolower(static_cast<unsigned char>(name[i + k])) == kWord[k])
+            ++k;
+        if (k == kWord.size()) return true;
+    }
+    return false;
+}
+
 // Finds the child of a name-tree node by its segment without a hash table while the names arrive in
 // sorted order (the usual case: index keys are sorted). Then an existing child named S can be met again
 // only right after siblings named S + a character below '/' ("a", "a-x", "a/c"): so only the parent's
@@ -224,10 +237,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     std::vector<bool> underOptimizer(static_cast<size_t>(n), false);
     for (int id = 1; id < n; ++id) {
         if (bfsParent[static_cast<size_t>(id)] < 0) continue;
-        std::string lower = bfsName[static_cast<size_t>(id)];
-        std::transform(
-            lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (lower.find("optimizer") != std::string::npos) underOptimizer[static_cast<size_t>(id)] = true;
+        if (mentionsOptimizer(bfsName[static_cast<size_t>(id)]))
+            underOptimizer[static_cast<size_t>(id)] = true;
     }
     for (int id : order) {
         int p = bfsParent[static_cast<size_t>(id)];
@@ -327,12 +338,13 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
     std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
-    std::vector<std::string> shownName = bfsName;
+    auto shownName = [&](int id) -> const std::string& {
+        const auto& reparented = modelParent[static_cast<size_t>(id)];
+        return reparented.first >= 0 ? reparented.second : bfsName[static_cast<size_t>(id)];
+    };
     for (int id = 1; id < n; ++id) {
         int p = bfsParent[static_cast<size_t>(id)];
-        if (modelParent[static_cast<size_t>(id)].first >= 0) {
-            std::tie(p, shownName[static_cast<size_t>(id)]) = modelParent[static_cast<size_t>(id)];
-        }
+        if (modelParent[static_cast<size_t>(id)].first >= 0) p = modelParent[static_cast<size_t>(id)].first;
         if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
     }
     // Which objects own a tensor anywhere below, over the display tree (post-order: a reparented weight
@@ -373,8 +385,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         stack.pop_back();
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
-        int node = addNode(
-            treeParent, shownName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+        int node = addNode(treeParent, shownName(id), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         if (v >= 0) {
