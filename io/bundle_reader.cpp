@@ -88,10 +88,11 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
     // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
     google::protobuf::Arena arena;
     uint64_t row = 0;
-    // ~40-byte entries: avoids regrowth. Capped: a huge (or sparse) index must not reserve gigabytes before
-    // a single entry has been seen to exist.
+    // Index rows take 40-60 bytes (59 for 74-byte TF2 keys with prefix compression): one row per 32 bytes
+    // avoids regrowth, which moved every entry once at 100,000 entries; pages never filled cost no memory.
+    // Capped: a huge (or sparse) index must not reserve gigabytes before a single entry has been seen.
     reader->m_entries.reserve(
-        static_cast<size_t>(std::min<uint64_t>((*file)->size() / 64, uint64_t(1) << 20)));
+        static_cast<size_t>(std::min<uint64_t>((*file)->size() / 32, uint64_t(1) << 20)));
     auto visit = [&](std::string_view key, std::string_view value) -> bool {
         if (!sawHeader) {
             sawHeader = true;
@@ -121,13 +122,13 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
             if (parsed) sliceRecords[std::string(key)] = isFast ? fast : storedFromProto(*proto, problem);
             return true;
         }
-        TensorEntry entry;
+        // Built in place: moving a finished entry into the vector cost as much as decoding it.
+        TensorEntry& entry = reader->m_entries.emplace_back();
         entry.key.assign(key);
         if (!parsed) {
             entry.problem = Status(ErrorCode::Corrupt, "its index entry cannot be parsed")
                                 .withTensor(entry.key)
                                 .withPath(indexName);
-            reader->m_entries.push_back(std::move(entry));
             return true;
         }
         entry.stored = isFast ? std::move(fast) : storedFromProto(*proto, entry.problem);
@@ -153,7 +154,6 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
         if (entry.problem.isOk() && !shapeElementCount(entry.shape))
             entry.problem = Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(entry.shape));
         if (!entry.problem.isOk()) entry.problem.withTensor(entry.key).withPath(indexName);
-        reader->m_entries.push_back(std::move(entry));
         return true;
     };
     auto table = scanTable(*file, tableOptions, visit);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <google/protobuf/arena.h>
 #include <string_view>
 #include <unordered_map>
 
@@ -13,6 +14,95 @@ namespace tscope::io {
 namespace {
 
 constexpr const char* kVariableValue = "VARIABLE_VALUE";
+
+// "optimizer" anywhere in `name`, ignoring ASCII case (without a lower-cased copy per object).
+bool mentionsOptimizer(std::string_view name)
+{
+    constexpr std::string_view kWord = "optimizer";
+    for (size_t i = 0; i + kWord.size() <= name.size(); ++i) {
+        size_t k = 0;
+        while (k < kWord.size() && std::tolower(static_cast<unsigned char>(name[i + k])) == kWord[k])
+            ++k;
+        if (k == kWord.size()) return true;
+    }
+    return false;
+}
+
+// Finds the child of a name-tree node by its segment without a hash table while the names arrive in
+// sorted order (the usual case: index keys are sorted). Then an existing child named S can be met again
+// only right after siblings named S + a character below '/' ("a", "a-x", "a/c"): so only the parent's
+// newest child is looked at, and its siblings are scanned when that one starts with S + such a character.
+// Once names arrive unsorted, a map of every child looked up so far takes over.
+class NameChildIndex {
+public:
+    explicit NameChildIndex(const std::vector<TreeNode>& nodes)
+        : m_nodes(nodes)
+    { }
+
+    // Called with each name (the `/`-separated path) before its segments are looked up.
+    void nextName(std::string_view name)
+    {
+        if (m_sorted && m_hasPrevious && name < m_previous) switchToMap();
+        m_previous.assign(name);
+        m_hasPrevious = true;
+    }
+
+    // The child of `parent` named `segment` found by an earlier lookup, or -1.
+    int find(int parent, std::string_view segment) const
+    {
+        if (!m_sorted) {
+            auto it = m_map.find(mapKey(parent, segment));
+            return it == m_map.end() ? -1 : it->second;
+        }
+        const auto& children = m_nodes[static_cast<size_t>(parent)].children;
+        for (auto it = children.rbegin(); it != children.rend(); ++it) {
+            if (!isIndexed(*it)) continue;
+            const std::string& name = m_nodes[static_cast<size_t>(*it)].name;
+            if (name == segment) return *it;
+            if (name.size() <= segment.size() || !name.starts_with(segment)
+                || static_cast<unsigned char>(name[segment.size()]) >= '/')
+                return -1;
+        }
+        return -1;
+    }
+
+    // `child` was created for a lookup that found nothing.
+    void added(int child)
+    {
+        if (m_indexed.size() <= static_cast<size_t>(child))
+            m_indexed.resize(static_cast<size_t>(child) + 1, 0);
+        m_indexed[static_cast<size_t>(child)] = 1;
+        if (!m_sorted) {
+            const auto& node = m_nodes[static_cast<size_t>(child)];
+            m_map.emplace(mapKey(node.parent, node.name), child);
+        }
+    }
+
+private:
+    static std::string mapKey(int parent, std::string_view segment)
+    {
+        std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
+        k.append(segment);
+        return k;
+    }
+    bool isIndexed(int node) const
+    {
+        return static_cast<size_t>(node) < m_indexed.size() && m_indexed[static_cast<size_t>(node)];
+    }
+    void switchToMap()
+    {
+        m_sorted = false;
+        for (size_t i = 0; i < m_indexed.size(); ++i)
+            if (m_indexed[i]) m_map.emplace(mapKey(m_nodes[i].parent, m_nodes[i].name), static_cast<int>(i));
+    }
+
+    const std::vector<TreeNode>& m_nodes;
+    std::vector<char> m_indexed; // per node: created by a lookup (folded duplicates are not found again)
+    bool m_sorted = true;
+    bool m_hasPrevious = false;
+    std::string m_previous;
+    std::unordered_map<std::string, int> m_map;
+};
 
 class TreeBuilder {
 public:
@@ -147,10 +237,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     std::vector<bool> underOptimizer(static_cast<size_t>(n), false);
     for (int id = 1; id < n; ++id) {
         if (bfsParent[static_cast<size_t>(id)] < 0) continue;
-        std::string lower = bfsName[static_cast<size_t>(id)];
-        std::transform(
-            lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (lower.find("optimizer") != std::string::npos) underOptimizer[static_cast<size_t>(id)] = true;
+        if (mentionsOptimizer(bfsName[static_cast<size_t>(id)]))
+            underOptimizer[static_cast<size_t>(id)] = true;
     }
     for (int id : order) {
         int p = bfsParent[static_cast<size_t>(id)];
@@ -250,12 +338,13 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
     std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
-    std::vector<std::string> shownName = bfsName;
+    auto shownName = [&](int id) -> const std::string& {
+        const auto& reparented = modelParent[static_cast<size_t>(id)];
+        return reparented.first >= 0 ? reparented.second : bfsName[static_cast<size_t>(id)];
+    };
     for (int id = 1; id < n; ++id) {
         int p = bfsParent[static_cast<size_t>(id)];
-        if (modelParent[static_cast<size_t>(id)].first >= 0) {
-            std::tie(p, shownName[static_cast<size_t>(id)]) = modelParent[static_cast<size_t>(id)];
-        }
+        if (modelParent[static_cast<size_t>(id)].first >= 0) p = modelParent[static_cast<size_t>(id)].first;
         if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
     }
     // Which objects own a tensor anywhere below, over the display tree (post-order: a reparented weight
@@ -296,8 +385,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         stack.pop_back();
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
-        int node = addNode(
-            treeParent, shownName[static_cast<size_t>(id)], v >= 0 ? NodeKind::Variable : NodeKind::Object);
+        int node = addNode(treeParent, shownName(id), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         if (v >= 0) {
@@ -447,18 +535,12 @@ void TreeBuilder::buildFromNames()
             a.optimizerState = true;
         }
     }
-    // Children are found by (parent id, segment): linear in the total key length.
-    std::unordered_map<std::string, int> childOf;
     std::vector<int> nodeOfEntry(entries.size(), -1);
+    NameChildIndex childOf(m_tree.nodes);
     // Keys are sorted, so consecutive keys share leading segments: reuse the previous key's nodes for
     // those and consult the map only for the segments that differ.
     std::vector<std::pair<std::string_view, int>> previousPath;
     std::deque<std::string> attributeLeaves; // shown names that are no substring of their key
-    auto lookupKey = [](int parent, std::string_view segment) {
-        std::string k(reinterpret_cast<const char*>(&parent), sizeof parent);
-        k.append(segment);
-        return k;
-    };
     for (size_t e = 0; e < entries.size(); ++e) {
         report(1, e);
         const auto& a = m_tree.annotations[e];
@@ -478,6 +560,7 @@ void TreeBuilder::buildFromNames()
                 shown = attributeLeaves.back();
             }
         }
+        childOf.nextName(shown);
         int parent = 0;
         size_t start = 0;
         size_t depth = 0;
@@ -490,12 +573,13 @@ void TreeBuilder::buildFromNames()
                 parent = previousPath[depth].second;
             } else {
                 samePrefix = false;
-                auto [it, inserted] = childOf.try_emplace(lookupKey(parent, part), -1);
-                if (inserted) {
-                    it->second = addNode(parent, std::string(part), NodeKind::Group);
-                    m_tree.nodes[static_cast<size_t>(it->second)].path = std::string(shown.substr(0, slash));
+                int child = childOf.find(parent, part);
+                if (child < 0) {
+                    child = addNode(parent, std::string(part), NodeKind::Group);
+                    m_tree.nodes[static_cast<size_t>(child)].path = std::string(shown.substr(0, slash));
+                    childOf.added(child);
                 }
-                parent = it->second;
+                parent = child;
                 previousPath.resize(depth);
                 previousPath.emplace_back(part, parent);
             }
@@ -626,9 +710,17 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
     TreeBuilder builder(bundle, progress);
     builder.report(0, 0);
     bool objectBased = false;
+    bool graphTried = false; // annotations written by a graph that turned out unusable are reset
     if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
         auto tensor = bundle.read(*entry);
-        tensorflow::TrackableObjectGraph graph;
+        // On an arena: a graph of 100,000 variables is ~500,000 small messages and strings, allocated
+        // and freed one by one otherwise.
+        google::protobuf::ArenaOptions arenaOptions;
+        if (tensor && tensor->stringValues().size() == 1)
+            arenaOptions.start_block_size = std::max<size_t>(4096, 4 * tensor->stringValues()[0].size());
+        arenaOptions.max_block_size = size_t(64) << 20;
+        google::protobuf::Arena arena(arenaOptions);
+        auto& graph = *google::protobuf::Arena::CreateMessage<tensorflow::TrackableObjectGraph>(&arena);
         if (!tensor) {
             builder.m_tree.warnings.push_back(tensor.status());
         } else if (tensor->stringValues().size() != 1 || !graph.ParseFromString(tensor->stringValues()[0])) {
@@ -636,13 +728,16 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
                 Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name")
                     .withTensor(std::string(kObjectGraphKey)));
         } else {
+            graphTried = true;
             objectBased = builder.buildFromObjectGraph(graph);
         }
     }
     if (!objectBased) {
-        builder.m_tree.nodes.resize(1);
-        builder.m_tree.nodes[0].children.clear();
-        builder.m_tree.annotations.assign(bundle.entries().size(), {});
+        if (builder.m_tree.nodes.size() > 1 || !builder.m_tree.nodes[0].children.empty()) {
+            builder.m_tree.nodes.resize(1);
+            builder.m_tree.nodes[0].children.clear();
+        }
+        if (graphTried) builder.m_tree.annotations.assign(bundle.entries().size(), {});
         builder.buildFromNames();
     }
     builder.m_tree.objectBased = objectBased;

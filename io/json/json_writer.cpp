@@ -5,23 +5,40 @@
 #include "io/json/utf8.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace tscope::json {
 
+namespace {
+constexpr size_t kFlushBytes = 64 * 1024;
+}
+
 JsonWriter::~JsonWriter()
 {
-    if (m_prettyAtStart) m_out << '\n';
+    if (m_prettyAtStart) m_buffer += '\n';
+    flush();
+}
+
+void JsonWriter::flush()
+{
+    if (m_buffer.empty()) return;
+    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    m_buffer.clear();
+}
+
+void JsonWriter::flushIfDone()
+{
+    if (m_first.empty() || m_buffer.size() >= kFlushBytes) flush();
 }
 
 void JsonWriter::newline()
 {
     if (!m_pretty) return;
-    m_out << '\n';
     const size_t depth = std::min(m_first.size(), kMaxIndentDepth);
-    for (size_t i = 0; i < depth; ++i)
-        m_out << "  ";
+    m_buffer += '\n';
+    m_buffer.append(2 * depth, ' ');
 }
 
 void JsonWriter::beforeValue()
@@ -31,7 +48,7 @@ void JsonWriter::beforeValue()
         return;
     }
     if (!m_first.empty()) {
-        if (!m_first.back()) m_out << ',';
+        if (!m_first.back()) m_buffer += ',';
         m_first.back() = false;
         newline();
     }
@@ -40,7 +57,7 @@ void JsonWriter::beforeValue()
 void JsonWriter::beginObject()
 {
     beforeValue();
-    m_out << '{';
+    m_buffer += '{';
     m_first.push_back(true);
 }
 
@@ -49,13 +66,14 @@ void JsonWriter::endObject()
     bool empty = m_first.back();
     m_first.pop_back();
     if (!empty) newline();
-    m_out << '}';
+    m_buffer += '}';
+    flushIfDone();
 }
 
 void JsonWriter::beginArray()
 {
     beforeValue();
-    m_out << '[';
+    m_buffer += '[';
     m_first.push_back(true);
 }
 
@@ -64,7 +82,8 @@ void JsonWriter::endArray()
     bool empty = m_first.back();
     m_first.pop_back();
     if (!empty) newline();
-    m_out << ']';
+    m_buffer += ']';
+    flushIfDone();
 }
 
 void JsonWriter::key(std::string_view k)
@@ -73,7 +92,7 @@ void JsonWriter::key(std::string_view k)
     m_inKey = true;
     value(k);
     m_inKey = false;
-    m_out << (m_pretty ? ": " : ":");
+    m_buffer += m_pretty ? ": " : ":";
     m_afterKey = true;
 }
 
@@ -86,73 +105,83 @@ void JsonWriter::textField(std::string_view k, std::string_view bytes)
 void JsonWriter::value(std::string_view s)
 {
     if (!m_inKey) beforeValue();
-    const std::string text = isValidUtf8(s) ? std::string(s) : utf8DisplayText(s);
-    std::string out = "\"";
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        char buf[8];
-        switch (ch) {
+    std::string display;
+    const std::string_view text = isValidUtf8(s) ? s : std::string_view(display = utf8DisplayText(s));
+    m_buffer += '"';
+    size_t plain = 0; // start of the run of bytes that need no escaping
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        m_buffer.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
         case '"':
-            out += "\\\"";
+            m_buffer += "\\\"";
             break;
         case '\\':
-            out += "\\\\";
+            m_buffer += "\\\\";
             break;
         case '\n':
-            out += "\\n";
+            m_buffer += "\\n";
             break;
         case '\r':
-            out += "\\r";
+            m_buffer += "\\r";
             break;
         case '\t':
-            out += "\\t";
+            m_buffer += "\\t";
             break;
-        default:
-            if (c < 0x20) {
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += ch;
-            }
+        default: {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            m_buffer += buf;
+        }
         }
     }
-    out += '"';
-    m_out << out;
+    m_buffer.append(text.substr(plain));
+    m_buffer += '"';
+    if (!m_inKey) flushIfDone();
 }
 
 void JsonWriter::value(int64_t v)
 {
     beforeValue();
-    m_out << v;
+    char buf[24];
+    m_buffer.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    flushIfDone();
 }
 
 void JsonWriter::value(uint64_t v)
 {
     beforeValue();
-    m_out << v;
+    char buf[24];
+    m_buffer.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    flushIfDone();
 }
 
 void JsonWriter::value(double v)
 {
     beforeValue();
     if (std::isnan(v))
-        m_out << "\"NaN\"";
+        m_buffer += "\"NaN\"";
     else if (std::isinf(v))
-        m_out << (v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+        m_buffer += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     else
-        m_out << io::formatDouble(v);
+        m_buffer += io::formatDouble(v);
+    flushIfDone();
 }
 
 void JsonWriter::value(bool v)
 {
     beforeValue();
-    m_out << (v ? "true" : "false");
+    m_buffer += v ? "true" : "false";
+    flushIfDone();
 }
 
 void JsonWriter::null()
 {
     beforeValue();
-    m_out << "null";
+    m_buffer += "null";
+    flushIfDone();
 }
 
 } // namespace tscope::json

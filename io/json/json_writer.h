@@ -1,6 +1,8 @@
 // A small streaming JSON writer: commas and nesting handled for the caller, strings escaped. Output is
 // always valid JSON in strict UTF-8: a string that is not valid UTF-8 is written as display text (U+FFFD
 // for each bad byte); callers that must keep the exact bytes use textField() or base64.
+// Text is gathered in a buffer and handed to the stream in pieces of about 64 KiB, after each complete
+// top-level value and on destruction (one ostream call per token cost more than building the text).
 #pragma once
 
 #include <cstdint>
@@ -59,7 +61,10 @@ public:
 private:
     void beforeValue();
     void newline();
+    void flushIfDone(); // hands the buffer to the stream when full or when the top-level value is complete
+    void flush();
     std::ostream& m_out;
+    std::string m_buffer;
     bool m_pretty;
     bool m_prettyAtStart;
     std::vector<bool> m_first; // per open container: no element written yet

@@ -12,6 +12,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -114,6 +115,7 @@ private slots:
     void verifyGoodBundle();
     void bigEndianHeader();
     void nameBasedTreePlacesEveryEntry();
+    void nameBasedTreeGroupsRevisitedSegments();
     void decodeStringTensorExample();
     void decodeStringTensorEdgeCases();
 
@@ -777,6 +779,60 @@ void TestBundleReader::nameBasedTreePlacesEveryEntry()
     QVERIFY(tree.annotations[static_cast<size_t>(adam)].role == tscope::io::EntryRole::Slot);
     QCOMPARE(tree.annotations[static_cast<size_t>(adam)].slotOfKey, std::string("dense/kernel"));
     QCOMPARE(tree.nodes[0].parameters, nonSlot);
+}
+
+void TestBundleReader::nameBasedTreeGroupsRevisitedSegments()
+{
+    // Sorted keys can leave a group and come back to it ("a", then "a-x" and "a.b/d" which sort between
+    // "a" and "a/c"), and TF2 keys read without their object graph reach the tree out of order
+    // ("m/OBJECT_CONFIG_JSON" before "m"). Each group must still exist once, and each variable sit at the
+    // path its name spells.
+    const std::vector<std::string> keys = { "a", "a-x", "a.b/d", "a/c", "a/d", "a!/e", "b", "b/c/d", "b/c-1",
+        "b/c/e", "m/.ATTRIBUTES/OBJECT_CONFIG_JSON", "m/.ATTRIBUTES/VARIABLE_VALUE",
+        "m/k/.ATTRIBUTES/VARIABLE_VALUE", "m/k-1/.ATTRIBUTES/VARIABLE_VALUE", "n/x", "n-1/y", "n/z" };
+    const auto prefix = nextPrefix("revisit");
+    {
+        BundleWriter w(prefix);
+        std::vector<std::string> sorted = keys;
+        std::sort(sorted.begin(), sorted.end());
+        for (const auto& key : sorted) {
+            const float v = 1.f;
+            QVERIFY(w.add(key, DType::Float, {}, std::as_bytes(std::span(&v, 1))).isOk());
+        }
+        QVERIFY(w.finish().isOk());
+    }
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    const auto tree = tscope::io::buildVariableTree(**reader);
+    QVERIFY(!tree.objectBased);
+    auto pathOf = [&](int node) {
+        std::string path;
+        for (; node > 0; node = tree.nodes[static_cast<size_t>(node)].parent)
+            path = tree.nodes[static_cast<size_t>(node)].name + (path.empty() ? "" : "/" + path);
+        return path;
+    };
+    for (size_t i = 0; i < tree.nodes.size(); ++i) {
+        std::vector<std::string> names;
+        for (int c : tree.nodes[i].children)
+            names.push_back(tree.nodes[static_cast<size_t>(c)].name);
+        std::sort(names.begin(), names.end());
+        QVERIFY2(std::adjacent_find(names.begin(), names.end()) == names.end(),
+            qPrintable(QStringLiteral("two children of '%1' share a name")
+                           .arg(QString::fromStdString(pathOf(static_cast<int>(i))))));
+    }
+    const std::vector<std::pair<std::string, std::string>> expected = { { "a", "a" }, { "a/c", "a/c" },
+        { "a.b/d", "a.b/d" }, { "b/c/e", "b/c/e" }, { "m/.ATTRIBUTES/VARIABLE_VALUE", "m" },
+        { "m/.ATTRIBUTES/OBJECT_CONFIG_JSON", "m/OBJECT_CONFIG_JSON" },
+        { "m/k/.ATTRIBUTES/VARIABLE_VALUE", "m/k" }, { "n/z", "n/z" } };
+    for (const auto& [key, path] : expected) {
+        const int e = (*reader)->indexOf(key);
+        QVERIFY(e >= 0);
+        int node = -1;
+        for (size_t i = 0; i < tree.nodes.size(); ++i)
+            if (tree.nodes[i].entry == e) node = static_cast<int>(i);
+        QVERIFY(node > 0);
+        QCOMPARE(QString::fromStdString(pathOf(node)), QString::fromStdString(path));
+    }
 }
 
 void TestBundleReader::decodeStringTensorExample()

@@ -1,4 +1,5 @@
-// `ls PATH [--flat] [--no-slots]`: the variable tree with dtype, shape and size (tensorscope.ls/1).
+// `ls PATH [--flat] [--no-slots] [--compact]`: the variable tree with dtype, shape and size
+// (tensorscope.ls/1).
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
@@ -16,6 +17,7 @@ namespace {
 struct LsOptions {
     bool flat = false;
     bool noSlots = false;
+    bool compact = false; // --json without whitespace
 };
 
 // Calls enter(node, depth) in depth-first pre-order and leave(node) after a node's subtree, without
@@ -152,23 +154,26 @@ void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::
 
 void writeJson(const io::Artifact& a, const LsOptions& o, std::ostream& out)
 {
-    json::JsonWriter w(out);
-    w.beginObject();
-    w.field("schema", "tensorscope.ls/1");
-    w.key("variables");
-    w.beginArray();
-    if (a.bundle) {
-        const auto& entries = a.bundle->entries();
-        for (size_t i = 0; i < entries.size(); ++i) {
-            const auto& an = a.tree.annotations[i];
-            if (o.noSlots && an.role == io::EntryRole::Slot) continue;
-            writeVariableJson(w, entries[i], an);
+    {
+        json::JsonWriter w(out, !o.compact);
+        w.beginObject();
+        w.field("schema", "tensorscope.ls/1");
+        w.key("variables");
+        w.beginArray();
+        if (a.bundle) {
+            const auto& entries = a.bundle->entries();
+            for (size_t i = 0; i < entries.size(); ++i) {
+                const auto& an = a.tree.annotations[i];
+                if (o.noSlots && an.role == io::EntryRole::Slot) continue;
+                writeVariableJson(w, entries[i], an);
+            }
         }
+        w.endArray();
+        w.key("tree");
+        writeTreeJson(w, a, o.noSlots);
+        w.endObject();
     }
-    w.endArray();
-    w.key("tree");
-    writeTreeJson(w, a, o.noSlots);
-    w.endObject();
+    if (o.compact) out << '\n'; // one line, ended like every other output
 }
 
 std::string entrySummary(const io::TensorEntry& e)
@@ -232,6 +237,8 @@ protected:
         app.add_flag(
             "--flat", m_options.flat, "one line per checkpoint key instead of the tree (text output)");
         app.add_flag("--no-slots", m_options.noSlots, "hide optimizer slots");
+        app.add_flag("--compact", m_options.compact,
+            "JSON without line breaks and indentation (about half the bytes for large checkpoints)");
     }
     int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
