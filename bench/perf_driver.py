@@ -366,7 +366,11 @@ def main():
             print(f"[{name}] skipped: {g[name]['skipped']}", flush=True)
             continue
         print(f"[{name}] load average {os.getloadavg()[0]:.2f}", flush=True)
-        results[name] = measure_group(name, g[name], opts.runs)
+        try:
+            results[name] = measure_group(name, g[name], opts.runs)
+        except SystemExit as e:  # a failing command costs its group, not the whole run
+            results[name] = {"error": str(e)}
+            print(f"[{name}] FAILED: {e}", file=sys.stderr, flush=True)
     doc = {
         "schema": "tensorscope.perf/1",
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),

@@ -93,6 +93,8 @@ def markdown(doc):
         g = doc["groups"].get(group) or {}
         if g.get("skipped"):
             out += ["", f"Skipped: {g['skipped']}."]
+        if g.get("error"):
+            out += ["", "Failed (nothing measured):", "", "```", g["error"][-1500:], "```", ""]
         if g.get("commands"):
             out += ["", "Every process of the group (wall time; CPU is user + system of all its threads):", "",
                     "| side | command | median | min–max | CPU (median) | peak RSS | stdout |",
