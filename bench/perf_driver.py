@@ -376,6 +376,7 @@ def main():
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "mode": size, "runs": opts.runs, "machine": machine(build), "bench_dir": str(root),
         "export_dir": opts.export_dir, "input_generation_s": generation_s,
+        "binaries": {"cli": os.path.realpath(cli), "membw": os.path.realpath(build / "bench" / "membw")},
         "inputs": inputs, "groups": results, "gui_flag": gui_flag,
         "speedup_definition": "peer median wall time / ours median wall time (> 1: Tensorscope faster)",
         "reproduce": reproduce_command(opts),

@@ -68,6 +68,7 @@ def markdown(doc):
         f"- Machine: {m.get('cpu', '?')}, {m.get('cores')} cores, "
         f"{(m.get('ram_bytes') or 0) / 2**30:.1f} GiB RAM, Linux {m.get('kernel')}; build "
         f"`{m.get('build_type', '?')}` at commit `{m.get('commit', '?')}`; TensorFlow {tfv}, Python {m.get('python')}.",
+        f"- Binaries: `{(doc.get('binaries') or {}).get('cli', '?')}`, `{(doc.get('binaries') or {}).get('membw', '?')}`.",
         f"- Reproduce: `{doc['reproduce']}` (inputs in `$TSCOPE_BENCH_DIR`, default `/tmp/tscope-bench`).",
         "",
     ]
