@@ -260,7 +260,7 @@ def main():
     ap.add_argument("--build-dir", default=os.environ.get("TSCOPE_BUILD_DIR", str(REPO / "build")))
     ap.add_argument("--bench-dir", default=os.environ.get("TSCOPE_BENCH_DIR", "/tmp/tscope-bench"))
     ap.add_argument("--repeats", type=int, default=7, help="repetitions of each peer measurement")
-    ap.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    ap.add_argument("--out", default=str(HERE / "results" / "peer_bench.json"))  # latest.json: perf_driver.py
     ap.add_argument("--quick", action="store_true",
                     help="smoke test: 2 short repetitions of the C++ benchmarks, 3 peer repeats (numbers are rough)")
     ap.add_argument("--_worker", choices=["tf", "numpy", "crc"], help=argparse.SUPPRESS)
