@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -18,7 +19,9 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     : QWidget(parent)
 {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(180);
+    // An explicit minimum: QCustomPlot's own hint is as wide as its title, and a long variable name then
+    // widened the whole window past the screen (QT_SCALE_FACTOR=2). 120 px high keeps it on screen too.
+    m_plot->setMinimumSize(240, 120);
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_bars->setWidthType(QCPBars::wtPlotCoords);
     m_bars->setPen(QPen(palette().color(QPalette::Highlight).darker(130)));
@@ -56,12 +59,16 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_log->setToolTip(tr("Logarithmic count axis: shows rare values next to the bulk"));
     m_note = new QLabel(this);
     m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_export = new QPushButton(tr("Export Image…"), this);
+    m_export->setToolTip(tr("Save the histogram with its title as PNG, SVG or PDF"));
+    connect(m_export, &QPushButton::clicked, this, &HistogramPlot::exportRequested);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_bins);
     controls->addWidget(m_log);
     controls->addStretch();
     controls->addWidget(m_note);
+    controls->addWidget(m_export);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_state = new QLabel(this);
@@ -97,6 +104,7 @@ void HistogramPlot::showState(const QString& message)
 {
     m_state->setText(message);
     m_pages->setCurrentWidget(m_state);
+    m_export->setEnabled(false);
 }
 
 QString HistogramPlot::title() const
@@ -109,9 +117,16 @@ QString HistogramPlot::stateMessage() const
     return m_pages->currentWidget() == m_state ? m_state->text() : QString();
 }
 
+QString plotTitle(const QString& what, const QString& name)
+{
+    if (name.isEmpty()) return {};
+    // A long name goes on a line of its own: the plot keeps a narrow minimum width (see the constructor).
+    return what + (name.size() > 40 ? QLatin1Char('\n') : QLatin1Char(' ')) + name;
+}
+
 void HistogramPlot::setTitle(const QString& title)
 {
-    m_title->setText(title.isEmpty() ? QString() : tr("Histogram of %1").arg(title));
+    m_title->setText(plotTitle(tr("Histogram of"), title));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -157,6 +172,7 @@ void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QS
     notes.prepend(tr("%n bin(s)", nullptr, static_cast<int>(hist.counts.size())));
     m_note->setText(notes.join(QStringLiteral(", ")));
     m_pages->setCurrentWidget(m_plot);
+    m_export->setEnabled(true);
     replot();
 }
 

@@ -11,10 +11,14 @@ class QCPBars;
 class QCPTextElement;
 class QCheckBox;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 class QSpinBox;
 
 namespace tscope::ui {
+
+// "Histogram of dense/kernel"; a name over 40 characters on a second line ("" for no name).
+QString plotTitle(const QString& what, const QString& name);
 
 class HistogramPlot : public QWidget {
     Q_OBJECT
@@ -36,8 +40,11 @@ public:
     bool saveImage(const QString& fileName);
     QString title() const; // "Histogram of dense/kernel", "" before a variable is shown
 
+    QPushButton* exportButton() const { return m_export; }
+
 signals:
     void binsChanged(int bins);
+    void exportRequested(); // the "Export Image…" button: the window asks for a file name
 
 private:
     void replot();
@@ -50,6 +57,7 @@ private:
     QSpinBox* m_bins;
     QCheckBox* m_log;
     QLabel* m_note;
+    QPushButton* m_export;
     model::HistogramData m_data;
 };
 

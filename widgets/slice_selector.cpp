@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace tscope::ui {
 
@@ -18,14 +19,21 @@ SliceSelector::SliceSelector(QWidget* parent)
     m_rows->setToolTip(tr("Dimension shown down the rows"));
     m_cols->setToolTip(tr("Dimension shown across the columns"));
     m_indexLayout = new QHBoxLayout;
-    auto* layout = new QHBoxLayout(this);
+    // The indices of the other dimensions on a line of their own: on one line with the two boxes a 4-D
+    // kernel's selector needed ~430 px, which kept the inspector too wide for the tree at scale 2.
+    auto* dims = new QHBoxLayout;
+    dims->addWidget(new QLabel(tr("Rows:"), this));
+    dims->addWidget(m_rows);
+    dims->addWidget(new QLabel(tr("Columns:"), this));
+    dims->addWidget(m_cols);
+    dims->addStretch();
+    auto* indices = new QHBoxLayout;
+    indices->addLayout(m_indexLayout);
+    indices->addStretch();
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("Rows:"), this));
-    layout->addWidget(m_rows);
-    layout->addWidget(new QLabel(tr("Columns:"), this));
-    layout->addWidget(m_cols);
-    layout->addLayout(m_indexLayout);
-    layout->addStretch();
+    layout->addLayout(dims);
+    layout->addLayout(indices);
     connect(m_rows, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     connect(m_cols, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     setShape({});
