@@ -22,18 +22,17 @@ SliceSelector::SliceSelector(QWidget* parent)
     // The indices of the other dimensions on a line of their own: on one line with the two boxes a 4-D
     // kernel's selector needed ~430 px, which kept the inspector too wide for the tree at scale 2.
     auto* dims = new QHBoxLayout;
-    dims->addWidget(new QLabel(tr("Rows:"), this));
-    dims->addWidget(m_rows);
-    dims->addWidget(new QLabel(tr("Columns:"), this));
-    dims->addWidget(m_cols);
+    m_dimWidgets = { new QLabel(tr("Rows:"), this), m_rows, new QLabel(tr("Columns:"), this), m_cols };
+    for (QWidget* w : m_dimWidgets)
+        dims->addWidget(w);
     dims->addStretch();
-    auto* indices = new QHBoxLayout;
-    indices->addLayout(m_indexLayout);
-    indices->addStretch();
+    m_indexRow = new QHBoxLayout;
+    m_indexRow->addLayout(m_indexLayout);
+    m_indexRow->addStretch();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(dims);
-    layout->addLayout(indices);
+    layout->addLayout(m_indexRow);
     connect(m_rows, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     connect(m_cols, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     setShape({});
@@ -59,7 +58,16 @@ void SliceSelector::setShape(const io::Shape& shape)
     m_cols->setEnabled(shape.size() >= 2);
     rebuildIndexBoxes();
     m_updating = false;
-    setVisible(!shape.empty());
+    for (QWidget* w : m_dimWidgets)
+        w->setVisible(!shape.empty());
+    setVisible(!shape.empty() || m_hasTrailing);
+}
+
+void SliceSelector::addTrailingWidget(QWidget* w, int stretch)
+{
+    m_indexRow->addWidget(w, stretch);
+    m_hasTrailing = true;
+    setVisible(true);
 }
 
 void SliceSelector::rebuildIndexBoxes()

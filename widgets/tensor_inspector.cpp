@@ -117,15 +117,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     auto* exportValues = new QPushButton(tr("Export CSV…"), this);
     exportValues->setToolTip(tr("Save the values shown (this slice) as CSV"));
     connect(exportValues, &QPushButton::clicked, this, &TensorInspector::exportValues);
-    // Two rows: at QT_SCALE_FACTOR=2 on a 1600 px screen one row would not fit beside the tree.
-    auto* valueBar = new QHBoxLayout;
-    valueBar->addWidget(m_precision);
-    valueBar->addStretch();
-    valueBar->addWidget(exportValues);
+    // Digits and Export on the slice's index line: one line more for the grid at QT_SCALE_FACTOR=2.
+    m_valueSlice->addTrailingWidget(m_precision);
+    m_valueSlice->addTrailingWidget(exportValues);
     auto* valuesPage = new QWidget(this);
     auto* vl = new QVBoxLayout(valuesPage);
+    vl->setContentsMargins(4, 4, 4, 4);
     vl->addWidget(m_valueSlice);
-    vl->addLayout(valueBar);
     vl->addWidget(m_valueView, 1);
     connect(m_precision, &QSpinBox::valueChanged, this, [this](int digits) {
         m_values->setPrecision(digits);
@@ -137,6 +135,7 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_heatmap = new HeatmapView(this);
     auto* heatPage = new QWidget(this);
     auto* hl = new QVBoxLayout(heatPage);
+    hl->setContentsMargins(4, 4, 4, 4);
     hl->addWidget(m_heatSlice);
     hl->addWidget(m_heatmap, 1);
 
@@ -257,7 +256,8 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_title->setText(title.title);
     m_histogram->setTitle(title.title);
     m_heatmap->setTitle(title.title, m_heatSlice->describe());
-    QString details = QStringLiteral("%1<br><b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
+    // The role and the dtype on one line when they fit: fewer lines keep the plots on screen at scale 2.
+    QString details = QStringLiteral("%1 — <b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
                           .arg(title.role.toHtmlEscaped(), QString::fromStdString(io::dtypeName(e.dtype)),
                               QString::fromStdString(io::shapeToString(e.shape)),
                               model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));

@@ -485,7 +485,7 @@ void MainWindow::fitSplitterToNames()
     const QList<int> sizes = m_splitter->sizes();
     const int total = sizes.value(0) + sizes.value(1);
     if (total <= 0) return;
-    const int tree = std::clamp(m_tree->readableWidth(), total * 48 / 100, total * 62 / 100);
+    const int tree = std::clamp(m_tree->readableWidth(), total * 48 / 100, total * 55 / 100);
     if (tree > sizes.value(0)) m_splitter->setSizes({ tree, total - tree }); // never narrower than restored
 }
 

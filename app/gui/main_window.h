@@ -86,7 +86,7 @@ private:
     void chooseFolder();
     void exportHistogram();
     void exportHeatmap();
-    // Gives the tree pane the width at which its names read whole (48% to 62% of the splitter), unless
+    // Gives the tree pane the width at which its names read whole (48% to 55% of the splitter), unless
     // the user moved the splitter: at QT_SCALE_FACTOR=2 a fixed share left names cut at 25 characters.
     void fitSplitterToNames();
     // Asks for a PNG/SVG/PDF file name (starting in the last used folder) and saves a plot through `save`.

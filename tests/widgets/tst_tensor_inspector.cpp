@@ -470,7 +470,7 @@ private slots:
         auto* splitter = w.findChild<QSplitter*>();
         QVERIFY(splitter);
         const int total = splitter->sizes().value(0) + splitter->sizes().value(1);
-        const int want = std::min(w.treeView()->readableWidth(), total * 62 / 100);
+        const int want = std::min(w.treeView()->readableWidth(), total * 55 / 100);
         QVERIFY(want > total * 48 / 100); // this artifact's names need more than the old fixed share
         QTRY_VERIFY2(splitter->sizes().value(0) >= want - 1,
             qPrintable(
