@@ -3,6 +3,7 @@
 #include "widgets/histogram_plot.h"
 #include "widgets/plot_export.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -61,6 +62,7 @@ HeatmapView::HeatmapView(QWidget* parent)
     m_title->setTextColor(fg);
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_plot->installEventFilter(this); // only now: the filter uses m_title
     m_note = new QLabel(this);
     m_note->setTextFormat(Qt::RichText);
     m_note->setWordWrap(true); // a long range and stride note must not widen the inspector
@@ -104,20 +106,20 @@ QString HeatmapView::strideText(int64_t rowStep, int64_t colStep)
 
 void HeatmapView::setTitle(const QString& variable, const QString& slice)
 {
-    m_title->setText(
-        plotTitle(tr("Heatmap of"), slice.isEmpty() ? variable : variable + QLatin1Char(' ') + slice));
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_titleText
+        = plotTitle(tr("Heatmap of"), slice.isEmpty() ? variable : variable + QLatin1Char(' ') + slice);
+    showTitleIfRoom(m_plot, m_title, m_titleText);
 }
 
 QString HeatmapView::title() const
 {
-    return m_title->text();
+    return m_titleText;
 }
 
 bool HeatmapView::saveImage(const QString& fileName)
 {
     if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
-    return savePlot(m_plot, fileName, m_title->text());
+    return savePlotWithTitle(m_plot, m_title, fileName, m_titleText);
 }
 
 QString HeatmapView::stateMessage() const
@@ -205,6 +207,13 @@ void HeatmapView::setPlane(
                     .arg(nonFinite);
     m_note->setText(note);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool HeatmapView::eventFilter(QObject* watched, QEvent* event)
+{
+    // The plot's own resize (it is sized only while it is the shown page): its new height is set.
+    if (watched == m_plot && event->type() == QEvent::Resize) showTitleIfRoom(m_plot, m_title, m_titleText);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace tscope::ui

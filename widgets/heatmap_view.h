@@ -44,12 +44,16 @@ public:
 signals:
     void exportRequested(); // the "Export Image…" button: the window asks for a file name
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the plot's resizes: title or not
+
 private:
     void showState(const QString& message);
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
     QCPColorScale* m_scale;
     QCPTextElement* m_title;
+    QString m_titleText; // drawn only when there is room (showTitleIfRoom), always exported
     QPushButton* m_export;
     QLabel* m_note;
     QLabel* m_state;

@@ -3,6 +3,7 @@
 #include "widgets/plot_export.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -46,6 +47,7 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_title->setTextColor(fg);
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_plot->installEventFilter(this); // only now: the filter uses m_title
 
     m_bins = new QSpinBox(this);
     m_bins->setRange(0, 1000);
@@ -109,7 +111,7 @@ void HistogramPlot::showState(const QString& message)
 
 QString HistogramPlot::title() const
 {
-    return m_title->text();
+    return m_titleText;
 }
 
 QString HistogramPlot::stateMessage() const
@@ -126,8 +128,8 @@ QString plotTitle(const QString& what, const QString& name)
 
 void HistogramPlot::setTitle(const QString& title)
 {
-    m_title->setText(plotTitle(tr("Histogram of"), title));
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_titleText = plotTitle(tr("Histogram of"), title);
+    showTitleIfRoom(m_plot, m_title, m_titleText);
 }
 
 void HistogramPlot::clear(const QString& message)
@@ -217,7 +219,14 @@ void HistogramPlot::replot()
 bool HistogramPlot::saveImage(const QString& fileName)
 {
     if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
-    return savePlot(m_plot, fileName, m_title->text());
+    return savePlotWithTitle(m_plot, m_title, fileName, m_titleText);
+}
+
+bool HistogramPlot::eventFilter(QObject* watched, QEvent* event)
+{
+    // The plot's own resize (it is sized only while it is the shown page): its new height is set.
+    if (watched == m_plot && event->type() == QEvent::Resize) showTitleIfRoom(m_plot, m_title, m_titleText);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace tscope::ui

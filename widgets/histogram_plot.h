@@ -46,12 +46,16 @@ signals:
     void binsChanged(int bins);
     void exportRequested(); // the "Export Image…" button: the window asks for a file name
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the plot's resizes: title or not
+
 private:
     void replot();
     void showState(const QString& message);
     QLabel* m_state;
     QStackedWidget* m_pages;
     QCPTextElement* m_title;
+    QString m_titleText; // drawn only when there is room (showTitleIfRoom), always exported
     QCustomPlot* m_plot;
     QCPBars* m_bars;
     QSpinBox* m_bins;

@@ -12,6 +12,7 @@
 #include "model/session/artifact_session.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/histogram_plot.h"
+#include "widgets/plot_export.h"
 #include "widgets/saved_model_view.h"
 #include "widgets/table_export.h"
 #include "widgets/tensor_inspector.h"
@@ -242,6 +243,31 @@ private slots:
         QVERIFY(heat.stateMessage().isEmpty());
         QVERIFY2(heat.noteText().contains(QStringLiteral("NaN/Inf (1 cells)")), qPrintable(heat.noteText()));
         QVERIFY(heat.noteText().contains(ui::HeatmapView::nonFiniteColor().name()));
+    }
+
+    void shortPlotsStillExportTheirTitle()
+    {
+        // On screen a short plot leaves its title to the inspector above it; the file always has it.
+        ui::HistogramPlot plot;
+        plot.resize(400, 160);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QVERIFY(plot.height() < ui::kTitledPlotHeight); // the plot inside is shorter still
+        model::HistogramData some;
+        some.edges = { 0, 1, 2 };
+        some.counts = { 3, 1 };
+        some.total = 4;
+        plot.setTitle(QStringLiteral("short/kernel"));
+        plot.setHistogram(some);
+        QCOMPARE(plot.title(), QStringLiteral("Histogram of short/kernel"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("t.svg"));
+        QVERIFY(plot.saveImage(path));
+        QFile svg(path);
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(svg.readAll());
+        // Once as the SVG's <title>, once drawn as text above the bars.
+        QVERIFY2(text.count(QStringLiteral("Histogram of short/kernel")) >= 2, qPrintable(text.left(600)));
     }
 
     void downsamplingIsSaidInEnglish()
