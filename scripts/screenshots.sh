@@ -39,6 +39,11 @@ shoot kernel4d-heatmap "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weight
 shoot kernel4d-heatmap-dark "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view heatmap --dark
 QT_SCALE_FACTOR=2 shoot kernel4d-values-scale2 "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view values
 shoot group-aggregate "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2
+# Scale 2: the tree pane widens to its names; a Keras 3 optimizer slot titled by its variable (inferred).
+QT_SCALE_FACTOR=2 shoot kernel4d-heatmap-scale2 "$CORPUS/keras-mnist-cnn-nofp" --select layer_with_weights-2/kernel --view heatmap
+QT_SCALE_FACTOR=2 shoot keras3-slot-histogram-scale2-dark tests/fixtures/tfcur/ckpt_optimizers_defaults/adam/ckpt \
+  --select optimizer/_variables/2 --view histogram --dark
+shoot keras2-slot-histogram tests/fixtures/tf215/ckpt_optimizers_defaults/adam/ckpt --select optimizer/_variables/1 --view histogram
 shoot savedmodel-functions "$CORPUS/keras-tf27-heart-savedmodel" --view functions
 QT_SCALE_FACTOR=2 shoot savedmodel-signatures-scale2-dark "$CORPUS/keras-tf27-heart-savedmodel" --view savedmodel --dark
 # 100,000 variables filtered: filter_stall writes the checkpoint (and measures typing) when built.

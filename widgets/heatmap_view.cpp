@@ -1,6 +1,12 @@
 #include "widgets/heatmap_view.h"
 
+#include "widgets/histogram_plot.h"
+#include "widgets/plot_export.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 #include <cmath>
@@ -12,7 +18,9 @@ HeatmapView::HeatmapView(QWidget* parent)
     : QWidget(parent)
 {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(200);
+    // An explicit minimum: QCustomPlot's own hint is as wide as its title, and a long variable name then
+    // widened the whole window past the screen (QT_SCALE_FACTOR=2). 120 px high keeps it on screen too.
+    m_plot->setMinimumSize(240, 120);
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_scale = new QCPColorScale(m_plot);
     m_plot->plotLayout()->addElement(0, 1, m_scale);
@@ -50,8 +58,18 @@ HeatmapView::HeatmapView(QWidget* parent)
         axis->setTickLabelColor(fg);
         axis->setLabelColor(fg);
     }
+    m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
+    m_title->setTextColor(fg);
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_plot->installEventFilter(this); // only now: the filter uses m_title
     m_note = new QLabel(this);
     m_note->setTextFormat(Qt::RichText);
+    m_note->setWordWrap(true); // a long range and stride note must not widen the inspector
+    m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_export = new QPushButton(tr("Export Image…"), this);
+    m_export->setToolTip(tr("Save the heatmap with its title and colour scale as PNG, SVG or PDF"));
+    connect(m_export, &QPushButton::clicked, this, &HeatmapView::exportRequested);
     m_state = new QLabel(this);
     m_state->setAlignment(Qt::AlignCenter);
     m_state->setWordWrap(true);
@@ -61,7 +79,10 @@ HeatmapView::HeatmapView(QWidget* parent)
     m_pages->addWidget(m_plot);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_note);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_note, 1);
+    bar->addWidget(m_export);
+    layout->addLayout(bar);
     layout->addWidget(m_pages, 1);
     clear(tr("Select a variable with at least one dimension"));
 }
@@ -83,6 +104,24 @@ QString HeatmapView::strideText(int64_t rowStep, int64_t colStep)
     return tr("downsampled: %1, %2").arg(every(rowStep, tr("row")), every(colStep, tr("column")));
 }
 
+void HeatmapView::setTitle(const QString& variable, const QString& slice)
+{
+    m_titleText
+        = plotTitle(tr("Heatmap of"), slice.isEmpty() ? variable : variable + QLatin1Char(' ') + slice);
+    showTitleIfRoom(m_plot, m_title, m_titleText);
+}
+
+QString HeatmapView::title() const
+{
+    return m_titleText;
+}
+
+bool HeatmapView::saveImage(const QString& fileName)
+{
+    if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
+    return savePlotWithTitle(m_plot, m_title, fileName, m_titleText);
+}
+
 QString HeatmapView::stateMessage() const
 {
     return m_pages->currentWidget() == m_state ? m_state->text() : QString();
@@ -99,11 +138,19 @@ void HeatmapView::showState(const QString& message)
     m_pages->setCurrentWidget(m_state);
 }
 
+void HeatmapView::setBusy(const QString& message)
+{
+    clear(message);
+    m_busy = true;
+}
+
 void HeatmapView::clear(const QString& message)
 {
+    m_busy = false;
     m_map->data()->clear();
     m_map->setVisible(false);
     m_note->clear();
+    m_export->setEnabled(false);
     showState(message);
 }
 
@@ -122,7 +169,9 @@ void HeatmapView::setPlane(
         clear(tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(nonFinite));
         return;
     }
+    m_busy = false;
     m_pages->setCurrentWidget(m_plot);
+    m_export->setEnabled(true);
     m_map->setVisible(true);
     m_map->data()->setSize(static_cast<int>(p.cols), static_cast<int>(p.rows));
     m_map->data()->setRange(QCPRange(0, static_cast<double>((p.cols - 1) * p.colStep)),
@@ -158,6 +207,13 @@ void HeatmapView::setPlane(
                     .arg(nonFinite);
     m_note->setText(note);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool HeatmapView::eventFilter(QObject* watched, QEvent* event)
+{
+    // The plot's own resize (it is sized only while it is the shown page): its new height is set.
+    if (watched == m_plot && event->type() == QEvent::Resize) showTitleIfRoom(m_plot, m_title, m_titleText);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace tscope::ui

@@ -3,8 +3,10 @@
 #include "widgets/plot_export.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -18,7 +20,9 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     : QWidget(parent)
 {
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(180);
+    // An explicit minimum: QCustomPlot's own hint is as wide as its title, and a long variable name then
+    // widened the whole window past the screen (QT_SCALE_FACTOR=2). 120 px high keeps it on screen too.
+    m_plot->setMinimumSize(240, 120);
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_bars->setWidthType(QCPBars::wtPlotCoords);
     m_bars->setPen(QPen(palette().color(QPalette::Highlight).darker(130)));
@@ -43,6 +47,7 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_title->setTextColor(fg);
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_plot->installEventFilter(this); // only now: the filter uses m_title
 
     m_bins = new QSpinBox(this);
     m_bins->setRange(0, 1000);
@@ -56,12 +61,16 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     m_log->setToolTip(tr("Logarithmic count axis: shows rare values next to the bulk"));
     m_note = new QLabel(this);
     m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_export = new QPushButton(tr("Export Image…"), this);
+    m_export->setToolTip(tr("Save the histogram with its title as PNG, SVG or PDF"));
+    connect(m_export, &QPushButton::clicked, this, &HistogramPlot::exportRequested);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_bins);
     controls->addWidget(m_log);
     controls->addStretch();
     controls->addWidget(m_note);
+    controls->addWidget(m_export);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_state = new QLabel(this);
@@ -97,11 +106,12 @@ void HistogramPlot::showState(const QString& message)
 {
     m_state->setText(message);
     m_pages->setCurrentWidget(m_state);
+    m_export->setEnabled(false);
 }
 
 QString HistogramPlot::title() const
 {
-    return m_title->text();
+    return m_titleText;
 }
 
 QString HistogramPlot::stateMessage() const
@@ -109,10 +119,17 @@ QString HistogramPlot::stateMessage() const
     return m_pages->currentWidget() == m_state ? m_state->text() : QString();
 }
 
+QString plotTitle(const QString& what, const QString& name)
+{
+    if (name.isEmpty()) return {};
+    // A long name goes on a line of its own: the plot keeps a narrow minimum width (see the constructor).
+    return what + (name.size() > 40 ? QLatin1Char('\n') : QLatin1Char(' ')) + name;
+}
+
 void HistogramPlot::setTitle(const QString& title)
 {
-    m_title->setText(title.isEmpty() ? QString() : tr("Histogram of %1").arg(title));
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_titleText = plotTitle(tr("Histogram of"), title);
+    showTitleIfRoom(m_plot, m_title, m_titleText);
 }
 
 void HistogramPlot::clear(const QString& message)
@@ -157,6 +174,7 @@ void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QS
     notes.prepend(tr("%n bin(s)", nullptr, static_cast<int>(hist.counts.size())));
     m_note->setText(notes.join(QStringLiteral(", ")));
     m_pages->setCurrentWidget(m_plot);
+    m_export->setEnabled(true);
     replot();
 }
 
@@ -201,7 +219,14 @@ void HistogramPlot::replot()
 bool HistogramPlot::saveImage(const QString& fileName)
 {
     if (m_pages->currentWidget() != m_plot) return false; // a state message, not a plot
-    return savePlot(m_plot, fileName, m_title->text());
+    return savePlotWithTitle(m_plot, m_title, fileName, m_titleText);
+}
+
+bool HistogramPlot::eventFilter(QObject* watched, QEvent* event)
+{
+    // The plot's own resize (it is sized only while it is the shown page): its new height is set.
+    if (watched == m_plot && event->type() == QEvent::Resize) showTitleIfRoom(m_plot, m_title, m_titleText);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace tscope::ui

@@ -11,10 +11,14 @@ class QCPBars;
 class QCPTextElement;
 class QCheckBox;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 class QSpinBox;
 
 namespace tscope::ui {
+
+// "Histogram of dense/kernel"; a name over 40 characters on a second line ("" for no name).
+QString plotTitle(const QString& what, const QString& name);
 
 class HistogramPlot : public QWidget {
     Q_OBJECT
@@ -36,8 +40,14 @@ public:
     bool saveImage(const QString& fileName);
     QString title() const; // "Histogram of dense/kernel", "" before a variable is shown
 
+    QPushButton* exportButton() const { return m_export; }
+
 signals:
     void binsChanged(int bins);
+    void exportRequested(); // the "Export Image…" button: the window asks for a file name
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // the plot's resizes: title or not
 
 private:
     void replot();
@@ -45,11 +55,13 @@ private:
     QLabel* m_state;
     QStackedWidget* m_pages;
     QCPTextElement* m_title;
+    QString m_titleText; // drawn only when there is room (showTitleIfRoom), always exported
     QCustomPlot* m_plot;
     QCPBars* m_bars;
     QSpinBox* m_bins;
     QCheckBox* m_log;
     QLabel* m_note;
+    QPushButton* m_export;
     model::HistogramData m_data;
 };
 

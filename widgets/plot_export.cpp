@@ -33,4 +33,24 @@ bool savePlot(QCustomPlot* plot, const QString& fileName, const QString& title)
     return QFileInfo(fileName).size() > 0;
 }
 
+void showTitleIfRoom(QCustomPlot* plot, QCPTextElement* element, const QString& title)
+{
+    const QString shown = plot->height() >= kTitledPlotHeight ? title : QString();
+    if (element->text() == shown) return;
+    element->setText(shown);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool savePlotWithTitle(
+    QCustomPlot* plot, QCPTextElement* element, const QString& fileName, const QString& title)
+{
+    const QString shown = element->text();
+    element->setText(title);
+    plot->replot(QCustomPlot::rpImmediateRefresh); // lays the title out before the file is drawn
+    const bool ok = savePlot(plot, fileName, title);
+    element->setText(shown);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
 } // namespace tscope::ui

@@ -5,6 +5,7 @@
 #include <QString>
 
 class QCustomPlot;
+class QCPTextElement;
 
 namespace tscope::ui {
 
@@ -12,5 +13,12 @@ namespace tscope::ui {
 QString plotFileFilters();
 // False when the file cannot be written (or the extension is none of png, svg, pdf).
 bool savePlot(QCustomPlot* plot, const QString& fileName, const QString& title);
+// The plot's title element shows `title` on screen only when the plot is at least kTitledPlotHeight
+// high (at QT_SCALE_FACTOR=2 the inspector above already names the variable, and every pixel counts);
+// savePlotWithTitle always draws it into the file.
+constexpr int kTitledPlotHeight = 240;
+void showTitleIfRoom(QCustomPlot* plot, QCPTextElement* element, const QString& title);
+bool savePlotWithTitle(
+    QCustomPlot* plot, QCPTextElement* element, const QString& fileName, const QString& title);
 
 } // namespace tscope::ui

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace tscope::ui {
 
@@ -18,14 +19,20 @@ SliceSelector::SliceSelector(QWidget* parent)
     m_rows->setToolTip(tr("Dimension shown down the rows"));
     m_cols->setToolTip(tr("Dimension shown across the columns"));
     m_indexLayout = new QHBoxLayout;
-    auto* layout = new QHBoxLayout(this);
+    // The indices of the other dimensions on a line of their own: on one line with the two boxes a 4-D
+    // kernel's selector needed ~430 px, which kept the inspector too wide for the tree at scale 2.
+    auto* dims = new QHBoxLayout;
+    m_dimWidgets = { new QLabel(tr("Rows:"), this), m_rows, new QLabel(tr("Columns:"), this), m_cols };
+    for (QWidget* w : m_dimWidgets)
+        dims->addWidget(w);
+    dims->addStretch();
+    m_indexRow = new QHBoxLayout;
+    m_indexRow->addLayout(m_indexLayout);
+    m_indexRow->addStretch();
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("Rows:"), this));
-    layout->addWidget(m_rows);
-    layout->addWidget(new QLabel(tr("Columns:"), this));
-    layout->addWidget(m_cols);
-    layout->addLayout(m_indexLayout);
-    layout->addStretch();
+    layout->addLayout(dims);
+    layout->addLayout(m_indexRow);
     connect(m_rows, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     connect(m_cols, &QComboBox::currentIndexChanged, this, &SliceSelector::onDimsChanged);
     setShape({});
@@ -51,7 +58,16 @@ void SliceSelector::setShape(const io::Shape& shape)
     m_cols->setEnabled(shape.size() >= 2);
     rebuildIndexBoxes();
     m_updating = false;
-    setVisible(!shape.empty());
+    for (QWidget* w : m_dimWidgets)
+        w->setVisible(!shape.empty());
+    setVisible(!shape.empty() || m_hasTrailing);
+}
+
+void SliceSelector::addTrailingWidget(QWidget* w, int stretch)
+{
+    m_indexRow->addWidget(w, stretch);
+    m_hasTrailing = true;
+    setVisible(true);
 }
 
 void SliceSelector::rebuildIndexBoxes()

@@ -19,6 +19,9 @@ public:
     void setShape(const io::Shape& shape);
     const model::PlaneSelection& selection() const { return m_selection; }
     QString describe() const; // "[:, :, 3]"-style text of the current plane
+    // Puts `w` at the end of the index line (a page's own controls: one line less for the plot at
+    // QT_SCALE_FACTOR=2). The line then stays visible for scalars, without the dimension boxes.
+    void addTrailingWidget(QWidget* w, int stretch = 0);
 
 signals:
     void selectionChanged(const tscope::model::PlaneSelection& selection);
@@ -31,6 +34,9 @@ private:
     QComboBox* m_rows;
     QComboBox* m_cols;
     QHBoxLayout* m_indexLayout;
+    QHBoxLayout* m_indexRow;
+    QList<QWidget*> m_dimWidgets; // the Rows and Columns labels and boxes
+    bool m_hasTrailing = false;
     QList<QSpinBox*> m_indexBoxes;
     bool m_updating = false;
 };

@@ -11,8 +11,7 @@
 
 namespace tscope::ui {
 
-namespace {
-QString quoted(const QString& cell, QChar separator)
+QString tableField(const QString& cell, QChar separator)
 {
     if (!cell.contains(separator) && !cell.contains(QLatin1Char('"')) && !cell.contains(QLatin1Char('\n')))
         return cell;
@@ -20,20 +19,26 @@ QString quoted(const QString& cell, QChar separator)
     q.replace(QLatin1String("\""), QLatin1String("\"\""));
     return QLatin1Char('"') + q + QLatin1Char('"');
 }
-} // namespace
+
+bool saveText(const QString& path, const QString& text)
+{
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Text) && file.write(text.toUtf8()) >= 0
+        && file.commit();
+}
 
 QString tableText(const QAbstractItemModel& model, QChar separator)
 {
     QString out;
     for (int c = 0; c < model.columnCount(); ++c) {
         if (c) out += separator;
-        out += quoted(model.headerData(c, Qt::Horizontal).toString(), separator);
+        out += tableField(model.headerData(c, Qt::Horizontal).toString(), separator);
     }
     out += QLatin1Char('\n');
     for (int r = 0; r < model.rowCount(); ++r) {
         for (int c = 0; c < model.columnCount(); ++c) {
             if (c) out += separator;
-            out += quoted(model.index(r, c).data().toString(), separator);
+            out += tableField(model.index(r, c).data().toString(), separator);
         }
         out += QLatin1Char('\n');
     }
@@ -53,9 +58,7 @@ void addTableExportActions(QTableView* view, const QString& defaultName)
         const QString path = QFileDialog::getSaveFileName(view, QObject::tr("Export CSV"),
             QDir::home().filePath(defaultName + QStringLiteral(".csv")), QObject::tr("CSV (*.csv)"));
         if (path.isEmpty()) return;
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Text)
-            || file.write(tableText(*view->model(), QLatin1Char(',')).toUtf8()) < 0 || !file.commit())
+        if (!saveText(path, tableText(*view->model(), QLatin1Char(','))))
             QMessageBox::warning(view, QObject::tr("Export CSV"),
                 QObject::tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
     });

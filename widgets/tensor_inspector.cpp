@@ -12,6 +12,7 @@
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/slice_selector.h"
+#include "widgets/table_export.h"
 
 #include <QAction>
 #include <QApplication>
@@ -31,6 +32,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <map>
 
@@ -69,14 +71,25 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
         if (ok) activateLink(i);
     });
     m_stats = new QLabel(this);
+    m_stats->setWordWrap(true);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stats->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* copyStats = new QAction(tr("Copy Statistics"), m_stats);
     copyStats->setToolTip(tr("The statistics as tab-separated name and value lines"));
     connect(copyStats, &QAction::triggered, this, [this] {
-        if (!m_statsTsv.isEmpty()) QApplication::clipboard()->setText(m_statsTsv);
+        if (!m_statRows.isEmpty()) QApplication::clipboard()->setText(statsTsv());
     });
+    auto* saveStats = new QAction(tr("Save Statistics as CSV…"), m_stats);
+    connect(saveStats, &QAction::triggered, this, &TensorInspector::exportStats);
     m_stats->addAction(copyStats);
+    m_stats->addAction(saveStats);
+    // The same two actions behind a visible button: a context menu alone is easily missed.
+    m_statsExport = new QToolButton(this);
+    m_statsExport->setText(tr("Statistics"));
+    m_statsExport->setToolTip(tr("Copy the statistics or save them as CSV"));
+    m_statsExport->setPopupMode(QToolButton::InstantPopup);
+    m_statsExport->addAction(copyStats);
+    m_statsExport->addAction(saveStats);
     m_message = new MessageBar(this);
 
     m_histogram = new HistogramPlot(this);
@@ -104,15 +117,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     auto* exportValues = new QPushButton(tr("Export CSV…"), this);
     exportValues->setToolTip(tr("Save the values shown (this slice) as CSV"));
     connect(exportValues, &QPushButton::clicked, this, &TensorInspector::exportValues);
-    // Two rows: at QT_SCALE_FACTOR=2 on a 1600 px screen one row would not fit beside the tree.
-    auto* valueBar = new QHBoxLayout;
-    valueBar->addWidget(m_precision);
-    valueBar->addStretch();
-    valueBar->addWidget(exportValues);
+    // Digits and Export on the slice's index line: one line more for the grid at QT_SCALE_FACTOR=2.
+    m_valueSlice->addTrailingWidget(m_precision);
+    m_valueSlice->addTrailingWidget(exportValues);
     auto* valuesPage = new QWidget(this);
     auto* vl = new QVBoxLayout(valuesPage);
+    vl->setContentsMargins(4, 4, 4, 4);
     vl->addWidget(m_valueSlice);
-    vl->addLayout(valueBar);
     vl->addWidget(m_valueView, 1);
     connect(m_precision, &QSpinBox::valueChanged, this, [this](int digits) {
         m_values->setPrecision(digits);
@@ -124,6 +135,7 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_heatmap = new HeatmapView(this);
     auto* heatPage = new QWidget(this);
     auto* hl = new QVBoxLayout(heatPage);
+    hl->setContentsMargins(4, 4, 4, 4);
     hl->addWidget(m_heatSlice);
     hl->addWidget(m_heatmap, 1);
 
@@ -133,7 +145,10 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_tabs->addTab(heatPage, tr("Heat&map"));
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_title);
+    auto* titleRow = new QHBoxLayout; // the statistics' menu beside the title: the stats row stays narrow
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_statsExport, 0, Qt::AlignTop);
+    layout->addLayout(titleRow);
     layout->addWidget(m_details);
     layout->addWidget(m_links);
     layout->addWidget(m_message);
@@ -147,6 +162,7 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     connect(m_controller, &model::InspectionController::planeReady, this,
         [this](std::shared_ptr<const model::PlaneData> p) {
             const auto& sel = m_heatSlice->selection();
+            m_heatmap->setTitle(m_title->text(), m_heatSlice->describe());
             m_heatmap->setPlane(p, sel.rowDim >= 0 ? tr("dim %1").arg(sel.rowDim) : QString(),
                 sel.colDim >= 0 ? tr("dim %1").arg(sel.colDim) : QString());
         });
@@ -180,10 +196,43 @@ QString TensorInspector::statsText() const
     return m_stats->text();
 }
 
+void TensorInspector::setStatRows(QList<QPair<QString, QString>> rows)
+{
+    m_statRows = std::move(rows);
+    m_statsExport->setEnabled(!m_statRows.isEmpty());
+}
+
+QString TensorInspector::statsTable(QChar separator, bool header) const
+{
+    if (m_statRows.isEmpty()) return {};
+    QString out;
+    if (header) out += tr("statistic") + separator + tr("value") + QLatin1Char('\n');
+    for (const auto& [name, value] : m_statRows)
+        out += tableField(name, separator) + separator + tableField(value, separator) + QLatin1Char('\n');
+    return out;
+}
+
+bool TensorInspector::saveStatsCsv(const QString& path) const
+{
+    return !m_statRows.isEmpty() && saveText(path, statsCsv());
+}
+
+void TensorInspector::exportStats()
+{
+    if (m_statRows.isEmpty()) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Statistics"),
+        QDir::home().filePath(safeFileName(m_title->text()) + QStringLiteral("-statistics.csv")),
+        tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    if (!saveStatsCsv(path))
+        QMessageBox::warning(
+            this, tr("Save Statistics"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+}
+
 void TensorInspector::showTensor(const model::TensorRef& ref)
 {
     m_ref = ref;
-    m_statsTsv.clear();
+    setStatRows({});
     m_message->hide();
     m_values->setTensor(nullptr);
     const auto artifact = m_controller->artifact();
@@ -194,6 +243,7 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
         m_details->setText(tr("Select a variable in the tree to see its statistics, histogram and values."));
         m_stats->clear();
         m_histogram->setTitle({});
+        m_heatmap->setTitle({});
         m_histogram->clear(tr("Select a variable to see its histogram"));
         m_heatmap->clear(tr("Select a variable with at least one dimension"));
         m_valueSlice->setShape({});
@@ -205,20 +255,23 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     const auto title = model::variableTitle(*artifact, index);
     m_title->setText(title.title);
     m_histogram->setTitle(title.title);
-    QString details = QStringLiteral("%1<br><b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
+    m_heatmap->setTitle(title.title, m_heatSlice->describe());
+    // The role and the dtype on one line when they fit: fewer lines keep the plots on screen at scale 2.
+    QString details = QStringLiteral("%1 — <b>%2</b>%3 &nbsp; %4 parameters &nbsp; %5")
                           .arg(title.role.toHtmlEscaped(), QString::fromStdString(io::dtypeName(e.dtype)),
                               QString::fromStdString(io::shapeToString(e.shape)),
                               model::formatCount(e.elementCount()), model::formatBytes(e.byteSize()));
-    details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
+    // Where it is stored on the dtype line: one line less keeps the inspector on a screen at scale 2.
     if (e.partitioned())
-        details += tr("<br>partitioned into %1 slices").arg(e.slices.size());
+        details += tr(" &nbsp; partitioned into %1 slices").arg(e.slices.size());
     else
-        details += tr("<br>shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
+        details += tr(" &nbsp; shard %1, offset %2").arg(e.stored.shard).arg(e.stored.offset);
+    details += QStringLiteral("<br>key: <tt>%1</tt>").arg(QString::fromStdString(e.key).toHtmlEscaped());
     m_details->setText(details);
     setStatsPlaceholder(tr("Computing statistics…"));
     m_histogram->clear();
     m_histogram->setBusy(tr("Computing histogram…"));
-    m_heatmap->clear(tr("Computing…"));
+    m_heatmap->setBusy(tr("Computing…"));
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
     m_controller->inspect(ref, m_histogram->bins());
@@ -412,6 +465,13 @@ void TensorInspector::showGroup(int nodeId)
             QString::fromStdString(dtype), locale.toString(static_cast<qulonglong>(count)));
     m_stats->setText(mix.isEmpty() ? tr("<i>No variables under this node.</i>")
                                    : tr("dtypes: %1").arg(mix.join(QStringLiteral(", ")).toHtmlEscaped()));
+    QList<QPair<QString, QString>> rows { { tr("group"), name },
+        { tr("variables"), QString::number(variables) }, { tr("parameters"), QString::number(parameters) },
+        { tr("bytes"), QString::number(bytes) }, { tr("optimizer slots"), QString::number(slotCount) },
+        { tr("slot bytes"), QString::number(slotBytes) } };
+    for (const auto& [dtype, count] : dtypes)
+        rows.append({ tr("%1 variables").arg(QString::fromStdString(dtype)), QString::number(count) });
+    setStatRows(std::move(rows));
     const QString hint = tr("A group: select one of its variables to see its values");
     m_histogram->clear(hint);
     m_heatmap->clear(hint);
@@ -442,30 +502,39 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
         m_heatmap->clear(tr("No heatmap for non-numeric values"));
         return;
     }
-    QString t = QStringLiteral("<table cellspacing='6'><tr>");
-    m_statsTsv = tr("variable") + QLatin1Char('\t') + m_title->text() + QLatin1Char('\n');
-    auto cell = [&](const QString& k, const QString& v) {
-        t += QStringLiteral("<td>%1 <b>%2</b></td>").arg(k, v);
-        QTextDocument plain;
-        plain.setHtml(v);
-        m_statsTsv += k + QLatin1Char('\t') + plain.toPlainText() + QLatin1Char('\n');
+    // Inline pairs that wrap (a table would not): at QT_SCALE_FACTOR=2 a four-column table was the
+    // inspector's widest part and kept the tree pane narrow. A pair never breaks inside.
+    QString t;
+    QList<QPair<QString, QString>> rows { { tr("variable"), m_title->text() },
+        { tr("dtype"), QString::fromStdString(io::dtypeName(a->tensor->dtype())) },
+        { tr("shape"), QString::fromStdString(io::shapeToString(a->tensor->shape())) },
+        { tr("elements"), QString::number(s.count) } };
+    // Shown with seven digits; copied and saved exactly (the shortest text that reads back as the value).
+    auto cell = [&](const QString& k, const QString& shown, const QString& exact) {
+        t += QStringLiteral("%1&nbsp;<b>%2</b> &nbsp; ").arg(k, shown);
+        rows.append({ k, exact });
     };
     const bool have = s.finite > 0;
-    cell(tr("min"), have ? num(s.min) : QStringLiteral("–"));
-    cell(tr("max"), have ? num(s.max) : QStringLiteral("–"));
-    cell(tr("mean"), have ? num(s.mean) : QStringLiteral("–"));
-    cell(tr("std"), have ? num(s.std) : QStringLiteral("–"));
-    t += QStringLiteral("</tr><tr>");
-    cell(tr("L2 norm"), have ? num(s.l2) : QStringLiteral("–"));
-    cell(tr("zeros"), model::formatCount(s.zeros));
-    cell(tr("NaN"),
-        s.nans ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.nans))
-               : QStringLiteral("0"));
-    cell(tr("Inf"),
-        s.infs ? QStringLiteral("<font color='red'>%1</font>").arg(model::formatCount(s.infs))
-               : QStringLiteral("0"));
-    t += QStringLiteral("</tr></table>");
+    auto real = [&](const QString& k, double v) {
+        cell(k, have ? num(v) : QStringLiteral("–"),
+            have ? QString::number(v, 'g', QLocale::FloatingPointShortest) : QString());
+    };
+    auto count = [&](const QString& k, uint64_t n, bool alarm) {
+        const QString shown = model::formatCount(n);
+        cell(k, alarm && n ? QStringLiteral("<font color='red'>%1</font>").arg(shown) : shown,
+            QString::number(n));
+    };
+    real(tr("min"), s.min);
+    real(tr("max"), s.max);
+    real(tr("mean"), s.mean);
+    real(tr("std"), s.std);
+    t += QStringLiteral("<br>");
+    real(tr("L2 norm"), s.l2);
+    count(tr("zeros"), s.zeros, false);
+    count(tr("NaN"), s.nans, true);
+    count(tr("Inf"), s.infs, true);
     m_stats->setText(t);
+    setStatRows(std::move(rows));
     m_histogram->setHistogram(a->histogram);
     if (m_tabs->currentIndex() == 2) requestHeatmap();
 }

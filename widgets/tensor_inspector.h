@@ -13,6 +13,7 @@ class QTabWidget;
 class QSpinBox;
 class QTableView;
 class QFormLayout;
+class QToolButton;
 
 namespace tscope::model {
 class ValueTableModel;
@@ -46,9 +47,15 @@ public:
     void activateLink(int i); // as a click on the i-th link does
 
     HistogramPlot* histogram() const { return m_histogram; }
+    HeatmapView* heatmap() const { return m_heatmap; }
     QTabWidget* tabs() const { return m_tabs; }
     QString statsText() const; // for tests: the statistics as displayed
-    QString statsTsv() const { return m_statsTsv; } // what Copy Statistics puts on the clipboard
+    // The statistics (or a group's totals) as name/value lines: what Copy Statistics puts on the clipboard
+    // (tab-separated) and Save Statistics as CSV writes (comma-separated, with a header line).
+    QString statsTsv() const { return statsTable(QLatin1Char('\t'), false); }
+    QString statsCsv() const { return statsTable(QLatin1Char(','), true); }
+    bool saveStatsCsv(const QString& path) const;
+    QToolButton* statsExportButton() const { return m_statsExport; }
     model::ValueTableModel* valueModel() const { return m_values; }
     QTableView* valueView() const { return m_valueView; }
     QSpinBox* precisionBox() const { return m_precision; }
@@ -67,6 +74,9 @@ private:
     void requestHeatmap();
     void fitValueColumns();
     void exportValues();
+    void exportStats();
+    QString statsTable(QChar separator, bool header) const;
+    void setStatRows(QList<QPair<QString, QString>> rows);
 
     model::InspectionController* m_controller;
     model::TensorRef m_ref;
@@ -81,7 +91,8 @@ private:
     SliceSelector* m_valueSlice;
     QTableView* m_valueView;
     QSpinBox* m_precision;
-    QString m_statsTsv; // "Copy Statistics": name<TAB>value lines of the shown statistics
+    QList<QPair<QString, QString>> m_statRows; // the shown statistics as plain name/value pairs
+    QToolButton* m_statsExport;
     model::ValueTableModel* m_values;
     SliceSelector* m_heatSlice;
     HeatmapView* m_heatmap;

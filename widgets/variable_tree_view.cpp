@@ -18,6 +18,7 @@
 #include <QMenu>
 #include <QResizeEvent>
 #include <QSet>
+#include <QStyle>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -186,11 +187,27 @@ void VariableTreeView::fitNameColumn()
         others += m_tree->header()->sectionSize(c);
     }
     const int available = m_tree->viewport()->width() - others;
-    const int minimum = fontMetrics().averageCharWidth() * 28;
     const int names = m_tree->columnWidth(model::VariableTreeModel::NameColumn);
-    // Fill the pane; when the names need more, take what is left down to `minimum` (then scroll).
-    m_tree->setColumnWidth(
-        model::VariableTreeModel::NameColumn, names > available ? std::max(available, minimum) : available);
+    // Fill the pane; when the names need more, they come first up to readableNames() (the numeric
+    // columns then scroll into view): a narrow pane (QT_SCALE_FACTOR=2) cut them at 25 characters.
+    m_tree->setColumnWidth(model::VariableTreeModel::NameColumn,
+        names > available ? std::max(available, std::min(names, readableNames())) : available);
+}
+
+int VariableTreeView::readableNames() const
+{
+    return fontMetrics().averageCharWidth() * kReadableNameChars + m_tree->indentation() * 3;
+}
+
+int VariableTreeView::readableWidth() const
+{
+    const QAbstractItemView* view = m_tree; // QTreeView makes sizeHintForColumn protected
+    const int names
+        = std::min(view->sizeHintForColumn(model::VariableTreeModel::NameColumn), readableNames());
+    const int dtype = view->sizeHintForColumn(model::VariableTreeModel::DTypeColumn);
+    const int chrome = width() - m_tree->viewport()->width() // frames and margins around the tree
+        + m_tree->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_tree);
+    return names + std::max(dtype, 0) + chrome;
 }
 
 void VariableTreeView::expandFirstLevels()

@@ -53,6 +53,11 @@ public:
     // Selects an inner node (a layer, a scope) by its path, e.g. `layer_with_weights-2`; false if none.
     bool selectGroup(const QString& path);
     QString currentKey() const;
+    // The pane width at which names read whole (up to kReadableNameChars characters, indentation
+    // included) beside the DType column: in the font's own units, so it follows the font and the scale.
+    int readableWidth() const;
+    static constexpr int kReadableNameChars = 52;
+    int readableNames() const; // the Name column's width for kReadableNameChars at three levels deep
     void copyCurrentName();
 
 signals:

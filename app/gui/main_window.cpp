@@ -13,6 +13,7 @@
 #include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
 #include "widgets/activity_indicator.h"
+#include "widgets/heatmap_view.h"
 #include "widgets/histogram_plot.h"
 #include "widgets/message_bar.h"
 #include "widgets/plot_export.h"
@@ -43,6 +44,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -100,6 +102,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setChildrenCollapsible(false);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userMovedSplitter = true; });
     auto* al = new QVBoxLayout(m_artifactPage);
     al->setContentsMargins(4, 4, 4, 4);
     al->addWidget(m_artifactMessage);
@@ -296,7 +299,20 @@ void MainWindow::createActions()
         exportFromSession(this, m_session, entry ? QString::fromStdString(entry->key) : QString());
     });
     m_exportHistogram = new QAction(tr("Export &Histogram Image…"), this);
+    m_exportHistogram->setStatusTip(tr("Save the selected variable's histogram as PNG, SVG or PDF"));
     connect(m_exportHistogram, &QAction::triggered, this, &MainWindow::exportHistogram);
+    m_exportHeatmap = new QAction(tr("Export Heat&map Image…"), this);
+    m_exportHeatmap->setStatusTip(
+        tr("Save the selected variable's heatmap (the slice shown) as PNG, SVG or PDF"));
+    connect(m_exportHeatmap, &QAction::triggered, this, &MainWindow::exportHeatmap);
+    // The plots offer the same export in their context menu and under an "Export Image…" button.
+    m_inspector->histogram()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_inspector->histogram()->addAction(m_exportHistogram);
+    m_inspector->heatmap()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_inspector->heatmap()->addAction(m_exportHeatmap);
+    connect(
+        m_inspector->histogram(), &ui::HistogramPlot::exportRequested, this, &MainWindow::exportHistogram);
+    connect(m_inspector->heatmap(), &ui::HeatmapView::exportRequested, this, &MainWindow::exportHeatmap);
     m_verify = new QAction(tr("&Verify Checksums"), this);
     m_verify->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
     m_verify->setStatusTip(tr("Re-read every index block and tensor of the checkpoint and check its CRC"));
@@ -346,6 +362,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_exportData);
     file->addAction(m_exportHistogram);
+    file->addAction(m_exportHeatmap);
     file->addSeparator();
     file->addAction(m_close);
     file->addAction(m_quit);
@@ -382,6 +399,7 @@ void MainWindow::updateActions()
     m_expandAll->setEnabled(open);
     m_collapseAll->setEnabled(open);
     m_exportHistogram->setEnabled(open);
+    m_exportHeatmap->setEnabled(open);
     m_exportData->setEnabled(open && m_session->artifact() && m_session->artifact()->bundle);
     m_verify->setEnabled(m_verifier->canVerify());
     const bool hasDemo = !demoPath().isEmpty();
@@ -469,6 +487,17 @@ void MainWindow::onOpened()
                                .arg(model::formatCount(totals.parameters), model::formatBytes(totals.bytes)));
     m_stack->setCurrentIndex(ArtifactPageIndex);
     updateActions();
+    QTimer::singleShot(0, this, &MainWindow::fitSplitterToNames); // once the tree has laid out its rows
+}
+
+void MainWindow::fitSplitterToNames()
+{
+    if (m_userMovedSplitter || m_stack->currentIndex() != ArtifactPageIndex) return;
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total <= 0) return;
+    const int tree = std::clamp(m_tree->readableWidth(), total * 48 / 100, total * 55 / 100);
+    if (tree > sizes.value(0)) m_splitter->setSizes({ tree, total - tree }); // never narrower than restored
 }
 
 void MainWindow::onFailed(const io::Status& status)
@@ -572,19 +601,44 @@ void MainWindow::chooseFolder()
 
 void MainWindow::exportHistogram()
 {
-    const QString name
-        = ui::TensorInspector::safeFileName(m_inspector->titleText()) + QStringLiteral("-histogram.png");
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Histogram"), QDir(m_settings.lastDirectory()).filePath(name), ui::plotFileFilters());
-    if (path.isEmpty()) return;
-    if (const QString state = m_inspector->histogram()->stateMessage(); !state.isEmpty()) {
-        QMessageBox::information(
-            this, tr("Export Histogram"), tr("There is no histogram to export: %1").arg(state));
+    auto* plot = m_inspector->histogram();
+    exportPlot(tr("Histogram"), QStringLiteral("-histogram.png"), plot->stateMessage(),
+        [plot](const QString& path) { return plot->saveImage(path); });
+}
+
+void MainWindow::exportHeatmap()
+{
+    auto* plot = m_inspector->heatmap();
+    if (m_inspector->tabs()->currentWidget() != plot->parentWidget()) // drawn only when its tab is shown
+        m_inspector->tabs()->setCurrentWidget(plot->parentWidget());
+    if (plot->isBusy()) { // its plane is being computed: ask for the file name once it is drawn
+        connect(
+            m_controller, &model::InspectionController::planeReady, this,
+            [this, ref = m_inspector->tensor()] {
+                if (m_inspector->tensor() == ref) QTimer::singleShot(0, this, &MainWindow::exportHeatmap);
+            },
+            Qt::SingleShotConnection);
         return;
     }
-    if (!m_inspector->histogram()->saveImage(path))
-        QMessageBox::warning(
-            this, tr("Export Histogram"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+    exportPlot(tr("Heatmap"), QStringLiteral("-heatmap.png"), plot->stateMessage(),
+        [plot](const QString& path) { return plot->saveImage(path); });
+}
+
+void MainWindow::exportPlot(const QString& what, const QString& suffix, const QString& state,
+    const std::function<bool(const QString&)>& save)
+{
+    const QString caption = tr("Export %1").arg(what);
+    if (!state.isEmpty()) { // before the dialog: no file name asked for nothing
+        QMessageBox::information(
+            this, caption, tr("There is no %1 to export: %2").arg(what.toLower(), state));
+        return;
+    }
+    const QString name = ui::TensorInspector::safeFileName(m_inspector->titleText()) + suffix;
+    const QString path = QFileDialog::getSaveFileName(
+        this, caption, QDir(m_settings.lastDirectory()).filePath(name), ui::plotFileFilters());
+    if (path.isEmpty()) return;
+    if (!save(path))
+        QMessageBox::warning(this, caption, tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

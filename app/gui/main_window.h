@@ -87,6 +87,13 @@ private:
     void chooseFile();
     void chooseFolder();
     void exportHistogram();
+    void exportHeatmap();
+    // Gives the tree pane the width at which its names read whole (48% to 55% of the splitter), unless
+    // the user moved the splitter: at QT_SCALE_FACTOR=2 a fixed share left names cut at 25 characters.
+    void fitSplitterToNames();
+    // Asks for a PNG/SVG/PDF file name (starting in the last used folder) and saves a plot through `save`.
+    void exportPlot(const QString& what, const QString& suffix, const QString& state,
+        const std::function<bool(const QString&)>& save);
     void onVerified(const std::shared_ptr<const model::VerifyOutcome>& outcome);
     std::function<QString(const std::string&)> variableName() const; // of the open artifact's entries
 
@@ -124,6 +131,8 @@ private:
     QAction* m_close = nullptr;
     QAction* m_exportData = nullptr;
     QAction* m_exportHistogram = nullptr;
+    QAction* m_exportHeatmap = nullptr;
+    bool m_userMovedSplitter = false;
     QAction* m_verify = nullptr;
     QAction* m_quit = nullptr;
     QAction* m_find = nullptr;

@@ -55,10 +55,36 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
                                                  : QObject::tr("saved attribute %1").arg(q(attribute));
         return { QObject::tr("%1 · %2").arg(q(path), q(attribute)), role };
     }
-    // A Keras optimizer's slot the object graph does not link: a slot all the same (the link line under
-    // the title says to which variable, and how sure that is), not mere optimizer state.
-    if (an && an->slotLink.confidence != io::SlotLinkConfidence::None)
-        return { q(path), QObject::tr("optimizer slot") };
+    // A Keras optimizer's slot the object graph does not link (`optimizer/_variables/3`): named after its
+    // variable like a recorded slot, so the histogram and exports say "dense/kernel · slot m", not the
+    // storage path. An inferred link says so in the title too (a guess must not read as fact); an
+    // undecided one keeps the storage path. The link line under the title gives the reason.
+    if (an && an->slotLink.confidence != io::SlotLinkConfidence::None) {
+        const io::SlotLink& sl = an->slotLink;
+        const QString slot = sl.slotName.empty() ? QObject::tr("optimizer slot")
+                                                 : QObject::tr("slot %1").arg(q(sl.slotName));
+        const QString stored = QObject::tr("stored at %1").arg(q(path));
+        const bool linked = !sl.variableKey.empty()
+            && (sl.confidence == io::SlotLinkConfidence::LinkedByGraph
+                || sl.confidence == io::SlotLinkConfidence::Inferred);
+        if (!linked)
+            return { sl.slotName.empty() ? q(path) : QObject::tr("%1 · %2").arg(q(path), slot),
+                QObject::tr("optimizer slot, its variable %1")
+                    .arg(sl.confidence == io::SlotLinkConfidence::Ambiguous
+                            ? QObject::tr("undecided (ambiguous)")
+                            : QObject::tr("unknown (unlinked)")) };
+        const int owner = a.bundle->indexOf(sl.variableKey);
+        const std::string ownerPath = owner >= 0 && static_cast<size_t>(owner) < a.tree.annotations.size()
+                && !a.tree.annotations[static_cast<size_t>(owner)].objectPath.empty()
+            ? a.tree.annotations[static_cast<size_t>(owner)].objectPath
+            : pathOfKey(sl.variableKey);
+        const QString of = q(sl.variablePath.empty() ? ownerPath : sl.variablePath);
+        if (sl.confidence == io::SlotLinkConfidence::Inferred)
+            return { QObject::tr("%1 · %2 (inferred)").arg(of, slot),
+                QObject::tr("optimizer slot of %1, inferred from order and shapes; %2").arg(of, stored) };
+        return { QObject::tr("%1 · %2").arg(of, slot),
+            QObject::tr("optimizer slot of %1; %2").arg(of, stored) };
+    }
     if (an && an->optimizerState) return { q(path), QObject::tr("optimizer state") };
     // SavedModels: the variable's own name (`dense/kernel`) says more than its object path (`variables/3`),
     // which the inspector shows under the title.
