@@ -13,6 +13,7 @@ PKGS=(
   libeigen3-dev libqcustomplot-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev clang-format
   libzip-dev
+  libfarmhash-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-venv
   clang libclang-rt-14-dev

@@ -547,10 +547,12 @@ void MainWindow::onVerified(const std::shared_ptr<const model::VerifyOutcome>& o
             ? tr("Checksums: 1 of %1 tensors is damaged (marked in the tree).").arg(checked)
             : damaged > 1 ? tr("Checksums: %1 of %2 tensors are damaged (marked in the tree).")
                                 .arg(locale.toString(damaged), checked)
-                          : tr("Checksums: the tensors are intact, but not the files.");
-        if (others == 1)
+            : others == 1
+            ? tr("Checksums: the tensors are intact, but one file is damaged.")
+            : tr("Checksums: the tensors are intact, but the files have %1 problems.").arg(others);
+        if (damaged > 0 && others == 1)
             text += QLatin1Char(' ') + tr("One more problem in the files.");
-        else if (others > 1)
+        else if (damaged > 0 && others > 1)
             text += QLatin1Char(' ') + tr("%1 more problems in the files.").arg(others);
         m_artifactMessage->showMessage(ui::MessageBar::Kind::Error, text, tr("Show Problems…"));
     }

@@ -1,5 +1,6 @@
 #include "model/session/checksum_verifier.h"
 
+#include "io/artifact_verify.h"
 #include "model/session/artifact_session.h"
 
 namespace tscope::model {
@@ -67,13 +68,15 @@ void ChecksumVerifier::start()
     }
     m_running = true;
     emit started();
-    auto bundle = artifact->bundle; // keeps the mapping alive for the job
     m_session->jobs().runWithProgress<std::shared_ptr<const VerifyOutcome>>(
         jobKey(), tr("Verifying %1").arg(m_session->displayName()), this,
-        [bundle, id](const io::CancelToken& token, const io::ProgressFn& progress) {
+        [artifact, id](const io::CancelToken& token, const io::ProgressFn& progress) {
             auto outcome = std::make_shared<VerifyOutcome>();
             outcome->artifact = id;
-            outcome->report = bundle->verify(&token, progress);
+            outcome->report = artifact->bundle->verify(&token, progress);
+            // The parts that are not tensors, as the CLI's verify: variables/, assets, fingerprint.pb.
+            if (!token.isCancelled())
+                io::verifyArtifactParts(*artifact, outcome->report, outcome->warnings, &outcome->fingerprint);
             outcome->damaged = damagedTensors(outcome->report);
             return std::shared_ptr<const VerifyOutcome>(std::move(outcome));
         },

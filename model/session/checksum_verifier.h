@@ -1,16 +1,20 @@
 // Verify Checksums for one ArtifactSession: re-reads every index block and tensor of the open
-// checkpoint with BundleReader::verify as the session's keyed "verify" job, so the status bar shows
+// checkpoint with BundleReader::verify (then, like the CLI, variables/, assets and fingerprint.pb of a
+// SavedModel: io::verifyArtifactParts) as the session's keyed "verify" job, so the status bar shows
 // its progress and Cancel. A result is delivered only whole: a cancelled run, or one overtaken by a
 // re-open or close, leaves no outcome behind.
 #pragma once
 
 #include "io/bundle_reader.h"
+#include "io/saved_model_fingerprint.h"
 #include "model/tensor_ref.h"
 
 #include <QObject>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace tscope::model {
 
@@ -23,6 +27,10 @@ struct VerifyOutcome {
     // The problems that name a tensor, by checkpoint key (the first one per key); problems of a whole
     // file (the index, a missing shard) stay only in report.problems.
     std::map<std::string, io::Status> damaged;
+    // Remarks on parts not checked (fingerprint hashes we cannot recompute, with why), and a SavedModel's
+    // fingerprint.pb compared field by field (empty without one).
+    std::vector<io::Status> warnings;
+    std::optional<io::FingerprintCheck> fingerprint;
 
     bool intact() const { return report.ok; }
 };

@@ -360,7 +360,8 @@ private slots:
         fs::copy(source, sm, fs::copy_options::recursive);
         const Run intact = cli({ "verify", sm.string(), "--json" });
         QCOMPARE(intact.exitCode, 0);
-        QVERIFY2(contains(intact.out, "fingerprint.pb not checked"), intact.out.c_str());
+        QVERIFY2(
+            contains(intact.out, "\"fingerprint\"") && !contains(intact.out, "mismatch"), intact.out.c_str());
         for (const auto& asset : fs::directory_iterator(sm / "assets"))
             fs::remove(asset.path());
         const Run noAssets = cli({ "verify", sm.string() });
@@ -385,6 +386,39 @@ private slots:
         QVERIFY2(contains(gone.out, "lists 'gone', which does not exist"), gone.out.c_str());
     }
 
+    // Finding 5, fingerprint.pb: one flipped bit in saved_model.pb (the proto still parses) is damage that
+    // names the file and the hash; a fingerprint.pb that does not parse is damage with a clear message.
+    void verifyChecksFingerprint()
+    {
+        QTemporaryDir tmp;
+        const fs::path sm = fs::path(tmp.path().toStdString()) / "sm";
+        fs::copy(fs::path(TSCOPE_FIXTURES_DIR) / "tf215/sm_keras_sequential_export/saved_model", sm,
+            fs::copy_options::recursive);
+        const Run intact = cli({ "verify", sm.string() });
+        QCOMPARE(intact.exitCode, 0);
+        QVERIFY2(contains(intact.out, "saved_model_checksum: matches"), intact.out.c_str());
+
+        auto writeBytes = [](const fs::path& p, const std::string& bytes) {
+            std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+        };
+        std::ifstream in(sm / "saved_model.pb", std::ios::binary);
+        std::string pb((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const size_t at = pb.find("serving_default");
+        QVERIFY(at != std::string::npos);
+        pb[at + 3] ^= 0x01;
+        writeBytes(sm / "saved_model.pb", pb);
+        const Run flipped = cli({ "verify", sm.string() });
+        QCOMPARE(flipped.exitCode, int(kExitDamaged));
+        QVERIFY2(contains(flipped.out, "saved_model.pb does not match fingerprint.pb's saved_model_checksum"),
+            flipped.out.c_str());
+
+        writeBytes(sm / "fingerprint.pb", std::string("\x08\xff\xff", 3));
+        const Run damaged = cli({ "verify", sm.string() });
+        QCOMPARE(damaged.exitCode, int(kExitDamaged));
+        QVERIFY2(contains(damaged.out, "fingerprint.pb is not a valid FingerprintDef protobuf"),
+            damaged.out.c_str());
+    }
+
     // The resource test: every command on crafted inputs up to 1 MB as its own process; peak memory under
     // 200 MB, output under 10 MB per MB of input + 1 MB. Times are printed, not asserted.
     void resourceBounds()
@@ -404,6 +438,11 @@ private slots:
             { "rank-254", hostile::rankCheckpoint(root / "r254", 254, 4) },
             { "sm-chain-20000", hostile::chainSavedModel(root / "sm", 20000) },
         };
+        // With a fingerprint.pb (another model's: the chain's function names carry no UID, so TensorFlow
+        // would write none), so that verify also recomputes every hash it can over the chain.
+        fs::copy_file(
+            fs::path(TSCOPE_FIXTURES_DIR) / "tf215/sm_keras_sequential_export/saved_model/fingerprint.pb",
+            root / "sm" / "fingerprint.pb");
         for (const auto& in : inputs) {
             const fs::path dir = fs::is_directory(in.path) ? in.path : in.path.parent_path();
             const uint64_t input = hostile::sizeOnDisk(dir);

@@ -7,8 +7,10 @@
 #include "model/session/checksum_verifier.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QSignalSpy>
 #include <QtTest>
+#include <filesystem>
 
 using namespace tscope;
 using model::ArtifactSession;
@@ -52,6 +54,50 @@ private slots:
         QCOMPARE(outcome->report.tensorsChecked, session.artifact()->bundle->entries().size());
         QVERIFY(outcome->report.blocksChecked >= 2); // at least one data block and the meta block
         QVERIFY(!session.jobs().isBusy());
+    }
+
+    // A SavedModel: the verify job also recomputes fingerprint.pb, and a changed saved_model.pb is a
+    // problem of the file (no tensor marked), named with the hash that no longer matches.
+    void savedModelFingerprintIsChecked()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path sm = std::filesystem::path(dir.path().toStdString()) / "sm";
+        std::filesystem::copy(
+            std::filesystem::path(TSCOPE_FIXTURES_DIR) / "tf215/sm_keras_sequential_export/saved_model", sm,
+            std::filesystem::copy_options::recursive);
+        auto run = [&](ArtifactSession& session) -> std::shared_ptr<const model::VerifyOutcome> {
+            ChecksumVerifier verifier(&session);
+            QSignalSpy finished(&verifier, &ChecksumVerifier::finished);
+            verifier.start();
+            if (!finished.wait(30000)) return nullptr;
+            return verifier.outcome();
+        };
+        {
+            ArtifactSession session;
+            QVERIFY(openIn(session, QString::fromStdString(sm.string())));
+            auto intact = run(session);
+            QVERIFY(intact && intact->intact());
+            QVERIFY(intact->fingerprint);
+            for (const auto& f : intact->fingerprint->fields)
+                QCOMPARE(int(f.verdict), int(io::FingerprintVerdict::Match));
+        }
+        QFile pb(QString::fromStdString((sm / "saved_model.pb").string()));
+        QVERIFY(pb.open(QIODevice::ReadWrite));
+        QByteArray bytes = pb.readAll();
+        const auto at = bytes.indexOf("serving_default");
+        QVERIFY(at >= 0);
+        bytes[at + 3] = char(bytes[at + 3] ^ 0x01);
+        QVERIFY(pb.seek(0) && pb.write(bytes) == bytes.size());
+        pb.close();
+        ArtifactSession session;
+        QVERIFY(openIn(session, QString::fromStdString(sm.string())));
+        auto damaged = run(session);
+        QVERIFY(damaged && !damaged->intact());
+        QVERIFY(damaged->damaged.empty());
+        bool named = false;
+        for (const auto& p : damaged->report.problems)
+            named = named || p.message().find("saved_model_checksum") != std::string::npos;
+        QVERIFY(named);
     }
 
     void damagedTensorIsNamedWithItsOffset()
