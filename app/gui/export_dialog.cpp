@@ -316,8 +316,10 @@ void ExportDialog::showTf1Plan()
 void ExportDialog::updateMapping()
 {
     m_refused = false;
-    m_signatureButton->setEnabled(
-        format() == io::ExportFormat::SavedModel && !m_meta->text().trimmed().isEmpty());
+    const bool tf1 = format() == io::ExportFormat::SavedModel && !m_meta->text().trimmed().isEmpty();
+    m_signatureButton->setEnabled(tf1);
+    m_acceptFallback->setEnabled(
+        format() == io::ExportFormat::SavedModel && !tf1); // a template's mapping only
     if (format() == io::ExportFormat::SavedModel && !m_meta->text().trimmed().isEmpty()) {
         showTf1Plan();
     } else if (format() == io::ExportFormat::SavedModel) {

@@ -28,7 +28,10 @@ QTableWidget* bindingTable(QWidget* parent)
     t->horizontalHeader()->setStretchLastSection(true);
     t->verticalHeader()->hide();
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setMinimumHeight(t->fontMetrics().lineSpacing() * 5);
+    // Room for four bindings without scrolling, at any font size and scale.
+    const int row = t->fontMetrics().lineSpacing() + 8;
+    t->verticalHeader()->setDefaultSectionSize(row);
+    t->setMinimumHeight(t->horizontalHeader()->sizeHint().height() + 4 * row + 2 * t->frameWidth());
     return t;
 }
 
@@ -114,6 +117,7 @@ SignatureBuilderDialog::SignatureBuilderDialog(
     m_reason = new QLabel(this);
     m_reason->setWordWrap(true);
     m_reason->setForegroundRole(QPalette::PlaceholderText);
+    m_reason->hide(); // shown with a refusal only: no empty gap above the bindings
 
     m_inputs = bindingTable(this);
     m_outputs = bindingTable(this);
@@ -157,7 +161,7 @@ SignatureBuilderDialog::SignatureBuilderDialog(
                 QString::fromStdString(b.substr(eq + 1)));
         }
     updateButtons();
-    resize(fontMetrics().averageCharWidth() * 100, fontMetrics().lineSpacing() * 36);
+    resize(fontMetrics().averageCharWidth() * 100, fontMetrics().lineSpacing() * 42);
 }
 
 QString SignatureBuilderDialog::defaultName(const QString& tensor)
@@ -183,12 +187,14 @@ bool SignatureBuilderDialog::addTensor(const QString& tensor, bool asInput)
     auto t = m_graph->resolve(tensor.toStdString());
     if (!t) {
         m_reason->setText(QString::fromStdString(t.status().message()));
+        m_reason->show();
         return false;
     }
     if (asInput && !t->placeholder) {
         m_reason->setText(tr("%1 is the output of a %2 op, not a placeholder: an input must be a tensor the "
                              "caller feeds.")
                               .arg(QString::fromStdString(t->name), QString::fromStdString(t->op)));
+        m_reason->show();
         return false;
     }
     QTableWidget* table = asInput ? m_inputs : m_outputs;
@@ -206,6 +212,7 @@ bool SignatureBuilderDialog::addTensor(const QString& tensor, bool asInput)
         key = defaultName(name) + QLatin1Char('_') + QString::number(n);
     addBinding(table, key, name);
     m_reason->clear();
+    m_reason->hide();
     updateButtons();
     return true;
 }
