@@ -440,6 +440,9 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
             if (!o.result.skipped.empty())
                 text += QObject::tr("\nLeft out %1 tensors the format cannot hold.")
                             .arg(o.result.skipped.size());
+            for (const auto& f : o.result.leftOut) // fingerprint.pb: said, not silently missing
+                text += QObject::tr("\n%1 left out: %2")
+                            .arg(QString::fromStdString(f.file), QString::fromStdString(f.reason));
             QMessageBox::information(parent, QObject::tr("Export"), text);
         });
 }
