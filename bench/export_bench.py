@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Export throughput: a checkpoint of float32 variables (1 GiB by default) to .npz and .safetensors with
-`tensorscope-cli export`, side by side with numpy.savez and safetensors.numpy.save_file of the same arrays
-(the peers get the arrays already in memory; we read them from the mapped checkpoint). Everything from the page
+"""Export throughput: a checkpoint of float32 variables (1 GiB by default) to .npz, .safetensors and a SavedModel
+(with a template: the same tf.Module saved by TensorFlow) with `tensorscope-cli export`, side by side with
+numpy.savez, safetensors.numpy.save_file and tf.saved_model.save of the same arrays / module (the peers get the
+arrays already in memory; we read them from the mapped checkpoint). Everything from the page
 cache to the page cache: each output is written once untimed first, then timed. Reports GB/s and our/peer ratio.
 
     ~/.cache/tensorscope/venvs/tfcur/bin/python bench/export_bench.py [--gib 1] [--cli build/app/tensorscope-cli]
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -45,28 +47,39 @@ def main():
     nbytes = sum(a.nbytes for a in arrays.values())
     with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as d:
         d = Path(d)
-        prefix = tf.train.Checkpoint(**{k: tf.Variable(v) for k, v in arrays.items()}).write(str(d / "ckpt"))
+        module = tf.Module()
+        for k, v in arrays.items():
+            setattr(module, k, tf.Variable(v))
+        prefix = tf.train.Checkpoint(**{k: getattr(module, k) for k in arrays}).write(str(d / "ckpt"))
+        template = str(d / "template")
+        tf.saved_model.save(module, template)
         o = Path(args.out_dir) if args.out_dir else d
         results = []
         peaks = []
+        def remove(path):
+            shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+
         for fmt, peer_name, peer in (
                 ("npz", "numpy.savez", lambda out: np.savez(out, **arrays)),
-                ("safetensors", "safetensors.numpy.save_file", lambda out: save_file(arrays, out))):
+                ("safetensors", "safetensors.numpy.save_file", lambda out: save_file(arrays, out)),
+                ("savedmodel", "tf.saved_model.save", lambda out: tf.saved_model.save(module, out))):
             out = o / ("ours." + fmt)
+            extra = ["--template", template] if fmt == "savedmodel" else []
 
             def run():
                 # /usr/bin/time reports the CLI's own peak RSS (a fork of this big process would inflate it).
-                r = subprocess.run(["/usr/bin/time", "-f", "%M", args.cli, "export", fmt, prefix, str(out), "--force"],
+                r = subprocess.run(["/usr/bin/time", "-f", "%M", args.cli, "export", fmt, prefix, str(out), "--force"]
+                                   + extra,
                                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 peaks.append(int(r.stderr.strip().splitlines()[-1]) * 1024)
             run()
             ours = best_of(args.repeat, run)
-            os.unlink(out)
+            remove(out)
             peer_out = str(o / ("peer." + fmt))
             peer(peer_out)
             theirs = best_of(args.repeat, lambda: peer(peer_out))
             results.append((fmt, ours, peer_name, theirs))
-            os.unlink(peer_out)
+            remove(peer_out)
     peak = max(peaks)
     print("checkpoint: %d float32 variables, %.2f GiB" % (count, nbytes / (1 << 30)))
     print("tensorscope-cli peak RSS (mapped input pages included): %.0f MiB" % (peak / (1 << 20)))

@@ -159,7 +159,18 @@ int removeStaleTemporaries(const std::filesystem::path& dir)
         if (std::sscanf(rest.c_str(), "%ld-", &pid) != 1 || pid <= 0) continue;
         // Only a process that no longer exists cannot finish (or remove) its temporary file.
         if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-        if (::unlink(item.path().c_str()) == 0) ++removed;
+        // A SavedModel export builds a whole directory under such a name. Symlinks and other special
+        // files are never ours: left alone (remove_all on a real directory does not follow links inside).
+        std::error_code sec;
+        const auto st = item.symlink_status(sec);
+        if (sec) continue;
+        if (std::filesystem::is_directory(st)) {
+            std::error_code rec;
+            std::filesystem::remove_all(item.path(), rec);
+            if (!rec) ++removed;
+        } else if (std::filesystem::is_regular_file(st) && ::unlink(item.path().c_str()) == 0) {
+            ++removed;
+        }
     }
     return removed;
 }

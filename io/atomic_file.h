@@ -43,7 +43,8 @@ private:
 };
 
 // Temporary names are "<final>.tmp-tensorscope-<pid>-<random>". Removes those in `dir` whose process
-// no longer exists (killed mid-write); files of live processes are left alone. Returns how many went.
+// no longer exists (killed mid-write), files and directories (a SavedModel export's temporary directory);
+// those of live processes are left alone. Returns how many went.
 int removeStaleTemporaries(const std::filesystem::path& dir);
 // A fresh temporary name for `finalPath`, for writers that create the file themselves (libzip).
 std::filesystem::path temporaryPathFor(const std::filesystem::path& finalPath);

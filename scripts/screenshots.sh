@@ -30,6 +30,14 @@ shoot error-legacy-v1 "$CORPUS/tf1-legacy-v1-ckpt-vocal"
 shoot export-dialog "$CORPUS/ckpt-tf2-a2c-3ckpts" --select critic/hidden2/kernel --view export
 TSCOPE_EXPORT_TEMPLATE="$PWD/resources/demo/saved_model" shoot export-savedmodel-dialog \
   "$PWD/resources/demo/training_run/ckpt-2" --select model/layer_with_weights-0/kernel --view export-savedmodel
+# The TF1 export: the dialog with a .meta graph and its signature, and the signature builder (search "dense").
+TF1_CKPT="$PWD/tests/fixtures/tfcur/export_tf1_meta_graph/train/model.ckpt"
+export TSCOPE_EXPORT_INPUTS="x=x:0,temperature=temperature:0" TSCOPE_SIGNATURE_SEARCH="dense" \
+  TSCOPE_EXPORT_OUTPUTS="probs=probs:0,classes=classes:0,logits=logits:0"
+shoot export-tf1-dialog "$TF1_CKPT" --select dense/kernel --view export-tf1
+shoot signature-builder "$TF1_CKPT" --select dense/kernel --view signature-builder
+shoot signature-builder-dark "$TF1_CKPT" --select dense/kernel --view signature-builder --dark
+QT_SCALE_FACTOR=2 shoot signature-builder-scale2 "$TF1_CKPT" --select dense/kernel --view signature-builder
 # The GUI review's set (issue 10): start page, a 4-D kernel in every inspector tab, the SavedModel's
 # functions, a group row's aggregate, dark palette and scale 2 (the driver shoots a 1600x1000 screen).
 shoot start-page ""

@@ -1,5 +1,6 @@
 #include "app/gui/export_dialog.h"
 
+#include "app/gui/signature_builder_dialog.h"
 #include "io/atomic_file.h"
 #include "model/session/artifact_session.h"
 #include "model/session/job_runner.h"
@@ -41,8 +42,9 @@ const Choice kChoices[] = {
     { QT_TRANSLATE_NOOP("ExportDialog", "Smaller checkpoint without optimizer state"),
         io::ExportFormat::Checkpoint, true, ".index",
         QT_TRANSLATE_NOOP("ExportDialog", "checkpoint index (*.index)") },
-    { QT_TRANSLATE_NOOP("ExportDialog", "SavedModel (with a template)…"), io::ExportFormat::SavedModel, false,
-        "-savedmodel", QT_TRANSLATE_NOOP("ExportDialog", "SavedModel directory") },
+    { QT_TRANSLATE_NOOP("ExportDialog", "SavedModel (with a template or a TF1 .meta graph)…"),
+        io::ExportFormat::SavedModel, false, "-savedmodel",
+        QT_TRANSLATE_NOOP("ExportDialog", "SavedModel directory") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .npy"), io::ExportFormat::Npy, false, ".npy",
         QT_TRANSLATE_NOOP("ExportDialog", "numpy array (*.npy)") },
     { QT_TRANSLATE_NOOP("ExportDialog", "Selected tensor as .csv"), io::ExportFormat::Csv, false, ".csv",
@@ -98,6 +100,16 @@ ExportDialog::ExportDialog(
     templateRow->addWidget(m_template, 1);
     templateRow->addWidget(m_templateBrowse);
     m_acceptFallback = new QCheckBox(tr("Accept variables matched by name only"), this);
+    m_meta = new QLineEdit(this);
+    m_meta->setPlaceholderText(tr("or, for a TF1 checkpoint, its .meta graph (the computation)"));
+    m_metaBrowse = new QPushButton(tr("Browse…"), this);
+    connect(m_metaBrowse, &QPushButton::clicked, this, &ExportDialog::browseMeta);
+    m_signatureButton = new QPushButton(tr("Signature…"), this);
+    connect(m_signatureButton, &QPushButton::clicked, this, &ExportDialog::buildSignature);
+    auto* metaRow = new QHBoxLayout;
+    metaRow->addWidget(m_meta, 1);
+    metaRow->addWidget(m_metaBrowse);
+    metaRow->addWidget(m_signatureButton);
     m_mappingSummary = new QLabel(this);
     m_mappingSummary->setWordWrap(true);
     m_mapping = new QPlainTextEdit(this);
@@ -118,6 +130,7 @@ ExportDialog::ExportDialog(
     form->addRow(tr("Slice:"), m_slice);
     form->addRow(tr("Template:"), templateRow);
     form->addRow(QString(), m_acceptFallback);
+    form->addRow(tr("Graph:"), metaRow);
     form->addRow(tr("Save as:"), outRow);
     form->addRow(QString(), m_replace);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
@@ -136,6 +149,10 @@ ExportDialog::ExportDialog(
         [this] { m_export->setEnabled(!m_out->text().isEmpty() && !m_refused); });
     connect(m_template, &QLineEdit::editingFinished, this, &ExportDialog::updateMapping);
     connect(m_acceptFallback, &QCheckBox::toggled, this, &ExportDialog::updateMapping);
+    connect(m_meta, &QLineEdit::editingFinished, this, &ExportDialog::updateMapping);
+    // One computation: a template (TF2) or a .meta graph (TF1); typing one clears the other.
+    connect(m_template, &QLineEdit::textEdited, m_meta, &QLineEdit::clear);
+    connect(m_meta, &QLineEdit::textEdited, m_template, &QLineEdit::clear);
     updateFields();
     setMinimumWidth(560);
 }
@@ -156,6 +173,14 @@ void ExportDialog::updateFields()
     m_template->setEnabled(savedModel);
     m_templateBrowse->setEnabled(savedModel);
     m_acceptFallback->setEnabled(savedModel);
+    m_meta->setEnabled(savedModel);
+    m_metaBrowse->setEnabled(savedModel);
+    m_signatureButton->setEnabled(savedModel && !m_meta->text().trimmed().isEmpty());
+    if (savedModel && m_meta->text().isEmpty() && m_template->text().isEmpty() && m_artifact->bundle) {
+        // A TF1 Saver writes <prefix>.meta beside the checkpoint: offered, the user builds the signature.
+        const QString meta = QString::fromStdString(m_artifact->bundle->prefix().string() + ".meta");
+        if (QFileInfo(meta).isFile()) m_meta->setText(meta);
+    }
     m_mapping->setVisible(savedModel);
     m_mappingSummary->setVisible(savedModel);
     if (savedModel) {
@@ -187,9 +212,10 @@ void ExportDialog::updateFields()
         break;
     case io::ExportFormat::SavedModel:
         m_note->setText(
-            tr("A new SavedModel directory: the template's graph, signatures and assets with this "
-               "checkpoint's values. Missing or mismatched variables refuse the export; "
-               "fingerprint.pb is left out."));
+            tr("A new SavedModel directory: the template's graph, signatures and assets (or the TF1 "
+               ".meta graph with the signature you build, tag serve) with this checkpoint's values. "
+               "Missing or mismatched variables refuse the export; fingerprint.pb is left out (its hashes "
+               "are not all reproducible yet)."));
         break;
     default:
         m_note->setText(tr("The selected tensor, or the slice of it."));
@@ -199,6 +225,7 @@ void ExportDialog::updateFields()
 
 void ExportDialog::chooseSavedModel(const QString& templateDir)
 {
+    m_meta->clear();
     m_template->setText(templateDir);
     for (int i = 0; i < m_what->count(); ++i)
         if (kChoices[i].format == io::ExportFormat::SavedModel) m_what->setCurrentIndex(i);
@@ -214,10 +241,88 @@ void ExportDialog::browseTemplate()
     updateMapping();
 }
 
+void ExportDialog::chooseTf1(const QString& meta, const io::Tf1SignatureSpec& signature)
+{
+    m_template->clear();
+    m_meta->setText(meta);
+    m_signature = signature;
+    for (int i = 0; i < m_what->count(); ++i)
+        if (kChoices[i].format == io::ExportFormat::SavedModel) m_what->setCurrentIndex(i);
+    updateMapping();
+}
+
+void ExportDialog::browseMeta()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("TF1 Graph"), m_meta->text(), tr("TF1 MetaGraph (*.meta);;All files (*)"));
+    if (path.isEmpty()) return;
+    m_meta->setText(path);
+    m_template->clear();
+    buildSignature();
+}
+
+void ExportDialog::buildSignature()
+{
+    auto graph = io::Tf1Graph::open(m_meta->text().trimmed().toStdString());
+    if (!graph) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(graph.status().toString()));
+        return;
+    }
+    SignatureBuilderDialog builder(*graph, m_signature, this);
+    if (builder.exec() == QDialog::Accepted) m_signature = builder.spec();
+    updateMapping();
+}
+
+void ExportDialog::showTf1Plan()
+{
+    m_refused = true;
+    auto graph = io::Tf1Graph::open(m_meta->text().trimmed().toStdString());
+    if (!graph) {
+        m_mappingSummary->clear();
+        m_mapping->setPlainText(QString::fromStdString(graph.status().toString()));
+        return;
+    }
+    if (m_signature.outputs.empty()) {
+        m_mappingSummary->setText(tr("TF1 graph: choose the signature's inputs and outputs (Signature…)."));
+        m_mapping->clear();
+        return;
+    }
+    io::Tf1ExportPlan plan;
+    if (io::Status s = io::planTf1Export(*m_artifact->bundle, **graph, m_signature, plan); !s.isOk()) {
+        m_mappingSummary->setText(tr("The signature cannot be built:"));
+        m_mapping->setPlainText(QString::fromStdString(s.toString()));
+        return;
+    }
+    m_refused = plan.refused();
+    m_mappingSummary->setText(
+        tr("Signature %1 (tag serve): %2 inputs, %3 outputs; the graph's saver restores "
+           "%4 checkpoint keys, %5 of them missing.")
+            .arg(QString::fromStdString(plan.signatureKey))
+            .arg(plan.inputs.size())
+            .arg(plan.outputs.size())
+            .arg(plan.restoredKeys.size())
+            .arg(plan.missing.size()));
+    QString text;
+    if (m_refused) text += tr("Refused:\n") + QString::fromStdString(plan.refusalText());
+    for (const auto& [what, list] :
+        { std::pair { tr("input"), &plan.inputs }, std::pair { tr("output"), &plan.outputs } })
+        for (const auto& t : *list)
+            text += QStringLiteral("%1  %2  =  %3  (%4 %5)\n")
+                        .arg(what, QString::fromStdString(t.key), QString::fromStdString(t.tensor.name),
+                            QString::fromStdString(t.tensor.op), QString::fromStdString(t.tensor.typeText()));
+    m_mapping->setPlainText(text);
+}
+
 void ExportDialog::updateMapping()
 {
     m_refused = false;
-    if (format() == io::ExportFormat::SavedModel) {
+    const bool tf1 = format() == io::ExportFormat::SavedModel && !m_meta->text().trimmed().isEmpty();
+    m_signatureButton->setEnabled(tf1);
+    m_acceptFallback->setEnabled(
+        format() == io::ExportFormat::SavedModel && !tf1); // a template's mapping only
+    if (format() == io::ExportFormat::SavedModel && !m_meta->text().trimmed().isEmpty()) {
+        showTf1Plan();
+    } else if (format() == io::ExportFormat::SavedModel) {
         m_refused = true; // until a template maps
         m_mappingSummary->clear();
         if (m_template->text().trimmed().isEmpty()) {
@@ -282,6 +387,11 @@ io::ExportRequest ExportDialog::request() const
     r.subset.stripOptimizer = c.stripOptimizer;
     r.templatePath = m_template->text().trimmed().toStdString();
     r.acceptFallback = m_acceptFallback->isChecked();
+    r.metaPath = m_meta->text().trimmed().toStdString();
+    if (!r.metaPath.empty()) {
+        r.templatePath.clear(); // the .meta graph is the computation
+        r.signature = m_signature;
+    }
     return r;
 }
 
@@ -330,6 +440,9 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
             if (!o.result.skipped.empty())
                 text += QObject::tr("\nLeft out %1 tensors the format cannot hold.")
                             .arg(o.result.skipped.size());
+            for (const auto& f : o.result.leftOut) // fingerprint.pb: said, not silently missing
+                text += QObject::tr("\n%1 left out: %2")
+                            .arg(QString::fromStdString(f.file), QString::fromStdString(f.reason));
             QMessageBox::information(parent, QObject::tr("Export"), text);
         });
 }

@@ -2,7 +2,9 @@
 // without optimizer state or a SavedModel with a template, or the selected tensor as .npy/.csv), names,
 // output file and whether to replace it. For a SavedModel the mapping report (matched, kept, missing,
 // mismatched, fallbacks and how each was matched) is shown before anything is written, and a refusing mapping
-// disables Export. The export itself runs as a session job (status bar progress, Cancel) through
+// disables Export. With a TF1 `.meta` graph instead of a template, the signature is built in the signature
+// builder (placeholders as inputs, any op outputs as outputs) and the report shows it with the saver's keys.
+// The export itself runs as a session job (status bar progress, Cancel) through
 // io::runExport, the same code as `tensorscope-cli export`.
 #pragma once
 
@@ -36,11 +38,16 @@ public:
     // Chooses "SavedModel (with a template)" with `templateDir` and shows its mapping (screenshots, tests).
     void chooseSavedModel(const QString& templateDir);
     bool replaceExisting() const;
+    // Chooses the SavedModel export from a TF1 `.meta` graph with `signature` (screenshots, tests).
+    void chooseTf1(const QString& meta, const io::Tf1SignatureSpec& signature);
 
 private:
     void updateFields();
     void browse();
     void browseTemplate();
+    void browseMeta();
+    void buildSignature(); // opens the signature builder on the .meta graph
+    void showTf1Plan(); // TF1: the signature and the saver's keys against the checkpoint
     void updateMapping(); // SavedModel: plans the mapping (indexes and object graphs only) and shows it
     io::ExportFormat format() const;
 
@@ -56,6 +63,10 @@ private:
     QLineEdit* m_template = nullptr;
     QPushButton* m_templateBrowse = nullptr;
     QCheckBox* m_acceptFallback = nullptr;
+    QLineEdit* m_meta = nullptr;
+    QPushButton* m_metaBrowse = nullptr;
+    QPushButton* m_signatureButton = nullptr;
+    io::Tf1SignatureSpec m_signature;
     QLabel* m_mappingSummary = nullptr;
     QPlainTextEdit* m_mapping = nullptr;
     bool m_refused = false;

@@ -2,6 +2,7 @@
 
 #include "app/gui/export_dialog.h"
 #include "app/gui/main_window.h"
+#include "app/gui/signature_builder_dialog.h"
 #include "model/session/artifact_session.h"
 #include "model/session/checksum_verifier.h"
 #include "model/session/inspection_controller.h"
@@ -96,6 +97,37 @@ void ScreenshotDriver::ready(int settleMs)
 {
     // the File > Export… dialog for the selected variable; export-savedmodel: with the SavedModel choice and
     // the template in TSCOPE_EXPORT_TEMPLATE
+    // export-tf1: the SavedModel choice with the checkpoint's .meta graph and the signature in
+    // TSCOPE_EXPORT_INPUTS / TSCOPE_EXPORT_OUTPUTS (NAME=TENSOR, comma-separated); signature-builder: the
+    // builder on that graph and signature, its search set to TSCOPE_SIGNATURE_SEARCH.
+    if (m_view == QLatin1String("export-tf1") || m_view == QLatin1String("signature-builder")) {
+        auto artifact = m_window->session()->artifact();
+        const QString meta = artifact && artifact->bundle
+            ? QString::fromStdString(artifact->bundle->prefix().string() + ".meta")
+            : QString();
+        io::Tf1SignatureSpec spec;
+        for (const auto& b : qEnvironmentVariable("TSCOPE_EXPORT_INPUTS").split(u',', Qt::SkipEmptyParts))
+            spec.inputs.push_back(b.toStdString());
+        for (const auto& b : qEnvironmentVariable("TSCOPE_EXPORT_OUTPUTS").split(u',', Qt::SkipEmptyParts))
+            spec.outputs.push_back(b.toStdString());
+        QDialog* dialog = nullptr;
+        if (m_view == QLatin1String("export-tf1")) {
+            auto* d = new ExportDialog(artifact, QString(), m_window);
+            d->chooseTf1(meta, spec);
+            dialog = d;
+        } else if (auto graph = io::Tf1Graph::open(meta.toStdString())) {
+            auto* d = new SignatureBuilderDialog(*graph, spec, m_window);
+            d->setFilter(qEnvironmentVariable("TSCOPE_SIGNATURE_SEARCH"));
+            dialog = d;
+        } else {
+            std::fprintf(stderr, "tensorscope: %s\n", graph.status().toString().c_str());
+            QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
+            return;
+        }
+        dialog->show();
+        QTimer::singleShot(settleMs, this, [this, dialog] { grabWidgetAndQuit(dialog); });
+        return;
+    }
     if (m_view == QLatin1String("export") || m_view == QLatin1String("export-savedmodel")) {
         auto artifact = m_window->session()->artifact();
         const int entry = artifact ? artifact->findEntry(m_variable.toStdString()) : -1;

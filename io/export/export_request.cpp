@@ -127,7 +127,8 @@ struct OpenedTemplate {
 Result<OpenedTemplate> openTemplate(const ExportRequest& request)
 {
     if (request.templatePath.empty())
-        return Status(ErrorCode::InvalidArgument, "savedmodel needs --template SM");
+        return Status(
+            ErrorCode::InvalidArgument, "savedmodel needs --template SM (TF2) or --meta M.meta (TF1)");
     auto t = openArtifact(request.templatePath);
     if (!t) return t.status();
     const Artifact& a = **t;
@@ -169,6 +170,30 @@ Status exportSavedModel(
     result.tensors = report.tensors;
     result.bytes = report.bytes;
     result.filesCopied = report.filesCopied;
+    result.leftOut.push_back(fingerprintLeftOut());
+    return Status::ok();
+}
+
+Status exportTf1SavedModel(
+    const Artifact& a, const ExportRequest& request, const ExportOptions& options, ExportResult& result)
+{
+    if (!request.templatePath.empty())
+        return Status(ErrorCode::InvalidArgument, "give either --template (TF2) or --meta (TF1), not both");
+    auto graph = Tf1Graph::open(request.metaPath);
+    if (!graph) return graph.status();
+    Tf1ExportPlan plan;
+    Status s = planTf1Export(*a.bundle, **graph, request.signature, plan);
+    result.noSuchVariable = plan.noSuchTensor;
+    if (!s.isOk()) return s;
+    result.tf1 = plan;
+    if (plan.refused())
+        return Status(
+            ErrorCode::InvalidArgument, "the graph's saver refuses this checkpoint:\n" + plan.refusalText());
+    Tf1ExportReport report;
+    TSCOPE_RETURN_IF_ERROR(writeTf1SavedModel(*a.bundle, **graph, plan, request.out, options, report));
+    result.tensors = report.tensors;
+    result.bytes = report.bytes;
+    result.leftOut.push_back(fingerprintLeftOut());
     return Status::ok();
 }
 
@@ -255,7 +280,8 @@ Status runExport(const Artifact& artifact, const ExportRequest& request, const E
     case ExportFormat::Csv:
         return exportTensor(artifact, request, options, result);
     case ExportFormat::SavedModel:
-        return exportSavedModel(artifact, request, options, result);
+        return request.metaPath.empty() ? exportSavedModel(artifact, request, options, result)
+                                        : exportTf1SavedModel(artifact, request, options, result);
     }
     return Status(ErrorCode::InvalidArgument, "unknown export format");
 }

@@ -6,7 +6,9 @@
 #include "io/export/checkpoint_subset.h"
 #include "io/export/export_items.h"
 #include "io/export/export_options.h"
+#include "io/export/savedmodel_directory.h"
 #include "io/export/savedmodel_export.h"
+#include "io/export/savedmodel_tf1_export.h"
 
 #include <filesystem>
 #include <optional>
@@ -29,6 +31,8 @@ struct ExportRequest {
     std::filesystem::path templatePath; // savedmodel: the template SavedModel
     std::vector<std::string> mapRules; // savedmodel: REGEX=REPLACEMENT, checkpoint key -> template key
     bool acceptFallback = false; // savedmodel: write variables matched by name only
+    std::filesystem::path metaPath; // savedmodel, TF1: the `.meta` graph (instead of a template)
+    Tf1SignatureSpec signature; // savedmodel, TF1: the signature built from the graph
 };
 
 struct ExportResult {
@@ -39,6 +43,8 @@ struct ExportResult {
     bool noSuchVariable = false; // the NotFound was the requested variable
     std::optional<SavedModelExportPlan> savedModel; // savedmodel: the mapping, also when it refused
     uint64_t filesCopied = 0; // savedmodel: template files copied byte for byte
+    std::optional<Tf1ExportPlan> tf1; // savedmodel from a .meta graph: the signature and the saver's keys
+    std::vector<LeftOutFile> leftOut; // savedmodel: files not written, with the reason (fingerprint.pb)
 };
 
 // The files an export writes (a checkpoint: its data shards and index).
@@ -53,7 +59,8 @@ Status checkExportOutputs(const ExportRequest& request, const BundleReader& inpu
 // shows it; runExport computes it again). Opens the template; reads only indexes and object graphs.
 Result<SavedModelExportPlan> planSavedModelRequest(const Artifact& checkpoint, const ExportRequest& request);
 
-// A savedmodel export whose mapping refuses returns InvalidArgument with result.savedModel->refused().
+// A savedmodel export whose mapping refuses returns InvalidArgument with result.savedModel->refused()
+// (TF1: result.tf1->refused(), the saver restores keys the checkpoint lacks).
 Status runExport(const Artifact& artifact, const ExportRequest& request, const ExportOptions& options,
     ExportResult& result);
 

@@ -3,12 +3,10 @@
 #include "io/atomic_file.h"
 #include "io/bundle_writer.h"
 #include "io/export/checkpoint_subset.h"
+#include "io/export/savedmodel_directory.h"
 #include "io/variable_tree.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <fcntl.h>
 #include <set>
 
 namespace tscope::io {
@@ -18,17 +16,6 @@ std::string typeOf(const TensorEntry& e)
 {
     return dtypeName(e.dtype) + shapeToString(e.shape);
 }
-
-// Removes the temporary directory unless the export reached its rename.
-struct TempDirGuard {
-    std::filesystem::path dir;
-    bool keep = false;
-    ~TempDirGuard()
-    {
-        std::error_code ec;
-        if (!keep && !dir.empty()) std::filesystem::remove_all(dir, ec);
-    }
-};
 
 // The template's files other than its variables and fingerprint, copied byte for byte.
 Status copyTemplateFiles(const std::filesystem::path& from, const std::filesystem::path& to,
@@ -52,24 +39,6 @@ Status copyTemplateFiles(const std::filesystem::path& from, const std::filesyste
         }
     }
     if (ec) return Status(ErrorCode::Io, "cannot list the template: " + ec.message()).withPath(from.string());
-    return Status::ok();
-}
-
-// The finished directory into place: never over an existing OUT unless `replace`, then the old one goes.
-Status renameIntoPlace(const std::filesystem::path& temp, const std::filesystem::path& out, bool replace)
-{
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) == 0)
-        return Status::ok();
-    if (errno != EEXIST || !replace)
-        return Status(ErrorCode::Io,
-            errno == EEXIST ? "the output exists (use --force to replace it)"
-                            : "cannot rename the output into place")
-            .withPath(out.string());
-    // RENAME_EXCHANGE swaps both names atomically: readers see the old or the new SavedModel, never none.
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0)
-        return Status(ErrorCode::Io, "cannot replace the output").withPath(out.string());
-    std::error_code ec;
-    std::filesystem::remove_all(temp, ec); // now the old output
     return Status::ok();
 }
 
@@ -180,14 +149,13 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
         return Status(
             ErrorCode::Unsupported, "the template's variables have no object graph (not a TF2 SavedModel)");
 
-    TempDirGuard temp { temporaryPathFor(out) };
-    if (!std::filesystem::create_directory(temp.dir, ec))
-        return Status(ErrorCode::Io, "cannot create a temporary directory: " + ec.message())
-            .withPath(temp.dir.string());
-    TSCOPE_RETURN_IF_ERROR(copyTemplateFiles(templateDir, temp.dir, options.cancel, report.filesCopied));
-    std::filesystem::create_directory(temp.dir / "variables", ec);
+    TemporaryExportDir temp(out);
+    TSCOPE_RETURN_IF_ERROR(temp.create());
+    TSCOPE_RETURN_IF_ERROR(copyTemplateFiles(templateDir, temp.path(), options.cancel, report.filesCopied));
+    std::filesystem::create_directory(temp.path() / "variables", ec);
     if (ec)
-        return Status(ErrorCode::Io, "cannot create variables/: " + ec.message()).withPath(temp.dir.string());
+        return Status(ErrorCode::Io, "cannot create variables/: " + ec.message())
+            .withPath(temp.path().string());
 
     // Template entry -> checkpoint entry; written in the template's data order (as TF added them).
     std::vector<int> source(tentries.size(), -1);
@@ -214,7 +182,7 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
     wo.producer = templateVariables.header().producer;
     wo.minConsumer = templateVariables.header().minConsumer;
     wo.replaceExisting = false;
-    BundleWriter writer(temp.dir / "variables" / "variables", wo);
+    BundleWriter writer(temp.path() / "variables" / "variables", wo);
     const auto& centries = checkpoint.entries();
     for (size_t i : order) {
         if (shouldStop(options.cancel, options.progress, report.bytes, total))
@@ -244,8 +212,7 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
     TSCOPE_RETURN_IF_ERROR(writer.finish());
     if (options.cancel && options.cancel->isCancelled())
         return Status(ErrorCode::Cancelled, "export cancelled");
-    TSCOPE_RETURN_IF_ERROR(renameIntoPlace(temp.dir, out, options.replaceExisting));
-    temp.keep = true;
+    TSCOPE_RETURN_IF_ERROR(temp.renameInto(out, options.replaceExisting));
     if (options.progress) options.progress(total, total);
     return Status::ok();
 }

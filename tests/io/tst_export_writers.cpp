@@ -284,6 +284,29 @@ private slots:
         QCOMPARE(listDir(root), (std::vector<std::string> { live, "unrelated.npz" }));
     }
 
+    void staleTemporaryDirectoriesOfDeadProcessesGo()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        const std::string dead = "sm" + std::string(io::kTempMarker) + std::to_string(deadPid()) + "-abc";
+        const std::string live = "sm" + std::string(io::kTempMarker) + std::to_string(getpid()) + "-def";
+        fs::create_directories(root / dead / "variables");
+        std::ofstream(root / dead / "variables" / "variables.index") << "x";
+        fs::create_directories(root / live / "variables");
+        fs::create_directories(root / "elsewhere");
+        std::ofstream(root / "elsewhere" / "keep") << "x";
+        // A symlink with our name is not something we create: it stays, and so does what it points to.
+        const std::string link = "sm" + std::string(io::kTempMarker) + std::to_string(deadPid()) + "-lnk";
+        fs::create_directory_symlink(root / "elsewhere", root / link);
+        QCOMPARE(io::removeStaleTemporaries(root), 1);
+        auto names = listDir(root);
+        std::vector<std::string> expected { "elsewhere", link, live };
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(names, expected);
+        QVERIFY(fs::exists(root / "elsewhere" / "keep"));
+        QVERIFY(fs::exists(root / live / "variables"));
+    }
+
     void npzMembersAreNpyFiles()
     {
         QTemporaryDir dir;

@@ -59,11 +59,27 @@ public:
             ->expected(1)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         auto* sm = common(app.add_subcommand("savedmodel",
-                              "a TF2 SavedModel: the template's graph, signatures and assets with the "
-                              "checkpoint's values (exit 6 when the mapping refuses)"),
+                              "a SavedModel: the template's (TF2) or the .meta graph's (TF1) computation "
+                              "with the checkpoint's values (exit 6 when the mapping refuses)"),
             "savedmodel", false);
-        sm->add_option("--template", m_template, "a SavedModel of the same model (the computation)")
-            ->required();
+        auto* templ = sm->add_option(
+            "--template", m_template, "TF2: a SavedModel of the same model (the computation)");
+        auto* meta = sm->add_option("--meta", m_meta,
+            "TF1: the checkpoint's .meta graph (the computation; its saver restores the variables)");
+        templ->excludes(meta);
+        meta->excludes(templ);
+        sm->add_option("--input", m_inputs, "TF1: NAME=TENSOR, a placeholder as signature input (repeatable)")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+            ->needs(meta);
+        sm->add_option(
+              "--output", m_outputs, "TF1: NAME=TENSOR, any op output as signature output (repeatable)")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+            ->needs(meta);
+        sm->add_option(
+              "--signature-key", m_signatureKey, "TF1: the signature's key (default serving_default)")
+            ->needs(meta);
         sm->add_option("--map", m_map, "REGEX=REPLACEMENT: checkpoint key -> template key (repeatable)")
             ->expected(1)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -110,6 +126,12 @@ public:
         io::Status s = io::runExport(*artifact, request, options, result);
         bar.finish();
         if (s.code() == io::ErrorCode::Cancelled) return context.reportCancelled();
+        if (result.tf1 && result.tf1->refused()) {
+            context.err << "tensorscope-cli: the graph's saver refuses this checkpoint\n"
+                        << result.tf1->refusalText();
+            if (m_json) report(context, request, result, {}, stale);
+            return kExitMappingRefused;
+        }
         if (result.savedModel && result.savedModel->refused()) {
             context.err << "tensorscope-cli: the mapping refuses this export\n"
                         << result.savedModel->refusalText();
@@ -139,6 +161,10 @@ private:
         r.templatePath = m_template;
         r.mapRules = m_map;
         r.acceptFallback = m_acceptFallback;
+        r.metaPath = m_meta;
+        r.signature.key = m_signatureKey;
+        r.signature.inputs = m_inputs;
+        r.signature.outputs = m_outputs;
         return r;
     }
 
@@ -154,6 +180,12 @@ private:
                 context.out << "; " << w.savedModel->matched.size() << " variables matched, "
                             << w.savedModel->unused.size() << " checkpoint tensors not needed, "
                             << w.filesCopied << " template files copied";
+            if (w.tf1)
+                context.out << "; signature " << w.tf1->signatureKey << " (" << w.tf1->inputs.size()
+                            << " inputs, " << w.tf1->outputs.size() << " outputs), "
+                            << w.tf1->restoredKeys.size() << " keys restored by the graph's saver";
+            for (const auto& f : w.leftOut)
+                context.out << "; " << f.file << " left out: " << f.reason;
             if (w.subset)
                 context.out << "; left out " << w.subset->droppedEntries << " tensors, "
                             << w.subset->droppedBytes << " bytes, " << w.subset->droppedObjects << " objects";
@@ -196,6 +228,21 @@ private:
             j.key("mapping");
             writeMapping(j, *w.savedModel, w.filesCopied);
         }
+        if (w.tf1) {
+            j.key("signature");
+            writeSignature(j, *w.tf1);
+        }
+        if (request.format == io::ExportFormat::SavedModel) {
+            j.key("left_out_files");
+            j.beginArray();
+            for (const auto& f : w.leftOut) {
+                j.beginObject();
+                j.field("file", f.file);
+                j.field("reason", f.reason);
+                j.endObject();
+            }
+            j.endArray();
+        }
         j.endObject();
         context.out << "\n";
     }
@@ -217,6 +264,42 @@ private:
         optional("template_path", v.templatePath);
         optional("checkpoint_path", v.checkpointPath);
         optional("rule", v.rule);
+        j.endObject();
+    }
+
+    static void writeSignature(json::JsonWriter& j, const io::Tf1ExportPlan& plan)
+    {
+        j.beginObject();
+        j.field("key", plan.signatureKey);
+        j.field("method_name", "tensorflow/serving/predict");
+        for (auto [name, list] : { std::pair { "inputs", &plan.inputs }, { "outputs", &plan.outputs } }) {
+            j.key(name);
+            j.beginArray();
+            for (const auto& t : *list) {
+                j.beginObject();
+                j.field("name", t.key);
+                j.field("tensor", t.tensor.name);
+                j.field("op", t.tensor.op);
+                j.field("dtype", t.tensor.dtypeText());
+                if (t.tensor.shape) {
+                    j.key("shape");
+                    j.beginArray();
+                    for (int64_t d : *t.tensor.shape)
+                        j.value(d);
+                    j.endArray();
+                } else {
+                    j.nullField("shape");
+                }
+                j.endObject();
+            }
+            j.endArray();
+        }
+        j.field("restored_keys", static_cast<int64_t>(plan.restoredKeys.size()));
+        j.key("missing");
+        j.beginArray();
+        for (const auto& k : plan.missing)
+            j.value(k);
+        j.endArray();
         j.endObject();
     }
 
@@ -247,6 +330,10 @@ private:
 
     std::string m_mode;
     std::string m_template;
+    std::string m_meta;
+    std::vector<std::string> m_inputs;
+    std::vector<std::string> m_outputs;
+    std::string m_signatureKey = "serving_default";
     std::vector<std::string> m_map;
     bool m_acceptFallback = false;
     std::string m_path;

@@ -1,0 +1,56 @@
+#include "io/export/savedmodel_directory.h"
+
+#include "io/atomic_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+
+namespace tscope::io {
+
+TemporaryExportDir::TemporaryExportDir(const std::filesystem::path& out)
+    : m_dir(temporaryPathFor(out))
+{ }
+
+TemporaryExportDir::~TemporaryExportDir()
+{
+    std::error_code ec;
+    if (!m_keep && !m_dir.empty()) std::filesystem::remove_all(m_dir, ec);
+}
+
+Status TemporaryExportDir::create()
+{
+    std::error_code ec;
+    if (!std::filesystem::create_directory(m_dir, ec))
+        return Status(ErrorCode::Io,
+            "cannot create a temporary directory: " + (ec ? ec.message() : std::string("it exists")))
+            .withPath(m_dir.string());
+    return Status::ok();
+}
+
+Status TemporaryExportDir::renameInto(const std::filesystem::path& out, bool replace)
+{
+    if (::renameat2(AT_FDCWD, m_dir.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) == 0) {
+        m_keep = true;
+        return Status::ok();
+    }
+    if (errno != EEXIST || !replace)
+        return Status(ErrorCode::Io,
+            errno == EEXIST ? "the output exists (use --force to replace it)"
+                            : "cannot rename the output into place")
+            .withPath(out.string());
+    if (::renameat2(AT_FDCWD, m_dir.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0)
+        return Status(ErrorCode::Io, "cannot replace the output").withPath(out.string());
+    // m_dir now names the old output: the destructor removes it (a SIGKILL before that leaves it under
+    // our temporary name, for the next export's removeStaleTemporaries).
+    return Status::ok();
+}
+
+LeftOutFile fingerprintLeftOut()
+{
+    return { "fingerprint.pb",
+        "not written: TensorFlow's fingerprint hashes are not all reproducible here yet, and a wrong "
+        "fingerprint is worse than none (TensorFlow loads a SavedModel without one)" };
+}
+
+} // namespace tscope::io
