@@ -77,16 +77,24 @@ Tables& threadTables()
     return t;
 }
 
-// The slot (0 below, 1 + bin, bins + 1 above) of a finite value: the estimate where it is safe, the edges
-// otherwise. The vector path classifies its lanes with the same compares.
+// The slot (0 below, 1 + bin, bins + 1 above) of a finite value, numpy's way: the float64 estimate, then
+// one step down when v is below its bin's lower edge, or up when v reaches the next edge (not past the
+// last bin). One step is enough while the estimate is within a bin of the truth, which `margin` < 0.25
+// guarantees (see FloatBins); narrower bins walk the edges (binOf).
 inline size_t slotOf(float v, const FloatBins& b)
 {
-    const double t = (static_cast<double>(v) - b.lo) * b.scale;
-    if (t < -b.margin) return 0;
-    if (t > b.bins() + b.margin) return static_cast<size_t>(b.bins()) + 1;
-    const double f = t - std::floor(t);
-    if (f > b.margin && f < 1.0 - b.margin) return static_cast<size_t>(t) + 1;
-    return static_cast<size_t>(b.binOf(v) + 1);
+    const float* e = b.edges().data();
+    const int bins = b.bins();
+    if (v < e[0]) return 0;
+    if (v > e[bins]) return static_cast<size_t>(bins) + 1;
+    if (!(b.margin < 0.25)) return static_cast<size_t>(b.binOf(v) + 1);
+    double t = (static_cast<double>(v) - b.lo) * b.scale;
+    t = t > 0.0 ? t : 0.0;
+    t = t < bins - 1 ? t : bins - 1;
+    auto g = static_cast<size_t>(t);
+    const bool down = v < e[g];
+    const bool up = v >= e[g + 1] && g + 1 != static_cast<size_t>(bins);
+    return g + 1 - down + up;
 }
 
 // Counts NaN and Inf in the tally; true when v is finite.
@@ -125,21 +133,11 @@ void addTables(const uint32_t* t, int tables, int bins, BinTally& tally)
 }
 
 #if TSCOPE_BINNING_AVX2
-// Per lane of estimates e: below, above, or safely inside a bin (slotOf's compares).
-__attribute__((target("avx2,fma"))) inline __m256d settled(
-    __m256d e, __m256d belowAt, __m256d aboveAt, __m256d fracLo, __m256d fracHi)
-{
-    const __m256d f = _mm256_sub_pd(e, _mm256_floor_pd(e));
-    const __m256d inside
-        = _mm256_and_pd(_mm256_cmp_pd(f, fracLo, _CMP_GT_OQ), _mm256_cmp_pd(f, fracHi, _CMP_LT_OQ));
-    const __m256d outside
-        = _mm256_or_pd(_mm256_cmp_pd(e, belowAt, _CMP_LT_OQ), _mm256_cmp_pd(e, aboveAt, _CMP_GT_OQ));
-    return _mm256_or_pd(outside, inside);
-}
-
-// Eight values per step: the estimates in two float64 vectors, classified as slotOf does; when every lane is
-// below, above or safely inside a bin, one increment per value into eight tables. A step with a NaN, an Inf
-// or an estimate near a bin edge goes value by value.
+// Eight values per step, without loading edges: the estimates in two float64 vectors, clamped to
+// [-0.5, bins + 0.5] (so clearly-below values land half-way into slot 0 and clearly-above ones into slot
+// bins + 1), floored; a floor is trusted when the estimate's fractional part lies in (margin, 1 - margin),
+// which FloatBins proves puts the value between the same float32 edges. Then one increment per value into
+// eight tables. A step with a NaN, an Inf or an untrusted lane goes value by value through slotOf.
 __attribute__((target("avx2,fma"))) void binAvx2(
     const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
@@ -147,9 +145,9 @@ __attribute__((target("avx2,fma"))) void binAvx2(
     const int stride = nb + 2;
     uint32_t* t = threadTables().reset(static_cast<size_t>(stride) * 8);
     const __m256d vlo = _mm256_set1_pd(bins.lo), vscale = _mm256_set1_pd(bins.scale);
-    const __m256d vmin = _mm256_set1_pd(-1.0), vmax = _mm256_set1_pd(nb);
-    const __m256d belowAt = _mm256_set1_pd(-bins.margin), aboveAt = _mm256_set1_pd(nb + bins.margin);
-    const __m256d fracLo = _mm256_set1_pd(bins.margin), fracHi = _mm256_set1_pd(1.0 - bins.margin);
+    const __m256d vmin = _mm256_set1_pd(-0.5), vmax = _mm256_set1_pd(nb + 0.5), half = _mm256_set1_pd(0.5);
+    const __m256d halfInside = _mm256_set1_pd(0.5 - bins.margin), signBit = _mm256_set1_pd(-0.0);
+
     const __m256i expMask = _mm256_set1_epi32(0x7f800000);
     // Table offsets per lane plus one (slot = bin + 1), added to the truncated estimate.
     const __m128i offLo = _mm_setr_epi32(1, stride + 1, 2 * stride + 1, 3 * stride + 1);
@@ -159,23 +157,28 @@ __attribute__((target("avx2,fma"))) void binAvx2(
         const __m256 x = _mm256_loadu_ps(p + i);
         const __m256i e = _mm256_and_si256(_mm256_castps_si256(x), expMask);
         const __m256i special = _mm256_cmpeq_epi32(e, expMask);
-        __m256d a = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(x)), vlo), vscale);
-        __m256d b = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), vlo), vscale);
+        const __m256d a
+            = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(x)), vlo), vscale);
+        const __m256d b
+            = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), vlo), vscale);
+        // slotOf's clamp, floor and test: may the floor be trusted?
+        const __m256d ca = _mm256_min_pd(_mm256_max_pd(a, vmin), vmax);
+        const __m256d cb = _mm256_min_pd(_mm256_max_pd(b, vmin), vmax);
+        const __m256d fa = _mm256_floor_pd(ca), fb = _mm256_floor_pd(cb);
+        const __m256d da = _mm256_andnot_pd(signBit, _mm256_sub_pd(_mm256_sub_pd(ca, fa), half));
+        const __m256d db = _mm256_andnot_pd(signBit, _mm256_sub_pd(_mm256_sub_pd(cb, fb), half));
         const int ok = _mm256_movemask_pd(_mm256_and_pd(
-            settled(a, belowAt, aboveAt, fracLo, fracHi), settled(b, belowAt, aboveAt, fracLo, fracHi)));
+            _mm256_cmp_pd(da, halfInside, _CMP_LT_OQ), _mm256_cmp_pd(db, halfInside, _CMP_LT_OQ)));
         if (!_mm256_testz_si256(special, special) || ok != 0xf) [[unlikely]] {
             for (uint64_t k = i; k < i + 8; ++k)
                 binOne(p[k], bins, t, tally);
             continue;
         }
-        // Below: -1 (slot 0), above: bins (slot bins + 1); floored, since an estimate in (-1, 0) is below
-        // too.
-        a = _mm256_floor_pd(_mm256_min_pd(_mm256_max_pd(a, vmin), vmax));
-        b = _mm256_floor_pd(_mm256_min_pd(_mm256_max_pd(b, vmin), vmax));
+        // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin.
         // Indices out through general registers (two per 64-bit move), not a store and eight loads: the
         // loads compete with the counters' for the load ports.
-        const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(a), offLo);
-        const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(b), offHi);
+        const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(fa), offLo);
+        const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(fb), offHi);
         const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
         const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
         const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));

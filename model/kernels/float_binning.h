@@ -2,8 +2,9 @@
 // data: the edges are linspace(lo, hi, bins + 1) rounded to float32, a value belongs to the bin whose
 // edges enclose it (edge[i] <= v < edge[i + 1], the last bin also takes v == edge[bins]), and values
 // below edge[0] or above edge[bins] are counted apart, not binned. The AVX2 path and the portable path give
-// the same bin for every value: both take the fast float64 estimate only where it provably agrees with the
-// edges and compare against the edges otherwise.
+// the same bin for every value: the AVX2 path takes the float64 estimate only where it provably agrees
+// with the edges, the portable path corrects the estimate by one step against the edges as numpy does;
+// both walk the edges when bins are narrower than float32 can resolve.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@ public:
     int binOf(float v) const;
 
     double lo = 0, scale = 0; // estimate: (v - lo) * scale
-    // Estimates closer than this to a whole number are checked against the edges (see the .cpp).
+    // Bound (in bins) on how far the float64 estimate can be from the bin the float32 edges give, with
+    // slack; infinite when the bins are too narrow for float32 (see the .cpp).
     double margin = 0;
 
 private:
