@@ -1,6 +1,6 @@
 """`stats --histogram N --json` against np.histogram on every generated fixture checkpoint.
 
-For each float, integer and bool tensor with a finite value, and N in 1, 7, 64, 1000, on the automatic
+For each float, integer and bool tensor (without finite values: numpy's range 0..1), and N in 1, 7, 64, 1000, on the automatic
 kernel path and with TSCOPE_PORTABLE_KERNELS=1: the histogram's range is numpy's (the finite values' min and
 max; a single value widened by 0.5 each way), and its edges and counts equal
 np.histogram(values, bins=N, range=(lo, hi)) exactly, the values as numpy sees them: float32, and float16,
@@ -137,9 +137,10 @@ def test_histogram_matches_numpy(name, path):
                 if v is None:
                     continue
                 finite = finite_of(v)
-                if finite.size == 0:
-                    continue
-                lo, hi = float(finite.min()), float(finite.max())
+                if finite.size == 0:  # numpy's range without values: 0..1 (we count NaN and Inf apart)
+                    lo, hi = 0.0, 1.0
+                else:
+                    lo, hi = float(finite.min()), float(finite.max())
                 if lo == hi:  # numpy widens a single value's range
                     lo, hi = lo - 0.5, hi + 0.5
                 what = "%s %s %s N=%d (%s)" % (exp.origin, exp.key, exp.dtype, bins, path)

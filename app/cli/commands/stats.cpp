@@ -72,7 +72,9 @@ std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& whic
                 row.stats = *s;
                 if (crcInStats && s->crc32c) row.problem = io::checkConsumerCrc(*a.bundle, e, *s->crc32c);
                 if (histogram.bins > 0 && s->numeric) {
-                    const auto [lo, hi] = histogram.range.value_or(std::pair { s->min, s->max });
+                    // No finite values: numpy's range for an empty array, 0..1.
+                    const auto [lo, hi] = histogram.range.value_or(
+                        s->finite > 0 ? std::pair { s->min, s->max } : std::pair { 0.0, 1.0 });
                     auto h = model::computeHistogram(
                         *t, histogram.bins, lo, hi, &context.cancel, 0, &model::sharedExecutor());
                     if (h)
