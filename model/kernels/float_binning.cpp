@@ -81,20 +81,28 @@ Tables& threadTables()
 // one step down when v is below its bin's lower edge, or up when v reaches the next edge (not past the
 // last bin). One step is enough while the estimate is within a bin of the truth, which `margin` < 0.25
 // guarantees (see FloatBins); narrower bins walk the edges (binOf).
-inline size_t slotOf(float v, const FloatBins& b)
+// FloatBins' fields as locals: the counters are uint32_t, which may alias FloatBins' int, so reading the
+// fields through the object after every increment would reload them.
+struct Binning {
+    const FloatBins& owner;
+    const float* e = owner.edges().data();
+    size_t bins = static_cast<size_t>(owner.bins());
+    double lo = owner.lo, scale = owner.scale;
+    bool oneStep = owner.margin < 0.25; // else one step may not be enough
+};
+
+inline size_t slotOf(float v, const Binning& b)
 {
-    const float* e = b.edges().data();
-    const int bins = b.bins();
-    if (v < e[0]) return 0;
-    if (v > e[bins]) return static_cast<size_t>(bins) + 1;
-    if (!(b.margin < 0.25)) return static_cast<size_t>(b.binOf(v) + 1);
+    if (!b.oneStep) [[unlikely]]
+        return static_cast<size_t>(b.owner.binOf(v) + 1);
     double t = (static_cast<double>(v) - b.lo) * b.scale;
     t = t > 0.0 ? t : 0.0;
-    t = t < bins - 1 ? t : bins - 1;
-    auto g = static_cast<size_t>(t);
-    const bool down = v < e[g];
-    const bool up = v >= e[g + 1] && g + 1 != static_cast<size_t>(bins);
-    return g + 1 - down + up;
+    t = t < static_cast<double>(b.bins - 1) ? t : static_cast<double>(b.bins - 1);
+    const auto g = static_cast<size_t>(t);
+    // Without branches (the data decide them): down and up never both hold, since edges ascend.
+    size_t slot = g + 1 - (v < b.e[g]) + (v >= b.e[g + 1] && g + 1 != b.bins);
+    slot = v < b.e[0] ? 0 : slot;
+    return v > b.e[b.bins] ? b.bins + 1 : slot;
 }
 
 // Counts NaN and Inf in the tally; true when v is finite.
@@ -111,7 +119,7 @@ inline bool finiteOrTally(float v, BinTally& tally)
     return true;
 }
 
-inline void binOne(float v, const FloatBins& b, uint32_t* table, BinTally& tally)
+inline void binOne(float v, const Binning& b, uint32_t* table, BinTally& tally)
 {
     if (finiteOrTally(v, tally)) table[slotOf(v, b)]++;
 }
@@ -141,6 +149,7 @@ void addTables(const uint32_t* t, int tables, int bins, BinTally& tally)
 __attribute__((target("avx2,fma"))) void binAvx2(
     const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
+    const Binning q { bins };
     const int nb = bins.bins();
     const int stride = nb + 2;
     uint32_t* t = threadTables().reset(static_cast<size_t>(stride) * 8);
@@ -171,7 +180,7 @@ __attribute__((target("avx2,fma"))) void binAvx2(
             _mm256_cmp_pd(da, halfInside, _CMP_LT_OQ), _mm256_cmp_pd(db, halfInside, _CMP_LT_OQ)));
         if (!_mm256_testz_si256(special, special) || ok != 0xf) [[unlikely]] {
             for (uint64_t k = i; k < i + 8; ++k)
-                binOne(p[k], bins, t, tally);
+                binOne(p[k], q, t, tally);
             continue;
         }
         // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin.
@@ -193,7 +202,7 @@ __attribute__((target("avx2,fma"))) void binAvx2(
         t[i67 >> 32]++;
     }
     for (; i < n; ++i)
-        binOne(p[i], bins, t, tally);
+        binOne(p[i], q, t, tally);
     addTables(t, 8, nb, tally);
 }
 #endif
@@ -202,34 +211,36 @@ __attribute__((target("avx2,fma"))) void binAvx2(
 
 void binFloatBlockPortable(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
+    const Binning q { bins };
     const size_t stride = static_cast<size_t>(bins.bins()) + 2;
     uint32_t* t = threadTables().reset(stride * 4);
     uint64_t i = 0;
     for (; i + 4 <= n; i += 4) {
         const float a = p[i], b = p[i + 1], c = p[i + 2], d = p[i + 3];
         if (std::isfinite(a) && std::isfinite(b) && std::isfinite(c) && std::isfinite(d)) [[likely]] {
-            t[slotOf(a, bins)]++;
-            t[stride + slotOf(b, bins)]++;
-            t[2 * stride + slotOf(c, bins)]++;
-            t[3 * stride + slotOf(d, bins)]++;
+            t[slotOf(a, q)]++;
+            t[stride + slotOf(b, q)]++;
+            t[2 * stride + slotOf(c, q)]++;
+            t[3 * stride + slotOf(d, q)]++;
         } else {
             for (uint64_t k = i; k < i + 4; ++k)
-                binOne(p[k], bins, t, tally);
+                binOne(p[k], q, t, tally);
         }
     }
     for (; i < n; ++i)
-        binOne(p[i], bins, t, tally);
+        binOne(p[i], q, t, tally);
     addTables(t, 4, bins.bins(), tally);
 }
 
 void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
+    const Binning q { bins };
     if (bins.bins() > kMaxTableBins) { // clearing and adding up the tables would cost more than they save
         const size_t above = static_cast<size_t>(bins.bins()) + 1;
         for (uint64_t i = 0; i < n; ++i) {
             const float v = p[i];
             if (!finiteOrTally(v, tally)) continue;
-            const size_t s = slotOf(v, bins);
+            const size_t s = slotOf(v, q);
             if (s == 0)
                 ++tally.below;
             else if (s == above)
