@@ -99,10 +99,12 @@ inline size_t slotOf(float v, const Binning& b)
     t = t > 0.0 ? t : 0.0;
     t = t < static_cast<double>(b.bins - 1) ? t : static_cast<double>(b.bins - 1);
     const auto g = static_cast<size_t>(t);
-    // Without branches (the data decide them): down and up never both hold, since edges ascend.
-    size_t slot = g + 1 - (v < b.e[g]) + (v >= b.e[g + 1] && g + 1 != b.bins);
-    slot = v < b.e[0] ? 0 : slot;
-    return v > b.e[b.bins] ? b.bins + 1 : slot;
+    // Without branches (the data decide them); down and up never both hold, since edges ascend. Below the
+    // first edge the estimate is bin 0 and steps down to slot 0; past the last edge it is the last bin and
+    // steps up to slot bins + 1 (the last bin keeps v == its upper edge).
+    const bool down = v < b.e[g];
+    const bool up = (v >= b.e[g + 1]) & ((g + 1 != b.bins) | (v > b.e[b.bins]));
+    return g + 1 - down + up;
 }
 
 // Counts NaN and Inf in the tally; true when v is finite.
