@@ -36,6 +36,7 @@ import perf_report  # noqa: E402
 import perf_targets  # noqa: E402
 
 GROUPS = ("list", "stats", "diff", "signatures", "verify", "export", "run", "gui")
+STATS_HISTOGRAM_BINS = 64  # the stats group's histogram, ours and numpy's
 GUI_FLAG_WORDS = ("first-paint", "startup-tim", "timing", "time-to")
 
 
@@ -121,12 +122,18 @@ def plan(opts, inputs, cli, gui, gui_flag):
     ], "inprocess": [py, peers, "list_inprocess", m["prefix"], str(opts.runs)]}
 
     f, b = inputs["f32"], inputs["bf16"]
+    # Both sides compute the statistics and a histogram of STATS_HISTOGRAM_BINS bins over [min, max]: the same
+    # work (tests/conformance/test_histogram.py checks the counts are np.histogram's).
+    hist = ("--histogram", str(STATS_HISTOGRAM_BINS))
     g["stats"] = {"warm": prefix_files(f["prefix"]) + prefix_files(b["prefix"]), "commands": [
-        ours("stats_f32", "tensorscope-cli stats (float32)", "stats", f["prefix"], f["key"], "--json"),
+        ours("stats_f32", "tensorscope-cli stats --histogram %d (float32)" % STATS_HISTOGRAM_BINS, "stats",
+             f["prefix"], f["key"], *hist, "--json"),
         peer("np_stats_f32", "load_checkpoint().get_tensor + numpy min/max/mean/std + np.histogram (float32)",
-             "stats", f["prefix"], f["key"]),
-        ours("stats_bf16", "tensorscope-cli stats (bfloat16)", "stats", b["prefix"], b["key"], "--json"),
-        peer("np_stats_bf16", "the same, bfloat16 converted to float32 first", "stats", b["prefix"], b["key"]),
+             "stats", f["prefix"], f["key"], str(STATS_HISTOGRAM_BINS)),
+        ours("stats_bf16", "tensorscope-cli stats --histogram %d (bfloat16)" % STATS_HISTOGRAM_BINS, "stats",
+             b["prefix"], b["key"], *hist, "--json"),
+        peer("np_stats_bf16", "the same, bfloat16 converted to float32 first", "stats", b["prefix"], b["key"],
+             str(STATS_HISTOGRAM_BINS)),
     ]}
 
     s1 = inputs["f32_step1"]

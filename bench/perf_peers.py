@@ -6,7 +6,7 @@ computed (so a peer that silently did nothing would show).
 
     list PREFIX                  tf.train.list_variables
     list_inprocess PREFIX N      import once, then N+1 calls of tf.train.list_variables (the first one untimed)
-    stats PREFIX KEY             load_checkpoint().get_tensor + numpy min/max/mean/std + np.histogram (64 bins);
+    stats PREFIX KEY [BINS]      load_checkpoint().get_tensor + numpy min/max/mean/std + np.histogram (BINS, 64);
                                  bfloat16 is converted to float32 first (numpy has no bfloat16 arithmetic)
     diff PREFIX_A PREFIX_B       get_tensor of every variable of both + bench/peer_diff.py's float64 metrics
     run DIR                      per-step L2 norm, mean, std, max |w| and relative change of every model
@@ -59,7 +59,7 @@ def task_list_inprocess(prefix, n):
     emit(variables=len(names), seconds=seconds)
 
 
-def task_stats(prefix, key):
+def task_stats(prefix, key, bins="64"):
     tf = tf_import()
     import numpy as np
     t = time.perf_counter()
@@ -71,7 +71,7 @@ def task_stats(prefix, key):
     lo, hi, mean, std = float(a.min()), float(a.max()), float(a.mean()), float(a.std())
     t_stats = time.perf_counter() - t
     t = time.perf_counter()
-    counts, _ = np.histogram(a, bins=64, range=(lo, hi))
+    counts, _ = np.histogram(a, bins=int(bins), range=(lo, hi))
     t_hist = time.perf_counter() - t
     emit(elements=int(a.size), min=lo, max=hi, mean=mean, std=std, histogram_total=int(counts.sum()),
          read_seconds=t_read, stats_seconds=t_stats, histogram_seconds=t_hist)

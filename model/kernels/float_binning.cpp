@@ -2,10 +2,8 @@
 
 #include "model/kernels/kernel_dispatch.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <vector>
+#include <limits>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -13,13 +11,57 @@
 #endif
 
 namespace tscope::model {
+
+// Why the estimate may be trusted away from whole numbers: the float32 edges differ from the exact edges
+// lo + i (hi - lo) / bins by at most half a float32 ulp of max(|lo|, |hi|) (plus float64 rounding in
+// linspace, far smaller), and the float64 estimate (v - lo) * scale by about (bins + 1) 2^-51 bins. With
+// `margin` four times the sum of both (in bins), an estimate whose fractional part lies in (margin,
+// 1 - margin) is inside its bin for the float32 edges too; anything else is compared against the edges.
+FloatBins::FloatBins(double lo_, double hi_, int bins)
+    : lo(lo_)
+    , m_bins(bins)
+{
+    m_edges.resize(static_cast<size_t>(bins) + 1);
+    // numpy.linspace in float64, then rounded to float32: i * step + lo, the last edge exactly hi.
+    const double delta = hi_ - lo_;
+    const double step = delta / bins;
+    for (int i = 0; i < bins; ++i) {
+        const double offset = step == 0 ? i / static_cast<double>(bins) * delta : i * step;
+        m_edges[static_cast<size_t>(i)] = static_cast<float>(offset + lo_);
+    }
+    m_edges.back() = static_cast<float>(hi_);
+    scale = bins / delta;
+    const double largest = std::max(std::fabs(lo_), std::fabs(hi_));
+    margin = (largest * 0x1p-22 + 0x1p-148) * scale + (bins + 2.0) * 0x1p-40;
+    // Bins as narrow as float32's spacing (or ends beyond float32's range): always compare with the edges.
+    if (!(margin < 0.25) || !(largest < static_cast<double>(std::numeric_limits<float>::max())))
+        margin = std::numeric_limits<double>::infinity();
+}
+
+int FloatBins::binOf(float v) const
+{
+    if (v < m_edges.front()) return -1;
+    if (v > m_edges.back()) return m_bins;
+    double t = (static_cast<double>(v) - lo) * scale;
+    t = t > 0.0 ? t : 0.0;
+    t = t < m_bins - 1 ? t : m_bins - 1;
+    auto b = static_cast<size_t>(t);
+    const size_t last = static_cast<size_t>(m_bins) - 1;
+    while (b > 0 && v < m_edges[b])
+        --b;
+    while (b < last && v >= m_edges[b + 1])
+        ++b;
+    return static_cast<int>(b);
+}
+
 namespace {
 
 // Above this many bins the interleaved tables are not worth clearing per block: one table of 64-bit counts.
 constexpr int kMaxTableBins = 4096;
 
 // Counters per block: several interleaved tables of 32-bit counts break the store-to-load chain when
-// neighbouring values fall into the same bin (the common case for weights). One per thread, reused.
+// neighbouring values fall into the same bin (the common case for weights). A table holds bins + 2 slots:
+// 0 counts values below the first edge, 1..bins the bins, bins + 1 values above the last edge.
 struct Tables {
     std::vector<uint32_t> counts;
     uint32_t* reset(size_t entries)
@@ -35,69 +77,119 @@ Tables& threadTables()
     return t;
 }
 
-// The clamps are written as the AVX2 max/min compute them (a NaN from an overflowing scale becomes 0).
-inline size_t binOf(float v, double lo, double scale, double maxBin)
+// The slot (0 below, 1 + bin, bins + 1 above) of a finite value, numpy's way: the float64 estimate, then
+// one step down when v is below its bin's lower edge, or up when v reaches the next edge (not past the
+// last bin). One step is enough while the estimate is within a bin of the truth, which `margin` < 0.25
+// guarantees (see FloatBins); narrower bins walk the edges (binOf).
+// FloatBins' fields as locals: the counters are uint32_t, which may alias FloatBins' int, so reading the
+// fields through the object after every increment would reload them.
+struct Binning {
+    const FloatBins& owner;
+    const float* e = owner.edges().data();
+    size_t bins = static_cast<size_t>(owner.bins());
+    double lo = owner.lo, scale = owner.scale;
+    bool oneStep = owner.margin < 0.25; // else one step may not be enough
+};
+
+inline size_t slotOf(float v, const Binning& b)
 {
-    double t = (static_cast<double>(v) - lo) * scale;
+    if (!b.oneStep) [[unlikely]]
+        return static_cast<size_t>(b.owner.binOf(v) + 1);
+    double t = (static_cast<double>(v) - b.lo) * b.scale;
     t = t > 0.0 ? t : 0.0;
-    t = t < maxBin ? t : maxBin;
-    return static_cast<size_t>(t);
+    t = t < static_cast<double>(b.bins - 1) ? t : static_cast<double>(b.bins - 1);
+    const auto g = static_cast<size_t>(t);
+    // Without branches (the data decide them); down and up never both hold, since edges ascend. Below the
+    // first edge the estimate is bin 0 and steps down to slot 0; past the last edge it is the last bin and
+    // steps up to slot bins + 1 (the last bin keeps v == its upper edge).
+    const bool down = v < b.e[g];
+    const bool up = (v >= b.e[g + 1]) & ((g + 1 != b.bins) | (v > b.e[b.bins]));
+    return g + 1 - down + up;
 }
 
-inline void binOne(
-    float v, double lo, double scale, double maxBin, uint32_t* c, uint64_t& nans, uint64_t& infs)
+// Counts NaN and Inf in the tally; true when v is finite.
+inline bool finiteOrTally(float v, BinTally& tally)
 {
-    if (std::isnan(v))
-        ++nans;
-    else if (std::isinf(v))
-        ++infs;
-    else
-        c[binOf(v, lo, scale, maxBin)]++;
+    if (std::isnan(v)) {
+        ++tally.nans;
+        return false;
+    }
+    if (std::isinf(v)) {
+        ++(v > 0 ? tally.posinf : tally.neginf);
+        return false;
+    }
+    return true;
 }
 
-void addTables(const uint32_t* t, int tables, int bins, uint64_t* counts)
+inline void binOne(float v, const Binning& b, uint32_t* table, BinTally& tally)
 {
-    for (size_t b = 0; b < static_cast<size_t>(bins); ++b) {
+    if (finiteOrTally(v, tally)) table[slotOf(v, b)]++;
+}
+
+void addTables(const uint32_t* t, int tables, int bins, BinTally& tally)
+{
+    const size_t stride = static_cast<size_t>(bins) + 2;
+    for (size_t s = 0; s < stride; ++s) {
         uint64_t sum = 0;
         for (int k = 0; k < tables; ++k)
-            sum += t[static_cast<size_t>(k) * static_cast<size_t>(bins) + b];
-        counts[b] += sum;
+            sum += t[static_cast<size_t>(k) * stride + s];
+        if (s == 0)
+            tally.below += sum;
+        else if (s == stride - 1)
+            tally.above += sum;
+        else
+            tally.counts[s - 1] += sum;
     }
 }
 
 #if TSCOPE_BINNING_AVX2
-// Eight values per step: the bin indices in two float64 vectors (the same arithmetic as binOf), then one
-// increment per value into eight tables. A step with a NaN or Inf goes value by value.
-__attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, double lo, double scale,
-    int bins, uint64_t* counts, uint64_t& nans, uint64_t& infs)
+// Eight values per step, without loading edges: the estimates in two float64 vectors, clamped to
+// [-0.5, bins + 0.5] (so clearly-below values land half-way into slot 0 and clearly-above ones into slot
+// bins + 1), floored; a floor is trusted when the estimate's fractional part lies in (margin, 1 - margin),
+// which FloatBins proves puts the value between the same float32 edges. Then one increment per value into
+// eight tables. A step with a NaN, an Inf or an untrusted lane goes value by value through slotOf.
+__attribute__((target("avx2,fma"))) void binAvx2(
+    const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
-    const size_t stride = static_cast<size_t>(bins);
-    uint32_t* t = threadTables().reset(stride * 8);
-    const double maxBin = bins - 1;
-    const __m256d vlo = _mm256_set1_pd(lo), vscale = _mm256_set1_pd(scale), vzero = _mm256_setzero_pd(),
-                  vmax = _mm256_set1_pd(maxBin);
+    const Binning q { bins };
+    const int nb = bins.bins();
+    const int stride = nb + 2;
+    uint32_t* t = threadTables().reset(static_cast<size_t>(stride) * 8);
+    const __m256d vlo = _mm256_set1_pd(bins.lo), vscale = _mm256_set1_pd(bins.scale);
+    const __m256d vmin = _mm256_set1_pd(-0.5), vmax = _mm256_set1_pd(nb + 0.5), half = _mm256_set1_pd(0.5);
+    const __m256d halfInside = _mm256_set1_pd(0.5 - bins.margin), signBit = _mm256_set1_pd(-0.0);
+
     const __m256i expMask = _mm256_set1_epi32(0x7f800000);
-    // Table offsets per lane, added to the bin index.
-    const __m128i offLo = _mm_setr_epi32(0, bins, 2 * bins, 3 * bins);
-    const __m128i offHi = _mm_add_epi32(offLo, _mm_set1_epi32(4 * bins));
+    // Table offsets per lane plus one (slot = bin + 1), added to the truncated estimate.
+    const __m128i offLo = _mm_setr_epi32(1, stride + 1, 2 * stride + 1, 3 * stride + 1);
+    const __m128i offHi = _mm_add_epi32(offLo, _mm_set1_epi32(4 * stride));
     uint64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const __m256 x = _mm256_loadu_ps(p + i);
         const __m256i e = _mm256_and_si256(_mm256_castps_si256(x), expMask);
-        if (!_mm256_testz_si256(_mm256_cmpeq_epi32(e, expMask), _mm256_cmpeq_epi32(e, expMask)))
-            [[unlikely]] {
+        const __m256i special = _mm256_cmpeq_epi32(e, expMask);
+        const __m256d a
+            = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(x)), vlo), vscale);
+        const __m256d b
+            = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), vlo), vscale);
+        // slotOf's clamp, floor and test: may the floor be trusted?
+        const __m256d ca = _mm256_min_pd(_mm256_max_pd(a, vmin), vmax);
+        const __m256d cb = _mm256_min_pd(_mm256_max_pd(b, vmin), vmax);
+        const __m256d fa = _mm256_floor_pd(ca), fb = _mm256_floor_pd(cb);
+        const __m256d da = _mm256_andnot_pd(signBit, _mm256_sub_pd(_mm256_sub_pd(ca, fa), half));
+        const __m256d db = _mm256_andnot_pd(signBit, _mm256_sub_pd(_mm256_sub_pd(cb, fb), half));
+        const int ok = _mm256_movemask_pd(_mm256_and_pd(
+            _mm256_cmp_pd(da, halfInside, _CMP_LT_OQ), _mm256_cmp_pd(db, halfInside, _CMP_LT_OQ)));
+        if (!_mm256_testz_si256(special, special) || ok != 0xf) [[unlikely]] {
             for (uint64_t k = i; k < i + 8; ++k)
-                binOne(p[k], lo, scale, maxBin, t, nans, infs);
+                binOne(p[k], q, t, tally);
             continue;
         }
-        __m256d a = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(x)), vlo), vscale);
-        __m256d b = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)), vlo), vscale);
-        a = _mm256_min_pd(_mm256_max_pd(a, vzero), vmax);
-        b = _mm256_min_pd(_mm256_max_pd(b, vzero), vmax);
+        // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin.
         // Indices out through general registers (two per 64-bit move), not a store and eight loads: the
         // loads compete with the counters' for the load ports.
-        const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(a), offLo);
-        const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(b), offHi);
+        const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(fa), offLo);
+        const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(fb), offHi);
         const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
         const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
         const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));
@@ -112,57 +204,58 @@ __attribute__((target("avx2,fma"))) void binAvx2(const float* p, uint64_t n, dou
         t[i67 >> 32]++;
     }
     for (; i < n; ++i)
-        binOne(p[i], lo, scale, maxBin, t, nans, infs);
-    addTables(t, 8, bins, counts);
+        binOne(p[i], q, t, tally);
+    addTables(t, 8, nb, tally);
 }
 #endif
 
 } // namespace
 
-void binFloatBlockPortable(const float* p, uint64_t n, double lo, double scale, int bins, uint64_t* counts,
-    uint64_t& nans, uint64_t& infs)
+void binFloatBlockPortable(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
-    const size_t stride = static_cast<size_t>(bins);
+    const Binning q { bins };
+    const size_t stride = static_cast<size_t>(bins.bins()) + 2;
     uint32_t* t = threadTables().reset(stride * 4);
-    const double maxBin = bins - 1;
     uint64_t i = 0;
     for (; i + 4 <= n; i += 4) {
         const float a = p[i], b = p[i + 1], c = p[i + 2], d = p[i + 3];
         if (std::isfinite(a) && std::isfinite(b) && std::isfinite(c) && std::isfinite(d)) [[likely]] {
-            t[binOf(a, lo, scale, maxBin)]++;
-            t[stride + binOf(b, lo, scale, maxBin)]++;
-            t[2 * stride + binOf(c, lo, scale, maxBin)]++;
-            t[3 * stride + binOf(d, lo, scale, maxBin)]++;
+            t[slotOf(a, q)]++;
+            t[stride + slotOf(b, q)]++;
+            t[2 * stride + slotOf(c, q)]++;
+            t[3 * stride + slotOf(d, q)]++;
         } else {
             for (uint64_t k = i; k < i + 4; ++k)
-                binOne(p[k], lo, scale, maxBin, t, nans, infs);
+                binOne(p[k], q, t, tally);
         }
     }
     for (; i < n; ++i)
-        binOne(p[i], lo, scale, maxBin, t, nans, infs);
-    addTables(t, 4, bins, counts);
+        binOne(p[i], q, t, tally);
+    addTables(t, 4, bins.bins(), tally);
 }
 
-void binFloatBlock(const float* p, uint64_t n, double lo, double scale, int bins, uint64_t* counts,
-    uint64_t& nans, uint64_t& infs)
+void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
-    if (bins > kMaxTableBins) { // clearing and adding up the tables would cost more than they save
-        const double maxBin = bins - 1;
+    const Binning q { bins };
+    if (bins.bins() > kMaxTableBins) { // clearing and adding up the tables would cost more than they save
+        const size_t above = static_cast<size_t>(bins.bins()) + 1;
         for (uint64_t i = 0; i < n; ++i) {
             const float v = p[i];
-            if (std::isnan(v))
-                ++nans;
-            else if (std::isinf(v))
-                ++infs;
+            if (!finiteOrTally(v, tally)) continue;
+            const size_t s = slotOf(v, q);
+            if (s == 0)
+                ++tally.below;
+            else if (s == above)
+                ++tally.above;
             else
-                counts[binOf(v, lo, scale, maxBin)]++;
+                tally.counts[s - 1]++;
         }
         return;
     }
 #if TSCOPE_BINNING_AVX2
-    if (kernelsUseAvx2()) return binAvx2(p, n, lo, scale, bins, counts, nans, infs);
+    if (kernelsUseAvx2()) return binAvx2(p, n, bins, tally);
 #endif
-    binFloatBlockPortable(p, n, lo, scale, bins, counts, nans, infs);
+    binFloatBlockPortable(p, n, bins, tally);
 }
 
 } // namespace tscope::model

@@ -1,18 +1,46 @@
-// Histogram binning of one block of float32 values: the bin of a finite value v is
-// trunc(clamp((double(v) - lo) * scale, 0, bins - 1)), computed in float64 on every path, so the AVX2
-// path and the portable path put every value into the same bin and the counts are exact on both.
+// Histogram binning of float32 blocks exactly as np.histogram(values, bins, range=(lo, hi)) bins float32
+// data: the edges are linspace(lo, hi, bins + 1) rounded to float32, a value belongs to the bin whose
+// edges enclose it (edge[i] <= v < edge[i + 1], the last bin also takes v == edge[bins]), and values
+// below edge[0] or above edge[bins] are counted apart, not binned. The AVX2 path and the portable path give
+// the same bin for every value: the AVX2 path takes the float64 estimate only where it provably agrees
+// with the edges, the portable path corrects the estimate by one step against the edges as numpy does;
+// both walk the edges when bins are narrower than float32 can resolve.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace tscope::model {
 
-// Adds the block's finite values to counts[0..bins) and counts NaN/Inf. n must be below 2^32.
-void binFloatBlock(const float* p, uint64_t n, double lo, double scale, int bins, uint64_t* counts,
-    uint64_t& nans, uint64_t& infs);
+// The bins of [lo, hi] in float32, with what the kernels need to place values fast.
+class FloatBins {
+public:
+    FloatBins(double lo, double hi, int bins); // lo < hi, bins >= 1
+    int bins() const { return m_bins; }
+    const std::vector<float>& edges() const { return m_edges; } // bins + 1, as numpy's bin_edges
+    // The bin of a finite value: -1 below the first edge, bins() above the last.
+    int binOf(float v) const;
+
+    double lo = 0, scale = 0; // estimate: (v - lo) * scale
+    // Bound (in bins) on how far the float64 estimate can be from the bin the float32 edges give, with
+    // slack; infinite when the bins are too narrow for float32 (see the .cpp).
+    double margin = 0;
+
+private:
+    int m_bins = 1;
+    std::vector<float> m_edges;
+};
+
+// What a block adds up to: counts[0..bins) plus the values not binned.
+struct BinTally {
+    uint64_t* counts = nullptr;
+    uint64_t nans = 0, posinf = 0, neginf = 0, below = 0, above = 0;
+};
+
+// Adds the block's values to `tally`. n must be below 2^32.
+void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);
 
 // The portable path alone (tests compare it with binFloatBlock on whichever path that takes).
-void binFloatBlockPortable(const float* p, uint64_t n, double lo, double scale, int bins, uint64_t* counts,
-    uint64_t& nans, uint64_t& infs);
+void binFloatBlockPortable(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);
 
 } // namespace tscope::model

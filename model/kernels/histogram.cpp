@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 namespace tscope::model {
 namespace {
@@ -19,25 +20,64 @@ constexpr uint64_t kPieceElements = 32 * 1024;
 
 struct Partial {
     std::vector<uint64_t> counts;
-    uint64_t nans = 0, infs = 0;
+    BinTally tally;
+};
+
+// Bins of [lo, hi] in float64 (every dtype numpy bins in float64: float64, integers, bool, and our complex
+// magnitudes): numpy's linspace edges and its rule, the estimate corrected against the edges.
+struct DoubleBins {
+    std::vector<double> edges;
+    double lo, scale;
+    int bins;
+    DoubleBins(double lo_, double hi, int n)
+        : edges(static_cast<size_t>(n) + 1)
+        , lo(lo_)
+        , scale(n / (hi - lo_))
+        , bins(n)
+    {
+        const double delta = hi - lo_, step = delta / n;
+        for (int i = 0; i < n; ++i)
+            edges[static_cast<size_t>(i)] = (step == 0 ? i / static_cast<double>(n) * delta : i * step) + lo_;
+        edges.back() = hi;
+    }
+    // -1 below the first edge, bins above the last.
+    int binOf(double v) const
+    {
+        if (v < edges.front()) return -1;
+        if (v > edges.back()) return bins;
+        double t = (v - lo) * scale;
+        t = t > 0.0 ? t : 0.0;
+        t = t < bins - 1 ? t : bins - 1;
+        auto b = static_cast<size_t>(t);
+        const size_t last = static_cast<size_t>(bins) - 1;
+        while (b > 0 && v < edges[b])
+            --b;
+        while (b < last && v >= edges[b + 1])
+            ++b;
+        return static_cast<int>(b);
+    }
 };
 
 template <typename Get>
-void binRange(uint64_t begin, uint64_t end, Get get, double lo, double scale, int bins, Partial& p)
+void binRange(uint64_t begin, uint64_t end, Get get, const DoubleBins& bins, Partial& p)
 {
     for (uint64_t i = begin; i < end; ++i) {
         const double v = get(i);
         if (std::isnan(v)) {
-            p.nans++;
+            p.tally.nans++;
             continue;
         }
         if (std::isinf(v)) {
-            p.infs++;
+            ++(v > 0 ? p.tally.posinf : p.tally.neginf);
             continue;
         }
-        auto b = static_cast<int64_t>((v - lo) * scale);
-        b = std::clamp<int64_t>(b, 0, bins - 1);
-        p.counts[static_cast<size_t>(b)]++;
+        const int b = bins.binOf(v);
+        if (b < 0)
+            p.tally.below++;
+        else if (b >= bins.bins)
+            p.tally.above++;
+        else
+            p.counts[static_cast<size_t>(b)]++;
     }
 }
 
@@ -72,29 +112,41 @@ HistogramLayout histogramLayout(
     return l;
 }
 
+bool histogramBinsInFloat32(io::DType dtype)
+{
+    return dtype == io::DType::Float || convertsToFloatBlock(dtype);
+}
+
 io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double lo, double hi,
     const io::CancelToken* cancel, int threads, io::Executor* executor)
 {
     HistogramData h;
     h.total = t.elementCount();
     if (t.isString() || !io::dtypeIsNumeric(t.dtype()) || bins <= 0) return h;
-    if (!(hi > lo)) { // one value (or none): a single unit-wide bin around it
+    if (lo == hi) { // one value: numpy widens the range by half a unit each way
         lo -= 0.5;
-        hi = lo + 1.0;
-        bins = 1;
+        hi += 0.5;
+    } else if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) { // no finite values: numpy's 0..1
+        lo = 0;
+        hi = 1;
     }
     h.lo = lo;
     h.hi = hi;
-    h.edges.resize(static_cast<size_t>(bins) + 1);
-    for (int i = 0; i <= bins; ++i)
-        h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
-    const double scale = bins / (hi - lo);
 
     const io::DType dtype = t.dtype();
     const size_t esize = io::dtypeInfo(dtype).elementSize;
     const bool isFloat = dtype == io::DType::Float;
     const bool widens = convertsToFloatBlock(dtype); // float16, bfloat16, float8: binned as float32
     const bool isComplex = io::dtypeInfo(dtype).kind == io::DTypeKind::Complex;
+    std::optional<FloatBins> floatBins;
+    std::optional<DoubleBins> doubleBins;
+    if (isFloat || widens) {
+        floatBins.emplace(lo, hi, bins);
+        h.edges.assign(floatBins->edges().begin(), floatBins->edges().end());
+    } else {
+        doubleBins.emplace(lo, hi, bins);
+        h.edges = doubleBins->edges;
+    }
 
     const uint64_t total = h.total;
     const uint64_t chunks = (total + kStatsChunkElements - 1) / kStatsChunkElements;
@@ -105,8 +157,10 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
     std::vector<std::vector<std::byte>> raw(pool.maxWorkers());
     std::vector<std::vector<float>> widened(widens ? pool.maxWorkers() : 0);
     std::vector<io::Status> errors(pool.maxWorkers());
-    for (auto& p : partial)
+    for (auto& p : partial) {
         p.counts.assign(static_cast<size_t>(bins), 0);
+        p.tally.counts = p.counts.data();
+    }
     const bool complete = pool.parallelFor(
         chunks,
         [&](uint64_t c, unsigned worker) {
@@ -114,7 +168,7 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
             const uint64_t end = std::min(total, begin + kStatsChunkElements);
             auto& buffer = raw[worker];
             Partial& out = partial[worker];
-            if (isFloat || widens) {
+            if (floatBins) {
                 // Copied and binned in pieces that stay in the L2 cache between the copy and the binning.
                 for (uint64_t b = begin; b < end; b += kPieceElements) {
                     const uint64_t n = std::min(end - b, kPieceElements);
@@ -122,13 +176,13 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
                     errors[worker] = t.copyTo(b * esize, buffer);
                     if (!errors[worker].isOk()) return false;
                     const float* values = reinterpret_cast<const float*>(buffer.data()); // new's alignment
-                    if (widens) { // exact widening: the same bins as binRange would give, faster
+                    if (widens) { // exact widening: numpy's astype(float32)
                         auto& floats = widened[worker];
                         floats.resize(n);
                         toFloatBlock(dtype, buffer.data(), floats.data(), n);
                         values = floats.data();
                     }
-                    binFloatBlock(values, n, lo, scale, bins, out.counts.data(), out.nans, out.infs);
+                    binFloatBlock(values, n, *floatBins, out.tally);
                 }
                 return true;
             }
@@ -140,7 +194,7 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
                 if (isComplex) return std::abs(io::elementAsComplex(dtype, base + esize * i));
                 return io::elementAsDouble(dtype, base + esize * i);
             };
-            binRange(0, end - begin, get, lo, scale, bins, partial[worker]);
+            binRange(0, end - begin, get, *doubleBins, out);
             return true;
         },
         cancel, threads > 0 ? static_cast<unsigned>(threads) : 0);
@@ -148,17 +202,17 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
         if (!e.isOk()) return e;
     if (!complete || (cancel && cancel->isCancelled()))
         return io::Status(io::ErrorCode::Cancelled, "histogram cancelled");
-    Partial result;
-    result.counts.assign(static_cast<size_t>(bins), 0);
+    h.counts.assign(static_cast<size_t>(bins), 0);
     for (const auto& p : partial) {
         for (size_t b = 0; b < p.counts.size(); ++b)
-            result.counts[b] += p.counts[b];
-        result.nans += p.nans;
-        result.infs += p.infs;
+            h.counts[b] += p.counts[b];
+        h.nans += p.tally.nans;
+        h.posinfs += p.tally.posinf;
+        h.neginfs += p.tally.neginf;
+        h.below += p.tally.below;
+        h.above += p.tally.above;
     }
-    h.counts = std::move(result.counts);
-    h.nans = result.nans;
-    h.infs = result.infs;
+    h.infs = h.posinfs + h.neginfs;
     return h;
 }
 

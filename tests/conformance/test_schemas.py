@@ -109,7 +109,8 @@ def test_every_command_matches_its_schema(label, path):
     ls = run_json("ls", p)
     problems = schema_problems(ls)
     for args, ok_exits in ((("info", p), (0,)), (("ls", p, "--no-slots"), (0,)), (("signatures", p), (0,)),
-                           (("verify", p), (0, 4)), (("stats", p), (0, 3))):
+                           (("verify", p), (0, 4)), (("stats", p), (0, 3)),
+                           (("stats", p, "--histogram", "7"), (0, 3))):
         problems += schema_problems(run_json(*args), ok_exits)
     if ls.returncode == 0 and ls.doc:
         for key in _keys_to_show(ls.doc):

@@ -14,6 +14,7 @@
 #include "model/kernels/tensor_stats.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -40,6 +41,19 @@ template <typename T> io::Tensor tensorOf(io::DType dtype, const std::vector<T>&
     std::vector<std::byte> bytes(values.size() * sizeof(T));
     std::memcpy(bytes.data(), values.data(), bytes.size());
     return io::Tensor::owned(dtype, io::Shape { static_cast<int64_t>(values.size()) }, std::move(bytes));
+}
+
+// numpy's rule given the edges: bin i holds edges[i] <= v < edges[i + 1], the last bin also v ==
+// edges.back(); -1 below the first edge, bins above the last. A binary search, independent of the kernels'
+// estimate.
+template <typename Edge> int referenceBin(const std::vector<double>& edges, Edge v)
+{
+    const int bins = static_cast<int>(edges.size()) - 1;
+    if (v < static_cast<Edge>(edges.front())) return -1;
+    if (v > static_cast<Edge>(edges.back())) return bins;
+    const auto upper = std::upper_bound(edges.begin(), edges.end(), static_cast<double>(v),
+        [](double x, double e) { return static_cast<Edge>(x) < static_cast<Edge>(e); });
+    return std::min(static_cast<int>(upper - edges.begin()) - 1, bins - 1);
 }
 
 bool sameBits(double a, double b)
@@ -219,8 +233,8 @@ private slots:
         auto v = randomFloats(model::kStatsChunkElements * 4 + 11, 5);
         v[3] = std::numeric_limits<float>::quiet_NaN();
         v[100] = std::numeric_limits<float>::infinity();
-        v[101] = 2.5f; // below lo: the first bin
-        v[102] = 9.0f; // above hi: the last bin
+        v[101] = 2.5f; // below lo: counted apart, as numpy drops it
+        v[102] = 9.0f; // above hi: likewise
         const auto t = tensorOf(io::DType::Float, v);
         for (int bins : { 1, 64, 997, 5000 }) { // 5000: past the interleaved tables
             const double lo = 2.96, hi = 3.04;
@@ -235,32 +249,85 @@ private slots:
                     QCOMPARE(h->counts, reference->counts);
                     QCOMPARE(h->nans, uint64_t(1));
                     QCOMPARE(h->infs, uint64_t(1));
+                    QCOMPARE(h->posinfs, uint64_t(1));
+                    QCOMPARE(h->below, reference->below);
+                    QCOMPARE(h->above, reference->above);
                 }
-            uint64_t total = 0;
-            for (auto c : reference->counts)
-                total += c;
-            QCOMPARE(total, uint64_t(v.size() - 2));
+            std::vector<uint64_t> expected(static_cast<size_t>(bins), 0);
+            uint64_t below = 0, above = 0;
+            for (float x : v) {
+                if (!std::isfinite(x)) continue;
+                const int b = referenceBin<float>(reference->edges, x);
+                if (b < 0)
+                    ++below;
+                else if (b >= bins)
+                    ++above;
+                else
+                    expected[static_cast<size_t>(b)]++;
+            }
+            QCOMPARE(reference->counts, expected);
+            QCOMPARE(reference->below, below);
+            QCOMPARE(reference->above, above);
+            QVERIFY(below >= 1 && above >= 1); // 2.5 and 9 at least
         }
     }
 
     void binningOnEdgesAndExtremes()
     {
-        // Values exactly on edges, the range ends, signed zeros, huge values and a scale that overflows:
-        // the block kernels agree value by value with the portable one.
-        const double lo = -1.0, hi = 1.0;
-        std::vector<float> v;
-        for (int k = -40; k <= 40; ++k)
-            v.push_back(static_cast<float>(k) / 20.0f);
-        for (float x : { -0.0f, 0.0f, 1.0f, -1.0f, 3e38f, -3e38f, 1e-45f, std::nextafter(1.0f, 0.0f) })
-            v.push_back(x);
-        for (double scale : { 10 / (hi - lo), 1e308 * 10 })
-            for (int bins : { 10, 1000 }) {
-                std::vector<uint64_t> vec(static_cast<size_t>(bins)), port(static_cast<size_t>(bins));
-                uint64_t n1 = 0, i1 = 0, n2 = 0, i2 = 0;
-                model::binFloatBlock(v.data(), v.size(), lo, scale, bins, vec.data(), n1, i1);
-                model::binFloatBlockPortable(v.data(), v.size(), lo, scale, bins, port.data(), n2, i2);
-                QCOMPARE(vec, port);
+        // Values on every float32 edge and one float32 step either side, the range ends, signed zeros, huge
+        // and tiny values; ranges whose ends are float32 numbers or not, and ranges so narrow (or so small)
+        // that the float32 edges coincide and every value is compared with the edges. The vector path and
+        // the portable path put each value where the edges say.
+        const std::pair<double, double> ranges[] = { { -1.0, 1.0 }, { 2.96, 3.04 }, { 0.1, 0.7 },
+            { -3e38, 3e38 }, { 1.0, 1.0 + 1e-6 }, { 0.0, 1e-300 }, { -1e-40, 1e-40 } };
+        for (auto [lo, hi] : ranges)
+            for (int bins : { 1, 10, 1000, 5000 }) {
+                const model::FloatBins fb(lo, hi, bins);
+                std::vector<float> v;
+                for (float e : fb.edges())
+                    for (float x : { e, std::nextafter(e, -INFINITY), std::nextafter(e, INFINITY) })
+                        v.push_back(x);
+                for (float x : { -0.0f, 0.0f, 1.0f, -1.0f, 3e38f, -3e38f, 1e-45f, -1e-45f, float(lo),
+                         float(hi), std::nextafter(1.0f, 0.0f), std::numeric_limits<float>::max() })
+                    v.push_back(x);
+                std::vector<double> edges(fb.edges().begin(), fb.edges().end());
+                std::vector<uint64_t> expected(static_cast<size_t>(bins));
+                uint64_t below = 0, above = 0;
+                for (float x : v) {
+                    const int b = referenceBin<float>(edges, x);
+                    QCOMPARE(fb.binOf(x), b);
+                    if (b < 0)
+                        ++below;
+                    else if (b >= bins)
+                        ++above;
+                    else
+                        expected[static_cast<size_t>(b)]++;
+                }
+                for (bool portable : { false, true }) {
+                    std::vector<uint64_t> counts(static_cast<size_t>(bins));
+                    model::BinTally tally;
+                    tally.counts = counts.data();
+                    if (portable)
+                        model::binFloatBlockPortable(v.data(), v.size(), fb, tally);
+                    else
+                        model::binFloatBlock(v.data(), v.size(), fb, tally);
+                    QCOMPARE(counts, expected);
+                    QCOMPARE(tally.below, below);
+                    QCOMPARE(tally.above, above);
+                }
             }
+    }
+
+    void floatEdgesAreNumpysLinspace()
+    {
+        // linspace(lo, hi, bins + 1) in float64 (i * step + lo, the last edge hi), rounded to float32.
+        const model::FloatBins fb(0.1, 0.7, 3);
+        const double step = (0.7 - 0.1) / 3;
+        QCOMPARE(fb.edges().size(), size_t(4));
+        QCOMPARE(fb.edges()[0], 0.1f);
+        QCOMPARE(fb.edges()[1], static_cast<float>(1 * step + 0.1));
+        QCOMPARE(fb.edges()[2], static_cast<float>(2 * step + 0.1));
+        QCOMPARE(fb.edges()[3], 0.7f);
     }
 
     void halfHistogramMatchesTheGenericPath()
@@ -272,12 +339,14 @@ private slots:
             h = static_cast<uint16_t>(rng() & 0xffff);
         const auto t = tensorOf(io::DType::Half, half);
         const int bins = 50;
-        const double lo = -100.0, hi = 100.0, scale = bins / (hi - lo);
+        const double lo = -100.0, hi = 100.0;
+        auto h = model::computeHistogram(t, bins, lo, hi, nullptr, 2, &m_pool);
+        QVERIFY(h);
         std::vector<uint64_t> expected(bins, 0);
-        uint64_t nans = 0, infs = 0;
-        for (uint16_t h : half) {
+        uint64_t nans = 0, infs = 0, below = 0, above = 0;
+        for (uint16_t bits : half) {
             const double x = io::elementAsDouble(
-                static_cast<int>(io::DType::Half), reinterpret_cast<const std::byte*>(&h));
+                static_cast<int>(io::DType::Half), reinterpret_cast<const std::byte*>(&bits));
             if (std::isnan(x)) {
                 ++nans;
                 continue;
@@ -286,11 +355,17 @@ private slots:
                 ++infs;
                 continue;
             }
-            expected[size_t(std::clamp<int64_t>(int64_t((x - lo) * scale), 0, bins - 1))]++;
+            const int b = referenceBin<float>(h->edges, static_cast<float>(x)); // exact: a half is a float
+            if (b < 0)
+                ++below;
+            else if (b >= bins)
+                ++above;
+            else
+                expected[static_cast<size_t>(b)]++;
         }
-        auto h = model::computeHistogram(t, bins, lo, hi, nullptr, 2, &m_pool);
-        QVERIFY(h);
         QCOMPARE(h->counts, expected);
+        QCOMPARE(h->below, below);
+        QCOMPARE(h->above, above);
         QCOMPARE(h->nans, nans);
         QCOMPARE(h->infs, infs);
     }

@@ -4,6 +4,7 @@
 #include "model/kernels/tensor_stats.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -175,6 +176,7 @@ private slots:
         QCOMPARE(h->counts[0], uint64_t(2)); // 0, 0.1
         QCOMPARE(h->counts[1], uint64_t(3)); // 0.5, 0.9, 1.0 (the top edge belongs to the last bin)
         QCOMPARE(h->infs, uint64_t(1));
+        QCOMPARE(h->posinfs, uint64_t(1));
         QCOMPARE(h->edges.front(), 0.0);
         QCOMPARE(h->edges.back(), 1.0);
     }
@@ -189,16 +191,33 @@ private slots:
         v[5] = std::numeric_limits<float>::quiet_NaN();
         v[77] = -std::numeric_limits<float>::infinity();
         const int bins = 37;
-        const double lo = -2.5, hi = 3.0; // values outside fall into the end bins
-        std::vector<uint64_t> expected(bins, 0);
-        for (float x : v) {
-            if (!std::isfinite(x)) continue;
-            double t = (double(x) - lo) * (bins / (hi - lo));
-            expected[size_t(std::clamp<int64_t>(int64_t(t), 0, bins - 1))]++;
-        }
+        const double lo = -2.5, hi = 3.0; // values outside are counted apart (numpy drops them)
         auto h = model::computeHistogram(makeTensor(io::DType::Float, v), bins, lo, hi, nullptr, 2);
         QVERIFY(h);
+        // numpy's edges: linspace in float64 rounded to float32; bin i is [edge i, edge i+1), the last
+        // closed.
+        std::vector<float> edges(bins + 1);
+        for (int i = 0; i < bins; ++i)
+            edges[size_t(i)] = float(i * ((hi - lo) / bins) + lo);
+        edges[bins] = float(hi);
+        for (int i = 0; i <= bins; ++i)
+            QCOMPARE(h->edges[size_t(i)], double(edges[size_t(i)]));
+        std::vector<uint64_t> expected(bins, 0);
+        uint64_t below = 0, above = 0;
+        for (float x : v) {
+            if (!std::isfinite(x)) continue;
+            if (x < edges.front())
+                ++below;
+            else if (x > edges.back())
+                ++above;
+            else
+                expected[std::min<size_t>(
+                    size_t(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin()) - 1, bins - 1)]++;
+        }
         QCOMPARE(h->counts, expected);
+        QCOMPARE(h->below, below);
+        QCOMPARE(h->above, above);
+        QVERIFY(below > 0 && above > 0);
         QCOMPARE(h->nans, uint64_t(1));
         QCOMPARE(h->infs, uint64_t(1));
     }

@@ -1,4 +1,5 @@
-// `stats PATH [VAR...]`: min, max, mean, std, L2 norm, zeros, NaN and Inf counts (tensorscope.stats/1).
+// `stats PATH [VAR...]`: min, max, mean, std, L2 norm, zeros, NaN and Inf counts (tensorscope.stats/1), and
+// with `--histogram N` the counts of np.histogram(values, N, range=(min, max)) (or `--range LO,HI`).
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
@@ -7,10 +8,14 @@
 #include "io/element.h"
 #include "io/integrity.h"
 #include "model/kernels/compute_pool.h"
+#include "model/kernels/histogram.h"
 #include "model/kernels/tensor_stats.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <optional>
 #include <ostream>
+#include <string_view>
 
 namespace tscope::cli {
 namespace {
@@ -20,12 +25,21 @@ struct Row {
     model::TensorStats stats;
     io::Status error;
     io::Status problem; // the values were read but fail their CRC32C (integrity): printed, marked damaged
+    std::optional<model::HistogramData> histogram; // numeric tensors when --histogram was given
+};
+
+// What --histogram and --range ask for.
+struct HistogramRequest {
+    int bins = 0; // 0: no histogram
+    std::optional<std::pair<double, double>> range; // default: the finite values' min and max
 };
 
 // Reads and summarises each tensor on the shared compute budget; progress counts elements over all of
 // them. Stops early (rows so far) once Ctrl-C was pressed.
-std::vector<Row> computeRows(
-    const io::Artifact& a, const std::vector<int>& which, CommandContext& context, ProgressBar& bar)
+// The histogram is a second pass over the values already read (it needs the statistics' min and max
+// unless --range gives the range): one read, two passes over memory.
+std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& which,
+    const HistogramRequest& histogram, CommandContext& context, ProgressBar& bar)
 {
     const io::ProgressFn progress = context.progressCallback(bar);
     uint64_t total = 0;
@@ -36,7 +50,7 @@ std::vector<Row> computeRows(
     for (int i : which) {
         const auto& e = a.bundle->entries()[static_cast<size_t>(i)];
         if (io::shouldStop(&context.cancel, progress, before, total)) break;
-        Row row { &e, {}, {}, {} };
+        Row row { &e, {}, {}, {}, {} };
         io::ReadOptions read;
         read.cancel = &context.cancel;
         // Every value is read, so the CRC32C is checked too (borrowed bytes in the statistics pass itself);
@@ -57,6 +71,17 @@ std::vector<Row> computeRows(
             if (auto s = model::computeStats(*t, options)) {
                 row.stats = *s;
                 if (crcInStats && s->crc32c) row.problem = io::checkConsumerCrc(*a.bundle, e, *s->crc32c);
+                if (histogram.bins > 0 && s->numeric) {
+                    // No finite values: numpy's range for an empty array, 0..1.
+                    const auto [lo, hi] = histogram.range.value_or(
+                        s->finite > 0 ? std::pair { s->min, s->max } : std::pair { 0.0, 1.0 });
+                    auto h = model::computeHistogram(
+                        *t, histogram.bins, lo, hi, &context.cancel, 0, &model::sharedExecutor());
+                    if (h)
+                        row.histogram = std::move(*h);
+                    else
+                        row.error = h.status();
+                }
             } else {
                 row.error = s.status();
             }
@@ -92,6 +117,31 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
         w.field("zeros", s.zeros);
         w.field("nan", s.nans);
         w.field("inf", s.infs);
+        if (r.histogram) {
+            const auto& h = *r.histogram;
+            w.key("histogram");
+            w.beginObject();
+            w.field("bins", static_cast<int64_t>(h.counts.size()));
+            w.field("lo", h.lo);
+            w.field("hi", h.hi);
+            w.field("edge_dtype", model::histogramBinsInFloat32(r.entry->dtype) ? "float32" : "float64");
+            w.key("edges");
+            w.beginArray();
+            for (double e : h.edges)
+                w.value(e);
+            w.endArray();
+            w.key("counts");
+            w.beginArray();
+            for (uint64_t c : h.counts)
+                w.value(c);
+            w.endArray();
+            w.field("nan", h.nans);
+            w.field("posinf", h.posinfs);
+            w.field("neginf", h.neginfs);
+            w.field("below", h.below);
+            w.field("above", h.above);
+            w.endObject();
+        }
         if (r.error.isOk())
             w.nullField("error");
         else {
@@ -106,6 +156,36 @@ void writeJson(const std::vector<Row>& rows, std::ostream& out)
     }
     w.endArray();
     w.endObject();
+}
+
+// A sparkline of the counts in at most kSparkColumns characters (neighbouring bins summed), the fullest
+// bin's range and count, and what was not binned.
+constexpr size_t kSparkColumns = 64;
+
+void writeHistogramText(const model::HistogramData& h, std::ostream& out)
+{
+    static constexpr std::string_view kBlocks[]
+        = { " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+    const size_t bins = h.counts.size();
+    const size_t columns = std::min(bins, kSparkColumns);
+    std::vector<uint64_t> column(columns, 0);
+    for (size_t b = 0; b < bins; ++b)
+        column[b * columns / bins] += h.counts[b];
+    const uint64_t top = *std::max_element(column.begin(), column.end());
+    out << "    histogram " << bins << " bins [" << io::formatDouble(h.lo) << ", " << io::formatDouble(h.hi)
+        << "]";
+    if (columns < bins) out << " in " << columns << " columns";
+    out << "\n    |";
+    for (uint64_t c : column) // any non-empty column shows at least the lowest block
+        out << kBlocks[c == 0 ? 0 : 1 + c * 7 / top];
+    out << "|\n";
+    const auto peak
+        = static_cast<size_t>(std::max_element(h.counts.begin(), h.counts.end()) - h.counts.begin());
+    out << "    fullest bin " << peak << " [" << io::formatDouble(h.edges[peak]) << ", "
+        << io::formatDouble(h.edges[peak + 1]) << (peak + 1 == bins ? "]" : ")") << ": " << h.counts[peak]
+        << "  nan " << h.nans << "  +inf " << h.posinfs << "  -inf " << h.neginfs;
+    if (h.below || h.above) out << "  below " << h.below << "  above " << h.above;
+    out << "\n";
 }
 
 void writeText(const std::vector<Row>& rows, std::ostream& out)
@@ -127,6 +207,7 @@ void writeText(const std::vector<Row>& rows, std::ostream& out)
             << io::formatDouble(s.mean) << "  std " << io::formatDouble(s.std) << "  l2 "
             << io::formatDouble(s.l2) << "\n    zeros " << s.zeros << "  nan " << s.nans << "  inf " << s.infs
             << "  (" << s.count << " elements)\n";
+        if (r.histogram) writeHistogramText(*r.histogram, out);
     }
 }
 
@@ -139,6 +220,14 @@ protected:
     void addOptions(CLI::App& app) override
     {
         app.add_option("VAR", m_names, "checkpoint keys or TF2 object paths (default: every variable)");
+        app.add_option("--histogram", m_histogram.bins,
+               "N: also count the values into N equal bins, exactly as np.histogram(values, N, range=(min, "
+               "max))")
+            ->check(CLI::Range(1, 1 << 24));
+        app.add_option(
+               "--range", m_range, "LO,HI: the histogram's range instead of the finite values' min and max")
+            ->delimiter(',')
+            ->expected(2);
     }
     int runOn(const io::Artifact& a, CommandContext& context) override
     {
@@ -157,10 +246,18 @@ protected:
                     kExitNoSuchVariable);
             which.push_back(idx);
         }
+        if (!m_range.empty()) {
+            if (m_histogram.bins == 0 || !(m_range[0] < m_range[1]) || !std::isfinite(m_range[0])
+                || !std::isfinite(m_range[1]))
+                return context.reportError(io::Status(io::ErrorCode::InvalidArgument,
+                                               "--range LO,HI needs --histogram and finite LO < HI"),
+                    kExitUsage);
+            m_histogram.range = std::pair { m_range[0], m_range[1] };
+        }
         std::vector<Row> rows;
         {
             auto bar = context.progress("Statistics");
-            rows = computeRows(a, which, context, bar);
+            rows = computeRows(a, which, m_histogram, context, bar);
         }
         if (context.cancelled()) return context.reportCancelled();
         if (json())
@@ -185,6 +282,8 @@ protected:
 
 private:
     std::vector<std::string> m_names;
+    HistogramRequest m_histogram;
+    std::vector<double> m_range;
 };
 
 } // namespace
