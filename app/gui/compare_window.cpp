@@ -142,6 +142,7 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     if (!opened->error.isOk()) {
         m_view->setSummary(tr("<b>Cannot compare:</b> %1")
                                .arg(QString::fromStdString(opened->error.toString()).toHtmlEscaped()));
+        emit openFailed(QString::fromStdString(opened->error.toString()));
         return;
     }
     m_a = opened->a;
@@ -151,6 +152,7 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     m_model->setDiff(m_a, m_b, opened->plan);
     m_view->tree()->expandToDepth(1);
     updateSummary();
+    emit artifactsOpened();
     if (!m_a->bundle || !m_b->bundle) {
         m_metricsDone = true;
         emit metricsReady();
