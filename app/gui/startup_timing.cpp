@@ -32,8 +32,7 @@ double processAgeMs()
     if (close == std::string::npos) return -1;
     std::istringstream fields(stat.substr(close + 2)); // from field 3 (state) on
     std::string field;
-    for (int i = 3; i < 22 && fields >> field; ++i) {
-    }
+    for (int i = 3; i < 22 && fields >> field; ++i) { }
     unsigned long long startTicks = 0;
     if (!(fields >> startTicks)) return -1;
     const long hz = sysconf(_SC_CLK_TCK);
@@ -66,8 +65,7 @@ double msSinceProcessStart()
 StartupTiming::StartupTiming(std::FILE* out, QObject* parent)
     : QObject(parent)
     , m_out(out)
-{
-}
+{ }
 
 void StartupTiming::mark(const char* step)
 {

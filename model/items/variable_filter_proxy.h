@@ -60,6 +60,7 @@ public:
 
 private:
     void rebuildCaches(); // after the source's artifact changed
+    void ensureHaystack(); // m_hay, before the first text filter on this artifact
     void computeOrder(); // children of every node in sort order
     void refilter(); // the one filter pass with a model reset around it
     void computeVisibility(); // decides what is shown, counts matches
@@ -69,7 +70,7 @@ private:
     VariableTreeModel* m_source = nullptr;
     std::shared_ptr<const io::Artifact> m_artifact;
     // Per node (index = node id):
-    std::vector<QString> m_hay; // FilterRole text, case-folded; empty for inner nodes
+    std::vector<QString> m_hay; // FilterRole text, case-folded; empty for inner nodes (all: not built yet)
     std::vector<std::vector<int>> m_order; // children in sort order
     std::vector<int> m_visibleRow; // row under the visible parent, -1 when hidden
     std::vector<int> m_childStart, m_childCount; // the shown children: a run in m_visibleFlat
