@@ -26,7 +26,10 @@ namespace tscope::app {
 
 struct CompareWindow::Opened {
     std::shared_ptr<const io::Artifact> a, b;
-    model::ArtifactDiff plan;
+    model::ArtifactDiff plan; // moved into the tree model
+    std::vector<model::DiffTreeModel::Node>
+        nodes; // the tree model's tree of `plan`, built off the GUI thread
+    std::shared_ptr<const model::ArtifactDiff> metricsPlan; // `plan` copied off the GUI thread: metrics input
     std::optional<model::FitReport> fit;
     bool fitReversed = false;
     io::Status error;
@@ -98,6 +101,8 @@ void CompareWindow::start()
             out->a = *ra;
             out->b = *rb;
             out->plan = model::planDiff(out->a->bundle.get(), out->b->bundle.get());
+            out->metricsPlan = std::make_shared<const model::ArtifactDiff>(out->plan);
+            out->nodes = model::DiffTreeModel::buildNodes(out->a.get(), out->b.get(), out->plan);
             // Which fits which: a SavedModel is what a checkpoint is restored into.
             out->fitReversed = out->a->savedModel.has_value() && !out->b->savedModel.has_value();
             out->fit
@@ -130,6 +135,8 @@ void CompareWindow::setMappingRules(const QString& text)
             out->a = a;
             out->b = b;
             out->plan = model::planDiff(a->bundle.get(), b->bundle.get(), options);
+            out->metricsPlan = std::make_shared<const model::ArtifactDiff>(out->plan);
+            out->nodes = model::DiffTreeModel::buildNodes(out->a.get(), out->b.get(), out->plan);
             out->fitReversed = a->savedModel.has_value() && !b->savedModel.has_value();
             out->fit = out->fitReversed ? model::checkFit(*b, *a, options) : model::checkFit(*a, *b, options);
             return out;
@@ -149,7 +156,7 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     m_b = opened->b;
     m_fit = opened->fit;
     m_fitReversed = opened->fitReversed;
-    m_model->setDiff(m_a, m_b, opened->plan);
+    m_model->setDiff(m_a, m_b, std::move(opened->plan), std::move(opened->nodes));
     m_view->tree()->expandToDepth(1);
     updateSummary();
     emit artifactsOpened();
@@ -159,11 +166,11 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
         return;
     }
     auto a = m_a, b = m_b;
-    model::ArtifactDiff plan = opened->plan;
+    std::shared_ptr<const model::ArtifactDiff> plan = opened->metricsPlan;
     m_jobs->runWithProgress<std::shared_ptr<model::ArtifactDiff>>(
         QStringLiteral("metrics"), tr("Comparing values"), this,
         [a, b, plan](const io::CancelToken& cancel, const io::ProgressFn& progress) {
-            auto filled = std::make_shared<model::ArtifactDiff>(plan);
+            auto filled = std::make_shared<model::ArtifactDiff>(*plan);
             model::FillOptions options;
             options.cancel = &cancel;
             options.progress = progress;
