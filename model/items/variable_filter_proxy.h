@@ -32,6 +32,9 @@ public:
 
     // An invalid regular expression keeps the current result; errorString() says why.
     void setText(const QString& text, bool regularExpression = false);
+    // Builds the texts a filter matches against (once per artifact; the first setText does it too): the
+    // tree view calls it after the first paint, so neither opening nor the first key pays for it.
+    void ensureHaystack();
     void setDType(const QString& dtype); // "" = any
     // "[?, 128]", "3,4", "*,*,64", "2d" / "rank 2", "scalar"; "" = any. Returns false if unparseable.
     bool setShapePattern(const QString& pattern);
@@ -60,7 +63,6 @@ public:
 
 private:
     void rebuildCaches(); // after the source's artifact changed
-    void ensureHaystack(); // m_hay, before the first text filter on this artifact
     void computeOrder(); // children of every node in sort order
     void refilter(); // the one filter pass with a model reset around it
     void computeVisibility(); // decides what is shown, counts matches
