@@ -18,19 +18,23 @@ inline constexpr int kManyLayers = 250;
 inline constexpr int kManySublayers = 100;
 inline constexpr std::array<const char*, 4> kManyVarNames { "kernel", "bias", "gamma", "beta" };
 
-inline io::Status writeManyVariablesCheckpoint(const std::filesystem::path& prefix)
+// `layers` of 100 sublayers (400 variables each); `step` shifts every value (a later training step of the
+// same model, for the compare view).
+inline io::Status writeManyVariablesCheckpoint(
+    const std::filesystem::path& prefix, int layers = kManyLayers, int step = 0)
 {
     if (std::filesystem::exists(prefix.string() + ".index")) return {};
     std::filesystem::create_directories(prefix.parent_path());
     io::BundleWriter writer(prefix);
     std::vector<float> kernel(16), vec(4);
     float x = 0;
-    for (int l = 0; l < kManyLayers; ++l)
+    const float shift = 1e-4f * static_cast<float>(step);
+    for (int l = 0; l < layers; ++l)
         for (int s = 0; s < kManySublayers; ++s)
             for (size_t v = 0; v < kManyVarNames.size(); ++v) {
                 auto& buf = v == 0 ? kernel : vec;
                 for (auto& e : buf)
-                    e = (x += 0.001f);
+                    e = (x += 0.001f) + shift;
                 const io::Shape shape = v == 0 ? io::Shape { 4, 4 } : io::Shape { 4 };
                 const std::string key = "model/layer_with_weights-" + std::to_string(l) + "/sublayer_"
                     + std::to_string(s) + "/" + kManyVarNames[v] + "/.ATTRIBUTES/VARIABLE_VALUE";

@@ -166,6 +166,8 @@ void VariableTreeView::reset()
     applyFilterNow();
     if (!m_proxy->isFiltering()) expandFirstLevels();
     QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn); // after the columns fit their text
+    // The filter's match texts (100,000 strings at 100,000 variables): after the tree has painted.
+    QTimer::singleShot(kHaystackDelayMs, m_proxy, &model::VariableFilterProxy::ensureHaystack);
 }
 
 void VariableTreeView::resizeEvent(QResizeEvent* event)

@@ -41,6 +41,8 @@ public:
     static constexpr int kExpandAllLimit = 20000;
     // The first levels are expanded (after opening, for a huge filter result) up to this many rows.
     static constexpr int kFirstLevelsLimit = 5000;
+    static constexpr int kHaystackDelayMs
+        = 100; // the filter texts wait this long after a reset (first paint)
 
     // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
     void setSession(model::ArtifactSession* session);

@@ -47,6 +47,8 @@ public:
     void screenshotWhenReady(const QString& file, const QString& select);
 
 signals:
+    void artifactsOpened(); // both artifacts are open and their rows are in the tree (metrics follow)
+    void openFailed(const QString& message);
     void metricsReady();
     void pairShown();
 

@@ -7,14 +7,19 @@
 #include "app/gui/run_window.h"
 #include "app/gui/screenshot_driver.h"
 #include "app/gui/single_instance.h"
+#include "app/gui/startup_timing.h"
 #include "app/gui/window_opener.h"
+#include "model/session/artifact_session.h"
 #include "tscope_version.h"
 #include "widgets/compare_view.h"
+#include "widgets/variable_tree_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPointer>
 #include <QTimer>
+#include <QTreeView>
+#include <cstdio>
 
 namespace {
 
@@ -33,8 +38,10 @@ void noDisplayForHelpOrVersion(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    const double mainMs = tscope::app::msSinceProcessStart(); // first thing: pins the clock
     noDisplayForHelpOrVersion(argc, argv);
     QApplication app(argc, argv);
+    const double appMs = tscope::app::msSinceProcessStart();
     QApplication::setApplicationName(QStringLiteral("Tensorscope"));
     QApplication::setOrganizationName(QStringLiteral("Tensorscope"));
     QApplication::setApplicationVersion(QString::fromLatin1(tscope::kTensorscopeVersion));
@@ -89,6 +96,12 @@ int main(int argc, char** argv)
         QStringLiteral("Start a separate Tensorscope even if one is running (by default the files are "
                        "handed to the running one, which opens them in new windows)."));
     parser.addOption(newInstance);
+    QCommandLineOption startupTiming(QStringLiteral("startup-timing"),
+        QStringLiteral(
+            "Print when the application was ready, the artifact (with --compare: both) was open and "
+            "the variable tree first painted its rows, in ms since the process started, one "
+            "\"startup-timing STEP MS\" line each on stdout; then quit."));
+    parser.addOption(startupTiming);
     parser.addPositionalArgument(QStringLiteral("paths"),
         QStringLiteral("Checkpoints (.index, data shard, prefix), `checkpoint` state files, SavedModels "
                        "(saved_model.pb/.pbtxt or directory) or training directories. Files of one artifact "
@@ -96,10 +109,22 @@ int main(int argc, char** argv)
         QStringLiteral("[paths...]"));
     parser.process(app);
     if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
+    tscope::app::StartupTiming* timing = nullptr;
+    if (parser.isSet(startupTiming)) {
+        timing = new tscope::app::StartupTiming(stdout, &app);
+        std::printf("startup-timing main %.1f\nstartup-timing qapplication %.1f\n", mainMs, appMs);
+    }
 
     if (parser.isSet(compare)) {
         if (parser.positionalArguments().isEmpty()) parser.showHelp(2);
         tscope::app::CompareWindow window(parser.value(compare), parser.positionalArguments().first());
+        if (timing) {
+            QObject::connect(&window, &tscope::app::CompareWindow::artifactsOpened, timing,
+                [timing] { timing->mark("opened"); });
+            QObject::connect(
+                &window, &tscope::app::CompareWindow::openFailed, timing, &tscope::app::StartupTiming::fail);
+            timing->watchFirstPaint(window.findChild<tscope::ui::CompareView*>()->tree());
+        }
         window.show();
         // --view histograms|difference|heatmap|values picks the pair details tab.
         if (parser.isSet(view)) {
@@ -121,7 +146,7 @@ int main(int argc, char** argv)
     }
 
     // Scripted runs (screenshots, the demo) never hand over to, or serve, a running Tensorscope.
-    const bool scripted = parser.isSet(screenshot) || parser.isSet(demo);
+    const bool scripted = parser.isSet(screenshot) || parser.isSet(demo) || timing;
     tscope::app::SingleInstance instance;
     if (!parser.isSet(newInstance) && !scripted) {
         auto outcome = instance.start(parser.positionalArguments());
@@ -139,6 +164,17 @@ int main(int argc, char** argv)
         windows.first()->openDemo();
     } else {
         windows = opener.openFiles(parser.positionalArguments());
+    }
+    if (timing) {
+        if (windows.isEmpty()) parser.showHelp(2);
+        auto* session = windows.first()->session();
+        QObject::connect(
+            session, &tscope::model::ArtifactSession::opened, timing, [timing] { timing->mark("opened"); });
+        QObject::connect(session, &tscope::model::ArtifactSession::failed, timing,
+            [timing](const tscope::io::Status& status) {
+                timing->fail(QString::fromStdString(status.toString()));
+            });
+        timing->watchFirstPaint(windows.first()->treeView()->tree());
     }
     if (parser.isSet(select) && !parser.isSet(screenshot) && !windows.isEmpty())
         windows.first()->selectWhenOpen(parser.value(select));

@@ -52,6 +52,13 @@ QString typeText(const io::Artifact* artifact, int entry)
     return QString::fromStdString(io::dtypeName(e.dtype) + io::shapeToString(e.shape));
 }
 
+QString rowKey(const io::Artifact* a, const io::Artifact* b, const DiffRow& row)
+{
+    const std::string& key = row.a >= 0 ? a->bundle->entries()[static_cast<size_t>(row.a)].key
+                                        : b->bundle->entries()[static_cast<size_t>(row.b)].key;
+    return QString::fromStdString(key);
+}
+
 } // namespace
 
 DiffTreeModel::DiffTreeModel(QObject* parent)
@@ -63,11 +70,19 @@ DiffTreeModel::DiffTreeModel(QObject* parent)
 void DiffTreeModel::setDiff(
     std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b, ArtifactDiff diff)
 {
+    auto nodes = buildNodes(a.get(), b.get(), diff);
+    setDiff(std::move(a), std::move(b), std::move(diff), std::move(nodes));
+}
+
+void DiffTreeModel::setDiff(std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b,
+    ArtifactDiff diff, std::vector<Node> nodes)
+{
     beginResetModel();
     m_a = std::move(a);
     m_b = std::move(b);
     m_diff = std::move(diff);
-    build();
+    m_nodes = std::move(nodes);
+    if (m_nodes.empty()) m_nodes.push_back({});
     endResetModel();
 }
 
@@ -83,9 +98,7 @@ void DiffTreeModel::clear()
 
 QString DiffTreeModel::keyOf(const DiffRow& row) const
 {
-    const std::string& key = row.a >= 0 ? m_a->bundle->entries()[static_cast<size_t>(row.a)].key
-                                        : m_b->bundle->entries()[static_cast<size_t>(row.b)].key;
-    return QString::fromStdString(key);
+    return rowKey(m_a.get(), m_b.get(), row);
 }
 
 // The tree path of a key: its `/` segments without the `/.ATTRIBUTES/VARIABLE_VALUE` tail; an optimizer
@@ -103,12 +116,13 @@ QStringList DiffTreeModel::pathOf(const QString& key)
     return parts;
 }
 
-void DiffTreeModel::build()
+std::vector<DiffTreeModel::Node> DiffTreeModel::buildNodes(
+    const io::Artifact* a, const io::Artifact* b, const ArtifactDiff& diff)
 {
-    m_nodes.assign(1, {});
+    std::vector<Node> nodes(1);
     std::vector<std::unordered_map<QString, int>> childByName(1);
-    for (size_t r = 0; r < m_diff.rows.size(); ++r) {
-        const QStringList parts = pathOf(keyOf(m_diff.rows[r]));
+    for (size_t r = 0; r < diff.rows.size(); ++r) {
+        const QStringList parts = pathOf(rowKey(a, b, diff.rows[r]));
         int parent = 0;
         for (int i = 0; i < parts.size(); ++i) {
             const bool last = i + 1 == parts.size();
@@ -116,28 +130,29 @@ void DiffTreeModel::build()
             auto it = names.find(parts[i]);
             // Descend into an existing node (a variable holds its slots); the last segment becomes a
             // leaf unless a node of that name has no row yet (its slots came first).
-            if (it != names.end() && (!last || m_nodes[static_cast<size_t>(it->second)].diffRow < 0)) {
+            if (it != names.end() && (!last || nodes[static_cast<size_t>(it->second)].diffRow < 0)) {
                 parent = it->second;
-                if (last) m_nodes[static_cast<size_t>(parent)].diffRow = static_cast<int>(r);
+                if (last) nodes[static_cast<size_t>(parent)].diffRow = static_cast<int>(r);
                 continue;
             }
             Node node;
             node.name = parts[i];
             node.parent = parent;
-            node.rowInParent = static_cast<int>(m_nodes[static_cast<size_t>(parent)].children.size());
+            node.rowInParent = static_cast<int>(nodes[static_cast<size_t>(parent)].children.size());
             if (last) node.diffRow = static_cast<int>(r);
-            const int id = static_cast<int>(m_nodes.size());
-            m_nodes.push_back(node);
+            const int id = static_cast<int>(nodes.size());
+            nodes.push_back(std::move(node));
             childByName.emplace_back();
-            m_nodes[static_cast<size_t>(parent)].children.push_back(id);
+            nodes[static_cast<size_t>(parent)].children.push_back(id);
             childByName[static_cast<size_t>(parent)].emplace(parts[i], id);
             parent = id;
         }
-        for (int p = parent; p >= 0; p = m_nodes[static_cast<size_t>(p)].parent) {
-            m_nodes[static_cast<size_t>(p)].leaves++;
-            m_nodes[static_cast<size_t>(p)].differing += differs(m_diff.rows[r]) ? 1 : 0;
+        for (int p = parent; p >= 0; p = nodes[static_cast<size_t>(p)].parent) {
+            nodes[static_cast<size_t>(p)].leaves++;
+            nodes[static_cast<size_t>(p)].differing += differs(diff.rows[r]) ? 1 : 0;
         }
     }
+    return nodes;
 }
 
 void DiffTreeModel::updateRows(const ArtifactDiff& filled)

@@ -37,11 +37,28 @@ public:
         OptimizerRole, // leaf: optimizer state (slot or optimizer variable) on either side
     };
 
+    struct Node {
+        QString name;
+        int parent = -1;
+        int rowInParent = 0;
+        std::vector<int> children;
+        int diffRow = -1; // leaves
+        int differing = 0; // leaves below that are not identical
+        int leaves = 0;
+    };
+
     explicit DiffTreeModel(QObject* parent = nullptr);
+    // The tree of `diff`'s rows (nodes[0]: the invisible root). Pure: a big comparison builds it in a
+    // worker thread and hands it to setDiff, so the GUI thread does not.
+    static std::vector<Node> buildNodes(
+        const io::Artifact* a, const io::Artifact* b, const ArtifactDiff& diff);
 
     // Shows `diff` of artifacts a and b (which must outlive the model's use of them: shared).
     void setDiff(
         std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b, ArtifactDiff diff);
+    // The same with the tree buildNodes(a, b, diff) made beforehand.
+    void setDiff(std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b,
+        ArtifactDiff diff, std::vector<Node> nodes);
     // New metrics for the same rows (after fillDiffMetrics): updates the cells without a reset.
     void updateRows(const ArtifactDiff& filled);
     void clear();
@@ -58,16 +75,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct Node {
-        QString name;
-        int parent = -1;
-        int rowInParent = 0;
-        std::vector<int> children;
-        int diffRow = -1; // leaves
-        int differing = 0; // leaves below that are not identical
-        int leaves = 0;
-    };
-    void build();
     static QStringList pathOf(const QString& key);
     QVariant leafData(const Node& node, int column, int role) const;
     QString keyOf(const DiffRow& row) const;

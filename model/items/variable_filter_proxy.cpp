@@ -40,7 +40,16 @@ void VariableFilterProxy::setSourceModel(QAbstractItemModel* source)
 void VariableFilterProxy::rebuildCaches()
 {
     m_artifact = m_source ? m_source->artifact() : nullptr;
+    m_hay.clear(); // filled by the first text filter: opening a big checkpoint need not pay for it
+    if (!m_text.isEmpty()) ensureHaystack(); // a filter typed before this artifact still applies
+    computeOrder();
+    computeVisibility(); // the callers reset the model
+}
+
+void VariableFilterProxy::ensureHaystack()
+{
     const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
+    if (m_hay.size() == n) return;
     m_hay.assign(n, {});
     for (size_t id = 0; id < n; ++id) {
         const auto& node = m_artifact->tree.nodes[id];
@@ -50,8 +59,6 @@ void VariableFilterProxy::rebuildCaches()
                             .toString()
                             .toCaseFolded();
     }
-    computeOrder();
-    computeVisibility(); // the callers reset the model
 }
 
 void VariableFilterProxy::computeOrder()
@@ -65,7 +72,14 @@ void VariableFilterProxy::computeOrder()
     std::vector<QString> text(n);
     std::vector<quint64> number(n, 0);
     bool numeric = true;
-    for (size_t id = 1; id < n; ++id) {
+    if (m_sortColumn == VariableTreeModel::NameColumn) {
+        // The common case (every tree built from names sorts so on opening): the keys straight from the
+        // model, without an index and a QVariant per node.
+        numeric = false;
+        for (size_t id = 1; id < n; ++id)
+            text[id] = m_source->nameSortKey(static_cast<int>(id));
+    }
+    for (size_t id = 1; id < n && m_sortColumn != VariableTreeModel::NameColumn; ++id) {
         const QVariant key
             = m_source->indexOfNode(static_cast<int>(id), m_sortColumn).data(VariableTreeModel::SortRole);
         if (key.typeId() == QMetaType::QString) {
@@ -200,6 +214,7 @@ void VariableFilterProxy::setText(const QString& text, bool regularExpression)
     m_useRegex = regularExpression;
     m_foldedText = text.toCaseFolded();
     m_matcher.setPattern(m_foldedText);
+    if (!m_text.isEmpty()) ensureHaystack();
     refilter();
 }
 

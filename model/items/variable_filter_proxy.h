@@ -32,6 +32,9 @@ public:
 
     // An invalid regular expression keeps the current result; errorString() says why.
     void setText(const QString& text, bool regularExpression = false);
+    // Builds the texts a filter matches against (once per artifact; the first setText does it too): the
+    // tree view calls it after the first paint, so neither opening nor the first key pays for it.
+    void ensureHaystack();
     void setDType(const QString& dtype); // "" = any
     // "[?, 128]", "3,4", "*,*,64", "2d" / "rank 2", "scalar"; "" = any. Returns false if unparseable.
     bool setShapePattern(const QString& pattern);
@@ -69,7 +72,7 @@ private:
     VariableTreeModel* m_source = nullptr;
     std::shared_ptr<const io::Artifact> m_artifact;
     // Per node (index = node id):
-    std::vector<QString> m_hay; // FilterRole text, case-folded; empty for inner nodes
+    std::vector<QString> m_hay; // FilterRole text, case-folded; empty for inner nodes (all: not built yet)
     std::vector<std::vector<int>> m_order; // children in sort order
     std::vector<int> m_visibleRow; // row under the visible parent, -1 when hidden
     std::vector<int> m_childStart, m_childCount; // the shown children: a run in m_visibleFlat

@@ -102,6 +102,11 @@ void VariableTreeModel::setArtifact(std::shared_ptr<const io::Artifact> artifact
     endResetModel();
 }
 
+QString VariableTreeModel::nameSortKey(int nodeId) const
+{
+    return QString::fromStdString(m_artifact->tree.nodes[static_cast<size_t>(nodeId)].name).toLower();
+}
+
 int VariableTreeModel::nodeId(const QModelIndex& index) const
 {
     return index.isValid() ? static_cast<int>(index.internalId()) : 0;
@@ -267,7 +272,7 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         case DTypeColumn:
             return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QString();
         default:
-            return QString::fromStdString(n->name).toLower();
+            return nameSortKey(nodeId(index));
         }
     case FilterRole:
         return QString::fromStdString((n->path.empty() ? n->name : n->path)

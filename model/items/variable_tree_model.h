@@ -58,6 +58,7 @@ public:
     const io::TreeNode* node(const QModelIndex& index) const;
     // The index of tree node `nodeId` (an id into io::VariableTree::nodes; 0, the root, is invalid).
     QModelIndex indexOfNode(int nodeId, int column = 0) const;
+    QString nameSortKey(int nodeId) const; // data(SortRole) of the name column, without an index
 
 private:
     int nodeId(const QModelIndex& index) const;

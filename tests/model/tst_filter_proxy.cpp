@@ -119,6 +119,32 @@ private slots:
         QVERIFY(!proxy.isFiltering());
     }
 
+    void textFilterAppliesToTheNextArtifact()
+    {
+        // The match texts are built on the first text filter, and again for each artifact opened while a
+        // filter is typed (the tree keeps the filter across artifacts).
+        QTemporaryDir dirA, dirB;
+        auto a = writeFields(dirA, { "net/dense/kernel", "net/dense/bias" });
+        auto b = writeFields(dirB, { "net/conv_1/kernel", "net/conv_2/kernel", "net/conv_1/bias" });
+        model::VariableTreeModel tree;
+        model::VariableFilterProxy proxy;
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&tree);
+        tree.setArtifact(a, 0);
+        proxy.setText(QStringLiteral("kernel"));
+        QCOMPARE(proxy.matchCount(), 1);
+        tree.setArtifact(b, 0);
+        int kernels = 0;
+        for (const auto& e : b->bundle->entries())
+            kernels += QString::fromStdString(e.key).contains(QStringLiteral("kernel"));
+        QCOMPARE(proxy.matchCount(), kernels);
+        QCOMPARE(proxy.variableCount(), static_cast<int>(b->bundle->entries().size()));
+        tree.setArtifact(nullptr, 0); // closed while filtering
+        QCOMPARE(proxy.rowCount(), 0);
+        tree.setArtifact(a, 0);
+        QCOMPARE(proxy.matchCount(), 1);
+    }
+
     void statusReadsAsASentence()
     {
         const io::Status unsupported(io::ErrorCode::Unsupported, "not supported: legacy V1 checkpoint");
