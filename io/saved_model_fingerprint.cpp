@@ -379,6 +379,10 @@ Result<std::string> fingerprintFileContent(const fs::path& directory)
     return serializeDeterministic(def);
 }
 
+// Producers 0 (TF 2.11), 1 (TF 2.12 to 2.17) and 4 (TF 2.21) were checked against TensorFlow-written files;
+// 2 and 3 (TF between 2.17 and 2.21) are taken to hash as 1 and 4 do, which agree with each other.
+constexpr int64_t kNewestKnownFingerprintProducer = 4;
+
 FingerprintCheck compareFingerprint(const FingerprintRecord& record, const ComputedFingerprint& computed)
 {
     FingerprintCheck check;
@@ -404,6 +408,12 @@ FingerprintCheck compareFingerprint(const FingerprintRecord& record, const Compu
             f.verdict = FingerprintVerdict::Match;
             f.computed = computed.signatureDefHashWithoutKeys;
             f.note = "TensorFlow 2.11/2.12 formula (signature keys not hashed)";
+        } else if (record.producer > kNewestKnownFingerprintProducer) {
+            // A newer TensorFlow may hash differently: a difference is not proof of damage.
+            f.verdict = FingerprintVerdict::NotRecomputable;
+            f.note = "fingerprint version " + std::to_string(record.producer)
+                + " is newer than the formulas known here (up to "
+                + std::to_string(kNewestKnownFingerprintProducer) + ")";
         } else {
             f.verdict = FingerprintVerdict::Mismatch;
         }

@@ -47,7 +47,7 @@ const char* fingerprintFieldFile(FingerprintField field);
 // What fingerprint.pb holds.
 struct FingerprintRecord {
     std::array<uint64_t, kFingerprintFieldCount> values {}; // indexed by FingerprintField
-    int64_t producer = 0; // version.producer: 0 (TF 2.11), 1 (2.12-2.15), later TF writes higher
+    int64_t producer = 0; // version.producer: 0 (TF 2.11), 1 (2.12-2.17), 4 (2.21)
     std::string uuid; // newer TF only; random, not a hash
     bool hasUnknownFields = false; // written by a newer TensorFlow: accepted
     uint64_t operator[](FingerprintField f) const { return values[static_cast<size_t>(f)]; }

@@ -1,5 +1,6 @@
 #include "app/gui/compare_window.h"
 
+#include "app/gui/fit_to_screen.h"
 #include "io/artifact_locator.h"
 #include "io/element.h"
 #include "model/items/diff_filter_proxy.h"
@@ -76,6 +77,7 @@ CompareWindow::CompareWindow(QString pathA, QString pathB, QWidget* parent)
     activity->watch(m_jobs);
     statusBar()->addPermanentWidget(activity);
     resize(1280, 820);
+    fitWindowToScreen(this);
     connect(m_view->changedOnly(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setChangedOnly);
     connect(m_view->hideOptimizer(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setHideOptimizer);
     connect(m_view, &ui::CompareView::pairSelected, this, &CompareWindow::showPair);

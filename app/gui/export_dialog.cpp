@@ -214,8 +214,8 @@ void ExportDialog::updateFields()
         m_note->setText(
             tr("A new SavedModel directory: the template's graph, signatures and assets (or the TF1 "
                ".meta graph with the signature you build, tag serve) with this checkpoint's values. "
-               "Missing or mismatched variables refuse the export; fingerprint.pb is left out (its hashes "
-               "are not all reproducible yet)."));
+               "Missing or mismatched variables refuse the export; fingerprint.pb is computed as "
+               "TensorFlow computes it (or left out, with the reason, where that is not possible)."));
         break;
     default:
         m_note->setText(tr("The selected tensor, or the slice of it."));

@@ -3,6 +3,7 @@
 #include "app/gui/about_text.h"
 #include "app/gui/compare_window.h"
 #include "app/gui/export_dialog.h"
+#include "app/gui/fit_to_screen.h"
 #include "app/gui/run_window.h"
 #include "io/run/training_run.h"
 #include "model/items/artifact_summary.h"
@@ -248,13 +249,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::fitToScreen()
 {
-    // The default (or a size saved on a bigger screen) may not fit, e.g. at QT_SCALE_FACTOR=2.
-    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
-    if (!s) return;
-    const QRect avail = s->availableGeometry();
-    const QSize fitted = size().boundedTo(avail.size() * 0.95);
-    if (fitted != size()) resize(fitted);
-    if (!avail.contains(frameGeometry())) move(avail.center() - rect().center());
+    fitWindowToScreen(this);
 }
 
 void MainWindow::selectWhenOpen(const QString& variable)

@@ -1,6 +1,7 @@
 #include "app/gui/run_window.h"
 
 #include "app/gui/compare_window.h"
+#include "app/gui/fit_to_screen.h"
 #include "model/kernels/compute_pool.h"
 #include "model/run/run_watcher.h"
 #include "model/run/step_list_model.h"
@@ -63,6 +64,7 @@ RunWindow::RunWindow(const QString& path, QWidget* parent)
     activity->watch(m_jobs);
     statusBar()->addPermanentWidget(activity);
     resize(1280, 820);
+    fitWindowToScreen(this);
     connect(m_watcher, &model::RunWatcher::stepsChanged, this, &RunWindow::onStepsChanged);
     connect(m_watcher, &model::RunWatcher::scanFailed, this,
         [this](const QString& message) { statusBar()->showMessage(message); });

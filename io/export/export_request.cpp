@@ -170,7 +170,7 @@ Status exportSavedModel(
     result.tensors = report.tensors;
     result.bytes = report.bytes;
     result.filesCopied = report.filesCopied;
-    result.leftOut.push_back(fingerprintLeftOut());
+    result.leftOut = report.leftOut;
     return Status::ok();
 }
 
@@ -193,7 +193,7 @@ Status exportTf1SavedModel(
     TSCOPE_RETURN_IF_ERROR(writeTf1SavedModel(*a.bundle, **graph, plan, request.out, options, report));
     result.tensors = report.tensors;
     result.bytes = report.bytes;
-    result.leftOut.push_back(fingerprintLeftOut());
+    result.leftOut = report.leftOut;
     return Status::ok();
 }
 

@@ -1,6 +1,7 @@
 #include "io/export/savedmodel_directory.h"
 
 #include "io/atomic_file.h"
+#include "io/saved_model_fingerprint.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -46,11 +47,16 @@ Status TemporaryExportDir::renameInto(const std::filesystem::path& out, bool rep
     return Status::ok();
 }
 
-LeftOutFile fingerprintLeftOut()
+std::optional<LeftOutFile> writeFingerprint(const std::filesystem::path& dir)
 {
-    return { "fingerprint.pb",
-        "not written: TensorFlow's fingerprint hashes are not all reproducible here yet, and a wrong "
-        "fingerprint is worse than none (TensorFlow loads a SavedModel without one)" };
+    auto content = fingerprintFileContent(dir);
+    if (!content) return LeftOutFile { "fingerprint.pb", "not written: " + content.status().message() };
+    AtomicFile file(dir / "fingerprint.pb");
+    Status s = file.open();
+    if (s.isOk()) s = file.write(*content);
+    if (s.isOk()) s = file.commit(false);
+    if (!s.isOk()) return LeftOutFile { "fingerprint.pb", "not written: " + s.message() };
+    return std::nullopt;
 }
 
 } // namespace tscope::io

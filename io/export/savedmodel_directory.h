@@ -1,11 +1,12 @@
 // What both SavedModel exports (TF2 with a template, TF1 from a .meta graph) share: the output directory is
 // built under a temporary name beside OUT and renamed into place only when complete, and the files we
-// leave out (fingerprint.pb) are named with the reason.
+// leave out (fingerprint.pb, when it cannot be computed exactly) are named with the reason.
 #pragma once
 
 #include "io/status.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,9 @@ struct LeftOutFile {
     std::string reason;
 };
 
-// fingerprint.pb: TensorFlow writes it with hashes we cannot yet reproduce exactly for every field, and a
-// wrong fingerprint is worse than none (loaders treat a missing one as "not fingerprinted"). When an exact
-// computation lands (io/saved_model_fingerprint), the exports call it here instead of leaving the file out.
-LeftOutFile fingerprintLeftOut();
+// fingerprint.pb for the finished directory `dir` (saved_model.pb and variables/ written): written when every
+// field can be computed exactly as TensorFlow computes it (io/saved_model_fingerprint); otherwise left out
+// with the reason, since a wrong fingerprint is worse than none (TensorFlow loads a SavedModel without one).
+std::optional<LeftOutFile> writeFingerprint(const std::filesystem::path& dir);
 
 } // namespace tscope::io

@@ -212,6 +212,7 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
     TSCOPE_RETURN_IF_ERROR(writer.finish());
     if (options.cancel && options.cancel->isCancelled())
         return Status(ErrorCode::Cancelled, "export cancelled");
+    if (auto leftOut = writeFingerprint(temp.path())) report.leftOut.push_back(*leftOut);
     TSCOPE_RETURN_IF_ERROR(temp.renameInto(out, options.replaceExisting));
     if (options.progress) options.progress(total, total);
     return Status::ok();

@@ -3,13 +3,14 @@
 // The template's variables are matched to the checkpoint's by the one mapping engine (object graph walk,
 // then names, then --map rules). Missing variables and dtype/shape mismatches refuse the export; name
 // matches of model variables are fallbacks the user has to accept; template state that is not model weights
-// (optimizer, Keras metrics) keeps the template's values when the checkpoint lacks it. fingerprint.pb is left
-// out (docs/CLI.md says why).
+// (optimizer, Keras metrics) keeps the template's values when the checkpoint lacks it. fingerprint.pb is
+// recomputed for the result (writeFingerprint), or left out with the reason when it cannot be exact.
 #pragma once
 
 #include "io/bundle_reader.h"
 #include "io/compare/variable_mapping.h"
 #include "io/export/export_options.h"
+#include "io/export/savedmodel_directory.h"
 
 #include <filesystem>
 #include <string>
@@ -59,6 +60,7 @@ struct SavedModelExportReport {
     uint64_t tensors = 0; // variables written (the object graph included)
     uint64_t bytes = 0; // tensor bytes written
     uint64_t filesCopied = 0; // from the template, byte for byte
+    std::vector<LeftOutFile> leftOut; // files of a SavedModel not written, and why
 };
 
 // Writes OUT (a directory) from a plan that is not refused: everything is built in a temporary directory

@@ -136,6 +136,7 @@ Status writeTf1SavedModel(const BundleReader& checkpoint, const Tf1Graph& graph,
     report.bytes = r->bytes;
     if (options.cancel && options.cancel->isCancelled())
         return Status(ErrorCode::Cancelled, "export cancelled");
+    if (auto leftOut = writeFingerprint(temp.path())) report.leftOut.push_back(*leftOut);
     return temp.renameInto(out, options.replaceExisting);
 }
 

@@ -7,6 +7,7 @@
 
 #include "io/bundle_reader.h"
 #include "io/export/export_options.h"
+#include "io/export/savedmodel_directory.h"
 #include "io/export/tf1_graph.h"
 
 #include <filesystem>
@@ -47,6 +48,7 @@ Status planTf1Export(
 struct Tf1ExportReport {
     uint64_t tensors = 0;
     uint64_t bytes = 0;
+    std::vector<LeftOutFile> leftOut; // files of a SavedModel not written, and why
 };
 
 // Writes OUT (a directory) from a plan that is not refused, built in a temporary directory beside OUT and

@@ -40,18 +40,7 @@ FloatBins::FloatBins(double lo_, double hi_, int bins)
 
 int FloatBins::binOf(float v) const
 {
-    if (v < m_edges.front()) return -1;
-    if (v > m_edges.back()) return m_bins;
-    double t = (static_cast<double>(v) - lo) * scale;
-    t = t > 0.0 ? t : 0.0;
-    t = t < m_bins - 1 ? t : m_bins - 1;
-    auto b = static_cast<size_t>(t);
-    const size_t last = static_cast<size_t>(m_bins) - 1;
-    while (b > 0 && v < m_edges[b])
-        --b;
-    while (b < last && v >= m_edges[b + 1])
-        ++b;
-    return static_cast<int>(b);
+    return binByEdges(v, m_edges, lo, scale, m_bins);
 }
 
 namespace {

@@ -7,10 +7,30 @@
 // both walk the edges when bins are narrower than float32 can resolve.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace tscope::model {
+
+// numpy's bin of v for `edges` (bins + 1 ascending, bin i = [edges[i], edges[i+1]), the last one closed):
+// the estimate (v - lo) * scale, then moved by comparing with the edges themselves. -1 below the first
+// edge, `bins` above the last. One definition for float32 and float64 edges.
+template <typename T> int binByEdges(T v, const std::vector<T>& edges, double lo, double scale, int bins)
+{
+    if (v < edges.front()) return -1;
+    if (v > edges.back()) return bins;
+    double t = (static_cast<double>(v) - lo) * scale;
+    t = t > 0.0 ? t : 0.0;
+    t = t < bins - 1 ? t : bins - 1;
+    auto b = static_cast<size_t>(t);
+    const size_t last = static_cast<size_t>(bins) - 1;
+    while (b > 0 && v < edges[b])
+        --b;
+    while (b < last && v >= edges[b + 1])
+        ++b;
+    return static_cast<int>(b);
+}
 
 // The bins of [lo, hi] in float32, with what the kernels need to place values fast.
 class FloatBins {

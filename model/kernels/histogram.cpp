@@ -41,21 +41,7 @@ struct DoubleBins {
         edges.back() = hi;
     }
     // -1 below the first edge, bins above the last.
-    int binOf(double v) const
-    {
-        if (v < edges.front()) return -1;
-        if (v > edges.back()) return bins;
-        double t = (v - lo) * scale;
-        t = t > 0.0 ? t : 0.0;
-        t = t < bins - 1 ? t : bins - 1;
-        auto b = static_cast<size_t>(t);
-        const size_t last = static_cast<size_t>(bins) - 1;
-        while (b > 0 && v < edges[b])
-            --b;
-        while (b < last && v >= edges[b + 1])
-            ++b;
-        return static_cast<int>(b);
-    }
+    int binOf(double v) const { return binByEdges(v, edges, lo, scale, bins); }
 };
 
 template <typename Get>

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import conftest as H
+import test_fingerprint
 import test_schemas
 
 tf = pytest.importorskip("tensorflow")
@@ -108,7 +109,20 @@ def test_export_holds_the_checkpoints_values_under_the_templates_keys(exported):
         assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes(), m
     assert ours.get_tensor(OBJECT_GRAPH) == template.get_tensor(OBJECT_GRAPH)
     assert (out / "saved_model.pb").read_bytes() == (TEMPLATE / "saved_model.pb").read_bytes()
-    assert not (out / "fingerprint.pb").exists()
+    assert_fingerprint_is_tensorflows(out)
+
+
+def assert_fingerprint_is_tensorflows(out: Path) -> None:
+    """Our fingerprint.pb holds what TensorFlow computes for the exported directory, field by field."""
+    import tensorflow as tf
+    assert (out / "fingerprint.pb").exists()
+    fresh = test_fingerprint._tf_computes(out)
+    if fresh is None:
+        pytest.skip("this TensorFlow has no pywrap CreateFingerprintDef")
+    assert test_fingerprint._tf_fingerprint(tf, out) == fresh
+    res = H.run_cli_uncached("verify", str(out), "--json")
+    assert res.returncode == 0, res.describe()
+    assert all(f["status"] == "match" for f in res.doc["fingerprint"]["fields"]), res.describe()
 
 
 def test_signatures_match_tensorflow_restoring_the_checkpoint_itself(exported):

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import conftest as H
+import test_export_savedmodel
 import test_schemas
 
 tf = pytest.importorskip("tensorflow")
@@ -124,8 +125,8 @@ def test_signature_types_are_the_graphs(exported):
                     assert tf.TensorShape(info.tensor_shape) == t.shape, key
     assert [i["op"] for i in doc["signature"]["inputs"]] and all(
         i["op"].startswith("Placeholder") for i in doc["signature"]["inputs"])
-    assert {f["file"] for f in doc["left_out_files"]} == {"fingerprint.pb"}
-    assert not (out / "fingerprint.pb").exists()
+    assert doc["left_out_files"] == []
+    test_export_savedmodel.assert_fingerprint_is_tensorflows(out)
 
 
 def test_variables_are_the_checkpoints_under_its_keys(exported):

@@ -227,6 +227,31 @@ private slots:
         QVERIFY(verifyParts(dir, warnings).ok);
     }
 
+    // A fingerprint written by a newer TensorFlow (a version producer we have not seen) may use other
+    // formulas: a difference is reported as not checked, with the reason, never as damage.
+    void aNewerFingerprintVersionIsNotDamage()
+    {
+        QTemporaryDir tmp;
+        const fs::path dir = copySavedModel(tmp);
+        // Field 6 (version) again with producer 99: protobuf merges it into the recorded version.
+        QVERIFY(writeFile(
+            dir / "fingerprint.pb", readFile(dir / "fingerprint.pb") + std::string("\x32\x02\x08\x63", 4)));
+        std::string bytes = readFile(dir / "saved_model.pb");
+        const size_t at = bytes.find("serving_default");
+        QVERIFY(at != std::string::npos);
+        bytes[at + 3] ^= 0x01;
+        QVERIFY(writeFile(dir / "saved_model.pb", bytes));
+
+        auto check = io::checkFingerprint(dir);
+        QVERIFY(check);
+        QCOMPARE(check->record.producer, int64_t(99));
+        const auto& checksum = (*check)[io::FingerprintField::SavedModelChecksum];
+        QCOMPARE(int(checksum.verdict), int(io::FingerprintVerdict::NotRecomputable));
+        QVERIFY(checksum.note.find("newer") != std::string::npos);
+        std::vector<io::Status> warnings;
+        QVERIFY(verifyParts(dir, warnings).ok);
+    }
+
     // Fields our schema does not know would be re-serialized in another order than TensorFlow's: the
     // checksum over the whole file is then not recomputable (and says so), the other hashes still are.
     void unknownSavedModelFieldsMakeTheChecksumNotRecomputable()

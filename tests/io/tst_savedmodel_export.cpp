@@ -9,6 +9,7 @@
 #include "io/bundle_writer.h"
 #include "io/export/export_request.h"
 #include "io/export/savedmodel_export.h"
+#include "io/saved_model_fingerprint.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -73,7 +74,11 @@ private slots:
                     .isOk());
         QCOMPARE(report.tensors, static_cast<uint64_t>(variables + 1));
         QCOMPARE(fileBytes(out / "saved_model.pb"), fileBytes(kDemo / "saved_model" / "saved_model.pb"));
-        QVERIFY(!fs::exists(out / "fingerprint.pb"));
+        QVERIFY(report.leftOut.empty());
+        auto fingerprint = io::checkFingerprint(out); // written, and every field recomputes from the files
+        QVERIFY(fingerprint);
+        for (const auto& f : fingerprint->fields)
+            QCOMPARE(int(f.verdict), int(io::FingerprintVerdict::Match));
         const auto written = openBundle(out / "variables" / "variables");
         QCOMPARE(written->entries().size(), templ->entries().size());
         for (const auto& v : plan.matched) {

@@ -8,6 +8,7 @@
 #include "io/json/json_writer.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <ostream>
 
 namespace tscope::cli {
@@ -226,7 +227,7 @@ private:
         j.field("stale_temporaries_removed", static_cast<int64_t>(stale));
         if (w.savedModel) {
             j.key("mapping");
-            writeMapping(j, *w.savedModel, w.filesCopied);
+            writeMapping(j, *w.savedModel, w.filesCopied, w.leftOut);
         }
         if (w.tf1) {
             j.key("signature");
@@ -303,7 +304,8 @@ private:
         j.endObject();
     }
 
-    static void writeMapping(json::JsonWriter& j, const io::SavedModelExportPlan& plan, uint64_t filesCopied)
+    static void writeMapping(json::JsonWriter& j, const io::SavedModelExportPlan& plan, uint64_t filesCopied,
+        const std::vector<io::LeftOutFile>& leftOut)
     {
         j.beginObject();
         j.field("refused", plan.refused());
@@ -311,7 +313,9 @@ private:
         j.field("checkpoint_root", plan.checkpointRoot);
         j.field("template_root", plan.templateRoot);
         j.field("template_files_copied", filesCopied);
-        j.field("fingerprint", "left out");
+        const bool fingerprintLeftOut = std::any_of(leftOut.begin(), leftOut.end(),
+            [](const io::LeftOutFile& f) { return f.file == "fingerprint.pb"; });
+        j.field("fingerprint", fingerprintLeftOut ? "left out" : "written");
         for (auto [name, list] : { std::pair { "matched", &plan.matched }, { "fallback", &plan.fallback },
                  { "missing", &plan.missing }, { "mismatched", &plan.mismatched }, { "kept", &plan.kept } }) {
             j.key(name);
