@@ -1,5 +1,6 @@
 #include "io/artifact_verify.h"
 
+#include "io/keras_metadata.h"
 #include "saved_model.pb.h"
 
 #include <filesystem>
@@ -96,6 +97,10 @@ void verifyArtifactParts(const Artifact& a, VerifyReport& report, std::vector<St
                                .withPath((sm.directory / "assets" / asset.filename).string()));
             }
         verifyFingerprint(sm, report, warnings, fingerprint);
+        if (sm.hasKerasMetadata) {
+            Status s = verifyKerasMetadataFile(sm.directory / "keras_metadata.pb");
+            if (!s.isOk()) damage(std::move(s));
+        }
     }
     if (a.location.run)
         for (const auto& c : a.location.run->checkpoints) {

@@ -1,9 +1,12 @@
 #include "io/keras_metadata.h"
 
 #include "io/git_lfs.h"
+#include "io/guarded_read.h"
+#include "io/mapped_file.h"
 #include "keras_metadata.pb.h"
 
 #include <algorithm>
+#include <climits>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -92,6 +95,35 @@ std::map<std::string, std::string> readKerasLayerLabels(const std::filesystem::p
             = object->className.empty() ? object->name : object->name + " (" + object->className + ")";
     }
     return layers;
+}
+
+Status verifyKerasMetadataFile(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        return Status(ErrorCode::Corrupt, "keras_metadata.pb is not a regular file").withPath(file.string());
+    if (isGitLfsPointer(file)) return gitLfsPointerError(file);
+    auto mapped = MappedFile::open(file);
+    if (!mapped) return mapped.status();
+    auto bytes = guardedCopyAll((*mapped)->all());
+    if (!bytes) return bytes.status();
+    tscope::keras::SavedMetadata meta;
+    if (bytes->size() > static_cast<size_t>(INT_MAX)
+        || !meta.ParseFromArray(bytes->data(), static_cast<int>(bytes->size())))
+        return Status(ErrorCode::Corrupt, "keras_metadata.pb is not a valid SavedMetadata protobuf (damaged)")
+            .withPath(file.string());
+    for (int i = 0; i < meta.nodes_size(); ++i) {
+        const auto& node = meta.nodes(i);
+        if (node.metadata().empty()) continue;
+        auto object = parseKerasObjectMetadata(node.metadata());
+        if (!object)
+            return Status(ErrorCode::Corrupt,
+                "keras_metadata.pb: the metadata of object " + std::to_string(i) + " ("
+                    + (node.node_path().empty() ? std::string("no path") : node.node_path())
+                    + ") is damaged: " + object.status().message())
+                .withPath(file.string());
+    }
+    return Status::ok();
 }
 
 } // namespace tscope::io

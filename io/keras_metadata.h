@@ -28,4 +28,9 @@ Result<KerasObjectMetadata> parseKerasObjectMetadata(std::string_view json);
 // are skipped; an unreadable file gives an empty map.
 std::map<std::string, std::string> readKerasLayerLabels(const std::filesystem::path& file);
 
+// For verify: keras_metadata.pb parses strictly (fields we do not know are accepted, a broken wire format or
+// invalid UTF-8 is not) and every object's metadata is JSON as Python's json module writes it. Ok, or a
+// Corrupt status naming the object. No hash covers this file (fingerprint.pb does not), so this is its check.
+Status verifyKerasMetadataFile(const std::filesystem::path& file);
+
 } // namespace tscope::io

@@ -3,7 +3,9 @@
 #include "io/keras_metadata.h"
 #include "io_test_util.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 
 using namespace tscope::io;
 using namespace iotest;
@@ -92,6 +94,42 @@ private slots:
                 QVERIFY2(label.ends_with(")"), qPrintable(where));
             }
         }
+    }
+
+    // verify's check of keras_metadata.pb: every real file passes; damage inside an object's JSON (which the
+    // protobuf framing cannot notice) and a cut file are Corrupt, naming the object or the file.
+    void verifyAcceptsEveryRealFileAndNamesDamage()
+    {
+        std::vector<fs::path> files;
+        for (const auto& dir : { corpusDir(), fs::path(TSCOPE_FIXTURES_DIR) }) {
+            std::error_code ec;
+            if (!fs::exists(dir, ec)) continue;
+            for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+                if (e.path().filename() == "keras_metadata.pb") files.push_back(e.path());
+        }
+        if (files.empty()) QSKIP("no keras_metadata.pb in the corpus or the fixtures");
+        std::sort(files.begin(), files.end()); // the damaged copy is made from the same file everywhere
+        for (const auto& file : files) {
+            const Status s = verifyKerasMetadataFile(file);
+            QVERIFY2(s.isOk(), qPrintable(QString::fromStdString(file.string() + ": " + s.toString())));
+        }
+
+        QTemporaryDir tmp;
+        const fs::path damaged = fs::path(tmp.path().toStdString()) / "keras_metadata.pb";
+        std::string bytes = readFile(files.front());
+        const size_t at = bytes.find("\"class_name\"");
+        QVERIFY(at != std::string::npos);
+        bytes[at] = '{'; // same length, so the protobuf framing still holds: only the JSON breaks
+        QVERIFY(writeFile(damaged, bytes));
+        Status s = verifyKerasMetadataFile(damaged);
+        QCOMPARE(int(s.code()), int(ErrorCode::Corrupt));
+        QVERIFY2(s.message().find("metadata of object") != std::string::npos,
+            qPrintable(QString::fromStdString(s.toString())));
+
+        QVERIFY(writeFile(damaged, readFile(files.front()).substr(0, bytes.size() / 2)));
+        s = verifyKerasMetadataFile(damaged);
+        QCOMPARE(int(s.code()), int(ErrorCode::Corrupt));
+        QVERIFY(s.message().find("keras_metadata.pb") != std::string::npos);
     }
 };
 
