@@ -47,15 +47,12 @@ void stylePlot(QCustomPlot* plot)
     plot->legend->setTextColor(pal.color(QPalette::Text));
     plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
     plot->legend->setVisible(true);
-    // The legend beside the axes, at the top: inside it would hide the first steps' points.
-    auto* side = new QCPLayoutGrid;
-    plot->plotLayout()->addElement(0, 1, side);
+    // The legend under the axes: inside it would hide the first steps' points, and beside them long
+    // variable paths squeeze the plot to a sliver in a narrow window or at scale 2.
     plot->axisRect()->insetLayout()->take(plot->legend);
-    side->addElement(0, 0, plot->legend);
-    side->addElement(1, 0, new QCPLayoutElement(plot)); // takes the rest of the height
-    side->setRowStretchFactor(0, 0.001);
-    side->setMargins(QMargins(0, 8, 8, 0));
-    plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    plot->plotLayout()->addElement(1, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot->legend->setMargins(QMargins(6, 2, 6, 2));
 }
 
 double metricValue(const model::SeriesPoint& p, RunView::Metric m)
