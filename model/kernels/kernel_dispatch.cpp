@@ -1,6 +1,9 @@
 #include "model/kernels/kernel_dispatch.h"
 
 #include <atomic>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 #include <cstdlib>
 #include <cstring>
 
@@ -14,7 +17,11 @@ bool cpuHas(bool f16c)
         __builtin_cpu_init(); // may run before libgcc's own constructor (static initialisers)
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     }();
-    static const bool half = avx2 && __builtin_cpu_supports("f16c");
+    // clang (Debian 12's 14) has no "f16c" for __builtin_cpu_supports: read CPUID leaf 1, ECX bit 29.
+    static const bool half = [] {
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        return avx2 && __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+    }();
     return f16c ? half : avx2;
 #else
     (void)f16c;
