@@ -2,6 +2,7 @@
 
 #include "io/crc32c.h"
 #include "io/guarded_copy.h"
+#include "io/mapped_file.h"
 
 #include <algorithm>
 #include <new>
@@ -54,6 +55,15 @@ Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken
 unsigned long guardedFaultCount()
 {
     return tscope_guarded_faults();
+}
+
+Result<std::string> guardedReadFile(const std::filesystem::path& file)
+{
+    auto mapped = MappedFile::open(file);
+    if (!mapped) return mapped.status();
+    auto bytes = guardedCopyAll((*mapped)->all());
+    if (!bytes) return bytes.status();
+    return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
 }
 
 } // namespace tscope::io

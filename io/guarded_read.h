@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace tscope::io {
@@ -21,6 +23,10 @@ Status guardedCopy(std::span<const std::byte> src, std::byte* dst);
 
 // A new vector holding `src`; OutOfMemory instead of an exception.
 Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src);
+
+// A whole (small) file, mapped and copied under the guard: metadata protobufs (fingerprint.pb,
+// keras_metadata.pb, saved_model.pb for hashing) that are read in one piece.
+Result<std::string> guardedReadFile(const std::filesystem::path& file);
 
 // CRC32C (unmasked) of mapped bytes, copied chunk by chunk into a per-thread buffer; checks `cancel`
 // between chunks.

@@ -2,7 +2,6 @@
 
 #include "io/git_lfs.h"
 #include "io/guarded_read.h"
-#include "io/mapped_file.h"
 #include "keras_metadata.pb.h"
 
 #include <algorithm>
@@ -103,13 +102,10 @@ Status verifyKerasMetadataFile(const std::filesystem::path& file)
     if (!std::filesystem::is_regular_file(file, ec))
         return Status(ErrorCode::Corrupt, "keras_metadata.pb is not a regular file").withPath(file.string());
     if (isGitLfsPointer(file)) return gitLfsPointerError(file);
-    auto mapped = MappedFile::open(file);
-    if (!mapped) return mapped.status();
-    auto bytes = guardedCopyAll((*mapped)->all());
+    auto bytes = guardedReadFile(file);
     if (!bytes) return bytes.status();
     tscope::keras::SavedMetadata meta;
-    if (bytes->size() > static_cast<size_t>(INT_MAX)
-        || !meta.ParseFromArray(bytes->data(), static_cast<int>(bytes->size())))
+    if (bytes->size() > static_cast<size_t>(INT_MAX) || !meta.ParseFromString(*bytes))
         return Status(ErrorCode::Corrupt, "keras_metadata.pb is not a valid SavedMetadata protobuf (damaged)")
             .withPath(file.string());
     for (int i = 0; i < meta.nodes_size(); ++i) {

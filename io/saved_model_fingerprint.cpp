@@ -3,7 +3,6 @@
 #include "fingerprint.pb.h"
 #include "io/git_lfs.h"
 #include "io/guarded_read.h"
-#include "io/mapped_file.h"
 #include "saved_model.pb.h"
 
 #include <cctype>
@@ -224,22 +223,13 @@ std::optional<uint64_t> savedObjectGraphHash(const tensorflow::SavedObjectGraph&
     return hash;
 }
 
-Result<std::string> readWholeFile(const fs::path& file)
-{
-    auto mapped = MappedFile::open(file);
-    if (!mapped) return mapped.status();
-    auto bytes = guardedCopyAll((*mapped)->all());
-    if (!bytes) return bytes.status();
-    return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-}
-
 // TensorFlow hashes the bytes of variables/variables.index, or writes 0 when it cannot read them.
 uint64_t checkpointHash(const fs::path& directory)
 {
     const fs::path index = directory / "variables" / "variables.index";
     std::error_code ec;
     if (!fs::is_regular_file(index, ec)) return 0;
-    auto bytes = readWholeFile(index);
+    auto bytes = guardedReadFile(index);
     return bytes ? fingerprint64(*bytes) : 0;
 }
 
@@ -277,7 +267,7 @@ bool ComputedFingerprint::complete() const
 Result<FingerprintRecord> readFingerprintFile(const fs::path& file)
 {
     if (isGitLfsPointer(file)) return gitLfsPointerError(file);
-    auto bytes = readWholeFile(file);
+    auto bytes = guardedReadFile(file);
     if (!bytes) return bytes.status();
     tensorflow::FingerprintDef def;
     if (bytes->size() > static_cast<size_t>(INT_MAX) || !def.ParseFromString(*bytes))
@@ -350,7 +340,7 @@ Result<ComputedFingerprint> computeFingerprint(const fs::path& directory, int64_
             .withPath(directory.string());
     }
     if (isGitLfsPointer(file)) return gitLfsPointerError(file);
-    auto bytes = readWholeFile(file);
+    auto bytes = guardedReadFile(file);
     if (!bytes) return bytes.status();
     tensorflow::SavedModel savedModel;
     if (bytes->size() > static_cast<size_t>(INT_MAX) || !savedModel.ParseFromString(*bytes))

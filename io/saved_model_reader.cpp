@@ -7,6 +7,7 @@
 #include "io/mapped_file.h"
 #include "io/object_graph_walk.h"
 #include "io/proto_parse_errors.h"
+#include "io/shape_proto.h"
 #include "saved_model.pb.h"
 
 #include <algorithm>
@@ -22,18 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int kRecursionLimit = 200;
 
-std::optional<Shape> shapeOf(const tensorflow::TensorShapeProto& proto)
-{
-    if (proto.unknown_rank()) return std::nullopt;
-    Shape s;
-    for (const auto& d : proto.dim())
-        s.push_back(d.size() < 0 ? -1 : d.size());
-    return s;
-}
-
 std::string pyShape(const tensorflow::TensorShapeProto& proto)
 {
-    return shapeToString(shapeOf(proto), ShapeStyle::Python);
+    return shapeToString(shapeFromProto(proto), ShapeStyle::Python);
 }
 
 std::string quote(const std::string& s)
@@ -146,7 +138,7 @@ SignatureArg argFrom(const std::string& name, const tensorflow::TensorInfo& info
     SignatureArg arg;
     arg.name = name;
     arg.dtype = static_cast<DType>(info.dtype());
-    if (info.has_tensor_shape()) arg.shape = shapeOf(info.tensor_shape());
+    if (info.has_tensor_shape()) arg.shape = shapeFromProto(info.tensor_shape());
     switch (info.encoding_case()) {
     case tensorflow::TensorInfo::kCooSparse:
         arg.encoding = "coo_sparse";

@@ -1,6 +1,7 @@
 #include "io/export/tf1_graph.h"
 
 #include "io/dtype.h"
+#include "io/shape_proto.h"
 #include "meta_graph.pb.h"
 
 #include <charconv>
@@ -15,15 +16,6 @@ constexpr int kRefOffset = 100; // DataType: a _REF type is its base type + 100
 bool isPlaceholderOp(const std::string& op)
 {
     return op == "Placeholder" || op == "PlaceholderV2" || op == "PlaceholderWithDefault";
-}
-
-std::optional<Shape> shapeOf(const tensorflow::TensorShapeProto& p)
-{
-    if (p.unknown_rank()) return std::nullopt;
-    Shape s;
-    for (const auto& d : p.dim())
-        s.push_back(d.size() < 0 ? -1 : d.size());
-    return s;
 }
 
 // An attr of the node, or the op definition's default when the graph left it out (strip_default_attrs).
@@ -83,10 +75,10 @@ GraphTensor describe(const tensorflow::NodeDef& node, const std::vector<int>& ty
     t.placeholder = isPlaceholderOp(node.op());
     if (auto it = node.attr().find("shape");
         t.placeholder && it != node.attr().end() && it->second.has_shape())
-        t.shape = shapeOf(it->second.shape());
+        t.shape = shapeFromProto(it->second.shape());
     else if (auto os = node.attr().find("_output_shapes");
              os != node.attr().end() && index < os->second.list().shape_size())
-        t.shape = shapeOf(os->second.list().shape(index));
+        t.shape = shapeFromProto(os->second.list().shape(index));
     return t;
 }
 

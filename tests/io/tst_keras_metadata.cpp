@@ -10,6 +10,25 @@
 using namespace tscope::io;
 using namespace iotest;
 
+namespace {
+
+// Every keras_metadata.pb of the corpus and the fixtures, sorted (a damaged copy is made from the same
+// file on every machine).
+std::vector<fs::path> kerasMetadataFiles()
+{
+    std::vector<fs::path> files;
+    for (const auto& dir : { corpusDir(), fs::path(TSCOPE_FIXTURES_DIR) }) {
+        std::error_code ec;
+        if (!fs::exists(dir, ec)) continue;
+        for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+            if (e.path().filename() == "keras_metadata.pb") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
 class TestKerasMetadata : public QObject {
     Q_OBJECT
 private slots:
@@ -77,13 +96,7 @@ private slots:
 
     void everyCorpusAndFixtureLabelHasARealClass()
     {
-        std::vector<fs::path> files;
-        for (const auto& dir : { corpusDir(), fs::path(TSCOPE_FIXTURES_DIR) }) {
-            std::error_code ec;
-            if (!fs::exists(dir, ec)) continue;
-            for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-                if (e.path().filename() == "keras_metadata.pb") files.push_back(e.path());
-        }
+        const std::vector<fs::path> files = kerasMetadataFiles();
         if (files.empty()) QSKIP("no keras_metadata.pb in the corpus or the fixtures");
         for (const auto& file : files) {
             auto labels = readKerasLayerLabels(file);
@@ -100,15 +113,8 @@ private slots:
     // protobuf framing cannot notice) and a cut file are Corrupt, naming the object or the file.
     void verifyAcceptsEveryRealFileAndNamesDamage()
     {
-        std::vector<fs::path> files;
-        for (const auto& dir : { corpusDir(), fs::path(TSCOPE_FIXTURES_DIR) }) {
-            std::error_code ec;
-            if (!fs::exists(dir, ec)) continue;
-            for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-                if (e.path().filename() == "keras_metadata.pb") files.push_back(e.path());
-        }
+        const std::vector<fs::path> files = kerasMetadataFiles();
         if (files.empty()) QSKIP("no keras_metadata.pb in the corpus or the fixtures");
-        std::sort(files.begin(), files.end()); // the damaged copy is made from the same file everywhere
         for (const auto& file : files) {
             const Status s = verifyKerasMetadataFile(file);
             QVERIFY2(s.isOk(), qPrintable(QString::fromStdString(file.string() + ": " + s.toString())));
