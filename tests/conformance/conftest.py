@@ -164,6 +164,31 @@ class Expected:
         return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
 
 
+# Little-endian numpy codes of the dtypes numpy holds natively (bool as numpy's own bool).
+NUMPY_CODES = {"float16": "<f2", "float32": "<f4", "float64": "<f8", "int8": "<i1", "int16": "<i2",
+               "int32": "<i4", "int64": "<i8", "uint8": "<u1", "uint16": "<u2", "uint32": "<u4",
+               "uint64": "<u8", "bool": "?"}
+
+
+def numpy_values(exp: Expected, float8: bool = True):
+    """exp's elements as a flat numpy array: native dtypes as they are, bfloat16 as float32 (its top half) and
+    float8 as float32 through ml_dtypes (when installed and float8 is wanted); None for any other dtype."""
+    if exp.raw is None:
+        return None
+    if exp.dtype in NUMPY_CODES:
+        return np.frombuffer(exp.raw, NUMPY_CODES[exp.dtype])
+    if exp.dtype == "bfloat16":
+        return (np.frombuffer(exp.raw, "<u2").astype(np.uint32) << 16).view(np.float32)
+    if float8 and exp.dtype.startswith("float8"):
+        try:
+            import ml_dtypes
+        except ImportError:
+            return None
+        if hasattr(ml_dtypes, exp.dtype):
+            return np.frombuffer(exp.raw, "<u1").view(getattr(ml_dtypes, exp.dtype)).astype(np.float32)
+    return None
+
+
 def little_endian_bytes(arr) -> bytes:
     arr = np.ascontiguousarray(arr)
     if arr.dtype.byteorder == ">":

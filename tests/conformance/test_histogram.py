@@ -25,33 +25,16 @@ import pytest
 
 import conftest as H
 
-try:
-    import ml_dtypes
-except ImportError:  # float8 tensors are then left out
-    ml_dtypes = None
-
 CASES = H.fixture_case_names()
 UNCOMPARED = []  # histograms numpy cannot compute (see the module doc)
 BIN_COUNTS = (1, 7, 64, 1000)
 PATHS = {"auto": {}, "portable": {"TSCOPE_PORTABLE_KERNELS": "1"}}
-AS_FLOAT32 = {"float16": "<f2", "float32": "<f4"}
-AS_IS = {"float64": "<f8", "int8": "<i1", "int16": "<i2", "int32": "<i4", "int64": "<i8", "uint8": "<u1",
-         "uint16": "<u2", "uint32": "<u4", "uint64": "<u8", "bool": "?"}
 
 
 def numpy_values(exp: H.Expected):
     """The tensor as numpy bins it (see the module doc), or None for dtypes this test leaves out."""
-    if exp.raw is None:
-        return None
-    if exp.dtype in AS_FLOAT32:
-        return np.frombuffer(exp.raw, AS_FLOAT32[exp.dtype]).astype(np.float32)
-    if exp.dtype == "bfloat16":  # the top half of a float32
-        return (np.frombuffer(exp.raw, "<u2").astype(np.uint32) << 16).view(np.float32)
-    if exp.dtype.startswith("float8") and ml_dtypes is not None and hasattr(ml_dtypes, exp.dtype):
-        return np.frombuffer(exp.raw, "<u1").view(getattr(ml_dtypes, exp.dtype)).astype(np.float32)
-    if exp.dtype in AS_IS:
-        return np.frombuffer(exp.raw, AS_IS[exp.dtype])
-    return None
+    v = H.numpy_values(exp)
+    return None if v is None else (v.astype(np.float32) if exp.dtype == "float16" else v)
 
 
 def stats_json(path, env_extra: dict, *args: str) -> dict:

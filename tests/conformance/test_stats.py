@@ -15,22 +15,12 @@ import pytest
 import conftest as H
 
 CASES = H.fixture_case_names()
-FLOATS = {"float16": "<f2", "float32": "<f4", "float64": "<f8"}
-INTS = {"int8": "<i1", "int16": "<i2", "int32": "<i4", "int64": "<i8", "uint8": "<u1", "uint16": "<u2",
-        "uint32": "<u4", "uint64": "<u8", "bool": "<u1"}
 
 
 def values_of(exp: H.Expected):
-    """The tensor as float64 (numpy's view of the values), or None for dtypes this test leaves out."""
-    if exp.raw is None:
-        return None
-    if exp.dtype in FLOATS:
-        return np.frombuffer(exp.raw, FLOATS[exp.dtype]).astype(np.float64)
-    if exp.dtype == "bfloat16":  # the top half of a float32
-        return (np.frombuffer(exp.raw, "<u2").astype(np.uint32) << 16).view(np.float32).astype(np.float64)
-    if exp.dtype in INTS:
-        return np.frombuffer(exp.raw, INTS[exp.dtype]).astype(np.float64)
-    return None
+    """The tensor as float64 (numpy's view of the values), or None for dtypes this test leaves out (float8)."""
+    v = H.numpy_values(exp, float8=False)
+    return None if v is None else v.astype(np.float64)
 
 
 def number(x):
