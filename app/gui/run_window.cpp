@@ -28,6 +28,7 @@ struct RunWindow::Computed {
     std::string listedFrom; // that last step's prefix
     QStringList requested;
     io::Status error;
+    std::vector<io::Status> stepErrors; // per step of `steps`: why it did not open (ok when it did)
 };
 
 namespace {
@@ -145,15 +146,23 @@ void RunWindow::listVariables()
         return;
     }
     auto open = m_open;
-    const std::string last = sig.back();
     const QStringList requested = m_view->selectedVariables();
     m_jobs->run<std::shared_ptr<Computed>>(
         QStringLiteral("variables"), this,
-        [open, last](const io::CancelToken& cancel) mutable {
+        [open, sig](const io::CancelToken& cancel) mutable {
             auto out = std::make_shared<Computed>();
-            auto a = openStep(open, last, cancel, out->error);
+            // The newest step that opens: a damaged or half-deleted last checkpoint does not hide the run.
+            std::shared_ptr<io::Artifact> a;
+            for (auto it = sig.rbegin(); it != sig.rend() && !a && !cancel.isCancelled(); ++it) {
+                io::Status error;
+                a = openStep(open, *it, cancel, error);
+                if (a)
+                    out->listedFrom = *it;
+                else if (out->error.isOk())
+                    out->error = error;
+            }
+            if (a) out->error = io::Status();
             out->opened = std::move(open);
-            out->listedFrom = last;
             if (!a || !a->bundle) return out;
             for (size_t i = 0; i < a->bundle->entries().size(); ++i) {
                 const auto& note = a->tree.annotations[i];
@@ -165,8 +174,8 @@ void RunWindow::listVariables()
         [this, requested](std::shared_ptr<Computed> c) {
             m_open.insert(c->opened.begin(), c->opened.end());
             if (!c->error.isOk()) {
-                const QString message
-                    = tr("Cannot open the last step: %1").arg(QString::fromStdString(c->error.toString()));
+                const QString message = tr("No step of this run can be opened: %1")
+                                            .arg(QString::fromStdString(c->error.toString()));
                 m_view->setMessage(message.toHtmlEscaped());
                 emit problem(message);
                 return;
@@ -184,6 +193,7 @@ void RunWindow::showSeries(const QStringList& keys)
     if (sig != m_cacheSteps) {
         m_cache.clear();
         m_cacheSteps = sig;
+        m_stepErrors.clear();
     }
     QStringList missing;
     for (const auto& k : keys)
@@ -204,14 +214,20 @@ void RunWindow::showSeries(const QStringList& keys)
             auto out = std::make_shared<Computed>();
             out->steps = sig;
             out->requested = keys;
+            // A step that does not open is plotted as a gap and named in the message; the rest still plot.
             std::vector<std::shared_ptr<io::Artifact>> steps;
             for (const auto& p : sig) {
-                auto a = openStep(open, p, cancel, out->error);
-                if (!a) return out;
-                steps.push_back(a);
+                io::Status error;
+                steps.push_back(openStep(open, p, cancel, error));
+                if (!error.isOk() && error.code() == io::ErrorCode::Cancelled) {
+                    out->error = error;
+                    return out;
+                }
+                out->stepErrors.push_back(error);
             }
             out->opened = std::move(open);
             model::SeriesOptions options;
+            options.stepErrors = out->stepErrors;
             for (const auto& k : missing)
                 options.variables.push_back(k.toStdString());
             options.cancel = &cancel;
@@ -247,8 +263,23 @@ void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
     for (size_t i = 0; i < steps.size(); ++i)
         x.push_back(steps[i].step ? static_cast<double>(*steps[i].step) : static_cast<double>(i));
     m_view->setSeries(x, shown);
-    m_view->setMessage(
-        shown.empty() ? tr("Select one or more variables to plot them against the step.") : QString());
+    if (!c->stepErrors.empty() && c->steps == m_cacheSteps) m_stepErrors = c->stepErrors;
+    QStringList unreadable;
+    for (size_t i = 0; i < m_stepErrors.size() && i < c->steps.size(); ++i)
+        if (!m_stepErrors[i].isOk())
+            unreadable << tr("%1 (%2)").arg(
+                QString::fromStdString(std::filesystem::path(c->steps[i]).filename().string()),
+                QString::fromStdString(m_stepErrors[i].message()));
+    if (!unreadable.isEmpty()) {
+        m_view->setMessage(tr("%n step(s) could not be opened and are left out of the plots: %1", nullptr,
+            static_cast<int>(unreadable.size()))
+                               .arg(unreadable.join(QStringLiteral("; ")))
+                               .toHtmlEscaped());
+        emit problem(unreadable.join(QStringLiteral("; ")));
+    } else {
+        m_view->setMessage(
+            shown.empty() ? tr("Select one or more variables to plot them against the step.") : QString());
+    }
     emit seriesShown();
 }
 

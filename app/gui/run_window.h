@@ -74,6 +74,7 @@ private:
     // Series by key, valid for m_cacheSteps (the prefixes they were computed over).
     QHash<QString, model::VariableSeries> m_cache;
     std::vector<std::string> m_cacheSteps;
+    std::vector<io::Status> m_stepErrors; // why steps of m_cacheSteps did not open (ok when they did)
 };
 
 // File > Open Training Run…: asks for a directory and opens a RunWindow on it (deleted when closed).

@@ -1,11 +1,19 @@
 #include "model/run/variable_series.h"
 
+#include <algorithm>
+
 namespace tscope::model {
 namespace {
 
-const io::TensorEntry* entryIn(const io::Artifact& step, const std::string& key)
+const io::TensorEntry* entryIn(const io::Artifact* step, const std::string& key)
 {
-    return step.bundle ? step.bundle->find(key) : nullptr;
+    return step && step->bundle ? step->bundle->find(key) : nullptr;
+}
+
+io::Status unopenedStepError(const SeriesOptions& options, size_t step)
+{
+    if (step < options.stepErrors.size() && !options.stepErrors[step].isOk()) return options.stepErrors[step];
+    return io::Status(io::ErrorCode::NotFound, "this step's checkpoint could not be opened");
 }
 
 // Which keys to follow, resolved in the last step.
@@ -36,8 +44,10 @@ io::Result<std::vector<VariableSeries>> computeVariableSeries(
     const std::vector<std::shared_ptr<io::Artifact>>& steps, const SeriesOptions& options)
 {
     std::vector<VariableSeries> out;
-    if (steps.empty()) return out;
-    const io::Artifact& last = *steps.back();
+    const auto lastOpened
+        = std::find_if(steps.rbegin(), steps.rend(), [](const auto& s) { return s != nullptr; });
+    if (lastOpened == steps.rend()) return out;
+    const io::Artifact& last = **lastOpened;
     auto chosen = chooseVariables(last, options.variables);
     if (!chosen) return chosen.status();
     const uint64_t total = chosen->size() * steps.size();
@@ -47,11 +57,13 @@ io::Result<std::vector<VariableSeries>> computeVariableSeries(
         VariableSeries series { e.key, last.tree.annotations[static_cast<size_t>(index)].objectPath, e.dtype,
             e.shape, {} };
         std::optional<io::Tensor> previous;
-        for (const auto& step : steps) {
+        for (size_t stepIndex = 0; stepIndex < steps.size(); ++stepIndex) {
+            const io::Artifact* step = steps[stepIndex].get();
             if (io::shouldStop(options.cancel, options.progress, done++, total))
                 return io::Status(io::ErrorCode::Cancelled, "run series cancelled");
             SeriesPoint point;
-            const io::TensorEntry* entry = entryIn(*step, e.key);
+            if (!step) point.error = unopenedStepError(options, stepIndex);
+            const io::TensorEntry* entry = entryIn(step, e.key);
             std::optional<io::Tensor> current;
             if (entry) {
                 point.present = true;

@@ -36,9 +36,14 @@ struct SeriesOptions {
     const io::CancelToken* cancel = nullptr;
     io::ProgressFn progress; // in steps × variables
     io::Executor* executor = nullptr;
+    // Why a step could not be opened, index-aligned with `steps` (whose entry is then null); may be empty.
+    std::vector<io::Status> stepErrors;
 };
 
-// NotFound when a requested variable is not in the last step; Cancelled when cancelled.
+// A null step (a checkpoint that could not be opened: truncated, damaged, deleted) gives every series a
+// point with that step's error (from options.stepErrors) and breaks the relative-change chain; variables
+// are resolved in the last step that opened. NotFound when a requested variable is not in that step;
+// Cancelled when cancelled.
 io::Result<std::vector<VariableSeries>> computeVariableSeries(
     const std::vector<std::shared_ptr<io::Artifact>>& steps, const SeriesOptions& options = {});
 

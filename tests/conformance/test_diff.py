@@ -312,6 +312,41 @@ def test_run_series_match_numpy(tf):
     assert [p["rel_change"] for p in kernel["points"]] == [None, 1.0, 1.0]  # doubled each step: |2w-w|/|w| = 1
 
 
+def test_run_with_a_damaged_step_lists_it_and_follows_the_others(tmp_path):
+    """A step whose index was cut short (a full disk while saving): `run` still lists every step, names the
+    damaged one's error at that step and at each of its points, keeps the other steps' numbers, starts the
+    relative-change chain again after the gap, and exits 3."""
+    needs_variants()
+    intact = cli("run", str(VARIANTS / "run"), "--json")
+    assert intact.returncode == 0, intact.describe()
+    d = tmp_path / "run"
+    shutil.copytree(VARIANTS / "run", d)
+    (steps_before,) = [r["steps"] for r in intact.doc["runs"]]
+    assert len(steps_before) >= 3
+    damaged = steps_before[1]["prefix"]
+    index = d / (damaged + ".index")
+    index.write_bytes(index.read_bytes()[:100])
+    res = cli("run", str(d), "--json")
+    assert res.returncode == 3, res.describe()
+    assert damaged in res.stderr
+    (run,) = res.doc["runs"]
+    assert [s["prefix"] for s in run["steps"]] == [s["prefix"] for s in steps_before]
+    assert [s["error"] is not None for s in run["steps"]] == [i == 1 for i in range(len(steps_before))]
+    assert run["steps"][1]["error"]["code"] == "Truncated"
+    (want,) = intact.doc["runs"]
+    assert [v["key"] for v in run["variables"]] == [v["key"] for v in want["variables"]]
+    for got, exp in zip(run["variables"], want["variables"]):
+        for i, (g, e) in enumerate(zip(got["points"], exp["points"])):
+            if i == 1:
+                assert g["error"] == run["steps"][1]["error"] and g["l2_norm"] is None, (got["key"], g)
+            elif i == 2:
+                assert g["rel_change"] is None and g["l2_norm"] == e["l2_norm"], (got["key"], g)
+            else:
+                assert g == e, (got["key"], i, g, e)
+    text = cli("run", str(d))
+    assert text.returncode == 3 and "unreadable: " in text.stdout, text.describe()
+
+
 def test_run_with_two_prefixes_lists_both():
     d = H.CORPUS_DIR / "tf1-saver-two-prefixes"
     if not d.is_dir():

@@ -8,9 +8,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -25,6 +29,7 @@ class TestRunWindow : public QObject {
 private slots:
     void plotsTheSeriesOfTheDemoRun();
     void directoryWithTwoRunsOpensTheStateFilesAndSwitches();
+    void damagedNewestStepIsNamedAndTheOthersStillPlot();
 };
 
 void TestRunWindow::plotsTheSeriesOfTheDemoRun()
@@ -144,6 +149,51 @@ void TestRunWindow::directoryWithTwoRunsOpensTheStateFilesAndSwitches()
     QCOMPARE(QString::fromStdString(window.stepModel()->steps()[0].prefix.filename().string()),
         QStringLiteral("train_model.ckpt"));
     QCOMPARE(chooser->currentText(), QStringLiteral("train_model.ckpt"));
+}
+
+// A copy of the demo run whose newest checkpoint's index was cut short (a full disk while saving): the
+// variables are listed from the newest step that opens, the series plot every other step, and the damaged
+// step is named in a problem message instead of the whole run failing.
+void TestRunWindow::damagedNewestStepIsNamedAndTheOthersStillPlot()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QDir source(kDemoRun);
+    for (const QString& name : source.entryList(QDir::Files))
+        QVERIFY(QFile::copy(source.filePath(name), tmp.filePath(name)));
+    const QStringList indexes
+        = QDir(tmp.path()).entryList({ QStringLiteral("ckpt-*.index") }, QDir::Files, QDir::Name);
+    QVERIFY(indexes.size() >= 3);
+    const QString newest = indexes.last(); // ckpt-4.index: names sort by step below 10
+    QFile index(tmp.filePath(newest));
+    QVERIFY(index.open(QIODevice::ReadWrite));
+    QVERIFY(index.resize(100));
+    index.close();
+
+    app::RunWindow window(tmp.path());
+    QSignalSpy opened(&window, &app::RunWindow::lastStepOpened);
+    QSignalSpy problems(&window, &app::RunWindow::problem);
+    QTRY_VERIFY_WITH_TIMEOUT(opened.count() > 0, 20000);
+    // Listed from the step before the damaged one.
+    QVERIFY(opened.last().at(0).toString().endsWith(
+        QLatin1Char('/') + QFileInfo(indexes[indexes.size() - 2]).completeBaseName()));
+    const auto& steps = window.stepModel()->steps();
+    QCOMPARE(static_cast<int>(steps.size()), indexes.size());
+
+    QSignalSpy shown(&window, &app::RunWindow::seriesShown);
+    auto first = window.view()->selectedVariables();
+    if (first.isEmpty()) {
+        auto* list = window.view()->findChild<QListWidget*>();
+        QVERIFY(list && list->count() > 0);
+        first = { list->item(0)->data(Qt::UserRole).toString() };
+        window.view()->selectVariables(first);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 0, 20000);
+    QCustomPlot* plot = window.view()->metricPlot();
+    QVERIFY(plot->graphCount() >= 1);
+    QCOMPARE(plot->graph(0)->data()->size(), indexes.size() - 1); // the damaged step is a gap
+    QTRY_VERIFY_WITH_TIMEOUT(!problems.isEmpty(), 5000);
+    QVERIFY(problems.last().at(0).toString().contains(QFileInfo(newest).completeBaseName()));
 }
 
 QTEST_MAIN(TestRunWindow)

@@ -5,6 +5,7 @@
 #include "app/cli/common_arguments.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
+#include "io/artifact.h"
 #include "io/element.h"
 #include "io/run/training_run.h"
 #include "model/kernels/compute_pool.h"
@@ -21,6 +22,7 @@ namespace {
 
 struct RunResult {
     io::TrainingRun run;
+    std::vector<io::Status> stepErrors; // index-aligned with run.steps: why a step did not open
     std::vector<model::VariableSeries> series;
 };
 
@@ -67,7 +69,8 @@ void writeJson(const std::vector<RunResult>& runs, std::ostream& out)
         w.field("current", r.run.current);
         w.key("steps");
         w.beginArray();
-        for (const auto& s : r.run.steps) {
+        for (size_t i = 0; i < r.run.steps.size(); ++i) {
+            const auto& s = r.run.steps[i];
             w.beginObject();
             w.field("prefix", s.prefix.filename().string());
             if (s.step)
@@ -76,6 +79,12 @@ void writeJson(const std::vector<RunResult>& runs, std::ostream& out)
                 w.nullField("step");
             w.field("timestamp", s.timestamp);
             w.field("timestamp_source", s.timestampFromStateFile ? "state_file" : "file_time");
+            if (r.stepErrors[i].isOk()) {
+                w.nullField("error");
+            } else {
+                w.key("error");
+                writeStatusObject(w, r.stepErrors[i]);
+            }
             w.endObject();
         }
         w.endArray();
@@ -120,20 +129,24 @@ void writeText(const std::vector<RunResult>& runs, std::ostream& out)
     for (const auto& r : runs) {
         out << "run " << (r.run.directory / r.run.name).string() << (r.run.current ? "  (current)" : "")
             << ": " << r.run.steps.size() << " steps\n";
-        for (const auto& s : r.run.steps)
+        for (size_t i = 0; i < r.run.steps.size(); ++i) {
+            const auto& s = r.run.steps[i];
             out << "  " << s.prefix.filename().string() << "  " << utcTime(s.timestamp)
-                << (s.timestampFromStateFile ? "" : " (file time)") << "\n";
+                << (s.timestampFromStateFile ? "" : " (file time)");
+            if (!r.stepErrors[i].isOk()) out << "  unreadable: " << r.stepErrors[i].message();
+            out << "\n";
+        }
         for (const auto& v : r.series) {
             out << "  " << v.key << "  " << io::dtypeName(v.dtype) << io::shapeToString(v.shape) << "\n";
             for (size_t i = 0; i < v.points.size(); ++i) {
                 const auto& p = v.points[i];
                 out << "    " << r.run.steps[i].prefix.filename().string() << ": ";
-                if (!p.present) {
-                    out << "absent\n";
+                if (!p.error.isOk()) { // checked first: an unopened step's point is not present either
+                    out << "error: " << p.error.toString() << "\n";
                     continue;
                 }
-                if (!p.error.isOk()) {
-                    out << "error: " << p.error.toString() << "\n";
+                if (!p.present) {
+                    out << "absent\n";
                     continue;
                 }
                 out << "l2 " << io::formatDouble(p.stats.l2) << "  mean " << io::formatDouble(p.stats.mean)
@@ -168,20 +181,36 @@ public:
         std::vector<RunResult> results;
         bool anyError = false;
         for (auto& run : *runs) {
+            // A step that does not open (truncated by a full disk, damaged, deleted meanwhile) is listed
+            // with its error; the other steps are still followed.
             std::vector<std::shared_ptr<io::Artifact>> steps;
-            for (const auto& s : run.steps) {
-                int exitCode = 0;
-                auto artifact
-                    = context.openArtifact(std::filesystem::path(s.prefix.string() + ".index"), exitCode);
-                if (!artifact) return exitCode;
-                steps.push_back(std::move(artifact));
+            std::vector<io::Status> stepErrors;
+            auto opening = context.progress("Opening " + run.name);
+            for (size_t i = 0; i < run.steps.size(); ++i) {
+                io::OpenOptions open;
+                open.cancel = &context.cancel;
+                auto artifact = io::openArtifact(run.steps[i].prefix.string() + ".index", open);
+                if (!artifact && artifact.status().code() == io::ErrorCode::Cancelled && context.cancelled())
+                    return context.reportCancelled();
+                if (artifact) {
+                    steps.push_back(std::move(*artifact));
+                    stepErrors.emplace_back();
+                } else {
+                    anyError = true;
+                    context.err << "tensorscope-cli: " << artifact.status().toString() << "\n";
+                    steps.push_back(nullptr);
+                    stepErrors.push_back(artifact.status());
+                }
+                opening.update(i + 1, run.steps.size());
             }
+            opening.finish();
             auto bar = context.progress("Run " + run.name);
             model::SeriesOptions options;
             options.variables = m_vars;
             options.cancel = &context.cancel;
             options.progress = context.progressCallback(bar);
             options.executor = &model::sharedExecutor();
+            options.stepErrors = stepErrors;
             auto series = model::computeVariableSeries(steps, options);
             bar.finish();
             if (!series) {
@@ -189,18 +218,18 @@ public:
                 // --var names a variable one of several runs lacks: that run lists no series.
                 if (!m_vars.empty() && runs->size() > 1
                     && series.status().code() == io::ErrorCode::NotFound) {
-                    results.push_back({ std::move(run), {} });
+                    results.push_back({ std::move(run), std::move(stepErrors), {} });
                     continue;
                 }
                 return context.reportError(series.status(), kExitNoSuchVariable);
             }
             for (const auto& v : *series)
-                for (const auto& p : v.points)
-                    if (!p.error.isOk()) {
+                for (size_t i = 0; i < v.points.size(); ++i)
+                    if (const auto& p = v.points[i]; !p.error.isOk() && stepErrors[i].isOk()) {
                         anyError = true;
                         context.err << "tensorscope-cli: " << p.error.toString() << "\n";
                     }
-            results.push_back({ std::move(run), std::move(*series) });
+            results.push_back({ std::move(run), std::move(stepErrors), std::move(*series) });
         }
         if (context.cancelled()) return context.reportCancelled();
         if (m_json)
