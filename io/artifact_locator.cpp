@@ -295,6 +295,12 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
         if (isFile(input.string() + "-00000-of-00001")
             || pathExists(input.parent_path() / (name + "-00000-of-00002")))
             return unsupportedV1(input);
+        std::error_code ec;
+        if (fs::is_symlink(fs::symlink_status(input, ec)))
+            return Status(ErrorCode::NotFound,
+                "a symbolic link that leads nowhere (its target is missing, or "
+                "the links form a loop)")
+                .withPath(input.string());
         return Status(ErrorCode::NotFound, "no such file or directory").withPath(input.string());
     }
     if (!isFile(input))

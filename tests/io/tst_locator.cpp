@@ -79,6 +79,9 @@ void TestLocator::initTestCase()
     QVERIFY(writeFile(tmp() / "keras_only" / "weights.h5", ""));
     fs::create_directories(tmp() / "empty_dir");
     QVERIFY(writeFile(tmp() / "notes.txt", "hello\n"));
+    fs::create_symlink("loop_b", tmp() / "loop_a");
+    fs::create_symlink("loop_a", tmp() / "loop_b");
+    fs::create_symlink("gone.index", tmp() / "dangling.index");
     // A TF Serving SessionBundle export: export.meta + a sharded V1 checkpoint (the corpus's V1 file).
     fs::create_directories(tmp() / "sessionbundle");
     fs::copy_file(
@@ -228,6 +231,8 @@ void TestLocator::unsupportedAndMissing_data()
     QTest::addRow(".keras file") << "@tmp/model.keras" << unsupported << "Keras";
     QTest::addRow("directory holding only a .h5") << "@tmp/keras_only" << unsupported << "Keras";
     QTest::addRow("unrelated file") << "@tmp/notes.txt" << unsupported << "not a TensorFlow";
+    QTest::addRow("symbolic link loop") << "@tmp/loop_a" << notFound << "symbolic link that leads nowhere";
+    QTest::addRow("dangling symbolic link") << "@tmp/dangling.index" << notFound << "leads nowhere";
     QTest::addRow("V1 checkpoint directory") << "tf1-legacy-v1-ckpt-vocal" << unsupported << "V1";
     QTest::addRow("V1 checkpoint file") << "tf1-legacy-v1-ckpt-vocal/model.ckpt" << unsupported << "V1";
     QTest::addRow("V1 .meta") << "tf1-legacy-v1-ckpt-vocal/model.ckpt.meta" << unsupported << "V1";
