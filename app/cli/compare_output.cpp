@@ -3,6 +3,10 @@
 #include "app/cli/json_output.h"
 #include "io/element.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
 #include <map>
 #include <ostream>
 
@@ -22,6 +26,67 @@ std::string statusText(const model::DiffRow& row)
 bool listed(const model::DiffRow& row, bool changedOnly)
 {
     return !changedOnly || row.status != io::PairStatus::Identical;
+}
+
+// The value a row sorts by: its JSON value (see writeRowJson), larger first, cosine negated so the least
+// similar comes first; nullopt when the JSON has null there.
+std::optional<double> sortValue(const model::DiffRow& row, const std::string& key)
+{
+    const auto& m = row.metrics;
+    // Identical by checksum: differences 0 without reading; rel_change and cosine need the norms (null).
+    const bool sameBytes = !m && row.status == io::PairStatus::Identical;
+    if (key == "frac_changed")
+        return m ? std::optional(m->fracChanged()) : sameBytes ? std::optional(0.0) : std::nullopt;
+    if (key == "max_abs_diff" || key == "mean_abs_diff" || key == "rms_diff") {
+        if (sameBytes) return 0.0;
+        if (!m || !m->numeric) return std::nullopt;
+        return key == "max_abs_diff" ? m->maxAbsDiff : key == "mean_abs_diff" ? m->meanAbsDiff : m->rmsDiff;
+    }
+    if (!m || !m->numeric) return std::nullopt;
+    if (key == "rel_change") return m->relChange;
+    if (key == "cosine" && m->cosine) return -*m->cosine;
+    return std::nullopt;
+}
+
+std::vector<size_t> listedRows(
+    const model::ArtifactDiff& diff, const CompareSides& sides, const DiffListing& listing)
+{
+    std::vector<size_t> order;
+    for (size_t i = 0; i < diff.rows.size(); ++i)
+        if (listed(diff.rows[i], listing.changedOnly)) order.push_back(i);
+    auto keyOf = [&](size_t i) -> const std::string& {
+        const auto& row = diff.rows[i];
+        const auto* e = row.a >= 0 ? entryOf(sides.a, row.a) : entryOf(sides.b, row.b);
+        return e->key;
+    };
+    if (listing.sort == "key") {
+        std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return keyOf(x) < keyOf(y); });
+    } else if (!listing.sort.empty()) {
+        std::vector<std::optional<double>> value(diff.rows.size());
+        for (size_t i : order)
+            value[i] = sortValue(diff.rows[i], listing.sort);
+        std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+            const auto &vx = value[x], &vy = value[y];
+            if (!vx || std::isnan(*vx)) return false; // no value (or NaN): after every value
+            if (!vy || std::isnan(*vy)) return true;
+            return *vx > *vy;
+        });
+    }
+    if (listing.top > 0 && order.size() > listing.top) order.resize(listing.top);
+    return order;
+}
+
+// A number for the table: 4 significant digits.
+std::string brief(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", v);
+    return text;
+}
+
+std::string briefOr(const std::optional<double>& v)
+{
+    return v ? brief(*v) : std::string("-");
 }
 
 void optionalField(json::JsonWriter& w, const char* name, const std::optional<double>& v)
@@ -195,8 +260,15 @@ std::string describeRoots(const io::VariableMapping& mapping)
     return "object graphs matched from A's " + side(mapping.rootA) + " and B's " + side(mapping.rootB);
 }
 
+const std::vector<std::string>& diffSortKeys()
+{
+    static const std::vector<std::string> keys { "key", "rel_change", "max_abs_diff", "mean_abs_diff",
+        "rms_diff", "cosine", "frac_changed" };
+    return keys;
+}
+
 void writeDiffJson(
-    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
+    const model::ArtifactDiff& diff, const CompareSides& sides, const DiffListing& listing, std::ostream& out)
 {
     const Summary s = summarize(diff);
     json::JsonWriter w(out);
@@ -217,45 +289,61 @@ void writeDiffJson(
     w.endObject();
     w.key("variables");
     w.beginArray();
-    for (const auto& row : diff.rows)
-        if (listed(row, changedOnly)) writeRowJson(w, diff, row, sides);
+    for (size_t i : listedRows(diff, sides, listing))
+        writeRowJson(w, diff, diff.rows[i], sides);
     w.endArray();
     w.endObject();
 }
 
 void writeDiffText(
-    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out)
+    const model::ArtifactDiff& diff, const CompareSides& sides, const DiffListing& listing, std::ostream& out)
 {
     const Summary s = summarize(diff);
     out << describeRoots(diff.mapping) << "\n";
-    out << "variables " << s.variables << ":";
+    out << s.variables << " variables:";
     for (const auto& [name, n] : s.byStatus)
         if (n) out << "  " << name << " " << n;
     out << "  (" << s.elementsChanged << " elements changed)\n";
-    for (const auto& row : diff.rows) {
-        if (!listed(row, changedOnly)) continue;
+    const auto order = listedRows(diff, sides, listing);
+    if (order.empty()) return;
+    const char* columns[]
+        = { "status", "rel_change", "max|b-a|", "mean|b-a|", "rms(b-a)", "cosine", "changed" };
+    const int widths[] = { 14, 11, 11, 11, 11, 11, 16 };
+    out << "\n";
+    for (size_t c = 0; c < std::size(columns); ++c)
+        out << std::left << std::setw(widths[c]) << columns[c];
+    out << "variable" << (listing.sort.empty() ? "" : "  (sorted by " + listing.sort + ")") << "\n";
+    for (size_t i : order) {
+        const auto& row = diff.rows[i];
         const auto* ea = entryOf(sides.a, row.a);
         const auto* eb = entryOf(sides.b, row.b);
-        out << statusText(row) << "  " << (ea ? ea->key : eb->key);
+        const auto& m = row.metrics;
+        const bool numeric = m && m->numeric;
+        const bool sameBytes = !m && row.status == io::PairStatus::Identical;
+        std::string cells[7] = { statusText(row), "-", "-", "-", "-", "-", "-" };
+        if (numeric) {
+            cells[1] = briefOr(m->relChange);
+            cells[2] = briefOr(m->maxAbsDiff);
+            cells[3] = briefOr(m->meanAbsDiff);
+            cells[4] = briefOr(m->rmsDiff);
+            cells[5] = briefOr(m->cosine);
+        } else if (sameBytes) {
+            cells[1] = cells[2] = cells[3] = cells[4] = "0";
+        }
+        if (m) cells[6] = std::to_string(m->changed) + "/" + std::to_string(m->count);
+        for (size_t c = 0; c < std::size(cells); ++c)
+            out << std::left << std::setw(widths[c]) << cells[c];
+        out << (ea ? ea->key : eb->key);
         if (ea && eb && ea->key != eb->key) out << "  -> " << eb->key;
         if (row.status == io::PairStatus::DtypeChanged || row.status == io::PairStatus::ShapeChanged)
             out << "  " << io::dtypeName(ea->dtype) << io::shapeToString(ea->shape) << " -> "
                 << io::dtypeName(eb->dtype) << io::shapeToString(eb->shape);
         out << "\n";
         if (!row.error.isOk()) out << "    error: " << row.error.toString() << "\n";
-        const auto& m = row.metrics;
-        if (m && m->numeric && m->maxAbsDiff && row.status == io::PairStatus::Changed) {
-            auto opt = [](const std::optional<double>& v) {
-                return v ? io::formatDouble(*v) : std::string("n/a");
-            };
-            out << "    max|b-a| " << io::formatDouble(*m->maxAbsDiff) << "  mean|b-a| "
-                << io::formatDouble(*m->meanAbsDiff) << "  rms " << io::formatDouble(*m->rmsDiff) << "  rel "
-                << opt(m->relChange) << "  cos " << opt(m->cosine) << "  changed " << m->changed << "/"
-                << m->count << "\n";
-        } else if (m && row.status == io::PairStatus::Changed) {
-            out << "    changed " << m->changed << "/" << m->count << "\n";
-        }
     }
+    const auto all = static_cast<uint64_t>(std::count_if(diff.rows.begin(), diff.rows.end(),
+        [&](const model::DiffRow& row) { return listed(row, listing.changedOnly); }));
+    if (order.size() < all) out << "(" << order.size() << " of " << all << " rows: --top)\n";
 }
 
 } // namespace tscope::cli

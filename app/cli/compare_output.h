@@ -8,6 +8,7 @@
 #include "model/compare/artifact_diff.h"
 
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 namespace tscope::cli {
@@ -29,9 +30,22 @@ void writeMatchJson(
 // One line saying which object-graph roots were paired, e.g. "A's model/ matched B's root".
 std::string describeRoots(const io::VariableMapping& mapping);
 
-void writeDiffJson(
-    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
-void writeDiffText(
-    const model::ArtifactDiff& diff, const CompareSides& sides, bool changedOnly, std::ostream& out);
+// Which rows a diff lists, and in what order.
+struct DiffListing {
+    bool changedOnly = false; // leave out identical pairs
+    // "" or "key" (by key, the diff's own order), or a metric's JSON name: max_abs_diff, mean_abs_diff,
+    // rms_diff, rel_change, frac_changed (largest first), cosine (least similar first). Rows without that
+    // metric last.
+    std::string sort;
+    uint64_t top = 0; // at most this many rows after sorting; 0 = all
+};
+// The --sort values, for the option's check and its help.
+const std::vector<std::string>& diffSortKeys();
+
+void writeDiffJson(const model::ArtifactDiff& diff, const CompareSides& sides, const DiffListing& listing,
+    std::ostream& out);
+// For people: a summary, then one aligned table row per variable (4 significant digits; --json is exact).
+void writeDiffText(const model::ArtifactDiff& diff, const CompareSides& sides, const DiffListing& listing,
+    std::ostream& out);
 
 } // namespace tscope::cli

@@ -312,6 +312,33 @@ def test_run_series_match_numpy(tf):
     assert [p["rel_change"] for p in kernel["points"]] == [None, 1.0, 1.0]  # doubled each step: |2w-w|/|w| = 1
 
 
+def test_sort_and_top_order_the_rows_by_a_metric():
+    """`--sort METRIC` orders the rows largest first (cosine: smallest first; rows without the metric last,
+    in key order), `--top N` keeps the first N, and the summary still counts every row."""
+    pairs = [(DEMO / "training_run" / "ckpt-1", DEMO / "training_run" / "ckpt-4")]
+    corpus = H.CORPUS_DIR / "tf1-estimator-widedeep-5ckpts"
+    if corpus.is_dir():
+        pairs.append((corpus / "model.ckpt-752", corpus / "model.ckpt-1128"))
+    for a, b in pairs:
+        whole = diff_json(a, b).doc
+        keys = [v["key"] for v in whole["variables"]]
+        assert keys == sorted(keys), "the default order is by key"
+        for metric in ("rel_change", "max_abs_diff", "mean_abs_diff", "rms_diff", "cosine", "frac_changed"):
+            sign = 1 if metric == "cosine" else -1
+            with_value = [v for v in whole["variables"] if v[metric] is not None]
+            without = [v for v in whole["variables"] if v[metric] is None]
+            want = sorted(with_value, key=lambda v: sign * v[metric]) + without  # stable: ties keep key order
+            got = diff_json(a, b, "--sort", metric).doc
+            assert [v["key"] for v in got["variables"]] == [v["key"] for v in want], (a, metric)
+            top = diff_json(a, b, "--sort", metric, "--top", "3").doc
+            assert [v["key"] for v in top["variables"]] == [v["key"] for v in want][:3]
+            assert top["summary"] == whole["summary"]
+        text = cli("diff", str(a), str(b), "--sort", "rel_change", "--top", "2")
+        assert text.returncode in (0, 1) and "sorted by rel_change" in text.stdout, text.describe()
+    bad = cli("diff", str(pairs[0][0]), str(pairs[0][1]), "--sort", "speed")
+    assert bad.returncode == 2, bad.describe()
+
+
 def test_run_with_a_damaged_step_lists_it_and_follows_the_others(tmp_path):
     """A step whose index was cut short (a full disk while saving): `run` still lists every step, names the
     damaged one's error at that step and at each of its points, keeps the other steps' numbers, starts the

@@ -1,6 +1,7 @@
-// `diff A B [--map REGEX=REPLACEMENT]... [--changed-only] [--confirm-identical]`: which variables changed
-// between two artifacts and by how much (tensorscope.diff/1). Exit 0 when nothing differs, 1 when
-// something does (a status other than identical), 3 when an artifact or a tensor cannot be read.
+// `diff A B [--map REGEX=REPLACEMENT]... [--changed-only] [--sort KEY] [--top N] [--confirm-identical]`:
+// which variables changed between two artifacts and by how much (tensorscope.diff/1). Exit 0 when nothing
+// differs, 1 when something does (a status other than identical), 3 when an artifact or a tensor cannot be
+// read.
 #include "app/cli/command.h"
 #include "app/cli/common_arguments.h"
 #include "app/cli/compare_output.h"
@@ -31,7 +32,14 @@ public:
         app.add_option("--map", m_rules,
             "REGEX=REPLACEMENT: rename A's keys (ECMAScript regex, $1 in the replacement) to match B's; "
             "tried after object paths and names, in order");
-        app.add_flag("--changed-only", m_changedOnly, "list only the variables that are not identical");
+        app.add_flag(
+            "--changed-only", m_listing.changedOnly, "list only the variables that are not identical");
+        app.add_option("--sort", m_listing.sort,
+               "order the variables by key, or by a metric, largest first (cosine: least similar first; "
+               "rows without that metric last); default: by key")
+            ->check(CLI::IsMember(diffSortKeys()));
+        app.add_option(
+            "--top", m_listing.top, "list at most N variables (after --sort); the summary counts all");
         app.add_flag("--confirm-identical", m_confirm,
             "also read the pairs whose stored size and CRC32C are equal, to confirm them by their bytes");
         addJsonFlag(app, m_json);
@@ -68,9 +76,9 @@ public:
 
         const CompareSides sides { *a, *b, mapping.rules };
         if (m_json)
-            writeDiffJson(diff, sides, m_changedOnly, context.out);
+            writeDiffJson(diff, sides, m_listing, context.out);
         else
-            writeDiffText(diff, sides, m_changedOnly, context.out);
+            writeDiffText(diff, sides, m_listing, context.out);
         bool anyError = false, anyDifference = false;
         for (const auto& row : diff.rows) {
             if (!row.error.isOk()) {
@@ -87,7 +95,7 @@ public:
 private:
     std::string m_a, m_b;
     std::vector<std::string> m_rules;
-    bool m_changedOnly = false;
+    DiffListing m_listing;
     bool m_confirm = false;
     bool m_json = false;
 };
