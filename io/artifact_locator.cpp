@@ -280,6 +280,25 @@ std::vector<fs::path> checkpointPrefixesIn(const fs::path& dir)
     return out;
 }
 
+namespace {
+
+// For a mistyped step number: the checkpoints that are in the directory ("; it holds ckpt-2, ckpt-3").
+std::string checkpointsNearby(const fs::path& missing)
+{
+    const fs::path dir = missing.parent_path().empty() ? fs::path(".") : missing.parent_path();
+    if (!isDir(dir)) return {};
+    const auto prefixes = checkpointPrefixesIn(dir);
+    if (prefixes.empty()) return {};
+    constexpr size_t kShown = 6;
+    std::string text = "; the directory holds the checkpoint" + std::string(prefixes.size() > 1 ? "s " : " ");
+    for (size_t i = 0; i < prefixes.size() && i < kShown; ++i)
+        text += (i ? ", " : "") + prefixes[i].filename().string();
+    if (prefixes.size() > kShown) text += " and " + std::to_string(prefixes.size() - kShown) + " more";
+    return text;
+}
+
+} // namespace
+
 Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
 {
     if (rawInput.empty()) return Status(ErrorCode::InvalidArgument, "no path given");
@@ -301,7 +320,8 @@ Result<ArtifactLocation> locateArtifact(const fs::path& rawInput)
                 "a symbolic link that leads nowhere (its target is missing, or "
                 "the links form a loop)")
                 .withPath(input.string());
-        return Status(ErrorCode::NotFound, "no such file or directory").withPath(input.string());
+        return Status(ErrorCode::NotFound, "no such file or directory" + checkpointsNearby(input))
+            .withPath(input.string());
     }
     if (!isFile(input))
         return Status(ErrorCode::InvalidArgument, "not a regular file or directory").withPath(input.string());

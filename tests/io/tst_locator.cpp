@@ -224,7 +224,7 @@ void TestLocator::unsupportedAndMissing_data()
     const int unsupported = int(ErrorCode::Unsupported), notFound = int(ErrorCode::NotFound);
     QTest::addRow("nonexistent path") << "does-not-exist/at/all" << notFound << "no such file";
     QTest::addRow("nonexistent prefix in a real dir")
-        << "ckpt-tf2-a2c-3ckpts/ckpt-99" << notFound << "ckpt-99";
+        << "ckpt-tf2-a2c-3ckpts/ckpt-99" << notFound << "holds the checkpoints ckpt-2, ckpt-3, ckpt-4";
     QTest::addRow("nonexistent .index") << "ckpt-tf2-a2c-3ckpts/ckpt-99.index" << notFound << "ckpt-99";
     QTest::addRow("empty directory") << "@tmp/empty_dir" << notFound << "no TensorFlow checkpoint";
     QTest::addRow(".h5 file") << "@tmp/model.h5" << unsupported << "Keras";
