@@ -1,4 +1,5 @@
-// `show PATH VAR [--slice S] [--format text|csv|json]`: the values of one variable (tensorscope.tensor/1).
+// `show PATH VAR [--slice S] [--format text|csv|json] [--all]`: the values of one variable
+// (tensorscope.tensor/1).
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/json_output.h"
@@ -99,7 +100,8 @@ struct Selection {
     }
 };
 
-// Copies the selected elements out of the (possibly mapped) tensor; a file that shrank is an error.
+// Copies the selected elements out of the (possibly mapped) tensor; a file that shrank is an error. Runs
+// of consecutive elements (a whole tensor, the rows of a slice) are copied at once.
 io::Status gather(Selection& s)
 {
     if (s.tensor.isString()) return {};
@@ -109,10 +111,62 @@ io::Status gather(Selection& s)
     } catch (const std::bad_alloc&) {
         return io::Status(io::ErrorCode::OutOfMemory, "not enough memory for the selected values");
     }
-    for (uint64_t k = 0; k < s.indices.size(); ++k)
-        TSCOPE_RETURN_IF_ERROR(
-            s.tensor.copyTo(s.indices[k] * esize, std::span<std::byte>(s.raw.data() + k * esize, esize)));
+    for (uint64_t k = 0; k < s.indices.size();) {
+        uint64_t run = 1;
+        while (k + run < s.indices.size() && s.indices[k + run] == s.indices[k] + run)
+            ++run;
+        TSCOPE_RETURN_IF_ERROR(s.tensor.copyTo(
+            s.indices[k] * esize, std::span<std::byte>(s.raw.data() + k * esize, run * esize)));
+        k += run;
+    }
     return {};
+}
+
+// numpy's print summary for selections of more than kSummaryThreshold values: along each kept dimension
+// longer than 2·kEdgeItems only the first and last kEdgeItems are shown, with "..." between.
+constexpr uint64_t kSummaryThreshold = 1000; // numpy's default print threshold
+constexpr int64_t kEdgeItems = 3;
+
+struct PrintSummary {
+    std::vector<std::vector<int64_t>> positions; // per kept dimension: the positions shown, in order
+    std::vector<bool> gap; // per kept dimension: "..." after the first kEdgeItems
+};
+
+// The summary's positions and the tensor's flat element indices of the values shown, row-major.
+PrintSummary summarize(const io::Selection& sel, const io::Shape& shape, std::vector<uint64_t>& indices)
+{
+    PrintSummary out;
+    for (const auto& d : sel.dims) {
+        if (!d.keepDim) continue;
+        std::vector<int64_t> shown;
+        const bool gap = d.count > 2 * kEdgeItems;
+        for (int64_t i = 0; i < d.count; ++i)
+            if (!gap || i < kEdgeItems || i >= d.count - kEdgeItems) shown.push_back(i);
+        out.positions.push_back(std::move(shown));
+        out.gap.push_back(gap);
+    }
+    const size_t rank = sel.dims.size();
+    std::vector<uint64_t> stride(rank, 1);
+    for (size_t d = rank; d-- > 1;)
+        stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
+    std::vector<size_t> at(out.positions.size(), 0); // odometer over the shown positions
+    for (;;) {
+        uint64_t flat = 0;
+        for (size_t t = 0, r = 0; t < rank; ++t) {
+            const auto& d = sel.dims[t];
+            const int64_t i = d.keepDim ? out.positions[r][at[r]] : 0;
+            if (d.keepDim) ++r;
+            flat += static_cast<uint64_t>(d.start + i * d.step) * stride[t];
+        }
+        indices.push_back(flat);
+        size_t r = at.size();
+        while (r-- > 0) {
+            if (++at[r] < out.positions[r].size()) break;
+            at[r] = 0;
+        }
+        if (r == static_cast<size_t>(-1)) break;
+    }
+    return out;
 }
 
 void writeJson(const Selection& s, std::ostream& out)
@@ -224,6 +278,38 @@ void writeText(const Selection& s, std::ostream& out)
     out << "\n";
 }
 
+// The summary of a large selection, laid out as writeText lays out every value. Recursion depth is the
+// rank (at most 254 in a TensorFlow checkpoint).
+void writeSummaryLevel(
+    const Selection& s, const PrintSummary& summary, size_t dim, uint64_t& k, std::ostream& out)
+{
+    if (dim == summary.positions.size()) {
+        out << elementText(s, k++);
+        return;
+    }
+    const bool leaves = dim + 1 == summary.positions.size();
+    const std::string separator = leaves ? ", " : ",\n" + std::string(dim + 1, ' ');
+    out << "[";
+    for (size_t j = 0; j < summary.positions[dim].size(); ++j) {
+        if (j > 0) out << separator;
+        if (summary.gap[dim] && j == static_cast<size_t>(kEdgeItems)) out << "..." << separator;
+        writeSummaryLevel(s, summary, dim + 1, k, out);
+    }
+    out << "]";
+}
+
+void writeSummaryText(const Selection& s, const PrintSummary& summary, const io::Shape& resultShape,
+    uint64_t total, std::ostream& out)
+{
+    out << cleanText(s.entry.key) << ": " << io::dtypeName(s.entry.dtype) << io::shapeToString(s.entry.shape);
+    if (!s.sliceSpec.empty()) out << " [" << s.sliceSpec << "] -> " << io::shapeToString(resultShape);
+    out << "\n(" << withThousands(total) << " values: the first and last " << kEdgeItems
+        << " along each dimension; --all prints every value, --slice selects a part)\n";
+    uint64_t k = 0;
+    writeSummaryLevel(s, summary, 0, k, out);
+    out << "\n";
+}
+
 class ShowCommand final : public ArtifactCommand {
 public:
     const char* name() const override { return "show"; }
@@ -236,6 +322,9 @@ protected:
         app.add_option("--slice", m_slice, "numpy-style selection per dimension, e.g. 0,:,3:5");
         app.add_option("--format", m_format, "text, csv or json")
             ->check(CLI::IsMember({ "text", "csv", "json" }));
+        app.add_flag("--all", m_all,
+            "text: print every value (a selection of more than 1000 values prints the first and last 3 along "
+            "each dimension, as numpy does; csv and json always hold every value)");
     }
     bool wantsJson() const override { return m_format == "json" || ArtifactCommand::wantsJson(); }
     int runOn(const io::Artifact& a, CommandContext& context) override
@@ -261,7 +350,18 @@ protected:
         }
         auto sel = io::parseSelection(m_slice, entry.shape);
         if (!sel) return context.reportError(sel.status(), kExitUsage);
-        Selection s { entry, *tensor, m_slice, sel->elementIndices(entry.shape), sel->resultShape(), {} };
+        const bool summarized
+            = !json() && m_format == "text" && !m_all && sel->elementCount() > kSummaryThreshold;
+        Selection s { entry, *tensor, m_slice, {}, sel->resultShape(), {} };
+        PrintSummary summary;
+        if (summarized) {
+            summary = summarize(*sel, entry.shape, s.indices);
+            s.shape.clear();
+            for (const auto& p : summary.positions)
+                s.shape.push_back(static_cast<int64_t>(p.size()));
+        } else {
+            s.indices = sel->elementIndices(entry.shape);
+        }
         if (io::Status read = gather(s); !read.isOk())
             return context.reportError(std::move(read).withTensor(entry.key), kExitOpenFailed);
         const io::Status& damage = tensor->integrity();
@@ -270,6 +370,8 @@ protected:
             writeJson(s, context.out);
         } else if (m_format == "csv") {
             code = writeCsv(s, context.out, context.err);
+        } else if (summarized) {
+            writeSummaryText(s, summary, sel->resultShape(), sel->elementCount(), context.out);
         } else {
             writeText(s, context.out);
         }
@@ -284,6 +386,7 @@ private:
     std::string m_name;
     std::string m_slice;
     std::string m_format = "text";
+    bool m_all = false;
 };
 
 } // namespace
