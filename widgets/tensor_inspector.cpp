@@ -24,14 +24,18 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <map>
@@ -84,12 +88,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_stats->addAction(copyStats);
     m_stats->addAction(saveStats);
     // The same two actions behind a visible button: a context menu alone is easily missed.
-    m_statsExport = new QToolButton(this);
-    m_statsExport->setText(tr("Statistics"));
+    // A push button with a menu: it leaves room for its arrow (a tool button's arrow covered the text).
+    m_statsExport = new QPushButton(tr("Statistics"), this);
     m_statsExport->setToolTip(tr("Copy the statistics or save them as CSV"));
-    m_statsExport->setPopupMode(QToolButton::InstantPopup);
-    m_statsExport->addAction(copyStats);
-    m_statsExport->addAction(saveStats);
+    auto* statsMenu = new QMenu(m_statsExport);
+    statsMenu->addAction(copyStats);
+    statsMenu->addAction(saveStats);
+    m_statsExport->setMenu(statsMenu);
     m_message = new MessageBar(this);
 
     m_histogram = new HistogramPlot(this);
@@ -144,16 +149,42 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_tabs->addTab(valuesPage, tr("Va&lues")); // Alt+V is View
     m_tabs->addTab(heatPage, tr("Heat&map"));
 
-    auto* layout = new QVBoxLayout(this);
+    // The text above the tabs (title, details, links, statistics) scrolls in its own pane above a splitter:
+    // a long slot header at QT_SCALE_FACTOR=2 must not squeeze the plots to a sliver.
+    auto* header = new QWidget;
+    auto* headerLayout = new QVBoxLayout(header);
+    headerLayout->setContentsMargins(0, 0, 0, 0);
     auto* titleRow = new QHBoxLayout; // the statistics' menu beside the title: the stats row stays narrow
     titleRow->addWidget(m_title, 1);
     titleRow->addWidget(m_statsExport, 0, Qt::AlignTop);
-    layout->addLayout(titleRow);
-    layout->addWidget(m_details);
-    layout->addWidget(m_links);
-    layout->addWidget(m_message);
-    layout->addWidget(m_stats);
-    layout->addWidget(m_tabs, 1);
+    headerLayout->addLayout(titleRow);
+    // A warning (damaged values) and the statistics before the links: when the header scrolls at
+    // QT_SCALE_FACTOR=2, what is cut off first is the navigation, not the numbers.
+    headerLayout->addWidget(m_message);
+    headerLayout->addWidget(m_details);
+    headerLayout->addWidget(m_stats);
+    headerLayout->addWidget(m_links);
+    headerLayout->addStretch(1);
+    m_headerArea = new QScrollArea(this);
+    m_headerArea->setObjectName(QStringLiteral("inspectorHeader"));
+    m_headerArea->setWidget(header);
+    m_headerArea->setWidgetResizable(true);
+    m_headerArea->setFrameShape(QFrame::NoFrame);
+    m_headerArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // labels wrap instead
+    m_headerArea->setMinimumHeight(fontMetrics().height() * 3);
+    // The plots keep a usable height however long the header: it scrolls instead.
+    m_tabs->setMinimumHeight(fontMetrics().height() * kMinPlotLines);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("inspectorSplitter"));
+    m_splitter->addWidget(m_headerArea);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userSizedHeader = true; });
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_splitter, 1);
 
     connect(
         m_controller, &model::InspectionController::analysisReady, this, &TensorInspector::onAnalysisReady);
@@ -275,6 +306,55 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
     m_controller->inspect(ref, m_histogram->bins());
+    scheduleHeaderFit();
+}
+
+QByteArray TensorInspector::splitterState() const
+{
+    return m_userSizedHeader ? m_splitter->saveState() : QByteArray();
+}
+
+bool TensorInspector::restoreSplitterState(const QByteArray& state)
+{
+    if (state.isEmpty() || !m_splitter->restoreState(state)) return false;
+    m_userSizedHeader = true;
+    return true;
+}
+
+int TensorInspector::headerHeight() const
+{
+    return m_splitter->sizes().value(0);
+}
+
+void TensorInspector::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    scheduleHeaderFit();
+}
+
+void TensorInspector::scheduleHeaderFit()
+{
+    if (m_headerFitPending) return;
+    m_headerFitPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_headerFitPending = false;
+        fitHeader();
+    });
+}
+
+void TensorInspector::fitHeader()
+{
+    // Until the user drags the splitter: the whole header when it fits in its share, else that share
+    // (it scrolls); the plots get the rest, never less than their minimum.
+    if (m_userSizedHeader) return;
+    const int total = m_splitter->height() - m_splitter->handleWidth();
+    if (total <= 0) return;
+    const int wanted = m_headerArea->widget()->heightForWidth(m_headerArea->viewport()->width());
+    const int full = wanted > 0 ? wanted : m_headerArea->widget()->sizeHint().height();
+    const int share = int(total * kMaxHeaderShare);
+    const int header
+        = std::max(m_headerArea->minimumHeight(), std::min({ full, share, total - m_tabs->minimumHeight() }));
+    m_splitter->setSizes({ header, total - header });
 }
 
 void TensorInspector::fitValueColumns()
@@ -480,6 +560,7 @@ void TensorInspector::showGroup(int nodeId)
 void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> a)
 {
     if (!a || a->ref != m_ref) return; // a late result for another variable
+    scheduleHeaderFit(); // statistics and warnings change the header's height
     if (!a->status.isOk()) {
         if (a->status.code() == io::ErrorCode::Cancelled) return;
         m_message->showMessage(MessageBar::Kind::Error, model::statusToText(a->status));

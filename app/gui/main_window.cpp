@@ -242,6 +242,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The tree gets 48%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
     // are the longest text in the window.
     if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 48000, 52000 });
+    m_inspector->restoreSplitterState(m_settings.inspectorSplitterState());
     updateActions();
 }
 
@@ -643,6 +644,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
     m_settings.setSplitterState(m_splitter->saveState());
+    m_settings.setInspectorSplitterState(m_inspector->splitterState());
     m_session->jobs().cancelAll();
     m_controller->cancel();
     event->accept();
