@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -166,7 +167,11 @@ void HeatmapView::setPlane(
     for (double v : p.values)
         nonFinite += !std::isfinite(v);
     if (nonFinite == p.values.size()) {
-        clear(tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(nonFinite));
+        // A downsampled plane looked at only some of the slice's values: say which ones were all NaN/Inf.
+        const QString count = QLocale().toString(static_cast<qulonglong>(nonFinite));
+        clear(p.rowStep > 1 || p.colStep > 1
+                ? tr("Nothing to draw: all %1 sampled values of this slice are NaN or infinite").arg(count)
+                : tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(count));
         return;
     }
     m_busy = false;

@@ -169,6 +169,9 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_headerArea->setObjectName(QStringLiteral("inspectorHeader"));
     m_headerArea->setWidget(header);
     m_headerArea->setWidgetResizable(true);
+    // Transparent, as the labels were before they scrolled (a scroll area paints its own background).
+    header->setAutoFillBackground(false);
+    m_headerArea->viewport()->setAutoFillBackground(false);
     m_headerArea->setFrameShape(QFrame::NoFrame);
     m_headerArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // labels wrap instead
     m_headerArea->setMinimumHeight(fontMetrics().height() * 3);
@@ -565,13 +568,23 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
         if (a->status.code() == io::ErrorCode::Cancelled) return;
         m_message->showMessage(MessageBar::Kind::Error, model::statusToText(a->status));
         m_stats->setText(tr("<i>No statistics: the values cannot be read.</i>"));
-        m_histogram->clear(tr("No values"));
-        m_heatmap->clear(tr("No values"));
+        const QString why = tr("No values: they cannot be read (see the message above)");
+        m_histogram->clear(why);
+        m_heatmap->clear(why);
     }
     if (a->tensor && !a->tensor->integrity().isOk()) // integrity: values shown as stored, marked damaged
-        m_message->showMessage(MessageBar::Kind::Warning,
-            tr("Damaged: these values do not match their CRC32C checksum; they are shown as stored.\n%1")
-                .arg(QString::fromStdString(a->tensor->integrity().toString())));
+    {
+        // Said once, in words; where (the data file) rather than the status' code and key again.
+        const auto& problem = a->tensor->integrity();
+        QString text
+            = tr("Damaged: these values do not match their CRC32C checksum; they are shown as stored.");
+        if (problem.code() != io::ErrorCode::ChecksumMismatch)
+            text += QLatin1Char('\n') + model::statusToText(problem);
+        else if (!problem.path().empty())
+            text += QLatin1Char('\n')
+                + tr("Data file: %1").arg(QDir::toNativeSeparators(QString::fromStdString(problem.path())));
+        m_message->showMessage(MessageBar::Kind::Warning, text);
+    }
     if (a->tensor) m_values->setTensor(a->tensor);
     m_valueSlice->setShape(a->tensor ? a->tensor->shape() : io::Shape {});
     if (!a->status.isOk()) return;

@@ -70,7 +70,8 @@ io::Status handOverOverLocalSocket(
         if (!waitFor(s.fd, POLLOUT, timeoutMs))
             return socketError("sending files to the running Tensorscope", socketPath);
         // MSG_NOSIGNAL: an instance that died meanwhile is an error here, not a SIGPIPE.
-        const ssize_t n = ::send(s.fd, message.constData() + sent, size_t(message.size() - sent), MSG_NOSIGNAL);
+        const ssize_t n
+            = ::send(s.fd, message.constData() + sent, size_t(message.size() - sent), MSG_NOSIGNAL);
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return socketError("sending files to the running Tensorscope", socketPath);
         if (n > 0) sent += n;

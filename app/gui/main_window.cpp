@@ -213,14 +213,21 @@ MainWindow::MainWindow(QWidget* parent)
                    "tree).")
                     .arg(name));
         });
-    connect(m_controller, &model::InspectionController::fileChangedOnDisk, this, [this](const io::Status&) {
-        m_messageIsVerifyResult = false;
-        m_messageOffersReload = true;
-        m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
-            tr("%1 changed on disk while it was open (truncated or rewritten).")
-                .arg(m_session->displayName()),
-            tr("Reload"));
-    });
+    connect(m_controller, &model::InspectionController::fileChangedOnDisk, this,
+        [this](const io::Status& status) {
+            m_messageIsVerifyResult = false;
+            m_messageOffersReload = true;
+            // A read past the end may mean the file was already short when it was opened (a copy cut off, a
+            // save still running), not only a change while open: say what is known.
+            const QString file = status.path().empty()
+                ? tr("a data file")
+                : QFileInfo(QString::fromStdString(status.path())).fileName();
+            m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+                tr("%1: %2 is shorter than its index says (truncated, or changed on disk since it was "
+                   "opened).")
+                    .arg(m_session->displayName(), file),
+                tr("Reload"));
+        });
     connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
         if (!m_enclosingSavedModel.isEmpty() && m_artifactMessage->text() == m_enclosingSavedModelMessage) {
             openPath(m_enclosingSavedModel);
