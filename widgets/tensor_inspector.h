@@ -70,6 +70,9 @@ public:
     QByteArray splitterState() const;
     bool restoreSplitterState(const QByteArray& state);
     QSplitter* splitter() const { return m_splitter; }
+    // At most this share of the inspector goes to the header by itself; the tabs never get fewer lines.
+    static constexpr double kMaxHeaderShare = 0.34;
+    static constexpr int kMinPlotLines = 12;
     int headerHeight() const; // for tests: the header pane's height
 
 signals:
@@ -80,10 +83,6 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    // At most this share of the inspector goes to the header by itself; the tabs never get fewer lines.
-    static constexpr double kMaxHeaderShare = 0.4;
-    static constexpr int kMinPlotLines = 12;
-
     void scheduleHeaderFit(); // once the labels have their new text laid out
     void fitHeader();
     void showLinks(int entry);

@@ -445,17 +445,20 @@ private slots:
         QCOMPARE(w.session()->state(), model::ArtifactSession::State::Open);
         auto* inspector = w.inspector();
         QVERIFY(inspector->splitterState().isEmpty()); // nobody dragged: the header follows its content
+        w.pages()->setCurrentIndex(1); // the Tensor page
         inspector->showTensor(w.session()->ref("optimizer/_variables/2/.ATTRIBUTES/VARIABLE_VALUE"));
         QTRY_VERIFY(inspector->statsText().contains(QStringLiteral("mean")));
         auto* header = inspector->findChild<QScrollArea*>(QStringLiteral("inspectorHeader"));
         QVERIFY(header);
         const int lines = inspector->fontMetrics().height();
         // The header takes at most its share and scrolls; the tabs keep at least a dozen lines.
-        QTRY_VERIFY(inspector->headerHeight() > 0);
+        QTRY_VERIFY(inspector->splitter()->height() > 20 * lines); // laid out in the 500 px window
         QTRY_VERIFY(header->widget()->height() > header->viewport()->height());
-        QVERIFY2(inspector->tabs()->height() >= 12 * lines,
-            qPrintable(QStringLiteral("%1 < %2").arg(inspector->tabs()->height()).arg(12 * lines)));
-        QVERIFY(inspector->headerHeight() <= inspector->splitter()->height() * 0.4 + 1);
+        const int minPlot = ui::TensorInspector::kMinPlotLines * lines;
+        QVERIFY2(inspector->tabs()->height() >= minPlot,
+            qPrintable(QStringLiteral("%1 < %2").arg(inspector->tabs()->height()).arg(minPlot)));
+        QVERIFY(inspector->headerHeight()
+            <= inspector->splitter()->height() * ui::TensorInspector::kMaxHeaderShare + 1);
 
         // A short header (a group row) is shown whole, without a scroll bar.
         QVERIFY(w.treeView()->selectGroup(QStringLiteral("optimizer")));
