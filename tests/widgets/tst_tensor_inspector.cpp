@@ -433,6 +433,12 @@ private slots:
         QVERIFY(!w.inspector()->histogram()->actions().isEmpty());
     }
 
+    void oneByteIsSingular()
+    {
+        QCOMPARE(model::formatBytes(1), QStringLiteral("1 byte")); // a bool scalar; Qt alone says "1 bytes"
+        QVERIFY(model::formatBytes(2).endsWith(QStringLiteral("bytes")));
+    }
+
     void plotsKeepAUsableHeightUnderALongHeader()
     {
         // The main window at QT_SCALE_FACTOR=2 on a 1600x1000 screen is 800x500 logical pixels; a Keras 3
