@@ -589,6 +589,15 @@ void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysi
     m_valueSlice->setShape(a->tensor ? a->tensor->shape() : io::Shape {});
     if (!a->status.isOk()) return;
     const auto& s = a->stats;
+    if (a->tensor->elementCount() == 0) {
+        // A zero in the shape: say that, rather than dashes for every statistic and an empty plot.
+        const QString shape = QString::fromStdString(io::shapeToString(a->tensor->shape()));
+        m_stats->setText(tr("<i>Empty: shape %1 holds no values.</i>").arg(shape.toHtmlEscaped()));
+        const QString why = tr("Empty tensor (shape %1): nothing to plot").arg(shape);
+        m_histogram->clear(why);
+        m_heatmap->clear(why);
+        return;
+    }
     if (!s.numeric) {
         m_stats->setText(tr("%1 elements (not numeric)").arg(model::formatCount(s.count)));
         m_histogram->clear(
@@ -637,6 +646,7 @@ void TensorInspector::requestHeatmap()
 {
     const auto* a = m_controller->current();
     if (!a || !a->tensor || a->ref != m_ref) return;
+    if (a->tensor->elementCount() == 0) return; // onAnalysisReady said it is empty
     if (a->tensor->shape().empty()) {
         m_heatmap->clear(
             tr("A scalar has no heatmap: its value is %1").arg(m_values->index(0, 0).data().toString()));

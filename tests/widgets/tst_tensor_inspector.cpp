@@ -433,6 +433,21 @@ private slots:
         QVERIFY(!w.inspector()->histogram()->actions().isEmpty());
     }
 
+    void anEmptyTensorSaysSo()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(fixture("tf215/ckpt_dtypes_savev2/ckpt/all_dtypes"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        w.inspector()->tabs()->setCurrentIndex(2); // the heatmap asks for a plane once the analysis is in
+        w.inspector()->showTensor(w.session()->ref("float32/empty3x0"));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("Empty")));
+        QVERIFY(w.inspector()->statsText().contains(QStringLiteral("[3, 0]")));
+        QVERIFY(w.inspector()->histogram()->stateMessage().contains(QStringLiteral("Empty tensor")));
+        QTest::qWait(50);
+        QVERIFY(w.inspector()->heatmap()->stateMessage().contains(QStringLiteral("Empty tensor")));
+    }
+
     void oneByteIsSingular()
     {
         QCOMPARE(model::formatBytes(1), QStringLiteral("1 byte")); // a bool scalar; Qt alone says "1 bytes"
