@@ -90,6 +90,10 @@ QT_SCALE_FACTOR=2 shoot verify-intact-dark "$CORPUS/ckpt-tf2-a2c-3ckpts" --verif
 # The status bar mid-verify needs work that lasts: TSCOPE_BIG_CHECKPOINT=prefix of a ~1 GiB checkpoint.
 if [ -n "${TSCOPE_BIG_CHECKPOINT:-}" ]; then
   QT_SCALE_FACTOR=2 shoot verify-progress-dark "$TSCOPE_BIG_CHECKPOINT" --verify --view verifying --dark
+  # Its first variable mid-analysis (status bar progress and Cancel), then done, at scale 2.
+  BIG_VAR="$(build/app/tensorscope-cli ls --json "$TSCOPE_BIG_CHECKPOINT" | python3 -c 'import json,sys; print(next(v["key"] for v in json.load(sys.stdin)["variables"] if not v["key"].startswith("_")))')"
+  QT_SCALE_FACTOR=2 shoot huge-computing-dark "$TSCOPE_BIG_CHECKPOINT" --select "$BIG_VAR" --view computing --dark
+  QT_SCALE_FACTOR=2 shoot huge-heatmap "$TSCOPE_BIG_CHECKPOINT" --select "$BIG_VAR" --view heatmap
 fi
 # Training run view (issue 11): the demo run (several variables, one line each), a corpus TF2 run and a
 # TF1 Estimator run, normal, dark and at scale 2.

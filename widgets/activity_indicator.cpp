@@ -85,7 +85,12 @@ void ActivityIndicator::refresh()
     const bool known = shown->total > 0;
     const int percent
         = known ? static_cast<int>(100 * std::min(shown->done, shown->total) / shown->total) : 0;
-    m_label->setText(known ? tr("%1… %2%").arg(shown->label).arg(percent) : tr("%1…").arg(shown->label));
+    // A long label (a variable's path) is shortened in the middle so the percentage always shows, also in
+    // the crowded status bar at QT_SCALE_FACTOR=2; the whole label is the tooltip.
+    const QString label = m_label->fontMetrics().elidedText(
+        shown->label, Qt::ElideMiddle, m_label->fontMetrics().averageCharWidth() * kMaxLabelChars);
+    m_label->setText(known ? tr("%1… %2%").arg(label).arg(percent) : tr("%1…").arg(label));
+    m_label->setToolTip(shown->label);
     m_bar->setRange(0, known ? 100 : 0); // 0..0: Qt's busy indicator
     m_bar->setValue(percent);
     show();

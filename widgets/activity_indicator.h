@@ -32,6 +32,8 @@ public:
     QPushButton* cancelButton() const { return m_cancel; }
 
 private:
+    static constexpr int kMaxLabelChars = 36;
+
     struct Running {
         model::JobRunner* runner;
         QString key;

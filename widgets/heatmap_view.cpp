@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -87,6 +88,22 @@ HeatmapView::HeatmapView(QWidget* parent)
     clear(tr("Select a variable with at least one dimension"));
 }
 
+void HeatmapView::fitTickCounts()
+{
+    // About one tick label per three lines of height (per eight digits of width): a short plot at
+    // QT_SCALE_FACTOR=2 otherwise stacked its row numbers and colour-scale labels on top of each other.
+    const QFontMetrics fm(m_plot->yAxis->tickLabelFont());
+    const int high = std::max(2, m_plot->height() / (3 * fm.height()));
+    const int wide = std::max(2, m_plot->width() / (8 * fm.averageCharWidth()));
+    auto setCount = [](QCPAxis* axis, int count) {
+        if (axis->ticker()->tickCount() == count) return;
+        axis->ticker()->setTickCount(count);
+    };
+    setCount(m_plot->xAxis, std::min(5, wide));
+    setCount(m_plot->yAxis, std::min(5, high));
+    setCount(m_scale->axis(), std::min(5, high));
+}
+
 QColor HeatmapView::nonFiniteColor()
 {
     return QColor(90, 90, 90); // mid grey: reads on light and dark bases, not on the diverging scale
@@ -166,7 +183,11 @@ void HeatmapView::setPlane(
     for (double v : p.values)
         nonFinite += !std::isfinite(v);
     if (nonFinite == p.values.size()) {
-        clear(tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(nonFinite));
+        // A downsampled plane looked at only some of the slice's values: say which ones were all NaN/Inf.
+        const QString count = QLocale().toString(static_cast<qulonglong>(nonFinite));
+        clear(p.rowStep > 1 || p.colStep > 1
+                ? tr("Nothing to draw: all %1 sampled values of this slice are NaN or infinite").arg(count)
+                : tr("Nothing to draw: all %1 values of this slice are NaN or infinite").arg(count));
         return;
     }
     m_busy = false;
@@ -212,7 +233,10 @@ void HeatmapView::setPlane(
 bool HeatmapView::eventFilter(QObject* watched, QEvent* event)
 {
     // The plot's own resize (it is sized only while it is the shown page): its new height is set.
-    if (watched == m_plot && event->type() == QEvent::Resize) showTitleIfRoom(m_plot, m_title, m_titleText);
+    if (watched == m_plot && event->type() == QEvent::Resize) {
+        showTitleIfRoom(m_plot, m_title, m_titleText);
+        fitTickCounts();
+    }
     return QWidget::eventFilter(watched, event);
 }
 

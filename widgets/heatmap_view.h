@@ -48,6 +48,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override; // the plot's resizes: title or not
 
 private:
+    void fitTickCounts(); // fewer ticks when the plot is small
     void showState(const QString& message);
     QCustomPlot* m_plot;
     QCPColorMap* m_map;

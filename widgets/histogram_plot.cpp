@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -163,11 +164,12 @@ void HistogramPlot::setHistogram(const model::HistogramData& histogram, const QS
     if (hist.empty() || plotted == 0) {
         // Nothing finite: say so instead of drawing empty 0..1 axes.
         m_note->clear();
+        const QLocale locale;
         showState(hist.nans || hist.infs
                 ? tr("Nothing to plot: all %1 values are NaN or infinite (%2 NaN, %3 Inf)")
-                      .arg(hist.total)
-                      .arg(hist.nans)
-                      .arg(hist.infs)
+                      .arg(locale.toString(static_cast<qulonglong>(hist.total)),
+                          locale.toString(static_cast<qulonglong>(hist.nans)),
+                          locale.toString(static_cast<qulonglong>(hist.infs)))
                 : tr("Nothing to plot: no numeric values"));
         return;
     }

@@ -24,14 +24,18 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <map>
@@ -84,12 +88,13 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_stats->addAction(copyStats);
     m_stats->addAction(saveStats);
     // The same two actions behind a visible button: a context menu alone is easily missed.
-    m_statsExport = new QToolButton(this);
-    m_statsExport->setText(tr("Statistics"));
+    // A push button with a menu: it leaves room for its arrow (a tool button's arrow covered the text).
+    m_statsExport = new QPushButton(tr("Statistics"), this);
     m_statsExport->setToolTip(tr("Copy the statistics or save them as CSV"));
-    m_statsExport->setPopupMode(QToolButton::InstantPopup);
-    m_statsExport->addAction(copyStats);
-    m_statsExport->addAction(saveStats);
+    auto* statsMenu = new QMenu(m_statsExport);
+    statsMenu->addAction(copyStats);
+    statsMenu->addAction(saveStats);
+    m_statsExport->setMenu(statsMenu);
     m_message = new MessageBar(this);
 
     m_histogram = new HistogramPlot(this);
@@ -144,16 +149,45 @@ TensorInspector::TensorInspector(model::InspectionController* controller, QWidge
     m_tabs->addTab(valuesPage, tr("Va&lues")); // Alt+V is View
     m_tabs->addTab(heatPage, tr("Heat&map"));
 
-    auto* layout = new QVBoxLayout(this);
+    // The text above the tabs (title, details, links, statistics) scrolls in its own pane above a splitter:
+    // a long slot header at QT_SCALE_FACTOR=2 must not squeeze the plots to a sliver.
+    auto* header = new QWidget;
+    auto* headerLayout = new QVBoxLayout(header);
+    headerLayout->setContentsMargins(0, 0, 0, 0);
     auto* titleRow = new QHBoxLayout; // the statistics' menu beside the title: the stats row stays narrow
     titleRow->addWidget(m_title, 1);
     titleRow->addWidget(m_statsExport, 0, Qt::AlignTop);
-    layout->addLayout(titleRow);
-    layout->addWidget(m_details);
-    layout->addWidget(m_links);
-    layout->addWidget(m_message);
-    layout->addWidget(m_stats);
-    layout->addWidget(m_tabs, 1);
+    headerLayout->addLayout(titleRow);
+    // A warning (damaged values) and the statistics before the links: when the header scrolls at
+    // QT_SCALE_FACTOR=2, what is cut off first is the navigation, not the numbers.
+    headerLayout->addWidget(m_message);
+    headerLayout->addWidget(m_details);
+    headerLayout->addWidget(m_stats);
+    headerLayout->addWidget(m_links);
+    headerLayout->addStretch(1);
+    m_headerArea = new QScrollArea(this);
+    m_headerArea->setObjectName(QStringLiteral("inspectorHeader"));
+    m_headerArea->setWidget(header);
+    m_headerArea->setWidgetResizable(true);
+    // Transparent, as the labels were before they scrolled (a scroll area paints its own background).
+    header->setAutoFillBackground(false);
+    m_headerArea->viewport()->setAutoFillBackground(false);
+    m_headerArea->setFrameShape(QFrame::NoFrame);
+    m_headerArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // labels wrap instead
+    m_headerArea->setMinimumHeight(fontMetrics().height() * 3);
+    // The plots keep a usable height however long the header: it scrolls instead.
+    m_tabs->setMinimumHeight(fontMetrics().height() * kMinPlotLines);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("inspectorSplitter"));
+    m_splitter->addWidget(m_headerArea);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userSizedHeader = true; });
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_splitter, 1);
 
     connect(
         m_controller, &model::InspectionController::analysisReady, this, &TensorInspector::onAnalysisReady);
@@ -275,6 +309,55 @@ void TensorInspector::showTensor(const model::TensorRef& ref)
     m_valueSlice->setShape(e.shape);
     m_heatSlice->setShape(e.shape);
     m_controller->inspect(ref, m_histogram->bins());
+    scheduleHeaderFit();
+}
+
+QByteArray TensorInspector::splitterState() const
+{
+    return m_userSizedHeader ? m_splitter->saveState() : QByteArray();
+}
+
+bool TensorInspector::restoreSplitterState(const QByteArray& state)
+{
+    if (state.isEmpty() || !m_splitter->restoreState(state)) return false;
+    m_userSizedHeader = true;
+    return true;
+}
+
+int TensorInspector::headerHeight() const
+{
+    return m_splitter->sizes().value(0);
+}
+
+void TensorInspector::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    scheduleHeaderFit();
+}
+
+void TensorInspector::scheduleHeaderFit()
+{
+    if (m_headerFitPending) return;
+    m_headerFitPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_headerFitPending = false;
+        fitHeader();
+    });
+}
+
+void TensorInspector::fitHeader()
+{
+    // Until the user drags the splitter: the whole header when it fits in its share, else that share
+    // (it scrolls); the plots get the rest, never less than their minimum.
+    if (m_userSizedHeader) return;
+    const int total = m_splitter->height() - m_splitter->handleWidth();
+    if (total <= 0) return;
+    const int wanted = m_headerArea->widget()->heightForWidth(m_headerArea->viewport()->width());
+    const int full = wanted > 0 ? wanted : m_headerArea->widget()->sizeHint().height();
+    const int share = int(total * kMaxHeaderShare);
+    const int header
+        = std::max(m_headerArea->minimumHeight(), std::min({ full, share, total - m_tabs->minimumHeight() }));
+    m_splitter->setSizes({ header, total - header });
 }
 
 void TensorInspector::fitValueColumns()
@@ -480,21 +563,41 @@ void TensorInspector::showGroup(int nodeId)
 void TensorInspector::onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> a)
 {
     if (!a || a->ref != m_ref) return; // a late result for another variable
+    scheduleHeaderFit(); // statistics and warnings change the header's height
     if (!a->status.isOk()) {
         if (a->status.code() == io::ErrorCode::Cancelled) return;
         m_message->showMessage(MessageBar::Kind::Error, model::statusToText(a->status));
         m_stats->setText(tr("<i>No statistics: the values cannot be read.</i>"));
-        m_histogram->clear(tr("No values"));
-        m_heatmap->clear(tr("No values"));
+        const QString why = tr("No values: they cannot be read (see the message above)");
+        m_histogram->clear(why);
+        m_heatmap->clear(why);
     }
     if (a->tensor && !a->tensor->integrity().isOk()) // integrity: values shown as stored, marked damaged
-        m_message->showMessage(MessageBar::Kind::Warning,
-            tr("Damaged: these values do not match their CRC32C checksum; they are shown as stored.\n%1")
-                .arg(QString::fromStdString(a->tensor->integrity().toString())));
+    {
+        // Said once, in words; where (the data file) rather than the status' code and key again.
+        const auto& problem = a->tensor->integrity();
+        QString text
+            = tr("Damaged: these values do not match their CRC32C checksum; they are shown as stored.");
+        if (problem.code() != io::ErrorCode::ChecksumMismatch)
+            text += QLatin1Char('\n') + model::statusToText(problem);
+        else if (!problem.path().empty())
+            text += QLatin1Char('\n')
+                + tr("Data file: %1").arg(QDir::toNativeSeparators(QString::fromStdString(problem.path())));
+        m_message->showMessage(MessageBar::Kind::Warning, text);
+    }
     if (a->tensor) m_values->setTensor(a->tensor);
     m_valueSlice->setShape(a->tensor ? a->tensor->shape() : io::Shape {});
     if (!a->status.isOk()) return;
     const auto& s = a->stats;
+    if (a->tensor->elementCount() == 0) {
+        // A zero in the shape: say that, rather than dashes for every statistic and an empty plot.
+        const QString shape = QString::fromStdString(io::shapeToString(a->tensor->shape()));
+        m_stats->setText(tr("<i>Empty: shape %1 holds no values.</i>").arg(shape.toHtmlEscaped()));
+        const QString why = tr("Empty tensor (shape %1): nothing to plot").arg(shape);
+        m_histogram->clear(why);
+        m_heatmap->clear(why);
+        return;
+    }
     if (!s.numeric) {
         m_stats->setText(tr("%1 elements (not numeric)").arg(model::formatCount(s.count)));
         m_histogram->clear(
@@ -543,6 +646,7 @@ void TensorInspector::requestHeatmap()
 {
     const auto* a = m_controller->current();
     if (!a || !a->tensor || a->ref != m_ref) return;
+    if (a->tensor->elementCount() == 0) return; // onAnalysisReady said it is empty
     if (a->tensor->shape().empty()) {
         m_heatmap->clear(
             tr("A scalar has no heatmap: its value is %1").arg(m_values->index(0, 0).data().toString()));

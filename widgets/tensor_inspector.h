@@ -13,7 +13,9 @@ class QTabWidget;
 class QSpinBox;
 class QTableView;
 class QFormLayout;
-class QToolButton;
+class QScrollArea;
+class QSplitter;
+class QPushButton;
 
 namespace tscope::model {
 class ValueTableModel;
@@ -55,7 +57,7 @@ public:
     QString statsTsv() const { return statsTable(QLatin1Char('\t'), false); }
     QString statsCsv() const { return statsTable(QLatin1Char(','), true); }
     bool saveStatsCsv(const QString& path) const;
-    QToolButton* statsExportButton() const { return m_statsExport; }
+    QPushButton* statsExportButton() const { return m_statsExport; }
     model::ValueTableModel* valueModel() const { return m_values; }
     QTableView* valueView() const { return m_valueView; }
     QSpinBox* precisionBox() const { return m_precision; }
@@ -63,11 +65,26 @@ public:
     bool saveValuesCsv(const QString& path) const; // the shown plane, with row/column numbers
     static QString safeFileName(const QString& name); // a variable path as a file name
 
+    // The split between the header (title, details, statistics; it scrolls) and the tabs. Empty until the
+    // user dragged it: the header then follows its content. Restoring a state keeps the user's split.
+    QByteArray splitterState() const;
+    bool restoreSplitterState(const QByteArray& state);
+    QSplitter* splitter() const { return m_splitter; }
+    // At most this share of the inspector goes to the header by itself; the tabs never get fewer lines.
+    static constexpr double kMaxHeaderShare = 0.34;
+    static constexpr int kMinPlotLines = 12;
+    int headerHeight() const; // for tests: the header pane's height
+
 signals:
     // A link in the inspector was clicked: the slot's variable, or one of the variable's slots.
     void tensorLinkActivated(const tscope::model::TensorRef& ref);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void scheduleHeaderFit(); // once the labels have their new text laid out
+    void fitHeader();
     void showLinks(int entry);
     void onAnalysisReady(std::shared_ptr<const model::TensorAnalysis> analysis);
     void setStatsPlaceholder(const QString& text);
@@ -92,10 +109,14 @@ private:
     QTableView* m_valueView;
     QSpinBox* m_precision;
     QList<QPair<QString, QString>> m_statRows; // the shown statistics as plain name/value pairs
-    QToolButton* m_statsExport;
+    QPushButton* m_statsExport;
     model::ValueTableModel* m_values;
     SliceSelector* m_heatSlice;
     HeatmapView* m_heatmap;
+    QScrollArea* m_headerArea;
+    QSplitter* m_splitter;
+    bool m_userSizedHeader = false;
+    bool m_headerFitPending = false;
 };
 
 } // namespace tscope::ui

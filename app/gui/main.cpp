@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QTreeView>
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -34,13 +35,37 @@ void noDisplayForHelpOrVersion(int argc, char** argv)
     }
 }
 
+// The files of a start given nothing but paths (as a file manager starts us), or nothing when any option
+// is given: only such starts hand over before the application exists; the rest decide after parsing.
+std::optional<QStringList> onlyPaths(int argc, char** argv)
+{
+    QStringList paths;
+    for (int i = 1; i < argc; ++i) {
+        if (argv[i][0] == '-') return std::nullopt;
+        paths.append(QString::fromLocal8Bit(argv[i]));
+    }
+    return paths;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     const double mainMs = tscope::app::msSinceProcessStart(); // first thing: pins the clock
     noDisplayForHelpOrVersion(argc, argv);
-    QApplication app(argc, argv);
+
+    // A second start hands its files to the running Tensorscope before QApplication connects to the display,
+    // so it works (and is quick) even when this process could not reach the display. Holding the start lock
+    // from here to serve() below keeps two simultaneous starts from both becoming the running instance.
+    std::optional<QApplication> app; // declared first: it outlives the instance's server
+    tscope::app::SingleInstance instance;
+    std::optional<tscope::io::Result<tscope::app::SingleInstance::Outcome>> early;
+    if (auto paths = onlyPaths(argc, argv)) {
+        early = instance.handOverOrLock(*paths);
+        if (*early && **early == tscope::app::SingleInstance::Outcome::HandedOver) return 0;
+    }
+
+    app.emplace(argc, argv);
     const double appMs = tscope::app::msSinceProcessStart();
     QApplication::setApplicationName(QStringLiteral("Tensorscope"));
     QApplication::setOrganizationName(QStringLiteral("Tensorscope"));
@@ -61,6 +86,7 @@ int main(int argc, char** argv)
     QCommandLineOption view(QStringLiteral("view"),
         QStringLiteral(
             "With --screenshot: what to show, one of summary, savedmodel, histogram, values, heatmap; "
+            "computing (the selected variable's analysis mid-way); "
             "export (the File > Export… dialog); with --verify also problems (the problems dialog) or "
             "verifying (the status bar mid-way); with --compare the pair tab: histograms, difference, "
             "heatmap or values."),
@@ -107,11 +133,11 @@ int main(int argc, char** argv)
                        "(saved_model.pb/.pbtxt or directory) or training directories. Files of one artifact "
                        "open it once; several artifacts open a window each."),
         QStringLiteral("[paths...]"));
-    parser.process(app);
-    if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(app);
+    parser.process(*app);
+    if (parser.isSet(dark)) tscope::app::useDarkFusionPalette(*app);
     tscope::app::StartupTiming* timing = nullptr;
     if (parser.isSet(startupTiming)) {
-        timing = new tscope::app::StartupTiming(stdout, &app);
+        timing = new tscope::app::StartupTiming(stdout, &*app);
         std::printf("startup-timing main %.1f\nstartup-timing qapplication %.1f\n", mainMs, appMs);
     }
 
@@ -133,7 +159,7 @@ int main(int argc, char** argv)
         }
         if (parser.isSet(screenshot))
             window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
-        return app.exec();
+        return app->exec();
     }
 
     if (parser.isSet(run)) {
@@ -142,15 +168,17 @@ int main(int argc, char** argv)
         if (parser.isSet(reportSteps)) new tscope::app::RunStepReporter(&window, stdout);
         if (parser.isSet(screenshot))
             window.screenshotWhenReady(parser.value(screenshot), parser.value(select));
-        return app.exec();
+        return app->exec();
     }
 
     // Scripted runs (screenshots, the demo) never hand over to, or serve, a running Tensorscope.
     const bool scripted = parser.isSet(screenshot) || parser.isSet(demo) || timing;
-    tscope::app::SingleInstance instance;
     if (!parser.isSet(newInstance) && !scripted) {
-        auto outcome = instance.start(parser.positionalArguments());
+        auto outcome = early ? std::move(*early) : instance.handOverOrLock(parser.positionalArguments());
         if (outcome && *outcome == tscope::app::SingleInstance::Outcome::HandedOver) return 0;
+        if (outcome) {
+            if (auto listening = instance.serve(); !listening.isOk()) outcome = listening;
+        }
         if (!outcome)
             qWarning("Tensorscope: running as a separate instance: %s", outcome.status().toString().c_str());
     }
@@ -187,7 +215,7 @@ int main(int argc, char** argv)
         driver->setFilter(parser.value(filter));
         driver->start();
     }
-    const int rc = app.exec();
+    const int rc = app->exec();
     // Windows still open when a script quit the app are deleted while the application still exists.
     QList<QPointer<QMainWindow>> open;
     for (QWidget* w : QApplication::topLevelWidgets())

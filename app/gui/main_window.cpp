@@ -213,14 +213,21 @@ MainWindow::MainWindow(QWidget* parent)
                    "tree).")
                     .arg(name));
         });
-    connect(m_controller, &model::InspectionController::fileChangedOnDisk, this, [this](const io::Status&) {
-        m_messageIsVerifyResult = false;
-        m_messageOffersReload = true;
-        m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
-            tr("%1 changed on disk while it was open (truncated or rewritten).")
-                .arg(m_session->displayName()),
-            tr("Reload"));
-    });
+    connect(m_controller, &model::InspectionController::fileChangedOnDisk, this,
+        [this](const io::Status& status) {
+            m_messageIsVerifyResult = false;
+            m_messageOffersReload = true;
+            // A read past the end may mean the file was already short when it was opened (a copy cut off, a
+            // save still running), not only a change while open: say what is known.
+            const QString file = status.path().empty()
+                ? tr("a data file")
+                : QFileInfo(QString::fromStdString(status.path())).fileName();
+            m_artifactMessage->showMessage(ui::MessageBar::Kind::Warning,
+                tr("%1: %2 is shorter than its index says (truncated, or changed on disk since it was "
+                   "opened).")
+                    .arg(m_session->displayName(), file),
+                tr("Reload"));
+        });
     connect(m_artifactMessage, &ui::MessageBar::actionTriggered, this, [this] {
         if (!m_enclosingSavedModel.isEmpty() && m_artifactMessage->text() == m_enclosingSavedModelMessage) {
             openPath(m_enclosingSavedModel);
@@ -242,6 +249,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The tree gets 48%: its names ("layer_with_weights-1 — batch_normalization (BatchNormalization)")
     // are the longest text in the window.
     if (!m_splitter->restoreState(m_settings.splitterState())) m_splitter->setSizes({ 48000, 52000 });
+    m_inspector->restoreSplitterState(m_settings.inspectorSplitterState());
     updateActions();
 }
 
@@ -643,6 +651,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
     m_settings.setSplitterState(m_splitter->saveState());
+    m_settings.setInspectorSplitterState(m_inspector->splitterState());
     m_session->jobs().cancelAll();
     m_controller->cancel();
     event->accept();

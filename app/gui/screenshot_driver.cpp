@@ -87,6 +87,21 @@ void ScreenshotDriver::onOpened()
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
+    if (m_view == QLatin1String("computing")) {
+        // Mid-analysis of a big tensor: shoot once the status bar's progress (with Cancel) shows a
+        // percentage; quitting then cancels the job.
+        m_window->activity()->setShowDelay(0);
+        auto* poll = new QTimer(this);
+        connect(poll, &QTimer::timeout, this, [this, poll] {
+            if (m_window->activity()->isVisible() && m_window->activity()->bar()->value() >= 5) {
+                poll->stop();
+                grabAndQuit();
+            }
+        });
+        poll->start(10);
+        m_window->treeView()->selectVariable(m_variable);
+        return;
+    }
     connect(
         m_window->findChild<model::InspectionController*>(), &model::InspectionController::analysisReady,
         this, [this] { ready(500); }, Qt::SingleShotConnection);

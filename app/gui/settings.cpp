@@ -9,6 +9,7 @@ namespace {
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
 const QString kSplitter = QStringLiteral("window/splitter");
+const QString kInspectorSplitter = QStringLiteral("window/inspectorSplitter");
 const QString kBins = QStringLiteral("inspector/histogramBins");
 const QString kSlots = QStringLiteral("tree/showOptimizerSlots");
 const QString kRecent = QStringLiteral("recent/paths");
@@ -42,6 +43,17 @@ QByteArray Settings::splitterState() const
 void Settings::setSplitterState(const QByteArray& v)
 {
     m_settings.setValue(kSplitter, v);
+}
+QByteArray Settings::inspectorSplitterState() const
+{
+    return m_settings.value(kInspectorSplitter).toByteArray();
+}
+void Settings::setInspectorSplitterState(const QByteArray& v)
+{
+    if (v.isEmpty())
+        m_settings.remove(kInspectorSplitter);
+    else
+        m_settings.setValue(kInspectorSplitter, v);
 }
 QString Settings::lastDirectory() const
 {

@@ -17,6 +17,8 @@ public:
     void setWindowState(const QByteArray& v);
     QByteArray splitterState() const;
     void setSplitterState(const QByteArray& v);
+    QByteArray inspectorSplitterState() const; // empty: the header follows its content
+    void setInspectorSplitterState(const QByteArray& v);
 
     int histogramBins() const; // default 0: chosen from the data
     void setHistogramBins(int bins);

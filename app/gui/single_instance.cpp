@@ -1,9 +1,10 @@
 #include "app/gui/single_instance.h"
 
+#include "app/gui/hand_over_client.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
-#include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,17 +20,11 @@ namespace {
 const QByteArray kAck = QByteArrayLiteral("ok\n");
 
 // The display this process shows windows on: instances on different displays (or X and Wayland) are
-// different instances, since a window cannot move between them.
+// different instances, since a window cannot move between them. From the environment Qt picks its platform
+// from (not QGuiApplication::platformName()), so it is known before an application connects to the display.
 QByteArray displayKey()
 {
-    return QGuiApplication::platformName().toUtf8() + '|' + qgetenv("WAYLAND_DISPLAY") + '|'
-        + qgetenv("DISPLAY");
-}
-
-io::Status socketError(const QString& what, const QLocalSocket& socket)
-{
-    return io::Status(io::ErrorCode::Io, (what + QStringLiteral(": ") + socket.errorString()).toStdString())
-        .withPath(SingleInstance::serverName().toStdString());
+    return qgetenv("QT_QPA_PLATFORM") + '|' + qgetenv("WAYLAND_DISPLAY") + '|' + qgetenv("DISPLAY");
 }
 
 } // namespace
@@ -73,45 +68,39 @@ QString SingleInstance::serverName()
 
 io::Result<SingleInstance::Outcome> SingleInstance::start(const QStringList& files, int timeoutMs)
 {
+    auto outcome = handOverOrLock(files, timeoutMs);
+    if (!outcome || *outcome == Outcome::HandedOver) return outcome;
+    io::Status listening = serve();
+    if (!listening.isOk()) return listening;
+    return Outcome::Primary;
+}
+
+io::Result<SingleInstance::Outcome> SingleInstance::handOverOrLock(const QStringList& files, int timeoutMs)
+{
     QStringList absolute;
     for (const auto& f : files)
         absolute.append(QFileInfo(f).absoluteFilePath());
 
     // Two starts at once (a file manager opening two files) must not both become the running instance
-    // or delete each other's socket: the check-then-listen below runs under a lock file.
-    QLockFile lock(serverName() + QStringLiteral(".lock"));
-    lock.setStaleLockTime(timeoutMs * 2);
-    if (!lock.tryLock(timeoutMs * 2))
+    // or delete each other's socket: the check-then-listen runs under a lock file, held until serve().
+    auto lock = std::make_unique<QLockFile>(serverName() + QStringLiteral(".lock"));
+    lock->setStaleLockTime(timeoutMs * 2);
+    if (!lock->tryLock(timeoutMs * 2))
         return io::Status(io::ErrorCode::Io, "another Tensorscope is starting and holds the lock")
             .withPath((serverName() + QStringLiteral(".lock")).toStdString());
 
-    io::Status handed = tryHandOver(absolute, timeoutMs);
+    io::Status handed = handOverOverLocalSocket(serverName(), encodeHandOver(absolute), kAck, timeoutMs);
     if (handed.isOk()) return Outcome::HandedOver;
     if (handed.code() != io::ErrorCode::NotFound) return handed;
-    io::Status listening = listen();
-    if (!listening.isOk()) return listening;
+    m_lock = std::move(lock);
     return Outcome::Primary;
 }
 
-io::Status SingleInstance::tryHandOver(const QStringList& files, int timeoutMs)
+io::Status SingleInstance::serve()
 {
-    QLocalSocket socket;
-    socket.connectToServer(serverName());
-    if (!socket.waitForConnected(timeoutMs)) {
-        const auto e = socket.error();
-        // No socket, or a socket file left by a process that died: nobody is running.
-        if (e == QLocalSocket::ServerNotFoundError || e == QLocalSocket::ConnectionRefusedError)
-            return io::Status(io::ErrorCode::NotFound, "no running instance");
-        return socketError(QStringLiteral("connecting to the running Tensorscope"), socket);
-    }
-    socket.write(encodeHandOver(files));
-    if (!socket.waitForBytesWritten(timeoutMs))
-        return socketError(QStringLiteral("sending files to the running Tensorscope"), socket);
-    QByteArray reply;
-    while (!reply.contains('\n') && socket.waitForReadyRead(timeoutMs))
-        reply += socket.readAll();
-    if (reply != kAck) return socketError(QStringLiteral("the running Tensorscope did not answer"), socket);
-    return io::Status::ok();
+    io::Status listening = listen();
+    m_lock.reset(); // later starts now find the socket (or, had listening failed, try to be primary)
+    return listening;
 }
 
 io::Status SingleInstance::listen()

@@ -6,8 +6,10 @@
 
 #include <QObject>
 #include <QStringList>
+#include <memory>
 
 class QLocalServer;
+class QLockFile;
 
 namespace tscope::app {
 
@@ -24,10 +26,18 @@ public:
 
     // Hands `files` (made absolute here: the running instance has another working directory) to a running
     // instance, or becomes the running instance. An error means neither worked; the caller can still run
-    // alone. `timeoutMs` bounds each socket step.
+    // alone. `timeoutMs` bounds each socket step. Equals handOverOrLock() then serve().
     io::Result<Outcome> start(const QStringList& files, int timeoutMs = 5000);
 
-    // The socket for this user and display: <runtime dir>/tensorscope-<hash of the display>.
+    // The first half of start(), usable before any Q*Application exists (no display connection): hands the
+    // files over, or answers Primary holding the start lock, which serve() (with an application) releases.
+    io::Result<Outcome> handOverOrLock(const QStringList& files, int timeoutMs = 5000);
+    // The second half: listens for later starts and releases the lock. Only after handOverOrLock() said
+    // Primary; needs a QCoreApplication.
+    io::Status serve();
+
+    // The socket for this user and display: <runtime dir>/tensorscope-<hash of the display>. Computed from
+    // the environment only, so a start without an application finds the same socket.
     static QString serverName();
 
 signals:
@@ -35,11 +45,12 @@ signals:
     void filesReceived(const QStringList& files);
 
 private:
-    io::Status tryHandOver(const QStringList& files, int timeoutMs); // NotFound: nobody listens
     io::Status listen();
     void onNewConnection();
 
     QLocalServer* m_server = nullptr;
+    // Held from handOverOrLock() to serve(): two starts at once must not both become the running instance.
+    std::unique_ptr<QLockFile> m_lock;
 };
 
 // The wire format, one message per connection: a UTF-8 JSON object {"files": [...]} and a newline; the

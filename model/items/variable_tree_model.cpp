@@ -14,6 +14,7 @@ namespace tscope::model {
 
 QString formatBytes(quint64 bytes)
 {
+    if (bytes == 1) return QObject::tr("1 byte"); // Qt says "1 bytes"
     return QLocale::system().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat);
 }
 

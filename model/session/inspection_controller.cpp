@@ -1,5 +1,6 @@
 #include "model/session/inspection_controller.h"
 
+#include "model/items/variable_title.h"
 #include "model/session/artifact_session.h"
 
 namespace tscope::model {
@@ -77,7 +78,7 @@ void InspectionController::inspect(const TensorRef& ref, int bins)
     }
     auto artifact = m_artifact;
     m_jobs.runWithProgress<std::shared_ptr<const TensorAnalysis>>(
-        kAnalysis, tr("Statistics of %1").arg(QString::fromStdString(e->key)), this,
+        kAnalysis, tr("Statistics of %1").arg(model::variableTitle(*m_artifact, entryIndex(ref)).title), this,
         [artifact, ref, bins](const io::CancelToken& token, const io::ProgressFn& progress) {
             return std::make_shared<const TensorAnalysis>(
                 analyzeTensor(*artifact, ref, bins, token, progress));

@@ -79,6 +79,16 @@ else
   bad "no window for ckpt-2"
 fi
 
+# A second start hands over before it connects to the display: one that cannot reach the display (no X
+# authority; xvfb-run's server requires it) still gives its file to the running instance and exits 0.
+check "a start without access to the display hands over" env XAUTHORITY=/dev/null timeout 60 tensorscope \
+  "$CORPUS/ckpt-tf2-a2c-3ckpts/ckpt-4.index"
+if w=$(window_id "$(title ckpt-4)"); then
+  expect "ckpt-4 opened in the first process" "$FIRST" "$(window_pid "$w")"
+else
+  bad "no window for ckpt-4 handed over without the display"
+fi
+
 # --new-instance: a process of its own.
 tensorscope --new-instance "$CORPUS/tf1-saver-two-prefixes/train_model.ckpt.index" > "$WORK/separate.log" 2>&1 &
 STARTED+=($!)

@@ -52,6 +52,38 @@ private slots:
         QVERIFY(!delivered);
     }
 
+    void aLongLabelIsShortenedSoThePercentageShows()
+    {
+        model::JobRunner runner;
+        QWidget statusBar;
+        auto& indicator = *new ui::ActivityIndicator(&statusBar);
+        indicator.setShowDelay(0);
+        indicator.watch(&runner);
+        statusBar.show();
+        QObject receiver;
+        const QString label = QStringLiteral("Statistics of ") + QString(300, QLatin1Char('x'))
+            + QStringLiteral("/kernel"); // a deep variable path
+        runner.runWithProgress<int>(
+            QStringLiteral("long"), label, &receiver,
+            [](const io::CancelToken& token, const io::ProgressFn& progress) {
+                while (!token.isCancelled()) {
+                    progress(1, 4);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                }
+                return 0;
+            },
+            [](int) {});
+        QTRY_VERIFY(indicator.label()->text().endsWith(QStringLiteral("25%")));
+        const QString shown = indicator.label()->text();
+        QVERIFY(shown.startsWith(QStringLiteral("Statistics of ")));
+        QVERIFY(shown.contains(QStringLiteral("/kernel"))); // shortened in the middle: both ends stay
+        QVERIFY(shown.size() < label.size() / 2);
+        QCOMPARE(indicator.label()->toolTip(), label);
+        QTest::mouseClick(indicator.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(!runner.isBusy());
+        runner.waitForDone();
+    }
+
     void quickJobsNeverAppear()
     {
         model::JobRunner runner;

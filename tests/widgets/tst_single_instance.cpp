@@ -1,5 +1,6 @@
 // One running Tensorscope per user and display: a second start hands its files to the first over the
 // local socket (a real QLocalServer in a temporary runtime directory, never the user's).
+#include "app/gui/hand_over_client.h"
 #include "app/gui/single_instance.h"
 
 #include <QDir>
@@ -65,6 +66,41 @@ private slots:
         QCOMPARE(received[0][0].toStringList(),
             (QStringList { QDir::current().absoluteFilePath(QStringLiteral("relative/ckpt-2.index")),
                 QStringLiteral("/abs/saved_model.pb") }));
+    }
+
+    void nobodyListeningIsNotFound()
+    {
+        // The plain-socket sender (used before any application exists) tells "nobody runs" from failures.
+        const auto status = app::handOverOverLocalSocket(m_runtime.filePath(QStringLiteral("nobody")),
+            app::encodeHandOver({}), QByteArrayLiteral("ok\n"), 1000);
+        QCOMPARE(status.code(), io::ErrorCode::NotFound);
+    }
+
+    void theStartLockIsHeldFromTheCheckUntilServing()
+    {
+        // A primary start holds the lock between finding nobody and listening, so a simultaneous start
+        // waits and then hands over instead of becoming a second running instance.
+        app::SingleInstance first;
+        auto outcome = first.handOverOrLock({});
+        QVERIFY(outcome);
+        QCOMPARE(outcome.value(), app::SingleInstance::Outcome::Primary);
+        auto blocked = std::async(std::launch::async, [] {
+            app::SingleInstance other;
+            auto r = other.handOverOrLock({}, 100);
+            return r ? QString() : QString::fromStdString(r.status().message());
+        });
+        QVERIFY(blocked.get().contains(QStringLiteral("holds the lock")));
+
+        QVERIFY(first.serve().isOk());
+        QSignalSpy received(&first, &app::SingleInstance::filesReceived);
+        auto second = std::async(std::launch::async, [] {
+            app::SingleInstance other;
+            auto r = other.handOverOrLock({ QStringLiteral("/abs/ckpt-3.index") });
+            return r ? int(r.value()) : -1;
+        });
+        QTRY_COMPARE(received.count(), 1);
+        QCOMPARE(second.get(), int(app::SingleInstance::Outcome::HandedOver));
+        QCOMPARE(received[0][0].toStringList(), QStringList { QStringLiteral("/abs/ckpt-3.index") });
     }
 
     void aSocketLeftByADeadInstanceIsReplaced()

@@ -21,7 +21,9 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QImage>
+#include <QMenu>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -331,7 +333,7 @@ private slots:
         w.treeView()->selectTensor(w.session()->ref(artifact->bundle->entries()[size_t(entry)].key));
         QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
         QVERIFY(w.inspector()->statsExportButton()->isEnabled());
-        QCOMPARE(w.inspector()->statsExportButton()->actions().size(), 2); // Copy, Save as CSV
+        QCOMPARE(w.inspector()->statsExportButton()->menu()->actions().size(), 2); // Copy, Save as CSV
         const QString csv = w.inspector()->statsCsv();
         QVERIFY2(csv.startsWith(QStringLiteral("statistic,value\n")), qPrintable(csv));
         // Expected values from the value grid (a 2-D tensor: the grid holds every element).
@@ -429,6 +431,96 @@ private slots:
         // The plots' context menus hold the window's export actions.
         QVERIFY(!heat->actions().isEmpty());
         QVERIFY(!w.inspector()->histogram()->actions().isEmpty());
+    }
+
+    void anEmptyTensorSaysSo()
+    {
+        app::MainWindow w;
+        w.show();
+        w.openPath(fixture("tf215/ckpt_dtypes_savev2/ckpt/all_dtypes"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        w.inspector()->tabs()->setCurrentIndex(2); // the heatmap asks for a plane once the analysis is in
+        w.inspector()->showTensor(w.session()->ref("float32/empty3x0"));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("Empty")));
+        QVERIFY(w.inspector()->statsText().contains(QStringLiteral("[3, 0]")));
+        QVERIFY(w.inspector()->histogram()->stateMessage().contains(QStringLiteral("Empty tensor")));
+        QTest::qWait(50);
+        QVERIFY(w.inspector()->heatmap()->stateMessage().contains(QStringLiteral("Empty tensor")));
+    }
+
+    void oneByteIsSingular()
+    {
+        QCOMPARE(model::formatBytes(1), QStringLiteral("1 byte")); // a bool scalar; Qt alone says "1 bytes"
+        QVERIFY(model::formatBytes(2).endsWith(QStringLiteral("bytes")));
+    }
+
+    void plotsKeepAUsableHeightUnderALongHeader()
+    {
+        // The main window at QT_SCALE_FACTOR=2 on a 1600x1000 screen is 800x500 logical pixels; a Keras 3
+        // slot's header (long title, role, key, links, statistics) is taller than half of that.
+        app::MainWindow w;
+        w.resize(800, 500);
+        w.show();
+        w.openPath(fixture("tfcur/ckpt_optimizers_defaults/adam/ckpt"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->state() != model::ArtifactSession::State::Opening, 30000);
+        QCOMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        auto* inspector = w.inspector();
+        QVERIFY(inspector->splitterState().isEmpty()); // nobody dragged: the header follows its content
+        w.pages()->setCurrentIndex(1); // the Tensor page
+        inspector->showTensor(w.session()->ref("optimizer/_variables/2/.ATTRIBUTES/VARIABLE_VALUE"));
+        QTRY_VERIFY(inspector->statsText().contains(QStringLiteral("mean")));
+        auto* header = inspector->findChild<QScrollArea*>(QStringLiteral("inspectorHeader"));
+        QVERIFY(header);
+        const int lines = inspector->fontMetrics().height();
+        // The header takes at most its share and scrolls; the tabs keep at least a dozen lines.
+        QTRY_VERIFY(inspector->splitter()->height() > 20 * lines); // laid out in the 500 px window
+        QTRY_VERIFY(header->widget()->height() > header->viewport()->height());
+        const int minPlot = ui::TensorInspector::kMinPlotLines * lines;
+        QVERIFY2(inspector->tabs()->height() >= minPlot,
+            qPrintable(QStringLiteral("%1 < %2").arg(inspector->tabs()->height()).arg(minPlot)));
+        QVERIFY(inspector->headerHeight()
+            <= inspector->splitter()->height() * ui::TensorInspector::kMaxHeaderShare + 1);
+
+        // A short header (a group row) is shown whole, without a scroll bar.
+        QVERIFY(w.treeView()->selectGroup(QStringLiteral("optimizer")));
+        QTRY_COMPARE(header->widget()->height(), header->viewport()->height());
+    }
+
+    void theUsersSplitIsKeptAndRestored()
+    {
+        QByteArray state;
+        int userHeader = 0;
+        {
+            app::MainWindow w;
+            w.resize(1200, 800);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+            QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+            w.pages()->setCurrentIndex(1); // the Tensor page, where the splitter has a size
+            auto* splitter = w.inspector()->splitter();
+            QTRY_VERIFY(splitter->sizes().value(1) > 0);
+            const int total = splitter->sizes().value(0) + splitter->sizes().value(1);
+            userHeader = total / 3;
+            splitter->setSizes({ userHeader, total - userHeader });
+            // What a drag does (QSplitter::moveSplitter is protected): it reports the move.
+            emit splitter->splitterMoved(userHeader, 1);
+            state = w.inspector()->splitterState();
+            QVERIFY(!state.isEmpty());
+        }
+        app::MainWindow w;
+        w.resize(1200, 800);
+        QVERIFY(w.inspector()->restoreSplitterState(state));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPath(corpus("ckpt-tf2-a2c-3ckpts"));
+        QTRY_COMPARE(w.session()->state(), model::ArtifactSession::State::Open);
+        w.inspector()->showTensor(w.session()->ref("critic/hidden2/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
+        QTRY_VERIFY(w.inspector()->statsText().contains(QStringLiteral("mean")));
+        w.pages()->setCurrentIndex(1);
+        QTest::qWait(50); // a content fit, were it still active, would have run by now
+        QCOMPARE(w.inspector()->headerHeight(), userHeader);
+        QCOMPARE(w.inspector()->splitterState(), state);
     }
 
     void kerasSlotsAreTitledByTheirVariable_data()
