@@ -449,7 +449,12 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
         int v = variableEntry[static_cast<size_t>(id)];
         int node = addNode(treeParent, shownName(id), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
-        m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
+        // The last use of an object's path (moved, not copied), unless slots below name it as their
+        // optimizer: the slot loop after this walk reads those.
+        if (graph.nodes(id).slot_variables().empty())
+            m_tree.nodes[static_cast<size_t>(node)].path = std::move(path[static_cast<size_t>(id)]);
+        else
+            m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         if (v >= 0) {
             const auto& a = m_tree.annotations[static_cast<size_t>(v)];
             if (!a.foundAt.empty())
