@@ -159,6 +159,44 @@ std::string childPath(const std::string& base, std::string_view name)
     return out;
 }
 
+// BundleReader::indexOf starting from `hint` (the previous answer): the object graph lists an object's
+// attributes and its siblings' close together, and their keys sort close together, so galloping from
+// the last hit takes a few comparisons where a binary search over 100,000 long keys takes seventeen.
+// The same answer as indexOf: the lower bound, then -1 unless it is the key.
+int indexNear(const std::vector<TensorEntry>& entries, std::string_view key, size_t& hint)
+{
+    const size_t n = entries.size();
+    const auto less = [&](size_t i) { return std::string_view(entries[i].key) < key; };
+    // Narrow to [lo, hi] with everything before lo less than the key and hi == n or hi not less.
+    size_t lo = 0, hi = 0, step = 1;
+    if (hint < n && less(hint)) {
+        lo = hint + 1;
+        hi = lo;
+        while (hi < n && less(hi)) {
+            lo = hi + 1;
+            hi = lo + step;
+            step *= 2;
+        }
+        hi = std::min(hi, n);
+    } else {
+        hi = std::min(hint, n);
+        lo = hi;
+        while (lo > 0 && !less(lo - 1)) {
+            hi = lo - 1;
+            lo = hi > step ? hi - step : 0;
+            step *= 2;
+        }
+    }
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(lo);
+    const auto last = entries.begin() + static_cast<std::ptrdiff_t>(hi);
+    const size_t found = static_cast<size_t>(
+        std::lower_bound(first, last, key,
+            [](const TensorEntry& e, std::string_view k) { return std::string_view(e.key) < k; })
+        - entries.begin());
+    hint = found;
+    return found < n && entries[found].key == key ? static_cast<int>(found) : -1;
+}
+
 class TreeBuilder {
 public:
     TreeBuilder(const BundleReader& bundle, const ProgressFn& progress)
@@ -268,9 +306,10 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
         a.objectPath = path[static_cast<size_t>(id)];
     };
     std::vector<std::pair<int, std::string_view>> prefixAttrs;
+    size_t keyHint = 0;
     for (int id = 0; id < n; ++id)
         for (const auto& attr : graph.nodes(id).attributes()) {
-            int e = m_bundle.indexOf(attr.checkpoint_key());
+            int e = indexNear(m_bundle.entries(), attr.checkpoint_key(), keyHint);
             if (e < 0) {
                 if (!attr.checkpoint_key().empty()) prefixAttrs.push_back({ id, attr.checkpoint_key() });
                 continue;
