@@ -22,7 +22,7 @@ BreadthFirstWalk walkBreadthFirst(int nodeCount, const ChildLister& children)
     // `order` doubles as the queue: everything after `next` is waiting to be expanded.
     for (size_t next = 0; next < walk.order.size(); ++next) {
         const int id = walk.order[next];
-        children(id, [&](int child, const std::string& localName) {
+        children(id, [&](int child, std::string_view localName) {
             if (child < 0 || child >= nodeCount || walk.reached(child) || !walk.problem.isOk()) return;
             const auto c = static_cast<size_t>(child), p = static_cast<size_t>(id);
             const uint64_t path = pathBytes[p] + 1 + localName.size();

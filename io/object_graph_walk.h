@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tscope::io {
@@ -35,7 +36,7 @@ inline constexpr size_t kMaxObjectPathBytes = size_t(64) << 20;
 inline constexpr size_t kMaxPathAmplification = 32;
 
 // Calls `visit(child, localName)` for each outgoing edge of `id`, in stored order.
-using ChildVisitor = std::function<void(int child, const std::string& localName)>;
+using ChildVisitor = std::function<void(int child, std::string_view localName)>;
 using ChildLister = std::function<void(int id, const ChildVisitor& visit)>;
 
 // Walks nodes 0..nodeCount-1 from node 0; edges to ids outside that range are ignored.

@@ -1,6 +1,6 @@
 #include "io/optimizer_slots.h"
 
-#include "trackable_object_graph.pb.h"
+#include "io/object_graph_view.h"
 
 #include <algorithm>
 #include <map>
@@ -10,12 +10,12 @@
 namespace tscope::io {
 namespace {
 
-using Graph = tensorflow::TrackableObjectGraph;
+using Graph = ObjectGraphView;
 
 // Above this many (slots x candidates) the order-preserving match is not attempted (memory and time).
 constexpr size_t kMaxMatchCells = 8'000'000;
 
-bool isIndexName(const std::string& s)
+bool isIndexName(std::string_view s)
 {
     return !s.empty() && s.size() < 10
         && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -30,7 +30,7 @@ std::vector<int> listElements(const Graph& g, int id)
     for (const auto& c : node.children()) {
         if (!isIndexName(c.local_name())) return {};
         if (c.node_id() < 0 || c.node_id() >= g.nodes_size()) return {};
-        items.push_back({ std::stoi(c.local_name()), c.node_id() });
+        items.push_back({ std::stoi(std::string(c.local_name())), c.node_id() });
     }
     std::sort(items.begin(), items.end());
     std::vector<int> out;
@@ -77,9 +77,9 @@ struct SlotList {
 };
 
 // Optimizer attributes that are not slot lists.
-bool isBookkeeping(const std::string& name)
+bool isBookkeeping(std::string_view name)
 {
-    static const std::set<std::string> names = { "_variables", "_trainable_variables",
+    static const std::set<std::string, std::less<>> names = { "_variables", "_trainable_variables",
         "_trainable_variables_indices", "_iterations", "_learning_rate", "_index_dict" };
     return names.count(name) > 0;
 }
@@ -349,7 +349,7 @@ std::vector<InferredSlot> Inference::run()
             for (int e : elements)
                 slotsOnly = slotsOnly && entryOf(e) >= 0 && inVariables.count(e)
                     && !m_alreadySlots[static_cast<size_t>(e)];
-            if (slotsOnly) lists.push_back({ c.local_name(), std::move(elements) });
+            if (slotsOnly) lists.push_back({ std::string(c.local_name()), std::move(elements) });
         }
         if (opt.keras3)
             linkByPosition(opt, lists);
@@ -412,7 +412,7 @@ std::string slotLinkText(const SlotLink& link)
     return {};
 }
 
-std::vector<KerasOptimizer> findKerasOptimizers(const tensorflow::TrackableObjectGraph& graph)
+std::vector<KerasOptimizer> findKerasOptimizers(const ObjectGraphView& graph)
 {
     std::vector<KerasOptimizer> out;
     for (int id = 0; id < graph.nodes_size(); ++id) {

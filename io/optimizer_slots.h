@@ -9,13 +9,10 @@
 #pragma once
 
 #include "io/bundle_entry.h"
+#include "io/object_graph_view.h"
 
 #include <string>
 #include <vector>
-
-namespace tensorflow {
-class TrackableObjectGraph;
-}
 
 namespace tscope::io {
 
@@ -45,7 +42,7 @@ std::string slotLinkText(const SlotLink& link);
 // The object graph as the tree builder already knows it: each node's first breadth-first path and the
 // bundle entry of its VARIABLE_VALUE (-1 if none).
 struct ObjectGraphIndex {
-    const tensorflow::TrackableObjectGraph& graph;
+    const ObjectGraphView& graph;
     const std::vector<std::string>& path;
     const std::vector<int>& variableEntry;
     const std::vector<TensorEntry>& entries;
@@ -65,7 +62,7 @@ struct KerasOptimizer {
     std::vector<int> trainableVariables; // Keras 3: the nodes of `_trainable_variables`, in order
 };
 
-std::vector<KerasOptimizer> findKerasOptimizers(const tensorflow::TrackableObjectGraph& graph);
+std::vector<KerasOptimizer> findKerasOptimizers(const ObjectGraphView& graph);
 
 // Every slot held in a slot list of a Keras optimizer, with its link. Nodes in `alreadySlots` (linked by
 // slot_variables) are skipped.

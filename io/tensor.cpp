@@ -12,8 +12,11 @@ std::optional<uint64_t> shapeElementCount(const Shape& shape)
     uint64_t n = 1;
     for (int64_t d : shape) {
         if (d < 0) return std::nullopt;
-        if (d != 0 && n > (uint64_t(1) << 62) / static_cast<uint64_t>(d)) return std::nullopt;
-        n *= static_cast<uint64_t>(d);
+        // n * d above 2^62 is refused; one multiply with an overflow check instead of a division.
+        uint64_t product = 0;
+        if (__builtin_mul_overflow(n, static_cast<uint64_t>(d), &product) || product > (uint64_t(1) << 62))
+            return std::nullopt;
+        n = product;
     }
     return n;
 }

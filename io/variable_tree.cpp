@@ -1,5 +1,6 @@
 #include "io/variable_tree.h"
 
+#include "io/object_graph_view.h"
 #include "io/object_graph_walk.h"
 #include "io/optimizer_slots.h"
 #include "trackable_object_graph.pb.h"
@@ -7,6 +8,8 @@
 #include <algorithm>
 #include <deque>
 #include <google/protobuf/arena.h>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -104,6 +107,96 @@ private:
     std::unordered_map<std::string, int> m_map;
 };
 
+// Values grouped by a small integer key (children per object, entries per object) in two flat arrays
+// instead of a vector per key: 125,000 objects would otherwise be 125,000 allocations.
+class Grouped {
+public:
+    explicit Grouped(size_t groups)
+        : m_groups(groups)
+    { }
+    void add(int group, int value) { m_pairs.push_back({ group, value }); }
+    // Groups the pairs, each group's values in the order they were added.
+    void finish()
+    {
+        m_start.assign(m_groups + 1, 0);
+        for (const auto& [g, v] : m_pairs)
+            ++m_start[static_cast<size_t>(g) + 1];
+        for (size_t g = 0; g < m_groups; ++g)
+            m_start[g + 1] += m_start[g];
+        m_values.resize(m_pairs.size());
+        std::vector<uint32_t> next(m_start.begin(), m_start.end() - 1);
+        for (const auto& [g, v] : m_pairs)
+            m_values[next[static_cast<size_t>(g)]++] = v;
+        m_pairs = {};
+    }
+    std::span<const int> operator[](size_t group) const
+    {
+        return std::span<const int>(m_values).subspan(m_start[group], m_start[group + 1] - m_start[group]);
+    }
+
+private:
+    size_t m_groups;
+    std::vector<std::pair<int, int>> m_pairs;
+    std::vector<uint32_t> m_start;
+    std::vector<int> m_values;
+};
+
+// `base/escaped(name)` (or just the escaped name under the root) built in one allocation.
+std::string childPath(const std::string& base, std::string_view name)
+{
+    std::string out;
+    out.reserve(base.size() + 1 + name.size() + 8);
+    out.append(base);
+    if (!base.empty()) out.push_back('/');
+    for (char c : name) {
+        if (c == '.')
+            out.append("..");
+        else if (c == '/')
+            out.append(".S");
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+// BundleReader::indexOf starting from `hint` (the previous answer): the object graph lists an object's
+// attributes and its siblings' close together, and their keys sort close together, so galloping from
+// the last hit takes a few comparisons where a binary search over 100,000 long keys takes seventeen.
+// The same answer as indexOf: the lower bound, then -1 unless it is the key.
+int indexNear(const std::vector<TensorEntry>& entries, std::string_view key, size_t& hint)
+{
+    const size_t n = entries.size();
+    const auto less = [&](size_t i) { return std::string_view(entries[i].key) < key; };
+    // Narrow to [lo, hi] with everything before lo less than the key and hi == n or hi not less.
+    size_t lo = 0, hi = 0, step = 1;
+    if (hint < n && less(hint)) {
+        lo = hint + 1;
+        hi = lo;
+        while (hi < n && less(hi)) {
+            lo = hi + 1;
+            hi = lo + step;
+            step *= 2;
+        }
+        hi = std::min(hi, n);
+    } else {
+        hi = std::min(hint, n);
+        lo = hi;
+        while (lo > 0 && !less(lo - 1)) {
+            hi = lo - 1;
+            lo = hi > step ? hi - step : 0;
+            step *= 2;
+        }
+    }
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(lo);
+    const auto last = entries.begin() + static_cast<std::ptrdiff_t>(hi);
+    const size_t found = static_cast<size_t>(
+        std::lower_bound(first, last, key,
+            [](const TensorEntry& e, std::string_view k) { return std::string_view(e.key) < k; })
+        - entries.begin());
+    hint = found;
+    return found < n && entries[found].key == key ? static_cast<int>(found) : -1;
+}
+
 class TreeBuilder {
 public:
     TreeBuilder(const BundleReader& bundle, const ProgressFn& progress)
@@ -138,7 +231,7 @@ public:
         return addNode(parent, name, NodeKind::Group);
     }
 
-    bool buildFromObjectGraph(const tensorflow::TrackableObjectGraph& graph);
+    bool buildFromObjectGraph(const ObjectGraphView& graph);
     void buildFromNames();
     void addOrphans(const std::string& groupName);
     VariableTree finish();
@@ -157,7 +250,7 @@ public:
     std::vector<bool> m_placed; // per entry: appears in the tree already
 };
 
-bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& graph)
+bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
 {
     const int n = graph.nodes_size();
     if (n == 0) return false;
@@ -175,9 +268,8 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     std::vector<std::string> path(static_cast<size_t>(n));
     for (int id : order) {
         if (id == 0) continue;
-        const std::string& base = path[static_cast<size_t>(bfsParent[static_cast<size_t>(id)])];
-        path[static_cast<size_t>(id)]
-            = (base.empty() ? "" : base + "/") + escapeLocalName(bfsName[static_cast<size_t>(id)]);
+        path[static_cast<size_t>(id)] = childPath(
+            path[static_cast<size_t>(bfsParent[static_cast<size_t>(id)])], bfsName[static_cast<size_t>(id)]);
     }
 
     // Slot variables: which node is a slot of which variable, for which optimizer.
@@ -191,7 +283,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         for (const auto& s : graph.nodes(id).slot_variables()) {
             int slot = s.slot_variable_node_id();
             if (valid(slot) && valid(s.original_variable_node_id()))
-                slotOf[slot] = { s.original_variable_node_id(), id, s.slot_name() };
+                slotOf[slot] = { s.original_variable_node_id(), id, std::string(s.slot_name()) };
         }
     for (auto& [slot, info] : slotOf)
         if (path[static_cast<size_t>(slot)].empty()
@@ -203,22 +295,23 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     // the bundle; objects that save several tensors (lookup tables, dataset iterators) record a
     // prefix instead ("t/.ATTRIBUTES/table" owns "t/.ATTRIBUTES/table-keys" and "...-values"), so
     // keys nothing claims exactly are matched by prefix in a second pass.
-    std::vector<std::vector<int>> nodeEntries(static_cast<size_t>(n));
+    Grouped nodeEntries(static_cast<size_t>(n));
     std::vector<int> variableEntry(static_cast<size_t>(n), -1);
     std::vector<char> claimed(m_bundle.entries().size(), 0);
     auto claim = [&](int id, int e) {
         claimed[static_cast<size_t>(e)] = 1;
-        nodeEntries[static_cast<size_t>(id)].push_back(e);
+        nodeEntries.add(id, e);
         auto& a = m_tree.annotations[static_cast<size_t>(e)];
         a.role = EntryRole::Variable;
         a.objectPath = path[static_cast<size_t>(id)];
     };
-    std::vector<std::pair<int, const std::string*>> prefixAttrs;
+    std::vector<std::pair<int, std::string_view>> prefixAttrs;
+    size_t keyHint = 0;
     for (int id = 0; id < n; ++id)
         for (const auto& attr : graph.nodes(id).attributes()) {
-            int e = m_bundle.indexOf(attr.checkpoint_key());
+            int e = indexNear(m_bundle.entries(), attr.checkpoint_key(), keyHint);
             if (e < 0) {
-                if (!attr.checkpoint_key().empty()) prefixAttrs.push_back({ id, &attr.checkpoint_key() });
+                if (!attr.checkpoint_key().empty()) prefixAttrs.push_back({ id, attr.checkpoint_key() });
                 continue;
             }
             claim(id, e);
@@ -226,13 +319,14 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         }
     const auto& entries = m_bundle.entries();
     for (const auto& [id, prefix] : prefixAttrs) {
-        auto it = std::lower_bound(entries.begin(), entries.end(), *prefix,
-            [](const TensorEntry& entry, const std::string& k) { return entry.key < k; });
-        for (; it != entries.end() && it->key.starts_with(*prefix); ++it) {
+        auto it = std::lower_bound(entries.begin(), entries.end(), prefix,
+            [](const TensorEntry& entry, std::string_view k) { return std::string_view(entry.key) < k; });
+        for (; it != entries.end() && it->key.starts_with(prefix); ++it) {
             const int e = static_cast<int>(it - entries.begin());
             if (!claimed[static_cast<size_t>(e)]) claim(id, e);
         }
     }
+    nodeEntries.finish();
     // Optimizer-owned objects: anything below a child edge whose name mentions "optimizer".
     std::vector<bool> underOptimizer(static_cast<size_t>(n), false);
     for (int id = 1; id < n; ++id) {
@@ -274,9 +368,15 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
     std::vector<InferredSlot> inferred = inferKerasOptimizerSlots(graphIndex, isGraphSlot);
     // Keras 3: the optimizer's _trainable_variables are the model's weights. Show each under the model
     // object that also holds it (found by its other edges), or where it is when nothing else does.
-    std::vector<std::pair<int, std::string>> modelParent(static_cast<size_t>(n), { -1, {} });
+    // Allocated only for Keras 3 optimizers (one entry per object otherwise: 5 MB at 125,000 objects).
+    std::vector<std::pair<int, std::string>> modelParent;
+    const std::pair<int, std::string> notReparented { -1, {} };
+    auto reparentedOf = [&](int id) -> const std::pair<int, std::string>& {
+        return modelParent.empty() ? notReparented : modelParent[static_cast<size_t>(id)];
+    };
     for (const auto& opt : findKerasOptimizers(graph)) {
         if (!opt.keras3) continue;
+        if (modelParent.empty()) modelParent.assign(static_cast<size_t>(n), notReparented);
         std::vector<char> isTrained(static_cast<size_t>(n), 0);
         for (int v : opt.trainableVariables)
             isTrained[static_cast<size_t>(v)] = 1;
@@ -286,7 +386,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
                 const int child = c.node_id();
                 if (valid(child) && isTrained[static_cast<size_t>(child)]
                     && modelParent[static_cast<size_t>(child)].first < 0)
-                    modelParent[static_cast<size_t>(child)] = { id, c.local_name() };
+                    modelParent[static_cast<size_t>(child)] = { id, std::string(c.local_name()) };
             }
         }
         for (int v : opt.trainableVariables) {
@@ -301,7 +401,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
 
     // The path a person sees: a Keras 3 weight by the model object holding it.
     auto shownPath = [&](int id) {
-        const auto& [p, edge] = modelParent[static_cast<size_t>(id)];
+        const auto& [p, edge] = reparentedOf(id);
         return p < 0 ? path[static_cast<size_t>(id)]
                      : (path[static_cast<size_t>(p)].empty() ? "" : path[static_cast<size_t>(p)] + "/")
                 + escapeLocalName(edge);
@@ -322,7 +422,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             const int e = variableEntry[static_cast<size_t>(id)];
             if (e < 0 || path[static_cast<size_t>(id)] == "save_counter") continue;
             const auto& a = m_tree.annotations[static_cast<size_t>(e)];
-            modelHoldsWeights = modelParent[static_cast<size_t>(id)].first >= 0
+            modelHoldsWeights = reparentedOf(id).first >= 0
                 || (!a.optimizerState && a.foundAt.empty() && a.role == EntryRole::Variable);
         }
         if (!modelHoldsWeights)
@@ -337,16 +437,17 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
 
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
-    std::vector<std::vector<int>> bfsChildren(static_cast<size_t>(n));
+    Grouped bfsChildren(static_cast<size_t>(n));
     auto shownName = [&](int id) -> const std::string& {
-        const auto& reparented = modelParent[static_cast<size_t>(id)];
+        const auto& reparented = reparentedOf(id);
         return reparented.first >= 0 ? reparented.second : bfsName[static_cast<size_t>(id)];
     };
     for (int id = 1; id < n; ++id) {
         int p = bfsParent[static_cast<size_t>(id)];
-        if (modelParent[static_cast<size_t>(id)].first >= 0) p = modelParent[static_cast<size_t>(id)].first;
-        if (p >= 0 && !slotOf.count(id)) bfsChildren[static_cast<size_t>(p)].push_back(id);
+        if (reparentedOf(id).first >= 0) p = reparentedOf(id).first;
+        if (p >= 0 && !slotOf.count(id)) bfsChildren.add(p, id);
     }
+    bfsChildren.finish();
     // Which objects own a tensor anywhere below, over the display tree (post-order: a reparented weight
     // can sit deeper than the breadth-first order of its new parent).
     std::vector<char> hasTensors(static_cast<size_t>(n), 0);
@@ -387,12 +488,16 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
         int v = variableEntry[static_cast<size_t>(id)];
         int node = addNode(treeParent, shownName(id), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
-        m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
+        // The last use of an object's path (moved, not copied), unless slots below name it as their
+        // optimizer: the slot loop after this walk reads those.
+        if (graph.nodes(id).slot_variables().empty())
+            m_tree.nodes[static_cast<size_t>(node)].path = std::move(path[static_cast<size_t>(id)]);
+        else
+            m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         if (v >= 0) {
             const auto& a = m_tree.annotations[static_cast<size_t>(v)];
             if (!a.foundAt.empty())
-                m_tree.nodes[static_cast<size_t>(node)].label
-                    = modelParent[static_cast<size_t>(id)].first >= 0
+                m_tree.nodes[static_cast<size_t>(node)].label = reparentedOf(id).first >= 0
                     ? "found at " + a.foundAt
                     : "a model weight, reachable only through the optimizer";
             else if (a.slotLink.confidence != SlotLinkConfidence::None
@@ -411,7 +516,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             }
             m_placed[static_cast<size_t>(e)] = true;
         }
-        const auto& kids = bfsChildren[static_cast<size_t>(id)];
+        const auto kids = bfsChildren[static_cast<size_t>(id)];
         for (auto it = kids.rbegin(); it != kids.rend(); ++it)
             stack.push_back({ *it, node });
     }
@@ -423,7 +528,7 @@ bool TreeBuilder::buildFromObjectGraph(const tensorflow::TrackableObjectGraph& g
             int parent = treeNodeOf[static_cast<size_t>(orig)];
             int e = variableEntry[static_cast<size_t>(slot)];
             if (parent < 0 || e < 0) continue;
-            int node = addNode(parent, s.slot_name(), NodeKind::Slot);
+            int node = addNode(parent, std::string(s.slot_name()), NodeKind::Slot);
             auto& tn = m_tree.nodes[static_cast<size_t>(node)];
             tn.entry = e;
             tn.path = path[static_cast<size_t>(slot)];
@@ -713,17 +818,30 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
     bool graphTried = false; // annotations written by a graph that turned out unusable are reset
     if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
         auto tensor = bundle.read(*entry);
-        // On an arena: a graph of 100,000 variables is ~500,000 small messages and strings, allocated
-        // and freed one by one otherwise.
-        google::protobuf::ArenaOptions arenaOptions;
-        if (tensor && tensor->stringValues().size() == 1)
-            arenaOptions.start_block_size = std::max<size_t>(4096, 4 * tensor->stringValues()[0].size());
-        arenaOptions.max_block_size = size_t(64) << 20;
-        google::protobuf::Arena arena(arenaOptions);
-        auto& graph = *google::protobuf::Arena::CreateMessage<tensorflow::TrackableObjectGraph>(&arena);
+        // Decoded in place (views into the tensor's string); only what that decoder declines goes to
+        // protobuf, on an arena: 100,000 variables make ~500,000 small messages and strings.
+        std::optional<google::protobuf::Arena> arena;
+        ObjectGraphView graph;
+        bool decoded = false;
+        if (tensor && tensor->stringValues().size() == 1) {
+            const std::string& bytes = tensor->stringValues()[0];
+            decoded = ObjectGraphView::decode(bytes, graph);
+            if (!decoded) {
+                google::protobuf::ArenaOptions arenaOptions;
+                arenaOptions.start_block_size = std::max<size_t>(4096, 4 * bytes.size());
+                arenaOptions.max_block_size = size_t(64) << 20;
+                arena.emplace(arenaOptions);
+                auto* proto
+                    = google::protobuf::Arena::CreateMessage<tensorflow::TrackableObjectGraph>(&*arena);
+                if (proto->ParseFromString(bytes)) {
+                    graph = ObjectGraphView::fromProto(*proto);
+                    decoded = true;
+                }
+            }
+        }
         if (!tensor) {
             builder.m_tree.warnings.push_back(tensor.status());
-        } else if (tensor->stringValues().size() != 1 || !graph.ParseFromString(tensor->stringValues()[0])) {
+        } else if (!decoded) {
             builder.m_tree.warnings.push_back(
                 Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name")
                     .withTensor(std::string(kObjectGraphKey)));

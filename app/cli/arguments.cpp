@@ -20,7 +20,8 @@ constexpr const char* kFooter
 
 } // namespace
 
-int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool stderrIsTerminal)
+int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool stderrIsTerminal,
+    bool stdoutIsTerminal)
 {
     CLI::App app("Tensorscope: TensorFlow checkpoints and SavedModels, headless.", "tensorscope-cli");
     app.set_version_flag("--version", std::string("tensorscope-cli ") + kTensorscopeVersion);
@@ -58,6 +59,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     }
     if (!chosen) return kExitUsage; // require_subcommand(1) makes this unreachable
     CommandContext context { out, err, false, stderrIsTerminal };
+    context.stdoutIsTerminal = stdoutIsTerminal;
     const int exitCode = chosen->run(context);
     // Ctrl-C during a step that does not poll (writing the output): the command finished, but the
     // person asked to stop, and scripts expect 130 for that.

@@ -7,6 +7,7 @@
 namespace tscope::cli {
 
 // Parses argv and runs the chosen command; returns the process exit code (app/cli/exit_codes.h).
-int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool stderrIsTerminal);
+int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool stderrIsTerminal,
+    bool stdoutIsTerminal = false);
 
 } // namespace tscope::cli

@@ -12,5 +12,6 @@ int main(int argc, char** argv)
     tscope::cli::installInterruptHandler();
     tscope::io::installProtobufLogHandler(); // protobuf's log lines become warnings, never raw stderr
 
-    return tscope::cli::runCli(argc, argv, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+    return tscope::cli::runCli(
+        argc, argv, std::cout, std::cerr, isatty(STDERR_FILENO) == 1, isatty(STDOUT_FILENO) == 1);
 }

@@ -24,6 +24,7 @@ struct CommandContext {
     std::ostream& err;
     bool json = false; // set by the command from its --json option before it writes anything
     bool stderrIsTerminal = false;
+    bool stdoutIsTerminal = false; // ls --json is compact unless a person reads it
 
     // Set when Ctrl-C asks the running operation to stop; pass it to every long io or model call.
     io::CancelToken cancel;

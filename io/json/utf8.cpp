@@ -1,6 +1,8 @@
 #include "io/json/utf8.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace tscope::json {
 namespace {
@@ -39,6 +41,14 @@ size_t validSequenceLength(std::string_view s, size_t i)
 bool isValidUtf8(std::string_view s)
 {
     for (size_t i = 0; i < s.size();) {
+        // Names and keys are nearly always ASCII: eight bytes at a time while no high bit is set.
+        while (i + 8 <= s.size()) {
+            uint64_t word;
+            std::memcpy(&word, s.data() + i, sizeof word);
+            if (word & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i == s.size()) break;
         const size_t len = validSequenceLength(s, i);
         if (!len) return false;
         i += len;

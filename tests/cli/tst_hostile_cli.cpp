@@ -129,7 +129,7 @@ private slots:
             QVERIFY(!contains(info.out, "nests deeper than"));
         // Within the bound the variable is reached through the chain and named by its object path.
         if (static_cast<size_t>(depth) <= tscope::io::kMaxObjectDepth) {
-            const Run ls = cli({ "ls", prefix, "--json" });
+            const Run ls = cli({ "ls", prefix, "--json", "--pretty" });
             QVERIFY(contains(ls.out, "\"object_path\": \"c/c/c/"));
         }
     }

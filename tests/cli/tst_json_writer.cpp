@@ -116,6 +116,48 @@ private slots:
                 "{\"key\":\"dense/kernel\",\"slot_of\":\"w\xEF\xBF\xBD\",\"slot_of_base64\":\"d/8=\"}"));
     }
 
+    // The validator and the escaper skip plain ASCII eight bytes at a time: a byte that matters must be
+    // found at every position of a word, and after a run of whole words.
+    void wordAtATimePathsMissNothing()
+    {
+        const std::string plain(40, 'a');
+        for (size_t at = 0; at < plain.size(); ++at) {
+            std::string bad = plain;
+            bad[at] = '\x80';
+            QVERIFY2(!isValidUtf8(bad), std::to_string(at).c_str());
+            std::string good = plain;
+            good.replace(at, 1, "\xC3\xBC");
+            QVERIFY2(isValidUtf8(good), std::to_string(at).c_str());
+            for (char special : { '"', '\\', '\n', '\x01', '\x1f' }) {
+                std::string text = plain;
+                text[at] = special;
+                std::ostringstream out;
+                {
+                    JsonWriter w(out, false);
+                    w.value(std::string_view(text));
+                }
+                // The reference: the same text escaped one byte at a time.
+                std::string expected = "\"";
+                for (char c : text) {
+                    if (c == '"')
+                        expected += "\\\"";
+                    else if (c == '\\')
+                        expected += "\\\\";
+                    else if (c == '\n')
+                        expected += "\\n";
+                    else if (c == '\x01')
+                        expected += "\\u0001";
+                    else if (c == '\x1f')
+                        expected += "\\u001f";
+                    else
+                        expected += c;
+                }
+                expected += "\"";
+                QCOMPARE(out.str(), expected);
+            }
+        }
+    }
+
     void escapesAndNumbers()
     {
         std::ostringstream out;

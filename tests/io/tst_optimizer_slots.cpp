@@ -80,7 +80,12 @@ public:
     std::vector<InferredSlot> infer() const
     {
         std::vector<char> none(static_cast<size_t>(m_graph.nodes_size()), 0);
-        return inferKerasOptimizerSlots({ m_graph, m_path, m_variableEntry, m_entries }, none);
+        // Through the decoder the tree builder uses: the serialized graph, decoded in place.
+        const std::string bytes = m_graph.SerializeAsString();
+        ObjectGraphView view;
+        if (!ObjectGraphView::decode(bytes, view))
+            qFatal("the object graph decoder declined a graph protobuf wrote");
+        return inferKerasOptimizerSlots({ view, m_path, m_variableEntry, m_entries }, none);
     }
     const std::string& key(int node) const
     {

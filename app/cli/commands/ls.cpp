@@ -1,4 +1,4 @@
-// `ls PATH [--flat] [--no-slots] [--compact]`: the variable tree with dtype, shape and size
+// `ls PATH [--flat] [--no-slots] [--compact | --pretty]`: the variable tree with dtype, shape and size
 // (tensorscope.ls/1).
 #include "app/cli/command.h"
 #include "app/cli/exit_codes.h"
@@ -18,6 +18,7 @@ struct LsOptions {
     bool flat = false;
     bool noSlots = false;
     bool compact = false; // --json without whitespace
+    bool pretty = false; // --json indented, also when stdout is no terminal
 };
 
 // Calls enter(node, depth) in depth-first pre-order and leave(node) after a node's subtree, without
@@ -237,14 +238,20 @@ protected:
         app.add_flag(
             "--flat", m_options.flat, "one line per checkpoint key instead of the tree (text output)");
         app.add_flag("--no-slots", m_options.noSlots, "hide optimizer slots");
-        app.add_flag("--compact", m_options.compact,
-            "JSON without line breaks and indentation (about half the bytes for large checkpoints)");
+        auto* compact = app.add_flag("--compact", m_options.compact,
+            "JSON without line breaks and indentation (about half the bytes for large checkpoints); the "
+            "default when stdout is not a terminal");
+        app.add_flag("--pretty", m_options.pretty,
+               "JSON with line breaks and indentation; the default when stdout is a terminal")
+            ->excludes(compact);
     }
     int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
-        if (json())
-            writeJson(artifact, m_options, context.out);
-        else
+        if (json()) {
+            LsOptions options = m_options;
+            options.compact = m_options.compact || (!m_options.pretty && !context.stdoutIsTerminal);
+            writeJson(artifact, options, context.out);
+        } else
             writeText(artifact, m_options, context.out);
         return kExitOk;
     }
