@@ -12,6 +12,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -80,6 +81,18 @@ CompareView::CompareView(QWidget* parent)
            "several separated by ';'. Press Enter to apply."));
     m_rules->setClearButtonEnabled(true);
     connect(m_rules, &QLineEdit::returnPressed, this, [this] { emit mappingRulesEntered(m_rules->text()); });
+
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("variableFilter"));
+    m_filter->setPlaceholderText(tr("Filter variables by name"));
+    m_filter->setToolTip(tr("Shows the variables whose key in A or B contains this text (any case)"));
+    m_filter->setClearButtonEnabled(true);
+    auto* filterPause = new QTimer(this); // typing pauses: one search per word, not per key
+    filterPause->setSingleShot(true);
+    filterPause->setInterval(150);
+    connect(m_filter, &QLineEdit::textChanged, filterPause, qOverload<>(&QTimer::start));
+    connect(
+        filterPause, &QTimer::timeout, this, [this] { emit filterTextChanged(m_filter->text().trimmed()); });
 
     m_tree = new QTreeView(this);
     m_tree->setSortingEnabled(true);
@@ -158,6 +171,8 @@ CompareView::CompareView(QWidget* parent)
     m_metrics->setWordWrap(true);
 
     auto* filters = new QHBoxLayout;
+    filters->addWidget(m_filter, 1);
+    filters->addSpacing(12);
     filters->addWidget(m_changedOnly);
     filters->addWidget(m_hideOptimizer);
     auto* rulesLabel = new QLabel(tr("Ma&p:"), this);

@@ -56,7 +56,7 @@ private slots:
         QCOMPARE(countLeaves(tree), int(rows));
         auto filled = plan;
         QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.updateRows(filled);
+        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
 
         const QModelIndex kernel = tree.indexOfKey("model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(kernel.isValid());
