@@ -52,14 +52,15 @@ protected:
 
 private:
     void refilter();
-    void ensureAccepted() const;
+    // Recomputes m_accepted when the model changed, or (applyFilters) when a filter changed.
+    void ensureAccepted(bool applyFilters) const;
 
     DiffTreeModel* m_source = nullptr;
     bool m_changedOnly = false;
     bool m_hideOptimizer = false;
     std::shared_ptr<const std::vector<uint8_t>> m_matches;
-    // Per node of the source: how many of its children pass (leaves: 1 when the leaf passes); valid while
-    // m_acceptedFor equals the model's generation and m_acceptedDirty is false.
+    // Per node of the source: how many of its children pass (leaves: at least 1 when the leaf passes), for
+    // the model's generation m_acceptedFor; m_acceptedDirty: a filter changed since.
     mutable std::vector<int> m_accepted;
     mutable int m_acceptedLeaves = 0;
     mutable quint64 m_acceptedFor = ~quint64(0);
