@@ -61,6 +61,11 @@ public:
     // Filters the tree by variable name (a part of A's or B's key); filterTextChanged follows a pause in
     // typing, so a search of 100,000 keys runs once per word, not once per key.
     QLineEdit* filterEdit() const { return m_filter; }
+    // Beside the filters: how many variables they leave ("No variable matches" when none); empty: hidden.
+    void setFilterStatus(const QString& text);
+    // The name column as wide as the names shown (at most 2/5 of the tree), the status column as its texts.
+    void fitColumnsToRows();
+    QString filterStatus() const;
 
 signals:
     // A leaf was selected: its index into the diff's rows.
@@ -75,6 +80,7 @@ private:
     QCheckBox* m_hideOptimizer;
     QLineEdit* m_rules;
     QLineEdit* m_filter;
+    QLabel* m_filterStatus;
     QTreeView* m_tree;
     QLabel* m_pairTitle;
     void showDifference(const std::optional<model::PairDifference>& difference);

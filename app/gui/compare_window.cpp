@@ -1,6 +1,7 @@
 #include "app/gui/compare_window.h"
 
 #include "app/gui/fit_to_screen.h"
+#include "app/gui/screenshot_driver.h"
 #include "io/artifact_locator.h"
 #include "io/element.h"
 #include "model/items/diff_filter_proxy.h"
@@ -200,6 +201,7 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
         applyNameFilter(m_nameFilter);
     else
         expandWithinBudget();
+    m_view->fitColumnsToRows();
     updateSummary();
     emit artifactsOpened();
     if (!m_a->bundle || !m_b->bundle) {
@@ -233,6 +235,8 @@ void CompareWindow::onMetrics(std::vector<model::DiffRow>&& filled)
     // dataChanged per group (QTreeView looks each one up among its laid-out rows: with 25,000 groups
     // expanded, 100,000 variables once stalled the window for 15-19 s).
     m_model->updateRows(std::move(filled));
+    updateFilterStatus(); // "changed only" counts the statuses just read
+    m_view->fitColumnsToRows(); // group statuses ("2000 of 100000 differ") are known now
     m_metricsDone = true;
     updateSummary();
     emit metricsReady();
@@ -291,6 +295,19 @@ void CompareWindow::expandWithinBudget()
         shown += added;
         level = std::move(next);
     }
+    updateFilterStatus();
+}
+
+void CompareWindow::updateFilterStatus()
+{
+    if (!m_proxy->filtering()) {
+        m_view->setFilterStatus({});
+        return;
+    }
+    const int shown = m_proxy->acceptedLeafCount();
+    m_view->setFilterStatus(shown == 0
+            ? tr("No variable matches")
+            : tr("%1 of %2 variables").arg(shown).arg(m_model->diff().rows.size()));
 }
 
 void CompareWindow::updateSummary()
@@ -437,6 +454,9 @@ void CompareWindow::showPair(int diffRow)
 
 void CompareWindow::screenshotWhenReady(const QString& file, const QString& select)
 {
+    // The reviewers' screen (GUI-REVIEW.md): 1600x1000 device pixels, at any QT_SCALE_FACTOR.
+    resize(static_cast<int>(ScreenshotDriver::kScreenWidth / devicePixelRatioF()),
+        static_cast<int>(ScreenshotDriver::kScreenHeight / devicePixelRatioF()));
     m_screenshotFile = file;
     m_screenshotSelect = select;
     connect(this, &CompareWindow::pairShown, this, [this] {

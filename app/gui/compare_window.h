@@ -64,6 +64,7 @@ private:
     void showPair(int diffRow);
     void applyNameFilter(const QString& text);
     void expandWithinBudget();
+    void updateFilterStatus();
     void updateSummary();
     void selectForScreenshot();
 

@@ -2,6 +2,7 @@
 
 #include "app/gui/compare_window.h"
 #include "app/gui/fit_to_screen.h"
+#include "app/gui/screenshot_driver.h"
 #include "model/kernels/compute_pool.h"
 #include "model/run/run_watcher.h"
 #include "model/run/step_list_model.h"
@@ -254,6 +255,9 @@ void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
 
 void RunWindow::screenshotWhenReady(const QString& file, const QString& keys)
 {
+    // The reviewers' screen (GUI-REVIEW.md): 1600x1000 device pixels, at any QT_SCALE_FACTOR.
+    resize(static_cast<int>(ScreenshotDriver::kScreenWidth / devicePixelRatioF()),
+        static_cast<int>(ScreenshotDriver::kScreenHeight / devicePixelRatioF()));
     auto shoot = [this, file] {
         QTimer::singleShot(300, this, [this, file] {
             const bool ok = grab().save(file);

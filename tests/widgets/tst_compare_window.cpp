@@ -126,14 +126,17 @@ private slots:
         const int all = countLeaves(*tree->model());
         view->filterEdit()->setText(QStringLiteral("Dense2/Kernel"));
         QTRY_COMPARE_WITH_TIMEOUT(countLeaves(*tree->model()), 1, 10000);
+        QCOMPARE(view->filterStatus(), QStringLiteral("1 of %1 variables").arg(all));
         const QModelIndex leaf = firstLeaf(*tree->model());
         QCOMPARE(leaf.data().toString(), QStringLiteral("kernel"));
         for (QModelIndex p = leaf.parent(); p.isValid(); p = p.parent())
             QVERIFY(tree->isExpanded(p)); // a match is in sight without clicking
         view->filterEdit()->clear();
         QTRY_COMPARE_WITH_TIMEOUT(countLeaves(*tree->model()), all, 10000);
+        QVERIFY(view->filterStatus().isEmpty());
         view->filterEdit()->setText(QStringLiteral("no such variable"));
         QTRY_COMPARE_WITH_TIMEOUT(tree->model()->rowCount(), 0, 10000);
+        QCOMPARE(view->filterStatus(), QStringLiteral("No variable matches"));
     }
 
     // The compatibility verdict in the summary (the same model::checkFit as `check`, which the conformance
