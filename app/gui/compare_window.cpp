@@ -271,10 +271,11 @@ void CompareWindow::applyNameFilter(const QString& text)
 
 // Level by level from the top, each level expanded whole or not at all, while the rows shown stay within
 // kExpandRowBudget; counted from the proxy's filter counts, so unexpanded groups cost nothing.
+// Callers collapse before they change the proxy: its layout change leaves the view's layout pending,
+// so each expand() below only records the row and one layout pass follows (not one per expanded row).
 void CompareWindow::expandWithinBudget()
 {
     QTreeView* tree = m_view->tree();
-    tree->collapseAll();
     const int maxLevels = m_proxy->filtering() ? std::numeric_limits<int>::max() : kExpandLevelsUnfiltered;
     QModelIndexList level { QModelIndex() };
     int shown = m_proxy->rowCount();
