@@ -131,9 +131,10 @@ void RunWindow::onStepsChanged()
     // Deleted steps close their files.
     for (auto it = m_open.begin(); it != m_open.end();)
         it = std::find(sig.begin(), sig.end(), it->first) == sig.end() ? m_open.erase(it) : std::next(it);
-    statusBar()->showMessage(
-        tr("%n complete checkpoint(s) of run '%1'", nullptr, static_cast<int>(sig.size()))
-            .arg(QString::fromStdString(m_watcher->runName())));
+    const QString run = QString::fromStdString(m_watcher->runName());
+    statusBar()->showMessage(sig.size() == 1
+            ? tr("1 complete checkpoint of run '%1'").arg(run)
+            : tr("%1 complete checkpoints of run '%2'").arg(sig.size()).arg(run));
     listVariables();
 }
 
