@@ -165,10 +165,12 @@ CompareView::CompareView(QWidget* parent)
 
     m_stats = new QTableWidget(0, 2, this);
     m_stats->setHorizontalHeaderLabels({ tr("A"), tr("B") });
-    // Every digit of a statistic shows (GUI review: numbers are never elided): columns as wide as their
-    // contents, scrolling when the pane is narrower (scale 2).
+    // Every digit of a statistic shows (GUI review: numbers are never elided): each column as wide as its
+    // contents, at least a full-precision number wide so A and B usually match, scrolling when the pane is
+    // narrower (scale 2).
     m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_stats->horizontalHeader()->setStretchLastSection(true);
+    m_stats->horizontalHeader()->setMinimumSectionSize(
+        fontMetrics().horizontalAdvance(QStringLiteral("-0.00000000000000000")) + 12);
     m_stats->setTextElideMode(Qt::ElideNone);
     m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_stats->setMinimumWidth(260);
