@@ -12,6 +12,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -81,12 +82,28 @@ CompareView::CompareView(QWidget* parent)
     m_rules->setClearButtonEnabled(true);
     connect(m_rules, &QLineEdit::returnPressed, this, [this] { emit mappingRulesEntered(m_rules->text()); });
 
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("variableFilter"));
+    m_filter->setPlaceholderText(tr("Filter variables by name"));
+    m_filter->setToolTip(tr("Shows the variables whose key in A or B contains this text (any case)"));
+    m_filter->setClearButtonEnabled(true);
+    auto* filterPause = new QTimer(this); // typing pauses: one search per word, not per key
+    filterPause->setSingleShot(true);
+    filterPause->setInterval(150);
+    connect(m_filter, &QLineEdit::textChanged, filterPause, qOverload<>(&QTimer::start));
+    connect(
+        filterPause, &QTimer::timeout, this, [this] { emit filterTextChanged(m_filter->text().trimmed()); });
+
+    m_filterStatus = new QLabel(this);
+    m_filterStatus->setObjectName(QStringLiteral("filterStatus"));
+    m_filterStatus->hide();
+
     m_tree = new QTreeView(this);
     m_tree->setSortingEnabled(true);
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
-    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setStretchLastSection(true); // B's type takes what is left, no empty band
 
     m_pairTitle = new QLabel(tr("Select a variable to compare its values."), this);
     m_pairTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -148,7 +165,13 @@ CompareView::CompareView(QWidget* parent)
 
     m_stats = new QTableWidget(0, 2, this);
     m_stats->setHorizontalHeaderLabels({ tr("A"), tr("B") });
-    m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Every digit of a statistic shows (GUI review: numbers are never elided): each column as wide as its
+    // contents, at least a full-precision number wide so A and B usually match, scrolling when the pane is
+    // narrower (scale 2).
+    m_stats->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_stats->horizontalHeader()->setMinimumSectionSize(
+        fontMetrics().horizontalAdvance(QStringLiteral("-0.00000000000000000")) + 12);
+    m_stats->setTextElideMode(Qt::ElideNone);
     m_stats->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_stats->setMinimumWidth(260);
     m_stats->setObjectName(QStringLiteral("pairStats"));
@@ -158,6 +181,9 @@ CompareView::CompareView(QWidget* parent)
     m_metrics->setWordWrap(true);
 
     auto* filters = new QHBoxLayout;
+    filters->addWidget(m_filter, 1);
+    filters->addWidget(m_filterStatus);
+    filters->addSpacing(12);
     filters->addWidget(m_changedOnly);
     filters->addWidget(m_hideOptimizer);
     auto* rulesLabel = new QLabel(tr("Ma&p:"), this);
@@ -222,6 +248,28 @@ bool CompareView::showDetailsTab(const QString& name)
 void CompareView::setSummary(const QString& html)
 {
     m_summary->setText(html);
+}
+
+void CompareView::fitColumnsToRows()
+{
+    // Bounded work: only the rows laid out (the window keeps expansion within a budget) are measured.
+    // Never narrower than 320 while that fits in 2/5: deeper rows, expanded later, need their indentation.
+    const int cap = std::max(m_tree->viewport()->width() * 2 / 5, 160);
+    m_tree->resizeColumnToContents(model::DiffTreeModel::Name);
+    m_tree->setColumnWidth(model::DiffTreeModel::Name,
+        std::clamp(m_tree->columnWidth(model::DiffTreeModel::Name) + 16, std::min(320, cap), cap));
+    m_tree->resizeColumnToContents(model::DiffTreeModel::Status);
+}
+
+void CompareView::setFilterStatus(const QString& text)
+{
+    m_filterStatus->setText(text);
+    m_filterStatus->setVisible(!text.isEmpty());
+}
+
+QString CompareView::filterStatus() const
+{
+    return m_filterStatus->text();
 }
 
 void CompareView::onCurrentChanged()
@@ -381,8 +429,10 @@ void CompareView::setPairDetails(const PairDetails& d)
         const auto& m = *d.metrics;
         auto g6 = [](double v) { return QString::number(v, 'g', 6); }; // as in the tree
         auto opt = [&](const std::optional<double>& v) { return v ? g6(*v) : QStringLiteral("n/a"); };
+        // Non-breaking spaces inside each "name value": a narrow pane wraps between metrics, not inside one.
         m_metrics->setText(
-            tr("max |b−a| %1 · mean |b−a| %2 · RMS %3<br>‖b−a‖/‖a‖ %4 · cosine %5 · changed %6 of %7")
+            tr("max&nbsp;|b−a|&nbsp;%1 · mean&nbsp;|b−a|&nbsp;%2 · RMS&nbsp;%3<br>"
+               "‖b−a‖/‖a‖&nbsp;%4 · cosine&nbsp;%5 · changed&nbsp;%6&nbsp;of&nbsp;%7")
                 .arg(g6(*m.maxAbsDiff), g6(*m.meanAbsDiff), g6(*m.rmsDiff), opt(m.relChange), opt(m.cosine))
                 .arg(m.changed)
                 .arg(m.count));

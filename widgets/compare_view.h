@@ -58,11 +58,20 @@ public:
     // Renaming rules for renamed scopes ("REGEX=REPLACEMENT" applied to A's keys, several separated by ';'),
     // as `diff --map`; Enter applies them.
     QLineEdit* mappingRules() const { return m_rules; }
+    // Filters the tree by variable name (a part of A's or B's key); filterTextChanged follows a pause in
+    // typing, so a search of 100,000 keys runs once per word, not once per key.
+    QLineEdit* filterEdit() const { return m_filter; }
+    // Beside the filters: how many variables they leave ("No variable matches" when none); empty: hidden.
+    void setFilterStatus(const QString& text);
+    // The name column as wide as the names shown (at most 2/5 of the tree), the status column as its texts.
+    void fitColumnsToRows();
+    QString filterStatus() const;
 
 signals:
     // A leaf was selected: its index into the diff's rows.
     void pairSelected(int diffRow);
     void mappingRulesEntered(const QString& text);
+    void filterTextChanged(const QString& text);
 
 private:
     void onCurrentChanged();
@@ -70,6 +79,8 @@ private:
     QCheckBox* m_changedOnly;
     QCheckBox* m_hideOptimizer;
     QLineEdit* m_rules;
+    QLineEdit* m_filter;
+    QLabel* m_filterStatus;
     QTreeView* m_tree;
     QLabel* m_pairTitle;
     void showDifference(const std::optional<model::PairDifference>& difference);

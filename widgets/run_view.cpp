@@ -188,7 +188,11 @@ RunView::RunView(QWidget* parent)
         plot->setMinimumHeight(160);
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     }
-    m_ratioPlot->yAxis->setLabel(tr("update ratio ‖Δw‖/‖w‖"));
+    // Short enough for a plot 160 px high at scale 2 (the longer "update ratio ‖Δw‖/‖w‖" was clipped); the
+    // tooltip says what it is.
+    m_ratioPlot->yAxis->setLabel(tr("‖Δw‖/‖w‖"));
+    m_ratioPlot->setToolTip(tr("Update ratio ‖Δw‖/‖w‖ from the previous step (log scale): near zero, a "
+                               "layer stopped learning; large, it is blowing up"));
     m_ratioPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
     m_ratioPlot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
 

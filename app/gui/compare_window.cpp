@@ -1,6 +1,7 @@
 #include "app/gui/compare_window.h"
 
 #include "app/gui/fit_to_screen.h"
+#include "app/gui/screenshot_driver.h"
 #include "io/artifact_locator.h"
 #include "io/element.h"
 #include "model/items/diff_filter_proxy.h"
@@ -22,6 +23,8 @@
 #include <QTreeView>
 #include <algorithm>
 #include <cstdio>
+#include <future>
+#include <limits>
 
 namespace tscope::app {
 
@@ -31,6 +34,8 @@ struct CompareWindow::Opened {
     std::vector<model::DiffTreeModel::Node>
         nodes; // the tree model's tree of `plan`, built off the GUI thread
     std::shared_ptr<const model::ArtifactDiff> metricsPlan; // `plan` copied off the GUI thread: metrics input
+    std::shared_ptr<const std::vector<std::pair<int, int>>>
+        rowSides; // each row's entries, for the name filter
     std::optional<model::FitReport> fit;
     bool fitReversed = false;
     io::Status error;
@@ -49,6 +54,33 @@ QString artifactTitle(const QString& path)
 }
 
 constexpr int kPairBins = 64;
+
+// At open and after a filter change, levels of the tree are expanded while the rows shown stay under
+// this: a QTreeView lays out every expanded row on the GUI thread (25,000 rows of 100,000 variables
+// stalled it 55-90 ms), and a person reads the first screens anyway.
+constexpr int kExpandRowBudget = 1000;
+constexpr int kExpandLevelsUnfiltered = 2; // a filter reveals its matches as deep as the budget allows
+
+// Everything the tree needs from two open artifacts, computed off the GUI thread: the diff plan, its tree,
+// the metrics' copy of the plan, and (on a second thread, as it walks the mapping again) which side fits.
+void planComparison(CompareWindow::Opened& out, const io::MappingOptions& options)
+{
+    const io::Artifact* a = out.a.get();
+    const io::Artifact* b = out.b.get();
+    out.fitReversed = a->savedModel.has_value() && !b->savedModel.has_value();
+    auto fit = std::async(std::launch::async, [a, b, reversed = out.fitReversed, options] {
+        return reversed ? model::checkFit(*b, *a, options) : model::checkFit(*a, *b, options);
+    });
+    out.plan = model::planDiff(a->bundle.get(), b->bundle.get(), options);
+    out.metricsPlan = std::make_shared<const model::ArtifactDiff>(out.plan);
+    out.nodes = model::DiffTreeModel::buildNodes(a, b, out.plan);
+    auto sides = std::make_shared<std::vector<std::pair<int, int>>>();
+    sides->reserve(out.plan.rows.size());
+    for (const auto& row : out.plan.rows)
+        sides->emplace_back(row.a, row.b);
+    out.rowSides = std::move(sides);
+    out.fit = fit.get();
+}
 
 io::Result<io::Tensor> readSide(const io::Artifact* artifact, int entry, const io::CancelToken& cancel)
 {
@@ -78,10 +110,21 @@ CompareWindow::CompareWindow(QString pathA, QString pathB, QWidget* parent)
     statusBar()->addPermanentWidget(activity);
     resize(1280, 820);
     fitWindowToScreen(this);
-    connect(m_view->changedOnly(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setChangedOnly);
-    connect(m_view->hideOptimizer(), &QCheckBox::toggled, m_proxy, &model::DiffFilterProxy::setHideOptimizer);
+    // Collapsed first, so the proxy's layout change has few expanded rows to keep; then expanded again so
+    // what passes is in sight, within the budget.
+    connect(m_view->changedOnly(), &QCheckBox::toggled, this, [this](bool on) {
+        m_view->tree()->collapseAll();
+        m_proxy->setChangedOnly(on);
+        expandWithinBudget();
+    });
+    connect(m_view->hideOptimizer(), &QCheckBox::toggled, this, [this](bool on) {
+        m_view->tree()->collapseAll();
+        m_proxy->setHideOptimizer(on);
+        expandWithinBudget();
+    });
     connect(m_view, &ui::CompareView::pairSelected, this, &CompareWindow::showPair);
     connect(m_view, &ui::CompareView::mappingRulesEntered, this, &CompareWindow::setMappingRules);
+    connect(m_view, &ui::CompareView::filterTextChanged, this, &CompareWindow::applyNameFilter);
     start();
 }
 
@@ -96,19 +139,16 @@ void CompareWindow::start()
             auto out = std::make_shared<Opened>();
             io::OpenOptions options;
             options.cancel = &cancel;
+            // Both at once: on two cores the open costs one artifact's time, not two.
+            auto openB
+                = std::async(std::launch::async, [b, options] { return io::openArtifact(b, options); });
             auto ra = io::openArtifact(a, options);
+            auto rb = openB.get();
             if (!ra) return out->error = ra.status(), out;
-            auto rb = io::openArtifact(b, options);
             if (!rb) return out->error = rb.status(), out;
             out->a = *ra;
             out->b = *rb;
-            out->plan = model::planDiff(out->a->bundle.get(), out->b->bundle.get());
-            out->metricsPlan = std::make_shared<const model::ArtifactDiff>(out->plan);
-            out->nodes = model::DiffTreeModel::buildNodes(out->a.get(), out->b.get(), out->plan);
-            // Which fits which: a SavedModel is what a checkpoint is restored into.
-            out->fitReversed = out->a->savedModel.has_value() && !out->b->savedModel.has_value();
-            out->fit
-                = out->fitReversed ? model::checkFit(*out->b, *out->a) : model::checkFit(*out->a, *out->b);
+            planComparison(*out, {});
             return out;
         },
         [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
@@ -136,11 +176,7 @@ void CompareWindow::setMappingRules(const QString& text)
             auto out = std::make_shared<Opened>();
             out->a = a;
             out->b = b;
-            out->plan = model::planDiff(a->bundle.get(), b->bundle.get(), options);
-            out->metricsPlan = std::make_shared<const model::ArtifactDiff>(out->plan);
-            out->nodes = model::DiffTreeModel::buildNodes(out->a.get(), out->b.get(), out->plan);
-            out->fitReversed = a->savedModel.has_value() && !b->savedModel.has_value();
-            out->fit = out->fitReversed ? model::checkFit(*b, *a, options) : model::checkFit(*a, *b, options);
+            planComparison(*out, options);
             return out;
         },
         [this](std::shared_ptr<Opened> opened) { onOpened(opened); });
@@ -156,10 +192,16 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     }
     m_a = opened->a;
     m_b = opened->b;
-    m_fit = opened->fit;
+    m_fit = std::move(opened->fit); // its mapping holds two strings per variable: never copied here
     m_fitReversed = opened->fitReversed;
+    m_rowSides = opened->rowSides;
+    m_proxy->setRowMatches(nullptr); // the rows changed; a name filter is searched again below
     m_model->setDiff(m_a, m_b, std::move(opened->plan), std::move(opened->nodes));
-    m_view->tree()->expandToDepth(1);
+    if (!m_nameFilter.isEmpty())
+        applyNameFilter(m_nameFilter);
+    else
+        expandWithinBudget();
+    m_view->fitColumnsToRows();
     updateSummary();
     emit artifactsOpened();
     if (!m_a->bundle || !m_b->bundle) {
@@ -169,34 +211,104 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     }
     auto a = m_a, b = m_b;
     std::shared_ptr<const model::ArtifactDiff> plan = opened->metricsPlan;
-    m_jobs->runWithProgress<std::shared_ptr<model::ArtifactDiff>>(
+    using Rows = std::vector<model::DiffRow>;
+    m_jobs->runWithProgress<std::shared_ptr<Rows>>(
         QStringLiteral("metrics"), tr("Comparing values"), this,
         [a, b, plan](const io::CancelToken& cancel, const io::ProgressFn& progress) {
-            auto filled = std::make_shared<model::ArtifactDiff>(*plan);
+            model::ArtifactDiff filled = *plan;
             model::FillOptions options;
             options.cancel = &cancel;
             options.progress = progress;
             options.executor = &model::sharedExecutor();
-            (void)model::fillDiffMetrics(*filled, *a->bundle, *b->bundle, options); // rows keep their errors
-            return filled;
+            (void)model::fillDiffMetrics(filled, *a->bundle, *b->bundle, options); // rows keep their errors
+            // Only the rows go to the GUI thread; the mapping's copy (two strings per variable) is freed
+            // here.
+            return std::make_shared<Rows>(std::move(filled.rows));
         },
-        [this](std::shared_ptr<model::ArtifactDiff> filled) { onMetrics(*filled); });
+        [this](std::shared_ptr<Rows> rows) { onMetrics(std::move(*rows)); });
 }
 
-void CompareWindow::onMetrics(const model::ArtifactDiff& filled)
+void CompareWindow::onMetrics(std::vector<model::DiffRow>&& filled)
 {
-    // Every row's metrics arrive at once: the view hears of them as one layout change, not as a
+    // Every row's metrics arrive at once, taken over without a copy: the proxy and the view hear of them
+    // as one layout change (statuses changed, so "changed only" and the sort order are redone), not as a
     // dataChanged per group (QTreeView looks each one up among its laid-out rows: with 25,000 groups
-    // expanded, 100,000 variables stalled the window for 15-19 s).
-    m_proxy->setDynamicSortFilter(false);
-    m_proxy->blockSignals(true);
-    m_model->updateRows(filled);
-    m_proxy->blockSignals(false);
-    m_proxy->invalidate(); // statuses changed: "changed only" may now hide or show rows
-    m_proxy->setDynamicSortFilter(true); // and sorts by the new metrics
+    // expanded, 100,000 variables once stalled the window for 15-19 s).
+    m_model->updateRows(std::move(filled));
+    updateFilterStatus(); // "changed only" counts the statuses just read
+    m_view->fitColumnsToRows(); // group statuses ("2000 of 100000 differ") are known now
     m_metricsDone = true;
     updateSummary();
     emit metricsReady();
+}
+
+void CompareWindow::applyNameFilter(const QString& text)
+{
+    m_nameFilter = text;
+    if (text.isEmpty() || !m_a || !m_b || !m_rowSides) {
+        m_jobs->cancel(QStringLiteral("filter"));
+        m_view->tree()->collapseAll();
+        m_proxy->setRowMatches(nullptr);
+        expandWithinBudget();
+        return;
+    }
+    auto a = m_a, b = m_b;
+    auto sides = m_rowSides;
+    const std::string needle = text.toStdString();
+    m_jobs->run<std::shared_ptr<const std::vector<uint8_t>>>(
+        QStringLiteral("filter"), this,
+        [a, b, sides, needle](const io::CancelToken& cancel) {
+            return std::make_shared<const std::vector<uint8_t>>(
+                model::matchDiffRows(*sides, a->bundle.get(), b->bundle.get(), needle, &cancel));
+        },
+        [this, sides](std::shared_ptr<const std::vector<uint8_t>> matches) {
+            if (sides != m_rowSides) return; // the rows were re-paired meanwhile
+            m_view->tree()->collapseAll();
+            m_proxy->setRowMatches(std::move(matches));
+            expandWithinBudget();
+        });
+}
+
+// Level by level from the top, each level expanded whole or not at all, while the rows shown stay within
+// kExpandRowBudget; counted from the proxy's filter counts, so unexpanded groups cost nothing.
+// Callers collapse before they change the proxy: its layout change leaves the view's layout pending,
+// so each expand() below only records the row and one layout pass follows (not one per expanded row).
+void CompareWindow::expandWithinBudget()
+{
+    QTreeView* tree = m_view->tree();
+    const int maxLevels = m_proxy->filtering() ? std::numeric_limits<int>::max() : kExpandLevelsUnfiltered;
+    QModelIndexList level { QModelIndex() };
+    int shown = m_proxy->rowCount();
+    for (int depth = 0; depth < maxLevels && !level.isEmpty(); ++depth) {
+        QModelIndexList next;
+        int added = 0;
+        for (const QModelIndex& parent : level)
+            for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+                const QModelIndex child = m_proxy->index(r, 0, parent);
+                if (const int rows = m_proxy->acceptedChildCount(child); rows > 0) {
+                    next << child;
+                    added += rows;
+                }
+            }
+        if (next.isEmpty() || shown + added > kExpandRowBudget) break;
+        for (const QModelIndex& i : next)
+            tree->expand(i);
+        shown += added;
+        level = std::move(next);
+    }
+    updateFilterStatus();
+}
+
+void CompareWindow::updateFilterStatus()
+{
+    if (!m_proxy->filtering()) {
+        m_view->setFilterStatus({});
+        return;
+    }
+    const int shown = m_proxy->acceptedLeafCount();
+    m_view->setFilterStatus(shown == 0
+            ? tr("No variable matches")
+            : tr("%1 of %2 variables").arg(shown).arg(m_model->diff().rows.size()));
 }
 
 void CompareWindow::updateSummary()
@@ -343,6 +455,9 @@ void CompareWindow::showPair(int diffRow)
 
 void CompareWindow::screenshotWhenReady(const QString& file, const QString& select)
 {
+    // The reviewers' screen (GUI-REVIEW.md): 1600x1000 device pixels, at any QT_SCALE_FACTOR.
+    resize(static_cast<int>(ScreenshotDriver::kScreenWidth / devicePixelRatioF()),
+        static_cast<int>(ScreenshotDriver::kScreenHeight / devicePixelRatioF()));
     m_screenshotFile = file;
     m_screenshotSelect = select;
     connect(this, &CompareWindow::pairShown, this, [this] {

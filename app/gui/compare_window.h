@@ -13,6 +13,8 @@
 #include <QMainWindow>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace tscope::model {
 class DiffFilterProxy;
@@ -52,12 +54,17 @@ signals:
     void metricsReady();
     void pairShown();
 
+public:
+    struct Opened; // what the open job hands to the GUI thread
+
 private:
-    struct Opened;
     void start();
     void onOpened(const std::shared_ptr<Opened>& opened);
-    void onMetrics(const model::ArtifactDiff& filled);
+    void onMetrics(std::vector<model::DiffRow>&& filled);
     void showPair(int diffRow);
+    void applyNameFilter(const QString& text);
+    void expandWithinBudget();
+    void updateFilterStatus();
     void updateSummary();
     void selectForScreenshot();
 
@@ -70,6 +77,9 @@ private:
     bool m_metricsDone = false;
     std::optional<model::FitReport> m_fit;
     io::MappingOptions m_mapping; // the rules in use
+    // Each diff row's entry in A and B (-1: absent), shared with the name filter's worker.
+    std::shared_ptr<const std::vector<std::pair<int, int>>> m_rowSides;
+    QString m_nameFilter;
     bool m_fitReversed = false; // the checkpoint is B and the target A (A is a SavedModel, B is not)
     QString m_screenshotFile, m_screenshotSelect;
 };

@@ -2,6 +2,7 @@
 
 #include "app/gui/compare_window.h"
 #include "app/gui/fit_to_screen.h"
+#include "app/gui/screenshot_driver.h"
 #include "model/kernels/compute_pool.h"
 #include "model/run/run_watcher.h"
 #include "model/run/step_list_model.h"
@@ -131,9 +132,10 @@ void RunWindow::onStepsChanged()
     // Deleted steps close their files.
     for (auto it = m_open.begin(); it != m_open.end();)
         it = std::find(sig.begin(), sig.end(), it->first) == sig.end() ? m_open.erase(it) : std::next(it);
-    statusBar()->showMessage(
-        tr("%n complete checkpoint(s) of run '%1'", nullptr, static_cast<int>(sig.size()))
-            .arg(QString::fromStdString(m_watcher->runName())));
+    const QString run = QString::fromStdString(m_watcher->runName());
+    statusBar()->showMessage(sig.size() == 1
+            ? tr("1 complete checkpoint of run '%1'").arg(run)
+            : tr("%1 complete checkpoints of run '%2'").arg(sig.size()).arg(run));
     listVariables();
 }
 
@@ -285,6 +287,9 @@ void RunWindow::onComputed(const std::shared_ptr<Computed>& c)
 
 void RunWindow::screenshotWhenReady(const QString& file, const QString& keys)
 {
+    // The reviewers' screen (GUI-REVIEW.md): 1600x1000 device pixels, at any QT_SCALE_FACTOR.
+    resize(static_cast<int>(ScreenshotDriver::kScreenWidth / devicePixelRatioF()),
+        static_cast<int>(ScreenshotDriver::kScreenHeight / devicePixelRatioF()));
     auto shoot = [this, file] {
         QTimer::singleShot(300, this, [this, file] {
             const bool ok = grab().save(file);

@@ -59,6 +59,64 @@ QString rowKey(const io::Artifact* a, const io::Artifact* b, const DiffRow& row)
     return QString::fromStdString(key);
 }
 
+// Status column order: identical, changed, only in one side, then what breaks a restore.
+double statusRank(io::PairStatus s)
+{
+    switch (s) {
+    case io::PairStatus::Identical:
+        return 0;
+    case io::PairStatus::Changed:
+        return 1;
+    case io::PairStatus::OnlyInA:
+        return 2;
+    case io::PairStatus::OnlyInB:
+        return 3;
+    case io::PairStatus::DtypeChanged:
+        return 4;
+    case io::PairStatus::ShapeChanged:
+        return 5;
+    }
+    return 6;
+}
+
+bool isOptimizerState(const io::Artifact* a, const io::Artifact* b, const DiffRow& row)
+{
+    const bool inA = a && row.a >= 0 && a->tree.annotations[static_cast<size_t>(row.a)].optimizerState;
+    const bool inB = b && row.b >= 0 && b->tree.annotations[static_cast<size_t>(row.b)].optimizerState;
+    return inA || inB;
+}
+
+// A metric cell's number: a pair identical by checksum has no metrics but differs by nothing.
+std::optional<double> metricValue(const DiffRow& row, int column)
+{
+    const auto& m = row.metrics;
+    const bool numeric = m && m->numeric;
+    const bool sameBytes = !m && row.status == io::PairStatus::Identical; // by checksum: all zero
+    auto metric = [&](const std::optional<double>& v, bool zeroWhenSame) -> std::optional<double> {
+        if (numeric) return v;
+        if (sameBytes && zeroWhenSame) return 0.0;
+        return std::nullopt;
+    };
+    switch (column) {
+    case DiffTreeModel::MaxAbs:
+        return metric(m ? m->maxAbsDiff : std::nullopt, true);
+    case DiffTreeModel::MeanAbs:
+        return metric(m ? m->meanAbsDiff : std::nullopt, true);
+    case DiffTreeModel::Rms:
+        return metric(m ? m->rmsDiff : std::nullopt, true);
+    case DiffTreeModel::RelChange:
+        return metric(m ? m->relChange : std::nullopt, false);
+    case DiffTreeModel::Cosine:
+        return metric(m ? m->cosine : std::nullopt, false);
+    case DiffTreeModel::FracChanged:
+        if (m) return m->fracChanged();
+        if (sameBytes) return 0.0;
+        return std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
 } // namespace
 
 DiffTreeModel::DiffTreeModel(QObject* parent)
@@ -83,6 +141,7 @@ void DiffTreeModel::setDiff(std::shared_ptr<const io::Artifact> a, std::shared_p
     m_diff = std::move(diff);
     m_nodes = std::move(nodes);
     if (m_nodes.empty()) m_nodes.push_back({});
+    ++m_generation;
     endResetModel();
 }
 
@@ -93,6 +152,7 @@ void DiffTreeModel::clear()
     m_b.reset();
     m_diff = {};
     m_nodes.assign(1, {});
+    ++m_generation;
     endResetModel();
 }
 
@@ -132,14 +192,20 @@ std::vector<DiffTreeModel::Node> DiffTreeModel::buildNodes(
             // leaf unless a node of that name has no row yet (its slots came first).
             if (it != names.end() && (!last || nodes[static_cast<size_t>(it->second)].diffRow < 0)) {
                 parent = it->second;
-                if (last) nodes[static_cast<size_t>(parent)].diffRow = static_cast<int>(r);
+                if (last) {
+                    nodes[static_cast<size_t>(parent)].diffRow = static_cast<int>(r);
+                    nodes[static_cast<size_t>(parent)].optimizer = isOptimizerState(a, b, diff.rows[r]);
+                }
                 continue;
             }
             Node node;
             node.name = parts[i];
             node.parent = parent;
             node.rowInParent = static_cast<int>(nodes[static_cast<size_t>(parent)].children.size());
-            if (last) node.diffRow = static_cast<int>(r);
+            if (last) {
+                node.diffRow = static_cast<int>(r);
+                node.optimizer = isOptimizerState(a, b, diff.rows[r]);
+            }
             const int id = static_cast<int>(nodes.size());
             nodes.push_back(std::move(node));
             childByName.emplace_back();
@@ -155,10 +221,11 @@ std::vector<DiffTreeModel::Node> DiffTreeModel::buildNodes(
     return nodes;
 }
 
-void DiffTreeModel::updateRows(const ArtifactDiff& filled)
+void DiffTreeModel::updateRows(std::vector<DiffRow>&& rows)
 {
-    if (filled.rows.size() != m_diff.rows.size()) return;
-    m_diff.rows = filled.rows;
+    if (rows.size() != m_diff.rows.size()) return;
+    emit layoutAboutToBeChanged();
+    m_diff.rows.swap(rows);
     for (auto& n : m_nodes)
         n.differing = 0;
     for (size_t id = 1; id < m_nodes.size(); ++id) {
@@ -167,15 +234,18 @@ void DiffTreeModel::updateRows(const ArtifactDiff& filled)
         for (int p = static_cast<int>(id); p >= 0; p = m_nodes[static_cast<size_t>(p)].parent)
             m_nodes[static_cast<size_t>(p)].differing++;
     }
-    if (m_nodes.size() > 1)
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1)); // top level: views refresh
-    for (size_t id = 1; id < m_nodes.size(); ++id)
-        if (!m_nodes[id].children.empty()) {
-            const QModelIndex parentIndex
-                = createIndex(m_nodes[id].rowInParent, 0, static_cast<quintptr>(id));
-            emit dataChanged(index(0, 0, parentIndex),
-                index(static_cast<int>(m_nodes[id].children.size()) - 1, ColumnCount - 1, parentIndex));
-        }
+    ++m_generation;
+    emit layoutChanged(); // nothing moved: persistent indexes stay valid, every cell is read again
+}
+
+double DiffTreeModel::sortNumber(int id, int column) const
+{
+    const Node& node = m_nodes[static_cast<size_t>(id)];
+    if (node.diffRow < 0) return column == Status ? node.differing : -1.0;
+    const DiffRow& row = m_diff.rows[static_cast<size_t>(node.diffRow)];
+    if (column == Status) // the most telling first when descending
+        return !row.error.isOk() ? 7.0 : row.status ? statusRank(*row.status) : -1.0;
+    return metricValue(row, column).value_or(-1.0);
 }
 
 QModelIndex DiffTreeModel::indexOfKey(const std::string& key) const
@@ -252,43 +322,10 @@ QVariant DiffTreeModel::headerData(int section, Qt::Orientation orientation, int
 QVariant DiffTreeModel::leafData(const Node& node, int column, int role) const
 {
     const DiffRow& row = m_diff.rows[static_cast<size_t>(node.diffRow)];
-    const auto& m = row.metrics;
-    const bool numeric = m && m->numeric;
-    const bool sameBytes = !m && row.status == io::PairStatus::Identical; // by checksum: all zero
-    auto metric = [&](const std::optional<double>& v, bool zeroWhenSame) -> std::optional<double> {
-        if (numeric) return v;
-        if (sameBytes && zeroWhenSame) return 0.0;
-        return std::nullopt;
-    };
-    std::optional<double> value;
-    switch (column) {
-    case MaxAbs:
-        value = metric(m ? m->maxAbsDiff : std::nullopt, true);
-        break;
-    case MeanAbs:
-        value = metric(m ? m->meanAbsDiff : std::nullopt, true);
-        break;
-    case Rms:
-        value = metric(m ? m->rmsDiff : std::nullopt, true);
-        break;
-    case RelChange:
-        value = metric(m ? m->relChange : std::nullopt, false);
-        break;
-    case Cosine:
-        value = metric(m ? m->cosine : std::nullopt, false);
-        break;
-    case FracChanged:
-        if (m)
-            value = m->fracChanged();
-        else if (sameBytes)
-            value = 0.0;
-        break;
-    default:
-        break;
-    }
+    const std::optional<double> value = metricValue(row, column);
     if (role == SortRole) {
         if (column == Name) return node.name;
-        if (column == Status) return statusText(row);
+        if (column == Status) return sortNumber(static_cast<int>(&node - m_nodes.data()), Status);
         if (column == TypeA || column == TypeB) return leafData(node, column, Qt::DisplayRole);
         return value.value_or(-1.0);
     }
@@ -341,11 +378,7 @@ QVariant DiffTreeModel::leafData(const Node& node, int column, int role) const
     if (role == StatusRole)
         return row.status ? QString::fromLatin1(io::pairStatusName(*row.status))
                           : QStringLiteral("unreadable");
-    if (role == OptimizerRole) {
-        const bool a = row.a >= 0 && m_a->tree.annotations[static_cast<size_t>(row.a)].optimizerState;
-        const bool b = row.b >= 0 && m_b->tree.annotations[static_cast<size_t>(row.b)].optimizerState;
-        return a || b;
-    }
+    if (role == OptimizerRole) return node.optimizer;
     return {};
 }
 
@@ -363,8 +396,7 @@ QVariant DiffTreeModel::data(const QModelIndex& index, int role) const
         return {};
     case SortRole:
         if (index.column() == Name) return node.name;
-        if (index.column() == Status) return node.differing;
-        return -1.0;
+        return sortNumber(static_cast<int>(index.internalId()), index.column());
     case RowRole:
         return -1;
     case StatusRole:

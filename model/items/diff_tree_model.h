@@ -45,6 +45,7 @@ public:
         int diffRow = -1; // leaves
         int differing = 0; // leaves below that are not identical
         int leaves = 0;
+        bool optimizer = false; // leaf: optimizer state (slot or optimizer variable) on either side
     };
 
     explicit DiffTreeModel(QObject* parent = nullptr);
@@ -59,11 +60,22 @@ public:
     // The same with the tree buildNodes(a, b, diff) made beforehand.
     void setDiff(std::shared_ptr<const io::Artifact> a, std::shared_ptr<const io::Artifact> b,
         ArtifactDiff diff, std::vector<Node> nodes);
-    // New metrics for the same rows (after fillDiffMetrics): updates the cells without a reset.
-    void updateRows(const ArtifactDiff& filled);
+    // New metrics for the same rows (the rows of fillDiffMetrics' result), taken over without a copy: one
+    // layout change (no rows move), not a dataChanged per group, so proxies and views refresh once.
+    void updateRows(std::vector<DiffRow>&& rows);
     void clear();
 
     const ArtifactDiff& diff() const { return m_diff; }
+    const std::vector<Node>& nodes() const { return m_nodes; }
+    // The node behind an index of this model (0: the root).
+    static int nodeId(const QModelIndex& index)
+    {
+        return index.isValid() ? static_cast<int>(index.internalId()) : 0;
+    }
+    // Changes whenever the rows, their statuses or the tree change: caches over them compare it.
+    quint64 generation() const { return m_generation; }
+    // What a metric or the status column sorts by, without a QVariant (as SortRole; missing = -1).
+    double sortNumber(int node, int column) const;
     // The index of a leaf by A's (or B's) checkpoint key; invalid when absent.
     QModelIndex indexOfKey(const std::string& key) const;
 
@@ -82,6 +94,7 @@ private:
     std::shared_ptr<const io::Artifact> m_a, m_b;
     ArtifactDiff m_diff;
     std::vector<Node> m_nodes; // m_nodes[0]: the invisible root
+    quint64 m_generation = 0;
 };
 
 } // namespace tscope::model

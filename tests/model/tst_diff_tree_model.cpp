@@ -5,6 +5,7 @@
 #include "model/compare/artifact_diff.h"
 #include "model/items/diff_filter_proxy.h"
 #include "model/items/diff_tree_model.h"
+#include "model/items/natural_compare.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>
@@ -35,6 +36,44 @@ int countLeaves(const QAbstractItemModel& m, const QModelIndex& parent = {})
     return n;
 }
 
+// Every row of the proxy: its filter counts agree with what it shows (acceptedChildCount answers without
+// building the row's mapping, so the expansion budget and hasChildren rely on this).
+void checkCounts(const model::DiffFilterProxy& proxy, const QModelIndex& parent = {})
+{
+    for (int r = 0; r < proxy.rowCount(parent); ++r) {
+        const QModelIndex i = proxy.index(r, 0, parent);
+        QCOMPARE(proxy.acceptedChildCount(i), proxy.rowCount(i));
+        QCOMPARE(proxy.hasChildren(i), proxy.rowCount(i) > 0);
+        checkCounts(proxy, i);
+    }
+}
+
+// Siblings in the proxy are in order by `column` (names naturally, numbers descending).
+void checkOrder(const QAbstractItemModel& m, int column, const QModelIndex& parent = {})
+{
+    for (int r = 0; r < m.rowCount(parent); ++r) {
+        const QModelIndex i = m.index(r, column, parent);
+        if (r > 0) {
+            const QModelIndex prev = m.index(r - 1, column, parent);
+            if (column == model::DiffTreeModel::Name)
+                QVERIFY2(model::naturalCompare(prev.data().toString(), i.data().toString()) <= 0,
+                    qPrintable(prev.data().toString() + QStringLiteral(" > ") + i.data().toString()));
+            else
+                QVERIFY(prev.data(model::DiffTreeModel::SortRole).toDouble()
+                    >= i.data(model::DiffTreeModel::SortRole).toDouble());
+        }
+        checkOrder(m, column, i.siblingAtColumn(0));
+    }
+}
+
+std::vector<std::pair<int, int>> sidesOf(const model::ArtifactDiff& diff)
+{
+    std::vector<std::pair<int, int>> sides;
+    for (const auto& row : diff.rows)
+        sides.emplace_back(row.a, row.b);
+    return sides;
+}
+
 } // namespace
 
 class TestDiffTreeModel : public QObject {
@@ -56,7 +95,7 @@ private slots:
         QCOMPARE(countLeaves(tree), int(rows));
         auto filled = plan;
         QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.updateRows(filled);
+        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
 
         const QModelIndex kernel = tree.indexOfKey("model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(kernel.isValid());
@@ -78,6 +117,114 @@ private slots:
         proxy.sort(model::DiffTreeModel::MaxAbs, Qt::DescendingOrder);
         proxy.setChangedOnly(false);
         QCOMPARE(countLeaves(proxy), int(rows));
+    }
+
+    // The name filter: matchDiffRows marks the rows whose A or B key contains the text in any case; the
+    // proxy keeps exactly those leaves (and with "changed only", those that also differ).
+    void nameFilterKeepsMatchingLeaves()
+    {
+        auto a = open("base"), b = open("perturbed");
+        QVERIFY(a && b);
+        model::DiffTreeModel tree;
+        model::DiffFilterProxy proxy;
+        proxy.setSourceModel(&tree);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
+        auto filled = plan;
+        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
+        tree.setDiff(a, b, plan);
+        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+
+        const QString text = QStringLiteral("DENSE2/");
+        int expected = 0, expectedChanged = 0;
+        for (const auto& row : filled.rows) {
+            const auto keyHas = [&](const io::BundleReader& r, int e) {
+                return e >= 0
+                    && QString::fromStdString(r.entries()[static_cast<size_t>(e)].key)
+                           .contains(text, Qt::CaseInsensitive);
+            };
+            if (keyHas(*a->bundle, row.a) || keyHas(*b->bundle, row.b)) {
+                expected++;
+                expectedChanged += row.status != io::PairStatus::Identical ? 1 : 0;
+            }
+        }
+        QVERIFY(expected > 1);
+        QCOMPARE(expectedChanged, 1);
+        auto matches = std::make_shared<const std::vector<uint8_t>>(
+            model::matchDiffRows(sidesOf(plan), a->bundle.get(), b->bundle.get(), text.toStdString()));
+        proxy.setRowMatches(matches);
+        QVERIFY(proxy.filtering());
+        QCOMPARE(countLeaves(proxy), expected);
+        QCOMPARE(proxy.acceptedLeafCount(), expected);
+        checkCounts(proxy);
+        proxy.setChangedOnly(true);
+        QCOMPARE(countLeaves(proxy), 1);
+        checkCounts(proxy);
+        proxy.setChangedOnly(false);
+        proxy.setRowMatches(nullptr);
+        QVERIFY(!proxy.filtering());
+        QCOMPARE(countLeaves(proxy), int(plan.rows.size()));
+
+        io::CancelToken cancelled;
+        cancelled.cancel();
+        QVERIFY(model::matchDiffRows(sidesOf(plan), a->bundle.get(), b->bundle.get(), "dense", &cancelled)
+                    .empty());
+    }
+
+    // New metrics arrive as a layout change: an index kept across it still names the same variable.
+    void metricsKeepPersistentIndexes()
+    {
+        auto a = open("base"), b = open("perturbed");
+        QVERIFY(a && b);
+        model::DiffTreeModel tree;
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model::DiffFilterProxy proxy;
+        proxy.setSourceModel(&tree);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
+        auto filled = plan;
+        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
+        tree.setDiff(a, b, plan);
+        const std::string key = "model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+        const QPersistentModelIndex kept = proxy.mapFromSource(tree.indexOfKey(key));
+        QVERIFY(kept.isValid());
+        QSignalSpy resets(&tree, &QAbstractItemModel::modelReset);
+        QSignalSpy layouts(&tree, &QAbstractItemModel::layoutChanged);
+        const quint64 before = tree.generation();
+        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(layouts.count(), 1);
+        QVERIFY(tree.generation() != before);
+        QVERIFY(kept.isValid());
+        QCOMPARE(proxy.mapToSource(kept), tree.indexOfKey(key));
+        QCOMPARE(kept.data(model::DiffTreeModel::StatusRole).toString(), QStringLiteral("changed"));
+    }
+
+    // Names sort naturally; metric columns by their numbers; the filter counts agree with the rows under
+    // every combination of filters.
+    void sortsAndCountsWithOptimizerState()
+    {
+        auto a = open("base"), b = open("with_optimizer");
+        QVERIFY(a && b);
+        model::DiffTreeModel tree;
+        model::DiffFilterProxy proxy;
+        proxy.setSourceModel(&tree);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
+        auto filled = plan;
+        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
+        tree.setDiff(a, b, plan);
+        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        proxy.sort(model::DiffTreeModel::Name, Qt::AscendingOrder);
+        checkOrder(proxy, model::DiffTreeModel::Name);
+        proxy.sort(model::DiffTreeModel::MaxAbs, Qt::DescendingOrder);
+        checkOrder(proxy, model::DiffTreeModel::MaxAbs);
+        for (bool changed : { false, true })
+            for (bool hide : { false, true }) {
+                proxy.setChangedOnly(changed);
+                proxy.setHideOptimizer(hide);
+                checkCounts(proxy);
+            }
     }
 
     void optimizerStateCanBeHidden()

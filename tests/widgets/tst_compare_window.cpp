@@ -111,6 +111,34 @@ private slots:
         QCOMPARE(countLeaves(*tree->model()), all);
     }
 
+    // The name filter: typing part of a key keeps the variables whose A or B key contains it (any case),
+    // searched off the GUI thread after a pause in typing, and expands the tree so they are in sight;
+    // clearing it brings every variable back.
+    void nameFilterShowsMatchesExpanded()
+    {
+        app::CompareWindow window(variant("base"), variant("perturbed"));
+        QSignalSpy metrics(&window, &app::CompareWindow::metricsReady);
+        window.show();
+        QVERIFY(metrics.wait(30000));
+        auto* view = window.findChild<ui::CompareView*>();
+        QVERIFY(view && view->filterEdit());
+        QTreeView* tree = view->tree();
+        const int all = countLeaves(*tree->model());
+        view->filterEdit()->setText(QStringLiteral("Dense2/Kernel"));
+        QTRY_COMPARE_WITH_TIMEOUT(countLeaves(*tree->model()), 1, 10000);
+        QCOMPARE(view->filterStatus(), QStringLiteral("1 of %1 variables").arg(all));
+        const QModelIndex leaf = firstLeaf(*tree->model());
+        QCOMPARE(leaf.data().toString(), QStringLiteral("kernel"));
+        for (QModelIndex p = leaf.parent(); p.isValid(); p = p.parent())
+            QVERIFY(tree->isExpanded(p)); // a match is in sight without clicking
+        view->filterEdit()->clear();
+        QTRY_COMPARE_WITH_TIMEOUT(countLeaves(*tree->model()), all, 10000);
+        QVERIFY(view->filterStatus().isEmpty());
+        view->filterEdit()->setText(QStringLiteral("no such variable"));
+        QTRY_COMPARE_WITH_TIMEOUT(tree->model()->rowCount(), 0, 10000);
+        QCOMPARE(view->filterStatus(), QStringLiteral("No variable matches"));
+    }
+
     // The compatibility verdict in the summary (the same model::checkFit as `check`, which the conformance
     // suite holds against TensorFlow's assert_existing_objects_matched): a SavedModel is the target.
     void summarySaysWhetherTheCheckpointFits()
