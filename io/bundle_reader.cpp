@@ -301,7 +301,7 @@ Result<Tensor> BundleReader::readStored(
         return t;
     }
     Tensor t = Tensor::borrowed(stored.dtype, stored.shape, *bytes, *file);
-    t.setSource(*file, stored.offset); // copyTo reads with pread (io/mapped_file.h)
+    t.setSource(*file, stored.offset); // readInto reads with pread (io/tensor.h)
     t.setIntegrity(std::move(integrity));
     return t;
 }
