@@ -284,7 +284,7 @@ Result<Tensor> BundleReader::readStored(
     }
     Status integrity;
     if (options.verifyCrc) {
-        auto c = guardedCrc32c(*bytes, options.cancel);
+        auto c = fileCrc32c(**file, stored.offset, stored.size, options.cancel);
         if (!c) return failAt(c.status());
         if (crc32c::mask(*c) != stored.maskedCrc) {
             if (!options.keepDamaged) return mismatch;
@@ -301,7 +301,7 @@ Result<Tensor> BundleReader::readStored(
         return t;
     }
     Tensor t = Tensor::borrowed(stored.dtype, stored.shape, *bytes, *file);
-    t.setSource(path, stored.offset);
+    t.setSource(*file, stored.offset); // readInto reads with pread (io/tensor.h)
     t.setIntegrity(std::move(integrity));
     return t;
 }

@@ -1,9 +1,13 @@
 // BundleReader::verify: every block CRC of the index and every tensor CRC of the data shards. The tensors
 // are checked in chunks of entries (balanced by bytes) on an Executor; each worker keeps its own partial
 // report and the parts are merged in entry order, so the report is the serial one whatever the threads.
+// Large tensors are split instead: their pieces' CRCs are computed on every worker and combined in piece
+// order (crc32c::combine), so one 1 GiB tensor keeps both cores busy and gives the same answer.
 #include "io/bundle_reader.h"
+#include "io/crc32c.h"
 #include "io/dtype.h"
 #include "io/guarded_read.h"
+#include "io/integrity.h"
 #include "io/table_reader.h"
 #include "io/tensor_encoding.h"
 
@@ -19,6 +23,11 @@ struct PartialReport {
     uint64_t tensorsChecked = 0;
     uint64_t bytesChecked = 0;
 };
+
+// Tensors at least this large are checked piece by piece on all workers; a piece is read with pread
+// into an L2-sized buffer and checksummed there (fileCrc32c).
+constexpr uint64_t kSplitTensorBytes = uint64_t(16) << 20;
+constexpr uint64_t kSplitPieceBytes = uint64_t(4) << 20;
 
 } // namespace
 
@@ -102,6 +111,14 @@ VerifyReport BundleReader::verify(
         part.bytesChecked += stored.size;
     };
 
+    // Stored in one piece of fixed-size little-endian elements and large: its CRC is split across workers.
+    auto splits = [&](const TensorEntry& e) {
+        return e.stored.size >= kSplitTensorBytes && crcCheckedByConsumer(*this, e);
+    };
+    std::vector<size_t> splitEntries;
+    for (size_t i = 0; i < m_entries.size(); ++i)
+        if (splits(m_entries[i])) splitEntries.push_back(i);
+
     // A few chunks per worker, so that one large tensor does not leave the others idle at the end.
     const unsigned workers = std::max(1u, executor.maxWorkers());
     const auto starts = verifyChunkStarts(m_entries, workers == 1 ? 1 : size_t(workers) * 4);
@@ -123,6 +140,7 @@ VerifyReport BundleReader::verify(
                         return false;
                     }
                     const auto& e = m_entries[i];
+                    if (splits(e)) continue; // checked below, on every worker
                     if (!e.problem.isOk()) {
                         part.problems.emplace_back(i, e.problem);
                         continue;
@@ -137,6 +155,74 @@ VerifyReport BundleReader::verify(
                 return true;
             },
             token);
+
+    // The large tensors, one after another, each on every worker.
+    PartialReport splitPart;
+    ReadOptions validate = options;
+    validate.verifyCrc = false; // readStored's other checks (dtype, range, shard); the CRC is ours
+    for (size_t i : splitEntries) {
+        if (!finished || stopped || token->isCancelled()) break;
+        const auto& e = m_entries[i];
+        const auto& stored = e.stored;
+        auto fail = [&](Status s) {
+            splitPart.problems.emplace_back(i,
+                std::move(s)
+                    .withTensor(e.key)
+                    .withPath(dataPath(stored.shard).string())
+                    .withOffset(stored.offset));
+        };
+        splitPart.tensorsChecked++;
+        splitPart.bytesChecked += stored.size;
+        auto t = readStored(e.key, stored, validate);
+        auto file = shard(stored.shard);
+        if (!t || !file) {
+            splitPart.problems.emplace_back(i, !t ? t.status() : Status(file.status()).withTensor(e.key));
+            continue;
+        }
+        const uint64_t pieces = (stored.size + kSplitPieceBytes - 1) / kSplitPieceBytes;
+        std::vector<uint32_t> crcs(pieces);
+        std::vector<Status> errors(pieces);
+        const uint64_t before = done.load();
+        std::atomic<uint64_t> piecesDone { 0 };
+        const bool all = executor.parallelFor(
+            pieces,
+            [&](uint64_t piece, unsigned worker) {
+                const uint64_t sofar = before + piecesDone.load();
+                if (worker == 0 ? shouldStop(token, progress, sofar, total) : token->isCancelled()) {
+                    stopped = true;
+                    return false;
+                }
+                const uint64_t at = piece * kSplitPieceBytes;
+                const uint64_t n = std::min(kSplitPieceBytes, stored.size - at);
+                auto crc = fileCrc32c(**file, stored.offset + at, n, token);
+                if (!crc) {
+                    errors[piece] = crc.status();
+                    return crc.status().code() != ErrorCode::Cancelled;
+                }
+                crcs[piece] = *crc;
+                piecesDone += n;
+                return true;
+            },
+            token);
+        done += stored.size;
+        if (!all || stopped || token->isCancelled()) {
+            stopped = true;
+            break;
+        }
+        // The first failed piece names the problem, whichever worker met it first.
+        auto failed = std::find_if(errors.begin(), errors.end(), [](const Status& s) { return !s.isOk(); });
+        if (failed != errors.end()) {
+            fail(*failed);
+            continue;
+        }
+        uint32_t crc = 0;
+        for (uint64_t p = 0; p < pieces; ++p)
+            crc = crc32c::combine(
+                crc, crcs[p], std::min(kSplitPieceBytes, stored.size - p * kSplitPieceBytes));
+        if (Status s = checkConsumerCrc(*this, e, crc); !s.isOk())
+            splitPart.problems.emplace_back(i, std::move(s));
+    }
+    parts.push_back(std::move(splitPart));
 
     // Each entry was checked by one worker, in slice order: a stable sort by entry restores the serial order.
     std::vector<std::pair<size_t, Status>> merged;

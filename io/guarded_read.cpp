@@ -52,6 +52,28 @@ Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken
     return crc;
 }
 
+Result<uint32_t> fileCrc32c(
+    const MappedFile& file, uint64_t offset, uint64_t length, const CancelToken* cancel)
+{
+    thread_local std::vector<std::byte> buffer;
+    if (buffer.size() < kReadPieceBytes) {
+        try {
+            buffer.resize(kReadPieceBytes);
+        } catch (const std::bad_alloc&) {
+            return Status(ErrorCode::OutOfMemory, "not enough memory for a read buffer");
+        }
+    }
+    uint32_t crc = 0;
+    for (uint64_t pos = 0; pos < length; pos += kReadPieceBytes) {
+        if (pos % kGuardedChunkBytes == 0 && cancel && cancel->isCancelled())
+            return Status(ErrorCode::Cancelled, "cancelled");
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(kReadPieceBytes, length - pos));
+        TSCOPE_RETURN_IF_ERROR(file.readAt(offset + pos, std::span(buffer.data(), n)));
+        crc = crc32c::extend(crc, buffer.data(), n);
+    }
+    return crc;
+}
+
 unsigned long guardedFaultCount()
 {
     return tscope_guarded_faults();

@@ -32,6 +32,17 @@ Result<std::string> guardedReadFile(const std::filesystem::path& file);
 // between chunks.
 Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel);
 
+class MappedFile;
+
+// Bytes read per piece by the bulk passes that read through MappedFile::readAt: small enough that the
+// piece is still in the L2 cache when the kernel (CRC, statistics) runs over it.
+inline constexpr size_t kReadPieceBytes = size_t(256) << 10;
+
+// CRC32C (unmasked) of bytes [offset, offset + length) of `file`, read piece by piece with readAt into a
+// per-thread buffer; checks `cancel` every few MiB.
+Result<uint32_t> fileCrc32c(
+    const MappedFile& file, uint64_t offset, uint64_t length, const CancelToken* cancel);
+
 // How many faults the guard has turned into errors in this process (tests assert on it).
 unsigned long guardedFaultCount();
 

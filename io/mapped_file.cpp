@@ -1,10 +1,14 @@
 #include "io/mapped_file.h"
 
+#include "io/guarded_read.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +27,32 @@ Status statusFromErrno(int err, const std::string& what, const std::filesystem::
         code = ErrorCode::OutOfMemory; // e.g. mapping a huge file under an address-space limit
     return Status(code, what + ": " + std::strerror(err)).withPath(path.string());
 }
+
+namespace {
+
+// Descriptors kept open for readAt(), process-wide. A checkpoint with thousands of large shards (or many
+// checkpoints open at once) must not exhaust RLIMIT_NOFILE: past a quarter of it (at most 1024 kept),
+// files fall back to the guarded copy from the mapping, which reads the same bytes.
+std::atomic<int> g_keptDescriptors { 0 };
+
+int descriptorBudget()
+{
+    static const int budget = [] {
+        struct rlimit limit { };
+        if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1024;
+        return static_cast<int>(std::min<rlim_t>(1024, limit.rlim_cur / 4));
+    }();
+    return budget;
+}
+
+bool reserveDescriptor()
+{
+    if (++g_keptDescriptors <= descriptorBudget()) return true;
+    --g_keptDescriptors;
+    return false;
+}
+
+} // namespace
 
 Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path& path)
 {
@@ -51,13 +81,47 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
         }
         file->m_data = static_cast<const std::byte*>(p);
     }
-    ::close(fd); // the mapping keeps the file alive
+    if (file->m_size >= kPreadMinFileBytes && reserveDescriptor())
+        file->m_fd = fd; // for readAt; the same inode as the mapping even if the path is replaced later
+    else
+        ::close(fd); // the mapping keeps the file alive
     return file;
 }
 
 MappedFile::~MappedFile()
 {
     if (m_data) ::munmap(const_cast<std::byte*>(m_data), static_cast<size_t>(m_size));
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        --g_keptDescriptors;
+    }
+}
+
+Status MappedFile::readAt(uint64_t offset, std::span<std::byte> dst) const
+{
+    auto range = bytes(offset, dst.size());
+    if (!range) return range.status();
+    if (m_fd < 0) {
+        Status s = guardedCopy(*range, dst.data());
+        return s.isOk() ? s : std::move(s).withPath(m_path.string()).withOffset(offset);
+    }
+    size_t done = 0;
+    while (done < dst.size()) {
+        const ssize_t n
+            = ::pread(m_fd, dst.data() + done, dst.size() - done, static_cast<off_t>(offset + done));
+        if (n > 0) {
+            done += static_cast<size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return statusFromErrno(errno, "cannot read file", m_path).withOffset(offset + done);
+        // End of file before the end of the range: the file shrank since it was opened.
+        return Status(ErrorCode::Truncated,
+            "the file changed on disk while it was being read (truncated or rewritten); reopen it")
+            .withPath(m_path.string())
+            .withOffset(offset + done);
+    }
+    return {};
 }
 
 Result<std::span<const std::byte>> MappedFile::bytes(uint64_t offset, uint64_t length) const

@@ -2,6 +2,7 @@
 
 #include "io/dtype.h"
 #include "io/guarded_read.h"
+#include "io/mapped_file.h"
 
 #include <cstring>
 
@@ -87,10 +88,25 @@ Status Tensor::copyTo(uint64_t byteOffset, std::span<std::byte> dst) const
     return s;
 }
 
+Status Tensor::readInto(uint64_t byteOffset, std::span<std::byte> dst) const
+{
+    if (!m_sourceFile) return copyTo(byteOffset, dst);
+    if (byteOffset > m_bytes.size() || dst.size() > m_bytes.size() - byteOffset)
+        return Status(ErrorCode::InvalidArgument, "read past the end of the tensor's values");
+    return m_sourceFile->readAt(m_sourceOffset + byteOffset, dst);
+}
+
 void Tensor::setSource(std::string path, uint64_t offset)
 {
     m_sourcePath = std::move(path);
     m_sourceOffset = offset;
+}
+
+void Tensor::setSource(std::shared_ptr<const MappedFile> file, uint64_t offset)
+{
+    m_sourcePath = file->path().string();
+    m_sourceOffset = offset;
+    m_sourceFile = std::move(file);
 }
 
 } // namespace tscope::io

@@ -15,6 +15,8 @@
 
 namespace tscope::io {
 
+class MappedFile;
+
 using Shape = std::vector<int64_t>;
 
 // TensorFlow's TensorShape holds at most 254 dimensions; a stored shape with more is refused
@@ -60,9 +62,15 @@ public:
     // Copies bytes [byteOffset, byteOffset + dst.size()) of the values into `dst`. For a borrowed tensor
     // the copy is guarded: a file that shrank under the mapping gives Truncated naming the file and offset.
     Status copyTo(uint64_t byteOffset, std::span<std::byte> dst) const;
+    // The same for one streaming pass over a large tensor (diff): with a source file (setSource) the
+    // bytes are read with pread, which costs no page faults but a kernel copy on every pass; copyTo's
+    // mapping suits repeated passes (statistics then histogram) and small reads.
+    Status readInto(uint64_t byteOffset, std::span<std::byte> dst) const;
 
     // Where borrowed bytes come from (for error messages): the file and the offset of byte 0.
     void setSource(std::string path, uint64_t offset);
+    // The same, for bytes that are [offset, offset + bytes().size()) of `file`, which readInto reads.
+    void setSource(std::shared_ptr<const MappedFile> file, uint64_t offset);
 
     // Ok, or why these values are known to be damaged (ChecksumMismatch): the reader still returns them
     // when asked to (ReadOptions::keepDamaged), marked by this status.
@@ -80,6 +88,7 @@ private:
     std::shared_ptr<const void> m_keepAlive;
     std::vector<std::byte> m_owned;
     std::vector<std::string> m_strings;
+    std::shared_ptr<const MappedFile> m_sourceFile;
     std::string m_sourcePath;
     uint64_t m_sourceOffset = 0;
     Status m_integrity;

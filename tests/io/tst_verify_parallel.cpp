@@ -107,6 +107,8 @@ private slots:
     void cancelStopsEveryWorker();
     void chunksAreBalancedByBytes();
     void everyFixtureBundle();
+    void largeTensorsAreSplit();
+    void largeTensorTruncatedUnderTheReader();
 
 private:
     QTemporaryDir m_dir;
@@ -254,6 +256,80 @@ void TestVerifyParallel::everyFixtureBundle()
             reportText(parallel) == reportText(serial), qPrintable(QString::fromStdString(prefix.string())));
         QVERIFY(serial.tensorsChecked > 0 || (*reader)->entries().empty());
     }
+}
+
+namespace {
+
+// Two tensors large enough for verify to split them across workers (>= 16 MiB) between small ones.
+fs::path writeLargeBundle(const fs::path& dir)
+{
+    const fs::path prefix = dir / "ckpt";
+    fs::create_directories(dir);
+    BundleWriter writer(prefix);
+    std::vector<float> big(size_t(5) << 20); // 20 MiB: five 4 MiB pieces
+    for (size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<float>(i % 4099) * 0.25f;
+    std::vector<float> small(1000, 2.0f);
+    const bool added = writer.add("a_small", DType::Float, { 1000 }, asBytes(small)).isOk()
+        && writer.add("b_big", DType::Float, { static_cast<int64_t>(big.size()) }, asBytes(big)).isOk()
+        && writer.add("c_small", DType::Float, { 1000 }, asBytes(small)).isOk()
+        && writer.add("d_big", DType::Float, { static_cast<int64_t>(big.size()) }, asBytes(big)).isOk();
+    if (!added) return {};
+    return writer.finish().isOk() ? prefix : fs::path();
+}
+
+} // namespace
+
+void TestVerifyParallel::largeTensorsAreSplit()
+{
+    const fs::path prefix = writeLargeBundle(fs::path(m_dir.path().toStdString()) / "large");
+    QVERIFY(!prefix.empty());
+    {
+        auto reader = BundleReader::open(prefix);
+        QVERIFY(reader.isOk());
+        ThreadExecutor four(4);
+        const VerifyReport clean = (*reader)->verify(nullptr, {}, four);
+        QVERIFY2(clean.ok, qPrintable(reportText(clean)));
+        QCOMPARE(clean.tensorsChecked, uint64_t(4));
+        // A byte flipped in the last piece of d_big and in c_small.
+        const auto& entries = (*reader)->entries();
+        QVERIFY(damage(**reader, entries[2].stored));
+        const fs::path data = (*reader)->dataPath(0);
+        std::string bytes = readFile(data);
+        bytes[static_cast<size_t>(entries[3].stored.offset + entries[3].stored.size - 5)] ^= 0x11;
+        QVERIFY(writeFile(data, bytes));
+    }
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    const VerifyReport serial = (*reader)->verify();
+    QVERIFY(!serial.ok);
+    QCOMPARE(serial.problems.size(), size_t(2));
+    QCOMPARE(serial.problems[0].tensor(), std::string("c_small"));
+    QCOMPARE(serial.problems[1].tensor(), std::string("d_big"));
+    IOTEST_COMPARE_CODE(serial.problems[1].code(), ErrorCode::ChecksumMismatch);
+    QCOMPARE(serial.bytesChecked, 2 * (*reader)->entries()[1].stored.size + 2 * 4000);
+    ThreadExecutor executor(4);
+    for (int run = 0; run < 5; ++run)
+        QCOMPARE(reportText((*reader)->verify(nullptr, {}, executor)), reportText(serial));
+    QVERIFY(executor.workersSeen() > 1);
+}
+
+void TestVerifyParallel::largeTensorTruncatedUnderTheReader()
+{
+    const fs::path prefix = writeLargeBundle(fs::path(m_dir.path().toStdString()) / "truncated");
+    QVERIFY(!prefix.empty());
+    auto reader = BundleReader::open(prefix);
+    QVERIFY(reader.isOk());
+    const auto& big = (*reader)->entries()[3].stored;
+    // Cut the shard in the middle of d_big while the reader has it open (and mapped).
+    fs::resize_file((*reader)->dataPath(0), big.offset + big.size / 2);
+    ThreadExecutor executor(2);
+    const VerifyReport report = (*reader)->verify(nullptr, {}, executor);
+    QVERIFY(!report.ok);
+    QCOMPARE(report.problems.size(), size_t(1));
+    IOTEST_COMPARE_CODE(report.problems[0].code(), ErrorCode::Truncated);
+    QCOMPARE(report.problems[0].tensor(), std::string("d_big"));
+    QCOMPARE(report.problems[0].offset().value_or(0), big.offset);
 }
 
 QTEST_APPLESS_MAIN(TestVerifyParallel)
