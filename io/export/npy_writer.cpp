@@ -23,7 +23,7 @@ Status writeNpy(const Tensor& tensor, const std::filesystem::path& out, const Ex
 {
     auto parts = npyParts(tensor);
     if (!parts) return parts.status();
-    AtomicFile file(out);
+    AtomicFile file(out, options.durability);
     TSCOPE_RETURN_IF_ERROR(file.open());
     TSCOPE_RETURN_IF_ERROR(file.write(parts->header));
     uint64_t done = 0;
