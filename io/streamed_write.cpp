@@ -33,8 +33,8 @@ Status writeDirect(AtomicFile& file, std::span<const std::byte> bytes, const Chu
 
 } // namespace
 
-Status streamedWrite(
-    AtomicFile& file, std::span<const std::byte> bytes, const ChunkDigest& digest, const ChunkProceed& proceed)
+Status streamedWrite(AtomicFile& file, std::span<const std::byte> bytes, const ChunkDigest& digest,
+    const ChunkProceed& proceed)
 {
     if (!digest) return writeDirect(file, bytes, proceed);
     std::unique_ptr<std::byte[]> buffers[2];
