@@ -1,6 +1,6 @@
 // A zip archive of stored (uncompressed) members, the layout numpy.savez writes, streamed through an
-// AtomicFile: each member's bytes are copied once (streamed_write.h) while their CRC32 is computed on the
-// other core with libdeflate (PCLMUL, ~3x zlib's crc32, which libzip 1.7 uses unconditionally for stored
+// AtomicFile: each member's bytes pass once through streamed_write.h's guarded buffer, where their CRC32 is
+// computed with libdeflate (PCLMUL, ~3x zlib's crc32, which libzip 1.7 uses unconditionally for stored
 // members and which alone capped .npz export below 1 GB/s). The local header's CRC is patched in after
 // the data. zip64 records (APPNOTE 4.5.3, 4.3.14-15) where a size, an offset or the member count needs them.
 // Dates are the DOS epoch (1980-01-01 00:00, as numpy's zipfile writes), so equal inputs give equal files.
