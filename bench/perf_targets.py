@@ -180,7 +180,7 @@ def evaluate(doc):
         rate = f32.get("bytes", 0) / _wall(c) if c else None
         row(12, "export", f"export {_size(f32.get('bytes', 0))} to {what} >= 1 GB/s", rate and rate / GB, "GB/s", 1,
             check(rate, lambda x: x >= GB), cid, peer_cid,
-            note=f"outputs in {doc.get('export_dir')}; our exports fsync before the rename, the peers do not")
+            note=f"outputs in {doc.get('export_dir')}; neither side fsyncs (ours only with --sync)")
     peaks = [_cmd(doc, "export", c) for c in ("export_npz", "export_safetensors", "export_savedmodel")]
     peaks = [c["peak_rss_bytes"]["max"] for c in peaks if c]
     extra = max(peaks) - f32.get("bytes", 0) if peaks else None

@@ -1,6 +1,6 @@
-// Writing files safely: data goes to a temporary file in the destination directory, is fsynced, and
-// only then renamed over the final name. On failure or cancel the temporary file is removed, so a
-// reader never sees a partial output.
+// Writing files safely: data goes to a temporary file in the destination directory and is renamed over
+// the final name only when complete. On failure or cancel the temporary file is removed, so a reader never
+// sees a partial output, and after a SIGKILL the final name holds the old file or the complete new one.
 #pragma once
 
 #include "io/status.h"
@@ -12,9 +12,17 @@
 
 namespace tscope::io {
 
+// What a commit promises beyond "the final name holds a complete file or none" (which the rename alone
+// gives after a crash of this process or a full disk):
+//   Renamed: the kernel writes the data back in its own time (within ~30 s), so an export ends when its
+//            bytes are in the page cache (a 1 GiB fsync would wait for the disk: 0.4 s to seconds).
+//   Durable: also across a power cut or kernel crash: fsync of the file before the rename, of the
+//            directory after it (`--sync` in the CLI).
+enum class Durability { Renamed, Durable };
+
 class AtomicFile {
 public:
-    explicit AtomicFile(std::filesystem::path finalPath);
+    explicit AtomicFile(std::filesystem::path finalPath, Durability durability = Durability::Renamed);
     ~AtomicFile(); // discards the temporary file unless commit() succeeded
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
@@ -25,9 +33,11 @@ public:
     {
         return write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
     }
+    // Writes `bytes` at `offset` (below bytesWritten(): a header patched once the data behind it is known).
+    Status writeAt(uint64_t offset, std::span<const std::byte> bytes);
     uint64_t bytesWritten() const { return m_written; }
-    // fsync, close and rename into place (then fsync the directory). With `replace` false an existing
-    // final file is never overwritten, even one that appeared while we wrote (RENAME_NOREPLACE).
+    // Close and rename into place (Durable: fsync before, and the directory after). With `replace` false an
+    // existing final file is never overwritten, even one that appeared while we wrote (RENAME_NOREPLACE).
     Status commit(bool replace = true);
     void discard();
 
@@ -37,6 +47,7 @@ public:
 private:
     std::filesystem::path m_final;
     std::filesystem::path m_temp;
+    Durability m_durability = Durability::Renamed;
     int m_fd = -1;
     uint64_t m_written = 0;
     bool m_committed = false;
@@ -46,12 +57,10 @@ private:
 // no longer exists (killed mid-write), files and directories (a SavedModel export's temporary directory);
 // those of live processes are left alone. Returns how many went.
 int removeStaleTemporaries(const std::filesystem::path& dir);
-// A fresh temporary name for `finalPath`, for writers that create the file themselves (libzip).
+// A fresh temporary name for `finalPath`, for outputs that are not one file (a SavedModel directory).
 std::filesystem::path temporaryPathFor(const std::filesystem::path& finalPath);
-// What commit() does, for a temporary file another writer completed: fsync, rename into place (never
-// over an existing file unless `replace`), fsync the directory. The temporary is removed on failure.
-Status commitTemporary(
-    const std::filesystem::path& temp, const std::filesystem::path& finalPath, bool replace);
+// Durable: fsync of `dir` (makes a rename inside it durable). Best effort.
+void syncDirectory(const std::filesystem::path& dir);
 inline constexpr const char* kTempMarker = ".tmp-tensorscope-";
 
 // Test hook: make the Nth write (1-based, counted process-wide) fail with ENOSPC; 0 disables.

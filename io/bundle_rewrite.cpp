@@ -132,6 +132,7 @@ Result<RewriteReport> rewriteBundle(
     wo.producer = source.header().producer;
     wo.minConsumer = source.header().minConsumer;
     wo.replaceExisting = options.replaceExisting;
+    wo.durability = options.durability;
     BundleWriter writer(outPrefix, wo);
 
     std::map<size_t, Tensor> assembled; // partitioned variables, read once, kept until their last slice

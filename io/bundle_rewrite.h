@@ -3,6 +3,7 @@
 // reproduces its files byte for byte. Used by `export checkpoint` (strip / keep) and by the writer's proof.
 #pragma once
 
+#include "io/atomic_file.h"
 #include "io/bundle_reader.h"
 #include "io/cancel.h"
 #include "io/status.h"
@@ -20,6 +21,7 @@ struct RewriteOptions {
     bool replaceExisting = false; // false: refuse when an output file exists (checked again at rename)
     const CancelToken* cancel = nullptr;
     ProgressFn progress; // in bytes of stored tensor data
+    Durability durability = Durability::Renamed; // see atomic_file.h
 };
 
 struct RewriteReport {

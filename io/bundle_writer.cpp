@@ -66,22 +66,37 @@ Status BundleWriter::openShards()
     if (m_options.numShards < 1)
         return Status(ErrorCode::InvalidArgument, "a bundle needs at least one shard");
     for (int32_t i = 0; i < m_options.numShards; ++i) {
-        auto f = std::make_unique<AtomicFile>(bundleDataPath(m_prefix, i, m_options.numShards));
+        auto f = std::make_unique<AtomicFile>(
+            bundleDataPath(m_prefix, i, m_options.numShards), m_options.durability);
         TSCOPE_RETURN_IF_ERROR(f->open());
         m_shards.push_back(std::move(f));
     }
     return Status::ok();
 }
 
-Status BundleWriter::appendData(int32_t shard, std::span<const std::byte> bytes, uint64_t& offset)
+Status BundleWriter::appendData(int32_t shard, std::span<const std::byte> bytes, uint64_t& offset,
+    const ChunkDigest& digest, const ChunkProceed& proceed)
 {
     TSCOPE_RETURN_IF_ERROR(m_error);
     if (shard < 0 || shard >= m_options.numShards) return Status(ErrorCode::InvalidArgument, "no such shard");
     auto& f = *m_shards[static_cast<size_t>(shard)];
     offset = f.bytesWritten();
-    Status s = f.write(bytes);
+    Status s = digest || proceed ? streamedWrite(f, bytes, digest, proceed) : f.write(bytes);
     if (!s.isOk()) m_error = s;
     return s;
+}
+
+void BundleWriter::addEntry(const std::string& key, DType dtype, const Shape& shape, int32_t shard,
+    uint64_t offset, uint64_t size, uint32_t maskedCrc)
+{
+    tensorflow::BundleEntryProto e;
+    e.set_dtype(static_cast<tensorflow::DataType>(dtype));
+    fillShape(e.mutable_shape(), shape);
+    e.set_shard_id(shard);
+    e.set_offset(static_cast<int64_t>(offset));
+    e.set_size(static_cast<int64_t>(size));
+    e.set_crc32c(maskedCrc);
+    m_entries[key] = e.SerializeAsString();
 }
 
 std::string BundleWriter::encodeStrings(const std::vector<std::string>& values, uint32_t& maskedCrc)
@@ -93,15 +108,28 @@ Status BundleWriter::add(
     const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes, int32_t shard)
 {
     uint64_t offset = 0;
-    TSCOPE_RETURN_IF_ERROR(appendData(shard, bytes, offset));
-    tensorflow::BundleEntryProto e;
-    e.set_dtype(static_cast<tensorflow::DataType>(dtype));
-    fillShape(e.mutable_shape(), shape);
-    e.set_shard_id(shard);
-    e.set_offset(static_cast<int64_t>(offset));
-    e.set_size(static_cast<int64_t>(bytes.size()));
-    e.set_crc32c(crc32c::mask(crc32c::value(bytes.data(), bytes.size())));
-    m_entries[key] = e.SerializeAsString();
+    uint32_t crc = 0;
+    TSCOPE_RETURN_IF_ERROR(appendData(shard, bytes, offset,
+        [&crc](std::span<const std::byte> chunk) { crc = crc32c::extend(crc, chunk.data(), chunk.size()); }));
+    addEntry(key, dtype, shape, shard, offset, bytes.size(), crc32c::mask(crc));
+    return Status::ok();
+}
+
+Status BundleWriter::addVerified(const std::string& key, DType dtype, const Shape& shape,
+    std::span<const std::byte> bytes, uint32_t maskedCrc, int32_t shard, const ChunkProceed& proceed)
+{
+    uint64_t offset = 0;
+    uint32_t crc = 0;
+    TSCOPE_RETURN_IF_ERROR(appendData(
+        shard, bytes, offset,
+        [&crc](std::span<const std::byte> chunk) { crc = crc32c::extend(crc, chunk.data(), chunk.size()); },
+        proceed));
+    if (crc32c::mask(crc) != maskedCrc) {
+        m_error = Status(ErrorCode::ChecksumMismatch, "tensor bytes do not match their CRC32C checksum")
+                      .withTensor(key);
+        return m_error;
+    }
+    addEntry(key, dtype, shape, shard, offset, bytes.size(), maskedCrc);
     return Status::ok();
 }
 
@@ -111,14 +139,7 @@ Status BundleWriter::addEncoded(const std::string& key, DType dtype, const Shape
     uint64_t offset = 0;
     TSCOPE_RETURN_IF_ERROR(
         appendData(shard, std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), offset));
-    tensorflow::BundleEntryProto e;
-    e.set_dtype(static_cast<tensorflow::DataType>(dtype));
-    fillShape(e.mutable_shape(), shape);
-    e.set_shard_id(shard);
-    e.set_offset(static_cast<int64_t>(offset));
-    e.set_size(static_cast<int64_t>(bytes.size()));
-    e.set_crc32c(maskedCrc);
-    m_entries[key] = e.SerializeAsString();
+    addEntry(key, dtype, shape, shard, offset, bytes.size(), maskedCrc);
     return Status::ok();
 }
 
@@ -185,7 +206,7 @@ Status BundleWriter::finish()
 {
     TSCOPE_RETURN_IF_ERROR(m_error);
     if (m_finished) return Status(ErrorCode::InvalidArgument, "bundle already finished");
-    AtomicFile index(m_prefix.string() + ".index");
+    AtomicFile index(m_prefix.string() + ".index", m_options.durability);
     TSCOPE_RETURN_IF_ERROR(index.open());
     AtomicWritableFile sink(index);
     leveldb::Options options;

@@ -4,10 +4,12 @@
 // presence means the bundle is complete.
 #pragma once
 
+#include "io/atomic_file.h"
 #include "io/cancel.h"
 #include "io/dtype.h"
 #include "io/slice_key.h"
 #include "io/status.h"
+#include "io/streamed_write.h"
 #include "io/tensor.h"
 
 #include <filesystem>
@@ -19,8 +21,6 @@
 
 namespace tscope::io {
 
-class AtomicFile;
-
 class BundleWriter {
 public:
     struct Options {
@@ -31,6 +31,7 @@ public:
         int32_t producer = 1; // BundleHeaderProto.version as TF writes it today (kTensorBundleVersion)
         int32_t minConsumer = 0;
         bool replaceExisting = true; // false: an existing output file is an error, never overwritten
+        Durability durability = Durability::Renamed; // see atomic_file.h
     };
     // One stored slice of a partitioned variable.
     struct SlicePart {
@@ -43,8 +44,15 @@ public:
     BundleWriter(std::filesystem::path prefix, Options options);
     ~BundleWriter();
 
+    // The CRC32C is computed while the bytes are copied (streamed_write.h): one pass, two cores.
     Status add(const std::string& key, DType dtype, const Shape& shape, std::span<const std::byte> bytes,
         int32_t shard = 0);
+    // Bytes copied unchanged from another bundle, with that bundle's masked CRC: verified on the same pass
+    // that copies them (ChecksumMismatch naming `key` otherwise, and the bundle is not finished), then stored
+    // as this entry's CRC, so each tensor is checksummed once. `proceed` reports progress and can stop.
+    Status addVerified(const std::string& key, DType dtype, const Shape& shape,
+        std::span<const std::byte> bytes, uint32_t maskedCrc, int32_t shard,
+        const ChunkProceed& proceed = {});
     Status addStrings(const std::string& key, const Shape& shape, const std::vector<std::string>& values,
         int32_t shard = 0);
     // DT_VARIANT: the serialized VariantTensorDataProto of each element (variant_encoding.h).
@@ -73,7 +81,10 @@ private:
     Status openShards();
     Status addEncoded(const std::string& key, DType dtype, const Shape& shape, const std::string& bytes,
         uint32_t maskedCrc, int32_t shard);
-    Status appendData(int32_t shard, std::span<const std::byte> bytes, uint64_t& offset);
+    Status appendData(int32_t shard, std::span<const std::byte> bytes, uint64_t& offset,
+        const ChunkDigest& digest = {}, const ChunkProceed& proceed = {});
+    void addEntry(const std::string& key, DType dtype, const Shape& shape, int32_t shard, uint64_t offset,
+        uint64_t size, uint32_t maskedCrc);
 
     std::filesystem::path m_prefix;
     Options m_options;

@@ -12,7 +12,7 @@ PKGS=(
   libleveldb-dev libsnappy-dev
   libeigen3-dev libqcustomplot-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev clang-format
-  libzip-dev
+  libdeflate-dev
   libfarmhash-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-venv

@@ -34,7 +34,7 @@ Status writeCsv(const Tensor& tensor, const std::filesystem::path& out, const Ex
     const Shape& shape = tensor.shape();
     const uint64_t n = tensor.elementCount();
     const uint64_t columns = shape.size() >= 2 ? static_cast<uint64_t>(shape.back()) : 1;
-    AtomicFile file(out);
+    AtomicFile file(out, options.durability);
     TSCOPE_RETURN_IF_ERROR(file.open());
     std::string buffer;
     for (uint64_t i = 0; i < n; ++i) {

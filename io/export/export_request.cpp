@@ -23,6 +23,7 @@ Status exportCheckpoint(
     ro.keep = [&kept](const TensorEntry& e) { return e.key == kObjectGraphKey || kept.count(e.key) > 0; };
     ro.objectGraph = plan->objectGraph;
     ro.replaceExisting = options.replaceExisting;
+    ro.durability = options.durability;
     ro.cancel = options.cancel;
     ro.progress = options.progress;
     auto r = rewriteBundle(*a.bundle, request.out, ro);

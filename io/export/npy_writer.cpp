@@ -2,20 +2,20 @@
 
 #include "io/atomic_file.h"
 #include "io/export/npy_format.h"
+#include "io/streamed_write.h"
 
 namespace tscope::io {
 
 Status writeChunked(AtomicFile& file, std::span<const std::byte> bytes, const ExportOptions& options,
     uint64_t& done, uint64_t total)
 {
-    constexpr size_t kStep = size_t(16) << 20;
-    for (size_t at = 0; at < bytes.size(); at += kStep) {
-        if (shouldStop(options.cancel, options.progress, done, total))
-            return Status(ErrorCode::Cancelled, "export cancelled");
-        const auto part = bytes.subspan(at, std::min(kStep, bytes.size() - at));
-        TSCOPE_RETURN_IF_ERROR(file.write(part));
-        done += part.size();
-    }
+    if (shouldStop(options.cancel, options.progress, done, total))
+        return Status(ErrorCode::Cancelled, "export cancelled");
+    const uint64_t before = done;
+    TSCOPE_RETURN_IF_ERROR(streamedWrite(file, bytes, {}, [&](uint64_t written) {
+        done = before + written;
+        return !shouldStop(options.cancel, options.progress, done, total);
+    }));
     return Status::ok();
 }
 
@@ -23,7 +23,7 @@ Status writeNpy(const Tensor& tensor, const std::filesystem::path& out, const Ex
 {
     auto parts = npyParts(tensor);
     if (!parts) return parts.status();
-    AtomicFile file(out);
+    AtomicFile file(out, options.durability);
     TSCOPE_RETURN_IF_ERROR(file.open());
     TSCOPE_RETURN_IF_ERROR(file.write(parts->header));
     uint64_t done = 0;

@@ -1,6 +1,6 @@
-// Tensors of a bundle to one .npz: a zip (written by libzip) of uncompressed "<name>.npy" members, as
+// Tensors of a bundle to one .npz: a zip (zip_stored_writer.h) of uncompressed "<name>.npy" members, as
 // numpy.savez writes them; numpy.load(path)[name] gives each array back. Members over 4 GiB use zip64.
-// Tensor bytes are handed to libzip straight from the mapped shards, never copied into memory.
+// Tensor bytes stream from the mapped shards through two 4 MiB buffers, never held whole in memory.
 #pragma once
 
 #include "io/bundle_reader.h"

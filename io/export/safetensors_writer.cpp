@@ -102,7 +102,7 @@ Status writeSafetensors(const BundleReader& bundle, const std::vector<ExportItem
     for (int i = 0; i < 8; ++i)
         prefix[static_cast<size_t>(i)] = static_cast<char>((uint64_t(header.size()) >> (8 * i)) & 0xff);
 
-    AtomicFile file(out);
+    AtomicFile file(out, options.durability);
     TSCOPE_RETURN_IF_ERROR(file.open());
     TSCOPE_RETURN_IF_ERROR(file.write(prefix + header));
     uint64_t done = 0;

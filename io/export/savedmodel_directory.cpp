@@ -1,11 +1,13 @@
 #include "io/export/savedmodel_directory.h"
 
 #include "io/atomic_file.h"
+#include "io/mapped_file.h"
 #include "io/saved_model_fingerprint.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <unistd.h>
 
 namespace tscope::io {
 
@@ -29,10 +31,19 @@ Status TemporaryExportDir::create()
     return Status::ok();
 }
 
-Status TemporaryExportDir::renameInto(const std::filesystem::path& out, bool replace)
+Status TemporaryExportDir::renameInto(const std::filesystem::path& out, bool replace, Durability durability)
 {
+    if (durability == Durability::Durable) {
+        const int dfd = ::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const bool synced = dfd >= 0 && ::syncfs(dfd) == 0;
+        const int err = errno;
+        if (dfd >= 0) ::close(dfd);
+        if (!synced) return statusFromErrno(err, "cannot flush to disk", m_dir);
+    }
+    const std::filesystem::path parent = out.parent_path();
     if (::renameat2(AT_FDCWD, m_dir.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) == 0) {
         m_keep = true;
+        if (durability == Durability::Durable) syncDirectory(parent);
         return Status::ok();
     }
     if (errno != EEXIST || !replace)
@@ -42,6 +53,7 @@ Status TemporaryExportDir::renameInto(const std::filesystem::path& out, bool rep
             .withPath(out.string());
     if (::renameat2(AT_FDCWD, m_dir.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0)
         return Status(ErrorCode::Io, "cannot replace the output").withPath(out.string());
+    if (durability == Durability::Durable) syncDirectory(parent);
     // m_dir now names the old output: the destructor removes it (a SIGKILL before that leaves it under
     // our temporary name, for the next export's removeStaleTemporaries).
     return Status::ok();

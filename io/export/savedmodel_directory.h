@@ -3,6 +3,7 @@
 // leave out (fingerprint.pb, when it cannot be computed exactly) are named with the reason.
 #pragma once
 
+#include "io/atomic_file.h"
 #include "io/status.h"
 
 #include <filesystem>
@@ -25,7 +26,9 @@ public:
     const std::filesystem::path& path() const { return m_dir; }
     // Renames the finished directory to `out`: never over an existing OUT unless `replace`, in which case
     // both names are swapped atomically (readers see the old or the new SavedModel) and the old one goes.
-    Status renameInto(const std::filesystem::path& out, bool replace);
+    // Durable: the file system is synced before the rename (every file and directory inside, the copied
+    // template files included) and OUT's directory after it.
+    Status renameInto(const std::filesystem::path& out, bool replace, Durability durability);
 
 private:
     std::filesystem::path m_dir;

@@ -202,9 +202,23 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
             if (checkpoint.header().bigEndian)
                 return Status(ErrorCode::Unsupported, "big-endian checkpoints are not supported here")
                     .withTensor(ce.key);
+            // A whole stored tensor of fixed-size elements is copied unchanged: its CRC is verified on the
+            // pass that copies it and becomes the new entry's CRC (one checksum per tensor, not two).
+            const bool copied = !ce.partitioned() && !isDType(ce.stored.dtype, DType::String);
+            ro.verifyCrc = !copied;
             auto t = checkpoint.read(ce, ro);
             if (!t) return t.status();
-            TSCOPE_RETURN_IF_ERROR(writer.addTensor(te.key, *t, te.stored.shard));
+            if (copied) {
+                const uint64_t before = report.bytes;
+                Status s = writer.addVerified(te.key, t->dtype(), t->shape(), t->bytes(), ce.stored.maskedCrc,
+                    te.stored.shard, [&](uint64_t written) {
+                        return !shouldStop(options.cancel, options.progress, before + written, total);
+                    });
+                if (s.code() == ErrorCode::ChecksumMismatch) s = std::move(s).withTensor(ce.key);
+                TSCOPE_RETURN_IF_ERROR(s);
+            } else {
+                TSCOPE_RETURN_IF_ERROR(writer.addTensor(te.key, *t, te.stored.shard));
+            }
             report.bytes += te.byteSize();
         }
         ++report.tensors;
@@ -213,7 +227,7 @@ Status writeSavedModelExport(const BundleReader& checkpoint, const BundleReader&
     if (options.cancel && options.cancel->isCancelled())
         return Status(ErrorCode::Cancelled, "export cancelled");
     if (auto leftOut = writeFingerprint(temp.path())) report.leftOut.push_back(*leftOut);
-    TSCOPE_RETURN_IF_ERROR(temp.renameInto(out, options.replaceExisting));
+    TSCOPE_RETURN_IF_ERROR(temp.renameInto(out, options.replaceExisting, options.durability));
     if (options.progress) options.progress(total, total);
     return Status::ok();
 }

@@ -137,7 +137,7 @@ Status writeTf1SavedModel(const BundleReader& checkpoint, const Tf1Graph& graph,
     if (options.cancel && options.cancel->isCancelled())
         return Status(ErrorCode::Cancelled, "export cancelled");
     if (auto leftOut = writeFingerprint(temp.path())) report.leftOut.push_back(*leftOut);
-    return temp.renameInto(out, options.replaceExisting);
+    return temp.renameInto(out, options.replaceExisting, options.durability);
 }
 
 } // namespace tscope::io

@@ -99,7 +99,7 @@ std::string GraphTensor::dtypeText() const
 
 std::string GraphTensor::typeText() const
 {
-    return dtypeText() + (shape ? shapeToString(*shape) : std::string("[?]"));
+    return dtypeText() + (shape ? shapeToString(*shape) : std::string(" (unknown shape)"));
 }
 
 Tf1Graph::Tf1Graph(std::filesystem::path path)

@@ -27,7 +27,9 @@ struct GraphTensor {
     bool placeholder = false; // Placeholder / PlaceholderWithDefault: a tensor the caller feeds
 
     std::string dtypeText() const; // "float32", "float32_ref"
-    std::string typeText() const; // "float32[-1,4]", "float32[?]" when the shape is unknown
+    // "float32[-1,4]"; "float32 (unknown shape)" when the graph states none: no shape inference is done, so
+    // the signature records unknown rank for it (TensorFlow's own export of the graph would infer one).
+    std::string typeText() const;
 };
 
 class Tf1Graph {

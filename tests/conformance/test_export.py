@@ -80,6 +80,19 @@ def test_npz_without_skip_refuses_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_sync_writes_the_same_bytes_and_zip_crcs_check(tmp_path):
+    """--sync only adds fsyncs: the files are byte-identical (.npz too: fixed DOS-epoch dates), and Python's
+    zipfile verifies every member's CRC32 (ours come from libdeflate)."""
+    import zipfile
+    for fmt in ("npz", "safetensors"):
+        export_json(fmt, DTYPES, tmp_path / ("plain." + fmt), "--skip-unsupported")
+        export_json(fmt, DTYPES, tmp_path / ("synced." + fmt), "--skip-unsupported", "--sync")
+        assert (tmp_path / ("plain." + fmt)).read_bytes() == (tmp_path / ("synced." + fmt)).read_bytes(), fmt
+    with zipfile.ZipFile(tmp_path / "plain.npz") as z:
+        assert z.testzip() is None
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+
+
 def test_safetensors_keeps_bfloat16_and_float8(tmp_path, dtypes_values):
     doc = export_json("safetensors", DTYPES, tmp_path / "w.safetensors", "--skip-unsupported")
     loaded = dict(safetensors.deserialize((tmp_path / "w.safetensors").read_bytes()))

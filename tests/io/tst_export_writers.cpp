@@ -5,6 +5,7 @@
 #include "io/bundle_reader.h"
 #include "io/bundle_rewrite.h"
 #include "io/bundle_writer.h"
+#include "io/crc32c.h"
 #include "io/export/checkpoint_subset.h"
 #include "io/export/export_items.h"
 #include "io/export/npy_format.h"
@@ -12,6 +13,7 @@
 #include "io/export/npz_writer.h"
 #include "io/export/safetensors_writer.h"
 #include "io/export/tensor_select.h"
+#include "io/export/zip_stored_writer.h"
 #include "io/variable_tree.h"
 #include "trackable_object_graph.pb.h"
 
@@ -41,6 +43,40 @@ std::vector<std::string> listDir(const fs::path& dir)
         names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
+}
+
+uint32_t le32(const std::string& s, size_t at)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i)
+        v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<size_t>(i)]);
+    return v;
+}
+uint64_t le64(const std::string& s, size_t at)
+{
+    return le32(s, at) | (uint64_t(le32(s, at + 4)) << 32);
+}
+uint16_t le16(const std::string& s, size_t at)
+{
+    return static_cast<uint16_t>(
+        static_cast<unsigned char>(s[at]) | (static_cast<unsigned char>(s[at + 1]) << 8));
+}
+
+// The zip CRC32 bit by bit (reflected polynomial 0xEDB88320): the reference for libdeflate's.
+uint32_t referenceCrc32(const std::string& bytes)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char c : bytes) {
+        crc ^= c;
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+std::span<const std::byte> asBytes(const std::string& s)
+{
+    return { reinterpret_cast<const std::byte*>(s.data()), s.size() };
 }
 
 io::Tensor floats(io::Shape shape, size_t n, float start = 0)
@@ -235,7 +271,7 @@ private slots:
         uint64_t seen = 0;
         options.progress = [&](uint64_t done, uint64_t total) {
             seen = done;
-            if (done > 0 && done < total) cancel.cancel(); // half-way through libzip's writing
+            if (done > 0 && done < total) cancel.cancel(); // half-way through the members
             return true;
         };
         const io::Status s = io::writeNpz(**reader, sel->items, root / "w.npz", options);
@@ -265,6 +301,10 @@ private slots:
         QVERIFY(!io::writeSafetensors(**reader, sel->items, {}, root / "w.safetensors", {}).isOk());
         io::injectWriteFailureAfter(static_cast<uint64_t>(failAt));
         QVERIFY(!io::rewriteBundle(**reader, root / "copy", {}));
+        auto npzSel = io::selectExportItems(**reader, tree, io::ExportNames::Key, io::npySupports, true);
+        QVERIFY(npzSel);
+        io::injectWriteFailureAfter(static_cast<uint64_t>(failAt));
+        QVERIFY(!io::writeNpz(**reader, npzSel->items, root / "w.npz", {}).isOk());
         io::injectWriteFailureAfter(0);
         QCOMPARE(listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index" }));
         QCOMPARE(fileBytes(root / "src.data-00000-of-00001"), before);
@@ -276,7 +316,7 @@ private slots:
         const fs::path root = dir.path().toStdString();
         const std::string dead
             = "out.npz" + std::string(io::kTempMarker) + std::to_string(deadPid()) + "-abc";
-        const std::string deadLibzip = dead + ".Xy12Zw"; // libzip's own temporary next to ours
+        const std::string deadLibzip = dead + ".Xy12Zw"; // a suffix after ours (libzip's temporaries had one)
         const std::string live = "out.npz" + std::string(io::kTempMarker) + std::to_string(getpid()) + "-def";
         for (const auto& n : { dead, deadLibzip, live, std::string("unrelated.npz") })
             std::ofstream(root / n) << "x";
@@ -325,6 +365,110 @@ private slots:
         QVERIFY(zip.find(io::npyHeader("|S4", { 1 }) + "text") != std::string::npos); // stored, not deflated
         QCOMPARE(
             listDir(root), (std::vector<std::string> { "src.data-00000-of-00001", "src.index", "w.npz" }));
+    }
+
+    // Forced zip64 (as members over 4 GiB get it): the records a zip reader follows, sizes and offsets in
+    // the extra fields, and each member's CRC32 computed over chunks on two threads equal to the reference.
+    void zipRecordsAndCrcs()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        std::string big(10 * (1 << 20) + 3, '\0'); // three 4 MiB chunks and a bit: the two-thread path
+        for (size_t i = 0; i < big.size(); ++i)
+            big[i] = static_cast<char>((i * 2654435761u) >> 13);
+        const std::string head = "HEAD", small = "tiny";
+        for (const bool forced : { false, true }) {
+            const fs::path out = root / (forced ? "z64.npz" : "z.npz");
+            io::ZipStoredWriter zip(out, io::Durability::Renamed, forced ? 0 : 0xFFFFFFFEull);
+            QVERIFY(zip.open().isOk());
+            QVERIFY(zip.add("big.npy", asBytes(head), asBytes(big)).isOk());
+            QVERIFY(zip.add("small.npy", {}, asBytes(small)).isOk());
+            QVERIFY(zip.commit(false).isOk());
+            const std::string z = fileBytes(out);
+            const size_t end = z.size() - 22;
+            QCOMPARE(le32(z, end), 0x06054b50u);
+            uint64_t count = le16(z, end + 10), cdSize = le32(z, end + 12), cdOffset = le32(z, end + 16);
+            if (forced) {
+                QCOMPARE(count, uint64_t(0xFFFF));
+                const size_t locator = end - 20;
+                QCOMPARE(le32(z, locator), 0x07064b50u);
+                const size_t record = le64(z, locator + 8);
+                QCOMPARE(le32(z, record), 0x06064b50u);
+                count = le64(z, record + 32);
+                cdSize = le64(z, record + 40);
+                cdOffset = le64(z, record + 48);
+                QCOMPARE(cdOffset + cdSize, uint64_t(record));
+            }
+            QCOMPARE(count, uint64_t(2));
+            size_t at = cdOffset;
+            const std::string contents[2] = { head + big, small };
+            for (int m = 0; m < 2; ++m) {
+                QCOMPARE(le32(z, at), 0x02014b50u);
+                const uint32_t crc = le32(z, at + 16);
+                QCOMPARE(crc, referenceCrc32(contents[m]));
+                const size_t nameLen = le16(z, at + 28), extraLen = le16(z, at + 30);
+                uint64_t size = le32(z, at + 24), offset = le32(z, at + 42);
+                if (forced) {
+                    QCOMPARE(le16(z, at + 46 + nameLen), uint16_t(1)); // the zip64 extra field
+                    size = le64(z, at + 46 + nameLen + 4);
+                    if (m == 1) offset = le64(z, at + 46 + nameLen + 20); // offset 0 fits: only sizes
+                    QCOMPARE(extraLen, size_t(m == 0 ? 20 : 28));
+                } else {
+                    QCOMPARE(extraLen, size_t(0));
+                }
+                QCOMPARE(size, uint64_t(contents[m].size()));
+                // The local header: its patched CRC, and the data right after name and extra field.
+                QCOMPARE(le32(z, offset), 0x04034b50u);
+                QCOMPARE(le32(z, offset + 14), crc);
+                const size_t data = offset + 30 + le16(z, offset + 26) + le16(z, offset + 28);
+                QVERIFY(z.compare(data, contents[m].size(), contents[m]) == 0);
+                at += 46 + nameLen + extraLen;
+            }
+        }
+    }
+
+    // A tensor copied from another bundle keeps that bundle's CRC only when the copy's own pass agrees.
+    void copiedTensorsCrcIsVerified()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        const auto t = floats({ 3 << 20 }, 3 << 20); // 12 MiB: the two-thread path
+        const uint32_t good = io::crc32c::mask(io::crc32c::value(t.bytes().data(), t.bytes().size()));
+        {
+            io::BundleWriter w(root / "bad");
+            const io::Status s = w.addVerified("v", t.dtype(), t.shape(), t.bytes(), good ^ 1, 0);
+            QCOMPARE(s.code(), io::ErrorCode::ChecksumMismatch);
+            QVERIFY(!w.finish().isOk());
+        }
+        QVERIFY(listDir(root).empty());
+        io::BundleWriter w(root / "good");
+        QVERIFY(w.addVerified("v", t.dtype(), t.shape(), t.bytes(), good, 0).isOk());
+        const auto odd = t.bytes().subspan(5); // CRC computed while copying, chunks not a multiple of 4
+        QVERIFY(w.add("w", io::DType::UInt8, { static_cast<int64_t>(odd.size()) }, odd).isOk());
+        QVERIFY(w.finish().isOk());
+        auto reader = io::BundleReader::open(root / "good");
+        QVERIFY(reader);
+        io::ReadOptions ro;
+        ro.verifyCrc = true;
+        int checked = 0;
+        for (const auto& e : (*reader)->entries()) {
+            if (e.key != "v" && e.key != "w") continue;
+            auto r = (*reader)->read(e, ro); // fails with ChecksumMismatch unless the stored CRC is right
+            QVERIFY2(r, e.key.c_str());
+            ++checked;
+        }
+        QCOMPARE(checked, 2);
+    }
+
+    // --sync: the same files, fsynced before the rename.
+    void durableExportsWrite()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        io::ExportOptions options;
+        options.durability = io::Durability::Durable;
+        QVERIFY(io::writeNpy(floats({ 4 }, 4), root / "a.npy", options).isOk());
+        QCOMPARE(fileBytes(root / "a.npy").size(), io::npyHeader("<f4", { 4 }).size() + 16);
     }
 
     void slicesOfPartitionedTensors()
