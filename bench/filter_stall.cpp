@@ -1,8 +1,12 @@
 // How responsive the main window stays while the variable filter is typed and cleared on a checkpoint
 // of 100,000 variables (GUI review, defect 3): the longest gap between ticks of a 5 ms GUI timer (an
 // event-loop stall) per scripted phase. Keys arrive every 120 ms as a person types (the tree waits
-// for a 150 ms pause, so most keys only restart that wait). Target: no stall over 50 ms.
-// Usage: filter_stall [DIR]   (writes DIR/many_variables/ckpt-1 once; default: a temp dir)
+// for a 150 ms pause, so most keys only restart that wait). Target: no stall over 50 ms. Typing starts
+// right after opening, so the first phase includes whatever the tree does for its first filter. Per
+// phase also the GUI thread's own CPU time in its longest gap: on a shared machine a wall-clock gap
+// also counts waiting for a core.
+// Usage: filter_stall [DIR | CHECKPOINT_PREFIX]   (a prefix with a .index is opened as it is; otherwise
+// DIR/many_variables/ckpt-1 is written once; default: a temp dir)
 #include "app/gui/main_window.h"
 #include "many_variables_checkpoint.h"
 #include "model/items/variable_filter_proxy.h"
@@ -15,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <vector>
@@ -29,17 +34,27 @@ struct Phase {
     QString typed; // typed one key at a time after start() (empty: nothing)
 };
 
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QTemporaryDir temp;
-    const std::filesystem::path dir
+    const std::filesystem::path arg
         = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(temp.path().toStdString());
-    const auto prefix = dir / "many_variables" / "ckpt-1";
-    if (auto st = bench::writeManyVariablesCheckpoint(prefix); !st.isOk())
-        qFatal("%s", st.toString().c_str());
+    std::filesystem::path prefix = arg;
+    if (!std::filesystem::exists(arg.string() + ".index")) { // a directory for the synthetic checkpoint
+        prefix = arg / "many_variables" / "ckpt-1";
+        if (auto st = bench::writeManyVariablesCheckpoint(prefix); !st.isOk())
+            qFatal("%s", st.toString().c_str());
+    }
 
     app::MainWindow window;
     window.resize(1600, 1000);
@@ -61,13 +76,19 @@ int main(int argc, char** argv)
     QElapsedTimer clock;
     clock.start();
     qint64 last = 0, worst = 0, overall = 0;
+    double lastCpu = threadCpuMs(), worstCpu = 0, overallCpu = 0;
     bool measuring = false;
     QTimer ticker;
     ticker.setInterval(5);
     QObject::connect(&ticker, &QTimer::timeout, [&] {
         const qint64 now = clock.elapsed();
-        if (measuring) worst = std::max(worst, now - last);
+        const double cpu = threadCpuMs();
+        if (measuring) {
+            worst = std::max(worst, now - last);
+            worstCpu = std::max(worstCpu, cpu - lastCpu);
+        }
         last = now;
+        lastCpu = cpu;
     });
     ticker.start();
 
@@ -87,13 +108,14 @@ int main(int argc, char** argv)
         QTimer::singleShot(800, [&] {
             measuring = false;
             overall = std::max(overall, worst);
-            std::printf("%-52s longest stall %4lld ms  (%d of %d match, %d rows)\n", phases[phase].name,
-                static_cast<long long>(worst), tree->proxy()->matchCount(), tree->proxy()->variableCount(),
-                tree->proxy()->visibleNodeCount());
+            overallCpu = std::max(overallCpu, worstCpu);
+            std::printf("%-52s longest stall %4lld ms, GUI CPU %5.1f ms  (%d of %d match, %d rows)\n",
+                phases[phase].name, static_cast<long long>(worst), worstCpu, tree->proxy()->matchCount(),
+                tree->proxy()->variableCount(), tree->proxy()->visibleNodeCount());
             std::fflush(stdout);
             if (++phase == phases.size()) {
-                std::printf(
-                    "overall longest stall: %lld ms (target: 50 ms)\n", static_cast<long long>(overall));
+                std::printf("overall longest stall: %lld ms, GUI CPU %.1f ms (target: 50 ms)\n",
+                    static_cast<long long>(overall), overallCpu);
                 QApplication::exit(overall <= 50 ? 0 : 1);
                 return;
             }
@@ -102,7 +124,9 @@ int main(int argc, char** argv)
     });
     runPhase = [&] {
         worst = 0;
+        worstCpu = 0;
         last = clock.elapsed();
+        lastCpu = threadCpuMs();
         measuring = true;
         key = 0;
         phases[phase].start(tree);
@@ -111,7 +135,7 @@ int main(int argc, char** argv)
     QObject::connect(window.session(), &model::ArtifactSession::opened, [&] {
         std::printf("opened %d variables in %lld ms\n", tree->proxy()->variableCount(),
             static_cast<long long>(clock.elapsed()));
-        QTimer::singleShot(500, runPhase);
+        runPhase(); // the first key 120 ms after opening: the filter's texts may not be built yet
     });
     window.openPath(QString::fromStdString(prefix.string()));
     QTimer::singleShot(300000, [] {

@@ -1,9 +1,11 @@
 #include "widgets/variable_tree_view.h"
 
 #include "io/dtype.h"
+#include "model/items/variable_filter_match.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
 #include "model/session/artifact_session.h"
+#include "model/session/job_runner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -28,6 +30,7 @@ namespace tscope::ui {
 VariableTreeView::VariableTreeView(QWidget* parent)
     : QWidget(parent)
 {
+    m_jobs = new model::JobRunner(this);
     m_model = new model::VariableTreeModel(this);
     m_proxy = new model::VariableFilterProxy(this);
     m_proxy->setSourceModel(m_model);
@@ -155,6 +158,7 @@ void VariableTreeView::setSession(model::ArtifactSession* session)
 void VariableTreeView::reset()
 {
     m_debounce->stop();
+    m_jobs->cancelAll(); // results for the previous artifact
     m_savedExpansion.clear();
     m_wasFiltering = false;
     fillDTypes();
@@ -166,8 +170,14 @@ void VariableTreeView::reset()
     applyFilterNow();
     if (!m_proxy->isFiltering()) expandFirstLevels();
     QTimer::singleShot(0, this, &VariableTreeView::fitNameColumn); // after the columns fit their text
-    // The filter's match texts (100,000 strings at 100,000 variables): after the tree has painted.
-    QTimer::singleShot(kHaystackDelayMs, m_proxy, &model::VariableFilterProxy::ensureHaystack);
+    // The filter's match texts (100,000 strings at 100,000 variables), ready before the first key.
+    if (artifact && !m_proxy->filterTexts())
+        m_jobs->run<std::shared_ptr<const model::FilterTexts>>(
+            QStringLiteral("texts"), this,
+            [artifact](const io::CancelToken& cancel) { return model::buildFilterTexts(*artifact, &cancel); },
+            [this, artifact](std::shared_ptr<const model::FilterTexts> texts) {
+                if (artifact == m_proxy->artifact()) m_proxy->setFilterTexts(std::move(texts));
+            });
 }
 
 void VariableTreeView::resizeEvent(QResizeEvent* event)
@@ -266,7 +276,55 @@ void VariableTreeView::applyFilterNow()
     const bool shapeOk = m_proxy->setShapePattern(m_shape->text());
     m_shape->setStyleSheet(shapeOk ? QString() : QStringLiteral("color: red"));
     m_proxy->setDType(m_dtype->currentData().toString());
-    m_proxy->setText(m_filter->text(), m_regex->isChecked());
+    const QString text = m_filter->text();
+    const bool regex = m_regex->isChecked();
+    if (text.isEmpty() || !m_proxy->checkText(text, regex) || m_proxy->hasText(text, regex)) {
+        m_jobs->cancel(QStringLiteral("filter")); // a newer text wins
+        if (text.isEmpty()) m_proxy->setText({}); // nothing to match
+        showFilterResult();
+        return;
+    }
+    startTextFilter(text, regex);
+}
+
+bool VariableTreeView::filterPending() const
+{
+    return m_debounce->isActive() || m_jobs->isRunning(QStringLiteral("filter"));
+}
+
+void VariableTreeView::startTextFilter(const QString& text, bool regex)
+{
+    const auto artifact = m_proxy->artifact();
+    if (!artifact) {
+        m_proxy->setText(text, regex); // nothing to match against: no work
+        showFilterResult();
+        return;
+    }
+    // Without the texts yet (a key right after opening) the job builds them too; the "texts" job goes
+    // on, so a later key finds them even when this job is superseded.
+    auto texts = m_proxy->filterTexts();
+    struct Result {
+        std::shared_ptr<const model::FilterTexts> texts;
+        std::shared_ptr<const std::vector<uint8_t>> matches;
+    };
+    m_jobs->run<std::shared_ptr<Result>>(
+        QStringLiteral("filter"), this,
+        [artifact, texts, text, regex](const io::CancelToken& cancel) {
+            auto r = std::make_shared<Result>();
+            r->texts = texts ? texts : model::buildFilterTexts(*artifact, &cancel);
+            if (r->texts) r->matches = model::matchFilterTexts(*r->texts, text, regex, &cancel);
+            return r;
+        },
+        [this, artifact, text, regex](std::shared_ptr<Result> r) {
+            if (artifact != m_proxy->artifact() || !r->matches) return;
+            m_proxy->setFilterTexts(r->texts);
+            m_proxy->setTextMatches(text, regex, r->matches);
+            showFilterResult();
+        });
+}
+
+void VariableTreeView::showFilterResult()
+{
     const bool filtering = m_proxy->isFiltering();
     if (filtering) {
         // A short result is shown whole; a huge one as its first levels (laying out 100,000 rows

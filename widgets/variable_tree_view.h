@@ -17,6 +17,7 @@ class QTreeView;
 
 namespace tscope::model {
 class ArtifactSession;
+class JobRunner;
 class VariableTreeModel;
 class VariableFilterProxy;
 } // namespace tscope::model
@@ -35,14 +36,14 @@ public:
     QCheckBox* slotsToggle() const { return m_slots; }
     QLabel* matchLabel() const { return m_matchLabel; } // "12 of 3,400 variables match", or why not
     QAction* copyNameAction() const { return m_copyName; } // Ctrl+Shift+C, also in the Edit menu
-    // Filters now instead of after the typing pause (tests, benchmarks).
+    // Filters now instead of after the typing pause (tests, benchmarks). A text filter is matched on a
+    // worker thread: the tree shows it when filterPending() turns false (a newer text wins).
     void applyFilterNow();
+    bool filterPending() const;
     // Above this many rows a filter result is not expanded fully (the view would stall laying it out).
     static constexpr int kExpandAllLimit = 20000;
     // The first levels are expanded (after opening, for a huge filter result) up to this many rows.
     static constexpr int kFirstLevelsLimit = 5000;
-    static constexpr int kHaystackDelayMs
-        = 100; // the filter texts wait this long after a reset (first paint)
 
     // Shows the tree of whatever `session` has open, following its opened/failed/closed signals.
     void setSession(model::ArtifactSession* session);
@@ -71,6 +72,8 @@ protected:
 
 private:
     void applyFilter();
+    void startTextFilter(const QString& text, bool regularExpression); // on the worker
+    void showFilterResult(); // expansion and label once the proxy has the result
     void fillDTypes();
     void updateMatchLabel();
     void expandFirstLevels();
@@ -79,6 +82,7 @@ private:
     std::vector<int> m_savedExpansion; // from before a filter was typed, restored when it is cleared
     bool m_wasFiltering = false;
     QTimer* m_debounce;
+    model::JobRunner* m_jobs; // the filter's texts and matches, off the GUI thread
     QLabel* m_matchLabel;
     QAction* m_copyName;
     model::VariableTreeModel* m_model;

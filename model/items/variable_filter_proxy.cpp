@@ -5,15 +5,14 @@
 #include "model/items/natural_compare.h"
 #include "model/items/variable_tree_model.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 
 namespace tscope::model {
 
 VariableFilterProxy::VariableFilterProxy(QObject* parent)
     : QAbstractProxyModel(parent)
-{
-    m_matcher.setCaseSensitivity(Qt::CaseSensitive);
-}
+{ }
 
 void VariableFilterProxy::setSourceModel(QAbstractItemModel* source)
 {
@@ -40,25 +39,26 @@ void VariableFilterProxy::setSourceModel(QAbstractItemModel* source)
 void VariableFilterProxy::rebuildCaches()
 {
     m_artifact = m_source ? m_source->artifact() : nullptr;
-    m_hay.clear(); // filled by the first text filter: opening a big checkpoint need not pay for it
-    if (!m_text.isEmpty()) ensureHaystack(); // a filter typed before this artifact still applies
+    m_texts.reset(); // filled by the first text filter: opening a big checkpoint need not pay for it
+    m_textMatches.reset();
+    if (!m_text.isEmpty()) { // a filter typed before this artifact still applies
+        ensureHaystack();
+        m_textMatches = matchFilterTexts(*m_texts, m_text, m_useRegex);
+    }
     computeOrder();
     computeVisibility(); // the callers reset the model
 }
 
 void VariableFilterProxy::ensureHaystack()
 {
-    const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
-    if (m_hay.size() == n) return;
-    m_hay.assign(n, {});
-    for (size_t id = 0; id < n; ++id) {
-        const auto& node = m_artifact->tree.nodes[id];
-        if (id > 0 && node.entry >= 0) // only variables and slots match by themselves
-            m_hay[id] = m_source->indexOfNode(static_cast<int>(id))
-                            .data(VariableTreeModel::FilterRole)
-                            .toString()
-                            .toCaseFolded();
-    }
+    if (m_texts) return;
+    m_texts = m_artifact ? buildFilterTexts(*m_artifact) : std::make_shared<const FilterTexts>();
+}
+
+void VariableFilterProxy::setFilterTexts(std::shared_ptr<const FilterTexts> texts)
+{
+    if (!m_texts && texts && m_artifact && texts->size() == m_artifact->tree.nodes.size())
+        m_texts = std::move(texts);
 }
 
 void VariableFilterProxy::computeOrder()
@@ -130,13 +130,9 @@ bool VariableFilterProxy::selfMatches(int node) const
         if (io::dtypeName(e.dtype) != m_dtypeName) return false;
     }
     if (m_hasShape && !shapeMatches(node)) return false;
-    if (!m_text.isEmpty()) {
-        const QString& hay = m_hay[static_cast<size_t>(node)];
-        if (m_useRegex) return m_regex.match(hay).hasMatch();
-        // Both sides are folded. Boyer-Moore skips ahead on long needles; Qt's vectorised search
-        // wins on short ones (a 1-character needle would step one by one).
-        return m_foldedText.size() >= 4 ? m_matcher.indexIn(hay) >= 0 : hay.contains(m_foldedText);
-    }
+    if (!m_text.isEmpty())
+        return m_textMatches && m_textMatches->size() > static_cast<size_t>(node)
+            && (*m_textMatches)[static_cast<size_t>(node)] != 0;
     return true;
 }
 
@@ -197,25 +193,42 @@ void VariableFilterProxy::computeVisibility()
     }
 }
 
-void VariableFilterProxy::setText(const QString& text, bool regularExpression)
+bool VariableFilterProxy::checkText(const QString& text, bool regularExpression)
 {
     m_error.clear();
     if (regularExpression && !text.isEmpty()) {
-        QRegularExpression re(text.toCaseFolded());
-        if (!re.isValid()) {
-            m_error = re.errorString();
-            return; // keep showing the last valid result
-        }
-        re.optimize();
-        m_regex = re;
+        const QRegularExpression re(text.toCaseFolded()); // matchFilterTexts folds the pattern too
+        if (!re.isValid()) m_error = re.errorString();
     }
+    return m_error.isEmpty();
+}
+
+void VariableFilterProxy::setText(const QString& text, bool regularExpression)
+{
+    if (!checkText(text, regularExpression)) return; // keep showing the last valid result
     if (text == m_text && regularExpression == m_useRegex) return;
+    std::shared_ptr<const std::vector<uint8_t>> matches;
+    if (!text.isEmpty() && m_artifact) {
+        ensureHaystack();
+        matches = matchFilterTexts(*m_texts, text, regularExpression);
+    }
     m_text = text;
     m_useRegex = regularExpression;
-    m_foldedText = text.toCaseFolded();
-    m_matcher.setPattern(m_foldedText);
-    if (!m_text.isEmpty()) ensureHaystack();
+    m_textMatches = std::move(matches);
     refilter();
+}
+
+bool VariableFilterProxy::setTextMatches(
+    const QString& text, bool regularExpression, std::shared_ptr<const std::vector<uint8_t>> matches)
+{
+    const size_t n = m_artifact ? m_artifact->tree.nodes.size() : 0;
+    if (!text.isEmpty() && (!matches || matches->size() != n)) return false;
+    m_error.clear();
+    m_text = text;
+    m_useRegex = regularExpression;
+    m_textMatches = text.isEmpty() ? nullptr : std::move(matches);
+    refilter();
+    return true;
 }
 
 void VariableFilterProxy::setDType(const QString& dtype)

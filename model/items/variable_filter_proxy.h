@@ -5,11 +5,14 @@
 // variables (GUI review, defect 3). This proxy knows the source is a VariableTreeModel over an immutable
 // io::VariableTree, so one pass over flat per-node arrays decides what is shown, and the views get one
 // model reset instead of thousands of row removals. Proxy indexes carry the same node ids as the source.
+// The text filter's work (the texts, then the match) is pure (variable_filter_match.h): setText does it
+// here, the tree view on a worker thread and hands the result to setTextMatches.
 #pragma once
 
+#include "model/items/variable_filter_match.h"
+
 #include <QAbstractProxyModel>
-#include <QRegularExpression>
-#include <QStringMatcher>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,11 +33,25 @@ public:
     // Only a VariableTreeModel (anything else is ignored).
     void setSourceModel(QAbstractItemModel* source) override;
 
-    // An invalid regular expression keeps the current result; errorString() says why.
+    // An invalid regular expression keeps the current result; errorString() says why. Matches here.
     void setText(const QString& text, bool regularExpression = false);
-    // Builds the texts a filter matches against (once per artifact; the first setText does it too): the
-    // tree view calls it after the first paint, so neither opening nor the first key pays for it.
+    // Whether setText would take `text` (false for an invalid regular expression, which errorString()
+    // then explains; a valid one clears the error). For callers that match elsewhere.
+    bool checkText(const QString& text, bool regularExpression);
+    bool hasText(const QString& text, bool regularExpression) const
+    {
+        return text == m_text && (text.isEmpty() || regularExpression == m_useRegex);
+    }
+    // A text filter matched elsewhere (matchFilterTexts over this artifact's filterTexts()): applied in
+    // one model reset. False (nothing changes) if `matches` does not fit the current artifact.
+    bool setTextMatches(
+        const QString& text, bool regularExpression, std::shared_ptr<const std::vector<uint8_t>> matches);
+    // Builds the texts a filter matches against here (once per artifact; setText does it too).
     void ensureHaystack();
+    // The texts, when built (else nullptr); setFilterTexts installs ones built elsewhere for artifact().
+    std::shared_ptr<const FilterTexts> filterTexts() const { return m_texts; }
+    void setFilterTexts(std::shared_ptr<const FilterTexts> texts);
+    std::shared_ptr<const io::Artifact> artifact() const { return m_artifact; }
     void setDType(const QString& dtype); // "" = any
     // "[?, 128]", "3,4", "*,*,64", "2d" / "rank 2", "scalar"; "" = any. Returns false if unparseable.
     bool setShapePattern(const QString& pattern);
@@ -72,7 +89,8 @@ private:
     VariableTreeModel* m_source = nullptr;
     std::shared_ptr<const io::Artifact> m_artifact;
     // Per node (index = node id):
-    std::vector<QString> m_hay; // FilterRole text, case-folded; empty for inner nodes (all: not built yet)
+    std::shared_ptr<const FilterTexts> m_texts; // nullptr: not built yet
+    std::shared_ptr<const std::vector<uint8_t>> m_textMatches; // per node, for m_text
     std::vector<std::vector<int>> m_order; // children in sort order
     std::vector<int> m_visibleRow; // row under the visible parent, -1 when hidden
     std::vector<int> m_childStart, m_childCount; // the shown children: a run in m_visibleFlat
@@ -81,9 +99,6 @@ private:
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     QString m_text;
-    QString m_foldedText;
-    QStringMatcher m_matcher;
-    QRegularExpression m_regex;
     bool m_useRegex = false;
     QString m_dtype;
     std::string m_dtypeName;

@@ -193,6 +193,16 @@ void VariableTreeModel::setTensorProblems(ArtifactId id, std::map<std::string, i
         emitRowChanged(key);
 }
 
+QString VariableTreeModel::filterText(const io::Artifact& artifact, int nodeId)
+{
+    const io::TreeNode& n = artifact.tree.nodes[static_cast<size_t>(nodeId)];
+    const io::TensorEntry* e = n.entry >= 0 && artifact.bundle
+        ? &artifact.bundle->entries()[static_cast<size_t>(n.entry)]
+        : nullptr;
+    return QString::fromStdString((n.path.empty() ? n.name : n.path)
+        + (n.label.empty() ? std::string() : " " + n.label) + (e ? "\n" + e->key : std::string()));
+}
+
 QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
 {
     const io::TreeNode* n = node(index);
@@ -276,8 +286,7 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
             return nameSortKey(nodeId(index));
         }
     case FilterRole:
-        return QString::fromStdString((n->path.empty() ? n->name : n->path)
-            + (n->label.empty() ? std::string() : " " + n->label) + (e ? "\n" + e->key : std::string()));
+        return filterText(*m_artifact, nodeId(index));
     case TensorRefRole:
         return QVariant::fromValue(e ? TensorRef { m_artifactId, e->key } : TensorRef {});
     case KindRole:

@@ -59,6 +59,8 @@ public:
     // The index of tree node `nodeId` (an id into io::VariableTree::nodes; 0, the root, is invalid).
     QModelIndex indexOfNode(int nodeId, int column = 0) const;
     QString nameSortKey(int nodeId) const; // data(SortRole) of the name column, without an index
+    // data(FilterRole) of node `nodeId`, without a model (worker threads build the filter's texts).
+    static QString filterText(const io::Artifact& artifact, int nodeId);
 
 private:
     int nodeId(const QModelIndex& index) const;

@@ -1,5 +1,6 @@
 // The variable tree widget offscreen: the match count line, an invalid regular expression said in
-// words, and clearing a filter giving back the expansion the tree had before it.
+// words, clearing a filter giving back the expansion the tree had before it, and the filter matched on a
+// worker thread showing the rows an independent reference computes.
 #include "io/artifact.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/items/variable_tree_model.h"
@@ -10,7 +11,10 @@
 #include <QLineEdit>
 #include <QTreeView>
 #include <QtTest>
+#include <algorithm>
+#include <cctype>
 #include <set>
+#include <string>
 
 using namespace tscope;
 
@@ -32,6 +36,44 @@ std::set<int> expandedIds(const QTreeView& tree, const QModelIndex& parent = {})
             ids.insert(model::VariableFilterProxy::nodeIdOf(i));
             ids.merge(expandedIds(tree, i));
         }
+    }
+    return ids;
+}
+// Every row the model shows (expanded or not), as node ids.
+std::set<int> shownIds(const QAbstractItemModel& m, const QModelIndex& parent = {})
+{
+    std::set<int> ids;
+    for (int r = 0; r < m.rowCount(parent); ++r) {
+        const QModelIndex i = m.index(r, 0, parent);
+        ids.insert(model::VariableFilterProxy::nodeIdOf(i));
+        ids.merge(shownIds(m, i));
+    }
+    return ids;
+}
+
+std::string lower(std::string s)
+{
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// From the artifact alone: the variables whose object path, label or checkpoint key contains `needle`
+// (ASCII, ignoring case), and their ancestors up to the root's children.
+std::set<int> referenceRows(const io::Artifact& a, const std::string& needle)
+{
+    std::set<int> ids;
+    const auto& nodes = a.tree.nodes;
+    for (size_t id = 1; id < nodes.size(); ++id) {
+        const auto& n = nodes[id];
+        if (n.entry < 0) continue;
+        const std::string& key = a.bundle->entries()[static_cast<size_t>(n.entry)].key;
+        const std::string n1 = lower(needle);
+        if (lower(n.path.empty() ? n.name : n.path).find(n1) == std::string::npos
+            && lower(n.label).find(n1) == std::string::npos && lower(key).find(n1) == std::string::npos)
+            continue;
+        for (int up = static_cast<int>(id); up > 0; up = nodes[static_cast<size_t>(up)].parent)
+            ids.insert(up);
     }
     return ids;
 }
@@ -87,6 +129,7 @@ private slots:
         view.reset();
         view.filterEdit()->setText(QStringLiteral("critic"));
         view.applyFilterNow();
+        QTRY_VERIFY(!view.filterPending()); // matched on a worker thread
         const int rows = view.proxy()->rowCount();
         QVERIFY(rows > 0);
         view.filterEdit()->setText(QStringLiteral("critic("));
@@ -96,6 +139,41 @@ private slots:
         QVERIFY2(view.matchLabel()->text().startsWith(QStringLiteral("Invalid regular expression")),
             qPrintable(view.matchLabel()->text()));
         QCOMPARE(view.proxy()->rowCount(), rows); // the previous result stays, the tree is not emptied
+    }
+
+    // Typed key by key (each key a newer text that wins over the pending one) and cleared: the rows the
+    // view shows are the reference's, and clearing gives back every row shown before.
+    void typingAndClearingShowTheReferenceRows()
+    {
+        auto artifact = openCorpus("ckpt-tf2-a2c-3ckpts");
+        ui::VariableTreeView view;
+        view.show();
+        view.model()->setArtifact(artifact, 0);
+        view.reset();
+        const std::set<int> all = shownIds(*view.proxy());
+        QVERIFY(all.size() > 10);
+        for (const char* needle : { "critic", "KERNEL", "optimizer/m", "zzz-no-such" }) {
+            QTest::keyClicks(view.filterEdit(), QString::fromLatin1(needle));
+            QTRY_VERIFY(!view.filterPending());
+            QVERIFY(view.proxy()->isFiltering());
+            const std::set<int> expected = referenceRows(*artifact, needle);
+            QCOMPARE(expected.empty(), std::string(needle) == "zzz-no-such"); // the others do match
+            QCOMPARE(shownIds(*view.proxy()), expected);
+            QVERIFY(view.matchLabel()->text().startsWith(QStringLiteral("%1 of %2")
+                                                             .arg(view.proxy()->matchCount())
+                                                             .arg(view.proxy()->variableCount())));
+            view.filterEdit()->clear();
+            QTRY_VERIFY(!view.filterPending());
+            QVERIFY(!view.proxy()->isFiltering());
+            QCOMPARE(shownIds(*view.proxy()), all);
+        }
+        // A stale result never lands: a text replaced before its match finished shows the newer one.
+        view.filterEdit()->setText(QStringLiteral("actor"));
+        view.applyFilterNow();
+        view.filterEdit()->setText(QStringLiteral("critic"));
+        view.applyFilterNow();
+        QTRY_VERIFY(!view.filterPending());
+        QCOMPARE(shownIds(*view.proxy()), referenceRows(*artifact, "critic"));
     }
 };
 
