@@ -62,7 +62,7 @@ int main(int argc, char** argv)
     ui::VariableTreeView* tree = window.treeView();
 
     const std::vector<Phase> phases {
-        { "typing 'sublayer_45/kernel' (250 matches)", [](auto*) {}, QStringLiteral("sublayer_45/kernel") },
+        { "typing '45/kernel' (250 matches)", [](auto*) {}, QStringLiteral("45/kernel") },
         { "clearing it (back to 100,000, expansion restored)", [](auto* t) { t->filterEdit()->clear(); },
             {} },
         { "typing 'kernel' (25,000 matches)", [](auto*) {}, QStringLiteral("kernel") },
@@ -97,6 +97,26 @@ int main(int argc, char** argv)
     QTimer keys;
     keys.setInterval(120);
     std::function<void()> runPhase;
+    std::function<void()> report = [&] {
+        if (tree->filterPending()) { // the worker's result has not been shown yet
+            QTimer::singleShot(50, report);
+            return;
+        }
+        measuring = false;
+        overall = std::max(overall, worst);
+        overallCpu = std::max(overallCpu, worstCpu);
+        std::printf("%-52s longest stall %4lld ms, GUI CPU %5.1f ms  (%d of %d match, %d rows)\n",
+            phases[phase].name, static_cast<long long>(worst), worstCpu, tree->proxy()->matchCount(),
+            tree->proxy()->variableCount(), tree->proxy()->visibleNodeCount());
+        std::fflush(stdout);
+        if (++phase == phases.size()) {
+            std::printf("overall longest stall: %lld ms, GUI CPU %.1f ms (target: 50 ms)\n",
+                static_cast<long long>(overall), overallCpu);
+            QApplication::exit(overall <= 50 ? 0 : 1);
+            return;
+        }
+        runPhase();
+    };
     QObject::connect(&keys, &QTimer::timeout, [&] {
         const Phase& p = phases[phase];
         if (key < p.typed.size()) {
@@ -104,23 +124,8 @@ int main(int argc, char** argv)
             return;
         }
         keys.stop();
-        // Let the debounced pass and the view's layout run, then report.
-        QTimer::singleShot(800, [&] {
-            measuring = false;
-            overall = std::max(overall, worst);
-            overallCpu = std::max(overallCpu, worstCpu);
-            std::printf("%-52s longest stall %4lld ms, GUI CPU %5.1f ms  (%d of %d match, %d rows)\n",
-                phases[phase].name, static_cast<long long>(worst), worstCpu, tree->proxy()->matchCount(),
-                tree->proxy()->variableCount(), tree->proxy()->visibleNodeCount());
-            std::fflush(stdout);
-            if (++phase == phases.size()) {
-                std::printf("overall longest stall: %lld ms, GUI CPU %.1f ms (target: 50 ms)\n",
-                    static_cast<long long>(overall), overallCpu);
-                QApplication::exit(overall <= 50 ? 0 : 1);
-                return;
-            }
-            runPhase();
-        });
+        // Let the debounced pass (matched on a worker) and the view's layout run, then report.
+        QTimer::singleShot(800, report);
     });
     runPhase = [&] {
         worst = 0;
