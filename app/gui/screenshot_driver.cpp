@@ -73,6 +73,15 @@ void ScreenshotDriver::onOpened()
         m_window->treeView()->filterEdit()->setText(m_filter);
         m_window->treeView()->applyFilterNow();
     }
+    afterFilter();
+}
+
+void ScreenshotDriver::afterFilter()
+{
+    if (m_window->treeView()->filterPending()) { // matched on a worker thread: shoot the result
+        QTimer::singleShot(20, this, &ScreenshotDriver::afterFilter);
+        return;
+    }
     auto artifact = m_window->session()->artifact();
     if (m_variable.isEmpty() || !artifact) {
         ready(300);

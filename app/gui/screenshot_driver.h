@@ -27,6 +27,7 @@ public:
 
 private:
     void onOpened();
+    void afterFilter(); // the rest of onOpened once the tree shows the filter's result
     void ready(int settleMs); // the artifact (and variable) are shown
     void verify();
     void grabAndQuit();

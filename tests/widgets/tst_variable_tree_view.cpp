@@ -6,6 +6,7 @@
 #include "model/items/variable_tree_model.h"
 #include "widgets/variable_tree_view.h"
 
+#include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -150,6 +151,7 @@ private slots:
         view.show();
         view.model()->setArtifact(artifact, 0);
         view.reset();
+        QAbstractItemModelTester tester(view.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const std::set<int> all = shownIds(*view.proxy());
         QVERIFY(all.size() > 10);
         for (const char* needle : { "critic", "KERNEL", "optimizer/m", "zzz-no-such" }) {
