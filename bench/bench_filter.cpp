@@ -5,6 +5,8 @@
 //   BM_Filter/<query>   applying the filter <query> to the unfiltered tree.      Target: < 50 ms.
 //   BM_Clear/<query>    clearing <query> again (back to the whole tree).         Target: < 50 ms.
 //   BM_Sort/name        natural sort by name of the whole tree (then back to the file's order).
+//   BM_Apply/<query>    what the GUI thread does since the match runs on a worker: setTextMatches with
+//                       a precomputed result (the pass and the reset). BM_Match/<query>: the worker's part.
 //
 // Queries: "k" (matches nearly everything: the worst case for the reset), "sublayer_45/kernel"
 // (a typical narrowing), "zzz" (nothing), and the regular expression "layer_with_weights-1\d/.*bias".
@@ -78,6 +80,30 @@ void BM_Clear(benchmark::State& state, const char* query, bool regex)
     counters(state, f.proxy);
 }
 
+void BM_Apply(benchmark::State& state, const char* query, bool regex)
+{
+    Fixture f;
+    f.proxy.ensureHaystack();
+    const QString text = QString::fromUtf8(query);
+    const auto matches = model::matchFilterTexts(*f.proxy.filterTexts(), text, regex);
+    for (auto _ : state) {
+        f.proxy.setTextMatches(text, regex, matches);
+        state.PauseTiming();
+        counters(state, f.proxy);
+        f.proxy.setText({});
+        state.ResumeTiming();
+    }
+}
+
+void BM_Match(benchmark::State& state, const char* query, bool regex)
+{
+    Fixture f;
+    f.proxy.ensureHaystack();
+    const QString text = QString::fromUtf8(query);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(model::matchFilterTexts(*f.proxy.filterTexts(), text, regex));
+}
+
 void BM_Sort(benchmark::State& state)
 {
     Fixture f;
@@ -111,6 +137,11 @@ BENCHMARK_CAPTURE(BM_Filter, zzz, "zzz", false)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Filter, regex_bias, "layer_with_weights-1\\d/.*bias", true)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Clear, k, "k", false)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Clear, sublayer_45_kernel, "sublayer_45/kernel", false)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Apply, k, "k", false)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Apply, sublayer_45_kernel, "sublayer_45/kernel", false)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Apply, regex_bias, "layer_with_weights-1\\d/.*bias", true)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Match, k, "k", false)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Match, regex_bias, "layer_with_weights-1\\d/.*bias", true)->Apply(configure);
 BENCHMARK(BM_Sort)->Name("BM_Sort/name")->Apply(configure);
 
 int main(int argc, char** argv)
