@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <random>
 #include <unistd.h>
@@ -27,12 +28,21 @@ std::string randomSuffix()
     return s;
 }
 
+// A failure to create, write or rename the output is the output's problem, whatever errno says: ENOENT
+// (no such directory, or /proc refusing a new file) must not read as "an input was not found", nor EISDIR
+// as a bad argument. Callers (the CLI's exit codes, the GUI's messages) tell outputs from inputs by code.
+Status outputError(int err, const std::string& what, const std::filesystem::path& path)
+{
+    const ErrorCode code = err == EACCES || err == EPERM ? ErrorCode::PermissionDenied : ErrorCode::Io;
+    return Status(code, what + ": " + std::strerror(err)).withPath(path.string());
+}
+
 // Before the rename, Durable waits for the data to reach the disk. Renamed leaves writeback to the kernel
 // (starting it here with sync_file_range cost 0.3 s of wall time per GiB in our measurements).
 Status flushBeforeRename(int fd, Durability durability, const std::filesystem::path& finalPath)
 {
     if (durability == Durability::Durable && ::fsync(fd) != 0)
-        return statusFromErrno(errno, "cannot flush to disk", finalPath);
+        return outputError(errno, "cannot flush to disk", finalPath);
     return Status::ok();
 }
 
@@ -67,7 +77,7 @@ Status AtomicFile::open()
 {
     m_temp = temporaryPathFor(m_final);
     m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (m_fd < 0) return statusFromErrno(errno, "cannot create file", m_temp);
+    if (m_fd < 0) return outputError(errno, "cannot create file", m_temp);
     return Status::ok();
 }
 
@@ -75,14 +85,14 @@ Status AtomicFile::write(std::span<const std::byte> bytes)
 {
     if (m_fd < 0) return Status(ErrorCode::Io, "write to a file that is not open").withPath(m_final.string());
     if (g_failAfter && ++g_writes >= g_failAfter)
-        return statusFromErrno(ENOSPC, "cannot write", m_final).withOffset(m_written);
+        return outputError(ENOSPC, "cannot write", m_final).withOffset(m_written);
     const std::byte* p = bytes.data();
     size_t left = bytes.size();
     while (left > 0) {
         ssize_t n = ::write(m_fd, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return statusFromErrno(errno, "cannot write", m_final).withOffset(m_written);
+            return outputError(errno, "cannot write", m_final).withOffset(m_written);
         }
         p += n;
         left -= static_cast<size_t>(n);
@@ -103,7 +113,7 @@ Status AtomicFile::writeAt(uint64_t offset, std::span<const std::byte> bytes)
             = ::pwrite(m_fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
         if (n < 0) {
             if (errno == EINTR) continue;
-            return statusFromErrno(errno, "cannot write", m_final).withOffset(offset + done);
+            return outputError(errno, "cannot write", m_final).withOffset(offset + done);
         }
         done += static_cast<size_t>(n);
     }
@@ -117,16 +127,16 @@ Status AtomicFile::commit(bool replace)
     TSCOPE_RETURN_IF_ERROR(flushBeforeRename(m_fd, m_durability, m_final));
     int fd = m_fd;
     m_fd = -1;
-    if (::close(fd) != 0) return statusFromErrno(errno, "cannot close", m_final);
+    if (::close(fd) != 0) return outputError(errno, "cannot close", m_final);
     if (!replace) {
         if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_final.c_str(), RENAME_NOREPLACE) != 0) {
             if (errno == EEXIST)
                 return Status(ErrorCode::Io, "the output exists (not overwritten)")
                     .withPath(m_final.string());
-            return statusFromErrno(errno, "cannot rename into place", m_final);
+            return outputError(errno, "cannot rename into place", m_final);
         }
     } else if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
-        return statusFromErrno(errno, "cannot rename into place", m_final);
+        return outputError(errno, "cannot rename into place", m_final);
     }
     m_committed = true;
     if (m_durability == Durability::Durable) syncDirectory(m_final.parent_path());

@@ -33,10 +33,12 @@ struct CompareWindow::Opened {
     model::ArtifactDiff plan; // moved into the tree model
     std::vector<model::DiffTreeModel::Node>
         nodes; // the tree model's tree of `plan`, built off the GUI thread
-    std::shared_ptr<const model::ArtifactDiff> metricsPlan; // `plan` copied off the GUI thread: metrics input
+    // `plan`'s rows copied off the GUI thread: the metrics' input (fillDiffMetrics reads rows, not the
+    // mapping, whose two strings per variable are not copied).
+    std::shared_ptr<const std::vector<model::DiffRow>> metricsRows;
     std::shared_ptr<const std::vector<std::pair<int, int>>>
         rowSides; // each row's entries, for the name filter
-    std::optional<model::FitReport> fit;
+    std::optional<model::FitVerdict> fit;
     bool fitReversed = false;
     io::Status error;
 };
@@ -62,24 +64,23 @@ constexpr int kExpandRowBudget = 1000;
 constexpr int kExpandLevelsUnfiltered = 2; // a filter reveals its matches as deep as the budget allows
 
 // Everything the tree needs from two open artifacts, computed off the GUI thread: the diff plan, its tree,
-// the metrics' copy of the plan, and (on a second thread, as it walks the mapping again) which side fits.
+// the metrics' copy of its rows, and which side fits (judged on the plan's own mapping: one mapping of
+// 100,000 variables, not two).
 void planComparison(CompareWindow::Opened& out, const io::MappingOptions& options)
 {
     const io::Artifact* a = out.a.get();
     const io::Artifact* b = out.b.get();
     out.fitReversed = a->savedModel.has_value() && !b->savedModel.has_value();
-    auto fit = std::async(std::launch::async, [a, b, reversed = out.fitReversed, options] {
-        return reversed ? model::checkFit(*b, *a, options) : model::checkFit(*a, *b, options);
-    });
     out.plan = model::planDiff(a->bundle.get(), b->bundle.get(), options);
-    out.metricsPlan = std::make_shared<const model::ArtifactDiff>(out.plan);
+    out.fit = out.fitReversed ? model::judgeFit(*b, *a, out.plan.mapping, model::CheckpointSide::B)
+                              : model::judgeFit(*a, *b, out.plan.mapping, model::CheckpointSide::A);
+    out.metricsRows = std::make_shared<const std::vector<model::DiffRow>>(out.plan.rows);
     out.nodes = model::DiffTreeModel::buildNodes(a, b, out.plan);
     auto sides = std::make_shared<std::vector<std::pair<int, int>>>();
     sides->reserve(out.plan.rows.size());
     for (const auto& row : out.plan.rows)
         sides->emplace_back(row.a, row.b);
     out.rowSides = std::move(sides);
-    out.fit = fit.get();
 }
 
 io::Result<io::Tensor> readSide(const io::Artifact* artifact, int entry, const io::CancelToken& cancel)
@@ -192,7 +193,7 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
     }
     m_a = opened->a;
     m_b = opened->b;
-    m_fit = std::move(opened->fit); // its mapping holds two strings per variable: never copied here
+    m_fit = std::move(opened->fit);
     m_fitReversed = opened->fitReversed;
     m_rowSides = opened->rowSides;
     m_proxy->setRowMatches(nullptr); // the rows changed; a name filter is searched again below
@@ -210,19 +211,19 @@ void CompareWindow::onOpened(const std::shared_ptr<Opened>& opened)
         return;
     }
     auto a = m_a, b = m_b;
-    std::shared_ptr<const model::ArtifactDiff> plan = opened->metricsPlan;
+    std::shared_ptr<const std::vector<model::DiffRow>> planned = opened->metricsRows;
     using Rows = std::vector<model::DiffRow>;
     m_jobs->runWithProgress<std::shared_ptr<Rows>>(
         QStringLiteral("metrics"), tr("Comparing values"), this,
-        [a, b, plan](const io::CancelToken& cancel, const io::ProgressFn& progress) {
-            model::ArtifactDiff filled = *plan;
+        [a, b, planned](const io::CancelToken& cancel, const io::ProgressFn& progress) {
+            model::ArtifactDiff filled;
+            filled.rows = *planned;
             model::FillOptions options;
             options.cancel = &cancel;
             options.progress = progress;
             options.executor = &model::sharedExecutor();
             (void)model::fillDiffMetrics(filled, *a->bundle, *b->bundle, options); // rows keep their errors
-            // Only the rows go to the GUI thread; the mapping's copy (two strings per variable) is freed
-            // here.
+            // Only the rows go to the GUI thread.
             return std::make_shared<Rows>(std::move(filled.rows));
         },
         [this](std::shared_ptr<Rows> rows) { onMetrics(std::move(*rows)); });

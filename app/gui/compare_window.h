@@ -2,7 +2,8 @@
 // background, shows the mapping engine's rows at once (statuses from metadata), fills the metrics in a
 // job with progress and cancel (status bar), and computes the selected pair's statistics and shared-bin
 // histograms in another keyed job. The summary also says whether one side fits the other as a restore
-// target (model::checkFit, as `tensorscope-cli check`): a SavedModel is the target, else B. Screenshots
+// target (model::judgeFit on the diff's mapping, as `tensorscope-cli check`): a SavedModel is the target,
+// else B. Screenshots
 // (`--screenshot`) wait for the metrics and the pair.
 #pragma once
 
@@ -36,7 +37,7 @@ public:
     ~CompareWindow() override;
 
     // Whether the checkpoint side fits the target side (set once both are open), and that verdict as text.
-    const std::optional<model::FitReport>& fit() const { return m_fit; }
+    const std::optional<model::FitVerdict>& fit() const { return m_fit; }
     QString fitVerdict() const;
 
     // Re-pairs the two open artifacts with these renaming rules (the view's Map field; `diff --map`
@@ -75,7 +76,7 @@ private:
     model::DiffFilterProxy* m_proxy;
     ui::CompareView* m_view;
     bool m_metricsDone = false;
-    std::optional<model::FitReport> m_fit;
+    std::optional<model::FitVerdict> m_fit;
     io::MappingOptions m_mapping; // the rules in use
     // Each diff row's entry in A and B (-1: absent), shared with the name filter's worker.
     std::shared_ptr<const std::vector<std::pair<int, int>>> m_rowSides;

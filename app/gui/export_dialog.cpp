@@ -1,5 +1,6 @@
 #include "app/gui/export_dialog.h"
 
+#include "app/gui/settings.h"
 #include "app/gui/signature_builder_dialog.h"
 #include "io/atomic_file.h"
 #include "model/session/artifact_session.h"
@@ -56,6 +57,16 @@ bool isTensorFormat(io::ExportFormat f)
     return f == io::ExportFormat::Npy || f == io::ExportFormat::Csv;
 }
 
+// "Placeholder, float32[-1,4]", or "Placeholder, float32, unknown shape" when the graph states none: no
+// parentheses nested inside the line's own.
+QString opAndType(const io::GraphTensor& t)
+{
+    const QString type = t.shape
+        ? QString::fromStdString(t.typeText())
+        : QString::fromStdString(t.dtypeText()) + ExportDialog::tr(", unknown shape");
+    return QString::fromStdString(t.op) + QStringLiteral(", ") + type;
+}
+
 // What a finished export job hands back to the window.
 struct Outcome {
     io::Status status;
@@ -92,6 +103,12 @@ ExportDialog::ExportDialog(
     outRow->addWidget(m_out, 1);
     outRow->addWidget(browse);
     m_replace = new QCheckBox(tr("Replace an existing file"), this);
+    m_sync = new QCheckBox(tr("Flush to disk before finishing (survives a power cut; slower)"), this);
+    m_sync->setChecked(Settings().exportSyncToDisk());
+    // One short line, not word-wrapped: a wrapped label in the form got clipped when the dialog grew taller.
+    auto* syncNote = new QLabel(
+        tr("Off: safe if Tensorscope crashes; the system writes it to disk within ~30 s."), this);
+    syncNote->setForegroundRole(QPalette::PlaceholderText);
     m_template = new QLineEdit(this);
     m_template->setPlaceholderText(tr("a SavedModel of the same model (its graph, signatures, assets)"));
     m_templateBrowse = new QPushButton(tr("Browse…"), this);
@@ -133,9 +150,14 @@ ExportDialog::ExportDialog(
     form->addRow(tr("Graph:"), metaRow);
     form->addRow(tr("Save as:"), outRow);
     form->addRow(QString(), m_replace);
+    form->addRow(QString(), m_sync);
+    form->addRow(QString(), syncNote);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_export = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        Settings().setExportSyncToDisk(m_sync->isChecked()); // the choice stays for the next export
+        accept();
+    });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -307,9 +329,9 @@ void ExportDialog::showTf1Plan()
     for (const auto& [what, list] :
         { std::pair { tr("input"), &plan.inputs }, std::pair { tr("output"), &plan.outputs } })
         for (const auto& t : *list)
-            text += QStringLiteral("%1  %2  =  %3  (%4 %5)\n")
+            text += QStringLiteral("%1  %2  =  %3  (%4)\n")
                         .arg(what, QString::fromStdString(t.key), QString::fromStdString(t.tensor.name),
-                            QString::fromStdString(t.tensor.op), QString::fromStdString(t.tensor.typeText()));
+                            opAndType(t.tensor));
     m_mapping->setPlainText(text);
 }
 
@@ -400,6 +422,11 @@ bool ExportDialog::replaceExisting() const
     return m_replace->isChecked();
 }
 
+io::Durability ExportDialog::durability() const
+{
+    return m_sync->isChecked() ? io::Durability::Durable : io::Durability::Renamed;
+}
+
 void exportFromSession(QWidget* parent, model::ArtifactSession* session, const QString& tensorKey)
 {
     auto artifact = session->artifact();
@@ -408,6 +435,7 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
     if (dialog.exec() != QDialog::Accepted) return;
     const io::ExportRequest request = dialog.request();
     const bool replace = dialog.replaceExisting();
+    const io::Durability durability = dialog.durability();
     if (io::Status s = io::checkExportOutputs(request, *artifact->bundle, replace); !s.isOk()) {
         QMessageBox::warning(parent, QObject::tr("Export"), QString::fromStdString(s.toString()));
         return;
@@ -415,10 +443,12 @@ void exportFromSession(QWidget* parent, model::ArtifactSession* session, const Q
     const QString out = QDir::toNativeSeparators(QString::fromStdString(request.out.string()));
     session->jobs().runWithProgress<Outcome>(
         QStringLiteral("export"), QObject::tr("Exporting"), parent,
-        [artifact, request, replace](const io::CancelToken& token, const io::ProgressFn& progress) {
+        [artifact, request, replace, durability](
+            const io::CancelToken& token, const io::ProgressFn& progress) {
             io::removeStaleTemporaries(request.out.parent_path());
             io::ExportOptions options;
             options.replaceExisting = replace;
+            options.durability = durability;
             options.cancel = &token;
             options.progress = progress;
             Outcome o;

@@ -1,14 +1,15 @@
 // File > Export…: what to export (the whole checkpoint as .npz, .safetensors, a smaller checkpoint
 // without optimizer state or a SavedModel with a template, or the selected tensor as .npy/.csv), names,
-// output file and whether to replace it. For a SavedModel the mapping report (matched, kept, missing,
-// mismatched, fallbacks and how each was matched) is shown before anything is written, and a refusing mapping
-// disables Export. With a TF1 `.meta` graph instead of a template, the signature is built in the signature
-// builder (placeholders as inputs, any op outputs as outputs) and the report shows it with the saver's keys.
-// The export itself runs as a session job (status bar progress, Cancel) through
-// io::runExport, the same code as `tensorscope-cli export`.
+// output file, whether to replace it and whether to wait for the disk (fsync, remembered in the settings).
+// For a SavedModel the mapping report (matched, kept, missing, mismatched, fallbacks and how each was
+// matched) is shown before anything is written, and a refusing mapping disables Export. With a TF1 `.meta`
+// graph instead of a template, the signature is built in the signature builder (placeholders as inputs, any
+// op outputs as outputs) and the report shows it with the saver's keys. The export itself runs as a session
+// job (status bar progress, Cancel) through io::runExport, the same code as `tensorscope-cli export`.
 #pragma once
 
 #include "io/artifact.h"
+#include "io/atomic_file.h"
 #include "io/export/export_request.h"
 
 #include <QDialog>
@@ -38,6 +39,8 @@ public:
     // Chooses "SavedModel (with a template)" with `templateDir` and shows its mapping (screenshots, tests).
     void chooseSavedModel(const QString& templateDir);
     bool replaceExisting() const;
+    // Renamed (the default) or Durable: "Flush to disk before finishing", as the CLI's --sync.
+    io::Durability durability() const;
     // Chooses the SavedModel export from a TF1 `.meta` graph with `signature` (screenshots, tests).
     void chooseTf1(const QString& meta, const io::Tf1SignatureSpec& signature);
 
@@ -59,6 +62,7 @@ private:
     QLineEdit* m_slice = nullptr;
     QLineEdit* m_out = nullptr;
     QCheckBox* m_replace = nullptr;
+    QCheckBox* m_sync = nullptr;
     QLabel* m_note = nullptr;
     QLineEdit* m_template = nullptr;
     QPushButton* m_templateBrowse = nullptr;

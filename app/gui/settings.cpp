@@ -14,6 +14,7 @@ const QString kBins = QStringLiteral("inspector/histogramBins");
 const QString kSlots = QStringLiteral("tree/showOptimizerSlots");
 const QString kRecent = QStringLiteral("recent/paths");
 const QString kLastDir = QStringLiteral("recent/lastDirectory");
+const QString kExportSync = QStringLiteral("export/syncToDisk");
 } // namespace
 
 Settings::Settings()
@@ -79,6 +80,14 @@ bool Settings::showOptimizerSlots() const
 void Settings::setShowOptimizerSlots(bool show)
 {
     m_settings.setValue(kSlots, show);
+}
+bool Settings::exportSyncToDisk() const
+{
+    return m_settings.value(kExportSync, false).toBool();
+}
+void Settings::setExportSyncToDisk(bool sync)
+{
+    m_settings.setValue(kExportSync, sync);
 }
 
 QStringList Settings::recentPaths() const

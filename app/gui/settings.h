@@ -25,6 +25,11 @@ public:
     bool showOptimizerSlots() const; // default true
     void setShowOptimizerSlots(bool show);
 
+    // Exports wait for the disk (fsync) before the output is renamed into place: default false, like the
+    // CLI without --sync.
+    bool exportSyncToDisk() const;
+    void setExportSyncToDisk(bool sync);
+
     // Where the open dialogs start: the folder of the last artifact opened ("" = the home folder).
     QString lastDirectory() const;
     void setLastDirectory(const QString& dir);

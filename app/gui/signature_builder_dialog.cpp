@@ -65,9 +65,15 @@ SignatureBuilderDialog::SignatureBuilderDialog(
     m_tensors = new QStandardItemModel(0, 3, this);
     m_tensors->setHorizontalHeaderLabels({ tr("Tensor"), tr("Op"), tr("Type") });
     for (const auto& t : m_graph->tensors()) {
+        // "float32, unknown shape" rather than "float32 (unknown shape)": the column reads as one list.
+        auto* type
+            = new QStandardItem(t.shape ? QString::fromStdString(t.typeText())
+                                        : QString::fromStdString(t.dtypeText()) + tr(", unknown shape"));
+        if (!t.shape)
+            type->setToolTip(tr("The graph does not state this tensor's shape; the signature records it as "
+                                "unknown."));
         QList<QStandardItem*> row { new QStandardItem(QString::fromStdString(t.name)),
-            new QStandardItem(QString::fromStdString(t.op)),
-            new QStandardItem(QString::fromStdString(t.typeText())) };
+            new QStandardItem(QString::fromStdString(t.op)), type };
         for (auto* item : row) {
             item->setEditable(false);
             item->setData(t.placeholder, kPlaceholderRole);

@@ -158,6 +158,25 @@ def test_exit_codes(tmp_path):
     assert Path(str(DTYPES) + ".index").read_bytes() == before
 
 
+# An output that cannot be created is exit 7 ("the output was not written") for every format, never 3 (which
+# says an input could not be read): /proc refuses new files with ENOENT, and an existing directory in the
+# output's place makes the final rename fail with EISDIR.
+@pytest.mark.parametrize("fmt", ["checkpoint", "npz", "safetensors", "npy", "csv"])
+def test_an_output_that_cannot_be_created_exits_7(tmp_path, fmt):
+    key = "dtypes/float32/matrix/.ATTRIBUTES/VARIABLE_VALUE"
+    var = [key] if fmt in ("npy", "csv") else []
+    skip = ["--skip-unsupported"] if fmt in ("npz", "safetensors") else []  # else dtypes alone would exit 7
+    res = export(fmt, DTYPES, *var, "/proc/tensorscope-cannot-create", *skip, "--force")
+    assert res.returncode == 7, res.describe()
+    assert "NotFound" not in res.stderr, res.describe()
+    in_the_way = tmp_path / ("out.index" if fmt == "checkpoint" else "out")
+    in_the_way.mkdir()
+    res = export(fmt, DTYPES, *var, tmp_path / "out", *skip, "--force")
+    assert res.returncode == 7, res.describe()
+    assert in_the_way.is_dir() and not any(in_the_way.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [in_the_way.name], "a temporary file was left behind"
+
+
 # ------------------------------------------------------------------------------------ smaller checkpoints ---
 
 def _model():

@@ -168,6 +168,12 @@ def test_existing_output_needs_force(exported, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["again"]
 
 
+def test_an_output_that_cannot_be_created_exits_7(exported):
+    res = export(OLD_STEP, "/proc/tensorscope-cannot-create", "--template", TEMPLATE, "--force")
+    assert res.returncode == 7, res.describe()
+    assert "NotFound" not in res.stderr, res.describe()
+
+
 def test_a_layer_of_another_shape_is_refused_and_named(tmp_path):
     # The demo's architecture with a wider hidden layer, saved the way a training run saves.
     inputs = tf.keras.Input(shape=(12, 12, 1), name="image")
