@@ -7,6 +7,7 @@
 #include "app/gui/compare_window.h"
 #include "model/items/diff_filter_proxy.h"
 #include "model/items/diff_tree_model.h"
+#include "stall_probe.h"
 #include "widgets/compare_view.h"
 
 #include <QApplication>
@@ -26,13 +27,6 @@
 using namespace tscope;
 
 namespace {
-
-double threadCpuMs()
-{
-    timespec ts {};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 QString loadAverage()
 {
@@ -87,7 +81,7 @@ int main(int argc, char** argv)
     std::printf("load average at start: %s\n", qPrintable(loadAverage()));
     QElapsedTimer clock;
     clock.start();
-    const double startCpu = threadCpuMs();
+    const double startCpu = bench::threadCpuMs();
     auto window = std::make_unique<app::CompareWindow>(
         QString::fromLocal8Bit(argv[1]), QString::fromLocal8Bit(argv[2]));
     window->resize(1600, 1000);
@@ -95,22 +89,8 @@ int main(int argc, char** argv)
     QTreeView* tree = view->tree();
     auto* proxy = qobject_cast<model::DiffFilterProxy*>(tree->model());
 
-    qint64 last = 0, worst = 0, overall = 0;
-    double lastCpu = threadCpuMs(), worstCpu = 0, overallCpu = 0;
-    bool measuring = true;
-    QTimer ticker;
-    ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        const double cpu = threadCpuMs();
-        if (measuring) {
-            worst = std::max(worst, now - last);
-            worstCpu = std::max(worstCpu, cpu - lastCpu);
-        }
-        last = now;
-        lastCpu = cpu;
-    });
-    ticker.start();
+    bench::StallProbe probe(clock);
+    probe.begin(); // the open phase: from the window's construction
 
     auto rowsShown = [&] { // rows laid out by the view (expanded), counted through the proxy
         std::function<int(const QModelIndex&)> count = [&](const QModelIndex& p) {
@@ -124,10 +104,9 @@ int main(int argc, char** argv)
         return count({});
     };
     auto report = [&](const char* name) {
-        overall = std::max(overall, worst);
-        overallCpu = std::max(overallCpu, worstCpu);
+        probe.end();
         std::printf("%-44s longest stall %4lld ms (GUI thread CPU %5.1f ms), %d rows shown\n", name,
-            static_cast<long long>(worst), worstCpu, rowsShown());
+            static_cast<long long>(probe.worstMs()), probe.worstCpuMs(), rowsShown());
         std::fflush(stdout);
     };
 
@@ -167,12 +146,12 @@ int main(int argc, char** argv)
         }
         keys.stop();
         QTimer::singleShot(800, [&] { // the debounced pass, the layout and the paint
-            measuring = false;
             report(phases[phase].name);
             if (++phase == phases.size()) {
                 std::printf("overall longest stall: %lld ms, GUI thread CPU %.1f ms (target: 50 ms); load "
                             "average at the end: %s\n",
-                    static_cast<long long>(overall), overallCpu, qPrintable(loadAverage()));
+                    static_cast<long long>(probe.overallMs()), probe.overallCpuMs(),
+                    qPrintable(loadAverage()));
                 QApplication::exit(0);
                 return;
             }
@@ -180,11 +159,7 @@ int main(int argc, char** argv)
         });
     });
     runPhase = [&] {
-        worst = 0;
-        worstCpu = 0;
-        last = clock.elapsed();
-        lastCpu = threadCpuMs();
-        measuring = true;
+        probe.begin();
         key = 0;
         phases[phase].start(view);
         keys.start();
@@ -200,7 +175,6 @@ int main(int argc, char** argv)
     QObject::connect(window.get(), &app::CompareWindow::metricsReady, [&] {
         std::printf("metrics in: %lld ms\n", static_cast<long long>(clock.elapsed()));
         QTimer::singleShot(800, [&] {
-            measuring = false;
             report("open (until the metrics are in and shown)");
             runPhase();
         });
@@ -211,9 +185,8 @@ int main(int argc, char** argv)
     });
     window->show();
     std::printf("window built and shown: %lld ms (GUI thread CPU %.1f ms since the start)\n",
-        static_cast<long long>(clock.elapsed()), threadCpuMs() - startCpu);
-    last = clock.elapsed(); // the open phase: the event loop from here on
-    lastCpu = threadCpuMs();
+        static_cast<long long>(clock.elapsed()), bench::threadCpuMs() - startCpu);
+    probe.begin(); // the open phase: the event loop from here on
     QTimer::singleShot(300000, [] {
         std::fprintf(stderr, "compare_stall: timed out\n");
         QApplication::exit(2);

@@ -11,6 +11,7 @@
 #include "many_variables_checkpoint.h"
 #include "model/items/variable_filter_proxy.h"
 #include "model/session/artifact_session.h"
+#include "stall_probe.h"
 #include "widgets/variable_tree_view.h"
 
 #include <QApplication>
@@ -33,13 +34,6 @@ struct Phase {
     std::function<void(ui::VariableTreeView*)> start; // called once; then keys, then a settle time
     QString typed; // typed one key at a time after start() (empty: nothing)
 };
-
-double threadCpuMs()
-{
-    timespec ts {};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 } // namespace
 
@@ -75,22 +69,7 @@ int main(int argc, char** argv)
 
     QElapsedTimer clock;
     clock.start();
-    qint64 last = 0, worst = 0, overall = 0;
-    double lastCpu = threadCpuMs(), worstCpu = 0, overallCpu = 0;
-    bool measuring = false;
-    QTimer ticker;
-    ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        const double cpu = threadCpuMs();
-        if (measuring) {
-            worst = std::max(worst, now - last);
-            worstCpu = std::max(worstCpu, cpu - lastCpu);
-        }
-        last = now;
-        lastCpu = cpu;
-    });
-    ticker.start();
+    bench::StallProbe probe(clock);
 
     size_t phase = 0;
     int key = 0;
@@ -102,17 +81,15 @@ int main(int argc, char** argv)
             QTimer::singleShot(50, report);
             return;
         }
-        measuring = false;
-        overall = std::max(overall, worst);
-        overallCpu = std::max(overallCpu, worstCpu);
+        probe.end();
         std::printf("%-52s longest stall %4lld ms, GUI CPU %5.1f ms  (%d of %d match, %d rows)\n",
-            phases[phase].name, static_cast<long long>(worst), worstCpu, tree->proxy()->matchCount(),
-            tree->proxy()->variableCount(), tree->proxy()->visibleNodeCount());
+            phases[phase].name, static_cast<long long>(probe.worstMs()), probe.worstCpuMs(),
+            tree->proxy()->matchCount(), tree->proxy()->variableCount(), tree->proxy()->visibleNodeCount());
         std::fflush(stdout);
         if (++phase == phases.size()) {
             std::printf("overall longest stall: %lld ms, GUI CPU %.1f ms (target: 50 ms)\n",
-                static_cast<long long>(overall), overallCpu);
-            QApplication::exit(overall <= 50 ? 0 : 1);
+                static_cast<long long>(probe.overallMs()), probe.overallCpuMs());
+            QApplication::exit(probe.overallMs() <= 50 ? 0 : 1);
             return;
         }
         runPhase();
@@ -128,11 +105,7 @@ int main(int argc, char** argv)
         QTimer::singleShot(800, report);
     });
     runPhase = [&] {
-        worst = 0;
-        worstCpu = 0;
-        last = clock.elapsed();
-        lastCpu = threadCpuMs();
-        measuring = true;
+        probe.begin();
         key = 0;
         phases[phase].start(tree);
         keys.start();

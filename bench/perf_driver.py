@@ -186,7 +186,12 @@ def plan(opts, inputs, cli, gui, gui_flag):
             cmds.append(Command("gui_20k", "ours", f"tensorscope {gui_flag} (20,000 variables)",
                                 [gui, "--new-instance", gui_flag, inputs["many20k"]["prefix"]], capture=True,
                                 env=dict(os.environ, QT_QPA_PLATFORM="offscreen")))
-        g["gui"] = {"warm": prefix_files(m["prefix"]), "commands": cmds}
+        if "many_b" in inputs:
+            cmds.append(Command("gui_compare_100k", "ours", f"tensorscope {gui_flag} --compare (2 x 100,000 variables)",
+                                [gui, "--new-instance", gui_flag, "--compare", m["prefix"], inputs["many_b"]["prefix"]],
+                                capture=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen")))
+        g["gui"] = {"warm": prefix_files(m["prefix"]) + (prefix_files(inputs["many_b"]["prefix"])
+                                                         if "many_b" in inputs else []), "commands": cmds}
     elif not Path(gui).exists():
         g["gui"] = {"warm": [], "commands": [], "skipped": f"{gui} is not built"}
     else:
@@ -412,6 +417,7 @@ def dry_inputs(root):
     """Placeholder paths with the shape of perf_inputs.py's manifests, for --dry-run only."""
     big = {"params": {"rows": 0, "cols": 0}, "key": "model/embeddings/.ATTRIBUTES/VARIABLE_VALUE", "bytes": 0}
     return {"many": {"prefix": str(root / "many/ckpt")}, "many20k": {"prefix": str(root / "many20k/ckpt")},
+            "many_b": {"prefix": str(root / "many_b/ckpt")},
             "f32": {**big, "prefix": str(root / "f32/ckpt"), "saved_model": str(root / "f32/saved_model")},
             "f32_step1": {**big, "prefix": str(root / "f32_step1/ckpt")},
             "bf16": {**big, "prefix": str(root / "bf16/ckpt")},

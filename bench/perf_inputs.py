@@ -11,6 +11,8 @@ Inputs (full size; --size quick shrinks every one of them):
   many       tf.train.Checkpoint(model=root): 250 layers x 100 sublayers x {kernel [16,16], bias, gamma, beta}
              = 100,000 small float32 variables with an object graph (what a wide model writes)
   many20k    the same with 50 layers (20,000 variables), only with --gui-small (the GUI's second target)
+  many_b     `many` again with every 50th float variable changed (raw SaveV2 of the values, same keys and object
+             graph), only with --gui-small: the compare view's pair of 100,000-variable checkpoints (issue 11)
   f32        one 1 GiB float32 variable (model/embeddings, [1048576, 256]) = training step 0, plus the
              SavedModel TensorFlow writes of that same tf.Module (the template of `export savedmodel`)
   f32_step1  the same variable one real training step later (GradientTape + SGD): the diff pair is f32, f32_step1
@@ -49,6 +51,8 @@ SIZES = {
 }
 SIZES["full"]["f32_step1"] = SIZES["full"]["f32"]
 SIZES["quick"]["f32_step1"] = SIZES["quick"]["f32"]
+SIZES["full"]["many_b"] = SIZES["full"]["many"]
+SIZES["quick"]["many_b"] = SIZES["quick"]["many"]
 
 
 def tf_import():
@@ -101,6 +105,24 @@ def write_many(tf, d, p):
     root.layers = layers
     prefix = tf.train.Checkpoint(model=root).write(str(d / "ckpt"))
     return {"prefix": prefix, "variables": p["layers"] * p["sublayers"] * 4,
+            "index_bytes": os.path.getsize(prefix + ".index")}
+
+
+def write_many_b(tf, d, p, many_prefix):
+    """`many` with every 50th float variable moved by a small step: what two checkpoints of a wide model differ by."""
+    import numpy as np
+    reader = tf.train.load_checkpoint(many_prefix)
+    names = sorted(reader.get_variable_to_dtype_map())
+    values, changed = [], 0
+    for i, name in enumerate(names):
+        v = reader.get_tensor(name)
+        if i % 50 == 0 and isinstance(v, np.ndarray) and v.dtype == np.float32 and v.size:
+            v = v + np.float32(0.01) * (i % 7 + 1)
+            changed += 1
+        values.append(tf.constant(v))
+    prefix = str(d / "ckpt")
+    tf.raw_ops.SaveV2(prefix=prefix, tensor_names=names, shape_and_slices=[""] * len(names), tensors=values)
+    return {"prefix": prefix, "variables": p["layers"] * p["sublayers"] * 4, "changed": changed,
             "index_bytes": os.path.getsize(prefix + ".index")}
 
 
@@ -204,7 +226,7 @@ def main():
     root.mkdir(parents=True, exist_ok=True)
     names = [n for n in ("many", "f32", "f32_step1", "bf16", "run", "sm")]
     if args.gui_small:
-        names.append("many20k")
+        names += ["many20k", "many_b"]
     if args.only:
         wanted = set(args.only.split(","))
         if "f32_step1" in wanted:
@@ -221,6 +243,8 @@ def main():
                 manifests[name] = m
                 continue
         todo.append(name)
+    if "many" in todo and "many_b" in names and "many_b" not in todo:
+        todo.append("many_b")  # the compare pair is `many` and a changed copy of it
     if "f32_step1" in todo and "f32" not in todo:
         todo.insert(todo.index("f32_step1"), "f32")  # rewrite both so the pair is one step apart
     if todo:
@@ -235,6 +259,8 @@ def main():
             t0 = time.perf_counter()
             if name in ("many", "many20k"):
                 info = write_many(tf, d, p)
+            elif name == "many_b":
+                info = write_many_b(tf, d, p, (manifests.get("many") or {}).get("prefix") or str(root / "many" / "ckpt"))
             elif name == "f32":
                 info, f32_module = write_f32(tf, d, p)
             elif name == "f32_step1":

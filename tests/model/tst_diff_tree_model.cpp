@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QtTest>
 #include <filesystem>
+#include <optional>
 
 using namespace tscope;
 
@@ -66,6 +67,34 @@ void checkOrder(const QAbstractItemModel& m, int column, const QModelIndex& pare
     }
 }
 
+// Two variants behind a DiffTreeModel and its filter proxy, both under QAbstractItemModelTester: `plan` is
+// the metadata-only diff the model shows first, `filled` the same with every pair's metrics, shown by
+// showMetrics() (as the compare window's metrics job does). Tests QVERIFY(f.ok()) first.
+struct DiffFixture {
+    std::shared_ptr<const io::Artifact> a, b;
+    model::DiffTreeModel tree;
+    model::DiffFilterProxy proxy;
+    QAbstractItemModelTester treeTester { &tree, QAbstractItemModelTester::FailureReportingMode::QtTest };
+    std::optional<QAbstractItemModelTester> proxyTester;
+    model::ArtifactDiff plan, filled;
+    bool metricsOk = false;
+
+    DiffFixture(const char* nameA, const char* nameB)
+        : a(open(nameA))
+        , b(open(nameB))
+    {
+        proxy.setSourceModel(&tree);
+        proxyTester.emplace(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        if (!a || !b) return;
+        plan = model::planDiff(a->bundle.get(), b->bundle.get());
+        filled = plan;
+        metricsOk = model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk();
+        tree.setDiff(a, b, plan);
+    }
+    bool ok() const { return a && b && metricsOk; }
+    void showMetrics() { tree.updateRows(std::vector<model::DiffRow>(filled.rows)); }
+};
+
 std::vector<std::pair<int, int>> sidesOf(const model::ArtifactDiff& diff)
 {
     std::vector<std::pair<int, int>> sides;
@@ -81,21 +110,14 @@ class TestDiffTreeModel : public QObject {
 private slots:
     void perturbedVariant()
     {
-        auto a = open("base"), b = open("perturbed");
-        QVERIFY(a && b);
-        model::DiffTreeModel tree;
-        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model::DiffFilterProxy proxy;
-        proxy.setSourceModel(&tree);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-
-        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
-        const size_t rows = plan.rows.size();
-        tree.setDiff(a, b, plan);
+        DiffFixture f("base", "perturbed");
+        QVERIFY(f.ok());
+        auto& tree = f.tree;
+        auto& proxy = f.proxy;
+        const auto& filled = f.filled;
+        const size_t rows = f.plan.rows.size();
         QCOMPARE(countLeaves(tree), int(rows));
-        auto filled = plan;
-        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        f.showMetrics();
 
         const QModelIndex kernel = tree.indexOfKey("model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(kernel.isValid());
@@ -123,17 +145,12 @@ private slots:
     // proxy keeps exactly those leaves (and with "changed only", those that also differ).
     void nameFilterKeepsMatchingLeaves()
     {
-        auto a = open("base"), b = open("perturbed");
-        QVERIFY(a && b);
-        model::DiffTreeModel tree;
-        model::DiffFilterProxy proxy;
-        proxy.setSourceModel(&tree);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
-        auto filled = plan;
-        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.setDiff(a, b, plan);
-        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        DiffFixture f("base", "perturbed");
+        QVERIFY(f.ok());
+        f.showMetrics();
+        auto& proxy = f.proxy;
+        const auto &a = f.a, &b = f.b;
+        const auto &plan = f.plan, &filled = f.filled;
 
         const QString text = QStringLiteral("DENSE2/");
         int expected = 0, expectedChanged = 0;
@@ -174,24 +191,17 @@ private slots:
     // New metrics arrive as a layout change: an index kept across it still names the same variable.
     void metricsKeepPersistentIndexes()
     {
-        auto a = open("base"), b = open("perturbed");
-        QVERIFY(a && b);
-        model::DiffTreeModel tree;
-        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model::DiffFilterProxy proxy;
-        proxy.setSourceModel(&tree);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
-        auto filled = plan;
-        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.setDiff(a, b, plan);
+        DiffFixture f("base", "perturbed");
+        QVERIFY(f.ok());
+        auto& tree = f.tree;
+        auto& proxy = f.proxy;
         const std::string key = "model/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE";
         const QPersistentModelIndex kept = proxy.mapFromSource(tree.indexOfKey(key));
         QVERIFY(kept.isValid());
         QSignalSpy resets(&tree, &QAbstractItemModel::modelReset);
         QSignalSpy layouts(&tree, &QAbstractItemModel::layoutChanged);
         const quint64 before = tree.generation();
-        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        f.showMetrics();
         QCOMPARE(resets.count(), 0);
         QCOMPARE(layouts.count(), 1);
         QVERIFY(tree.generation() != before);
@@ -204,17 +214,10 @@ private slots:
     // every combination of filters.
     void sortsAndCountsWithOptimizerState()
     {
-        auto a = open("base"), b = open("with_optimizer");
-        QVERIFY(a && b);
-        model::DiffTreeModel tree;
-        model::DiffFilterProxy proxy;
-        proxy.setSourceModel(&tree);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
-        auto filled = plan;
-        QVERIFY(model::fillDiffMetrics(filled, *a->bundle, *b->bundle).isOk());
-        tree.setDiff(a, b, plan);
-        tree.updateRows(std::vector<model::DiffRow>(filled.rows));
+        DiffFixture f("base", "with_optimizer");
+        QVERIFY(f.ok());
+        f.showMetrics();
+        auto& proxy = f.proxy;
         proxy.sort(model::DiffTreeModel::Name, Qt::AscendingOrder);
         checkOrder(proxy, model::DiffTreeModel::Name);
         proxy.sort(model::DiffTreeModel::MaxAbs, Qt::DescendingOrder);
@@ -229,15 +232,11 @@ private slots:
 
     void optimizerStateCanBeHidden()
     {
-        auto a = open("base"), b = open("with_optimizer");
-        QVERIFY(a && b);
-        model::DiffTreeModel tree;
-        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model::DiffFilterProxy proxy;
-        proxy.setSourceModel(&tree);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        auto plan = model::planDiff(a->bundle.get(), b->bundle.get());
-        tree.setDiff(a, b, plan);
+        DiffFixture f("base", "with_optimizer");
+        QVERIFY(f.ok());
+        auto& tree = f.tree;
+        auto& proxy = f.proxy;
+        const auto& plan = f.plan;
         const int all = countLeaves(proxy);
         proxy.setHideOptimizer(true);
         QCOMPARE(countLeaves(proxy), int(plan.rows.size() - plan.mapping.onlyInB.size()));
