@@ -96,18 +96,8 @@ void ScreenshotDriver::afterFilter()
         QTimer::singleShot(300, this, &ScreenshotDriver::grabAndQuit);
         return;
     }
-    if (m_view == QLatin1String("computing")) {
-        // Mid-analysis of a big tensor: shoot once the status bar's progress (with Cancel) shows a
-        // percentage; quitting then cancels the job.
-        m_window->activity()->setShowDelay(0);
-        auto* poll = new QTimer(this);
-        connect(poll, &QTimer::timeout, this, [this, poll] {
-            if (m_window->activity()->isVisible() && m_window->activity()->bar()->value() >= 5) {
-                poll->stop();
-                grabAndQuit();
-            }
-        });
-        poll->start(10);
+    if (m_view == QLatin1String("computing")) { // mid-analysis of a big tensor
+        grabOnceProgressShows();
         m_window->treeView()->selectVariable(m_variable);
         return;
     }
@@ -172,6 +162,19 @@ void ScreenshotDriver::ready(int settleMs)
         QTimer::singleShot(settleMs, this, &ScreenshotDriver::grabAndQuit);
 }
 
+void ScreenshotDriver::grabOnceProgressShows()
+{
+    m_window->activity()->setShowDelay(0);
+    auto* poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, [this, poll] {
+        if (m_window->activity()->isVisible() && m_window->activity()->bar()->value() >= 5) {
+            poll->stop();
+            grabAndQuit();
+        }
+    });
+    poll->start(10);
+}
+
 void ScreenshotDriver::verify()
 {
     model::ChecksumVerifier* verifier = m_window->verifier();
@@ -181,16 +184,7 @@ void ScreenshotDriver::verify()
         return;
     }
     if (m_view == QLatin1String("verifying")) {
-        // Shoot once the status bar shows a percentage; quitting then cancels the job.
-        m_window->activity()->setShowDelay(0);
-        auto* poll = new QTimer(this);
-        connect(poll, &QTimer::timeout, this, [this, poll] {
-            if (m_window->activity()->isVisible() && m_window->activity()->bar()->value() >= 5) {
-                poll->stop();
-                grabAndQuit();
-            }
-        });
-        poll->start(10);
+        grabOnceProgressShows();
     } else {
         connect(verifier, &model::ChecksumVerifier::finished, this, [this] {
             if (m_view == QLatin1String("problems")) {

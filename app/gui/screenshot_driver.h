@@ -31,6 +31,8 @@ private:
     void ready(int settleMs); // the artifact (and variable) are shown
     void verify();
     void grabAndQuit();
+    // Shoots once the status bar's progress (with Cancel) shows a percentage; quitting cancels the job.
+    void grabOnceProgressShows();
     void grabWidgetAndQuit(QWidget* widget);
     void showView();
     MainWindow* m_window;
