@@ -31,23 +31,34 @@ Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src)
     return out;
 }
 
-Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel)
+namespace {
+
+// One buffer per thread of at least `bytes`, reused by every CRC that thread computes.
+Result<std::byte*> threadReadBuffer(size_t bytes)
 {
-    // One buffer per thread, reused by every CRC that thread computes.
     thread_local std::vector<std::byte> buffer;
-    if (buffer.size() < kGuardedChunkBytes) {
+    if (buffer.size() < bytes) {
         try {
-            buffer.resize(kGuardedChunkBytes);
+            buffer.resize(bytes);
         } catch (const std::bad_alloc&) {
             return Status(ErrorCode::OutOfMemory, "not enough memory for a read buffer");
         }
     }
+    return buffer.data();
+}
+
+} // namespace
+
+Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel)
+{
+    auto buffer = threadReadBuffer(kGuardedChunkBytes);
+    if (!buffer) return buffer.status();
     uint32_t crc = 0;
     for (size_t pos = 0; pos < src.size(); pos += kGuardedChunkBytes) {
         if (cancel && cancel->isCancelled()) return Status(ErrorCode::Cancelled, "cancelled");
         const size_t n = std::min(kGuardedChunkBytes, src.size() - pos);
-        TSCOPE_RETURN_IF_ERROR(guardedCopy(src.subspan(pos, n), buffer.data()));
-        crc = crc32c::extend(crc, buffer.data(), n);
+        TSCOPE_RETURN_IF_ERROR(guardedCopy(src.subspan(pos, n), *buffer));
+        crc = crc32c::extend(crc, *buffer, n);
     }
     return crc;
 }
@@ -55,21 +66,15 @@ Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken
 Result<uint32_t> fileCrc32c(
     const MappedFile& file, uint64_t offset, uint64_t length, const CancelToken* cancel)
 {
-    thread_local std::vector<std::byte> buffer;
-    if (buffer.size() < kReadPieceBytes) {
-        try {
-            buffer.resize(kReadPieceBytes);
-        } catch (const std::bad_alloc&) {
-            return Status(ErrorCode::OutOfMemory, "not enough memory for a read buffer");
-        }
-    }
+    auto buffer = threadReadBuffer(kReadPieceBytes);
+    if (!buffer) return buffer.status();
     uint32_t crc = 0;
     for (uint64_t pos = 0; pos < length; pos += kReadPieceBytes) {
         if (pos % kGuardedChunkBytes == 0 && cancel && cancel->isCancelled())
             return Status(ErrorCode::Cancelled, "cancelled");
         const size_t n = static_cast<size_t>(std::min<uint64_t>(kReadPieceBytes, length - pos));
-        TSCOPE_RETURN_IF_ERROR(file.readAt(offset + pos, std::span(buffer.data(), n)));
-        crc = crc32c::extend(crc, buffer.data(), n);
+        TSCOPE_RETURN_IF_ERROR(file.readAt(offset + pos, std::span(*buffer, n)));
+        crc = crc32c::extend(crc, *buffer, n);
     }
     return crc;
 }

@@ -28,24 +28,30 @@ bool listed(const model::DiffRow& row, bool changedOnly)
     return !changedOnly || row.status != io::PairStatus::Identical;
 }
 
-// The value a row sorts by: its JSON value (see writeRowJson), larger first, cosine negated so the least
-// similar comes first; nullopt when the JSON has null there.
-std::optional<double> sortValue(const model::DiffRow& row, const std::string& key)
+// A pair's metric as tensorscope.diff/1 reports it (nullopt: null). Pairs identical by checksum differ by 0
+// without being read; rel_change and cosine need the norms, so they stay null there.
+std::optional<double> metricValue(const model::DiffRow& row, const std::string& name)
 {
     const auto& m = row.metrics;
-    // Identical by checksum: differences 0 without reading; rel_change and cosine need the norms (null).
     const bool sameBytes = !m && row.status == io::PairStatus::Identical;
-    if (key == "frac_changed")
+    if (name == "frac_changed")
         return m ? std::optional(m->fracChanged()) : sameBytes ? std::optional(0.0) : std::nullopt;
-    if (key == "max_abs_diff" || key == "mean_abs_diff" || key == "rms_diff") {
-        if (sameBytes) return 0.0;
-        if (!m || !m->numeric) return std::nullopt;
-        return key == "max_abs_diff" ? m->maxAbsDiff : key == "mean_abs_diff" ? m->meanAbsDiff : m->rmsDiff;
-    }
+    const bool difference = name == "max_abs_diff" || name == "mean_abs_diff" || name == "rms_diff";
+    if (sameBytes) return difference ? std::optional(0.0) : std::nullopt;
     if (!m || !m->numeric) return std::nullopt;
-    if (key == "rel_change") return m->relChange;
-    if (key == "cosine" && m->cosine) return -*m->cosine;
+    if (name == "max_abs_diff") return m->maxAbsDiff;
+    if (name == "mean_abs_diff") return m->meanAbsDiff;
+    if (name == "rms_diff") return m->rmsDiff;
+    if (name == "rel_change") return m->relChange;
+    if (name == "cosine") return m->cosine;
     return std::nullopt;
+}
+
+// The value a row sorts by: its JSON value, larger first, cosine negated so the least similar comes first.
+std::optional<double> sortValue(const model::DiffRow& row, const std::string& key)
+{
+    const auto v = metricValue(row, key);
+    return v && key == "cosine" ? std::optional(-*v) : v;
 }
 
 std::vector<size_t> listedRows(
@@ -149,29 +155,10 @@ void writeRowJson(json::JsonWriter& w, const model::ArtifactDiff& diff, const mo
     } else {
         w.nullField("match");
     }
+    for (const char* name :
+        { "max_abs_diff", "mean_abs_diff", "rms_diff", "rel_change", "cosine", "frac_changed" })
+        optionalField(w, name, metricValue(row, name));
     const auto& m = row.metrics;
-    const bool numeric = m && m->numeric;
-    // Identical by checksum: the bytes are equal, so every difference is 0 without reading them.
-    const bool sameBytes = !m && row.status == io::PairStatus::Identical;
-    auto zeroOrNull = [&](const char* name, const std::optional<double>& v) {
-        if (numeric)
-            optionalField(w, name, v);
-        else if (sameBytes)
-            w.field(name, 0.0);
-        else
-            w.nullField(name);
-    };
-    zeroOrNull("max_abs_diff", m ? m->maxAbsDiff : std::nullopt);
-    zeroOrNull("mean_abs_diff", m ? m->meanAbsDiff : std::nullopt);
-    zeroOrNull("rms_diff", m ? m->rmsDiff : std::nullopt);
-    optionalField(w, "rel_change", numeric ? m->relChange : std::nullopt);
-    optionalField(w, "cosine", numeric ? m->cosine : std::nullopt);
-    if (m)
-        w.field("frac_changed", m->fracChanged());
-    else if (sameBytes)
-        w.field("frac_changed", 0.0);
-    else
-        w.nullField("frac_changed");
     if (m) {
         w.field("count", m->count);
         w.field("changed", m->changed);
