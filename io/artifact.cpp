@@ -135,7 +135,7 @@ DTypeTotals Artifact::modelWeightTotals() const
     const auto& entries = bundle->entries();
     for (size_t i = 0; i < entries.size() && i < tree.annotations.size(); ++i) {
         const auto& an = tree.annotations[i];
-        if (an.optimizerState || an.role == EntryRole::ObjectGraph || !an.twinOf.empty()) continue;
+        if (an.optimizerState || an.role == EntryRole::ObjectGraph || !an.details().twinOf.empty()) continue;
         t.variables++;
         t.parameters += entries[i].elementCount();
         t.bytes += entries[i].byteSize();
@@ -245,7 +245,7 @@ Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
                 for (auto& node : artifact->tree.nodes)
                     if (auto it = artifact->savedModel->kerasLayers.find(node.path);
                         it != artifact->savedModel->kerasLayers.end())
-                        node.label = it->second;
+                        node.editDetails().label = it->second;
             for (const auto& w : artifact->tree.warnings)
                 artifact->warnings.push_back(w);
         }

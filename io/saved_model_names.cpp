@@ -58,14 +58,15 @@ void nameSavedModelVariables(const SavedModelInfo& savedModel, const BundleReade
         if (a.role != EntryRole::Variable || a.objectPath.empty()) continue;
         auto it = names.find(a.objectPath);
         if (it == names.end()) continue;
-        a.variableName = it->second;
+        a.editDetails().variableName = it->second;
         const auto& entry = entries[e];
         // Only the Keras 3 export layout: a weight under variables/ repeated under _all_variables/ (other
         // SavedModels hold distinct variables of one name and equal values, e.g. metrics' zero counters).
         const bool exportList
             = a.objectPath.starts_with("variables/") || a.objectPath.starts_with("_all_variables/");
         if (!exportList || entry.partitioned() || !entry.problem.isOk()) continue;
-        groups[{ a.variableName, entry.dtype, entry.shape, entry.stored.size, entry.stored.maskedCrc }]
+        groups[{ a.details().variableName, entry.dtype, entry.shape, entry.stored.size,
+                   entry.stored.maskedCrc }]
             .push_back(e);
     }
     for (auto& [key, members] : groups) {
@@ -77,25 +78,25 @@ void nameSavedModelVariables(const SavedModelInfo& savedModel, const BundleReade
         if (members.size() != 2 || !tree.annotations[primary].objectPath.starts_with("variables/")) continue;
         for (size_t e : members) {
             if (e == primary) continue;
-            tree.annotations[e].twinOf = entries[primary].key;
-            tree.annotations[primary].aliases.push_back(tree.annotations[e].objectPath);
+            tree.annotations[e].editDetails().twinOf = entries[primary].key;
+            tree.annotations[primary].editDetails().aliases.push_back(tree.annotations[e].objectPath);
         }
     }
     for (auto& node : tree.nodes) {
         if (node.entry < 0 || node.kind != NodeKind::Variable) continue;
-        const auto& a = tree.annotations[static_cast<size_t>(node.entry)];
-        if (a.variableName.empty() || !node.label.empty()) continue;
-        node.label = a.variableName;
+        const auto& a = tree.annotations[static_cast<size_t>(node.entry)].details();
+        if (a.variableName.empty() || !node.label().empty()) continue;
+        std::string& label = node.editDetails().label;
+        label = a.variableName;
         if (!a.twinOf.empty()) {
             node.alias = true;
-            node.label += ", twin of "
-                + tree.annotations[static_cast<size_t>(bundle.indexOf(a.twinOf))].objectPath
+            label += ", twin of " + tree.annotations[static_cast<size_t>(bundle.indexOf(a.twinOf))].objectPath
                 + " (same name and bytes)";
         } else if (!a.aliases.empty()) {
-            node.label += " (also ";
+            label += " (also ";
             for (size_t i = 0; i < a.aliases.size(); ++i)
-                node.label += (i ? ", " : "") + a.aliases[i];
-            node.label += ")";
+                label += (i ? ", " : "") + a.aliases[i];
+            label += ")";
         }
     }
     aggregateTreeTotals(tree, bundle);

@@ -33,9 +33,33 @@ const char* errorCodeName(ErrorCode code)
     return "Unknown";
 }
 
+Status::Status(ErrorCode code, std::string message)
+{
+    if (code == ErrorCode::Ok) return; // an OK status carries nothing
+    m_detail = std::make_unique<Detail>();
+    m_detail->code = code;
+    m_detail->message = std::move(message);
+}
+
+Status::Status(const Status& other)
+    : m_detail(other.m_detail ? std::make_unique<Detail>(*other.m_detail) : nullptr)
+{ }
+
+Status& Status::operator=(const Status& other)
+{
+    if (this != &other) m_detail = other.m_detail ? std::make_unique<Detail>(*other.m_detail) : nullptr;
+    return *this;
+}
+
+const std::string& Status::emptyString()
+{
+    static const std::string empty;
+    return empty;
+}
+
 Status& Status::withPath(std::string path) &
 {
-    m_path = std::move(path);
+    if (m_detail) m_detail->path = std::move(path);
     return *this;
 }
 Status&& Status::withPath(std::string path) &&
@@ -44,7 +68,7 @@ Status&& Status::withPath(std::string path) &&
 }
 Status& Status::withTensor(std::string tensor) &
 {
-    m_tensor = std::move(tensor);
+    if (m_detail) m_detail->tensor = std::move(tensor);
     return *this;
 }
 Status&& Status::withTensor(std::string tensor) &&
@@ -53,7 +77,7 @@ Status&& Status::withTensor(std::string tensor) &&
 }
 Status& Status::withOffset(uint64_t offset) &
 {
-    m_offset = offset;
+    if (m_detail) m_detail->offset = offset;
     return *this;
 }
 Status&& Status::withOffset(uint64_t offset) &&
@@ -64,15 +88,16 @@ Status&& Status::withOffset(uint64_t offset) &&
 std::string Status::toString() const
 {
     if (isOk()) return "OK";
-    std::string out = std::string(errorCodeName(m_code)) + ": " + m_message;
+    const Detail& d = *m_detail;
+    std::string out = std::string(errorCodeName(d.code)) + ": " + d.message;
     std::string ctx;
     auto add = [&ctx](const std::string& part) {
         if (!ctx.empty()) ctx += ", ";
         ctx += part;
     };
-    if (!m_tensor.empty()) add("tensor '" + m_tensor + "'");
-    if (!m_path.empty()) add("file '" + m_path + "'");
-    if (m_offset) add("offset " + std::to_string(*m_offset));
+    if (!d.tensor.empty()) add("tensor '" + d.tensor + "'");
+    if (!d.path.empty()) add("file '" + d.path + "'");
+    if (d.offset) add("offset " + std::to_string(*d.offset));
     if (!ctx.empty()) out += " (" + ctx + ")";
     return out;
 }

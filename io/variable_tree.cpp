@@ -347,18 +347,19 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
         for (int e : nodeEntries[static_cast<size_t>(slot)]) {
             auto& a = m_tree.annotations[static_cast<size_t>(e)];
             a.role = EntryRole::Slot;
-            a.slotName = info.name;
-            a.optimizerPath = path[static_cast<size_t>(info.optimizer)];
             a.optimizerState = true;
+            auto& d = a.editDetails();
+            d.slotName = info.name;
+            d.optimizerPath = path[static_cast<size_t>(info.optimizer)];
             int orig = variableEntry[static_cast<size_t>(info.original)];
-            if (orig >= 0) a.slotOfKey = m_bundle.entries()[static_cast<size_t>(orig)].key;
-            a.slotLink.confidence
+            if (orig >= 0) d.slotOfKey = m_bundle.entries()[static_cast<size_t>(orig)].key;
+            d.slotLink.confidence
                 = orig >= 0 ? SlotLinkConfidence::LinkedByGraph : SlotLinkConfidence::Unlinked;
-            a.slotLink.variableKey = a.slotOfKey;
-            a.slotLink.variablePath = path[static_cast<size_t>(info.original)];
-            a.slotLink.slotName = info.name;
-            a.slotLink.optimizerPath = a.optimizerPath;
-            a.slotLink.reason = orig >= 0
+            d.slotLink.variableKey = d.slotOfKey;
+            d.slotLink.variablePath = path[static_cast<size_t>(info.original)];
+            d.slotLink.slotName = info.name;
+            d.slotLink.optimizerPath = d.optimizerPath;
+            d.slotLink.reason = orig >= 0
                 ? "the object graph records this slot of " + path[static_cast<size_t>(info.original)]
                 : "the object graph links it to an object that holds no variable";
         }
@@ -394,7 +395,7 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             if (e < 0) continue;
             auto& a = m_tree.annotations[static_cast<size_t>(e)];
             a.optimizerState = false;
-            a.foundAt = path[static_cast<size_t>(v)];
+            a.editDetails().foundAt = path[static_cast<size_t>(v)];
             ++m_tree.weightsThroughOptimizer;
         }
     }
@@ -409,8 +410,9 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
     for (auto& s : inferred) {
         if (s.entry < 0) continue;
         auto& a = m_tree.annotations[static_cast<size_t>(s.entry)];
-        a.slotLink = std::move(s.link);
-        if (s.variableNode >= 0) a.slotLink.variablePath = shownPath(s.variableNode);
+        auto& d = a.editDetails();
+        d.slotLink = std::move(s.link);
+        if (s.variableNode >= 0) d.slotLink.variablePath = shownPath(s.variableNode);
         a.optimizerState = true;
     }
     // Keras 3 checkpoints whose model object reaches none of its weights (seen with TF 2.16/2.17;
@@ -423,7 +425,7 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             if (e < 0 || path[static_cast<size_t>(id)] == "save_counter") continue;
             const auto& a = m_tree.annotations[static_cast<size_t>(e)];
             modelHoldsWeights = reparentedOf(id).first >= 0
-                || (!a.optimizerState && a.foundAt.empty() && a.role == EntryRole::Variable);
+                || (!a.optimizerState && a.details().foundAt.empty() && a.role == EntryRole::Variable);
         }
         if (!modelHoldsWeights)
             m_tree.warnings.push_back(Status(ErrorCode::Note,
@@ -496,13 +498,14 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             m_tree.nodes[static_cast<size_t>(node)].path = path[static_cast<size_t>(id)];
         if (v >= 0) {
             const auto& a = m_tree.annotations[static_cast<size_t>(v)];
-            if (!a.foundAt.empty())
-                m_tree.nodes[static_cast<size_t>(node)].label = reparentedOf(id).first >= 0
-                    ? "found at " + a.foundAt
+            const auto& d = a.details();
+            if (!d.foundAt.empty())
+                m_tree.nodes[static_cast<size_t>(node)].editDetails().label = reparentedOf(id).first >= 0
+                    ? "found at " + d.foundAt
                     : "a model weight, reachable only through the optimizer";
-            else if (a.slotLink.confidence != SlotLinkConfidence::None
-                && a.slotLink.confidence != SlotLinkConfidence::LinkedByGraph)
-                m_tree.nodes[static_cast<size_t>(node)].label = slotLinkText(a.slotLink);
+            else if (d.slotLink.confidence != SlotLinkConfidence::None
+                && d.slotLink.confidence != SlotLinkConfidence::LinkedByGraph)
+                m_tree.nodes[static_cast<size_t>(node)].editDetails().label = slotLinkText(d.slotLink);
         }
         for (int e : nodeEntries[static_cast<size_t>(id)]) {
             if (e == v) {
@@ -532,8 +535,9 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             auto& tn = m_tree.nodes[static_cast<size_t>(node)];
             tn.entry = e;
             tn.path = path[static_cast<size_t>(slot)];
-            tn.slotName = s.slot_name();
-            tn.optimizerPath = path[static_cast<size_t>(id)];
+            auto& td = tn.editDetails();
+            td.slotName = s.slot_name();
+            td.optimizerPath = path[static_cast<size_t>(id)];
             m_placed[static_cast<size_t>(e)] = true;
         }
     return true;
@@ -603,16 +607,17 @@ void TreeBuilder::buildFromNames()
             const std::string owner = slotVariable + "/.ATTRIBUTES/" + kVariableValue;
             if (m_bundle.indexOf(owner) >= 0) {
                 a.role = EntryRole::Slot;
-                a.slotOfKey = owner;
-                a.slotName = slotName;
-                a.optimizerPath = slotOptimizer;
                 a.optimizerState = true;
-                a.slotLink.confidence = SlotLinkConfidence::LinkedByGraph;
-                a.slotLink.variableKey = owner;
-                a.slotLink.variablePath = slotVariable;
-                a.slotLink.slotName = slotName;
-                a.slotLink.optimizerPath = slotOptimizer;
-                a.slotLink.reason = "the key names it: " + std::string(objectPath);
+                auto& d = a.editDetails();
+                d.slotOfKey = owner;
+                d.slotName = slotName;
+                d.optimizerPath = slotOptimizer;
+                d.slotLink.confidence = SlotLinkConfidence::LinkedByGraph;
+                d.slotLink.variableKey = owner;
+                d.slotLink.variablePath = slotVariable;
+                d.slotLink.slotName = slotName;
+                d.slotLink.optimizerPath = slotOptimizer;
+                d.slotLink.reason = "the key names it: " + std::string(objectPath);
                 continue;
             }
         }
@@ -631,9 +636,10 @@ void TreeBuilder::buildFromNames()
         }
         if (!owner.empty() && m_bundle.indexOf(owner) >= 0) {
             a.role = EntryRole::Slot;
-            a.slotOfKey = owner;
-            a.slotName = key.substr(slash + 1) + (part.empty() ? "" : " (" + part + ")");
-            a.optimizerPath = optimizer;
+            auto& d = a.editDetails();
+            d.slotOfKey = owner;
+            d.slotName = key.substr(slash + 1) + (part.empty() ? "" : " (" + part + ")");
+            d.optimizerPath = optimizer;
             a.optimizerState = true;
         } else if (key.starts_with("beta1_power") || key.starts_with("beta2_power")
             || key.find("/Adam") != std::string::npos || key.find("optimizer") != std::string::npos) {
@@ -709,14 +715,16 @@ void TreeBuilder::buildFromNames()
     for (size_t e = 0; e < entries.size(); ++e) {
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Slot) continue;
-        const int owner = m_bundle.indexOf(a.slotOfKey);
+        const auto& d = a.details();
+        const int owner = m_bundle.indexOf(d.slotOfKey);
         if (owner < 0 || nodeOfEntry[static_cast<size_t>(owner)] < 0) continue;
-        int node = addNode(nodeOfEntry[static_cast<size_t>(owner)], a.slotName, NodeKind::Slot);
+        int node = addNode(nodeOfEntry[static_cast<size_t>(owner)], d.slotName, NodeKind::Slot);
         auto& tn = m_tree.nodes[static_cast<size_t>(node)];
         tn.entry = static_cast<int>(e);
         tn.path = entries[e].key;
-        tn.slotName = a.slotName;
-        tn.optimizerPath = a.optimizerPath;
+        auto& td = tn.editDetails();
+        td.slotName = d.slotName;
+        td.optimizerPath = d.optimizerPath;
         m_placed[e] = true;
     }
 }

@@ -4,6 +4,7 @@
 
 #include "io/bundle_reader.h"
 #include "io/optimizer_slots.h"
+#include "io/rare_fields.h"
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,13 @@ const char* nodeKindName(NodeKind kind);
 enum class EntryRole { Variable, Slot, ObjectGraph, Other };
 const char* entryRoleName(EntryRole role);
 
-struct EntryAnnotation {
-    EntryRole role = EntryRole::Other;
-    std::string objectPath; // TF2: first breadth-first path of the owning object; empty for TF1
+// What only some entries have (optimizer slots, Keras weights, SavedModel variables), kept apart so the
+// plain variables of a 100,000-entry checkpoint carry one null pointer instead of ~400 bytes of empty
+// strings.
+struct EntryDetails {
     std::string slotOfKey; // slots: checkpoint key of the variable the slot belongs to
     std::string slotName; // slots: m, v, momentum, ...
     std::string optimizerPath; // slots: the optimizer's object path (TF1: the optimizer's name, e.g. Adam)
-    bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
     // Every optimizer slot: how it is linked to its variable (recorded by the graph, inferred for Keras
     // optimizers of TF >= 2.11, or undecidable with the reason). Role Slot and slotOfKey stay reserved for
     // links the object graph records.
@@ -40,19 +41,45 @@ struct EntryAnnotation {
     std::vector<std::string> aliases;
 };
 
+struct EntryAnnotation {
+    EntryRole role = EntryRole::Other;
+    bool optimizerState = false; // slot or a variable owned by an optimizer (iterations, beta powers...)
+    std::string objectPath; // TF2: first breadth-first path of the owning object; empty for TF1
+
+    // Empty details when the entry has none; reading never allocates.
+    const EntryDetails& details() const { return m_details.get(); }
+    // Allocates the details on first use: for the builders that set them.
+    EntryDetails& editDetails() { return m_details.edit(); }
+
+private:
+    RareFields<EntryDetails> m_details;
+};
+
+// What few tree nodes have: Keras layer labels, slot names, notes.
+struct NodeDetails {
+    std::string label; // extra description, e.g. the Keras layer "conv (Conv2D)"
+    std::string slotName; // Slot nodes
+    std::string optimizerPath; // Slot nodes
+};
+
 struct TreeNode {
     std::string name; // one path segment, unescaped for display
     NodeKind kind = NodeKind::Object;
-    int parent = -1;
-    std::vector<int> children;
-    int entry = -1; // index into BundleReader::entries(), for Variable and Slot nodes
-    std::string path; // TF2 object path or TF1 name prefix of this node
-    std::string label; // extra description, e.g. the Keras layer "conv (Conv2D)"
-    std::string slotName; // Slot nodes
-    std::string optimizerPath;
     bool alias = false; // a twin of another variable (Keras 3 exports): not counted in the totals
+    int parent = -1;
+    int entry = -1; // index into BundleReader::entries(), for Variable and Slot nodes
+    std::vector<int> children;
+    std::string path; // TF2 object path or TF1 name prefix of this node
     uint64_t parameters = 0; // aggregated over the subtree, optimizer slots and aliases excluded
     uint64_t bytes = 0;
+
+    const std::string& label() const { return m_details.get().label; }
+    const std::string& slotName() const { return m_details.get().slotName; }
+    const std::string& optimizerPath() const { return m_details.get().optimizerPath; }
+    NodeDetails& editDetails() { return m_details.edit(); }
+
+private:
+    RareFields<NodeDetails> m_details;
 };
 
 struct VariableTree {

@@ -531,8 +531,8 @@ void TensorInspector::showGroup(int nodeId)
     QString details = variables == 1
         ? tr("group of 1 variable")
         : tr("group of %1 variables").arg(locale.toString(static_cast<qulonglong>(variables)));
-    if (!group.label.empty())
-        details += QStringLiteral(" — ") + QString::fromStdString(group.label).toHtmlEscaped();
+    if (!group.label().empty())
+        details += QStringLiteral(" — ") + QString::fromStdString(group.label()).toHtmlEscaped();
     details += QStringLiteral("<br>")
         + tr("<b>%1</b> parameters &nbsp; %2 &nbsp; %3 direct children")
               .arg(model::formatCount(parameters), model::formatBytes(bytes),

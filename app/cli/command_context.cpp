@@ -5,9 +5,31 @@
 #include "app/cli/json_output.h"
 #include "app/cli/text_output.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <ostream>
+#include <vector>
 
 namespace tscope::cli {
+
+namespace {
+// Allocated once and never freed: exitWithoutTeardown ends the process with these still alive.
+std::vector<std::shared_ptr<const io::Artifact>>* keptArtifacts = nullptr;
+} // namespace
+
+void keepArtifactsUntilExit()
+{
+    if (!keptArtifacts) keptArtifacts = new std::vector<std::shared_ptr<const io::Artifact>>();
+}
+
+void exitWithoutTeardown(int exitCode)
+{
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(exitCode);
+}
 
 ProgressBar CommandContext::progress(const std::string& label) const
 {
@@ -43,6 +65,7 @@ std::shared_ptr<io::Artifact> CommandContext::openArtifact(const std::filesystem
     options.progress = progressCallback(bar);
     auto artifact = io::openArtifact(path, options);
     bar.finish();
+    if (artifact && keptArtifacts) keptArtifacts->push_back(*artifact);
     if (!artifact) {
         exitCode = artifact.status().code() == io::ErrorCode::Cancelled && cancelled()
             ? reportCancelled()

@@ -16,7 +16,8 @@ std::vector<LargestVariable> largestVariables(const io::Artifact& a, size_t coun
     if (!a.bundle) return all;
     const auto& entries = a.bundle->entries();
     for (size_t i = 0; i < entries.size(); ++i)
-        if (i >= a.tree.annotations.size() || a.tree.annotations[i].twinOf.empty()) // Keras 3 twins once
+        if (i >= a.tree.annotations.size()
+            || a.tree.annotations[i].details().twinOf.empty()) // Keras 3 twins once
             all.push_back({ static_cast<int>(i), entries[i].byteSize() });
     std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.bytes > y.bytes; });
     if (all.size() > count) all.resize(count);
@@ -30,12 +31,16 @@ std::string variableDisplayName(const io::Artifact& a, int entry)
     if (static_cast<size_t>(entry) >= a.tree.annotations.size()) return e.key;
     const auto& an = a.tree.annotations[static_cast<size_t>(entry)];
     if (an.role == io::EntryRole::Slot)
-        return an.slotOfKey.substr(0, an.slotOfKey.find("/.ATTRIBUTES")) + " — slot " + an.slotName;
-    if (an.slotLink.confidence == io::SlotLinkConfidence::Inferred) // a Keras (TF >= 2.11) slot
-        return an.slotLink.variablePath + " — slot "
-            + (an.slotLink.slotName.empty() ? an.slotLink.slotList : an.slotLink.slotName) + " (inferred)";
-    if (!an.variableName.empty()) // SavedModels: the SavedObjectGraph's name, then where it is stored
-        return an.variableName + " (" + (an.objectPath.empty() ? e.key : an.objectPath) + ")";
+        return an.details().slotOfKey.substr(0, an.details().slotOfKey.find("/.ATTRIBUTES")) + " — slot "
+            + an.details().slotName;
+    if (an.details().slotLink.confidence == io::SlotLinkConfidence::Inferred) // a Keras (TF >= 2.11) slot
+        return an.details().slotLink.variablePath + " — slot "
+            + (an.details().slotLink.slotName.empty() ? an.details().slotLink.slotList
+                                                      : an.details().slotLink.slotName)
+            + " (inferred)";
+    if (!an.details()
+             .variableName.empty()) // SavedModels: the SavedObjectGraph's name, then where it is stored
+        return an.details().variableName + " (" + (an.objectPath.empty() ? e.key : an.objectPath) + ")";
     if (an.objectPath.empty()) { // a TF2 key without its object graph shows as its object path
         constexpr std::string_view kValue = "/.ATTRIBUTES/VARIABLE_VALUE";
         return e.key.ends_with(kValue) ? e.key.substr(0, e.key.size() - kValue.size()) : e.key;
@@ -47,7 +52,7 @@ QString slotLinkSummary(const io::Artifact& a)
 {
     std::array<quint64, 5> n {};
     for (const auto& an : a.tree.annotations)
-        ++n[static_cast<size_t>(an.slotLink.confidence)];
+        ++n[static_cast<size_t>(an.details().slotLink.confidence)];
     const std::array<QString, 5> words = { QString(), QObject::tr("linked by the checkpoint itself"),
         QObject::tr("linked by inference (the one layout that fits)"),
         QObject::tr("ambiguous (several variables fit)"), QObject::tr("unlinked") };

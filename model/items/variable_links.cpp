@@ -57,7 +57,7 @@ VariableLinks variableLinks(const io::Artifact& a, int entry)
     if (!a.bundle || entry < 0 || static_cast<size_t>(entry) >= a.tree.annotations.size()) return out;
     const auto& an = a.tree.annotations[static_cast<size_t>(entry)];
     const auto& key = a.bundle->entries()[static_cast<size_t>(entry)].key;
-    const io::SlotLink& sl = an.slotLink;
+    const io::SlotLink& sl = an.details().slotLink;
     if (sl.confidence != io::SlotLinkConfidence::None) {
         out.isSlot = true;
         out.confidence = sl.confidence;
@@ -80,17 +80,17 @@ VariableLinks variableLinks(const io::Artifact& a, int entry)
         }
         return out;
     }
-    if (!an.variableName.empty() && an.variableName != an.objectPath) {
-        out.realName = q(an.variableName);
+    if (!an.details().variableName.empty() && an.details().variableName != an.objectPath) {
+        out.realName = q(an.details().variableName);
         out.objectPath = q(an.objectPath);
     }
-    out.foundAt = q(an.foundAt);
-    for (const auto& alias : an.aliases)
+    out.foundAt = q(an.details().foundAt);
+    for (const auto& alias : an.details().aliases)
         out.aliases << q(alias);
-    if (!an.twinOf.empty()) out.twinOf = pathOf(a, an.twinOf);
+    if (!an.details().twinOf.empty()) out.twinOf = pathOf(a, an.details().twinOf);
     // This variable's ownSlots: every slot whose link names it, in the bundle's (sorted key) order.
     for (size_t i = 0; i < a.tree.annotations.size(); ++i) {
-        const io::SlotLink& other = a.tree.annotations[i].slotLink;
+        const io::SlotLink& other = a.tree.annotations[i].details().slotLink;
         const bool linked = other.confidence == io::SlotLinkConfidence::LinkedByGraph
             || other.confidence == io::SlotLinkConfidence::Inferred;
         if (!linked || other.variableKey != key) continue;

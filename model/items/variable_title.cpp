@@ -33,17 +33,17 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
     auto q = [](const std::string& s) { return QString::fromStdString(s); };
     if (an && an->role == io::EntryRole::Slot) {
         // Named after the variable it belongs to, as that variable's title says it.
-        const int owner = a.bundle->indexOf(an->slotOfKey);
+        const int owner = a.bundle->indexOf(an->details().slotOfKey);
         std::string owned = owner >= 0 && static_cast<size_t>(owner) < a.tree.annotations.size()
                 && !a.tree.annotations[static_cast<size_t>(owner)].objectPath.empty()
             ? a.tree.annotations[static_cast<size_t>(owner)].objectPath
-            : pathOfKey(an->slotOfKey);
+            : pathOfKey(an->details().slotOfKey);
         if (owned.empty()) owned = pathOfKey(e.key);
-        const QString slot = q(an->slotName.empty() ? std::string("?") : an->slotName);
+        const QString slot = q(an->details().slotName.empty() ? std::string("?") : an->details().slotName);
         return { QObject::tr("%1 · slot %2").arg(q(owned), slot),
-            an->optimizerPath.empty() ? QObject::tr("optimizer slot %1 of %2").arg(slot, q(owned))
-                                      : QObject::tr("optimizer slot %1 of %2 (optimizer: %3)")
-                                            .arg(slot, q(owned), q(an->optimizerPath)) };
+            an->details().optimizerPath.empty() ? QObject::tr("optimizer slot %1 of %2").arg(slot, q(owned))
+                                                : QObject::tr("optimizer slot %1 of %2 (optimizer: %3)")
+                                                      .arg(slot, q(owned), q(an->details().optimizerPath)) };
     }
     const std::string path = an && !an->objectPath.empty() ? an->objectPath : pathOfKey(e.key);
     const std::string attribute = attributeOfKey(e.key);
@@ -59,8 +59,8 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
     // variable like a recorded slot, so the histogram and exports say "dense/kernel · slot m", not the
     // storage path. An inferred link says so in the title too (a guess must not read as fact); an
     // undecided one keeps the storage path. The link line under the title gives the reason.
-    if (an && an->slotLink.confidence != io::SlotLinkConfidence::None) {
-        const io::SlotLink& sl = an->slotLink;
+    if (an && an->details().slotLink.confidence != io::SlotLinkConfidence::None) {
+        const io::SlotLink& sl = an->details().slotLink;
         const QString slot = sl.slotName.empty() ? QObject::tr("optimizer slot")
                                                  : QObject::tr("slot %1").arg(q(sl.slotName));
         const QString stored = QObject::tr("stored at %1").arg(q(path));
@@ -88,8 +88,8 @@ VariableTitle variableTitle(const io::Artifact& a, int entry)
     if (an && an->optimizerState) return { q(path), QObject::tr("optimizer state") };
     // SavedModels: the variable's own name (`dense/kernel`) says more than its object path (`variables/3`),
     // which the inspector shows under the title.
-    if (an && an->role == io::EntryRole::Variable && !an->variableName.empty())
-        return { q(an->variableName), QObject::tr("variable") };
+    if (an && an->role == io::EntryRole::Variable && !an->details().variableName.empty())
+        return { q(an->details().variableName), QObject::tr("variable") };
     if (an && an->role == io::EntryRole::Variable) return { q(path), QObject::tr("variable") };
     return { q(path), QObject::tr("tensor") };
 }

@@ -165,7 +165,7 @@ QModelIndex VariableTreeModel::indexForRef(const TensorRef& ref) const
 const io::SlotLink* VariableTreeModel::slotLinkOf(const io::TreeNode& n) const
 {
     if (n.entry < 0 || static_cast<size_t>(n.entry) >= m_artifact->tree.annotations.size()) return nullptr;
-    const io::SlotLink& link = m_artifact->tree.annotations[static_cast<size_t>(n.entry)].slotLink;
+    const io::SlotLink& link = m_artifact->tree.annotations[static_cast<size_t>(n.entry)].details().slotLink;
     return link.confidence == io::SlotLinkConfidence::None ? nullptr : &link;
 }
 
@@ -200,7 +200,7 @@ QString VariableTreeModel::filterText(const io::Artifact& artifact, int nodeId)
         ? &artifact.bundle->entries()[static_cast<size_t>(n.entry)]
         : nullptr;
     return QString::fromStdString((n.path.empty() ? n.name : n.path)
-        + (n.label.empty() ? std::string() : " " + n.label) + (e ? "\n" + e->key : std::string()));
+        + (n.label().empty() ? std::string() : " " + n.label()) + (e ? "\n" + e->key : std::string()));
 }
 
 QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
@@ -220,10 +220,10 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         case NameColumn:
             if (isSlot)
                 return QStringLiteral("%1 (%2)").arg(
-                    QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath));
-            if (!n->label.empty())
+                    QString::fromStdString(n->name), QString::fromStdString(n->optimizerPath()));
+            if (!n->label().empty())
                 return QStringLiteral("%1 — %2").arg(
-                    QString::fromStdString(n->name), QString::fromStdString(n->label));
+                    QString::fromStdString(n->name), QString::fromStdString(n->label()));
             return QString::fromStdString(n->name);
         case DTypeColumn:
             return e ? QString::fromStdString(io::dtypeName(e->dtype)) : QVariant();
@@ -243,12 +243,13 @@ QVariant VariableTreeModel::data(const QModelIndex& index, int role) const
         QString tip = QString::fromStdString(e->key);
         if (isSlot)
             tip += QStringLiteral("\nOptimizer slot '%1' of %2")
-                       .arg(QString::fromStdString(n->slotName), QString::fromStdString(n->optimizerPath));
+                       .arg(
+                           QString::fromStdString(n->slotName()), QString::fromStdString(n->optimizerPath()));
         if (const io::SlotLink* link = slotLinkOf(*n); link && !isSlot)
             tip += QStringLiteral("\nOptimizer slot, %1\n%2")
                        .arg(QString::fromStdString(io::slotLinkText(*link)),
                            QString::fromStdString(link->reason));
-        if (const auto& found = m_artifact->tree.annotations[static_cast<size_t>(n->entry)].foundAt;
+        if (const auto& found = m_artifact->tree.annotations[static_cast<size_t>(n->entry)].details().foundAt;
             !found.empty())
             tip += QStringLiteral("\nModel weight, found at %1").arg(QString::fromStdString(found));
         if (const io::Status* problem = problemOf(*e))

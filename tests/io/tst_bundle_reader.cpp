@@ -777,7 +777,7 @@ void TestBundleReader::nameBasedTreePlacesEveryEntry()
     }
     const int adam = (*reader)->indexOf("dense/kernel/Adam");
     QVERIFY(tree.annotations[static_cast<size_t>(adam)].role == tscope::io::EntryRole::Slot);
-    QCOMPARE(tree.annotations[static_cast<size_t>(adam)].slotOfKey, std::string("dense/kernel"));
+    QCOMPARE(tree.annotations[static_cast<size_t>(adam)].details().slotOfKey, std::string("dense/kernel"));
     QCOMPARE(tree.nodes[0].parameters, nonSlot);
 }
 

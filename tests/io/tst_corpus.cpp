@@ -205,7 +205,7 @@ void TestCorpus::everyArtifact()
     // The root counts every tensor once: optimizer slots and Keras 3 export twins (aliases) excluded.
     uint64_t nonSlotParameters = 0, nonSlotBytes = 0;
     for (size_t e = 0; e < bundle.entries().size(); ++e)
-        if (tree.annotations[e].role != EntryRole::Slot && tree.annotations[e].twinOf.empty()) {
+        if (tree.annotations[e].role != EntryRole::Slot && tree.annotations[e].details().twinOf.empty()) {
             nonSlotParameters += bundle.entries()[e].elementCount();
             nonSlotBytes += bundle.entries()[e].byteSize();
         }
@@ -214,7 +214,7 @@ void TestCorpus::everyArtifact()
     for (size_t e = 0; e < tree.annotations.size(); ++e) {
         const auto& ann = tree.annotations[e];
         if (ann.role == EntryRole::Slot) {
-            QVERIFY(!ann.slotName.empty());
+            QVERIFY(!ann.details().slotName.empty());
             QVERIFY(ann.optimizerState);
         }
         if (bundle.entries()[e].key == tscope::io::kObjectGraphKey)
@@ -393,16 +393,17 @@ void TestCorpus::a2cSlotsAreLinked()
         const auto& ann = a->tree.annotations[i];
         if (ann.role != EntryRole::Slot) continue;
         ++slotCount;
-        QVERIFY2(ann.slotName == "m" || ann.slotName == "v", ann.slotName.c_str());
-        m += ann.slotName == "m";
-        v += ann.slotName == "v";
-        const int original = a->bundle->indexOf(ann.slotOfKey);
-        QVERIFY2(original >= 0, ann.slotOfKey.c_str());
+        QVERIFY2(
+            ann.details().slotName == "m" || ann.details().slotName == "v", ann.details().slotName.c_str());
+        m += ann.details().slotName == "m";
+        v += ann.details().slotName == "v";
+        const int original = a->bundle->indexOf(ann.details().slotOfKey);
+        QVERIFY2(original >= 0, ann.details().slotOfKey.c_str());
         QVERIFY(a->tree.annotations[static_cast<size_t>(original)].role == EntryRole::Variable);
         QCOMPARE(entries[static_cast<size_t>(original)].shape, entries[i].shape);
         QVERIFY(contains(entries[i].key, ".OPTIMIZER_SLOT"));
-        QVERIFY(!ann.optimizerPath.empty());
-        QVERIFY(contains(entries[i].key, ann.optimizerPath));
+        QVERIFY(!ann.details().optimizerPath.empty());
+        QVERIFY(contains(entries[i].key, ann.details().optimizerPath));
     }
     QVERIFY(slotCount > 0);
     QCOMPARE(m, v);
@@ -412,7 +413,7 @@ void TestCorpus::a2cSlotsAreLinked()
             const auto& parent = a->tree.nodes[static_cast<size_t>(n.parent)];
             QVERIFY(parent.entry >= 0);
             QCOMPARE(entries[static_cast<size_t>(parent.entry)].key,
-                a->tree.annotations[static_cast<size_t>(n.entry)].slotOfKey);
+                a->tree.annotations[static_cast<size_t>(n.entry)].details().slotOfKey);
         }
     QVERIFY(a->optimizerTotals().variables >= static_cast<uint64_t>(slotCount));
     // The run: three checkpoints, newest last, all with timestamps.
@@ -462,7 +463,7 @@ void TestCorpus::kerasLayerLabelsOnTheTree()
     QVERIFY(a && a->bundle);
     std::map<std::string, std::string> labels;
     for (const auto& node : a->tree.nodes)
-        if (!node.label.empty()) labels[node.path] = node.label;
+        if (!node.label().empty()) labels[node.path] = node.label();
     QCOMPARE(labels["layer_with_weights-0"], std::string("conv2d (Conv2D)"));
     QCOMPARE(labels["layer_with_weights-1"], std::string("batch_normalization (BatchNormalization)"));
     QCOMPARE(labels["layer_with_weights-6"], std::string("dense (Dense)"));

@@ -34,8 +34,8 @@ private slots:
             if (n.kind == NodeKind::Slot) {
                 ++slotRows;
                 QCOMPARE(nodes[static_cast<size_t>(n.parent)].kind, NodeKind::Variable);
-                QVERIFY(n.slotName == "m" || n.slotName == "v");
-                QCOMPARE(n.optimizerPath, std::string("optimizer"));
+                QVERIFY(n.slotName() == "m" || n.slotName() == "v");
+                QCOMPARE(n.optimizerPath(), std::string("optimizer"));
             }
             // Every row's count is what its tensor or its children hold (the inspector's numbers).
             uint64_t expected

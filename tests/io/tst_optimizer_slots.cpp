@@ -364,15 +364,16 @@ private slots:
         QCOMPARE(notes, 1);
         const int we = (*bundle)->indexOf(g.key(w));
         QVERIFY(!tree.annotations[static_cast<size_t>(we)].optimizerState);
-        QCOMPARE(tree.annotations[static_cast<size_t>(we)].foundAt,
+        QCOMPARE(tree.annotations[static_cast<size_t>(we)].details().foundAt,
             std::string("optimizer/_trainable_variables/0"));
         const int m0 = (*bundle)->indexOf(g.key(opt.m[0]));
-        QCOMPARE(tree.annotations[static_cast<size_t>(m0)].slotLink.confidence, SlotLinkConfidence::Inferred);
-        QCOMPARE(tree.annotations[static_cast<size_t>(m0)].slotLink.variableKey, g.key(w));
+        QCOMPARE(tree.annotations[static_cast<size_t>(m0)].details().slotLink.confidence,
+            SlotLinkConfidence::Inferred);
+        QCOMPARE(tree.annotations[static_cast<size_t>(m0)].details().slotLink.variableKey, g.key(w));
         bool labelled = false;
         for (const auto& n : tree.nodes)
             labelled = labelled
-                || (n.entry == we && n.label == "a model weight, reachable only through the optimizer");
+                || (n.entry == we && n.label() == "a model weight, reachable only through the optimizer");
         QVERIFY(labelled);
     }
 
@@ -407,9 +408,9 @@ private slots:
         if (!a) QFAIL(a.status().toString().c_str());
         int found = 0;
         for (const auto& an : (*a)->tree.annotations)
-            if (an.slotLink.confidence != SlotLinkConfidence::None) {
+            if (an.details().slotLink.confidence != SlotLinkConfidence::None) {
                 ++found;
-                QCOMPARE(static_cast<int>(an.slotLink.confidence), confidence);
+                QCOMPARE(static_cast<int>(an.details().slotLink.confidence), confidence);
                 QVERIFY(an.optimizerState);
                 QCOMPARE(an.role, EntryRole::Variable); // role Slot stays for graph-recorded links
             }
@@ -426,9 +427,9 @@ private slots:
         int found = 0;
         for (size_t e = 0; e < art.tree.annotations.size(); ++e) {
             const auto& an = art.tree.annotations[e];
-            if (an.foundAt.empty()) continue;
+            if (an.details().foundAt.empty()) continue;
             ++found;
-            QVERIFY(an.foundAt.starts_with("optimizer/_trainable_variables/"));
+            QVERIFY(an.details().foundAt.starts_with("optimizer/_trainable_variables/"));
             QVERIFY(!an.optimizerState); // the model's weights, not optimizer state
         }
         QCOMPARE(found, 4);
@@ -436,12 +437,13 @@ private slots:
         // In the tree they sit under model/, labelled with where they were found.
         int underModel = 0;
         for (const auto& n : art.tree.nodes) {
-            if (n.entry < 0 || art.tree.annotations[static_cast<size_t>(n.entry)].foundAt.empty()) continue;
+            if (n.entry < 0 || art.tree.annotations[static_cast<size_t>(n.entry)].details().foundAt.empty())
+                continue;
             int top = n.parent;
             while (top > 0 && art.tree.nodes[static_cast<size_t>(top)].parent > 0)
                 top = art.tree.nodes[static_cast<size_t>(top)].parent;
             QCOMPARE(art.tree.nodes[static_cast<size_t>(top)].name, std::string("model"));
-            QVERIFY(n.label.starts_with("found at optimizer/_trainable_variables/"));
+            QVERIFY(n.label().starts_with("found at optimizer/_trainable_variables/"));
             ++underModel;
         }
         QCOMPARE(underModel, 4);

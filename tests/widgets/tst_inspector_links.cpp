@@ -77,10 +77,10 @@ private slots:
         QVERIFY(openIn(w, fixture("tf215/ckpt_optimizers_defaults/adam/ckpt")));
         const auto a = w.session()->artifact();
         const int slot = findEntry(*a, [](const io::EntryAnnotation& an) {
-            return an.slotLink.confidence == io::SlotLinkConfidence::Inferred;
+            return an.details().slotLink.confidence == io::SlotLinkConfidence::Inferred;
         });
         QVERIFY(slot >= 0);
-        const auto& link = a->tree.annotations[size_t(slot)].slotLink;
+        const auto& link = a->tree.annotations[size_t(slot)].details().slotLink;
         QVERIFY(select(w, slot));
         const QString text = w.inspector()->linksText();
         QVERIFY2(text.contains(model::confidenceInWords(io::SlotLinkConfidence::Inferred)), qPrintable(text));
@@ -103,9 +103,9 @@ private slots:
         // As many slot links as slots the annotations tie to this variable.
         int expected = 0;
         for (const auto& an : a->tree.annotations)
-            expected += an.slotLink.variableKey == link.variableKey
-                && (an.slotLink.confidence == io::SlotLinkConfidence::Inferred
-                    || an.slotLink.confidence == io::SlotLinkConfidence::LinkedByGraph);
+            expected += an.details().slotLink.variableKey == link.variableKey
+                && (an.details().slotLink.confidence == io::SlotLinkConfidence::Inferred
+                    || an.details().slotLink.confidence == io::SlotLinkConfidence::LinkedByGraph);
         QCOMPARE(keys.size(), expected);
         w.inspector()->activateLink(at);
         QTRY_COMPARE(w.inspector()->tensor(), w.session()->ref(keyOf(*a, slot)));
@@ -118,7 +118,7 @@ private slots:
         QVERIFY(openIn(w, QStringLiteral(TSCOPE_CORPUS_DIR "/ckpt-tf2-a2c-3ckpts")));
         const auto a = w.session()->artifact();
         const int slot = findEntry(*a, [](const io::EntryAnnotation& an) {
-            return an.slotLink.confidence == io::SlotLinkConfidence::LinkedByGraph;
+            return an.details().slotLink.confidence == io::SlotLinkConfidence::LinkedByGraph;
         });
         QVERIFY(slot >= 0);
         QVERIFY(select(w, slot));
@@ -127,7 +127,7 @@ private slots:
             text.contains(model::confidenceInWords(io::SlotLinkConfidence::LinkedByGraph)), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("≈")), qPrintable(text));
         QCOMPARE(w.inspector()->linkedKeys().value(0),
-            QString::fromStdString(a->tree.annotations[size_t(slot)].slotLink.variableKey));
+            QString::fromStdString(a->tree.annotations[size_t(slot)].details().slotLink.variableKey));
     }
 
     void undecidedSlotLinksNowhere()
@@ -141,12 +141,12 @@ private slots:
                 fixture("tf215/ckpt_optimizers_adversarial/") + QLatin1String(c) + QStringLiteral("/ckpt")));
             const auto a = w.session()->artifact();
             const int slot = findEntry(*a, [](const io::EntryAnnotation& an) {
-                return an.slotLink.confidence == io::SlotLinkConfidence::Ambiguous
-                    || an.slotLink.confidence == io::SlotLinkConfidence::Unlinked;
+                return an.details().slotLink.confidence == io::SlotLinkConfidence::Ambiguous
+                    || an.details().slotLink.confidence == io::SlotLinkConfidence::Unlinked;
             });
             if (slot < 0) continue;
             seen = true;
-            const auto& link = a->tree.annotations[size_t(slot)].slotLink;
+            const auto& link = a->tree.annotations[size_t(slot)].details().slotLink;
             QVERIFY(select(w, slot));
             const QString text = w.inspector()->linksText();
             QVERIFY2(text.contains(model::confidenceInWords(link.confidence)), qPrintable(text));
@@ -162,11 +162,12 @@ private slots:
         w.show();
         QVERIFY(openIn(w, fixture("tfcur/ckpt_optimizers_defaults/adam/ckpt")));
         const auto a = w.session()->artifact();
-        const int weight = findEntry(*a, [](const io::EntryAnnotation& an) { return !an.foundAt.empty(); });
+        const int weight
+            = findEntry(*a, [](const io::EntryAnnotation& an) { return !an.details().foundAt.empty(); });
         QVERIFY(weight >= 0);
         QVERIFY(select(w, weight));
         const QString text = w.inspector()->linksText();
-        QVERIFY2(text.contains(QString::fromStdString(a->tree.annotations[size_t(weight)].foundAt)),
+        QVERIFY2(text.contains(QString::fromStdString(a->tree.annotations[size_t(weight)].details().foundAt)),
             qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Optimizer slots")), qPrintable(text));
     }
@@ -178,17 +179,18 @@ private slots:
         QVERIFY(openIn(w, fixture("tfcur/sm_keras_sequential_export/saved_model")));
         const auto a = w.session()->artifact();
         const int primary = findEntry(*a, [](const io::EntryAnnotation& an) {
-            return !an.aliases.empty() && !an.variableName.empty() && an.variableName != an.objectPath;
+            return !an.details().aliases.empty() && !an.details().variableName.empty()
+                && an.details().variableName != an.objectPath;
         });
         QVERIFY(primary >= 0);
         const auto& an = a->tree.annotations[size_t(primary)];
         QVERIFY(select(w, primary));
         const QString text = w.inspector()->linksText();
         // Titled by its real name; the object path it is stored at is said under it.
-        QCOMPARE(w.inspector()->titleText(), QString::fromStdString(an.variableName));
-        QVERIFY2(text.contains(QString::fromStdString(an.variableName)), qPrintable(text));
+        QCOMPARE(w.inspector()->titleText(), QString::fromStdString(an.details().variableName));
+        QVERIFY2(text.contains(QString::fromStdString(an.details().variableName)), qPrintable(text));
         QVERIFY2(text.contains(QString::fromStdString(an.objectPath)), qPrintable(text));
-        for (const auto& alias : an.aliases)
+        for (const auto& alias : an.details().aliases)
             QVERIFY2(text.contains(QString::fromStdString(alias)), qPrintable(text));
     }
 

@@ -302,8 +302,8 @@ private slots:
         QVERIFY2(!title.contains(QStringLiteral(".OPTIMIZER_SLOT"))
                 && !title.contains(QStringLiteral(".ATTRIBUTES")),
             qPrintable(title));
-        QVERIFY2(
-            title.endsWith(QStringLiteral("slot ") + QString::fromStdString(an.slotName)), qPrintable(title));
+        QVERIFY2(title.endsWith(QStringLiteral("slot ") + QString::fromStdString(an.details().slotName)),
+            qPrintable(title));
         QVERIFY(w.inspector()->detailsText().contains(QStringLiteral("optimizer slot")));
 
         w.openPath(corpus("keras-tf25dev-pet-string-tables"));
@@ -544,7 +544,7 @@ private slots:
         int slotCount = 0;
         for (size_t i = 0; i < artifact->tree.annotations.size(); ++i) {
             const auto& an = artifact->tree.annotations[i];
-            const auto& link = an.slotLink;
+            const auto& link = an.details().slotLink;
             // Slots the object graph records (`.OPTIMIZER_SLOT`) are slotAndTableTitles' case.
             if (link.confidence == io::SlotLinkConfidence::None || an.role == io::EntryRole::Slot) continue;
             ++slotCount;

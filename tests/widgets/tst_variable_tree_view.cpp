@@ -71,7 +71,7 @@ std::set<int> referenceRows(const io::Artifact& a, const std::string& needle)
         const std::string& key = a.bundle->entries()[static_cast<size_t>(n.entry)].key;
         const std::string n1 = lower(needle);
         if (lower(n.path.empty() ? n.name : n.path).find(n1) == std::string::npos
-            && lower(n.label).find(n1) == std::string::npos && lower(key).find(n1) == std::string::npos)
+            && lower(n.label()).find(n1) == std::string::npos && lower(key).find(n1) == std::string::npos)
             continue;
         for (int up = static_cast<int>(id); up > 0; up = nodes[static_cast<size_t>(up)].parent)
             ids.insert(up);

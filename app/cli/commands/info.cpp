@@ -19,7 +19,7 @@ std::array<uint64_t, 5> slotLinkCounts(const io::Artifact& a)
 {
     std::array<uint64_t, 5> n {};
     for (const auto& an : a.tree.annotations)
-        ++n[static_cast<size_t>(an.slotLink.confidence)];
+        ++n[static_cast<size_t>(an.details().slotLink.confidence)];
     return n;
 }
 

@@ -124,28 +124,28 @@ void writeVariableJson(json::JsonWriter& w, const io::TensorEntry& e, const io::
     else
         w.textField("object_path", an.objectPath);
     if (an.role == io::EntryRole::Slot) {
-        w.textField("slot_of", an.slotOfKey);
-        w.field("slot_name", an.slotName);
-        w.field("optimizer_path", an.optimizerPath);
+        w.textField("slot_of", an.details().slotOfKey);
+        w.field("slot_name", an.details().slotName);
+        w.field("optimizer_path", an.details().optimizerPath);
     } else {
         w.nullField("slot_of");
         w.nullField("slot_name");
         w.nullField("optimizer_path");
     }
     w.field("optimizer_state", an.optimizerState);
-    writeSlotLinkJson(w, an.slotLink);
-    if (an.foundAt.empty())
+    writeSlotLinkJson(w, an.details().slotLink);
+    if (an.details().foundAt.empty())
         w.nullField("found_at");
     else
-        w.textField("found_at", an.foundAt);
-    if (an.variableName.empty())
+        w.textField("found_at", an.details().foundAt);
+    if (an.details().variableName.empty())
         w.nullField("variable_name");
     else
-        w.textField("variable_name", an.variableName);
-    if (an.twinOf.empty())
+        w.textField("variable_name", an.details().variableName);
+    if (an.details().twinOf.empty())
         w.nullField("twin_of");
     else
-        w.textField("twin_of", an.twinOf);
+        w.textField("twin_of", an.details().twinOf);
     if (e.problem.isOk())
         w.nullField("problem");
     else
@@ -210,10 +210,10 @@ void writeText(const io::Artifact& a, const LsOptions& o, std::ostream& out)
             std::string line(std::min(depth, kMaxIndent) * 2, ' ');
             if (depth > kMaxIndent) line += "[depth " + std::to_string(depth) + "] ";
             if (n.kind == io::NodeKind::Slot)
-                line += "[slot " + cleanText(n.name) + " of " + cleanText(n.optimizerPath) + "]";
+                line += "[slot " + cleanText(n.name) + " of " + cleanText(n.optimizerPath()) + "]";
             else
                 line += n.name.empty() ? "(root)" : cleanText(n.name);
-            if (!n.label.empty()) line += "  [" + cleanText(n.label) + "]";
+            if (!n.label().empty()) line += "  [" + cleanText(n.label()) + "]";
             if (n.entry >= 0) {
                 const auto& e = entries[static_cast<size_t>(n.entry)];
                 line += "  " + entrySummary(e) + "  " + humanBytes(e.byteSize());
