@@ -21,11 +21,6 @@
 
 namespace tscope::io {
 
-uint64_t TensorEntry::elementCount() const
-{
-    return shapeElementCount(shape).value_or(0);
-}
-
 uint64_t TensorEntry::byteSize() const
 {
     if (!partitioned()) return stored.size;
@@ -151,7 +146,9 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
             entry.problem = Status(ErrorCode::Unsupported,
                 "rank " + std::to_string(entry.shape.size()) + " is above TensorFlow's limit of "
                     + std::to_string(kMaxRank) + " dimensions");
-        if (entry.problem.isOk() && !shapeElementCount(entry.shape))
+        const auto elements = shapeElementCount(entry.shape);
+        entry.elements = elements.value_or(0);
+        if (entry.problem.isOk() && !elements)
             entry.problem = Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(entry.shape));
         if (!entry.problem.isOk()) entry.problem.withTensor(entry.key).withPath(indexName);
         return true;
@@ -304,6 +301,36 @@ Result<Tensor> BundleReader::readStored(
     t.setSource(*file, stored.offset); // readInto reads with pread (io/tensor.h)
     t.setIntegrity(std::move(integrity));
     return t;
+}
+
+Result<std::string> BundleReader::readScalarString(const TensorEntry& entry) const
+{
+    if (!entry.problem.isOk()) return entry.problem;
+    const StoredBytes& stored = entry.stored;
+    if (entry.partitioned() || !isDType(stored.dtype, DType::String) || entry.elements != 1)
+        return Status(ErrorCode::InvalidArgument, "not a scalar string tensor").withTensor(entry.key);
+    TSCOPE_RETURN_IF_ERROR(checkStored(stored, m_header.numShards).withTensor(entry.key));
+    auto file = shard(stored.shard);
+    if (!file) return std::move(file).status().withTensor(entry.key);
+    auto failAt = [&](Status s) -> Result<std::string> {
+        return std::move(s)
+            .withTensor(entry.key)
+            .withPath((*file)->path().string())
+            .withOffset(stored.offset);
+    };
+    // pread (or a guarded copy for small files) into the string that becomes the value: the mapping's
+    // pages are never touched, and the value is moved to the front of its own buffer.
+    std::string buffer(static_cast<size_t>(stored.size), '\0');
+    Status read = (*file)->readAt(
+        stored.offset, std::as_writable_bytes(std::span<char>(buffer.data(), buffer.size())));
+    if (!read.isOk()) return failAt(std::move(read));
+    auto places = locateStrings(
+        std::as_bytes(std::span<const char>(buffer.data(), buffer.size())), 1, stored.maskedCrc, false);
+    if (!places) return failAt(std::move(places).status());
+    const StringPlace place = (*places)[0];
+    buffer.erase(0, static_cast<size_t>(place.offset));
+    buffer.resize(static_cast<size_t>(place.length));
+    return buffer;
 }
 
 Result<Tensor> BundleReader::read(const TensorEntry& entry, const ReadOptions& options) const

@@ -10,7 +10,7 @@ BreadthFirstWalk walkBreadthFirst(int nodeCount, const ChildLister& children)
     if (nodeCount <= 0) return walk;
     const auto n = static_cast<size_t>(nodeCount);
     walk.parent.assign(n, BreadthFirstWalk::kUnreached);
-    walk.edgeName.assign(n, std::string());
+    walk.edgeName.assign(n, std::string_view());
     walk.order.reserve(n);
     walk.parent[0] = BreadthFirstWalk::kRoot;
     walk.order.push_back(0);

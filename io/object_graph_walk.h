@@ -18,7 +18,9 @@ struct BreadthFirstWalk {
 
     std::vector<int> order; // reached nodes, every parent before its children, siblings in edge order
     std::vector<int> parent; // per node: the node it was first reached from
-    std::vector<std::string> edgeName; // per node: the local name of that edge
+    // Per node: the local name of that edge, a view into the lister's names (which must outlive the walk's
+    // use: the graph's bytes or its parsed proto).
+    std::vector<std::string_view> edgeName;
     // Unsupported when the graph exceeds the bounds below: the nodes past them stay unreached, so every
     // consumer that builds a path string per node does bounded work. Ok otherwise.
     Status problem;

@@ -216,7 +216,7 @@ void summarizeObjectGraph(const tensorflow::MetaGraphDef& mg, MetaGraphInfo& inf
         if (id == 0) continue;
         const std::string& base = path[static_cast<size_t>(walk.parent[static_cast<size_t>(id)])];
         path[static_cast<size_t>(id)]
-            = (base.empty() ? "" : base + ".") + walk.edgeName[static_cast<size_t>(id)];
+            = (base.empty() ? "" : base + ".") + std::string(walk.edgeName[static_cast<size_t>(id)]);
     }
     auto signaturesOf = [&](const std::string& fn) -> std::string {
         auto it = graph.concrete_functions().find(fn);

@@ -55,23 +55,24 @@ std::string encodeStringTensor(const std::vector<std::string>& values, uint32_t&
     return out;
 }
 
-Result<std::vector<std::string>> decodeStringTensor(
+Result<std::vector<StringPlace>> locateStrings(
     std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc)
 {
     if (count > bytes.size())
         return Status(ErrorCode::Corrupt, "string tensor declares more elements than its bytes can hold");
     const std::byte* p = bytes.data();
     const std::byte* end = p + bytes.size();
-    std::vector<uint64_t> lengths(count);
+    std::vector<StringPlace> places(count);
     uint32_t c = 0;
     uint64_t totalLength = 0;
     for (uint64_t i = 0; i < count; ++i) {
-        if (!readVarint64(p, end, lengths[i]))
+        uint64_t& length = places[i].length;
+        if (!readVarint64(p, end, length))
             return Status(ErrorCode::Corrupt, "string lengths run past the stored bytes");
-        extendLe(c, lengths[i], lengths[i] <= 0xFFFFFFFFu ? 4 : 8);
-        if (lengths[i] > bytes.size() || totalLength + lengths[i] > bytes.size())
+        extendLe(c, length, length <= 0xFFFFFFFFu ? 4 : 8);
+        if (length > bytes.size() || totalLength + length > bytes.size())
             return Status(ErrorCode::Corrupt, "string lengths exceed the stored bytes");
-        totalLength += lengths[i];
+        totalLength += length;
     }
     if (end - p < 4) return Status(ErrorCode::Corrupt, "string tensor has no length checksum");
     uint32_t storedLengthCrc = 0;
@@ -82,19 +83,29 @@ Result<std::vector<std::string>> decodeStringTensor(
     p += 4;
     if (static_cast<uint64_t>(end - p) < totalLength)
         return Status(ErrorCode::Corrupt, "string bytes run past the stored size");
-    const std::byte* stringsStart = p;
-    std::vector<std::string> out;
-    out.reserve(count);
-    for (uint64_t i = 0; i < count; ++i) {
-        out.emplace_back(reinterpret_cast<const char*>(p), lengths[i]);
-        p += lengths[i];
+    uint64_t offset = static_cast<uint64_t>(p - bytes.data());
+    for (auto& place : places) {
+        place.offset = offset;
+        offset += place.length;
     }
     if (verifyCrc) {
-        c = crc32c::extend(c, stringsStart, totalLength);
+        c = crc32c::extend(c, p, totalLength);
         if (crc32c::mask(c) != maskedCrc)
             return Status(
                 ErrorCode::ChecksumMismatch, "string tensor bytes do not match their CRC32C checksum");
     }
+    return places;
+}
+
+Result<std::vector<std::string>> decodeStringTensor(
+    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc)
+{
+    auto places = locateStrings(bytes, count, maskedCrc, verifyCrc);
+    if (!places) return places.status();
+    std::vector<std::string> out;
+    out.reserve(places->size());
+    for (const auto& place : *places)
+        out.emplace_back(reinterpret_cast<const char*>(bytes.data() + place.offset), place.length);
     return out;
 }
 

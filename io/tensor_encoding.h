@@ -24,6 +24,15 @@ std::string encodeStringTensor(const std::vector<std::string>& values, uint32_t&
 Result<std::vector<std::string>> decodeStringTensor(
     std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc);
 
+// Where one string element lies in the stored bytes.
+struct StringPlace {
+    uint64_t offset = 0;
+    uint64_t length = 0;
+};
+// The same checks as decodeStringTensor, answering where each string lies instead of copying it.
+Result<std::vector<StringPlace>> locateStrings(
+    std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc, bool verifyCrc);
+
 // Variant tensors are not decoded, but their framing and CRC can still be verified.
 Status verifyVariantBytes(std::span<const std::byte> bytes, uint64_t count, uint32_t maskedCrc);
 

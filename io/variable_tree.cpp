@@ -264,7 +264,7 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
     if (!walk.problem.isOk()) m_tree.warnings.push_back(walk.problem); // a graph past the walk's bounds
     const std::vector<int>& order = walk.order; // every parent before its children
     const std::vector<int>& bfsParent = walk.parent; // -2: unreached, -1: the root
-    const std::vector<std::string>& bfsName = walk.edgeName;
+    const std::vector<std::string_view>& bfsName = walk.edgeName;
     std::vector<std::string> path(static_cast<size_t>(n));
     for (int id : order) {
         if (id == 0) continue;
@@ -440,7 +440,7 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
     // Display tree: each object once, under its breadth-first parent; objects owning no tensor
     // anywhere below are left out (Keras bookkeeping, functions, empty lists).
     Grouped bfsChildren(static_cast<size_t>(n));
-    auto shownName = [&](int id) -> const std::string& {
+    auto shownName = [&](int id) -> std::string_view {
         const auto& reparented = reparentedOf(id);
         return reparented.first >= 0 ? reparented.second : bfsName[static_cast<size_t>(id)];
     };
@@ -488,7 +488,8 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
         stack.pop_back();
         if (!hasTensors[static_cast<size_t>(id)]) continue;
         int v = variableEntry[static_cast<size_t>(id)];
-        int node = addNode(treeParent, shownName(id), v >= 0 ? NodeKind::Variable : NodeKind::Object);
+        int node
+            = addNode(treeParent, std::string(shownName(id)), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
         // The last use of an object's path (moved, not copied), unless slots below name it as their
         // optimizer: the slot loop after this walk reads those.
@@ -803,7 +804,7 @@ const char* entryRoleName(EntryRole role)
     return "other";
 }
 
-std::string escapeLocalName(const std::string& name)
+std::string escapeLocalName(std::string_view name)
 {
     std::string out;
     out.reserve(name.size());
@@ -825,14 +826,31 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
     bool objectBased = false;
     bool graphTried = false; // annotations written by a graph that turned out unusable are reset
     if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
-        auto tensor = bundle.read(*entry);
-        // Decoded in place (views into the tensor's string); only what that decoder declines goes to
-        // protobuf, on an arena: 100,000 variables make ~500,000 small messages and strings.
+        // The object graph is one scalar string: read with pread straight into the buffer the views
+        // below point into. Anything else is read the general way and used if it holds one string.
+        std::string bytes;
+        Status readProblem;
+        bool oneString = false;
+        if (!entry->partitioned() && isDType(entry->dtype, DType::String) && entry->elementCount() == 1) {
+            auto value = bundle.readScalarString(*entry);
+            if (value) {
+                bytes = std::move(*value);
+                oneString = true;
+            } else {
+                readProblem = value.status();
+            }
+        } else if (auto tensor = bundle.read(*entry); !tensor) {
+            readProblem = tensor.status();
+        } else if (tensor->stringValues().size() == 1) {
+            bytes = tensor->stringValues()[0];
+            oneString = true;
+        }
+        // Decoded in place (views into `bytes`); only what that decoder declines goes to protobuf, on an
+        // arena: 100,000 variables make ~500,000 small messages and strings.
         std::optional<google::protobuf::Arena> arena;
         ObjectGraphView graph;
         bool decoded = false;
-        if (tensor && tensor->stringValues().size() == 1) {
-            const std::string& bytes = tensor->stringValues()[0];
+        if (oneString) {
             decoded = ObjectGraphView::decode(bytes, graph);
             if (!decoded) {
                 google::protobuf::ArenaOptions arenaOptions;
@@ -847,8 +865,8 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
                 }
             }
         }
-        if (!tensor) {
-            builder.m_tree.warnings.push_back(tensor.status());
+        if (!readProblem.isOk()) {
+            builder.m_tree.warnings.push_back(readProblem);
         } else if (!decoded) {
             builder.m_tree.warnings.push_back(
                 Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name")

@@ -104,6 +104,6 @@ VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& pro
 void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle);
 
 // TF2 object-path escaping of one local name: '.' -> "..", '/' -> ".S".
-std::string escapeLocalName(const std::string& name);
+std::string escapeLocalName(std::string_view name);
 
 } // namespace tscope::io

@@ -47,7 +47,9 @@ void ObjectGraphModel::setMetaGraph(const io::MetaGraphInfo* mg)
     for (int id : walk.order) {
         if (id == 0) continue;
         const auto i = static_cast<size_t>(id);
-        auto row = makeRow(QString::fromStdString(walk.edgeName[i]), objects[i]);
+        auto row = makeRow(
+            QString::fromUtf8(walk.edgeName[i].data(), static_cast<qsizetype>(walk.edgeName[i].size())),
+            objects[i]);
         itemOf[static_cast<size_t>(walk.parent[i])]->appendRow(row);
         itemOf[i] = row[0];
     }

@@ -105,6 +105,7 @@ private slots:
     void zeroSizeTensors_data();
     void zeroSizeTensors();
     void stringTensors();
+    void scalarStringReadInPlace();
     void multiShard();
     void manyIndexBlocks_data();
     void manyIndexBlocks();
@@ -367,6 +368,49 @@ void TestBundleReader::zeroSizeTensors()
     QCOMPARE(QString::fromStdString(tscope::io::formatElement(after->dtype(), after->bytes().data())),
         QStringLiteral("42"));
     QVERIFY((*reader)->verify().ok);
+}
+
+// readScalarString (the object graph's read) answers what read() does: a small file (guarded copy) and one
+// past kPreadMinFileBytes (pread), a non-scalar refused, a data file cut short is Truncated, not a crash.
+void TestBundleReader::scalarStringReadInPlace()
+{
+    std::string big(3 * 1024 * 1024 / 2, '\0'); // 1.5 MiB: its data file keeps a descriptor for pread
+    for (size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<char>((i * 31 + i / 7) & 0xFF);
+    for (const std::string& value : { std::string("small \xC3\xA9 value"), std::string(), big }) {
+        const auto prefix = nextPrefix("scalar");
+        {
+            BundleWriter w(prefix);
+            QVERIFY(w.addStrings("scalar", {}, { value }).isOk());
+            QVERIFY(w.addStrings("one", { 1 }, { value }).isOk());
+            QVERIFY(w.addStrings("pair", { 2 }, { value, "x" }).isOk());
+            QVERIFY(w.finish().isOk());
+        }
+        auto reader = BundleReader::open(prefix);
+        QVERIFY(reader.isOk());
+        for (const char* key : { "scalar", "one" }) {
+            const tscope::io::TensorEntry& entry = *(*reader)->find(key);
+            auto general = (*reader)->read(entry);
+            QVERIFY(general.isOk());
+            auto inPlace = (*reader)->readScalarString(entry);
+            QVERIFY2(inPlace.isOk(), qPrintable(inPlace.isOk() ? QString() : describe(inPlace.status())));
+            QVERIFY(*inPlace == general->stringValues()[0]);
+            QVERIFY(*inPlace == value);
+        }
+        auto pair = (*reader)->readScalarString(*(*reader)->find("pair"));
+        QVERIFY(!pair.isOk());
+        QCOMPARE(pair.status().code(), tscope::io::ErrorCode::InvalidArgument);
+        if (value.size() < big.size()) continue;
+        // Cut the data file inside the first tensor: the read reports it.
+        const auto data = tscope::io::bundleDataPath(prefix, 0, 1);
+        std::filesystem::resize_file(data, value.size() / 2);
+        auto reopened = BundleReader::open(prefix);
+        QVERIFY(reopened.isOk());
+        auto cut = (*reopened)->readScalarString(*(*reopened)->find("scalar"));
+        QVERIFY(!cut.isOk());
+        QCOMPARE(cut.status().code(), tscope::io::ErrorCode::Truncated);
+        QCOMPARE(cut.status().tensor(), std::string("scalar"));
+    }
 }
 
 void TestBundleReader::stringTensors()

@@ -37,6 +37,7 @@ public:
         e.key = path + "/.ATTRIBUTES/VARIABLE_VALUE";
         e.dtype = dtype;
         e.shape = std::move(shape);
+        e.elements = shapeElementCount(e.shape).value_or(0);
         m_variableEntry.back() = static_cast<int>(m_entries.size());
         auto* attr = m_graph.mutable_nodes(id)->add_attributes();
         attr->set_name("VARIABLE_VALUE");
