@@ -27,6 +27,23 @@ bool plainWord(const char* p)
     const uint64_t control = (w - 0x20 * kOnes) & ~w & kHigh; // some byte below 0x20
     return !(control | hasZero(w ^ ('"' * kOnes)) | hasZero(w ^ ('\\' * kOnes)));
 }
+
+// Printable ASCII without '"' or '\\' throughout: valid UTF-8 that needs no escaping, written as it is.
+// Keys, names and paths nearly always are, so they skip the UTF-8 check and the escaping loop.
+bool isPlainAscii(std::string_view s)
+{
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, sizeof w);
+        if ((w & 0x8080808080808080ull) || !plainWord(s.data() + i)) return false;
+    }
+    for (; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+    }
+    return true;
+}
 } // namespace
 
 JsonWriter::~JsonWriter()
@@ -113,12 +130,19 @@ void JsonWriter::key(std::string_view k)
 void JsonWriter::textField(std::string_view k, std::string_view bytes)
 {
     field(k, bytes);
-    if (!isValidUtf8(bytes)) field(std::string(k) + "_base64", base64Encode(bytes));
+    if (!isPlainAscii(bytes) && !isValidUtf8(bytes)) field(std::string(k) + "_base64", base64Encode(bytes));
 }
 
 void JsonWriter::value(std::string_view s)
 {
     if (!m_inKey) beforeValue();
+    if (isPlainAscii(s)) {
+        m_buffer += '"';
+        m_buffer.append(s);
+        m_buffer += '"';
+        if (!m_inKey) flushIfDone();
+        return;
+    }
     std::string display;
     const std::string_view text = isValidUtf8(s) ? s : std::string_view(display = utf8DisplayText(s));
     m_buffer += '"';

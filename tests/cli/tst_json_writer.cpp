@@ -158,6 +158,32 @@ private slots:
         }
     }
 
+    // Plain ASCII is written without the UTF-8 check: a multi-byte character or a stray high byte at any
+    // position must still take the checked path (kept as is, or shown as U+FFFD with a base64 twin).
+    void highBytesAtEveryPositionLeaveTheFastPath()
+    {
+        const std::string plain(40, 'a');
+        for (size_t at = 0; at < plain.size(); ++at) {
+            std::string good = plain;
+            good.replace(at, 1, "\xC3\xBC");
+            std::string bad = plain;
+            bad[at] = '\xFF';
+            std::ostringstream out;
+            {
+                JsonWriter w(out, false);
+                w.beginObject();
+                w.textField("g", good);
+                w.textField("b", bad);
+                w.endObject();
+            }
+            std::string shown = bad;
+            shown.replace(at, 1, "\xEF\xBF\xBD");
+            const std::string expected = "{\"g\":\"" + good + "\",\"b\":\"" + shown + "\",\"b_base64\":\""
+                + base64Encode(bad) + "\"}";
+            QCOMPARE(out.str(), expected);
+        }
+    }
+
     void escapesAndNumbers()
     {
         std::ostringstream out;
