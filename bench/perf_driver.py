@@ -119,7 +119,13 @@ def plan(opts, inputs, cli, gui, gui_flag):
         ours("info", "tensorscope-cli info", "info", m["prefix"]),
         ours("ls_json", "tensorscope-cli ls --json", "ls", m["prefix"], "--json", capture=True),
         peer("tf_list", "python: import tensorflow; tf.train.list_variables", "list", m["prefix"]),
-    ], "inprocess": [py, peers, "list_inprocess", m["prefix"], str(opts.runs)]}
+    ], "inprocess": [py, peers, "list_inprocess", m["prefix"], str(opts.runs)],
+        # openArtifact in-process (tree included), on bench_index_open's own 100,000-variable checkpoint with
+        # an object graph (kept under the bench dir so it is written once).
+        "openartifact": [str(Path(opts.build_dir) / "bench" / "bench_index_open"),
+                         "--keep-dir=" + str(Path(opts.bench_dir) / "index-open"),
+                         "--benchmark_filter=BM_OpenArtifact/graph", "--benchmark_format=json",
+                         "--benchmark_repetitions=" + str(max(3, opts.runs))]}
 
     f, b = inputs["f32"], inputs["bf16"]
     # Both sides compute the statistics and a histogram of STATS_HISTOGRAM_BINS bins over [min, max]: the same
@@ -256,6 +262,15 @@ def measure_group(name, group, runs):
                 run_process(group["inprocess"], env=peer_env(), stdout_path=tmp.name)
                 out["inprocess"] = parse_last_json(Path(tmp.name).read_text())
                 out["inprocess_command"] = shlex.join(group["inprocess"])
+        if "openartifact" in group and Path(group["openartifact"][0]).exists():
+            with tempfile.NamedTemporaryFile() as tmp:
+                run_process(group["openartifact"], stdout_path=tmp.name)
+                # The benchmark reports aggregates over its repetitions only (median, min, ...).
+                agg = {b.get("aggregate_name"): b for b in json.loads(Path(tmp.name).read_text())["benchmarks"]}
+                out["openartifact"] = {"median_ms": agg["median"]["real_time"], "min_ms": agg["min"]["real_time"],
+                                       "held_mb": agg["median"]["held_MB"], "entries": agg["median"]["entries"],
+                                       "time_unit": agg["median"]["time_unit"]}
+                out["openartifact_command"] = shlex.join(group["openartifact"])
         if "membw" in group:
             with tempfile.NamedTemporaryFile() as tmp:
                 run_process(group["membw"], stdout_path=tmp.name)
@@ -349,7 +364,7 @@ def main():
             print(f"[{name}] warm {len(g[name]['warm'])} paths")
             for c in g[name]["commands"]:
                 print(f"  {c.side:4} {c.cid:22} {shlex.join(c.argv)}")
-            for k in ("inprocess", "membw"):
+            for k in ("inprocess", "openartifact", "membw"):
                 if k in g[name]:
                     print(f"  {k:27} {shlex.join(g[name][k])}")
         return

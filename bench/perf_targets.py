@@ -89,8 +89,14 @@ def evaluate(doc):
     row(15, "list", "memory after opening < 40 MB beyond the mapped index", extra and extra / MB, "MB", 40,
         check(extra, lambda v: v < 40 * MB), "info",
         note="peak RSS of the whole `info` process minus the .index size (binary and libraries included)")
-    row(15, "list", "`openArtifact` of 100,000 variables (tree included) < 40 ms", None, "ms", 40, None,
-        note="in-process: measured by build/bench/bench_index_open (BM_OpenArtifact), not by this driver")
+    oa = (doc["groups"].get("list") or {}).get("openartifact")
+    oa_ms = oa["median_ms"] if oa else None
+    row(15, "list", "`openArtifact` of 100,000 variables (tree included) < 40 ms", oa_ms, "ms", 40,
+        check(oa_ms, lambda v: v < 40),
+        note=(f"in-process, bench_index_open BM_OpenArtifact/graph ({oa['entries']:,.0f} entries, object graph "
+              f"of 125,253 nodes): median {oa['median_ms']:.1f} ms, min {oa['min_ms']:.1f} ms; the opened "
+              f"artifact holds {oa['held_mb']:.1f} MB") if oa else
+        "in-process: build/bench/bench_index_open (BM_OpenArtifact) was not built")
 
     # ---- GUI
     gui = doc["groups"].get("gui") or {}
