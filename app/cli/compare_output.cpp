@@ -305,18 +305,10 @@ void writeDiffText(
         const auto* ea = entryOf(sides.a, row.a);
         const auto* eb = entryOf(sides.b, row.b);
         const auto& m = row.metrics;
-        const bool numeric = m && m->numeric;
-        const bool sameBytes = !m && row.status == io::PairStatus::Identical;
-        std::string cells[7] = { statusText(row), "-", "-", "-", "-", "-", "-" };
-        if (numeric) {
-            cells[1] = briefOr(m->relChange);
-            cells[2] = briefOr(m->maxAbsDiff);
-            cells[3] = briefOr(m->meanAbsDiff);
-            cells[4] = briefOr(m->rmsDiff);
-            cells[5] = briefOr(m->cosine);
-        } else if (sameBytes) {
-            cells[1] = cells[2] = cells[3] = cells[4] = "0";
-        }
+        // The cells are the JSON's values ("-" where it has null), so text, JSON and --sort agree.
+        std::string cells[7] = { statusText(row), briefOr(metricValue(row, "rel_change")),
+            briefOr(metricValue(row, "max_abs_diff")), briefOr(metricValue(row, "mean_abs_diff")),
+            briefOr(metricValue(row, "rms_diff")), briefOr(metricValue(row, "cosine")), "-" };
         if (m) cells[6] = std::to_string(m->changed) + "/" + std::to_string(m->count);
         for (size_t c = 0; c < std::size(cells); ++c)
             out << std::left << std::setw(widths[c]) << cells[c];

@@ -335,6 +335,21 @@ def test_sort_and_top_order_the_rows_by_a_metric():
             assert top["summary"] == whole["summary"]
         text = cli("diff", str(a), str(b), "--sort", "rel_change", "--top", "2")
         assert text.returncode in (0, 1) and "sorted by rel_change" in text.stdout, text.describe()
+        # The text table shows the JSON's values: "-" exactly where the JSON has null, else the value to 4
+        # significant digits (columns: status 14, then five metrics of 11 characters each).
+        table = cli("diff", str(a), str(b))
+        lines = table.stdout.splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith("status"))
+        rows = lines[header + 1:header + 1 + len(whole["variables"])]
+        assert len(rows) == len(whole["variables"]), table.describe()
+        for line, v in zip(rows, whole["variables"]):
+            assert v["key"] in line, (line, v["key"])
+            for c, metric in enumerate(("rel_change", "max_abs_diff", "mean_abs_diff", "rms_diff", "cosine")):
+                cell = line[14 + 11 * c:25 + 11 * c].strip()
+                if v[metric] is None:
+                    assert cell == "-", (v["key"], metric, cell)
+                else:
+                    assert math.isclose(float(cell), v[metric], rel_tol=1e-3, abs_tol=1e-300), (v["key"], metric, cell)
     bad = cli("diff", str(pairs[0][0]), str(pairs[0][1]), "--sort", "speed")
     assert bad.returncode == 2, bad.describe()
 
