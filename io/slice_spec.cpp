@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <numeric>
 
 namespace tscope::io {
 namespace {
@@ -44,23 +45,36 @@ uint64_t Selection::elementCount() const
 
 std::vector<uint64_t> Selection::elementIndices(const Shape& shape) const
 {
+    std::vector<std::vector<int64_t>> all(dims.size());
+    for (size_t d = 0; d < dims.size(); ++d) {
+        all[d].resize(static_cast<size_t>(std::max<int64_t>(dims[d].count, 0)));
+        std::iota(all[d].begin(), all[d].end(), int64_t(0));
+    }
+    return elementIndices(shape, all);
+}
+
+std::vector<uint64_t> Selection::elementIndices(
+    const Shape& shape, const std::vector<std::vector<int64_t>>& positions) const
+{
     std::vector<uint64_t> out;
     const size_t rank = dims.size();
-    const uint64_t total = elementCount();
-    if (total == 0) return out;
+    uint64_t total = 1;
+    for (const auto& p : positions)
+        total *= p.size();
+    if (positions.size() != rank || total == 0) return out;
     out.reserve(static_cast<size_t>(total));
     std::vector<uint64_t> stride(rank, 1);
     for (size_t d = rank; d-- > 1;)
         stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
-    std::vector<int64_t> idx(rank, 0);
+    std::vector<size_t> at(rank, 0); // odometer over the positions
     for (uint64_t k = 0; k < total; ++k) {
         uint64_t flat = 0;
         for (size_t d = 0; d < rank; ++d)
-            flat += static_cast<uint64_t>(dims[d].start + idx[d] * dims[d].step) * stride[d];
+            flat += static_cast<uint64_t>(dims[d].start + positions[d][at[d]] * dims[d].step) * stride[d];
         out.push_back(flat);
         for (size_t d = rank; d-- > 0;) {
-            if (++idx[d] < dims[d].count) break;
-            idx[d] = 0;
+            if (++at[d] < positions[d].size()) break;
+            at[d] = 0;
         }
     }
     return out;

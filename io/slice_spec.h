@@ -22,6 +22,10 @@ struct Selection {
     uint64_t elementCount() const;
     // Row-major element indices of the selection inside the full tensor, in order.
     std::vector<uint64_t> elementIndices(const Shape& shape) const;
+    // The same for part of the selection: positions[d] lists which of dimension d's selected indices
+    // (0 .. dims[d].count - 1, ascending) to take; the indices of every combination, in row-major order.
+    std::vector<uint64_t> elementIndices(
+        const Shape& shape, const std::vector<std::vector<int64_t>>& positions) const;
 };
 
 // Parses `spec` against `shape`; an empty spec selects everything. Errors are InvalidArgument.

@@ -44,6 +44,7 @@ private slots:
     void invalid_data();
     void invalid();
     void largeSelectionCount();
+    void partOfASelection();
 
     void sliceKeyExample();
     void sliceKeyLayouts_data();
@@ -188,6 +189,26 @@ void TestSliceSpec::largeSelectionCount()
     QVERIFY(sel.isOk());
     QCOMPARE(sel->elementCount(), uint64_t(500000) * 999999u);
     QCOMPARE(sel->resultShape(), (Shape { 500000, 999999 }));
+}
+
+// elementIndices(shape, positions): the indices of the chosen positions are exactly the full list's
+// entries at those positions (the full list taken as a row-major array over the selection's counts).
+void TestSliceSpec::partOfASelection()
+{
+    const Shape shape { 7, 5, 9 };
+    auto sel = parseSelection("1::2,3,::-2", shape);
+    QVERIFY(sel.isOk());
+    const auto all = sel->elementIndices(shape);
+    const std::vector<std::vector<int64_t>> positions { { 0, 2 }, { 0 }, { 0, 1, 4 } };
+    const auto part = sel->elementIndices(shape, positions);
+    std::vector<uint64_t> expected;
+    const auto& d = sel->dims;
+    for (int64_t i : positions[0])
+        for (int64_t j : positions[1])
+            for (int64_t k : positions[2])
+                expected.push_back(all[static_cast<size_t>((i * d[1].count + j) * d[2].count + k)]);
+    QCOMPARE(part, expected);
+    QVERIFY(sel->elementIndices(shape, { { 0 }, {}, { 0 } }).empty()); // an empty list takes nothing
 }
 
 void TestSliceSpec::sliceKeyExample()

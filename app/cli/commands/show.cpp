@@ -136,36 +136,18 @@ struct PrintSummary {
 PrintSummary summarize(const io::Selection& sel, const io::Shape& shape, std::vector<uint64_t>& indices)
 {
     PrintSummary out;
+    std::vector<std::vector<int64_t>> taken; // per dimension; a dropped dimension has its one index
     for (const auto& d : sel.dims) {
-        if (!d.keepDim) continue;
         std::vector<int64_t> shown;
-        const bool gap = d.count > 2 * kEdgeItems;
+        const bool gap = d.keepDim && d.count > 2 * kEdgeItems;
         for (int64_t i = 0; i < d.count; ++i)
             if (!gap || i < kEdgeItems || i >= d.count - kEdgeItems) shown.push_back(i);
+        taken.push_back(shown);
+        if (!d.keepDim) continue;
         out.positions.push_back(std::move(shown));
         out.gap.push_back(gap);
     }
-    const size_t rank = sel.dims.size();
-    std::vector<uint64_t> stride(rank, 1);
-    for (size_t d = rank; d-- > 1;)
-        stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
-    std::vector<size_t> at(out.positions.size(), 0); // odometer over the shown positions
-    for (;;) {
-        uint64_t flat = 0;
-        for (size_t t = 0, r = 0; t < rank; ++t) {
-            const auto& d = sel.dims[t];
-            const int64_t i = d.keepDim ? out.positions[r][at[r]] : 0;
-            if (d.keepDim) ++r;
-            flat += static_cast<uint64_t>(d.start + i * d.step) * stride[t];
-        }
-        indices.push_back(flat);
-        size_t r = at.size();
-        while (r-- > 0) {
-            if (++at[r] < out.positions[r].size()) break;
-            at[r] = 0;
-        }
-        if (r == static_cast<size_t>(-1)) break;
-    }
+    indices = sel.elementIndices(shape, taken);
     return out;
 }
 
