@@ -180,6 +180,10 @@ constexpr ShiftTable makeShiftTable(uint64_t bytes)
 constexpr size_t kLongBlock = 8192;
 constexpr size_t kShortBlock = 256;
 constexpr ShiftTable kShiftLong = makeShiftTable(kLongBlock);
+// Large buffers mostly come from memory, not the cache, and one crc32q per cycle keeps too few loads in
+// flight for the hardware prefetcher alone: each stream prefetches a page ahead (bench_crc32c, 64 MiB:
+// 13.8 -> 15.1 GB/s; 1 MiB in L2: 26.1 -> 25.2 GB/s). Prefetches never fault, even past the end.
+constexpr size_t kPrefetchAhead = 4096;
 constexpr ShiftTable kShiftShort = makeShiftTable(kShortBlock);
 
 inline uint64_t loadU64(const unsigned char* p)
@@ -189,20 +193,27 @@ inline uint64_t loadU64(const unsigned char* p)
     return v;
 }
 
-template <size_t kBlock>
+template <size_t kBlock, size_t kPrefetch>
 __attribute__((target("sse4.2"))) inline uint32_t hwThreeStreams(
     uint32_t r, const unsigned char*& p, size_t& n, const ShiftTable& shift)
 {
-    static_assert(kBlock % 8 == 0);
+    static_assert(kBlock % 64 == 0);
     while (n >= 3 * kBlock) {
         uint64_t c0 = r;
         uint64_t c1 = 0;
         uint64_t c2 = 0;
         const unsigned char* const end = p + kBlock;
-        for (const unsigned char* q = p; q != end; q += 8) {
-            c0 = _mm_crc32_u64(c0, loadU64(q));
-            c1 = _mm_crc32_u64(c1, loadU64(q + kBlock));
-            c2 = _mm_crc32_u64(c2, loadU64(q + 2 * kBlock));
+        for (const unsigned char* q = p; q != end; q += 64) {
+            if constexpr (kPrefetch > 0) {
+                _mm_prefetch(reinterpret_cast<const char*>(q + kPrefetch), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(q + kBlock + kPrefetch), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(q + 2 * kBlock + kPrefetch), _MM_HINT_T0);
+            }
+            for (int k = 0; k < 64; k += 8) {
+                c0 = _mm_crc32_u64(c0, loadU64(q + k));
+                c1 = _mm_crc32_u64(c1, loadU64(q + kBlock + k));
+                c2 = _mm_crc32_u64(c2, loadU64(q + 2 * kBlock + k));
+            }
         }
         // raw(r, A‖B‖C) = ((raw(r,A)·x^(8L)) ⊕ raw(0,B))·x^(8L) ⊕ raw(0,C)
         r = shift.apply(static_cast<uint32_t>(c0)) ^ static_cast<uint32_t>(c1);
@@ -220,8 +231,8 @@ __attribute__((target("sse4.2"))) uint32_t rawHardware(uint32_t r, const unsigne
         r = _mm_crc32_u8(r, *p++);
         --n;
     }
-    r = hwThreeStreams<kLongBlock>(r, p, n, kShiftLong);
-    r = hwThreeStreams<kShortBlock>(r, p, n, kShiftShort);
+    r = hwThreeStreams<kLongBlock, kPrefetchAhead>(r, p, n, kShiftLong);
+    r = hwThreeStreams<kShortBlock, 0>(r, p, n, kShiftShort);
     uint64_t c = r;
     while (n >= 8) {
         c = _mm_crc32_u64(c, loadU64(p));

@@ -43,6 +43,13 @@ public:
     // Tells the kernel we will read this range soon / sequentially (a hint; errors are ignored).
     void adviseSequential(uint64_t offset, uint64_t length) const;
 
+    // Drops this process's page-table entries for the whole pages inside [offset, offset + length) once a
+    // pass has read them (MADV_DONTNEED; the mapping is read-only, so nothing is lost: a later read faults
+    // the same page-cache pages back in). A pass over a large file calls it on each worker for its own
+    // pieces, so the teardown of the page tables runs on every core instead of serially in munmap or at
+    // exit, and the process does not keep GiBs of mapped pages resident. A hint; errors are ignored.
+    void releasePages(uint64_t offset, uint64_t length) const;
+
 private:
     MappedFile() = default;
     std::filesystem::path m_path;
