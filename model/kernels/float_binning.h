@@ -45,6 +45,10 @@ public:
     // Bound (in bins) on how far the float64 estimate can be from the bin the float32 edges give, with
     // slack; infinite when the bins are too narrow for float32 (see the .cpp).
     double margin = 0;
+    // The same bound for an estimate computed in float32 arithmetic, (v - lo32) * scale32 (see the .cpp):
+    // infinite when that estimate is not usable (bins too narrow, or scale outside float32's normal range).
+    double margin32 = 0;
+    float lo32 = 0, scale32 = 0; // lo and scale rounded to float32
 
 private:
     int m_bins = 1;
