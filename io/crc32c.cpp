@@ -204,10 +204,11 @@ __attribute__((target("sse4.2"))) inline uint32_t hwThreeStreams(
         uint64_t c2 = 0;
         const unsigned char* const end = p + kBlock;
         for (const unsigned char* q = p; q != end; q += 64) {
-            if constexpr (kPrefetch > 0) {
-                _mm_prefetch(reinterpret_cast<const char*>(q + kPrefetch), _MM_HINT_T0);
-                _mm_prefetch(reinterpret_cast<const char*>(q + kBlock + kPrefetch), _MM_HINT_T0);
-                _mm_prefetch(reinterpret_cast<const char*>(q + 2 * kBlock + kPrefetch), _MM_HINT_T0);
+            if constexpr (kPrefetch > 0) { // addresses, not pointers: they may lie past the buffer
+                const uintptr_t a = reinterpret_cast<uintptr_t>(q) + kPrefetch;
+                _mm_prefetch(reinterpret_cast<const char*>(a), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(a + kBlock), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(a + 2 * kBlock), _MM_HINT_T0);
             }
             for (int k = 0; k < 64; k += 8) {
                 c0 = _mm_crc32_u64(c0, loadU64(q + k));

@@ -1,8 +1,10 @@
 #include "model/kernels/float_binning.h"
 
+#include "model/kernels/convert_to_float.h"
 #include "model/kernels/kernel_dispatch.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -211,14 +213,40 @@ __attribute__((target("avx2,fma"))) void binAvx2(
     addTables(t, 8, nb, tally);
 }
 
+// The histogram pass reads a large tensor from memory, not the cache, and the hardware prefetcher stops at
+// every 4 KiB page: the loop prefetches this far ahead (never faults, even past the end). bench_histogram
+// float32, 1 thread: 1.88 -> 1.97 G elements/s (1 KiB the same, 4 KiB no better).
+constexpr size_t kBinPrefetchBytes = 2048;
+
+// The stored element types the float32-estimate loop reads directly.
+enum class Source { Float32, BFloat16, Float16 };
+
+// Eight elements widened exactly to float32 (bfloat16: the top half of a float32; float16: F16C's
+// conversion, exact like io's), the same values toFloatBlock gives.
+template <Source S>
+__attribute__((target("avx2,fma,f16c"), always_inline)) inline __m256 load8(const std::byte* p)
+{
+    if constexpr (S == Source::Float32) {
+        return _mm256_loadu_ps(reinterpret_cast<const float*>(p));
+    } else if constexpr (S == Source::BFloat16) {
+        const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+    } else {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+}
+
 // Eight values per step as binAvx2, with the estimate in float32 (eight lanes in one vector instead of two
 // float64 vectors and no conversions): usable when FloatBins::margin32 < 0.25, which bounds the float32
 // estimate's error the way `margin` bounds the float64 one. Same clamp, floor and trust test; a lane
 // whose fractional part is within margin32 of a whole number, a NaN or an Inf sends the step value by value
-// through slotOf (numpy's rule against the edges).
-__attribute__((target("avx2,fma"))) void binAvx2Float32(
-    const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
+// through slotOf (numpy's rule against the edges). float16 and bfloat16 are widened in registers, so they
+// need no widened copy. (Needs F16C only for float16; kernelsUseF16c() is checked for all three.)
+template <Source S>
+__attribute__((target("avx2,fma,f16c"))) void binAvx2Float32(
+    const std::byte* src, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
+    constexpr size_t esize = S == Source::Float32 ? 4 : 2;
     const Binning q { bins };
     const int nb = bins.bins();
     const int stride = nb + 2;
@@ -236,9 +264,14 @@ __attribute__((target("avx2,fma"))) void binAvx2Float32(
     // Table offsets per lane plus one (slot = bin + 1), added to the truncated estimate.
     const __m256i offsets = _mm256_setr_epi32(1, stride + 1, 2 * stride + 1, 3 * stride + 1, 4 * stride + 1,
         5 * stride + 1, 6 * stride + 1, 7 * stride + 1);
+    alignas(32) float lanes[8];
     uint64_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        const __m256 x = _mm256_loadu_ps(p + i);
+        const std::byte* p = src + i * esize;
+        // An address, not a pointer into the array (it may lie past the end, where pointers may not point).
+        _mm_prefetch(
+            reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(p) + kBinPrefetchBytes), _MM_HINT_T0);
+        const __m256 x = load8<S>(p);
         const __m256i e = _mm256_and_si256(_mm256_castps_si256(x), expMask);
         const __m256i special = _mm256_cmpeq_epi32(e, expMask);
         const __m256 est = _mm256_mul_ps(_mm256_sub_ps(x, vlo), vscale);
@@ -247,8 +280,9 @@ __attribute__((target("avx2,fma"))) void binAvx2Float32(
         const __m256 d = _mm256_andnot_ps(signBit, _mm256_sub_ps(_mm256_sub_ps(c, f), half));
         const int ok = _mm256_movemask_ps(_mm256_cmp_ps(d, halfInside, _CMP_LT_OQ));
         if (!_mm256_testz_si256(special, special) || ok != 0xff) [[unlikely]] {
-            for (uint64_t k = i; k < i + 8; ++k)
-                binOne(p[k], q, t, tally);
+            _mm256_store_ps(lanes, x);
+            for (float v : lanes)
+                binOne(v, q, t, tally);
             continue;
         }
         // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin; out through general registers.
@@ -268,8 +302,17 @@ __attribute__((target("avx2,fma"))) void binAvx2Float32(
         t[static_cast<uint32_t>(i67)]++;
         t[i67 >> 32]++;
     }
-    for (; i < n; ++i)
-        binOne(p[i], q, t, tally);
+    if (i < n) { // the last few, widened by the reference conversion
+        const io::DType dtype = S == Source::Float32 ? io::DType::Float
+            : S == Source::BFloat16                  ? io::DType::BFloat16
+                                                     : io::DType::Half;
+        if constexpr (S == Source::Float32)
+            std::memcpy(lanes, src + i * esize, (n - i) * esize);
+        else
+            toFloatBlock(dtype, src + i * esize, lanes, n - i);
+        for (uint64_t k = 0; k < n - i; ++k)
+            binOne(lanes[k], q, t, tally);
+    }
     addTables(t, 8, nb, tally);
 }
 #endif
@@ -318,10 +361,30 @@ void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& 
         return;
     }
 #if TSCOPE_BINNING_AVX2
-    if (kernelsUseAvx2())
-        return bins.margin32 < 0.25 ? binAvx2Float32(p, n, bins, tally) : binAvx2(p, n, bins, tally);
+    if (kernelsUseF16c() && bins.margin32 < 0.25)
+        return binAvx2Float32<Source::Float32>(reinterpret_cast<const std::byte*>(p), n, bins, tally);
+    if (kernelsUseAvx2()) return binAvx2(p, n, bins, tally);
 #endif
     binFloatBlockPortable(p, n, bins, tally);
+}
+
+bool binWidenedBlock(
+    io::DType dtype, const std::byte* src, uint64_t n, const FloatBins& bins, BinTally& tally)
+{
+#if TSCOPE_BINNING_AVX2
+    if (n == 0 || bins.bins() > kMaxTableBins || !(bins.margin32 < 0.25) || !kernelsUseF16c()) return false;
+    if (dtype == io::DType::BFloat16) {
+        binAvx2Float32<Source::BFloat16>(src, n, bins, tally);
+        return true;
+    }
+    if (dtype == io::DType::Half) {
+        binAvx2Float32<Source::Float16>(src, n, bins, tally);
+        return true;
+    }
+#else
+    (void)dtype, (void)src, (void)n, (void)bins, (void)tally;
+#endif
+    return false;
 }
 
 } // namespace tscope::model

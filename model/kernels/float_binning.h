@@ -7,6 +7,8 @@
 // both walk the edges when bins are narrower than float32 can resolve.
 #pragma once
 
+#include "io/dtype.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -63,6 +65,13 @@ struct BinTally {
 
 // Adds the block's values to `tally`. n must be below 2^32.
 void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);
+
+// float16 or bfloat16 elements (`dtype`) at `src`, binned as their exact float32 widening (numpy's
+// astype(float32)) straight from the stored bytes, without a widened copy: true when the vector path did it,
+// false (nothing counted) when the caller must widen them and call binFloatBlock. A plain pointer loop, like
+// binFloatBlock: safe under io::guardedRun. n must be below 2^32.
+bool binWidenedBlock(
+    io::DType dtype, const std::byte* src, uint64_t n, const FloatBins& bins, BinTally& tally);
 
 // The portable path alone (tests compare it with binFloatBlock on whichever path that takes).
 void binFloatBlockPortable(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);

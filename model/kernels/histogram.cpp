@@ -173,6 +173,8 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
                     for (uint64_t b = 0; b < n; b += kPieceElements) {
                         const uint64_t m = std::min(n - b, kPieceElements);
                         const float* values = reinterpret_cast<const float*>(src + b * esize);
+                        if (widens && binWidenedBlock(dtype, src + b * esize, m, *floatBins, out.tally))
+                            continue;
                         if (widens) {
                             toFloatBlock(dtype, src + b * esize, floats, m);
                             values = floats;

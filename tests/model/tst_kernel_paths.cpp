@@ -371,6 +371,49 @@ private slots:
             }
     }
 
+    // bfloat16 and float16 are binned straight from their stored bytes (widened in registers): every one of
+    // the 65,536 bit patterns of each (NaN, Inf, subnormals, signed zeros), twice, in shuffled order and
+    // with a tail, lands where the portable path puts its float32 widening, for ranges near and far from
+    // zero and 1-4096 bins.
+    void widenedBinningMatchesThePortablePath()
+    {
+        std::mt19937 rng(3);
+        for (io::DType dtype : { io::DType::BFloat16, io::DType::Half }) {
+            std::vector<uint16_t> patterns;
+            for (int k = 0; k < 2; ++k)
+                for (uint32_t u = 0; u <= 0xffff; ++u)
+                    patterns.push_back(static_cast<uint16_t>(u));
+            for (int k = 0; k < 5; ++k)
+                patterns.push_back(static_cast<uint16_t>(0x3f80 + k)); // a tail past the last 8
+            std::shuffle(patterns.begin(), patterns.end(), rng);
+            std::vector<std::byte> bytes(patterns.size() * 2);
+            std::memcpy(bytes.data(), patterns.data(), bytes.size());
+            std::vector<float> widened(patterns.size());
+            model::toFloatBlock(dtype, bytes.data(), widened.data(), widened.size());
+            const std::pair<double, double> ranges[] = { { -1.0, 1.0 }, { -0.2531, 0.2687 },
+                { 1000.0, 1000.5 }, { -60000.0, 60000.0 }, { 0.0, 1e-6 } };
+            bool vectorRan = false;
+            for (auto [lo, hi] : ranges)
+                for (int bins : { 1, 64, 4096 }) {
+                    const model::FloatBins fb(lo, hi, bins);
+                    std::vector<uint64_t> want(static_cast<size_t>(bins)), got(want.size());
+                    model::BinTally expected, tally;
+                    expected.counts = want.data();
+                    tally.counts = got.data();
+                    model::binFloatBlockPortable(widened.data(), widened.size(), fb, expected);
+                    if (!model::binWidenedBlock(dtype, bytes.data(), patterns.size(), fb, tally)) continue;
+                    vectorRan = true;
+                    QCOMPARE(got, want);
+                    QCOMPARE(tally.below, expected.below);
+                    QCOMPARE(tally.above, expected.above);
+                    QCOMPARE(tally.nans, expected.nans);
+                    QCOMPARE(tally.posinf, expected.posinf);
+                    QCOMPARE(tally.neginf, expected.neginf);
+                }
+            if (model::kernelsUseF16c()) QVERIFY(vectorRan);
+        }
+    }
+
     void floatEdgesAreNumpysLinspace()
     {
         // linspace(lo, hi, bins + 1) in float64 (i * step + lo, the last edge hi), rounded to float32.
