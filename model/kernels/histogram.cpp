@@ -160,8 +160,9 @@ io::Result<HistogramData> computeHistogram(const io::Tensor& t, int bins, double
             Partial& out = partial[worker];
             if (floatBins && inPlace) {
                 // Binned from the tensor's own bytes (a mapping of the file included) under the SIGBUS
-                // guard: float32 directly, the narrower floats widened piece by piece into an L2-sized
-                // buffer. No copy of the stored bytes.
+                // guard, no copy of the stored bytes: float32, bfloat16 and float16 directly (widened in
+                // registers), float8 (or without the vector path) widened piece by piece into an L2-sized
+                // buffer.
                 const std::byte* src = t.bytes().data() + begin * esize;
                 float* floats = nullptr;
                 if (widens) {
