@@ -95,7 +95,11 @@ bool identical(const model::DiffMetrics& a, const model::DiffMetrics& b)
 
 // Restores the automatic choice when a test ends, whatever it forced.
 struct PortableGuard {
-    ~PortableGuard() { model::forcePortableKernels(false); }
+    ~PortableGuard()
+    {
+        model::forcePortableKernels(false);
+        model::allowAvx512Kernels(true);
+    }
 };
 
 } // namespace
@@ -122,15 +126,19 @@ private:
     {
         PortableGuard guard;
         const auto reference = stats(t, true, 1);
-        for (bool portable : { true, false })
-            for (int threads : { 1, 2 }) {
-                const auto s = stats(t, portable, threads);
-                QVERIFY2(identical(s, reference),
-                    qPrintable(QStringLiteral("portable=%1 threads=%2: %3 vs %4")
-                                   .arg(portable)
-                                   .arg(threads)
-                                   .arg(describe(s), describe(reference))));
-            }
+        for (bool wide : { true, false }) { // the AVX-512 statistics path where the CPU has it, and AVX2
+            model::allowAvx512Kernels(wide);
+            for (bool portable : { true, false })
+                for (int threads : { 1, 2 }) {
+                    const auto s = stats(t, portable, threads);
+                    QVERIFY2(identical(s, reference),
+                        qPrintable(QStringLiteral("avx512=%1 portable=%2 threads=%3: %4 vs %5")
+                                       .arg(wide && model::kernelsUseAvx512())
+                                       .arg(portable)
+                                       .arg(threads)
+                                       .arg(describe(s), describe(reference))));
+                }
+        }
     }
 
 private slots:
@@ -162,13 +170,17 @@ private slots:
         std::vector<float> v(1000);
         for (size_t i = 0; i < v.size(); ++i)
             v[i] = (i * 7) % 3 == 0 ? -0.0f : 0.0f;
-        model::FloatBlockSums vec, port;
-        QVERIFY(model::floatBlockSums(v.data(), static_cast<int64_t>(v.size()), 0.0, vec));
-        QVERIFY(model::floatBlockSumsPortable(v.data(), static_cast<int64_t>(v.size()), 0.0, port));
-        QCOMPARE(std::bit_cast<uint32_t>(vec.min), std::bit_cast<uint32_t>(port.min));
-        QCOMPARE(std::bit_cast<uint32_t>(vec.max), std::bit_cast<uint32_t>(port.max));
-        QCOMPARE(vec.zeros, uint64_t(1000));
-        QCOMPARE(port.zeros, uint64_t(1000));
+        PortableGuard guard;
+        for (bool wide : { true, false }) {
+            model::allowAvx512Kernels(wide);
+            model::FloatBlockSums vec, port;
+            QVERIFY(model::floatBlockSums(v.data(), static_cast<int64_t>(v.size()), 0.0, vec));
+            QVERIFY(model::floatBlockSumsPortable(v.data(), static_cast<int64_t>(v.size()), 0.0, port));
+            QCOMPARE(std::bit_cast<uint32_t>(vec.min), std::bit_cast<uint32_t>(port.min));
+            QCOMPARE(std::bit_cast<uint32_t>(vec.max), std::bit_cast<uint32_t>(port.max));
+            QCOMPARE(vec.zeros, uint64_t(1000));
+            QCOMPARE(port.zeros, uint64_t(1000));
+        }
     }
 
     void halfAndBfloat16StatsAreIdenticalOnEveryPath()
