@@ -1,8 +1,9 @@
 // CRC32C throughput: SSE4.2 three-stream path (crc32c::extend) vs the portable slicing-by-8 path.
 // Reports bytes/second; the hardware path is expected to exceed 8 GB/s for large buffers on one core.
 // BM_FileCrc32c*: a whole 256 MiB file from the page cache as verify reads it, opened afresh each time
-// (a process pays the open, the reads and the unmap): pread into an L2-sized buffer (fileCrc32c) vs a
-// guarded copy out of the mapping (guardedCrc32c, which pays ~16 page faults per MiB).
+// (a process pays the open, the reads and the unmap): pread into an L2-sized buffer (fileCrc32c) vs the
+// CRC computed in place in the mapping under the SIGBUS guard (guardedCrc32c, which pays the page faults;
+// "MappedCopy" is the benchmark's old name, from when it copied out of the mapping first).
 
 #include "bench_common.h"
 #include "io/crc32c.h"

@@ -45,17 +45,46 @@ static void install(void)
     sigaction(SIGBUS, &action, &g_previous);
 }
 
-int tscope_guarded_copy(void* dst, const void* src, size_t n)
+int tscope_guarded_call(void (*fn)(void*), void* context)
 {
     sigjmp_buf guard;
+    /* A guarded copy inside a guarded call (a kernel that copies part of what it reads) guards itself and
+     * then hands the guard back to the outer one. */
+    sigjmp_buf* const outer = t_guard;
     pthread_once(&g_once, install);
-    /* savemask = 1: the jump restores the signal mask the handler ran with. */
-    int sig = sigsetjmp(guard, 1);
-    if (sig != 0) return sig;
+    /* savemask = 0 spares a sigprocmask call on every entry; after a fault, SIGBUS is still blocked (the
+     * handler ran with it masked), so unblock it here, or the next fault would end the process. */
+    int sig = sigsetjmp(guard, 0);
+    if (sig != 0) {
+        sigset_t bus;
+        sigemptyset(&bus);
+        sigaddset(&bus, SIGBUS);
+        pthread_sigmask(SIG_UNBLOCK, &bus, NULL);
+        t_guard = outer;
+        return sig;
+    }
     t_guard = &guard;
-    memcpy(dst, src, n);
-    t_guard = NULL;
+    fn(context);
+    t_guard = outer;
     return 0;
+}
+
+struct CopyArgs {
+    void* dst;
+    const void* src;
+    size_t n;
+};
+
+static void copyBytes(void* context)
+{
+    struct CopyArgs* a = (struct CopyArgs*)context;
+    memcpy(a->dst, a->src, a->n);
+}
+
+int tscope_guarded_copy(void* dst, const void* src, size_t n)
+{
+    struct CopyArgs args = { dst, src, n };
+    return tscope_guarded_call(copyBytes, &args);
 }
 
 unsigned long tscope_guarded_faults(void)

@@ -17,6 +17,13 @@ extern "C" {
  * (a SIGBUS outside a guarded copy still reaches the previous handler). */
 int tscope_guarded_copy(void* dst, const void* src, size_t n);
 
+/* Runs fn(context) under the same guard, so that a kernel can read mapped bytes in place instead of a copy.
+ * Returns 0, or SIGBUS when a read faulted: fn was then left at the faulting instruction. fn (and all it
+ * calls) must be safe to abandon there: no automatic objects with destructors, no locks or allocations
+ * held while it reads mapped bytes (see guardedRun in io/guarded_read.h). Nests: an inner
+ * guarded copy or call restores the outer guard when it returns. */
+int tscope_guarded_call(void (*fn)(void*), void* context);
+
 /* For tests: the number of faults the guard has turned into errors since the process started. */
 unsigned long tscope_guarded_faults(void);
 

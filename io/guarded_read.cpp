@@ -9,12 +9,16 @@
 
 namespace tscope::io {
 
+Status truncatedWhileReading()
+{
+    return Status(ErrorCode::Truncated,
+        "the file changed on disk while it was being read (truncated or rewritten); reopen it");
+}
+
 Status guardedCopy(std::span<const std::byte> src, std::byte* dst)
 {
     if (src.empty()) return {};
-    if (tscope_guarded_copy(dst, src.data(), src.size()) != 0)
-        return Status(ErrorCode::Truncated,
-            "the file changed on disk while it was being read (truncated or rewritten); reopen it");
+    if (tscope_guarded_copy(dst, src.data(), src.size()) != 0) return truncatedWhileReading();
     return {};
 }
 
@@ -51,14 +55,14 @@ Result<std::byte*> threadReadBuffer(size_t bytes)
 
 Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel)
 {
-    auto buffer = threadReadBuffer(kGuardedChunkBytes);
-    if (!buffer) return buffer.status();
     uint32_t crc = 0;
     for (size_t pos = 0; pos < src.size(); pos += kGuardedChunkBytes) {
         if (cancel && cancel->isCancelled()) return Status(ErrorCode::Cancelled, "cancelled");
         const size_t n = std::min(kGuardedChunkBytes, src.size() - pos);
-        TSCOPE_RETURN_IF_ERROR(guardedCopy(src.subspan(pos, n), *buffer));
-        crc = crc32c::extend(crc, *buffer, n);
+        const std::byte* p = src.data() + pos;
+        uint32_t chunk = crc;
+        TSCOPE_RETURN_IF_ERROR(guardedRun([&] { chunk = crc32c::extend(chunk, p, n); }));
+        crc = chunk;
     }
     return crc;
 }

@@ -1,10 +1,12 @@
 // Reading mapped bytes so that a file truncated or rewritten under us is an error, not a SIGBUS: every
 // touch of a borrowed tensor's bytes goes through guardedCopy (directly or via Tensor::copyTo), in
-// chunks of a few MiB into buffers the caller reuses. Only whole-tensor copies are avoided; a chunk copy
-// at memory speed costs little next to the work done on it.
+// chunks of a few MiB into buffers the caller reuses, or through guardedRun, which lets a leaf kernel
+// (CRC, statistics, binning, conversion) read the mapped bytes in place: the bulk passes over large
+// tensors do that, since a copy costs as much memory traffic as the kernel itself.
 #pragma once
 
 #include "io/cancel.h"
+#include "io/guarded_copy.h"
 #include "io/status.h"
 
 #include <cstddef>
@@ -12,11 +14,29 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tscope::io {
 
 inline constexpr size_t kGuardedChunkBytes = size_t(4) << 20;
+
+// The status a fault under the guard becomes: Truncated ("the file changed on disk ...").
+Status truncatedWhileReading();
+
+// Runs fn() under the SIGBUS guard, so that a kernel reads mapped bytes in place instead of from a copy:
+// Truncated when a read faulted (fn was abandoned at that read), else Ok. A fault jumps over fn's frames,
+// so fn and everything it calls while reading mapped bytes must hold no automatic objects with non-trivial
+// destructors, no locks and no allocations of their own (plain pointer loops: CRC, statistics, binning,
+// dtype conversion). Nests with guardedCopy.
+template <typename Fn> Status guardedRun(Fn&& fn)
+{
+    using F = std::remove_reference_t<Fn>;
+    const auto call = [](void* f) { (*static_cast<F*>(f))(); };
+    if (tscope_guarded_call(call, const_cast<void*>(static_cast<const void*>(&fn))) != 0)
+        return truncatedWhileReading();
+    return {};
+}
 
 // Copies `src` (mapped bytes) to `dst`. A fault becomes Truncated ("the file changed on disk ...").
 Status guardedCopy(std::span<const std::byte> src, std::byte* dst);
@@ -28,8 +48,8 @@ Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src);
 // keras_metadata.pb, saved_model.pb for hashing) that are read in one piece.
 Result<std::string> guardedReadFile(const std::filesystem::path& file);
 
-// CRC32C (unmasked) of mapped bytes, copied chunk by chunk into a per-thread buffer; checks `cancel`
-// between chunks.
+// CRC32C (unmasked) of mapped bytes, computed in place under the guard (no copy) chunk by chunk; checks
+// `cancel` between chunks.
 Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel);
 
 class MappedFile;

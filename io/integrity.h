@@ -1,4 +1,4 @@
-// Integrity checked by whoever reads a tensor whole: a consumer that copies every byte anyway (the
+// Integrity checked by whoever reads a tensor whole: a consumer that reads every byte anyway (the
 // statistics pass) computes the CRC32C in that same pass, so the check covers exactly the bytes it used
 // and costs no second read. Tensors that are reassembled, byte-swapped or decoded get their CRC checked
 // by BundleReader::read (ReadOptions::verifyCrc) instead.

@@ -145,4 +145,15 @@ void MappedFile::adviseSequential(uint64_t offset, uint64_t length) const
     ::madvise(const_cast<std::byte*>(m_data) + start, static_cast<size_t>(len), MADV_WILLNEED);
 }
 
+void MappedFile::releasePages(uint64_t offset, uint64_t length) const
+{
+    if (!m_data || offset >= m_size) return;
+    const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t end = std::min(m_size, offset + std::min(length, m_size - offset));
+    const uint64_t first = (offset + page - 1) / page * page; // whole pages only: neighbours may be in use
+    const uint64_t last = end / page * page;
+    if (last > first)
+        ::madvise(const_cast<std::byte*>(m_data) + first, static_cast<size_t>(last - first), MADV_DONTNEED);
+}
+
 } // namespace tscope::io

@@ -7,6 +7,8 @@
 // both walk the edges when bins are narrower than float32 can resolve.
 #pragma once
 
+#include "io/dtype.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -45,6 +47,10 @@ public:
     // Bound (in bins) on how far the float64 estimate can be from the bin the float32 edges give, with
     // slack; infinite when the bins are too narrow for float32 (see the .cpp).
     double margin = 0;
+    // The same bound for an estimate computed in float32 arithmetic, (v - lo32) * scale32 (see the .cpp):
+    // infinite when that estimate is not usable (bins too narrow, or scale outside float32's normal range).
+    double margin32 = 0;
+    float lo32 = 0, scale32 = 0; // lo and scale rounded to float32
 
 private:
     int m_bins = 1;
@@ -59,6 +65,13 @@ struct BinTally {
 
 // Adds the block's values to `tally`. n must be below 2^32.
 void binFloatBlock(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);
+
+// float16 or bfloat16 elements (`dtype`) at `src`, binned as their exact float32 widening (numpy's
+// astype(float32)) straight from the stored bytes, without a widened copy: true when the vector path did it,
+// false (nothing counted) when the caller must widen them and call binFloatBlock. A plain pointer loop, like
+// binFloatBlock: safe under io::guardedRun. n must be below 2^32.
+bool binWidenedBlock(
+    io::DType dtype, const std::byte* src, uint64_t n, const FloatBins& bins, BinTally& tally);
 
 // The portable path alone (tests compare it with binFloatBlock on whichever path that takes).
 void binFloatBlockPortable(const float* p, uint64_t n, const FloatBins& bins, BinTally& tally);

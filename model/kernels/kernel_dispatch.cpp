@@ -29,6 +29,28 @@ bool cpuHas(bool f16c)
 #endif
 }
 
+bool cpuHasAvx512()
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool avx512 = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") != 0;
+    }();
+    return avx512;
+#else
+    return false;
+#endif
+}
+
+std::atomic<bool>& avx512Allowed()
+{
+    static std::atomic<bool> allowed = [] {
+        const char* env = std::getenv("TSCOPE_NO_AVX512");
+        return !(env && *env && std::strcmp(env, "0") != 0);
+    }();
+    return allowed;
+}
+
 std::atomic<bool>& forced()
 {
     static std::atomic<bool> portable = [] {
@@ -48,6 +70,16 @@ bool kernelsUseAvx2()
 bool kernelsUseF16c()
 {
     return cpuHas(true) && !forced().load(std::memory_order_relaxed);
+}
+
+bool kernelsUseAvx512()
+{
+    return kernelsUseAvx2() && cpuHasAvx512() && avx512Allowed().load(std::memory_order_relaxed);
+}
+
+void allowAvx512Kernels(bool allowed)
+{
+    avx512Allowed().store(allowed, std::memory_order_relaxed);
 }
 
 void forcePortableKernels(bool portable)

@@ -12,10 +12,18 @@ bool kernelsUseAvx2();
 // True when, in addition, the CPU converts float16 in hardware (F16C).
 bool kernelsUseF16c();
 
+// True when the statistics kernel may use 512-bit float64 vectors (AVX-512F, with AVX2 and not forced
+// portable, nor turned off by allowAvx512Kernels(false) or TSCOPE_NO_AVX512=1). Same lanes, same order:
+// bit-identical to the AVX2 and portable paths.
+bool kernelsUseAvx512();
+
 // Forces (true) or releases (false) the portable path for the whole process (tests and benchmarks).
 void forcePortableKernels(bool portable);
 
-// The path name for reports: "avx2" or "portable".
+// Allows (true, the default) or forbids the AVX-512 statistics path, so tests can run the AVX2 one too.
+void allowAvx512Kernels(bool allowed);
+
+// The path name for reports: "avx2" or "portable" (the AVX-512 statistics path counts as "avx2").
 const char* kernelPathName();
 
 } // namespace tscope::model

@@ -3,6 +3,7 @@
 #include "io/crc32c.h"
 #include "io/dtype.h"
 #include "io/element.h"
+#include "io/guarded_read.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/convert_to_float.h"
 #include "model/kernels/float_block_stats.h"
@@ -19,24 +20,33 @@ namespace {
 
 using io::DType;
 
+// The vectorised statistics of a block of float32 values that are all finite; false (s untouched) when
+// the block holds NaN or Inf. A plain pointer loop: safe to run on mapped bytes under guardedRun.
+bool finiteFloatBlockStats(const float* data, int64_t n, PartialStats& s)
+{
+    FloatBlockSums f;
+    if (n <= 0 || n >= (int64_t { 1 } << 31)) return false;
+    const float shift = data[0];
+    if (!floatBlockSums(data, n, static_cast<double>(shift), f)) return false;
+    const double fn = static_cast<double>(n);
+    s.count = static_cast<uint64_t>(n);
+    s.finite = s.count;
+    s.zeros = f.zeros;
+    s.min = static_cast<double>(f.min);
+    s.max = static_cast<double>(f.max);
+    s.mean = static_cast<double>(shift) + f.s1 / fn;
+    s.m2 = std::max(0.0, f.s2 - f.s1 * f.s1 / fn);
+    s.sumSquares = f.sumSq;
+    return true;
+}
+
 // Statistics of a block of float values already converted to float32 (or float64).
 template <typename Scalar> PartialStats blockStats(const Scalar* data, int64_t n)
 {
     PartialStats s;
     s.count = static_cast<uint64_t>(n);
     if constexpr (std::is_same_v<Scalar, float>) {
-        FloatBlockSums f;
-        if (n > 0 && n < (int64_t { 1 } << 31) && floatBlockSums(data, n, static_cast<double>(data[0]), f)) {
-            const double fn = static_cast<double>(n);
-            s.finite = s.count;
-            s.zeros = f.zeros;
-            s.min = static_cast<double>(f.min);
-            s.max = static_cast<double>(f.max);
-            s.mean = static_cast<double>(data[0]) + f.s1 / fn;
-            s.m2 = std::max(0.0, f.s2 - f.s1 * f.s1 / fn);
-            s.sumSquares = f.sumSq;
-            return s;
-        }
+        if (finiteFloatBlockStats(data, n, s)) return s;
     }
     using Array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
     Eigen::Map<const Array> a(data, n);
@@ -124,6 +134,56 @@ const Scalar* convertBlock(const io::Tensor& t, uint64_t begin, uint64_t n, std:
 // Elements copied and summarised at a time within a chunk (128 KiB of float32).
 constexpr uint64_t kStatsPieceElements = 32 * 1024;
 
+// float32 (4-byte aligned) and the dtypes that widen to it exactly are summarised from the tensor's own
+// bytes, a mapping of the file included, without a copy: the CRC, the conversion and the vectorised
+// statistics read them in place under the SIGBUS guard while the piece is in the L2 cache.
+bool readsInPlace(const io::Tensor& t)
+{
+    const io::DType dtype = t.dtype();
+    if (convertsToFloatBlock(dtype)) return true;
+    return dtype == DType::Float && reinterpret_cast<uintptr_t>(t.bytes().data()) % alignof(float) == 0;
+}
+
+// One piece of float32 or widened values read in place: its CRC extended into `crc`, its statistics in
+// `out`. A block holding NaN or Inf is summarised by blockStats from the widened buffer, or from a copy
+// for float32 (blockStats' slow path is Eigen, which must not run on mapped bytes under the guard).
+io::Status inPlacePiece(const io::Tensor& t, uint64_t begin, uint64_t n, bool computeCrc, uint32_t& crc,
+    std::vector<float>& widened, std::vector<std::byte>& raw, PartialStats& out)
+{
+    const io::DType dtype = t.dtype();
+    const size_t esize = io::dtypeInfo(dtype).elementSize;
+    const std::byte* src = t.bytes().data() + begin * esize;
+    const bool widens = dtype != DType::Float;
+    if (widens) widened.resize(n);
+    float* buffer = widened.data();
+    bool finite = false;
+    io::Status s = io::guardedRun([&] {
+        if (computeCrc) crc = io::crc32c::extend(crc, src, n * esize);
+        const float* values = reinterpret_cast<const float*>(src);
+        if (widens) {
+            toFloatBlock(dtype, src, buffer, n);
+            values = buffer;
+        }
+        finite = finiteFloatBlockStats(values, static_cast<int64_t>(n), out);
+    });
+    if (!s.isOk()) {
+        // The file shrank under the mapping. A guarded copy of the piece names the file and offset (it
+        // faults too, unless the file was written back in the meantime).
+        raw.resize(n * esize);
+        io::Status named = t.copyTo(begin * esize, raw);
+        return named.isOk() ? s : named;
+    }
+    if (finite) return {};
+    if (widens) {
+        out = blockStats(buffer, static_cast<int64_t>(n));
+        return {};
+    }
+    raw.resize(n * esize);
+    TSCOPE_RETURN_IF_ERROR(t.copyTo(begin * esize, raw));
+    out = blockStats(reinterpret_cast<const float*>(raw.data()), static_cast<int64_t>(n));
+    return {};
+}
+
 template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, const StatsOptions& options)
 {
     const uint64_t total = t.elementCount();
@@ -134,6 +194,8 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
     std::vector<PartialStats> partial(chunks);
     std::vector<std::vector<Scalar>> buffers(executor.maxWorkers());
     std::vector<std::vector<std::byte>> raw(executor.maxWorkers());
+    std::vector<std::vector<float>> widened(executor.maxWorkers());
+    const bool inPlace = std::is_same_v<Scalar, float> && readsInPlace(t);
     std::vector<io::Status> errors(executor.maxWorkers());
     std::vector<uint32_t> chunkCrc(options.computeCrc ? chunks : 0); // combined in order at the end
     const size_t esize = io::dtypeInfo(t.dtype()).elementSize;
@@ -149,6 +211,16 @@ template <typename Scalar> io::Result<TensorStats> run(const io::Tensor& t, cons
             uint32_t crc = 0;
             for (uint64_t b = begin; b < begin + n; b += kStatsPieceElements) {
                 const uint64_t m = std::min(begin + n - b, kStatsPieceElements);
+                if constexpr (std::is_same_v<Scalar, float>) {
+                    if (inPlace) {
+                        PartialStats piece;
+                        errors[worker] = inPlacePiece(
+                            t, b, m, options.computeCrc, crc, widened[worker], raw[worker], piece);
+                        if (!errors[worker].isOk()) return false;
+                        chunk.merge(piece);
+                        continue;
+                    }
+                }
                 const Scalar* block
                     = convertBlock<Scalar>(t, b, m, raw[worker], buffers[worker], errors[worker]);
                 if (!block) return false;

@@ -74,6 +74,49 @@ private slots:
         QCOMPARE(crc.status().code(), io::ErrorCode::Truncated);
     }
 
+    // guardedRun lets a kernel read mapped bytes in place: a fault abandons it with Truncated, a guarded
+    // copy nested inside reports its own fault and hands the guard back, and faults keep being caught
+    // afterwards (the handler leaves SIGBUS blocked; the guard must unblock it).
+    void guardedRunReportsFaultsAndNests()
+    {
+        QTemporaryDir tmp;
+        const fs::path p = fs::path(tmp.path().toStdString()) / "f";
+        std::string bytes(1 << 16, 'z');
+        std::ofstream(p, std::ios::binary) << bytes;
+        auto file = io::MappedFile::open(p);
+        QVERIFY(file.isOk());
+        const auto all = (*file)->all();
+        uint32_t crc = 0;
+        QVERIFY(io::guardedRun([&] { crc = io::crc32c::value(all.data(), all.size()); }).isOk());
+        QCOMPARE(crc, io::crc32c::value(bytes.data(), bytes.size()));
+        auto inPlace = io::guardedCrc32c(all, nullptr);
+        QVERIFY(inPlace.isOk());
+        QCOMPARE(*inPlace, crc);
+
+        fs::resize_file(p, 100);
+        const unsigned long before = io::guardedFaultCount();
+        for (int round = 0; round < 3; ++round) {
+            bool reachedEnd = false;
+            io::Status inner;
+            io::Status outer = io::guardedRun([&] {
+                std::byte first[64];
+                inner = io::guardedCopy(all.subspan(all.size() - 64), first); // faults: past the new end
+                (void)io::crc32c::value(all.data(), 100); // the first page is still there
+                (void)io::crc32c::value(all.data(), all.size()); // faults
+                reachedEnd = true;
+            });
+            QCOMPARE(inner.code(), io::ErrorCode::Truncated);
+            QCOMPARE(outer.code(), io::ErrorCode::Truncated);
+            QVERIFY(!reachedEnd);
+        }
+        QCOMPARE(io::guardedFaultCount(), before + 6);
+        QCOMPARE(io::guardedCrc32c(all, nullptr).status().code(), io::ErrorCode::Truncated);
+        // Dropping the page tables of a range changes nothing about what is read there.
+        (*file)->releasePages(0, all.size());
+        QVERIFY(io::guardedRun([&] { crc = io::crc32c::value(all.data(), 100); }).isOk());
+        QCOMPARE(crc, io::crc32c::value(bytes.data(), 100));
+    }
+
     // The pread path (MappedFile::readAt, fileCrc32c): a file that shrank is a short read, reported as
     // Truncated with the file and the offset where the bytes ran out; no signal at all.
     void preadReportsAShrunkenFile()

@@ -292,6 +292,10 @@ void TestCrc32c::hardwareMatchesPortableLarge_data()
     QTest::newRow("1 MiB+13 @5") << (1 << 20) + 13 << 5;
     QTest::newRow("3 MiB+1001 @1") << (3 << 20) + 1001 << 1;
     QTest::newRow("7 MiB-3 @15") << (7 << 20) - 3 << 15;
+    // Buffers of 2 MiB and more start with 3×32768-byte blocks: around that threshold and those blocks.
+    for (const int length : { (2 << 20) - 1, 2 << 20, (2 << 20) + 1, 3 * 32768 * 22 - 8, 3 * 32768 * 22,
+             3 * 32768 * 22 + 3 * 8192 + 7 })
+        QTest::newRow(qPrintable(QStringLiteral("%1 @3").arg(length))) << length << 3;
 }
 
 void TestCrc32c::hardwareMatchesPortableLarge()

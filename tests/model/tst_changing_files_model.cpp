@@ -3,8 +3,10 @@
 // data shard truncated under them is a Truncated status or a marked cell, never a SIGBUS; and the whole
 // analysis (read + CRC + stats + histogram) run 300 times while the shard is rewritten in place.
 #include "io/artifact.h"
+#include "io/bundle_reader.h"
 #include "io/bundle_writer.h"
 #include "io/crc32c.h"
+#include "io/dtype.h"
 #include "io/guarded_read.h"
 #include "io/shard_rewriter.h"
 #include "model/items/value_table_model.h"
@@ -19,6 +21,7 @@
 #include <QtTest>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <thread>
@@ -74,6 +77,87 @@ private slots:
         QCOMPARE(*s->crc32c, io::crc32c::value(bytes.data(), bytes.size()));
         options.computeCrc = false;
         QVERIFY(!model::computeStats(t, options)->crc32c.has_value());
+    }
+
+    // float32 and the narrower floats are summarised and binned in place in the mapping (no copy): the
+    // results equal those of an owned copy of the same bytes on 1 and 2 threads, and a shard truncated
+    // under the tensor is Truncated naming the file, never a signal.
+    void inPlaceKernelsMatchACopyAndReportTruncation_data()
+    {
+        QTest::addColumn<int>("dtype");
+        QTest::newRow("float32") << static_cast<int>(io::DType::Float);
+        QTest::newRow("bfloat16") << static_cast<int>(io::DType::BFloat16);
+        QTest::newRow("float16") << static_cast<int>(io::DType::Half);
+    }
+    void inPlaceKernelsMatchACopyAndReportTruncation()
+    {
+        QFETCH(int, dtype);
+        const auto type = static_cast<io::DType>(dtype);
+        const size_t esize = io::dtypeInfo(type).elementSize;
+        const size_t n = 3 * model::kStatsChunkElements + 4321; // several chunks, a partial last one
+        std::vector<std::byte> bytes(n * esize);
+        for (size_t i = 0; i < n; ++i) {
+            const float f
+                = static_cast<float>(static_cast<int>(i % 1999) - 999) / 128.0f; // exact in all three
+            if (type == io::DType::Float) {
+                std::memcpy(bytes.data() + 4 * i, &f, 4);
+            } else {
+                uint32_t u;
+                std::memcpy(&u, &f, 4);
+                uint16_t h = static_cast<uint16_t>(u >> 16); // bfloat16: the top half
+                if (type == io::DType::Half) { // |f| < 8 with at most 10 significant bits: exact in float16
+                    const int exp = f == 0.0f ? 0 : static_cast<int>((u >> 23) & 0xff) - 127 + 15;
+                    h = static_cast<uint16_t>(
+                        ((u >> 16) & 0x8000u) | (exp > 0 ? (exp << 10) | ((u >> 13) & 0x3ffu) : 0));
+                }
+                std::memcpy(bytes.data() + 2 * i, &h, 2);
+            }
+        }
+        QTemporaryDir tmp;
+        const fs::path prefix = fs::path(tmp.path().toStdString()) / "ckpt";
+        {
+            io::BundleWriter w(prefix);
+            QVERIFY(w.add("t", type, { int64_t(n) }, bytes).isOk());
+            QVERIFY(w.finish().isOk());
+        }
+        auto reader = io::BundleReader::open(prefix);
+        QVERIFY(reader.isOk());
+        auto mapped = (*reader)->read((*reader)->entries()[0]);
+        QVERIFY(mapped.isOk());
+        QVERIFY(mapped->isBorrowed());
+        const auto owned = io::Tensor::owned(type, { int64_t(n) }, bytes);
+        for (int threads : { 1, 2 }) {
+            model::StatsOptions o;
+            o.threads = threads;
+            o.computeCrc = true;
+            auto a = model::computeStats(*mapped, o);
+            auto b = model::computeStats(owned, o);
+            QVERIFY(a.isOk() && b.isOk());
+            QCOMPARE(a->crc32c.value(), io::crc32c::value(bytes.data(), bytes.size()));
+            QCOMPARE(a->crc32c, b->crc32c);
+            QCOMPARE(a->min, b->min);
+            QCOMPARE(a->max, b->max);
+            QCOMPARE(a->mean, b->mean); // bit-identical: QCOMPARE on doubles is fuzzy, so also memcmp
+            QCOMPARE(std::memcmp(&a->mean, &b->mean, sizeof(double)), 0);
+            QCOMPARE(std::memcmp(&a->std, &b->std, sizeof(double)), 0);
+            QCOMPARE(std::memcmp(&a->l2, &b->l2, sizeof(double)), 0);
+            QCOMPARE(a->zeros, b->zeros);
+            auto ha = model::computeHistogram(*mapped, 64, a->min, a->max, nullptr, threads);
+            auto hb = model::computeHistogram(owned, 64, a->min, a->max, nullptr, threads);
+            QVERIFY(ha.isOk() && hb.isOk());
+            QCOMPARE(ha->counts, hb->counts);
+            QCOMPARE(ha->above + ha->below, uint64_t(0));
+        }
+
+        const unsigned long faults = io::guardedFaultCount();
+        fs::resize_file(prefix.string() + ".data-00000-of-00001", 4096);
+        auto stats = model::computeStats(*mapped);
+        QCOMPARE(stats.status().code(), io::ErrorCode::Truncated);
+        QVERIFY(!stats.status().path().empty());
+        auto hist = model::computeHistogram(*mapped, 16, -8, 8);
+        QCOMPARE(hist.status().code(), io::ErrorCode::Truncated);
+        QVERIFY(!hist.status().path().empty());
+        QVERIFY(io::guardedFaultCount() > faults);
     }
 
     void kernelsReportATruncatedShard()

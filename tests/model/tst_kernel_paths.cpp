@@ -95,7 +95,11 @@ bool identical(const model::DiffMetrics& a, const model::DiffMetrics& b)
 
 // Restores the automatic choice when a test ends, whatever it forced.
 struct PortableGuard {
-    ~PortableGuard() { model::forcePortableKernels(false); }
+    ~PortableGuard()
+    {
+        model::forcePortableKernels(false);
+        model::allowAvx512Kernels(true);
+    }
 };
 
 } // namespace
@@ -122,15 +126,19 @@ private:
     {
         PortableGuard guard;
         const auto reference = stats(t, true, 1);
-        for (bool portable : { true, false })
-            for (int threads : { 1, 2 }) {
-                const auto s = stats(t, portable, threads);
-                QVERIFY2(identical(s, reference),
-                    qPrintable(QStringLiteral("portable=%1 threads=%2: %3 vs %4")
-                                   .arg(portable)
-                                   .arg(threads)
-                                   .arg(describe(s), describe(reference))));
-            }
+        for (bool wide : { true, false }) { // the AVX-512 statistics path where the CPU has it, and AVX2
+            model::allowAvx512Kernels(wide);
+            for (bool portable : { true, false })
+                for (int threads : { 1, 2 }) {
+                    const auto s = stats(t, portable, threads);
+                    QVERIFY2(identical(s, reference),
+                        qPrintable(QStringLiteral("avx512=%1 portable=%2 threads=%3: %4 vs %5")
+                                       .arg(wide && model::kernelsUseAvx512())
+                                       .arg(portable)
+                                       .arg(threads)
+                                       .arg(describe(s), describe(reference))));
+                }
+        }
     }
 
 private slots:
@@ -162,13 +170,17 @@ private slots:
         std::vector<float> v(1000);
         for (size_t i = 0; i < v.size(); ++i)
             v[i] = (i * 7) % 3 == 0 ? -0.0f : 0.0f;
-        model::FloatBlockSums vec, port;
-        QVERIFY(model::floatBlockSums(v.data(), static_cast<int64_t>(v.size()), 0.0, vec));
-        QVERIFY(model::floatBlockSumsPortable(v.data(), static_cast<int64_t>(v.size()), 0.0, port));
-        QCOMPARE(std::bit_cast<uint32_t>(vec.min), std::bit_cast<uint32_t>(port.min));
-        QCOMPARE(std::bit_cast<uint32_t>(vec.max), std::bit_cast<uint32_t>(port.max));
-        QCOMPARE(vec.zeros, uint64_t(1000));
-        QCOMPARE(port.zeros, uint64_t(1000));
+        PortableGuard guard;
+        for (bool wide : { true, false }) {
+            model::allowAvx512Kernels(wide);
+            model::FloatBlockSums vec, port;
+            QVERIFY(model::floatBlockSums(v.data(), static_cast<int64_t>(v.size()), 0.0, vec));
+            QVERIFY(model::floatBlockSumsPortable(v.data(), static_cast<int64_t>(v.size()), 0.0, port));
+            QCOMPARE(std::bit_cast<uint32_t>(vec.min), std::bit_cast<uint32_t>(port.min));
+            QCOMPARE(std::bit_cast<uint32_t>(vec.max), std::bit_cast<uint32_t>(port.max));
+            QCOMPARE(vec.zeros, uint64_t(1000));
+            QCOMPARE(port.zeros, uint64_t(1000));
+        }
     }
 
     void halfAndBfloat16StatsAreIdenticalOnEveryPath()
@@ -316,6 +328,102 @@ private slots:
                     QCOMPARE(tally.above, above);
                 }
             }
+    }
+
+    // The AVX2 path estimates bins in float32 arithmetic where FloatBins::margin32 allows it (the float64
+    // estimate elsewhere). Values up to 40 float32 steps either side of every edge, for ranges near and far
+    // from zero (where rounding lo to float32 costs most), narrow and wide bins: every path puts each value
+    // where the edges say.
+    void binningNearEdgesOnEveryPath()
+    {
+        const std::pair<double, double> ranges[] = { { -0.2531, 0.2687 }, { 1000.0, 1000.5 }, { -7.3, -7.1 },
+            { 0.0, 3.0e-30 }, { -1e30, 5e29 }, { 1.0 / 3.0, 2.0 / 3.0 } };
+        std::mt19937 rng(77);
+        for (auto [lo, hi] : ranges)
+            for (int bins : { 1, 7, 64, 200, 4096 }) {
+                const model::FloatBins fb(lo, hi, bins);
+                std::vector<float> v;
+                for (float e : fb.edges()) {
+                    float below = e, above = e;
+                    for (int k = 0; k < 40; ++k) {
+                        v.push_back(below);
+                        v.push_back(above);
+                        below = std::nextafter(below, -INFINITY);
+                        above = std::nextafter(above, INFINITY);
+                    }
+                }
+                std::uniform_real_distribution<double> inside(lo - (hi - lo) * 0.01, hi + (hi - lo) * 0.01);
+                for (int k = 0; k < 5000; ++k)
+                    v.push_back(static_cast<float>(inside(rng)));
+                std::shuffle(v.begin(), v.end(), rng);
+                std::vector<double> edges(fb.edges().begin(), fb.edges().end());
+                std::vector<uint64_t> expected(static_cast<size_t>(bins));
+                uint64_t below = 0, above = 0;
+                for (float x : v) {
+                    const int b = referenceBin<float>(edges, x);
+                    if (b < 0)
+                        ++below;
+                    else if (b >= bins)
+                        ++above;
+                    else
+                        expected[static_cast<size_t>(b)]++;
+                }
+                for (bool portable : { false, true }) {
+                    std::vector<uint64_t> counts(static_cast<size_t>(bins));
+                    model::BinTally tally;
+                    tally.counts = counts.data();
+                    if (portable)
+                        model::binFloatBlockPortable(v.data(), v.size(), fb, tally);
+                    else
+                        model::binFloatBlock(v.data(), v.size(), fb, tally);
+                    QCOMPARE(counts, expected);
+                    QCOMPARE(tally.below, below);
+                    QCOMPARE(tally.above, above);
+                }
+            }
+    }
+
+    // bfloat16 and float16 are binned straight from their stored bytes (widened in registers): every one of
+    // the 65,536 bit patterns of each (NaN, Inf, subnormals, signed zeros), twice, in shuffled order and
+    // with a tail, lands where the portable path puts its float32 widening, for ranges near and far from
+    // zero and 1-4096 bins.
+    void widenedBinningMatchesThePortablePath()
+    {
+        std::mt19937 rng(3);
+        for (io::DType dtype : { io::DType::BFloat16, io::DType::Half }) {
+            std::vector<uint16_t> patterns;
+            for (int k = 0; k < 2; ++k)
+                for (uint32_t u = 0; u <= 0xffff; ++u)
+                    patterns.push_back(static_cast<uint16_t>(u));
+            for (int k = 0; k < 5; ++k)
+                patterns.push_back(static_cast<uint16_t>(0x3f80 + k)); // a tail past the last 8
+            std::shuffle(patterns.begin(), patterns.end(), rng);
+            std::vector<std::byte> bytes(patterns.size() * 2);
+            std::memcpy(bytes.data(), patterns.data(), bytes.size());
+            std::vector<float> widened(patterns.size());
+            model::toFloatBlock(dtype, bytes.data(), widened.data(), widened.size());
+            const std::pair<double, double> ranges[] = { { -1.0, 1.0 }, { -0.2531, 0.2687 },
+                { 1000.0, 1000.5 }, { -60000.0, 60000.0 }, { 0.0, 1e-6 } };
+            bool vectorRan = false;
+            for (auto [lo, hi] : ranges)
+                for (int bins : { 1, 64, 4096 }) {
+                    const model::FloatBins fb(lo, hi, bins);
+                    std::vector<uint64_t> want(static_cast<size_t>(bins)), got(want.size());
+                    model::BinTally expected, tally;
+                    expected.counts = want.data();
+                    tally.counts = got.data();
+                    model::binFloatBlockPortable(widened.data(), widened.size(), fb, expected);
+                    if (!model::binWidenedBlock(dtype, bytes.data(), patterns.size(), fb, tally)) continue;
+                    vectorRan = true;
+                    QCOMPARE(got, want);
+                    QCOMPARE(tally.below, expected.below);
+                    QCOMPARE(tally.above, expected.above);
+                    QCOMPARE(tally.nans, expected.nans);
+                    QCOMPARE(tally.posinf, expected.posinf);
+                    QCOMPARE(tally.neginf, expected.neginf);
+                }
+            if (model::kernelsUseF16c()) QVERIFY(vectorRan);
+        }
     }
 
     void floatEdgesAreNumpysLinspace()
