@@ -153,6 +153,25 @@ void addTables(const uint32_t* t, int tables, int bins, BinTally& tally)
 // bins + 1), floored; a floor is trusted when the estimate's fractional part lies in (margin, 1 - margin),
 // which FloatBins proves puts the value between the same float32 edges. Then one increment per value into
 // eight tables. A step with a NaN, an Inf or an untrusted lane goes value by value through slotOf.
+// Counts eight table slots given as 32-bit indices in two 128-bit registers, taken out through general
+// registers (two per 64-bit move), not a store and eight loads: the loads would compete with the
+// counters' for the load ports.
+__attribute__((target("avx2"), always_inline)) inline void countEight(uint32_t* t, __m128i ia, __m128i ib)
+{
+    const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
+    const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
+    const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));
+    const uint64_t i67 = static_cast<uint64_t>(_mm_extract_epi64(ib, 1));
+    t[static_cast<uint32_t>(i01)]++;
+    t[i01 >> 32]++;
+    t[static_cast<uint32_t>(i23)]++;
+    t[i23 >> 32]++;
+    t[static_cast<uint32_t>(i45)]++;
+    t[i45 >> 32]++;
+    t[static_cast<uint32_t>(i67)]++;
+    t[i67 >> 32]++;
+}
+
 __attribute__((target("avx2,fma"))) void binAvx2(
     const float* p, uint64_t n, const FloatBins& bins, BinTally& tally)
 {
@@ -191,22 +210,9 @@ __attribute__((target("avx2,fma"))) void binAvx2(
             continue;
         }
         // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin.
-        // Indices out through general registers (two per 64-bit move), not a store and eight loads: the
-        // loads compete with the counters' for the load ports.
         const __m128i ia = _mm_add_epi32(_mm256_cvttpd_epi32(fa), offLo);
         const __m128i ib = _mm_add_epi32(_mm256_cvttpd_epi32(fb), offHi);
-        const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
-        const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
-        const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));
-        const uint64_t i67 = static_cast<uint64_t>(_mm_extract_epi64(ib, 1));
-        t[static_cast<uint32_t>(i01)]++;
-        t[i01 >> 32]++;
-        t[static_cast<uint32_t>(i23)]++;
-        t[i23 >> 32]++;
-        t[static_cast<uint32_t>(i45)]++;
-        t[i45 >> 32]++;
-        t[static_cast<uint32_t>(i67)]++;
-        t[i67 >> 32]++;
+        countEight(t, ia, ib);
     }
     for (; i < n; ++i)
         binOne(p[i], q, t, tally);
@@ -285,22 +291,11 @@ __attribute__((target("avx2,fma,f16c"))) void binAvx2Float32(
                 binOne(v, q, t, tally);
             continue;
         }
-        // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin; out through general registers.
+        // Floors: -1 below (slot 0), bins above (slot bins + 1), else the bin.
         const __m256i idx = _mm256_add_epi32(_mm256_cvttps_epi32(f), offsets);
         const __m128i ia = _mm256_castsi256_si128(idx);
         const __m128i ib = _mm256_extracti128_si256(idx, 1);
-        const uint64_t i01 = static_cast<uint64_t>(_mm_cvtsi128_si64(ia));
-        const uint64_t i23 = static_cast<uint64_t>(_mm_extract_epi64(ia, 1));
-        const uint64_t i45 = static_cast<uint64_t>(_mm_cvtsi128_si64(ib));
-        const uint64_t i67 = static_cast<uint64_t>(_mm_extract_epi64(ib, 1));
-        t[static_cast<uint32_t>(i01)]++;
-        t[i01 >> 32]++;
-        t[static_cast<uint32_t>(i23)]++;
-        t[i23 >> 32]++;
-        t[static_cast<uint32_t>(i45)]++;
-        t[i45 >> 32]++;
-        t[static_cast<uint32_t>(i67)]++;
-        t[i67 >> 32]++;
+        countEight(t, ia, ib);
     }
     if (i < n) { // the last few, widened by the reference conversion
         const io::DType dtype = S == Source::Float32 ? io::DType::Float

@@ -50,38 +50,23 @@ inline bool finishBlock(const float* p, int64_t i, int64_t n, double shift, doub
 }
 
 #if TSCOPE_STATS_AVX2
-__attribute__((target("avx2"))) bool floatBlockSumsAvx2(
-    const float* p, int64_t n, double shift, FloatBlockSums& out)
+// Per-lane min, max and zero count (as negated compare masks; n < 2^31), the same in every vector path.
+__attribute__((target("avx2"), always_inline)) inline void trackLanes(
+    __m256 x, __m256& vmin, __m256& vmax, __m256i& zeros)
 {
-    const __m256d vshift = _mm256_set1_pd(shift);
-    const __m256 zero = _mm256_setzero_ps();
-    // Lanes 0-3 in the "a" vectors, 4-7 in the "b" vectors. (Unrolling further needs more than the 16
-    // ymm registers and measured slower.)
-    __m256d s1a = _mm256_setzero_pd(), s1b = s1a, s2a = s1a, s2b = s1a, qa = s1a, qb = s1a;
-    __m256 vmin = _mm256_set1_ps(INFINITY), vmax = _mm256_set1_ps(-INFINITY);
-    __m256i zeros = _mm256_setzero_si256(); // per-lane counts (as negated compare masks); n < 2^31
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 x = _mm256_loadu_ps(p + i);
-        vmin = _mm256_min_ps(vmin, x);
-        vmax = _mm256_max_ps(vmax, x);
-        zeros = _mm256_sub_epi32(zeros, _mm256_castps_si256(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ)));
-        const __m256d xa = _mm256_cvtps_pd(_mm256_castps256_ps128(x));
-        const __m256d xb = _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
-        const __m256d da = _mm256_sub_pd(xa, vshift), db = _mm256_sub_pd(xb, vshift);
-        s1a = _mm256_add_pd(s1a, da);
-        s1b = _mm256_add_pd(s1b, db);
-        s2a = _mm256_add_pd(s2a, _mm256_mul_pd(da, da));
-        s2b = _mm256_add_pd(s2b, _mm256_mul_pd(db, db));
-        qa = _mm256_add_pd(qa, _mm256_mul_pd(xa, xa));
-        qb = _mm256_add_pd(qb, _mm256_mul_pd(xb, xb));
-    }
-    alignas(32) double l1[4], l2[4], lq[4];
+    vmin = _mm256_min_ps(vmin, x);
+    vmax = _mm256_max_ps(vmax, x);
+    zeros = _mm256_sub_epi32(zeros, _mm256_castps_si256(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ)));
+}
+
+// What the vector paths share after their loop: the eight min/max/zero lanes folded in lane order, the four
+// float64 lane sums paired as (0 + 1) + (2 + 3), then finishBlock.
+__attribute__((target("avx2"), always_inline)) inline bool finishLanes(const float* p, int64_t i, int64_t n,
+    double shift, const double* l1, const double* l2, const double* lq, __m256 vmin, __m256 vmax,
+    __m256i zeros, FloatBlockSums& out)
+{
     alignas(32) float lmn[8], lmx[8];
     alignas(32) int32_t lz[8];
-    _mm256_store_pd(l1, _mm256_add_pd(s1a, s1b));
-    _mm256_store_pd(l2, _mm256_add_pd(s2a, s2b));
-    _mm256_store_pd(lq, _mm256_add_pd(qa, qb));
     _mm256_store_ps(lmn, vmin);
     _mm256_store_ps(lmx, vmax);
     _mm256_store_si256(reinterpret_cast<__m256i*>(lz), zeros);
@@ -96,6 +81,36 @@ __attribute__((target("avx2"))) bool floatBlockSumsAvx2(
         (lq[0] + lq[1]) + (lq[2] + lq[3]), mn, mx, z, out);
 }
 
+__attribute__((target("avx2"))) bool floatBlockSumsAvx2(
+    const float* p, int64_t n, double shift, FloatBlockSums& out)
+{
+    const __m256d vshift = _mm256_set1_pd(shift);
+    // Lanes 0-3 in the "a" vectors, 4-7 in the "b" vectors. (Unrolling further needs more than the 16
+    // ymm registers and measured slower.)
+    __m256d s1a = _mm256_setzero_pd(), s1b = s1a, s2a = s1a, s2b = s1a, qa = s1a, qb = s1a;
+    __m256 vmin = _mm256_set1_ps(INFINITY), vmax = _mm256_set1_ps(-INFINITY);
+    __m256i zeros = _mm256_setzero_si256(); // per-lane counts (as negated compare masks); n < 2^31
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_loadu_ps(p + i);
+        trackLanes(x, vmin, vmax, zeros);
+        const __m256d xa = _mm256_cvtps_pd(_mm256_castps256_ps128(x));
+        const __m256d xb = _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
+        const __m256d da = _mm256_sub_pd(xa, vshift), db = _mm256_sub_pd(xb, vshift);
+        s1a = _mm256_add_pd(s1a, da);
+        s1b = _mm256_add_pd(s1b, db);
+        s2a = _mm256_add_pd(s2a, _mm256_mul_pd(da, da));
+        s2b = _mm256_add_pd(s2b, _mm256_mul_pd(db, db));
+        qa = _mm256_add_pd(qa, _mm256_mul_pd(xa, xa));
+        qb = _mm256_add_pd(qb, _mm256_mul_pd(xb, xb));
+    }
+    alignas(32) double l1[4], l2[4], lq[4];
+    _mm256_store_pd(l1, _mm256_add_pd(s1a, s1b));
+    _mm256_store_pd(l2, _mm256_add_pd(s2a, s2b));
+    _mm256_store_pd(lq, _mm256_add_pd(qa, qb));
+    return finishLanes(p, i, n, shift, l1, l2, lq, vmin, vmax, zeros, out);
+}
+
 // The AVX2 path's lanes with the float64 sums in one 512-bit vector (lanes 0-7) instead of two 256-bit
 // ones: one conversion and half the float64 adds and multiplies per eight values. min, max and the zero
 // count stay 256-bit, so every lane sees the same values in the same order, and l[k] = lane[k] +
@@ -104,16 +119,13 @@ __attribute__((target("avx512f,avx2"))) bool floatBlockSumsAvx512(
     const float* p, int64_t n, double shift, FloatBlockSums& out)
 {
     const __m512d vshift = _mm512_set1_pd(shift);
-    const __m256 zero = _mm256_setzero_ps();
     __m512d s1 = _mm512_setzero_pd(), s2 = s1, q = s1;
     __m256 vmin = _mm256_set1_ps(INFINITY), vmax = _mm256_set1_ps(-INFINITY);
     __m256i zeros = _mm256_setzero_si256(); // per-lane counts (as negated compare masks); n < 2^31
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const __m256 x = _mm256_loadu_ps(p + i);
-        vmin = _mm256_min_ps(vmin, x);
-        vmax = _mm256_max_ps(vmax, x);
-        zeros = _mm256_sub_epi32(zeros, _mm256_castps_si256(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ)));
+        trackLanes(x, vmin, vmax, zeros);
         const __m512d xd = _mm512_maskz_cvtps_pd(0xff, x); // maskz: GCC 12 warns on the plain form
         const __m512d d = _mm512_sub_pd(xd, vshift);
         s1 = _mm512_add_pd(s1, d);
@@ -132,20 +144,7 @@ __attribute__((target("avx512f,avx2"))) bool floatBlockSumsAvx512(
         l2[k] = w2[k] + w2[k + 4];
         lq[k] = wq[k] + wq[k + 4];
     }
-    alignas(32) float lmn[8], lmx[8];
-    alignas(32) int32_t lz[8];
-    _mm256_store_ps(lmn, vmin);
-    _mm256_store_ps(lmx, vmax);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lz), zeros);
-    float mn = INFINITY, mx = -INFINITY;
-    uint64_t z = 0;
-    for (int k = 0; k < 8; ++k) {
-        mn = laneMin(mn, lmn[k]);
-        mx = laneMax(mx, lmx[k]);
-        z += static_cast<uint32_t>(lz[k]);
-    }
-    return finishBlock(p, i, n, shift, (l1[0] + l1[1]) + (l1[2] + l1[3]), (l2[0] + l2[1]) + (l2[2] + l2[3]),
-        (lq[0] + lq[1]) + (lq[2] + lq[3]), mn, mx, z, out);
+    return finishLanes(p, i, n, shift, l1, l2, lq, vmin, vmax, zeros, out);
 }
 #endif
 
