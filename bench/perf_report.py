@@ -78,7 +78,13 @@ def markdown(doc):
     rows = doc["targets"]
     met = sum(1 for r in rows if r["met"] is True)
     unmet = sum(1 for r in rows if r["met"] is False)
-    out += [f"**{met} targets met, {unmet} not met, {len(rows) - met - unmet} not measured by this run.**", ""]
+    untargeted = sum(1 for r in rows if r["threshold"] is None)
+    unmeasured = len(rows) - met - unmet - untargeted
+    line = f"**{met} targets met, {unmet} not met"
+    line += f", {unmeasured} not measured by this run" if unmeasured else ""
+    line += f"; {untargeted} figure{'s' if untargeted != 1 else ''} reported without a target.**" if untargeted \
+        else ".**"
+    out += [line, ""]
     for group, title in GROUP_TITLES.items():
         grows = [r for r in rows if r["group"] == group]
         if not grows:
