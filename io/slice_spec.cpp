@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <numeric>
 
 namespace tscope::io {
 namespace {
@@ -43,41 +42,54 @@ uint64_t Selection::elementCount() const
     return n;
 }
 
+namespace {
+// The one odometer behind both elementIndices: counts[d] positions along dimension d, the k-th of them
+// being positionAt(d, k) among that dimension's selected indices; every combination, row-major.
+template <typename PositionAt>
+std::vector<uint64_t> indicesOf(const std::vector<DimSelection>& dims, const Shape& shape,
+    const std::vector<size_t>& counts, const PositionAt& positionAt)
+{
+    std::vector<uint64_t> out;
+    const size_t rank = dims.size();
+    uint64_t total = 1;
+    for (size_t c : counts)
+        total *= c;
+    if (total == 0) return out;
+    out.reserve(static_cast<size_t>(total));
+    std::vector<uint64_t> stride(rank, 1);
+    for (size_t d = rank; d-- > 1;)
+        stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
+    std::vector<size_t> at(rank, 0); // the odometer
+    for (uint64_t k = 0; k < total; ++k) {
+        uint64_t flat = 0;
+        for (size_t d = 0; d < rank; ++d)
+            flat += static_cast<uint64_t>(dims[d].start + positionAt(d, at[d]) * dims[d].step) * stride[d];
+        out.push_back(flat);
+        for (size_t d = rank; d-- > 0;) {
+            if (++at[d] < counts[d]) break;
+            at[d] = 0;
+        }
+    }
+    return out;
+}
+} // namespace
+
 std::vector<uint64_t> Selection::elementIndices(const Shape& shape) const
 {
-    std::vector<std::vector<int64_t>> all(dims.size());
-    for (size_t d = 0; d < dims.size(); ++d) {
-        all[d].resize(static_cast<size_t>(std::max<int64_t>(dims[d].count, 0)));
-        std::iota(all[d].begin(), all[d].end(), int64_t(0));
-    }
-    return elementIndices(shape, all);
+    std::vector<size_t> counts;
+    for (const auto& d : dims)
+        counts.push_back(static_cast<size_t>(std::max<int64_t>(d.count, 0)));
+    return indicesOf(dims, shape, counts, [](size_t, size_t k) { return static_cast<int64_t>(k); });
 }
 
 std::vector<uint64_t> Selection::elementIndices(
     const Shape& shape, const std::vector<std::vector<int64_t>>& positions) const
 {
-    std::vector<uint64_t> out;
-    const size_t rank = dims.size();
-    uint64_t total = 1;
+    if (positions.size() != dims.size()) return {};
+    std::vector<size_t> counts;
     for (const auto& p : positions)
-        total *= p.size();
-    if (positions.size() != rank || total == 0) return out;
-    out.reserve(static_cast<size_t>(total));
-    std::vector<uint64_t> stride(rank, 1);
-    for (size_t d = rank; d-- > 1;)
-        stride[d - 1] = stride[d] * static_cast<uint64_t>(shape[d]);
-    std::vector<size_t> at(rank, 0); // odometer over the positions
-    for (uint64_t k = 0; k < total; ++k) {
-        uint64_t flat = 0;
-        for (size_t d = 0; d < rank; ++d)
-            flat += static_cast<uint64_t>(dims[d].start + positions[d][at[d]] * dims[d].step) * stride[d];
-        out.push_back(flat);
-        for (size_t d = rank; d-- > 0;) {
-            if (++at[d] < positions[d].size()) break;
-            at[d] = 0;
-        }
-    }
-    return out;
+        counts.push_back(p.size());
+    return indicesOf(dims, shape, counts, [&](size_t d, size_t k) { return positions[d][k]; });
 }
 
 Result<Selection> parseSelection(const std::string& spec, const Shape& shape)
