@@ -18,6 +18,7 @@
 """
 import argparse
 import json
+import mmap
 import os
 import platform
 import shlex
@@ -35,7 +36,8 @@ sys.path.insert(0, str(HERE))
 import perf_report  # noqa: E402
 import perf_targets  # noqa: E402
 
-GROUPS = ("list", "stats", "diff", "signatures", "verify", "export", "run", "gui")
+# stats_hp and verify_hp repeat stats and verify with the inputs cached in 2 MiB folios (warm_files).
+GROUPS = ("list", "stats", "stats_hp", "diff", "signatures", "verify", "verify_hp", "export", "run", "gui")
 STATS_HISTOGRAM_BINS = 64  # the stats group's histogram, ours and numpy's
 GUI_FLAG_WORDS = ("first-paint", "startup-tim", "timing", "time-to")
 
@@ -70,16 +72,55 @@ def peer_env():
     return env
 
 
-def warm_files(paths):
-    """Reads every file under the given paths once, so the timed runs start from a warm page cache."""
+def file_huge_pages_kb():
+    """The kernel's count of page-cache memory held in 2 MiB folios (0 when it has none or does not say)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("FileHugePages:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def warm_files(paths, page_cache=None):
+    """Reads every file under the given paths once, so the timed runs start from a warm page cache.
+
+    page_cache=None reads what is there (pages already cached stay as they are). Otherwise each file is first
+    evicted (posix_fadvise DONTNEED) and read back from disk in a known way, because how a file came into the
+    page cache decides its folio size, and the folio size decides what mapping it costs:
+    - "small": read() with readahead off (POSIX_FADV_RANDOM), so the cache holds 4 KiB folios. A mapping then
+      takes one page-table entry per 4 KiB whatever the folio size below 2 MiB, so this costs what the cache
+      TensorFlow's writer leaves costs (it writes in pieces, into folios below 2 MiB): mapping and unmapping
+      1 GiB take ~150 ms of the kernel's time.
+    - "huge": touched through a mapping with MADV_HUGEPAGE, as Tensorscope's first open of a file does
+      (io/mapped_file.cpp). Kernels whose file system supports large folios (ext4 since Linux 6.16, xfs) then
+      cache the file in 2 MiB folios, and every later mapping takes one entry per 2 MiB (~8 ms for 1 GiB).
+      Large sequential reads (cp, TensorFlow's restore, with a large readahead window) can leave the same.
+    """
     total = 0
     for p in paths:
         p = Path(p)
         files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else []
         for f in files:
-            with open(f, "rb", buffering=0) as fh:
-                while chunk := fh.read(16 << 20):
-                    total += len(chunk)
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                size = os.fstat(fd).st_size
+                if page_cache:
+                    os.sync()  # dirty pages cannot be evicted
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                if page_cache == "huge" and size >= (2 << 20):
+                    with mmap.mmap(fd, size, prot=mmap.PROT_READ) as m:
+                        m.madvise(mmap.MADV_HUGEPAGE)
+                        memoryview(m)[::4096].tobytes()  # touches every page
+                    total += size
+                else:
+                    if page_cache == "small":
+                        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+                    while chunk := os.read(fd, 16 << 20):
+                        total += len(chunk)
+            finally:
+                os.close(fd)
     return total
 
 
@@ -142,6 +183,10 @@ def plan(opts, inputs, cli, gui, gui_flag):
              str(STATS_HISTOGRAM_BINS)),
     ]}
 
+    # The same commands with the inputs cached in 2 MiB folios (see warm_files); the other groups evict theirs
+    # and read them back into small folios, so no group inherits the folios another one left.
+    g["stats_hp"] = dict(g["stats"], page_cache="huge")
+
     s1 = inputs["f32_step1"]
     g["diff"] = {"warm": prefix_files(f["prefix"]) + prefix_files(s1["prefix"]), "commands": [
         ours("diff", "tensorscope-cli diff --json", "diff", f["prefix"], s1["prefix"], "--json", ok_codes=(0, 1)),
@@ -160,6 +205,8 @@ def plan(opts, inputs, cli, gui, gui_flag):
         ours("verify", "tensorscope-cli verify --json", "verify", f["prefix"], "--json", capture=True),
     ], "membw": [str(Path(opts.build_dir) / "bench" / "membw"), "--bytes", str(f["bytes"]),
                  "--repeats", str(opts.runs)]}
+    g["verify_hp"] = {k: v for k, v in g["verify"].items() if k != "membw"}  # the bandwidth is verify's
+    g["verify_hp"]["page_cache"] = "huge"
 
     sm_template = f["saved_model"]
     rows, cols = f["params"]["rows"], f["params"]["cols"]
@@ -203,6 +250,8 @@ def plan(opts, inputs, cli, gui, gui_flag):
     else:
         g["gui"] = {"warm": [], "commands": [], "skipped": "the GUI has no start-to-first-paint timing flag "
                     f"(`tensorscope --help` lists no option containing {' or '.join(GUI_FLAG_WORDS)})"}
+    for name, group in g.items():  # every other group starts from files cached in small folios
+        group.setdefault("page_cache", "small")
     return g
 
 
@@ -223,7 +272,10 @@ def gui_timing_flag(gui):
 
 def measure_group(name, group, runs):
     out = {"load_before": os.getloadavg(), "commands": {}}
-    out["warmed_bytes"] = warm_files(group["warm"])
+    huge_before = file_huge_pages_kb()
+    out["warmed_bytes"] = warm_files(group["warm"], group.get("page_cache"))
+    out["page_cache"] = group.get("page_cache") or "as found"
+    out["file_huge_pages_kb"] = [huge_before, file_huge_pages_kb()]
     stdout_dir = Path(tempfile.mkdtemp(prefix="tscope-perf-"))
     try:
         samples = {c.cid: [] for c in group["commands"]}

