@@ -11,6 +11,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tscope::json {
 
 namespace {
@@ -29,10 +33,22 @@ bool plainWord(const char* p)
 }
 
 // Printable ASCII without '"' or '\\' throughout: valid UTF-8 that needs no escaping, written as it is.
-// Keys, names and paths nearly always are, so they skip the UTF-8 check and the escaping loop.
+// Keys, names and paths nearly always are, so they skip the UTF-8 check and the escaping loop. Sixteen
+// bytes per step with SSE2 (every x86-64 has it): `ls --json` tests ~1 KB per variable, and this test was
+// its largest single cost.
 bool isPlainAscii(std::string_view s)
 {
     size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= s.size(); i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        // Signed compare: bytes 0x80-0xFF are negative, so "below 0x20" also catches every non-ASCII byte.
+        const __m128i bad = _mm_or_si128(
+            _mm_cmplt_epi8(v, space), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        if (_mm_movemask_epi8(bad) != 0) return false;
+    }
+#endif
     for (; i + 8 <= s.size(); i += 8) {
         uint64_t w;
         std::memcpy(&w, s.data() + i, sizeof w);
@@ -79,8 +95,9 @@ void JsonWriter::beforeValue()
         return;
     }
     if (!m_first.empty()) {
-        if (!m_first.back()) m_buffer += ',';
-        m_first.back() = false;
+        uint8_t& first = m_first.back();
+        if (!first) m_buffer += ',';
+        first = 0;
         newline();
     }
 }
@@ -89,7 +106,7 @@ void JsonWriter::beginObject()
 {
     beforeValue();
     m_buffer += '{';
-    m_first.push_back(true);
+    m_first.push_back(1);
 }
 
 void JsonWriter::endObject()
@@ -105,7 +122,7 @@ void JsonWriter::beginArray()
 {
     beforeValue();
     m_buffer += '[';
-    m_first.push_back(true);
+    m_first.push_back(1);
 }
 
 void JsonWriter::endArray()
@@ -120,10 +137,11 @@ void JsonWriter::endArray()
 void JsonWriter::key(std::string_view k)
 {
     beforeValue();
-    m_inKey = true;
-    value(k);
-    m_inKey = false;
-    m_buffer += m_pretty ? ": " : ":";
+    appendString(k);
+    if (m_pretty)
+        m_buffer.append(": ", 2);
+    else
+        m_buffer += ':';
     m_afterKey = true;
 }
 
@@ -135,12 +153,20 @@ void JsonWriter::textField(std::string_view k, std::string_view bytes)
 
 void JsonWriter::value(std::string_view s)
 {
-    if (!m_inKey) beforeValue();
+    beforeValue();
+    appendString(s);
+    flushIfDone();
+}
+
+void JsonWriter::appendString(std::string_view s)
+{
     if (isPlainAscii(s)) {
-        m_buffer += '"';
-        m_buffer.append(s);
-        m_buffer += '"';
-        if (!m_inKey) flushIfDone();
+        const size_t at = m_buffer.size();
+        m_buffer.resize(at + s.size() + 2); // one size change instead of three appends
+        char* out = m_buffer.data() + at;
+        out[0] = '"';
+        std::memcpy(out + 1, s.data(), s.size());
+        out[s.size() + 1] = '"';
         return;
     }
     std::string display;
@@ -180,7 +206,6 @@ void JsonWriter::value(std::string_view s)
     }
     m_buffer.append(text.substr(plain));
     m_buffer += '"';
-    if (!m_inKey) flushIfDone();
 }
 
 void JsonWriter::value(int64_t v)

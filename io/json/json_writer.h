@@ -60,6 +60,7 @@ public:
 
 private:
     void beforeValue();
+    void appendString(std::string_view s); // quoted and escaped; no separator, no flush
     void newline();
     void flushIfDone(); // hands the buffer to the stream when full or when the top-level value is complete
     void flush();
@@ -67,9 +68,9 @@ private:
     std::string m_buffer;
     bool m_pretty;
     bool m_prettyAtStart;
-    std::vector<bool> m_first; // per open container: no element written yet
+    std::vector<uint8_t> m_first; // per open container: 1 while no element is written yet (bytes, not bits:
+                                  // tested and cleared before every value)
     bool m_afterKey = false;
-    bool m_inKey = false;
 };
 
 } // namespace tscope::json
