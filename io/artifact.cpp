@@ -1,6 +1,7 @@
 #include "io/artifact.h"
 
 #include "io/dtype.h"
+#include "io/prepared_object_graph.h"
 #include "io/proto_log.h"
 #include "io/saved_model_names.h"
 #include "io/saved_model_variables.h"
@@ -8,8 +9,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <future>
 #include <map>
 #include <new>
+#include <system_error>
 
 namespace tscope::io {
 namespace {
@@ -223,6 +226,18 @@ Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
         BundleReader::OpenOptions bundleOptions;
         bundleOptions.cancel = options.cancel;
         bundleOptions.progress = progress.phase(progress.indexStart(), indexBytes);
+        // The object graph is read, decoded and walked on a second core while the scan goes on (it sorts
+        // before lowercase keys, so it is usually met early). Joined on every path out of this scope.
+        std::future<PreparedObjectGraphPtr> graphAhead;
+        bundleOptions.onObjectGraph = [&](const std::filesystem::path& dataFile, const StoredBytes& stored) {
+            try {
+                graphAhead = std::async(std::launch::async, [dataFile, stored, cancel = options.cancel] {
+                    return prefetchObjectGraph(dataFile, stored, cancel);
+                });
+            } catch (const std::system_error&) {
+                // no thread to spare: the tree builder reads the graph itself
+            }
+        };
         auto bundle = BundleReader::open(loc.checkpointPrefix, bundleOptions);
         if (!bundle) {
             // A checkpoint is nothing without its index; a SavedModel still has its graph to show.
@@ -236,8 +251,11 @@ Result<std::shared_ptr<Artifact>> openArtifactUnguarded(
             for (const auto& w : (*bundle)->warnings())
                 artifact->warnings.push_back(w);
             if (progress.stop(progress.treeStart())) return openingCancelled();
+            TreeOptions treeOptions;
+            treeOptions.displayTree = options.displayTree || loc.kind != ArtifactKind::Checkpoint;
             artifact->tree
-                = buildVariableTree(**bundle, progress.phase(progress.treeStart(), progress.treeLength()));
+                = buildVariableTree(**bundle, progress.phase(progress.treeStart(), progress.treeLength()),
+                    graphAhead.valid() ? graphAhead.get() : nullptr, treeOptions);
             if (progress.declined()) return openingCancelled();
             if (artifact->savedModel)
                 nameSavedModelVariables(*artifact->savedModel, **bundle, artifact->tree);

@@ -46,6 +46,9 @@ struct OpenOptions {
     // (done, total) in bytes on one scale fixed when opening starts: the SavedModel proto, the `.index`
     // scan, then the tree building. Never decreases, ends at total; returning false cancels (Cancelled).
     ProgressFn progress;
+    // false: a checkpoint's tree holds the root alone; its annotations, totals and warnings are the same
+    // (TreeOptions::displayTree). SavedModels always get their tree.
+    bool displayTree = true;
 };
 
 Result<std::shared_ptr<Artifact>> openArtifact(

@@ -83,6 +83,7 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
     // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
     google::protobuf::Arena arena;
     uint64_t row = 0;
+    bool graphAnnounced = false;
     // Index rows take 40-60 bytes (59 for 74-byte TF2 keys with prefix compression): one row per 32 bytes
     // avoids regrowth, which moved every entry once at 100,000 entries; pages never filled cost no memory.
     // Capped: a huge (or sparse) index must not reserve gigabytes before a single entry has been seen.
@@ -151,6 +152,11 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
         if (entry.problem.isOk() && !elements)
             entry.problem = Status(ErrorCode::Corrupt, "absurd shape " + shapeToString(entry.shape));
         if (!entry.problem.isOk()) entry.problem.withTensor(entry.key).withPath(indexName);
+        if (options.onObjectGraph && !graphAnnounced && entry.problem.isOk() && key == kObjectGraphKey
+            && !entry.partitioned() && isDType(entry.dtype, DType::String) && entry.elements == 1) {
+            graphAnnounced = true;
+            options.onObjectGraph(bundleDataPath(prefix, entry.stored.shard, h.numShards), entry.stored);
+        }
         return true;
     };
     auto table = scanTable(*file, tableOptions, visit);

@@ -12,6 +12,7 @@
 #include "io/tensor_encoding.h" // decodeStringTensor, once declared here
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct StoredBytes {
     uint64_t offset = 0;
     uint64_t size = 0;
 };
+
+// The key of a TF2 checkpoint's object graph (a scalar string tensor).
+inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
 struct TensorSliceRef {
     std::vector<SliceExtent> extents;
@@ -81,6 +85,10 @@ public:
     struct OpenOptions {
         const CancelToken* cancel = nullptr;
         ProgressFn progress;
+        // Called from the scan, at most once, as soon as a sound object-graph entry (kObjectGraphKey, an
+        // unpartitioned scalar string) is decoded: its data file and where it lies. openArtifact starts
+        // reading and decoding the graph on another core while the rest of the index is scanned.
+        std::function<void(const std::filesystem::path& dataFile, const StoredBytes& stored)> onObjectGraph;
     };
 
     // `prefix` is the checkpoint prefix (`dir/ckpt-7`); reads `prefix.index`.

@@ -128,12 +128,43 @@ bool checkBoolValue(std::string_view bytes)
     });
 }
 
+// How many nodes, children, attributes and slot references the serialized graph holds, from the tags
+// alone: the arrays are then allocated once at their size. Growing them by doubling kept the old and the
+// new buffer alive together (~6 MB more at the peak for 125,000 objects) and copied every element once
+// more. Malformed bytes stop the count early; decode() then declines them itself.
+struct GraphCounts {
+    size_t nodes = 0, children = 0, attributes = 0, slots = 0;
+};
+GraphCounts countGraph(std::string_view bytes)
+{
+    GraphCounts counts;
+    forEachField(bytes, [&](WireReader& r, uint32_t number, uint32_t wireType) {
+        std::string_view node;
+        if (number != 1 || wireType != kLengthDelimited || !r.bytes(node)) return false;
+        ++counts.nodes;
+        return forEachField(node, [&](WireReader& n, uint32_t field, uint32_t type) {
+            std::string_view sub;
+            if (type != kLengthDelimited || !n.bytes(sub)) return false;
+            counts.children += field == 1;
+            counts.attributes += field == 2;
+            counts.slots += field == 3;
+            return true;
+        });
+    });
+    return counts;
+}
+
 } // namespace
 
 bool ObjectGraphView::decode(std::string_view bytes, ObjectGraphView& out)
 {
     out = ObjectGraphView();
+    const GraphCounts counts = countGraph(bytes);
+    out.m_childArray.reserve(counts.children);
+    out.m_attributeArray.reserve(counts.attributes);
+    out.m_slotArray.reserve(counts.slots);
     std::vector<Range> ranges;
+    ranges.reserve(counts.nodes);
     const bool ok = forEachField(bytes, [&](WireReader& r, uint32_t number, uint32_t wireType) {
         std::string_view node;
         if (number != 1 || wireType != kLengthDelimited || !r.bytes(node)) return false;

@@ -3,11 +3,10 @@
 #include "io/object_graph_view.h"
 #include "io/object_graph_walk.h"
 #include "io/optimizer_slots.h"
-#include "trackable_object_graph.pb.h"
+#include "io/prepared_object_graph.h"
 
 #include <algorithm>
 #include <deque>
-#include <google/protobuf/arena.h>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -141,22 +140,10 @@ private:
     std::vector<int> m_values;
 };
 
-// `base/escaped(name)` (or just the escaped name under the root) built in one allocation.
-std::string childPath(const std::string& base, std::string_view name)
+bool sameStoredBytes(const StoredBytes& a, const StoredBytes& b)
 {
-    std::string out;
-    out.reserve(base.size() + 1 + name.size() + 8);
-    out.append(base);
-    if (!base.empty()) out.push_back('/');
-    for (char c : name) {
-        if (c == '.')
-            out.append("..");
-        else if (c == '/')
-            out.append(".S");
-        else
-            out.push_back(c);
-    }
-    return out;
+    return a.dtype == b.dtype && a.shard == b.shard && a.maskedCrc == b.maskedCrc && a.offset == b.offset
+        && a.size == b.size && a.shape == b.shape;
 }
 
 // BundleReader::indexOf starting from `hint` (the previous answer): the object graph lists an object's
@@ -199,16 +186,17 @@ int indexNear(const std::vector<TensorEntry>& entries, std::string_view key, siz
 
 class TreeBuilder {
 public:
-    TreeBuilder(const BundleReader& bundle, const ProgressFn& progress)
+    TreeBuilder(const BundleReader& bundle, const ProgressFn& progress, bool displayTree)
         : m_bundle(bundle)
         , m_progress(progress)
         , m_progressTotal(3 * static_cast<uint64_t>(bundle.entries().size()))
+        , m_displayTree(displayTree)
     {
         m_tree.annotations.resize(bundle.entries().size());
         m_tree.nodes.push_back({});
         m_tree.nodes[0].kind = NodeKind::Root;
         m_tree.nodes[0].name = bundle.prefix().filename().string();
-        m_tree.nodes.reserve(bundle.entries().size() * 2 + 16);
+        if (m_displayTree) m_tree.nodes.reserve(bundle.entries().size() * 2 + 16);
     }
 
     int addNode(int parent, std::string name, NodeKind kind)
@@ -231,7 +219,7 @@ public:
         return addNode(parent, name, NodeKind::Group);
     }
 
-    bool buildFromObjectGraph(const ObjectGraphView& graph);
+    bool buildFromObjectGraph(PreparedObjectGraph& prepared);
     void buildFromNames();
     void addOrphans(const std::string& groupName);
     VariableTree finish();
@@ -246,31 +234,25 @@ public:
     const BundleReader& m_bundle;
     const ProgressFn& m_progress;
     const uint64_t m_progressTotal;
+    const bool m_displayTree;
     VariableTree m_tree;
     std::vector<bool> m_placed; // per entry: appears in the tree already
 };
 
-bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
+bool TreeBuilder::buildFromObjectGraph(PreparedObjectGraph& prepared)
 {
+    const ObjectGraphView& graph = prepared.graph;
     const int n = graph.nodes_size();
     if (n == 0) return false;
     auto valid = [n](int id) { return id >= 0 && id < n; };
 
-    // First breadth-first path of every node: this is how TensorFlow forms keys (FORMATS.md §3.3).
-    const auto walk = walkBreadthFirst(n, [&](int id, const ChildVisitor& visit) {
-        for (const auto& ref : graph.nodes(id).children())
-            visit(ref.node_id(), ref.local_name());
-    });
+    // The first breadth-first paths (prepareObjectGraph): how TensorFlow forms keys (FORMATS.md §3.3).
+    const BreadthFirstWalk& walk = prepared.walk;
     if (!walk.problem.isOk()) m_tree.warnings.push_back(walk.problem); // a graph past the walk's bounds
     const std::vector<int>& order = walk.order; // every parent before its children
     const std::vector<int>& bfsParent = walk.parent; // -2: unreached, -1: the root
     const std::vector<std::string_view>& bfsName = walk.edgeName;
-    std::vector<std::string> path(static_cast<size_t>(n));
-    for (int id : order) {
-        if (id == 0) continue;
-        path[static_cast<size_t>(id)] = childPath(
-            path[static_cast<size_t>(bfsParent[static_cast<size_t>(id)])], bfsName[static_cast<size_t>(id)]);
-    }
+    std::vector<std::string>& path = prepared.path; // moved into the tree nodes below
 
     // Slot variables: which node is a slot of which variable, for which optimizer.
     struct SlotInfo {
@@ -479,14 +461,24 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
     for (auto it = bfsChildren[0].rbegin(); it != bfsChildren[0].rend(); ++it)
         stack.push_back({ *it, 0 });
     for (int e : nodeEntries[0]) {
+        m_placed[static_cast<size_t>(e)] = true;
+        if (!m_displayTree) continue;
         int leaf = addNode(0, m_bundle.entries()[static_cast<size_t>(e)].key, NodeKind::Variable);
         m_tree.nodes[static_cast<size_t>(leaf)].entry = e;
-        m_placed[static_cast<size_t>(e)] = true;
     }
     while (!stack.empty()) {
         auto [id, treeParent] = stack.back();
         stack.pop_back();
         if (!hasTensors[static_cast<size_t>(id)]) continue;
+        const auto kids = bfsChildren[static_cast<size_t>(id)];
+        if (!m_displayTree) { // the same walk, deciding placement only
+            for (int e : nodeEntries[static_cast<size_t>(id)])
+                m_placed[static_cast<size_t>(e)] = true;
+            treeNodeOf[static_cast<size_t>(id)] = 0;
+            for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+                stack.push_back({ *it, 0 });
+            continue;
+        }
         int v = variableEntry[static_cast<size_t>(id)];
         int node
             = addNode(treeParent, std::string(shownName(id)), v >= 0 ? NodeKind::Variable : NodeKind::Object);
@@ -520,7 +512,6 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             }
             m_placed[static_cast<size_t>(e)] = true;
         }
-        const auto kids = bfsChildren[static_cast<size_t>(id)];
         for (auto it = kids.rbegin(); it != kids.rend(); ++it)
             stack.push_back({ *it, node });
     }
@@ -532,6 +523,8 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             int parent = treeNodeOf[static_cast<size_t>(orig)];
             int e = variableEntry[static_cast<size_t>(slot)];
             if (parent < 0 || e < 0) continue;
+            m_placed[static_cast<size_t>(e)] = true;
+            if (!m_displayTree) continue;
             int node = addNode(parent, std::string(s.slot_name()), NodeKind::Slot);
             auto& tn = m_tree.nodes[static_cast<size_t>(node)];
             tn.entry = e;
@@ -539,7 +532,6 @@ bool TreeBuilder::buildFromObjectGraph(const ObjectGraphView& graph)
             auto& td = tn.editDetails();
             td.slotName = s.slot_name();
             td.optimizerPath = path[static_cast<size_t>(id)];
-            m_placed[static_cast<size_t>(e)] = true;
         }
     return true;
 }
@@ -657,6 +649,11 @@ void TreeBuilder::buildFromNames()
         report(1, e);
         const auto& a = m_tree.annotations[e];
         if (a.role != EntryRole::Variable) continue;
+        if (!m_displayTree) { // every variable has a place in the name tree; its slots go under it
+            nodeOfEntry[e] = 0;
+            m_placed[e] = true;
+            continue;
+        }
         std::string_view key = entries[e].key;
         // A TF2 key read without its object graph: "layer/kernel/.ATTRIBUTES/VARIABLE_VALUE" shows as
         // "layer/kernel"; other attributes as a leaf named after the attribute under their object
@@ -719,6 +716,8 @@ void TreeBuilder::buildFromNames()
         const auto& d = a.details();
         const int owner = m_bundle.indexOf(d.slotOfKey);
         if (owner < 0 || nodeOfEntry[static_cast<size_t>(owner)] < 0) continue;
+        m_placed[e] = true;
+        if (!m_displayTree) continue;
         int node = addNode(nodeOfEntry[static_cast<size_t>(owner)], d.slotName, NodeKind::Slot);
         auto& tn = m_tree.nodes[static_cast<size_t>(node)];
         tn.entry = static_cast<int>(e);
@@ -726,7 +725,6 @@ void TreeBuilder::buildFromNames()
         auto& td = tn.editDetails();
         td.slotName = d.slotName;
         td.optimizerPath = d.optimizerPath;
-        m_placed[e] = true;
     }
 }
 
@@ -737,6 +735,7 @@ void TreeBuilder::addOrphans(const std::string& groupName)
     for (size_t e = 0; e < entries.size(); ++e) {
         if (m_placed[e]) continue;
         if (entries[e].key == kObjectGraphKey) m_tree.annotations[e].role = EntryRole::ObjectGraph;
+        if (!m_displayTree) continue;
         if (group < 0) group = addNode(0, groupName, NodeKind::Group);
         int leaf = addNode(group, entries[e].key, NodeKind::Variable);
         m_tree.nodes[static_cast<size_t>(leaf)].entry = static_cast<int>(e);
@@ -819,63 +818,53 @@ std::string escapeLocalName(std::string_view name)
     return out;
 }
 
-VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress)
+VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress,
+    PreparedObjectGraphPtr prepared, const TreeOptions& options)
 {
-    TreeBuilder builder(bundle, progress);
+    TreeBuilder builder(bundle, progress, options.displayTree);
     builder.report(0, 0);
     bool objectBased = false;
     bool graphTried = false; // annotations written by a graph that turned out unusable are reset
     if (const TensorEntry* entry = bundle.find(kObjectGraphKey)) {
-        // The object graph is one scalar string: read with pread straight into the buffer the views
-        // below point into. Anything else is read the general way and used if it holds one string.
-        std::string bytes;
+        // A graph prepared ahead is used only when it came from this very entry.
+        if (prepared && !sameStoredBytes(prepared->source, entry->stored)) prepared.reset();
+        // Otherwise: the object graph is one scalar string, read with pread straight into the buffer the
+        // views point into. Anything else is read the general way and used if it holds one string.
         Status readProblem;
-        bool oneString = false;
-        if (!entry->partitioned() && isDType(entry->dtype, DType::String) && entry->elementCount() == 1) {
-            auto value = bundle.readScalarString(*entry);
-            if (value) {
-                bytes = std::move(*value);
-                oneString = true;
-            } else {
-                readProblem = value.status();
-            }
-        } else if (auto tensor = bundle.read(*entry); !tensor) {
-            readProblem = tensor.status();
-        } else if (tensor->stringValues().size() == 1) {
-            bytes = tensor->stringValues()[0];
-            oneString = true;
-        }
-        // Decoded in place (views into `bytes`); only what that decoder declines goes to protobuf, on an
-        // arena: 100,000 variables make ~500,000 small messages and strings.
-        std::optional<google::protobuf::Arena> arena;
-        ObjectGraphView graph;
-        bool decoded = false;
-        if (oneString) {
-            decoded = ObjectGraphView::decode(bytes, graph);
-            if (!decoded) {
-                google::protobuf::ArenaOptions arenaOptions;
-                arenaOptions.start_block_size = std::max<size_t>(4096, 4 * bytes.size());
-                arenaOptions.max_block_size = size_t(64) << 20;
-                arena.emplace(arenaOptions);
-                auto* proto
-                    = google::protobuf::Arena::CreateMessage<tensorflow::TrackableObjectGraph>(&*arena);
-                if (proto->ParseFromString(bytes)) {
-                    graph = ObjectGraphView::fromProto(*proto);
-                    decoded = true;
+        if (!prepared) {
+            std::string bytes;
+            bool oneString = false;
+            if (!entry->partitioned() && isDType(entry->dtype, DType::String) && entry->elementCount() == 1) {
+                auto value = bundle.readScalarString(*entry);
+                if (value) {
+                    bytes = std::move(*value);
+                    oneString = true;
+                } else {
+                    readProblem = value.status();
                 }
+            } else if (auto tensor = bundle.read(*entry); !tensor) {
+                readProblem = tensor.status();
+            } else if (tensor->stringValues().size() == 1) {
+                bytes = tensor->stringValues()[0];
+                oneString = true;
+            }
+            if (oneString) {
+                const size_t size = bytes.size();
+                prepared = prepareObjectGraph(std::move(bytes), 0, size, true);
             }
         }
         if (!readProblem.isOk()) {
             builder.m_tree.warnings.push_back(readProblem);
-        } else if (!decoded) {
+        } else if (!prepared || !prepared->decoded) {
             builder.m_tree.warnings.push_back(
                 Status(ErrorCode::Corrupt, "the object graph cannot be decoded; showing variables by name")
                     .withTensor(std::string(kObjectGraphKey)));
         } else {
             graphTried = true;
-            objectBased = builder.buildFromObjectGraph(graph);
+            objectBased = builder.buildFromObjectGraph(*prepared);
         }
     }
+    prepared.reset(); // 11 MB at 100,000 variables: gone before the name tree or the orphans are built
     if (!objectBased) {
         if (builder.m_tree.nodes.size() > 1 || !builder.m_tree.nodes[0].children.empty()) {
             builder.m_tree.nodes.resize(1);

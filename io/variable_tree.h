@@ -4,6 +4,7 @@
 
 #include "io/bundle_reader.h"
 #include "io/optimizer_slots.h"
+#include "io/prepared_object_graph_ptr.h"
 #include "io/rare_fields.h"
 
 #include <string>
@@ -92,13 +93,20 @@ struct VariableTree {
     int weightsThroughOptimizer = 0;
 };
 
-inline constexpr std::string_view kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
+struct TreeOptions {
+    // false: only what describes the entries (the annotations: roles, optimizer state, slot links, object
+    // paths; objectBased and the warnings), the same as with the tree; `nodes` holds the root alone,
+    // without totals. For commands that only count (info): 125,000 nodes are not built to be dropped.
+    bool displayTree = true;
+};
 
 // Builds the tree from the bundle's object graph when there is one (reading that one string tensor),
 // otherwise from the key names. Never fails: a damaged object graph falls back to names with a warning.
 // `progress` counts three passes over the entries (per entry for name-based trees, per pass for object
 // graphs); its answer is not read: the caller checks for cancellation once the tree is built.
-VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress = {});
+// `prepared`: the graph read ahead (prefetchObjectGraph), used when it came from the bundle's graph entry.
+VariableTree buildVariableTree(const BundleReader& bundle, const ProgressFn& progress = {},
+    PreparedObjectGraphPtr prepared = nullptr, const TreeOptions& options = {});
 
 // (Re)computes every node's parameters and bytes bottom-up; slots and aliases add nothing to their parents.
 void aggregateTreeTotals(VariableTree& tree, const BundleReader& bundle);

@@ -22,7 +22,7 @@ int ArtifactCommand::run(CommandContext& context)
     // output work ends with the documented one-line error, not std::terminate.
     try {
         int exitCode = 0;
-        auto artifact = context.openArtifact(m_path, exitCode);
+        auto artifact = context.openArtifact(m_path, exitCode, needsDisplayTree());
         if (!artifact) return exitCode;
         return runOn(*artifact, context);
     } catch (const std::bad_alloc&) {

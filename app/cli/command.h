@@ -38,6 +38,8 @@ protected:
     // Whether the output is JSON (show also takes --format json).
     virtual bool wantsJson() const { return m_json; }
     virtual int runOn(const io::Artifact& artifact, CommandContext& context) = 0;
+    // False for commands that only count (io::OpenOptions::displayTree): the tree is not built.
+    virtual bool needsDisplayTree() const { return true; }
     bool json() const { return wantsJson(); }
 
 private:

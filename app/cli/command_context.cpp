@@ -57,11 +57,13 @@ int CommandContext::reportCancelled()
     return kExitInterrupted;
 }
 
-std::shared_ptr<io::Artifact> CommandContext::openArtifact(const std::filesystem::path& path, int& exitCode)
+std::shared_ptr<io::Artifact> CommandContext::openArtifact(
+    const std::filesystem::path& path, int& exitCode, bool displayTree)
 {
     auto bar = progress("Opening");
     io::OpenOptions options;
     options.cancel = &cancel;
+    options.displayTree = displayTree;
     options.progress = progressCallback(bar);
     auto artifact = io::openArtifact(path, options);
     bar.finish();

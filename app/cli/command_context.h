@@ -48,7 +48,8 @@ struct CommandContext {
     int reportCancelled();
 
     // Opens an artifact; on failure reports it (exit code 3) and returns null.
-    std::shared_ptr<io::Artifact> openArtifact(const std::filesystem::path& path, int& exitCode);
+    std::shared_ptr<io::Artifact> openArtifact(
+        const std::filesystem::path& path, int& exitCode, bool displayTree = true);
 
     // One line on stderr; with --json also a tensorscope.error/1 document on stdout. Returns `exitCode`.
     int reportError(const io::Status& status, int exitCode);

@@ -149,6 +149,7 @@ public:
     const char* summary() const override { return "kind, TensorFlow version, variable and parameter counts"; }
 
 protected:
+    bool needsDisplayTree() const override { return false; } // counts come from the entries and annotations
     int runOn(const io::Artifact& artifact, CommandContext& context) override
     {
         if (json())
