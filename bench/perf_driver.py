@@ -416,7 +416,7 @@ def main():
         inputs = dry_inputs(root)
         g = plan(opts, inputs, cli, gui, "--<gui-timing-flag>")
         for name in groups:
-            print(f"[{name}] warm {len(g[name]['warm'])} paths")
+            print(f"[{name}] warm {len(g[name]['warm'])} paths, page cache: {g[name].get('page_cache')} folios")
             for c in g[name]["commands"]:
                 print(f"  {c.side:4} {c.cid:22} {shlex.join(c.argv)}")
             for k in ("inprocess", "openartifact", "membw"):

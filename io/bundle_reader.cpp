@@ -77,7 +77,8 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
     Status fatal;
     bool sawHeader = false;
     bool unsorted = false;
-    std::string previous;
+    bool previousWasEntry = false;
+    std::string previousSliceKey;
     std::map<std::string, StoredBytes> sliceRecords;
     std::map<std::string, bool> sliceUsed;
     // Entries the fast decoder declines are parsed on an arena reset every few thousand rows.
@@ -101,8 +102,10 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
             fatal = parseBundleHeader(value, h, indexName);
             return fatal.isOk();
         }
-        if (!unsorted && row > 0 && key <= std::string_view(previous)) unsorted = true;
-        previous.assign(key);
+        // The previous row's key: the last entry's own (no copy per row), or the slice key kept below.
+        const std::string_view previous = previousWasEntry ? std::string_view(reader->m_entries.back().key)
+                                                           : std::string_view(previousSliceKey);
+        if (!unsorted && row > 0 && key <= previous) unsorted = true;
         ++row;
         StoredBytes fast;
         const bool isFast = decodeEntryFast(value, fast);
@@ -113,7 +116,9 @@ Result<std::shared_ptr<BundleReader>> BundleReader::openUnguarded(
             proto = google::protobuf::Arena::CreateMessage<tensorflow::BundleEntryProto>(&arena);
             parsed = proto->ParseFromArray(value.data(), static_cast<int>(value.size()));
         }
-        if (isSliceKey(key)) {
+        previousWasEntry = !isSliceKey(key);
+        if (!previousWasEntry) {
+            previousSliceKey.assign(key);
             Status problem;
             if (parsed) sliceRecords[std::string(key)] = isFast ? fast : storedFromProto(*proto, problem);
             return true;

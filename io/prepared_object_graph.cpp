@@ -5,8 +5,8 @@
 #include "trackable_object_graph.pb.h"
 
 #include <algorithm>
-#include <google/protobuf/arena.h>
 #include <exception>
+#include <google/protobuf/arena.h>
 
 namespace tscope::io {
 namespace {
@@ -29,14 +29,20 @@ std::string childPath(const std::string& base, std::string_view name)
     return out;
 }
 
-bool cancelled(const CancelToken* cancel) { return cancel && cancel->isCancelled(); }
+bool cancelled(const CancelToken* cancel)
+{
+    return cancel && cancel->isCancelled();
+}
 
 } // namespace
 
 PreparedObjectGraph::PreparedObjectGraph() = default;
 PreparedObjectGraph::~PreparedObjectGraph() = default;
 
-void PreparedObjectGraphDeleter::operator()(PreparedObjectGraph* graph) const { delete graph; }
+void PreparedObjectGraphDeleter::operator()(PreparedObjectGraph* graph) const
+{
+    delete graph;
+}
 
 PreparedObjectGraphPtr prepareObjectGraph(
     std::string buffer, size_t offset, size_t length, bool protobufFallback)
@@ -73,8 +79,9 @@ PreparedObjectGraphPtr prepareObjectGraph(
     path.resize(static_cast<size_t>(n));
     for (int id : walk.order) { // every parent before its children
         if (id == 0) continue;
-        path[static_cast<size_t>(id)] = childPath(path[static_cast<size_t>(walk.parent[static_cast<size_t>(id)])],
-            walk.edgeName[static_cast<size_t>(id)]);
+        path[static_cast<size_t>(id)]
+            = childPath(path[static_cast<size_t>(walk.parent[static_cast<size_t>(id)])],
+                walk.edgeName[static_cast<size_t>(id)]);
     }
     return prepared;
 }
@@ -88,7 +95,9 @@ PreparedObjectGraphPtr prefetchObjectGraph(
         if (!file || stored.offset > (*file)->size() || stored.size > (*file)->size() - stored.offset)
             return nullptr;
         std::string buffer(static_cast<size_t>(stored.size), '\0');
-        if (!(*file)->readAt(stored.offset, std::as_writable_bytes(std::span<char>(buffer.data(), buffer.size())))
+        if (!(*file)
+                 ->readAt(
+                     stored.offset, std::as_writable_bytes(std::span<char>(buffer.data(), buffer.size())))
                  .isOk())
             return nullptr;
         // The same framing checks (and, like readScalarString, no CRC) as the read through the bundle.

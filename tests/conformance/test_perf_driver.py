@@ -16,8 +16,12 @@ def test_dry_run_lists_every_group_with_both_sides(tmp_path):
     p = run_driver("--dry-run", "--bench-dir", str(tmp_path), "--build-dir", str(tmp_path / "build"))
     assert p.returncode == 0, p.stderr
     groups = [line[1:line.index("]")] for line in p.stdout.splitlines() if line.startswith("[")]
-    assert groups == ["list", "stats", "diff", "signatures", "verify", "export", "run", "gui"]
+    assert groups == ["list", "stats", "stats_hp", "diff", "signatures", "verify", "verify_hp", "export", "run",
+                      "gui"]
     lines = p.stdout.splitlines()
+    # The two *_hp groups repeat theirs with the inputs cached in 2 MiB folios; every other group in small ones.
+    states = {line[1:line.index("]")]: line.rsplit("page cache: ", 1)[1] for line in lines if line.startswith("[")}
+    assert states == {g: "huge folios" if g.endswith("_hp") else "small folios" for g in groups}
     for cli_args in (" info ", " ls ", " stats ", " diff ", " signatures ", " verify ", " export npz ",
                      " export safetensors ", " export savedmodel ", " run "):
         assert any("tensorscope-cli" + cli_args in line for line in lines), cli_args

@@ -41,12 +41,12 @@ std::string dumpAnnotations(const VariableTree& t)
     out += "weights through the optimizer " + std::to_string(t.weightsThroughOptimizer) + "\n";
     for (const auto& a : t.annotations) {
         const auto& d = a.details();
-        out += std::string(entryRoleName(a.role)) + "|" + (a.optimizerState ? "opt" : "-") + "|" + a.objectPath
-            + "|" + d.slotOfKey + "|" + d.slotName + "|" + d.optimizerPath + "|"
+        out += std::string(entryRoleName(a.role)) + "|" + (a.optimizerState ? "opt" : "-") + "|"
+            + a.objectPath + "|" + d.slotOfKey + "|" + d.slotName + "|" + d.optimizerPath + "|"
             + slotLinkConfidenceName(d.slotLink.confidence) + "|" + d.slotLink.variableKey + "|"
             + d.slotLink.variablePath + "|" + d.slotLink.slotName + "|" + d.slotLink.slotList + "|"
-            + d.slotLink.optimizerPath + "|" + d.slotLink.reason + "|" + d.foundAt + "|" + d.variableName + "|"
-            + d.twinOf + "|" + std::to_string(d.aliases.size()) + "\n";
+            + d.slotLink.optimizerPath + "|" + d.slotLink.reason + "|" + d.foundAt + "|" + d.variableName
+            + "|" + d.twinOf + "|" + std::to_string(d.aliases.size()) + "\n";
     }
     for (const auto& w : t.warnings)
         out += "warning " + w.toString() + "\n";
@@ -78,8 +78,8 @@ std::vector<fs::path> checkpointPrefixes()
     std::vector<fs::path> out;
     for (const fs::path& root : { fs::path(TSCOPE_FIXTURES_DIR), iotest::corpusDir() }) {
         std::error_code ec;
-        for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec))
+        for (auto it = fs::recursive_directory_iterator(root, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
             if (it->is_regular_file() && it->path().extension() == ".index")
                 out.push_back(it->path().parent_path() / it->path().stem());
     }
@@ -111,7 +111,8 @@ private slots:
             const std::string ahead = dump(buildVariableTree(*o.bundle, {}, std::move(o.prepared)));
             QVERIFY2(ahead == inline_, prefix.c_str());
         }
-        qInfo("%d checkpoints with an object graph, %d compared with the graph read ahead", withGraph, compared);
+        qInfo("%d checkpoints with an object graph, %d compared with the graph read ahead", withGraph,
+            compared);
         QVERIFY(compared >= 10);
     }
 
@@ -136,7 +137,8 @@ private slots:
     void infoOpensWithoutTheTreeAndCountsTheSame()
     {
         // io::openArtifact with and without the display tree: the totals info prints agree.
-        const fs::path prefix(fs::path(TSCOPE_FIXTURES_DIR) / "tf215/ckpt_optimizers_variants/adam_amsgrad/ckpt");
+        const fs::path prefix(
+            fs::path(TSCOPE_FIXTURES_DIR) / "tf215/ckpt_optimizers_variants/adam_amsgrad/ckpt");
         auto full = openArtifact(prefix);
         OpenOptions options;
         options.displayTree = false;
