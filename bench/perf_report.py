@@ -72,6 +72,11 @@ def markdown(doc):
         f"`{m.get('build_type', '?')}` at commit `{m.get('commit', '?')}`; TensorFlow {tfv}, Python {m.get('python')}.",
         f"- Binaries: `{(doc.get('binaries') or {}).get('cli', '?')}`, `{(doc.get('binaries') or {}).get('membw', '?')}`.",
         f"- Reproduce: `{doc['reproduce']}` (inputs in `$TSCOPE_BENCH_DIR`, default `/tmp/tscope-bench`).",
+        (f"- Peak RSS floor: the driver's own high-water mark, {doc['driver_peak_rss_bytes'] / 1e6:.0f} MB (children are "
+         "spawned with vfork, and the kernel starts a child's peak there)." if doc.get("driver_peak_rss_bytes")
+         else "- Peak RSS floor: not recorded by this run."),
+        "- Page cache: each group evicts its inputs and reads them back in a known state (small folios; 2 MiB "
+        "folios for the `_hp` groups): see bench/README.md, \"Page cache\".",
         "",
     ]
     if doc["mode"] != "full":

@@ -526,6 +526,9 @@ bool TreeBuilder::buildFromObjectGraph(PreparedObjectGraph& prepared)
         int node
             = addNode(treeParent, std::string(shownName(id)), v >= 0 ? NodeKind::Variable : NodeKind::Object);
         treeNodeOf[static_cast<size_t>(id)] = node;
+        // Its children are known now (objects below, attribute leaves): one allocation, not a series.
+        if (const size_t known = kids.size() + nodeEntries[static_cast<size_t>(id)].size() - (v >= 0 ? 1 : 0))
+            m_tree.nodes[static_cast<size_t>(node)].children.reserve(known);
         // The last use of an object's path (moved, not copied), unless slots below name it as their
         // optimizer: the slot loop after this walk reads those.
         if (graph.nodes(id).slot_variables().empty())
