@@ -6,6 +6,10 @@
 //   BM_Histogram/dtype:D/path:P/threads:N      computeHistogram, 64 bins (D: 0 float32, 1 bfloat16,
 //                                              2 float16; P: 0 portable, 1 automatic)
 //   BM_StatsCrcHistogram/dtype:D/threads:N     computeStats (computeCrc) + computeHistogram
+//   BM_StatsCrc/dtype:D/threads:N              computeStats (computeCrc) alone
+//   BM_StatsAndHistogram/dtype:D/threads:N     computeStatsAndHistogram (computeCrc, 64 bins over
+//                                              [min, max]): what the inspector and `stats` run; one pass
+//                                              of bit-pattern counts for float16 and bfloat16
 //
 // items_per_second counts elements; bytes_per_second the tensor's stored bytes once (for
 // BM_StatsCrcHistogram: both passes together, as the >= 4 GB/s target counts them). Values: normal-ish (mean
@@ -15,6 +19,7 @@
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/histogram.h"
 #include "model/kernels/kernel_dispatch.h"
+#include "model/kernels/stats_and_histogram.h"
 #include "model/kernels/tensor_stats.h"
 
 #include <array>
@@ -124,6 +129,46 @@ void BM_StatsCrcHistogram(benchmark::State& state)
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * t.bytes().size()));
 }
 
+void BM_StatsCrc(benchmark::State& state)
+{
+    const io::Tensor& t = tensor(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        model::StatsOptions o;
+        o.threads = static_cast<int>(state.range(1));
+        o.computeCrc = true;
+        auto s = model::computeStats(t, o);
+        if (!s) {
+            state.SkipWithError(s.status().toString().c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(s->mean);
+    }
+    state.SetLabel(model::kernelPathName());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * t.elementCount()));
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * t.bytes().size()));
+}
+
+void BM_StatsAndHistogram(benchmark::State& state)
+{
+    const io::Tensor& t = tensor(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        model::StatsOptions o;
+        o.threads = static_cast<int>(state.range(1));
+        o.computeCrc = true;
+        auto r = model::computeStatsAndHistogram(t, o, [](const model::TensorStats& s) {
+            return std::optional<model::HistogramLayout>({ 64, s.min, s.max });
+        });
+        if (!r) {
+            state.SkipWithError(r.status().toString().c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r->histogram.counts.data());
+    }
+    state.SetLabel(model::kernelPathName());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * t.elementCount()));
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * t.bytes().size()));
+}
+
 } // namespace
 
 BENCHMARK(BM_Histogram)
@@ -132,6 +177,17 @@ BENCHMARK(BM_Histogram)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_StatsCrcHistogram)
+    ->ArgNames({ "dtype", "threads" })
+    ->ArgsProduct({ { 0, 1, 2 }, { 1, 2 } })
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK(BM_StatsCrc)
+    ->ArgNames({ "dtype", "threads" })
+    ->ArgsProduct({ { 0, 1, 2 }, { 1, 2 } })
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_StatsAndHistogram)
     ->ArgNames({ "dtype", "threads" })
     ->ArgsProduct({ { 0, 1, 2 }, { 1, 2 } })
     ->Unit(benchmark::kMillisecond)

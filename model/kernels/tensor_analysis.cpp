@@ -2,8 +2,21 @@
 
 #include "io/dtype.h"
 #include "io/integrity.h"
+#include "model/kernels/stats_and_histogram.h"
 
 namespace tscope::model {
+namespace {
+
+// The inspector's bins: integer-aligned for integer dtypes, `bins` = 0 chooses from the statistics.
+HistogramLayout inspectorLayout(io::DType dtype, const TensorStats& stats, int bins)
+{
+    const auto kind = io::dtypeInfo(dtype).kind;
+    const bool integer = kind == io::DTypeKind::SignedInt || kind == io::DTypeKind::UnsignedInt
+        || kind == io::DTypeKind::Bool;
+    return histogramLayout(stats.finite, stats.min, stats.max, stats.std, bins, integer);
+}
+
+} // namespace
 
 TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref, int bins,
     const io::CancelToken& cancel, const io::ProgressFn& progress)
@@ -34,19 +47,18 @@ TensorAnalysis analyzeTensor(const io::Artifact& artifact, const TensorRef& ref,
     so.cancel = &cancel;
     so.progress = progress;
     so.computeCrc = crcInStats;
-    auto stats = computeStats(*values, so);
-    if (!stats) {
-        a.status = stats.status();
+    // One pass for float16 and bfloat16 (bit-pattern counts), statistics then histogram otherwise.
+    auto result = computeStatsAndHistogram(*values, so,
+        [&](const TensorStats& s) { return std::optional(inspectorLayout(values->dtype(), s, bins)); });
+    if (!result) {
+        a.status = result.status();
         return a;
     }
-    a.stats = *stats;
-    if (crcInStats && stats->crc32c)
-        values->setIntegrity(io::checkConsumerCrc(*artifact.bundle, e, *stats->crc32c));
-    auto hist = rebin(*a.tensor, a.stats, bins, cancel);
-    if (!hist)
-        a.status = hist.status();
-    else
-        a.histogram = std::move(hist.value());
+    a.stats = result->stats;
+    if (crcInStats && a.stats.crc32c)
+        values->setIntegrity(io::checkConsumerCrc(*artifact.bundle, e, *a.stats.crc32c));
+    a.histogram = std::move(result->histogram);
+    if (!result->histogramStatus.isOk()) a.status = result->histogramStatus;
     return a;
 }
 
@@ -54,10 +66,7 @@ io::Result<HistogramData> rebin(
     const io::Tensor& tensor, const TensorStats& stats, int bins, const io::CancelToken& cancel)
 {
     if (!stats.numeric) return HistogramData {};
-    const auto kind = io::dtypeInfo(tensor.dtype()).kind;
-    const bool integer = kind == io::DTypeKind::SignedInt || kind == io::DTypeKind::UnsignedInt
-        || kind == io::DTypeKind::Bool;
-    const auto layout = histogramLayout(stats.finite, stats.min, stats.max, stats.std, bins, integer);
+    const auto layout = inspectorLayout(tensor.dtype(), stats, bins);
     return computeHistogram(tensor, layout.bins, layout.lo, layout.hi, &cancel);
 }
 

@@ -4,6 +4,7 @@
 #include "io/dtype.h"
 #include "io/element.h"
 #include "io/guarded_read.h"
+#include "model/kernels/bit_pattern_counts.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/convert_to_float.h"
 #include "model/kernels/float_block_stats.h"
@@ -305,6 +306,11 @@ io::Result<TensorStats> computeStats(const io::Tensor& tensor, const StatsOption
         s.numeric = false;
         s.count = tensor.elementCount();
         return s;
+    }
+    if (countsBitPatterns(tensor.dtype())) { // float16, bfloat16: one table increment per element
+        auto counts = countBitPatterns(tensor, options);
+        if (!counts) return counts.status();
+        return statsFromBitPatterns(*counts);
     }
     switch (tensor.dtype()) {
     case DType::Double:

@@ -9,6 +9,7 @@
 #include "io/integrity.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/histogram.h"
+#include "model/kernels/stats_and_histogram.h"
 #include "model/kernels/tensor_stats.h"
 
 #include <CLI/CLI.hpp>
@@ -57,7 +58,7 @@ void releaseMappedPages(const io::Artifact& a, const io::TensorEntry& e)
 // Reads and summarises each tensor on the shared compute budget; progress counts elements over all of
 // them. Stops early (rows so far) once Ctrl-C was pressed.
 // The histogram is a second pass over the values already read (it needs the statistics' min and max
-// unless --range gives the range): one read, two passes over memory.
+// unless --range gives the range), except for float16 and bfloat16: their bit-pattern counts give both.
 std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& which,
     const HistogramRequest& histogram, CommandContext& context, ProgressBar& bar)
 {
@@ -88,22 +89,23 @@ std::vector<Row> computeRows(const io::Artifact& a, const std::vector<int>& whic
             options.executor = &model::sharedExecutor();
             options.progress = [&](uint64_t done, uint64_t) { return progress(before + done, total); };
             options.computeCrc = crcInStats;
-            if (auto s = model::computeStats(*t, options)) {
-                row.stats = *s;
-                if (crcInStats && s->crc32c) row.problem = io::checkConsumerCrc(*a.bundle, e, *s->crc32c);
-                if (histogram.bins > 0 && s->numeric) {
+            // float16 and bfloat16 need one pass for both (bit-pattern counts), other dtypes two.
+            auto r = model::computeStatsAndHistogram(
+                *t, options, [&](const model::TensorStats& s) -> std::optional<model::HistogramLayout> {
+                    if (histogram.bins <= 0) return std::nullopt;
                     // No finite values: numpy's range for an empty array, 0..1.
                     const auto [lo, hi] = histogram.range.value_or(
-                        s->finite > 0 ? std::pair { s->min, s->max } : std::pair { 0.0, 1.0 });
-                    auto h = model::computeHistogram(
-                        *t, histogram.bins, lo, hi, &context.cancel, 0, &model::sharedExecutor());
-                    if (h)
-                        row.histogram = std::move(*h);
-                    else
-                        row.error = h.status();
-                }
+                        s.finite > 0 ? std::pair { s.min, s.max } : std::pair { 0.0, 1.0 });
+                    return model::HistogramLayout { histogram.bins, lo, hi };
+                });
+            if (r) {
+                row.stats = r->stats;
+                if (crcInStats && r->stats.crc32c)
+                    row.problem = io::checkConsumerCrc(*a.bundle, e, *r->stats.crc32c);
+                if (!r->histogram.empty()) row.histogram = std::move(r->histogram);
+                if (!r->histogramStatus.isOk()) row.error = r->histogramStatus;
             } else {
-                row.error = s.status();
+                row.error = r.status();
             }
             releaseMappedPages(a, e);
         }
