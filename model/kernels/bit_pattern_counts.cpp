@@ -81,7 +81,8 @@ void countBitPatternBlock(const std::byte* src, uint64_t n, uint64_t* table)
 io::Result<BitPatternCounts> countBitPatterns(const io::Tensor& t, const StatsOptions& options)
 {
     if (!countsBitPatterns(t.dtype()))
-        return io::Status(io::ErrorCode::InvalidArgument, "bit-pattern counts need float16 or bfloat16 values");
+        return io::Status(
+            io::ErrorCode::InvalidArgument, "bit-pattern counts need float16 or bfloat16 values");
     const uint64_t total = t.elementCount();
     if (t.bytes().size() < total * 2)
         return io::Status(io::ErrorCode::Corrupt, "the tensor holds fewer bytes than its shape needs");

@@ -108,7 +108,8 @@ void compareWithFloat32Kernels(const io::Tensor& t)
     long double m2 = 0;
     for (float v : f)
         if (std::isfinite(v)) m2 += (v - mean) * (v - mean);
-    QVERIFY2(closeTo(ours->mean, static_cast<double>(mean)), qPrintable(QString::number(ours->mean, 'g', 17)));
+    QVERIFY2(
+        closeTo(ours->mean, static_cast<double>(mean)), qPrintable(QString::number(ours->mean, 'g', 17)));
     QVERIFY(closeTo(ours->std, static_cast<double>(std::sqrt(m2 / ref->finite))));
     QVERIFY(closeTo(ours->l2, static_cast<double>(std::sqrt(sumsq))));
     QVERIFY(std::fabs(ours->mean - ref->mean) <= 1e-9 * std::max(std::fabs(ref->max), std::fabs(ref->min)));
@@ -139,10 +140,12 @@ private slots:
         QTest::addColumn<int>("dtype");
         QTest::addColumn<bool>("allPatterns");
         QTest::addColumn<int>("count");
-        for (auto [dtype, name] : { std::pair { io::DType::BFloat16, "bfloat16" }, { io::DType::Half, "float16" } }) {
+        for (auto [dtype, name] :
+            { std::pair { io::DType::BFloat16, "bfloat16" }, { io::DType::Half, "float16" } }) {
             const int d = static_cast<int>(dtype);
             QTest::addRow("%s weights, 5 elements", name) << d << false << 5;
-            QTest::addRow("%s weights, several chunks", name) << d << false << int(model::kStatsChunkElements * 3 + 77);
+            QTest::addRow("%s weights, several chunks", name)
+                << d << false << int(model::kStatsChunkElements * 3 + 77);
             QTest::addRow("%s every pattern", name) << d << true << 1000;
         }
     }
@@ -162,11 +165,13 @@ private slots:
         QTest::addColumn<int>("dtype");
         QTest::addColumn<bool>("allPatterns");
         QTest::addColumn<int>("bins");
-        for (auto [dtype, name] : { std::pair { io::DType::BFloat16, "bfloat16" }, { io::DType::Half, "float16" } }) {
+        for (auto [dtype, name] :
+            { std::pair { io::DType::BFloat16, "bfloat16" }, { io::DType::Half, "float16" } }) {
             const int d = static_cast<int>(dtype);
             QTest::addRow("%s weights, 64 bins", name) << d << false << 64;
             QTest::addRow("%s weights, 1 bin", name) << d << false << 1;
-            QTest::addRow("%s weights, 5000 bins (narrower than the values' spacing)", name) << d << false << 5000;
+            QTest::addRow("%s weights, 5000 bins (narrower than the values' spacing)", name)
+                << d << false << 5000;
             QTest::addRow("%s every pattern, 200 bins", name) << d << true << 200;
         }
     }
@@ -258,7 +263,8 @@ private slots:
         compareHistograms(r->histogram, *h);
         QVERIFY(r->histogramStatus.isOk());
         // No layout chosen: no histogram. Other dtypes take the two passes and give the same shape of result.
-        auto none = model::computeStatsAndHistogram(t, o, [](const model::TensorStats&) { return std::nullopt; });
+        auto none
+            = model::computeStatsAndHistogram(t, o, [](const model::TensorStats&) { return std::nullopt; });
         QVERIFY(none && none->histogram.empty());
         auto f = model::computeStatsAndHistogram(widened(t), o, [](const model::TensorStats& s) {
             return std::optional(model::HistogramLayout { 64, s.min, s.max });
