@@ -1,5 +1,6 @@
 #include "io/guarded_read.h"
 
+#include "io/copy_destination.h"
 #include "io/crc32c.h"
 #include "io/guarded_copy.h"
 #include "io/mapped_file.h"
@@ -35,24 +36,6 @@ Result<std::vector<std::byte>> guardedCopyAll(std::span<const std::byte> src)
     return out;
 }
 
-namespace {
-
-// One buffer per thread of at least `bytes`, reused by every CRC that thread computes.
-Result<std::byte*> threadReadBuffer(size_t bytes)
-{
-    thread_local std::vector<std::byte> buffer;
-    if (buffer.size() < bytes) {
-        try {
-            buffer.resize(bytes);
-        } catch (const std::bad_alloc&) {
-            return Status(ErrorCode::OutOfMemory, "not enough memory for a read buffer");
-        }
-    }
-    return buffer.data();
-}
-
-} // namespace
-
 Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken* cancel)
 {
     uint32_t crc = 0;
@@ -70,15 +53,17 @@ Result<uint32_t> guardedCrc32c(std::span<const std::byte> src, const CancelToken
 Result<uint32_t> fileCrc32c(
     const MappedFile& file, uint64_t offset, uint64_t length, const CancelToken* cancel)
 {
-    auto buffer = threadReadBuffer(kReadPieceBytes);
-    if (!buffer) return buffer.status();
+    // One buffer per thread, reused by every CRC it computes, placed to suit the pread copy.
+    thread_local CopyDestination destination;
     uint32_t crc = 0;
     for (uint64_t pos = 0; pos < length; pos += kReadPieceBytes) {
         if (pos % kGuardedChunkBytes == 0 && cancel && cancel->isCancelled())
             return Status(ErrorCode::Cancelled, "cancelled");
         const size_t n = static_cast<size_t>(std::min<uint64_t>(kReadPieceBytes, length - pos));
-        TSCOPE_RETURN_IF_ERROR(file.readAt(offset + pos, std::span(*buffer, n)));
-        crc = crc32c::extend(crc, *buffer, n);
+        auto buffer = destination.place(offset + pos, n);
+        if (!buffer) return buffer.status();
+        TSCOPE_RETURN_IF_ERROR(file.readAt(offset + pos, *buffer));
+        crc = crc32c::extend(crc, buffer->data(), n);
     }
     return crc;
 }

@@ -1,5 +1,6 @@
 #include "model/kernels/diff_metrics.h"
 
+#include "io/copy_destination.h"
 #include "io/element.h"
 #include "model/kernels/compute_pool.h"
 #include "model/kernels/diff_float32_simd.h"
@@ -271,19 +272,25 @@ io::Result<DiffMetrics> computeDiff(const io::Tensor& a, const io::Tensor& b, co
     // buffers: one pass needs no page tables (~18,000 faults per GiB through the mapping), and a file
     // truncated under us is a short read, i.e. an error, not a SIGBUS. Owned bytes are read in place.
     const unsigned workers = executor.maxWorkers();
-    std::vector<std::vector<std::byte>> bufA(a.isBorrowed() ? workers : 0),
-        bufB(b.isBorrowed() ? workers : 0);
+    // The buffers sit at the bytes' own address modulo 64 (io/copy_destination.h: pread's copy runs 3-4x
+    // slower on some CPUs when the destination is just ahead of the source modulo 4 KiB).
+    std::vector<io::CopyDestination> bufA(a.isBorrowed() ? workers : 0), bufB(b.isBorrowed() ? workers : 0);
     std::vector<io::Status> errors(workers);
-    auto chunkOf = [&](const io::Tensor& t, std::vector<std::vector<std::byte>>& buffers, uint64_t begin,
+    const size_t elementAlignment = std::min<size_t>(std::bit_ceil(width), io::kCopyAlignment);
+    auto chunkOf = [&](const io::Tensor& t, std::vector<io::CopyDestination>& buffers, uint64_t begin,
                        uint64_t n, unsigned worker) -> const std::byte* {
-        if (buffers.empty()) return t.bytes().data() + begin * width;
-        auto& buffer = buffers[worker];
-        buffer.resize(n * width);
-        if (io::Status st = t.readInto(begin * width, buffer); !st.isOk()) {
+        const std::byte* source = t.bytes().data() + begin * width;
+        if (buffers.empty()) return source;
+        auto buffer = buffers[worker].place(reinterpret_cast<uintptr_t>(source), n * width, elementAlignment);
+        if (!buffer) {
+            errors[worker] = buffer.status();
+            return nullptr;
+        }
+        if (io::Status st = t.readInto(begin * width, *buffer); !st.isOk()) {
             errors[worker] = std::move(st);
             return nullptr;
         }
-        return buffer.data();
+        return buffer->data();
     };
     const bool complete = executor.parallelFor(
         chunks,
