@@ -21,6 +21,7 @@
 namespace tscope::io {
 
 inline constexpr size_t kCopyAlignment = 64;
+inline constexpr uint64_t kAliasingPage = 4096; // the distance that matters is taken modulo this
 
 class CopyDestination {
 public:
@@ -30,7 +31,14 @@ public:
     // until the next call; the contents are not kept when it grows. OutOfMemory instead of an exception.
     Result<std::span<std::byte>> place(uint64_t sourceAddress, size_t n, size_t elementAlignment = 1);
 
+    // `n` bytes for a block copied from `sourceAddress` into it and then from it to `destinationAddress`
+    // (a write()'s page-cache offset: the output file's offset): placed within a page so that neither copy
+    // has its destination 1-31 bytes ahead of its source modulo 4 KiB. Valid until the next call.
+    Result<std::span<std::byte>> placeBetween(uint64_t sourceAddress, uint64_t destinationAddress, size_t n);
+
 private:
+    Result<std::byte*> reserve(size_t bytes);
+
     std::unique_ptr<std::byte[]> m_storage;
     size_t m_capacity = 0;
 };

@@ -38,6 +38,27 @@ private slots:
                 QVERIFY(behind < alignment);
             }
     }
+
+    void neitherCopyOfAWriteRunsIntoAliasing()
+    {
+        io::CopyDestination d;
+        const auto aliased = [](uint64_t from, uint64_t to) {
+            const uint64_t ahead = (to - from) % io::kAliasingPage;
+            return ahead >= 1 && ahead < 32;
+        };
+        for (uint64_t source = 0; source < 8192; source += 7)
+            for (uint64_t destination : std::initializer_list<uint64_t> {
+                     0, 8, 16, 31, 32, 220, 4095, source + 1, source + 31, source + 32, source + 4096 }) {
+                auto span = d.placeBetween(source, destination, 1000);
+                QVERIFY(span);
+                const auto at = reinterpret_cast<uintptr_t>(span->data());
+                QVERIFY2(!aliased(source, at),
+                    qPrintable(QString("source %1 buffer %2").arg(source).arg(at % 4096)));
+                QVERIFY2(!aliased(at, destination),
+                    qPrintable(QString("buffer %1 destination %2").arg(at % 4096).arg(destination)));
+                std::memset(span->data(), 0x5a, span->size());
+            }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCopyDestination)
