@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CF="${CLANG_FORMAT:-clang-format}"
-mapfile -t FILES < <(git ls-files '*.cpp' '*.h' | grep -v '^io/proto/')
+# Tracked files and new ones not yet added (a new file checked only after its commit slipped through once).
+mapfile -t FILES < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | grep -v '^io/proto/' | sort -u)
 if [ "${1:-}" = "--fix" ]; then
   "$CF" -i "${FILES[@]}"
   exit 0
